@@ -1,0 +1,140 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { BotError } from './domain/errors.js';
+
+/** The bundled sample directory: the default DIRECTORY. */
+export const SAMPLE_DIRECTORY_PATH = fileURLToPath(new URL('../directory/sample-directory.json', import.meta.url));
+
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** Parses `90s`, `60m`, `24h`, `7d`, `1h30m`, `250ms` into milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const compact = text.trim().toLowerCase();
+  if (!compact) return undefined;
+  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let match = part.exec(compact); match; match = part.exec(compact)) {
+    total += Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+    consumed = part.lastIndex;
+  }
+  return consumed === compact.length ? Math.round(total) : undefined;
+}
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const ms = parseDuration(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 90s, 60m, 24h, 7d)` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'redis'; url: string };
+export type DirectoryConfig = { kind: 'file'; path: string } | { kind: 'graph' };
+export type PermissionServiceConfig = { kind: 'simulated' } | { kind: 'exchange' } | { kind: 'remote'; url: string };
+
+const storeSchema = z
+  .string()
+  .default('sqlite:./data/bot.sqlite')
+  .transform((value, ctx): StoreConfig => {
+    if (value === 'memory') return { kind: 'memory' };
+    if (value.startsWith('sqlite:') && value.length > 'sqlite:'.length) return { kind: 'sqlite', path: value.slice('sqlite:'.length) };
+    if (/^rediss?:\/\/./.test(value)) return { kind: 'redis', url: value };
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not sqlite:PATH, memory or redis://...` });
+    return z.NEVER;
+  });
+
+const directorySchema = z
+  .preprocess(emptyToUndefined, z.string().default(`file:${SAMPLE_DIRECTORY_PATH}`))
+  .transform((value, ctx): DirectoryConfig => {
+    if (value === 'graph') return { kind: 'graph' };
+    if (value.startsWith('file:') && value.length > 'file:'.length) return { kind: 'file', path: value.slice('file:'.length) };
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not file:PATH or graph` });
+    return z.NEVER;
+  });
+
+const permissionServiceSchema = z
+  .string()
+  .default('simulated')
+  .transform((value, ctx): PermissionServiceConfig => {
+    if (value === 'simulated') return { kind: 'simulated' };
+    if (value === 'exchange') return { kind: 'exchange' };
+    if (/^https?:\/\/./.test(value)) return { kind: 'remote', url: value.replace(/\/+$/, '') };
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not simulated, exchange or an http(s) URL` });
+    return z.NEVER;
+  });
+
+const list = z
+  .preprocess(emptyToUndefined, z.string().optional())
+  .transform((value) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined));
+
+/**
+ * The whole environment (SPEC section 5, plus the backend settings), parsed once at start.
+ * Nothing else in the code reads `process.env`.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  /** Interface to bind; empty means 127.0.0.1 without credentials and 0.0.0.0 with them. */
+  HOST: optionalString,
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
+  MicrosoftAppTenantId: optionalString,
+  DIRECTORY: directorySchema,
+  PERMISSION_SERVICE: permissionServiceSchema,
+  STORE: storeSchema,
+  PROPAGATION_WINDOW: duration('60m'),
+  BOT_ADMINS: list,
+  CLOUD: z.enum(['worldwide', 'gcchigh', 'dod', 'china']).default('worldwide'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  /** Pending requests expire after this long. */
+  REQUEST_EXPIRY: duration('7d'),
+  /** Approvers get one reminder after this long. */
+  APPROVER_REMINDER: duration('24h'),
+  /** How long a simulated change takes to become visible to `check` (the simulated propagation). */
+  SIMULATED_VISIBILITY_DELAY: duration('5m'),
+  /** `warn`: group requests for non-members show a warning; `refuse`: they are refused. */
+  GROUP_MEMBERSHIP_POLICY: z.enum(['warn', 'refuse']).default('warn'),
+
+  /** Exchange Online / Graph app-only credentials (PERMISSION_SERVICE=exchange, DIRECTORY=graph). */
+  AZURE_TENANT_ID: optionalString,
+  AZURE_CLIENT_ID: optionalString,
+  AZURE_CLIENT_SECRET: optionalString,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalString,
+  /** The tenant's initial domain for Exchange, e.g. contoso.onmicrosoft.com. */
+  EXCHANGE_ORGANIZATION: optionalString,
+  EXCHANGE_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  /** Overrides of the cloud's endpoints (tests, proxies). */
+  EXCHANGE_BASE_URL: optionalString,
+  LOGIN_BASE_URL: optionalString,
+  GRAPH_BASE_URL: optionalString,
+
+  /** Bearer token between the bot and a remote permission service, and for `npm run permission-service`. */
+  PERMISSION_SERVICE_TOKEN: optionalString,
+  PERMISSION_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+/** Parses the environment; a bad value throws `config_invalid` naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new BotError('config_invalid', `Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function hasBotCredentials(config: Config): boolean {
+  return Boolean(config.MicrosoftAppId);
+}

@@ -1,0 +1,30 @@
+/**
+ * Folds a name or phrase for matching: lower case, no diacritics (Zoë -> zoe, Renée -> renee),
+ * apostrophes dropped (O'Brien -> obrien), other punctuation turned into spaces, spaces collapsed.
+ */
+export function normalizeName(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/['’`´‘]/g, '')
+    .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The keys a display name can be found by: full name, each word, and the name without spaces. */
+export function nameKeys(displayName: string): string[] {
+  const full = normalizeName(displayName).replace(/[@.]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!full) return [];
+  const words = full.split(' ');
+  const keys = new Set<string>([full, full.replace(/ /g, '')]);
+  for (const word of words) keys.add(word);
+  // "Henk de Jong": also "de jong" and "dejong" (Dutch surname prefixes).
+  for (let i = 1; i < words.length - 1; i++) {
+    const rest = words.slice(i).join(' ');
+    keys.add(rest);
+    keys.add(rest.replace(/ /g, ''));
+  }
+  return [...keys];
+}
