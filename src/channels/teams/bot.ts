@@ -100,7 +100,8 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     await this.rememberConversation(context);
     const raw = typeof activity.text === 'string' ? TurnContext.removeRecipientMention(activity) ?? activity.text : '';
-    const text = raw.replace(CONTROL, '').replace(/<\/?at>/g, '').trim();
+    // One line for the language layer: Teams sends line breaks as \n, mentions as <at>..</at>.
+    const text = raw.replace(CONTROL, '').replace(/<\/?at>/g, '').replace(/\s+/g, ' ').trim();
     if (!text) {
       await this.reply(context, t(localeLang, 'reply.empty'));
       return;
@@ -408,12 +409,13 @@ export class TeamsBot extends TeamsActivityHandler {
 
   private async alreadyDecidedNote(error: BotError, audience: Audience, names: Names): Promise<string> {
     const { lang } = audience;
-    const verdict = error.details.verdict === 'rejected' || error.details.verdict === 'reject' ? 'rejected' : 'approved';
+    const verdict = error.details.verdict;
+    if (verdict !== 'approved' && verdict !== 'rejected') {
+      // Cancelled or expired before anyone decided.
+      return t(lang, 'reply.notPending', { state: escapeText(String(error.details.state ?? verdict ?? ''), 40) });
+    }
     const by = typeof error.details.by === 'string' ? await names.person(error.details.by) : '?';
     const at = typeof error.details.at === 'number' ? formatMoment(error.details.at, audience) : '?';
-    if (typeof error.details.verdict !== 'string' && typeof error.details.state === 'string') {
-      return t(lang, 'reply.notPending', { state: escapeText(error.details.state, 40) });
-    }
     return t(lang, 'state.alreadyDecided', { verdict: t(lang, `verdict.${verdict}`), by, at });
   }
 

@@ -23,13 +23,8 @@ import {
  * Turns engine events into Teams messages: approval cards to approvers, updates of every copy of a
  * request's cards after a change, and post-backs to the requester and the grantee.
  *
- * Deliveries run in the background, one chain per request (so a card exists before it is
- * updated), which keeps the engine's transitions, and so the approver's click, fast. `drain()`
- * waits for everything queued (tests, shutdown).
  */
 export class TeamsNotifier implements Notifier {
-  private readonly chains = new Map<string, Promise<void>>();
-
   constructor(
     private readonly sender: ProactiveSender,
     private readonly repository: TeamsRepository,
@@ -37,21 +32,17 @@ export class TeamsNotifier implements Notifier {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * Delivers one event. The engine calls this from its outbox, in order per request and in the
+   * background of the transition, so an approver's click is answered before any of this runs.
+   * A failed send is logged and does not stop the other recipients.
+   */
   async notify(event: EngineEvent): Promise<void> {
-    const key = event.request.id;
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.deliver(event))
-      .catch((error) => this.logger.error({ event: event.type, requestId: key, err: errorSummary(error) }, 'teams delivery failed'))
-      .finally(() => {
-        if (this.chains.get(key) === next) this.chains.delete(key);
-      });
-    this.chains.set(key, next);
-  }
-
-  /** Resolves when every queued delivery has finished. */
-  async drain(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    try {
+      await this.deliver(event);
+    } catch (error) {
+      this.logger.error({ event: event.type, requestId: event.request.id, err: errorSummary(error) }, 'teams delivery failed');
+    }
   }
 
   /** A recipient's language (directory preference, else the locale of their chat, else English) and zone. */
@@ -148,7 +139,10 @@ export class TeamsNotifier implements Notifier {
       request.approverIds.map(async (approverId) => {
         const audience = await this.audienceFor(approverId);
         const card = await approvalCard(request, names, audience, { reminder });
-        const delivered = await this.sender.sendToUser(approverId, { attachments: [cardAttachment(card)] });
+        const delivered = await this.sender.sendToUser(approverId, { attachments: [cardAttachment(card)] }).catch((error: unknown) => {
+          this.logger.warn({ requestId: request.id, userId: approverId, err: errorSummary(error) }, 'approval card not delivered');
+          return undefined;
+        });
         if (!delivered) return;
         await this.repository.addCardCopy(request.id, {
           userId: approverId,
@@ -198,7 +192,9 @@ export class TeamsNotifier implements Notifier {
         const words = await requestWords(request, names, audience.lang);
         const body = await text(words, audience.lang, audience);
         const card: CardJson = noticeCard(audience.lang, Array.isArray(body) ? body : [body], { color });
-        await this.sender.sendToUser(userId, { attachments: [cardAttachment(card)], summary: t(audience.lang, 'post.title') });
+        await this.sender.sendToUser(userId, { attachments: [cardAttachment(card)], summary: t(audience.lang, 'post.title') }).catch((error: unknown) => {
+          this.logger.warn({ requestId: request.id, userId, err: errorSummary(error) }, 'post-back not delivered');
+        });
       }),
     );
   }
