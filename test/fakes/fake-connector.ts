@@ -102,7 +102,7 @@ export class FakeConnector {
     } catch {
       return this.reject(req, 'body is not JSON');
     }
-    const path = decodeURI((req.url ?? '').split('?')[0]!).replace(/^\/+/, '/');
+    const path = (req.url ?? '').split('?')[0]!.replace(/^\/+/, '/');
     let match: RegExpExecArray | null;
 
     if (req.method === 'POST' && path === '/v3/conversations') {
@@ -117,8 +117,8 @@ export class FakeConnector {
     }
 
     if ((match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {
-      const conversationId = match[1]!;
-      const activityId = match[2];
+      const conversationId = decodeURIComponent(match[1]!);
+      const activityId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
       if (typeof body.type !== 'string') return this.reject(req, 'activity without type');
       if (body.conversation?.id !== undefined && body.conversation.id !== conversationId) return this.reject(req, 'conversation id differs from the path');
       for (const attachment of body.attachments ?? []) {
@@ -137,6 +137,7 @@ export class FakeConnector {
         return { status: 200, body: { id: activityId } };
       }
     }
+    this.rejected.push({ method: req.method ?? '', path, reason: 'unknown route' });
     return { status: 404, body: { error: { code: 'NotFound', message: `${req.method} ${path}` } } };
   }
 }

@@ -50,8 +50,9 @@ export interface TeamsBotDeps {
 
 type Reply = string | CardJson;
 
-// Control characters other than newline and tab, and bidi overrides.
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// Control characters other than newline, carriage return and tab, and bidi overrides.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 
 /**
  * The Teams conversation: text requests in English or Dutch, clarifying questions and choice
@@ -100,8 +101,14 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     await this.rememberConversation(context);
     const raw = typeof activity.text === 'string' ? TurnContext.removeRecipientMention(activity) ?? activity.text : '';
+    if (CONTROL.test(raw)) {
+      // Nobody types these; such a message is refused rather than guessed at.
+      log.info('message with control characters refused');
+      await this.reply(context, t(localeLang, 'reply.controlChars'));
+      return;
+    }
     // One line for the language layer: Teams sends line breaks as \n, mentions as <at>..</at>.
-    const text = raw.replace(CONTROL, '').replace(/<\/?at>/g, '').replace(/\s+/g, ' ').trim();
+    const text = raw.replace(/<\/?at>/g, '').replace(/\s+/g, ' ').trim();
     if (!text) {
       await this.reply(context, t(localeLang, 'reply.empty'));
       return;
@@ -391,7 +398,7 @@ export class TeamsBot extends TeamsActivityHandler {
     const { lang } = audience;
     const requestId = requestIdOf(data);
     if (!requestId) return message(t(lang, 'reply.badAction'));
-    const reasonInput = typeof data.rejectReason === 'string' ? data.rejectReason.replace(CONTROL, '').trim().slice(0, 500) : '';
+    const reasonInput = typeof data.rejectReason === 'string' ? data.rejectReason.replace(CONTROL_ALL, '').trim().slice(0, 500) : '';
     const names = new Names(this.deps.directory);
     try {
       const request = await this.deps.engine.decide(requestId, userId, verb, verb === 'reject' && reasonInput ? reasonInput : undefined);
