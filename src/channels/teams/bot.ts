@@ -366,7 +366,9 @@ export class TeamsBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const activity = context.activity;
     const userId = activity.from?.aadObjectId;
-    const lang = langOf(activity.locale) ?? 'en';
+    // The answer replaces a card we sent unprompted, so it speaks the recipient's language the same way.
+    const preferred = userId ? langOf((await this.deps.directory.getUser(userId))?.preferredLanguage) : undefined;
+    const lang = preferred ?? langOf(activity.locale) ?? 'en';
     const audience: Audience = { lang, ...zone(activity) };
     const log = this.deps.logger.child({ activityId: activity.id, userId });
     const verb = invokeValue?.action?.verb;
