@@ -1,0 +1,318 @@
+import type { Config } from '../config.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { BotError, isBotError } from '../domain/errors.js';
+import { groupRightReplaced, isRight, rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
+import {
+  createExchangeAdminApi,
+  ExchangeCommandError,
+  hashtable,
+  type CmdletParameters,
+  type CmdletResult,
+  type ExchangeAdminApi,
+  type ExchangeDeps,
+  type ExchangeObject,
+} from './exchange-admin-api.js';
+import type {
+  ChangeResult,
+  Delegation,
+  GrantOptions,
+  PermissionService,
+  PermissionTarget,
+  PermissionTrustee,
+} from './permission-service.js';
+
+const MAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
+const TARGET_KINDS = new Set(['user', 'shared', 'group']);
+
+/** Refuses malformed input before anything reaches Exchange. */
+export function validateTarget(target: PermissionTarget): void {
+  if (!target || typeof target.id !== 'string' || !target.id || target.id.length > 256) throw new BotError('invalid_request', 'The target has no valid id');
+  if (!TARGET_KINDS.has(target.kind)) throw new BotError('invalid_request', `Unknown target kind "${String(target.kind).slice(0, 40)}"`);
+  if (typeof target.mail !== 'string' || target.mail.length > 320 || !MAIL.test(target.mail)) {
+    throw new BotError('invalid_request', 'The target has no valid mail address');
+  }
+}
+export function validateTrustee(trustee: PermissionTrustee): void {
+  if (!trustee || typeof trustee.id !== 'string' || !trustee.id || trustee.id.length > 256) throw new BotError('invalid_request', 'The trustee has no valid id');
+  if (typeof trustee.mail !== 'string' || trustee.mail.length > 320 || !MAIL.test(trustee.mail)) {
+    throw new BotError('invalid_request', 'The trustee has no valid mail address');
+  }
+}
+export function validateRight(right: unknown, target: PermissionTarget): asserts right is Right {
+  if (!isRight(right)) throw new BotError('invalid_request', `Unknown right "${String(right).slice(0, 40)}"`);
+  if (!rightAppliesTo(right, target.kind)) throw new BotError('invalid_request', `${right} cannot be granted on a group`);
+}
+
+// Answers that mean "nothing to do": the entry is already there, or already gone.
+const IDEMPOTENT = [
+  /already present/i,
+  /already exists/i,
+  /already has/i,
+  /ACE doesn'?t exist/i,
+  /doesn'?t exist on the object/i,
+  /does not exist on the object/i,
+  /no settings of .* have been modified/i,
+  /isn'?t in the list|is not in the list|not found in the list/i,
+];
+const isIdempotentText = (text: string) => IDEMPOTENT.some((pattern) => pattern.test(text));
+
+/** A recipient as `Get-Recipient` describes it. */
+interface Recipient {
+  id: string;
+  mail: string;
+  typeDetails: string;
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+const list = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const SELF = 'NT AUTHORITY\\SELF';
+
+export interface ExchangePermissionServiceOptions {
+  clock?: Clock;
+  /** How long a resolved recipient (name or UPN -> object id) is reused. */
+  recipientCacheMs?: number;
+}
+
+/**
+ * PermissionService on Exchange Online, through the admin API (see ExchangeAdminApi).
+ * Holders come back as UPNs (mailbox/recipient permissions) or names (GrantSendOnBehalfTo);
+ * they are mapped to directory ids with `Get-Recipient` (ExternalDirectoryObjectId).
+ */
+export class ExchangePermissionService implements PermissionService {
+  private readonly clock: Clock;
+  private readonly recipientCacheMs: number;
+  private readonly recipients = new Map<string, { at: number; recipient: Promise<Recipient | undefined> }>();
+
+  constructor(
+    private readonly api: ExchangeAdminApi,
+    options: ExchangePermissionServiceOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.recipientCacheMs = options.recipientCacheMs ?? 10 * 60_000;
+  }
+
+  async grant(target: PermissionTarget, trustee: PermissionTrustee, right: Right, options: GrantOptions = {}): Promise<ChangeResult> {
+    validateTarget(target);
+    validateTrustee(trustee);
+    validateRight(right, target);
+    if (target.kind === 'group') await this.refuseGuest(trustee);
+    const held = await this.holds(target, trustee, right);
+    const warnings: string[] = [];
+    let changed = false;
+    if (!held) changed = await this.apply('add', target, trustee, right, warnings, options);
+    const replaced: Right[] = [];
+    const other = groupRightReplaced(right, target.kind);
+    // Group rule: Send As and Send on Behalf are exclusive; the new right is added first so the
+    // delegate never loses the ability to send in between.
+    if (other && (await this.holds(target, trustee, other))) {
+      if (await this.apply('remove', target, trustee, other, warnings)) replaced.push(other);
+    }
+    return { changed, replaced, warnings };
+  }
+
+  async revoke(target: PermissionTarget, trustee: PermissionTrustee, right: Right): Promise<ChangeResult> {
+    validateTarget(target);
+    validateTrustee(trustee);
+    validateRight(right, target);
+    const warnings: string[] = [];
+    const held = await this.holds(target, trustee, right);
+    const changed = held ? await this.apply('remove', target, trustee, right, warnings) : false;
+    return { changed, replaced: [], warnings };
+  }
+
+  async listDelegates(target: PermissionTarget, right?: Right): Promise<Delegation[]> {
+    validateTarget(target);
+    if (right !== undefined && !isRight(right)) throw new BotError('invalid_request', 'Unknown right');
+    const rights = (right ? [right] : [...RIGHTS]).filter((r) => rightAppliesTo(r, target.kind));
+    const lists = await Promise.all(rights.map(async (r) => ({ right: r, holders: await this.holders(target, r) })));
+    const out: Delegation[] = [];
+    const seen = new Set<string>();
+    for (const { right: r, holders } of lists) {
+      for (const id of holders) {
+        const key = `${id}\n${r}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ targetId: target.id, trusteeId: id, right: r });
+      }
+    }
+    return out;
+  }
+
+  async listHoldings(trustee: PermissionTrustee, candidates: PermissionTarget[]): Promise<Delegation[]> {
+    validateTrustee(trustee);
+    if (!Array.isArray(candidates)) throw new BotError('invalid_request', 'candidates must be a list');
+    candidates.forEach(validateTarget);
+    const checks = candidates.flatMap((target) =>
+      RIGHTS.filter((r) => rightAppliesTo(r, target.kind)).map(async (r) =>
+        (await this.holds(target, trustee, r)) ? [{ targetId: target.id, trusteeId: trustee.id, right: r }] : [],
+      ),
+    );
+    return (await Promise.all(checks)).flat();
+  }
+
+  async check(target: PermissionTarget, trustee: PermissionTrustee, right: Right): Promise<boolean> {
+    validateTarget(target);
+    validateTrustee(trustee);
+    validateRight(right, target);
+    return this.holds(target, trustee, right);
+  }
+
+  // --- reading ---------------------------------------------------------------------------
+
+  /** Whether `trustee` holds `right` on `target`: narrow queries (`-User`, `-Trustee`) where Exchange has them. */
+  private async holds(target: PermissionTarget, trustee: PermissionTrustee, right: Right): Promise<boolean> {
+    if (right === 'FullAccess') {
+      const rows = await this.read('Get-MailboxPermission', { Identity: target.mail, User: trustee.mail }, true);
+      return rows.some(isExplicitFullAccess);
+    }
+    if (right === 'SendAs') {
+      const rows = await this.read('Get-RecipientPermission', { Identity: target.mail, Trustee: trustee.mail, AccessRights: 'SendAs' }, true);
+      return rows.some(isExplicitSendAs);
+    }
+    const names = await this.sendOnBehalfNames(target);
+    for (const name of names) {
+      const recipient = await this.resolve(name);
+      if (recipient && sameTrustee(recipient, trustee)) return true;
+    }
+    return false;
+  }
+
+  private async holders(target: PermissionTarget, right: Right): Promise<string[]> {
+    let names: string[];
+    if (right === 'FullAccess') {
+      names = (await this.read('Get-MailboxPermission', { Identity: target.mail })).filter(isExplicitFullAccess).map((row) => text(row.User));
+    } else if (right === 'SendAs') {
+      // Always with an Identity: without one Get-RecipientPermission walks the whole tenant.
+      names = (await this.read('Get-RecipientPermission', { Identity: target.mail, AccessRights: 'SendAs' })).filter(isExplicitSendAs).map((row) => text(row.Trustee));
+    } else {
+      names = await this.sendOnBehalfNames(target);
+    }
+    const ids: string[] = [];
+    for (const name of names) {
+      const recipient = await this.resolve(name);
+      // Orphaned SIDs (deleted users) and other unresolvable entries are not delegates.
+      if (recipient && !ids.includes(recipient.id)) ids.push(recipient.id);
+    }
+    return ids;
+  }
+
+  private async sendOnBehalfNames(target: PermissionTarget): Promise<string[]> {
+    const cmdlet = target.kind === 'group' ? 'Get-UnifiedGroup' : 'Get-Mailbox';
+    const rows = await this.read(cmdlet, { Identity: target.mail });
+    return rows.flatMap((row) => list(row.GrantSendOnBehalfTo));
+  }
+
+  /** A read; `trusteeUnknownIsEmpty`: Exchange answers "not found" for a -User/-Trustee it cannot resolve. */
+  private async read(cmdlet: string, parameters: CmdletParameters, trusteeUnknownIsEmpty = false): Promise<ExchangeObject[]> {
+    try {
+      return (await this.api.invoke(cmdlet, parameters)).value;
+    } catch (error) {
+      if (trusteeUnknownIsEmpty && error instanceof ExchangeCommandError && error.objectNotFound && !mentions(error.text, String(parameters.Identity))) {
+        return [];
+      }
+      throw this.translate(error, cmdlet);
+    }
+  }
+
+  private resolve(identity: string): Promise<Recipient | undefined> {
+    const key = identity.toLowerCase();
+    const now = this.clock.now();
+    const cached = this.recipients.get(key);
+    if (cached && now - cached.at < this.recipientCacheMs) return cached.recipient;
+    const recipient = (async () => {
+      if (!identity || identity === SELF || /^S-1-5-/i.test(identity)) return undefined;
+      try {
+        const rows = (await this.api.invoke('Get-Recipient', { Identity: identity })).value;
+        const row = rows[0];
+        if (!row) return undefined;
+        return { id: text(row.ExternalDirectoryObjectId), mail: text(row.PrimarySmtpAddress), typeDetails: text(row.RecipientTypeDetails) };
+      } catch (error) {
+        if (error instanceof ExchangeCommandError && error.objectNotFound) return undefined;
+        throw this.translate(error, 'Get-Recipient');
+      }
+    })();
+    this.recipients.set(key, { at: now, recipient });
+    recipient.catch(() => this.recipients.delete(key));
+    return recipient;
+  }
+
+  private async refuseGuest(trustee: PermissionTrustee): Promise<void> {
+    const recipient = await this.resolve(trustee.mail);
+    if (!recipient) throw new BotError('permission_service_rejected', `Exchange does not know the recipient ${trustee.mail}`, { details: { reason: 'not_found' } });
+    if (/^Guest/i.test(recipient.typeDetails)) throw new BotError('invalid_request', 'Guests cannot receive Send As or Send on Behalf on a group', { details: { reason: 'guest' } });
+  }
+
+  // --- writing ---------------------------------------------------------------------------
+
+  /** Adds or removes one right. Returns whether Exchange changed anything. */
+  private async apply(
+    op: 'add' | 'remove',
+    target: PermissionTarget,
+    trustee: PermissionTrustee,
+    right: Right,
+    warnings: string[],
+    options: GrantOptions = {},
+  ): Promise<boolean> {
+    const [cmdlet, parameters] = command(op, target, trustee, right, options);
+    let result: CmdletResult;
+    try {
+      result = await this.api.invoke(cmdlet, parameters);
+    } catch (error) {
+      if (error instanceof ExchangeCommandError && !error.objectNotFound && isIdempotentText(error.text)) {
+        warnings.push(error.text);
+        return false;
+      }
+      throw this.translate(error, cmdlet);
+    }
+    warnings.push(...result.warnings);
+    return !result.warnings.some(isIdempotentText);
+  }
+
+  private translate(error: unknown, cmdlet: string): BotError {
+    if (isBotError(error)) return error;
+    if (error instanceof ExchangeCommandError) {
+      const details = { cmdlet, status: error.status, exchangeCode: error.exchangeCode, exchangeType: error.exchangeType, reason: error.objectNotFound ? 'not_found' : undefined };
+      if (error.status >= 500) return new BotError('permission_service_unavailable', `Exchange ${cmdlet} failed: ${error.text}`, { cause: error, details });
+      return new BotError('permission_service_rejected', `Exchange refused ${cmdlet}: ${error.text}`, { cause: error, details });
+    }
+    return new BotError('permission_service_unavailable', `Exchange ${cmdlet} failed`, { cause: error });
+  }
+}
+
+function command(op: 'add' | 'remove', target: PermissionTarget, trustee: PermissionTrustee, right: Right, options: GrantOptions): [string, CmdletParameters] {
+  const verb = op === 'add' ? 'Add' : 'Remove';
+  switch (right) {
+    case 'FullAccess':
+      return op === 'add'
+        ? ['Add-MailboxPermission', { Identity: target.mail, User: trustee.mail, AccessRights: ['FullAccess'], InheritanceType: 'All', AutoMapping: options.autoMapping ?? true }]
+        : ['Remove-MailboxPermission', { Identity: target.mail, User: trustee.mail, AccessRights: ['FullAccess'], InheritanceType: 'All', Confirm: false }];
+    case 'SendAs':
+      return [`${verb}-RecipientPermission`, { Identity: target.mail, Trustee: trustee.mail, AccessRights: ['SendAs'], Confirm: false }];
+    case 'SendOnBehalf':
+      // Always @{Add=...}/@{Remove=...}: a bare list would replace every other delegate.
+      return [target.kind === 'group' ? 'Set-UnifiedGroup' : 'Set-Mailbox', { Identity: target.mail, GrantSendOnBehalfTo: hashtable({ [verb]: [trustee.mail] }) }];
+  }
+}
+
+function isExplicitFullAccess(row: ExchangeObject): boolean {
+  return list(row.AccessRights).some((r) => /FullAccess/i.test(r)) && row.IsInherited !== true && row.Deny !== true && text(row.User) !== SELF;
+}
+function isExplicitSendAs(row: ExchangeObject): boolean {
+  return (
+    list(row.AccessRights).some((r) => /SendAs/i.test(r)) &&
+    row.IsInherited !== true &&
+    text(row.AccessControlType || 'Allow') === 'Allow' &&
+    text(row.Trustee) !== SELF
+  );
+}
+function sameTrustee(recipient: Recipient, trustee: PermissionTrustee): boolean {
+  return recipient.id === trustee.id || (recipient.mail !== '' && recipient.mail.toLowerCase() === trustee.mail.toLowerCase());
+}
+function mentions(message: string, identity: string): boolean {
+  return identity !== '' && message.toLowerCase().includes(`'${identity.toLowerCase()}'`);
+}
+
+/** `PERMISSION_SERVICE=exchange`: the Exchange Online client for the configured tenant and cloud. */
+export function createExchangePermissionService(config: Config, deps: ExchangeDeps & { clock?: Clock } = {}): ExchangePermissionService {
+  return new ExchangePermissionService(createExchangeAdminApi(config, deps), { clock: deps.clock });
+}
