@@ -182,6 +182,9 @@ export class FileDirectory implements Directory {
     const key = normalizeName(text);
     return [...(this.targetsByKey.get(key) ?? this.targetsByKey.get(key.replace(/ /g, '')) ?? [])];
   }
+  async listTargets() {
+    return [...this.targets.values()];
+  }
   async getGroup(id: string) {
     return this.groups.get(id);
   }
