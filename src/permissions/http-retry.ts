@@ -99,13 +99,19 @@ export class RetryingHttp {
     let lastRetryAfter: number | undefined;
     let lastProblem = '';
     let lastCause: unknown;
+    let lastStatus: number | undefined;
+    let timedOut = false;
+    let attempts = 0;
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
       let answer: HttpAnswer | undefined;
+      attempts = attempt;
       try {
         answer = options.limit ? await options.limit(() => this.attempt(options)) : await this.attempt(options);
       } catch (error) {
         if (error instanceof BotError) throw error;
         lastCause = error;
+        lastStatus = undefined;
+        timedOut = isTimeout(error);
         lastProblem = isTimeout(error) ? `timed out after ${this.policy.timeoutMs} ms` : `failed (${(error as Error).message})`;
         lastRetryAfter = undefined;
       }
@@ -113,6 +119,8 @@ export class RetryingHttp {
         if (!RETRYABLE_STATUS.has(answer.status)) return answer;
         lastProblem = `answered HTTP ${answer.status}`;
         lastCause = undefined;
+        lastStatus = answer.status;
+        timedOut = false;
         lastRetryAfter = parseRetryAfter(answer.headers.get('retry-after'), this.clock.now());
         if (lastRetryAfter !== undefined && lastRetryAfter > this.policy.maxRetryAfterMs) break;
       }
@@ -121,7 +129,12 @@ export class RetryingHttp {
     }
     throw new BotError(options.unavailableCode, `${options.describe} ${lastProblem}; gave up after retrying`, {
       cause: lastCause,
-      details: lastRetryAfter === undefined ? {} : { retryAfterMs: lastRetryAfter },
+      details: {
+        attempts,
+        ...(lastStatus === undefined ? {} : { status: lastStatus }),
+        ...(timedOut ? { timeout: true } : {}),
+        ...(lastRetryAfter === undefined ? {} : { retryAfterMs: lastRetryAfter }),
+      },
     });
   }
 
