@@ -157,6 +157,18 @@ export class ExchangePermissionService implements PermissionService {
     return this.holds(target, trustee, right);
   }
 
+  /**
+   * Members of a Microsoft 365 group as Exchange sees them (`Get-UnifiedGroupLinks -LinkType Members`),
+   * as directory ids. Not part of PermissionService: for the membership pre-flight when the directory
+   * is not Graph but the rights live in Exchange.
+   */
+  async groupMembers(group: PermissionTarget): Promise<string[]> {
+    validateTarget(group);
+    if (group.kind !== 'group') throw new BotError('invalid_request', 'Only a group has members');
+    const rows = await this.read('Get-UnifiedGroupLinks', { Identity: group.mail, LinkType: 'Members', ResultSize: 'Unlimited' });
+    return rows.map((row) => text(row.ExternalDirectoryObjectId)).filter(Boolean);
+  }
+
   // --- reading ---------------------------------------------------------------------------
 
   /** Whether `trustee` holds `right` on `target`: narrow queries (`-User`, `-Trustee`) where Exchange has them. */

@@ -3,6 +3,7 @@ import restify, { type Request, type Response, type Server } from 'restify';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { BotError, isBotError } from '../domain/errors.js';
+import { silentLogger, type Logger } from '../domain/logger.js';
 import {
   API_PREFIX,
   checkBody,
@@ -16,12 +17,8 @@ import {
 } from './http-protocol.js';
 import type { PermissionService } from './permission-service.js';
 
-export interface ServerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-const silent: ServerLogger = { info() {}, warn() {}, error() {} };
+export type ServerLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+const silent: ServerLogger = silentLogger;
 
 export interface PermissionServiceServer {
   /** e.g. `http://127.0.0.1:3980` */

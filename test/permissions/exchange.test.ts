@@ -215,6 +215,14 @@ describe('Exchange permission service: protocol', () => {
     expect(set.parameters.GrantSendOnBehalfTo).toEqual({ '@odata.type': '#Exchange.GenericHashTable', Add: ["pat.o'brien@fixture.example"] });
   });
 
+  it('lists group members with Get-UnifiedGroupLinks -LinkType Members, across pages', async () => {
+    const service = await start();
+    fakes.exchange.pageSize = 1;
+    expect((await service.groupMembers(targets.group)).sort()).toEqual(['c-guest', 'c-member', 'c-other', 'c-owner']);
+    expect(fakes.exchange.calls).toEqual([{ cmdlet: 'Get-UnifiedGroupLinks', parameters: { Identity: targets.group.mail, LinkType: 'Members', ResultSize: 'Unlimited' } }]);
+    await expect(service.groupMembers(targets.shared)).rejects.toSatisfy((e) => isBotError(e, 'invalid_request'));
+  });
+
   it('refuses a wrong client secret as a rejection, not a transient fault', async () => {
     fakes = await startCloudFakes({ directory: contractFixture().directory, env: { AZURE_CLIENT_SECRET: 'wrong' } });
     const service = createExchangePermissionService(fakes.config, fakes.deps);
