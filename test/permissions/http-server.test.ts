@@ -147,3 +147,13 @@ describe('permission service HTTP server', () => {
     expect(bearerMatches('Bearer ', '')).toBe(false);
   });
 });
+
+describe('permission service OpenAPI document', () => {
+  it('documents every route the server serves and the schemas it validates', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/permission-service.openapi.yaml', import.meta.url), 'utf8');
+    for (const path of ['/healthz:', '/v1/grant:', '/v1/revoke:', '/v1/check:', '/v1/delegates:', '/v1/holdings:']) expect(doc).toContain(`  ${path}`);
+    expect(doc).toContain('enum: [FullAccess, SendAs, SendOnBehalf]');
+    expect(doc).toContain('enum: [user, shared, group]');
+  });
+});
