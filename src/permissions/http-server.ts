@@ -82,7 +82,8 @@ export async function startPermissionServiceServer(config: Config, service: Perm
   server.on('restifyError', (_req: Request, _res: Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, callback: () => void) => {
     const status = err.statusCode ?? 500;
     const code = status === 404 || status === 405 ? 'not_found' : status < 500 ? 'invalid_request' : 'permission_service_unavailable';
-    const body = { error: { code, message: status < 500 ? err.message : 'Internal error' } };
+    const message = status === 415 ? `Send JSON (content-type: application/json), not ${err.message}` : status < 500 ? err.message : 'Internal error';
+    const body = { error: { code, message } };
     err.toJSON = () => body;
     return callback();
   });

@@ -108,6 +108,21 @@ describe('permission service HTTP server', () => {
     expect(await backend.check(fixture.targets.shared, fixture.trustees.member, 'SendAs')).toBe(false);
   });
 
+  it('answers unknown routes, wrong methods and non-JSON bodies in the same error shape', async () => {
+    await simulatedServer();
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const cases: [Promise<Response>, number, string][] = [
+      [post('/v1/nothing', '{}'), 404, 'not_found'],
+      [fetch(`${server!.url}/v1/check`, { headers: auth }), 405, 'not_found'],
+      [fetch(`${server!.url}/v1/check`, { method: 'POST', headers: { ...auth, 'content-type': 'text/plain' }, body: 'hello' }), 415, 'invalid_request'],
+    ];
+    for (const [response, status, code] of cases) {
+      const answer = await response;
+      expect(answer.status).toBe(status);
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+
   it('maps domain errors to statuses and the client maps them back', async () => {
     await simulatedServer();
     const response = await post('/v1/grant', JSON.stringify({ target: fixture.targets.group, trustee: fixture.trustees.member, right: 'FullAccess' }));
