@@ -95,6 +95,8 @@ export class ExchangePermissionService implements PermissionService {
     validateTarget(target);
     validateTrustee(trustee);
     validateRight(right, target);
+    // Same answer as the simulated service: Exchange would accept it, but it means nothing.
+    if (target.kind === 'user' && target.id === trustee.id) throw new BotError('invalid_request', 'A user already owns their own mailbox');
     if (target.kind === 'group') await this.refuseGuest(trustee);
     const held = await this.holds(target, trustee, right);
     const warnings: string[] = [];

@@ -87,9 +87,7 @@ export function directoryContract(name: string, create: (file: DirectoryFile) =>
 
     it('answers [] for unknown, empty, huge and hostile text', async () => {
       for (const text of ['Nobody Atall', '', '   ', '!!!', 'x'.repeat(100_000), 'x; Remove-Mailbox', '"displayName:megan" OR "mail:a"', '<b>megan</b>\u0000']) {
-        const found = await directory.findUsers(text);
-        expect(found.every((u) => u.id !== 'd-support'), text.slice(0, 40)).toBe(true);
-        if (text !== '<b>megan</b>\u0000') expect(found, text.slice(0, 40)).toEqual([]);
+        expect(await directory.findUsers(text), text.slice(0, 40)).toEqual([]);
       }
     });
 

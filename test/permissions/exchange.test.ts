@@ -147,8 +147,8 @@ describe('Exchange permission service: protocol', () => {
   });
 
   it('times out a slow answer and retries it', async () => {
-    const service = await start({ env: { EXCHANGE_REQUEST_TIMEOUT: '100ms' } });
-    fakes.exchange.faults.push({ status: 200, body: { value: [] }, delayMs: 1_000 });
+    const service = await start({ env: { EXCHANGE_REQUEST_TIMEOUT: '250ms' } });
+    fakes.exchange.faults.push({ status: 200, body: { value: [] }, delayMs: 2_000 });
     expect(await service.check(targets.shared, trustees.other, 'FullAccess')).toBe(true);
     expect(fakes.sleeps).toHaveLength(1);
   });
@@ -201,6 +201,7 @@ describe('Exchange permission service: protocol', () => {
     for (const trustee of hostile) {
       await expect(service.grant(targets.shared, trustee, 'SendAs')).rejects.toSatisfy((e) => isBotError(e, 'invalid_request'));
     }
+    await expect(service.grant(targets.userMailbox, { id: targets.userMailbox.id, mail: targets.userMailbox.mail }, 'FullAccess')).rejects.toSatisfy((e) => isBotError(e, 'invalid_request'));
     await expect(service.grant(targets.shared, trustees.member, 'Owner' as never)).rejects.toSatisfy((e) => isBotError(e, 'invalid_request'));
     expect(fakes.exchange.calls).toEqual([]);
   });
