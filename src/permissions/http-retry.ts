@@ -108,11 +108,12 @@ export class RetryingHttp {
       try {
         answer = options.limit ? await options.limit(() => this.attempt(options)) : await this.attempt(options);
       } catch (error) {
-        if (error instanceof BotError) throw error;
+        // A refusal (bad redirect, refused credentials) is final; a transient token failure is retried.
+        if (error instanceof BotError && error.code !== 'permission_service_unavailable') throw error;
         lastCause = error;
         lastStatus = undefined;
         timedOut = isTimeout(error);
-        lastProblem = isTimeout(error) ? `timed out after ${this.policy.timeoutMs} ms` : `failed (${(error as Error).message})`;
+        lastProblem = timedOut ? `timed out after ${this.policy.timeoutMs} ms` : `failed (${(error as Error).message})`;
         lastRetryAfter = undefined;
       }
       if (answer) {

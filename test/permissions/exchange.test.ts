@@ -224,6 +224,16 @@ describe('Exchange permission service: protocol', () => {
     await expect(service.groupMembers(targets.shared)).rejects.toSatisfy((e) => isBotError(e, 'invalid_request'));
   });
 
+  it('does not hammer a failing token endpoint: MSAL holds off, the call ends unavailable', async () => {
+    const service = await start();
+    fakes.token.server.faults.push({ status: 503, body: { error: 'temporarily_unavailable', error_description: 'AADSTS90033: busy' } });
+    await expect(service.check(targets.shared, trustees.other, 'FullAccess')).rejects.toSatisfy(
+      (e) => isBotError(e, 'permission_service_unavailable') && /AADSTS90033/.test(e.message),
+    );
+    expect(fakes.token.server.requests).toHaveLength(1);
+    expect(fakes.exchange.calls).toEqual([]);
+  });
+
   it('refuses a wrong client secret as a rejection, not a transient fault', async () => {
     fakes = await startCloudFakes({ directory: contractFixture().directory, env: { AZURE_CLIENT_SECRET: 'wrong' } });
     const service = createExchangePermissionService(fakes.config, fakes.deps);
