@@ -6,6 +6,7 @@ import { resolveEndpoints } from '../permissions/clouds.js';
 import { createExchangeAdminApi, type ExchangeAdminApi, type ExchangeDeps } from '../permissions/exchange-admin-api.js';
 import { ExchangePermissionService } from '../permissions/exchange.js';
 import { RetryingHttp, trustedHostCheck, type HttpDeps } from '../permissions/http-retry.js';
+import { isMailAddress } from '../permissions/validate.js';
 import type {
   Directory,
   DirectoryGroup,
@@ -14,7 +15,7 @@ import type {
   MailTarget,
   PermissionEntry,
 } from './directory.js';
-import { nameKeys, normalizeName } from './normalize.js';
+import { mailKeys, nameKeys, normalizeName, targetKeys } from './normalize.js';
 
 const USER_SELECT = 'id,displayName,givenName,surname,mail,userPrincipalName,preferredLanguage,userType';
 const GROUP_SELECT = 'id,displayName,mail,groupTypes';
@@ -22,7 +23,6 @@ const UNIFIED = "groupTypes/any(c:c eq 'Unified')";
 const SEARCH_PROPERTIES = ['displayName', 'givenName', 'surname', 'mail'] as const;
 /** Entra object ids and the ids tests use: letters, digits, dashes; nothing that could change the path. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const MAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]{1,255}$/u;
 
 interface GraphUser {
   id: string;
@@ -94,7 +94,7 @@ export class GraphDirectory implements Directory {
 
   async findUserByMail(mail: string): Promise<DirectoryUser | undefined> {
     const wanted = mail.trim().toLowerCase();
-    if (!MAIL.test(wanted)) return undefined;
+    if (!isMailAddress(wanted)) return undefined;
     const users = await this.cached(`mail:${wanted}`, () => {
       const literal = `'${wanted.replace(/'/g, "''")}'`; // OData string literal
       return this.collect<GraphUser>(`/users?$filter=${encodeURIComponent(`mail eq ${literal} or userPrincipalName eq ${literal}`)}&$select=${USER_SELECT}`, 10);
@@ -155,9 +155,8 @@ export class GraphDirectory implements Directory {
     if (!key) return [];
     const compact = key.replace(/ /g, '');
     const matchesKey = (displayName: string, mail: string) => {
-      const full = normalizeName(displayName);
-      const keys = new Set([full, full.replace(/ /g, ''), ...mailKeys(mail)]);
-      return keys.has(key) || keys.has(compact) || keys.has(text.trim().toLowerCase());
+      const keys = targetKeys(displayName, mail);
+      return keys.includes(key) || keys.includes(compact);
     };
     const out: MailTarget[] = [];
     for (const s of (await this.sharedById()).values()) if (matchesKey(s.displayName, s.mail)) out.push({ id: s.id, kind: 'shared', displayName: s.displayName, mail: s.mail });
@@ -360,11 +359,6 @@ function unavailable(what: string, error: unknown): BotError {
   return new BotError('directory_unavailable', `${what} cannot be reached: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details });
 }
 
-function mailKeys(address: string): string[] {
-  const lower = address.toLowerCase();
-  const local = lower.split('@')[0] ?? '';
-  return lower ? [lower, normalizeName(local)] : [];
-}
 
 /**
  * What to `$search` for: the text itself and its folded form, and for one-word texts the word without

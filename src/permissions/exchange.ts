@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import { BotError, isBotError } from '../domain/errors.js';
 import { groupRightReplaced, isRight, rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
+import { validateRight, validateTarget, validateTrustee } from './validate.js';
 import {
   createExchangeAdminApi,
   ExchangeCommandError,
@@ -20,28 +21,6 @@ import type {
   PermissionTarget,
   PermissionTrustee,
 } from './permission-service.js';
-
-const MAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
-const TARGET_KINDS = new Set(['user', 'shared', 'group']);
-
-/** Refuses malformed input before anything reaches Exchange. */
-export function validateTarget(target: PermissionTarget): void {
-  if (!target || typeof target.id !== 'string' || !target.id || target.id.length > 256) throw new BotError('invalid_request', 'The target has no valid id');
-  if (!TARGET_KINDS.has(target.kind)) throw new BotError('invalid_request', `Unknown target kind "${String(target.kind).slice(0, 40)}"`);
-  if (typeof target.mail !== 'string' || target.mail.length > 320 || !MAIL.test(target.mail)) {
-    throw new BotError('invalid_request', 'The target has no valid mail address');
-  }
-}
-export function validateTrustee(trustee: PermissionTrustee): void {
-  if (!trustee || typeof trustee.id !== 'string' || !trustee.id || trustee.id.length > 256) throw new BotError('invalid_request', 'The trustee has no valid id');
-  if (typeof trustee.mail !== 'string' || trustee.mail.length > 320 || !MAIL.test(trustee.mail)) {
-    throw new BotError('invalid_request', 'The trustee has no valid mail address');
-  }
-}
-export function validateRight(right: unknown, target: PermissionTarget): asserts right is Right {
-  if (!isRight(right)) throw new BotError('invalid_request', `Unknown right "${String(right).slice(0, 40)}"`);
-  if (!rightAppliesTo(right, target.kind)) throw new BotError('invalid_request', `${right} cannot be granted on a group`);
-}
 
 // Answers that mean "nothing to do": the entry is already there, or already gone.
 const IDEMPOTENT = [

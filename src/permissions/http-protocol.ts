@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { BotError, ERROR_CODES, type ErrorCode } from '../domain/errors.js';
 import { RIGHTS } from '../domain/rights.js';
+import { MAIL_ADDRESS } from './validate.js';
 
 /** Wire format of the shared permission service (docs/permission-service.openapi.yaml). */
 export const API_PREFIX = '/v1';
 
 const id = z.string().min(1).max(256);
-// Structural checks only; the backend validates addresses its own way.
-const mail = z.string().min(3).max(320).regex(/^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+$/u, 'must be a mail address');
+const mail = z.string().max(320).regex(MAIL_ADDRESS, 'must be a mail address');
 export const targetSchema = z.strictObject({ id, kind: z.enum(['user', 'shared', 'group']), mail });
 export const trusteeSchema = z.strictObject({ id, mail });
 export const rightSchema = z.enum(RIGHTS);

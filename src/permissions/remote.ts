@@ -75,7 +75,7 @@ export class RemotePermissionService implements PermissionService {
             details: timedOut ? { timeout: true } : {},
           });
         }
-        await this.sleep(backoffDelay(attempt, { maxAttempts: attempts, baseDelayMs: 250, maxDelayMs: 5_000, maxRetryAfterMs: 0, timeoutMs }, Math.random));
+        await this.sleep(backoffDelay(attempt, { baseDelayMs: 250, maxDelayMs: 5_000 }, Math.random));
         continue;
       }
       const text = await response.text();

@@ -237,6 +237,17 @@ export class ExchangeFake {
       const r = this.find(identity);
       return r && (r.type === 'UserMailbox' || r.type === 'SharedMailbox') ? r : undefined;
     };
+    const recipient = (identity: unknown) => {
+      const r = this.find(identity);
+      return r && r.type !== 'GuestMailUser' ? r : undefined;
+    };
+    /** The -Identity object and the -User/-Trustee recipient of a permission cmdlet, or the not-found answer. */
+    const pair = (p: Params, who: 'User' | 'Trustee', targetOf: (identity: unknown) => FakeRecipient | undefined): [FakeRecipient, FakeRecipient] | FakeAnswer => {
+      const target = targetOf(p.Identity);
+      if (!target) return this.notFound(p.Identity);
+      const trustee = this.find(p[who]);
+      return trustee ? [target, trustee] : this.notFound(p[who]);
+    };
     const mailboxRow = (target: FakeRecipient, a: MailboxAce) => ({
       Identity: target.displayName,
       User: a.user,
@@ -320,10 +331,9 @@ export class ExchangeFake {
           const bad = checkRights(p, 'FullAccess') ?? (p.InheritanceType === 'All' ? undefined : this.violationAnswer('-InheritanceType must be All'));
           if (bad) return bad;
           if (p.AutoMapping !== undefined && typeof p.AutoMapping !== 'boolean') return this.violationAnswer('-AutoMapping must be a boolean');
-          const target = mailbox(p.Identity);
-          if (!target) return this.notFound(p.Identity);
-          const user = this.find(p.User);
-          if (!user) return this.notFound(p.User);
+          const found = pair(p, 'User', mailbox);
+          if (isAnswer(found)) return found;
+          const [target, user] = found;
           const aces = this.mailboxAces.get(target.id)!;
           let ace = aces.find((a) => a.user === user.mail && !a.inherited && !a.deny);
           if (!ace) aces.push((ace = { user: user.mail, rights: ['FullAccess'], inherited: false, deny: false, autoMapping: p.AutoMapping as boolean | undefined }));
@@ -336,10 +346,9 @@ export class ExchangeFake {
         run: (p) => {
           const bad = checkRights(p, 'FullAccess') ?? checkConfirm(p);
           if (bad) return bad;
-          const target = mailbox(p.Identity);
-          if (!target) return this.notFound(p.Identity);
-          const user = this.find(p.User);
-          if (!user) return this.notFound(p.User);
+          const found = pair(p, 'User', mailbox);
+          if (isAnswer(found)) return found;
+          const [target, user] = found;
           const aces = this.mailboxAces.get(target.id)!;
           const i = aces.findIndex((a) => a.user === user.mail && !a.inherited && !a.deny);
           if (i < 0) {
@@ -355,8 +364,8 @@ export class ExchangeFake {
         optional: ['Trustee', 'AccessRights'],
         run: (p) => {
           if (p.AccessRights !== undefined && p.AccessRights !== 'SendAs') return this.violationAnswer('-AccessRights must be SendAs');
-          const target = this.find(p.Identity);
-          if (!target || target.type === 'GuestMailUser') return this.notFound(p.Identity);
+          const target = recipient(p.Identity);
+          if (!target) return this.notFound(p.Identity);
           let aces = this.recipientAces.get(target.id)!;
           if (p.Trustee !== undefined) {
             const trustee = this.find(p.Trustee);
@@ -372,10 +381,9 @@ export class ExchangeFake {
         run: (p) => {
           const bad = checkRights(p, 'SendAs') ?? checkConfirm(p);
           if (bad) return bad;
-          const target = this.find(p.Identity);
-          if (!target || target.type === 'GuestMailUser') return this.notFound(p.Identity);
-          const trustee = this.find(p.Trustee);
-          if (!trustee) return this.notFound(p.Trustee);
+          const found = pair(p, 'Trustee', recipient);
+          if (isAnswer(found)) return found;
+          const [target, trustee] = found;
           const aces = this.recipientAces.get(target.id)!;
           const existing = aces.find((a) => a.trustee === trustee.mail);
           if (existing) {
@@ -392,10 +400,9 @@ export class ExchangeFake {
         run: (p) => {
           const bad = checkRights(p, 'SendAs') ?? checkConfirm(p);
           if (bad) return bad;
-          const target = this.find(p.Identity);
-          if (!target || target.type === 'GuestMailUser') return this.notFound(p.Identity);
-          const trustee = this.find(p.Trustee);
-          if (!trustee) return this.notFound(p.Trustee);
+          const found = pair(p, 'Trustee', recipient);
+          if (isAnswer(found)) return found;
+          const [target, trustee] = found;
           const aces = this.recipientAces.get(target.id)!;
           const i = aces.findIndex((a) => a.trustee === trustee.mail && !a.inherited);
           if (i < 0) return error(400, 'Ex9A1C4E', 'Microsoft.Exchange.Management.RecipientTasks.RecipientPermissionTaskException', `The ACE doesn't exist on the object "${target.displayName}" for account "${trustee.mail}".`);
