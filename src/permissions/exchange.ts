@@ -106,17 +106,8 @@ export class ExchangePermissionService implements PermissionService {
     if (right !== undefined && !isRight(right)) throw new BotError('invalid_request', 'Unknown right');
     const rights = (right ? [right] : [...RIGHTS]).filter((r) => rightAppliesTo(r, target.kind));
     const lists = await Promise.all(rights.map(async (r) => ({ right: r, holders: await this.holders(target, r) })));
-    const out: Delegation[] = [];
-    const seen = new Set<string>();
-    for (const { right: r, holders } of lists) {
-      for (const id of holders) {
-        const key = `${id}\n${r}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        out.push({ targetId: target.id, trusteeId: id, right: r });
-      }
-    }
-    return out;
+    // holders() gives each id once per right.
+    return lists.flatMap(({ right: r, holders }) => holders.map((id) => ({ targetId: target.id, trusteeId: id, right: r })));
   }
 
   async listHoldings(trustee: PermissionTrustee, candidates: PermissionTarget[]): Promise<Delegation[]> {
@@ -162,12 +153,8 @@ export class ExchangePermissionService implements PermissionService {
       const rows = await this.read('Get-RecipientPermission', { Identity: target.mail, Trustee: trustee.mail, AccessRights: 'SendAs' }, true);
       return rows.some(isExplicitSendAs);
     }
-    const names = await this.sendOnBehalfNames(target);
-    for (const name of names) {
-      const recipient = await this.resolve(name);
-      if (recipient && sameTrustee(recipient, trustee)) return true;
-    }
-    return false;
+    const recipients = await Promise.all((await this.sendOnBehalfNames(target)).map((name) => this.resolve(name)));
+    return recipients.some((recipient) => recipient !== undefined && sameTrustee(recipient, trustee));
   }
 
   private async holders(target: PermissionTarget, right: Right): Promise<string[]> {
@@ -180,13 +167,9 @@ export class ExchangePermissionService implements PermissionService {
     } else {
       names = await this.sendOnBehalfNames(target);
     }
-    const ids: string[] = [];
-    for (const name of names) {
-      const recipient = await this.resolve(name);
-      // Orphaned SIDs (deleted users) and other unresolvable entries are not delegates.
-      if (recipient && !ids.includes(recipient.id)) ids.push(recipient.id);
-    }
-    return ids;
+    const recipients = await Promise.all(names.map((name) => this.resolve(name)));
+    // Orphaned SIDs (deleted users) and other unresolvable entries are not delegates.
+    return [...new Set(recipients.flatMap((recipient) => (recipient ? [recipient.id] : [])))];
   }
 
   private async sendOnBehalfNames(target: PermissionTarget): Promise<string[]> {
@@ -224,6 +207,7 @@ export class ExchangePermissionService implements PermissionService {
         throw this.translate(error, 'Get-Recipient');
       }
     })();
+    if (this.recipients.size >= 50_000) this.recipients.delete(this.recipients.keys().next().value!);
     this.recipients.set(key, { at: now, recipient });
     recipient.catch(() => this.recipients.delete(key));
     return recipient;
