@@ -89,7 +89,7 @@ export class GraphDirectory implements Directory {
     if (!SAFE_ID.test(id)) return undefined;
     if ((await this.sharedById()).has(id)) return undefined;
     const user = await this.cached(`user:${id}`, () => this.getOrUndefined<GraphUser>(`/users/${encodeURIComponent(id)}?$select=${USER_SELECT}`));
-    return user ? this.toUser(user, true) : undefined;
+    return user ? this.toUser(user) : undefined;
   }
 
   async findUserByMail(mail: string): Promise<DirectoryUser | undefined> {
@@ -101,7 +101,7 @@ export class GraphDirectory implements Directory {
     });
     const shared = await this.sharedById();
     const user = users.find((u) => !shared.has(u.id) && (u.mail?.toLowerCase() === wanted || u.userPrincipalName?.toLowerCase() === wanted));
-    return user ? this.toUser(user, true) : undefined;
+    return user ? this.toUser(user) : undefined;
   }
 
   async findUsers(text: string): Promise<DirectoryUser[]> {
@@ -125,16 +125,13 @@ export class GraphDirectory implements Directory {
       return keys.has(key) || keys.has(compact);
     });
     const unique = new Map(matches.map((u) => [u.id, u]));
-    return Promise.all([...unique.values()].map((u) => this.toUser(u, true)));
+    return Promise.all([...unique.values()].map((u) => this.toUser(u)));
   }
 
   async managerOf(userId: string): Promise<DirectoryUser | undefined> {
     if (!SAFE_ID.test(userId)) return undefined;
-    const manager = await this.cached(`manager:${userId}`, () =>
-      this.getOrUndefined<GraphUser & { '@odata.type'?: string }>(`/users/${encodeURIComponent(userId)}/manager?$select=${USER_SELECT}`),
-    );
-    if (!manager || (manager['@odata.type'] && manager['@odata.type'] !== '#microsoft.graph.user')) return undefined;
-    return this.toUser(manager, true);
+    const manager = await this.manager(userId);
+    return manager ? this.toUser(manager) : undefined;
   }
 
   // --- targets -----------------------------------------------------------------------------
@@ -225,17 +222,22 @@ export class GraphDirectory implements Directory {
 
   // --- plumbing ----------------------------------------------------------------------------
 
-  private async toUser(u: GraphUser, withManager: boolean): Promise<DirectoryUser> {
+  /** A Graph user as a DirectoryUser; the manager id costs one (cached) call, shared with managerOf. */
+  private async toUser(u: GraphUser): Promise<DirectoryUser> {
     const user: DirectoryUser = { id: u.id, displayName: u.displayName ?? u.userPrincipalName ?? u.id, mail: u.mail ?? u.userPrincipalName ?? '' };
     if (u.preferredLanguage) user.preferredLanguage = u.preferredLanguage;
     if (u.userType === 'Guest') user.guest = true;
-    if (withManager) {
-      const manager = await this.cached(`manager:${u.id}`, () =>
-        this.getOrUndefined<GraphUser>(`/users/${encodeURIComponent(u.id)}/manager?$select=${USER_SELECT}`),
-      );
-      if (manager) user.managerId = manager.id;
-    }
+    const manager = await this.manager(u.id);
+    if (manager) user.managerId = manager.id;
     return user;
+  }
+
+  /** The manager when it is a user (a manager can also be an organisational contact). */
+  private manager(userId: string): Promise<GraphUser | undefined> {
+    return this.cached(`manager:${userId}`, async () => {
+      const manager = await this.getOrUndefined<GraphUser & { '@odata.type'?: string }>(`/users/${encodeURIComponent(userId)}/manager?$select=${USER_SELECT}`);
+      return manager && (!manager['@odata.type'] || manager['@odata.type'] === '#microsoft.graph.user') ? manager : undefined;
+    });
   }
 
   private graphGroup(id: string): Promise<GraphGroup | undefined> {
