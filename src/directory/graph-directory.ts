@@ -313,13 +313,13 @@ export class GraphDirectory implements Directory {
     } catch (error) {
       throw unavailable('Microsoft Graph', error);
     }
+    if (answer.status === 404) return { status: 404, json: {} };
     let json: Record<string, unknown> = {};
     try {
       json = answer.text ? (JSON.parse(answer.text) as Record<string, unknown>) : {};
     } catch (cause) {
-      throw new BotError('directory_unavailable', 'Microsoft Graph answered with invalid JSON', { cause });
+      throw new BotError('directory_unavailable', `Microsoft Graph answered HTTP ${answer.status} with invalid JSON`, { cause, details: { status: answer.status } });
     }
-    if (answer.status === 404) return { status: 404, json };
     if (answer.status < 200 || answer.status >= 300) {
       const error = (json.error ?? {}) as { code?: string; message?: string };
       const hint = answer.status === 401 || answer.status === 403 ? ' (check the app registration: User.Read.All, GroupMember.Read.All, admin consent)' : '';
