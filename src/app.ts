@@ -4,10 +4,12 @@ import type { Directory } from './directory/directory.js';
 import { loadDirectoryFile } from './directory/file-directory.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { RequestEngine } from './domain/engine.js';
-import { BotError } from './domain/errors.js';
+import { createGraphDirectory } from './directory/graph-directory.js';
 import type { Logger } from './domain/logger.js';
 import type { EngineEvent, Notifier } from './domain/notifier.js';
 import type { PermissionService } from './permissions/permission-service.js';
+import { createExchangePermissionService } from './permissions/exchange.js';
+import { createRemotePermissionService } from './permissions/remote.js';
 import { SimulatedPermissionService } from './permissions/simulated.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { openStore } from './store/index.js';
@@ -48,17 +50,25 @@ export interface AppOverrides {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The directory named by DIRECTORY. */
 export async function loadDirectory(config: Config): Promise<Directory> {
   if (config.DIRECTORY.kind === 'file') return loadDirectoryFile(config.DIRECTORY.path);
-  throw new BotError('config_invalid', 'DIRECTORY=graph is not available yet');
+  return createGraphDirectory(config);
 }
 
-async function createPermissionService(config: Config, deps: { store: VersionedStore; directory: Directory; clock: Clock }) {
-  const backend = config.PERMISSION_SERVICE;
-  if (backend.kind === 'simulated') {
-    return new SimulatedPermissionService({ ...deps, visibilityDelayMs: config.SIMULATED_VISIBILITY_DELAY });
+/** The permission service named by PERMISSION_SERVICE. */
+export function createPermissionService(
+  config: Config,
+  deps: { store: VersionedStore; directory: Directory; clock: Clock },
+): PermissionService {
+  switch (config.PERMISSION_SERVICE.kind) {
+    case 'simulated':
+      return new SimulatedPermissionService({ ...deps, visibilityDelayMs: config.SIMULATED_VISIBILITY_DELAY });
+    case 'exchange':
+      return createExchangePermissionService(config, { clock: deps.clock });
+    case 'remote':
+      return createRemotePermissionService(config);
   }
-  throw new BotError('config_invalid', `PERMISSION_SERVICE=${backend.kind} is not available yet`);
 }
 
 /** Builds the channel-neutral core from the configuration: directory, store, permission service, engine, timers. */
@@ -67,7 +77,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   const directory = overrides.directory ?? (await loadDirectory(config));
   const store = overrides.store ?? (await openStore(config.STORE));
-  const permissions = overrides.permissions ?? (await createPermissionService(config, { store, directory, clock }));
+  const permissions = overrides.permissions ?? createPermissionService(config, { store, directory, clock });
   const scheduler = new Scheduler({ store, clock, logger });
   const notifiers = new NotifierSlot();
   const engine = new RequestEngine({

@@ -68,6 +68,8 @@ export interface EngineOptions {
 
 const REQUESTS = 'requests';
 const AUDIT = 'audit';
+const INDEX = 'request-index';
+const INDEX_LIMIT = 200;
 const DAY = 86_400_000;
 const MAX_GRANT_MS = 366 * DAY;
 const MAX_REASON = 500;
@@ -191,7 +193,8 @@ export class RequestEngine implements RequestEngineApi {
       if (rights.length === 0) return { outcome: 'nothing_to_revoke', granteeId: grantee.id, targetId: target.id };
     }
 
-    for (const open of await this.openRequests((r) => r.granteeId === grantee.id && r.targetId === target.id)) {
+    const pairKey = `pair:${grantee.id}|${target.id}`;
+    for (const open of await this.indexed(pairKey, (r) => OPEN_STATES.includes(r.state))) {
       const sameRights = open.kind === input.kind && open.rights.join() === rights.join();
       if (sameRights && open.requesterId === input.requesterId) return { outcome: 'duplicate', request: this.publicView(open) };
       if (open.state === 'pending') warnings.push({ code: 'already_pending', requestId: open.id });
@@ -232,6 +235,10 @@ export class RequestEngine implements RequestEngineApi {
     };
     this.record(request, input.requesterId, 'created', undefined, 'pending');
     this.enqueue(request, { type: 'approval_needed' });
+    // Indexes first: a crash before the request is written leaves an id readers skip, never a request nobody finds.
+    await this.addToIndex(pairKey, request.id);
+    await this.addToIndex(`requester:${input.requesterId}`, request.id);
+    for (const approver of approverIds) await this.addToIndex(`approver:${approver}`, request.id);
     while (!(await this.options.store.create<StoredRequest>(REQUESTS, request.id, request))) request.id = newRequestId();
 
     if (adminRevoke) {
@@ -336,12 +343,14 @@ export class RequestEngine implements RequestEngineApi {
   }
 
   async requestsOf(userId: string, options: { openOnly?: boolean; limit?: number } = {}): Promise<PermissionRequest[]> {
-    const all = await this.allRequests((r) => r.requesterId === userId && (!options.openOnly || OPEN_STATES.includes(r.state)));
+    const all = await this.indexed(`requester:${userId}`, (r) => !options.openOnly || OPEN_STATES.includes(r.state));
     return all.slice(0, options.limit ?? 20).map((r) => this.publicView(r));
   }
 
   async awaitingDecisionBy(userId: string): Promise<PermissionRequest[]> {
-    return (await this.allRequests((r) => r.state === 'pending' && r.approverIds.includes(userId))).map((r) => this.publicView(r));
+    return (await this.indexed(`approver:${userId}`, (r) => r.state === 'pending' && r.approverIds.includes(userId))).map((r) =>
+      this.publicView(r),
+    );
   }
 
   async whoHasAccess(actorId: string, targetId: string): Promise<TargetAccessReport> {
@@ -666,8 +675,32 @@ export class RequestEngine implements RequestEngineApi {
     return list.sort((a, b) => b.createdAt - a.createdAt);
   }
 
-  private openRequests(filter: (r: StoredRequest) => boolean): Promise<StoredRequest[]> {
-    return this.allRequests((r) => OPEN_STATES.includes(r.state) && filter(r));
+  /**
+   * Secondary indexes (requests of a requester, of an approver, of a grantee on a target) as
+   * id lists, so the hot paths read a handful of records instead of scanning every request.
+   * Lists keep the newest ids; readers check every record they load.
+   */
+  private async addToIndex(key: string, requestId: string): Promise<void> {
+    const { store } = this.options;
+    for (;;) {
+      const current = await store.get<string[]>(INDEX, key);
+      if (!current) {
+        if (await store.create<string[]>(INDEX, key, [requestId])) return;
+        continue;
+      }
+      const ids = [...current.value.filter((id) => id !== requestId), requestId].slice(-INDEX_LIMIT);
+      if (await store.compareAndSet<string[]>(INDEX, key, current.version, ids)) return;
+    }
+  }
+
+  private async indexed(key: string, filter: (r: StoredRequest) => boolean): Promise<StoredRequest[]> {
+    const ids = (await this.options.store.get<string[]>(INDEX, key))?.value ?? [];
+    const found: StoredRequest[] = [];
+    for (const id of ids) {
+      const stored = await this.options.store.get<StoredRequest>(REQUESTS, id);
+      if (stored && filter(stored.value)) found.push({ ...stored.value, version: stored.version });
+    }
+    return found.sort((a, b) => b.createdAt - a.createdAt);
   }
 
   private publicView(r: StoredRequest): PermissionRequest {

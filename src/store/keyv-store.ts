@@ -142,7 +142,7 @@ export function createSqliteStore(path: string): VersionedStore {
   let pragmas: Promise<unknown> | undefined;
   return new KeyvVersionedStore(
     (namespace) => {
-      const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000 }) as SqliteAdapter;
+      const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000, iterationLimit: 500 }) as SqliteAdapter;
       adapters.push(adapter);
       pragmas ??= adapter.query('PRAGMA journal_mode=WAL');
       return new Keyv({ store: adapter, namespace });

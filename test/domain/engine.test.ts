@@ -253,6 +253,19 @@ describe('request engine', () => {
     await expect(core.engine.whatCanAccess('u-emma', 'u-liam')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
   });
 
+  it('audit is readable by request, target and grantee, by admins only', async () => {
+    const training = await created();
+    const support = await created(grant({ granteeId: 'u-jan-b', targetId: 's-support', right: 'SendAs' }));
+    await core.engine.decide(support.id, 'u-emma', 'reject', 'no');
+    const byTarget = await core.engine.audit('u-admin', { targetId: 's-support' });
+    expect(byTarget.map((e) => e.action)).toEqual(['created', 'rejected']);
+    expect(byTarget.every((e) => e.requestId === support.id)).toBe(true);
+    const byGrantee = await core.engine.audit('u-admin', { granteeId: 'u-priya' });
+    expect(byGrantee.map((e) => `${e.requestId}:${e.action}`)).toEqual([`${training.id}:created`]);
+    expect(byTarget[1]).toMatchObject({ actorId: 'u-emma', from: 'pending', to: 'rejected', outcome: 'ok', detail: 'no' });
+    await expect(core.engine.audit('u-emma', {})).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+  });
+
   it('lists a requester\'s requests and those awaiting an approver', async () => {
     const request = await created();
     expect((await core.engine.requestsOf('u-liam')).map((r) => r.id)).toEqual([request.id]);
