@@ -2,7 +2,10 @@
 // bot built from the same installed packages (restify 11 + CloudAdapter), in one run, against the
 // same fake Bot Connector on loopback.
 //
-//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--store memory|sqlite]
+//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite] [--profile DIR]
+//
+// Each bot runs in its own process (bench/bot-process.ts); this process plays Teams: it sends the
+// activities and runs the fake Bot Connector the bots reply to. The median of the rounds is shown.
 //
 // Every grant request names a new grantee and a new target ("give <person i> full access to
 // <mailbox i>"), so each turn is a full request: understand, resolve, pre-flight, store, summary
@@ -10,12 +13,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import pino from 'pino';
-import restify from 'restify';
-import { launchTeamsBot } from '../src/channels/teams/launch.js';
-import { loadConfig } from '../src/config.js';
-import { understand } from '../src/language/understand.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { FakeConnector } from '../test/fakes/fake-connector.js';
 import { message, type TeamsContext } from '../test/fakes/teams-activities.js';
 
@@ -23,7 +22,10 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
 const TURNS = Number(args.get('turns') ?? 1500);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
-const WARMUP = Math.min(200, Math.floor(TURNS / 5));
+const WARMUP = Math.min(300, Math.floor(TURNS / 4));
+const ROUNDS = Number(args.get('rounds') ?? 3);
+/** `--profile DIR` writes a V8 CPU profile of each mailbox bot process there. */
+const PROFILE_DIR = args.get('profile');
 const STORE = args.get('store') ?? 'memory';
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 
@@ -56,7 +58,8 @@ interface Result {
   p99: number;
 }
 
-async function drive(port: number, activities: unknown[], concurrency: number): Promise<Result> {
+/** Sends the activities with `concurrency` clients; the run ends when all are answered and `done()` holds. */
+async function drive(port: number, activities: unknown[], concurrency: number, done: () => boolean = () => true): Promise<Result> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -75,32 +78,46 @@ async function drive(port: number, activities: unknown[], concurrency: number): 
       }
     }),
   );
+  // The approval cards go out after the answer (engine outbox); the run includes them.
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
   return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99) };
 }
 
-/** The baseline: botbuilder's echo bot on restify, nothing else. */
-async function startEchoBot(): Promise<{ port: number; close(): Promise<void> }> {
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const bot = new ActivityHandler();
-  bot.onMessage(async (context, next) => {
-    await context.sendActivity(`Echo: ${context.activity.text}`);
-    await next();
+/** Starts one bot in a child process (see bot-process.ts) and returns its port. */
+async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: string): Promise<{ port: number; stop(): Promise<void> }> {
+  const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const server = restify.createServer();
-  server.use(restify.plugins.bodyParser());
-  server.post('/api/messages', async (req, res) => {
-    await adapter.process(req, res, (context) => bot.run(context));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+      }),
+  };
+}
+
+function median(results: Result[]): Result {
+  return [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
 }
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'teams-bench-'));
-  const total = TURNS + WARMUP;
+  const total = (TURNS + WARMUP) * ROUNDS;
   const directoryPath = join(dir, 'directory.json');
   writeFileSync(directoryPath, JSON.stringify(benchDirectory(total)));
   const connector = await new FakeConnector(TENANT).start();
@@ -110,26 +127,31 @@ async function main(): Promise<void> {
   const activities = texts.map((text) => message(requester, ctx, text));
 
   try {
-    const echo = await startEchoBot();
-    await drive(echo.port, activities.slice(0, WARMUP), CONCURRENCY);
-    const echoResult = await drive(echo.port, activities.slice(WARMUP), CONCURRENCY);
-    await echo.close();
+    const store = STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory';
+    const echoRuns: Result[] = [];
+    const botRuns: Result[] = [];
+    let offset = 0;
+    // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
+    for (let round = 0; round < ROUNDS; round++) {
+      const echo = await startBot('echo', directoryPath, store);
+      await drive(echo.port, activities.slice(0, WARMUP), CONCURRENCY);
+      echoRuns.push(await drive(echo.port, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
+      await echo.stop();
 
-    const config = loadConfig({
-      PORT: '0',
-      DIRECTORY: `file:${directoryPath}`,
-      STORE: STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory',
-      LOG_LEVEL: 'silent',
-    });
-    const bot = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) });
-    await drive(bot.port, activities.slice(0, WARMUP), CONCURRENCY);
-    await bot.app.engine.idle();
-    const botResult = await drive(bot.port, activities.slice(WARMUP), CONCURRENCY);
-    await bot.app.engine.idle();
-    const created = (await bot.app.engine.requestsOf('u-requester', { limit: total + 10 })).length;
-    await bot.close();
+      const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
+      // Each round's bot gets turns it has not seen: new grantees and targets.
+      const slice = activities.slice(offset, offset + WARMUP + TURNS);
+      offset += WARMUP + TURNS;
+      const approvals = () => connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
+      const before = approvals();
+      await drive(bot.port, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
+      botRuns.push(await drive(bot.port, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      await bot.stop();
+    }
+    const echoResult = median(echoRuns);
+    const botResult = median(botRuns);
 
-    const approvalCards = connector.sent.filter((s) => JSON.stringify(s.activity).includes('"verb":"approve"')).length;
+    const approvalCards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
     const row = (name: string, r: Result) =>
       `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}`;
     console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP}`);
@@ -137,7 +159,8 @@ async function main(): Promise<void> {
     console.log(row('botbuilder echo bot', echoResult));
     console.log(row('mailbox bot (grant requests)', botResult));
     console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x throughput`);
-    console.log(`requests created: ${created}, approval cards delivered: ${approvalCards}, connector rejections: ${connector.rejected.length}`);
+    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s`);
+    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();
     rmSync(dir, { recursive: true, force: true });

@@ -21,6 +21,21 @@ const { Template } = require('adaptivecards-templating') as {
   Template: new (payload: unknown) => { expand(context: { $root: unknown }): unknown };
 };
 
+// The templating engine parses every `${...}` of a template on each expansion; the strings come
+// from our own templates (data values are never parsed), so parsed expressions are memoised.
+const expressions = require('adaptive-expressions') as { Expression: { parse: (text: string, lookup?: unknown) => unknown } };
+const parseExpression = expressions.Expression.parse.bind(expressions.Expression);
+const parsed = new Map<string, unknown>();
+expressions.Expression.parse = (text: string, lookup?: unknown) => {
+  const key = `${lookup === undefined ? '' : 'L'}${text}`;
+  let expression = parsed.get(key);
+  if (expression === undefined) {
+    expression = parseExpression(text, lookup);
+    if (parsed.size < 5000) parsed.set(key, expression);
+  }
+  return expression;
+};
+
 const templates = new Map<CardName, unknown>();
 function template(name: CardName): unknown {
   let payload = templates.get(name);

@@ -3,6 +3,14 @@ import type { Logger } from 'pino';
 import type { Directory } from '../../directory/directory.js';
 import type { CardCopy, TeamsRepository } from './repositories.js';
 
+/** The part of botframework-connector's ConnectorClient used here. */
+interface ConnectorLike {
+  conversations: {
+    sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string } | undefined>;
+    updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<unknown>;
+  };
+}
+
 /** Where a proactive message landed. */
 export interface Delivered {
   reference: Partial<ConversationReference>;
@@ -38,17 +46,53 @@ export class ProactiveSender {
   }
 
   async update(copy: CardCopy, activity: Partial<Activity>): Promise<void> {
+    const conversationId = copy.reference.conversation?.id;
+    const client = this.clientFor(copy.reference.serviceUrl);
+    if (client && conversationId) {
+      const outgoing = TurnContext.applyConversationReference({ ...activity, type: 'message', id: copy.activityId }, copy.reference);
+      delete outgoing.replyToId;
+      await client.conversations.updateActivity(conversationId, copy.activityId, outgoing);
+      return;
+    }
     await this.adapter.continueConversationAsync(this.appId, copy.reference, async (context) => {
+      this.remember(context);
       await context.updateActivity({ ...activity, type: 'message', id: copy.activityId });
     });
   }
 
   private async sendTo(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<Delivered> {
+    const conversationId = reference.conversation?.id;
+    const client = this.clientFor(reference.serviceUrl);
+    if (client && conversationId) {
+      // A new message in the chat (not a reply to the activity the reference was taken from).
+      const outgoing = TurnContext.applyConversationReference({ type: 'message', ...activity }, reference);
+      delete outgoing.replyToId;
+      const response = await client.conversations.sendToConversation(conversationId, outgoing);
+      return { reference, activityId: response?.id ?? '' };
+    }
     let activityId = '';
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      this.remember(context);
       activityId = (await context.sendActivity(activity))?.id ?? '';
     });
     return { reference, activityId };
+  }
+
+  /**
+   * Connector clients per service URL, kept from the first proactive turn: CloudAdapter builds a
+   * new client (HTTP pipeline, credentials) for every proactive turn, which dominated the cost of
+   * sending approval cards. The client's credentials refresh their own tokens.
+   */
+  private readonly clients = new Map<string, ConnectorLike>();
+
+  private clientFor(serviceUrl: string | undefined): ConnectorLike | undefined {
+    return serviceUrl ? this.clients.get(serviceUrl) : undefined;
+  }
+
+  private remember(context: TurnContext): void {
+    const serviceUrl = context.activity.serviceUrl;
+    const client = context.turnState.get(context.adapter.ConnectorClientKey) as ConnectorLike | undefined;
+    if (serviceUrl && client?.conversations && !this.clients.has(serviceUrl)) this.clients.set(serviceUrl, client);
   }
 
   private async createAndSend(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
@@ -72,6 +116,7 @@ export class ProactiveSender {
         channelData: { tenant: { id: tenantId } },
       },
       async (context) => {
+        this.remember(context);
         const reference = TurnContext.getConversationReference(context.activity);
         reference.user = { id: userId, name: '', aadObjectId: userId } as ConversationReference['user'];
         await this.repository.saveReference(userId, reference);

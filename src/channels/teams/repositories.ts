@@ -56,13 +56,27 @@ export class TeamsRepository {
     private readonly clock: Clock,
   ) {}
 
+  /** What this process last wrote per user, so a chatty user doesn't cost a store write per message. */
+  private readonly lastSaved = new Map<string, string>();
+  private lastChannel = '';
+
   async saveReference(userId: string, reference: Partial<ConversationReference>, extra: { locale?: string; timeZone?: string } = {}): Promise<void> {
     const value: StoredReference = { reference, updatedAt: this.clock.now() };
     if (extra.locale) value.locale = extra.locale;
     if (extra.timeZone) value.timeZone = extra.timeZone;
-    await this.store.put(NS, `ref:${userId}`, value);
+    // The parts that matter for reaching the user; activity ids change with every message.
+    const fingerprint = JSON.stringify([reference.serviceUrl, reference.conversation?.id, reference.bot?.id, extra.locale, extra.timeZone]);
+    if (this.lastSaved.get(userId) !== fingerprint) {
+      await this.store.put(NS, `ref:${userId}`, value);
+      if (this.lastSaved.size > 10_000) this.lastSaved.clear();
+      this.lastSaved.set(userId, fingerprint);
+    }
     // The service URL and bot account of the last personal chat; used to open new 1:1 chats.
-    await this.store.put(NS, 'channel', { serviceUrl: reference.serviceUrl, bot: reference.bot, updatedAt: value.updatedAt });
+    const channel = JSON.stringify([reference.serviceUrl, reference.bot]);
+    if (channel !== this.lastChannel) {
+      await this.store.put(NS, 'channel', { serviceUrl: reference.serviceUrl, bot: reference.bot, updatedAt: value.updatedAt });
+      this.lastChannel = channel;
+    }
   }
 
   async reference(userId: string): Promise<StoredReference | undefined> {
