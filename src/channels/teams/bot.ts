@@ -12,12 +12,14 @@ import type { RequestEngineApi } from '../../domain/engine-api.js';
 import { isBotError, type BotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { isRight, rightAppliesTo, type Right } from '../../domain/rights.js';
+import type { CloudEndpoints } from '../../permissions/clouds.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
 import { errorSummary } from './proactive.js';
 import type { Draft, TeamsRepository } from './repositories.js';
 import type { Resolution, UnderstandFn, Understanding } from './understanding.js';
 import {
   accessCard,
+  adminCenterUrl,
   approvalCard,
   choiceCard,
   formatMoment,
@@ -41,6 +43,8 @@ const DRAFT_TTL_MS = 30 * 60_000;
 
 export interface TeamsBotDeps {
   engine: RequestEngineApi;
+  /** The bot's cloud (`CLOUD`), for admin-center links. */
+  cloud: CloudEndpoints;
   directory: Directory;
   understand: UnderstandFn;
   repository: TeamsRepository;
@@ -217,7 +221,10 @@ export class TeamsBot extends TeamsActivityHandler {
       if (draft.target) {
         if (!(await this.settle(context, draft, 'target', audience))) return;
         const report = await refusedAs(this.deps.engine.whoHasAccess(draft.requesterId, (draft.target as { id: string }).id));
-        await this.reply(context, report ? await accessCard(report, names, audience) : t(lang, 'reply.notAllowedQuery'));
+        await this.reply(
+          context,
+          report ? await accessCard(report, names, audience, adminCenterUrl(this.deps.cloud, report.target.kind)) : t(lang, 'reply.notAllowedQuery'),
+        );
         return;
       }
       if (draft.grantee) {

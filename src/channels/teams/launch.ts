@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
+import { cloudEndpoints } from '../../permissions/clouds.js';
 import { createBotAdapter, createLogger, startServer, type BotAdapter, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
 import { TeamsNotifier } from './notifier.js';
@@ -22,7 +23,15 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
   const notifier = new TeamsNotifier(sender, repository, app.directory, logger);
   app.notifiers.attach(notifier);
-  const bot = new TeamsBot({ engine: app.engine, directory: app.directory, understand, repository, clock: app.clock, logger });
+  const bot = new TeamsBot({
+    engine: app.engine,
+    cloud: cloudEndpoints(app.config.CLOUD),
+    directory: app.directory,
+    understand,
+    repository,
+    clock: app.clock,
+    logger,
+  });
   return { bot, notifier, sender, repository };
 }
 

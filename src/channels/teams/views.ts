@@ -1,7 +1,8 @@
 import type { Directory } from '../../directory/directory.js';
 import type { TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest, PreflightWarning } from '../../domain/request.js';
-import { RIGHTS, type Right } from '../../domain/rights.js';
+import { RIGHTS, type Right, type TargetKind } from '../../domain/rights.js';
+import type { CloudEndpoints } from '../../permissions/clouds.js';
 import { escapeText, renderCard, strings, t, type CardJson, type Lang } from './cards.js';
 
 /** Who a card is rendered for: their language and, when Teams told us, their time zone. */
@@ -335,8 +336,8 @@ export async function statusCard(
   });
 }
 
-/** "Who has access to X": one row per right with its holders. */
-export async function accessCard(report: TargetAccessReport, names: Names, audience: Audience): Promise<CardJson> {
+/** "Who has access to X": one row per right with its holders, and a link to the admin center of the bot's cloud. */
+export async function accessCard(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = ''): Promise<CardJson> {
   const { lang } = audience;
   const rows = await Promise.all(
     RIGHTS.map(async (right) => ({
@@ -348,6 +349,8 @@ export async function accessCard(report: TargetAccessReport, names: Names, audie
     title: t(lang, 'access.title', { target: escapeText(report.target.displayName, 120) }),
     subtitle: `${escapeText(report.target.mail, 200)} (${t(lang, `kind.${report.target.kind}`)})`,
     rows,
+    adminUrl,
+    adminLabel: t(lang, 'access.adminCenter'),
   });
 }
 
@@ -363,6 +366,8 @@ export async function holdingsCard(report: TrusteeAccessReport, names: Names, au
     title: t(lang, 'holdings.title', { grantee }),
     subtitle: rows.length ? '' : t(lang, 'holdings.none'),
     rows,
+    adminUrl: '',
+    adminLabel: '',
   });
 }
 
@@ -378,4 +383,9 @@ export function howToUse(request: PermissionRequest, words: RequestWords, lang: 
       }),
     )
     .join(' ');
+}
+
+/** Where an admin manages a target in the bot's cloud: mailboxes in the Exchange admin center, groups in the Microsoft 365 admin center. */
+export function adminCenterUrl(endpoints: Pick<CloudEndpoints, 'exchangeAdminCenterUrl' | 'adminCenterUrl'>, kind: TargetKind): string {
+  return kind === 'group' ? `${endpoints.adminCenterUrl}/#/groups` : `${endpoints.exchangeAdminCenterUrl}/#/mailboxes`;
 }

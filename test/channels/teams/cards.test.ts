@@ -48,6 +48,7 @@ async function renderAll(lang: Lang): Promise<Record<string, CardJson[]>> {
       { target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' }, holders: { FullAccess: [], SendAs: ['u-zoe'], SendOnBehalf: ['u-liam', 'u-priya'] } },
       names,
       audience,
+      'https://admin.exchange.microsoft.com/#/mailboxes',
     ),
     await holdingsCard({ trusteeId: 'u-zoe', holdings: [{ targetId: 'g-training', targetKind: 'group', displayName: 'Training', rights: ['SendAs'] }] }, names, audience),
     await holdingsCard({ trusteeId: 'u-zoe', holdings: [] }, names, audience),

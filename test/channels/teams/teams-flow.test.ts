@@ -214,10 +214,18 @@ describe('Teams conversation through /api/messages', () => {
       { title: 'Send As', value: 'nobody' },
       { title: 'Send on Behalf', value: 'nobody' },
     ]);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in the admin center', url: 'https://admin.exchange.microsoft.com/#/mailboxes' }]);
     await h.say(nestor, 'what can Alex access?');
     expect(textOf(h.inbox(nestor).at(-1))).toContain('Training (Microsoft 365 group)');
     await h.say(isaiah, 'what can Alex access?');
     expect(textOf(h.inbox(isaiah).at(-1))).toContain('only admins can see what someone can access');
+  });
+
+  it('links to the admin center of the configured cloud', async () => {
+    h = await teamsHarness({ CLOUD: 'gcchigh' });
+    await h.install(nestor);
+    await h.say(nestor, 'who has access to Training?');
+    expect(cardOf(h.inbox(nestor).at(-1))!.actions[0].url).toBe('https://portal.office365.us/#/groups');
   });
 
   it('answers bad input clearly and changes nothing', async () => {
