@@ -6,17 +6,13 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { playgroundConfigYaml, type PlaygroundUser } from '../../scripts/playground-config.js';
 
 const require = createRequire(import.meta.url);
 const CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
-const LOOPBACK_ONLY = fileURLToPath(new URL('./loopback-only.cjs', import.meta.url));
+const LOOPBACK_ONLY = fileURLToPath(new URL('../../scripts/loopback-only.cjs', import.meta.url));
 
-export interface PlaygroundUser {
-  /** Used as the playground's user id and as aadObjectId, so a chat the bot opens with the object id belongs to that user. */
-  aad: string;
-  name: string;
-  mail: string;
-}
+export type { PlaygroundUser };
 
 /** A message as the playground's conversation stream reports it. */
 export interface StreamMessage {
@@ -68,41 +64,10 @@ export class Playground {
     private readonly options: { endpoint: string; tenantId: string; me: PlaygroundUser; others: PlaygroundUser[] },
   ) {}
 
-  private configYaml(): string {
-    const user = (u: PlaygroundUser, indent: string) =>
-      [`id: "${u.aad}"`, `name: "${u.name}"`, `userPrincipleName: "${u.mail}"`, `aadObjectId: "${u.aad}"`, `givenName: "${u.name.split(' ')[0]}"`, `surname: "${u.name.split(' ').slice(1).join(' ') || '-'}"`, `email: "${u.mail}"`]
-        .map((line, i) => `${i === 0 ? `${indent.slice(2)}- ` : indent}${line}`)
-        .join('\n');
-    return [
-      'version: "0.1.1"',
-      `tenantId: "${this.options.tenantId}"`,
-      'bot:',
-      '  id: "00000000-0000-0000-0000-00000000b0b1"',
-      '  name: "Mailbox access"',
-      'currentUser:',
-      ...[`id: "${this.options.me.aad}"`, `name: "${this.options.me.name}"`, `userPrincipleName: "${this.options.me.mail}"`, `aadObjectId: "${this.options.me.aad}"`, 'givenName: "Me"', 'surname: "Me"', `email: "${this.options.me.mail}"`].map((l) => `  ${l}`),
-      'users:',
-      ...this.options.others.map((u) => user(u, '    ')),
-      'personalChat:',
-      `  id: "${this.personalChatId}"`,
-      'groupChat:',
-      '  id: "group-chat-e2e"',
-      '  name: "Group Chat"',
-      'team:',
-      '  id: "team-e2e"',
-      '  name: "My Team"',
-      '  aadGroupId: "00000000-0000-0000-0000-000000000031"',
-      '  channels:',
-      '    - id: "channel-e2e"',
-      '      name: "Announcements"',
-      '',
-    ].join('\n');
-  }
-
   async start(): Promise<void> {
     this.dir = mkdtempSync(join(tmpdir(), 'playground-'));
     const configPath = join(this.dir, '.m365agentsplayground.yml');
-    writeFileSync(configPath, this.configYaml());
+    writeFileSync(configPath, playgroundConfigYaml({ tenantId: this.options.tenantId, me: this.options.me, others: this.options.others, personalChatId: this.personalChatId }));
     this.port = await freePort();
     this.child = spawn(
       process.execPath,

@@ -1,5 +1,6 @@
-// Preloaded into the Agents Playground (NODE_OPTIONS=--require): its server calls listen(port)
-// without a host, which binds every interface; tests keep every server on 127.0.0.1.
+// Preloaded into the Agents Playground (NODE_OPTIONS=--require) by scripts/playground.ts and the
+// end-to-end test: its server calls listen(port)
+// without a host, which binds every interface; we keep every server on 127.0.0.1.
 const net = require('node:net');
 const listen = net.Server.prototype.listen;
 net.Server.prototype.listen = function patchedListen(...args) {
