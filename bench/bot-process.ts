@@ -1,6 +1,6 @@
 // One bot under load, in its own process so the load generator and the fake connector (playing
 // Teams) don't share its CPU: `tsx bench/bot-process.ts echo|mailbox DIRECTORY_PATH STORE`.
-// Prints "PORT <n>" when listening; exits when stdin closes.
+// Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import pino from 'pino';
 import restify from 'restify';
@@ -35,5 +35,11 @@ async function mailbox(): Promise<number> {
 
 const port = kind === 'echo' ? await echo() : await mailbox();
 process.stdout.write(`PORT ${port}\n`);
-process.stdin.resume();
+// "cpu" on stdin: reply with the CPU time this process has used (user + system, microseconds).
+process.stdin.on('data', (chunk: Buffer) => {
+  if (chunk.toString().includes('cpu')) {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`CPU ${user + system}\n`);
+  }
+});
 process.stdin.on('end', () => process.exit(0));

@@ -2,7 +2,7 @@
 // bot built from the same installed packages (restify 11 + CloudAdapter), in one run, against the
 // same fake Bot Connector on loopback.
 //
-//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite] [--profile DIR]
+//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite] [--profile DIR] [--node-flags FLAGS]
 //
 // Each bot runs in its own process (bench/bot-process.ts); this process plays Teams: it sends the
 // activities and runs the fake Bot Connector the bots reply to. The median of the rounds is shown.
@@ -24,6 +24,8 @@ const TURNS = Number(args.get('turns') ?? 1500);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const WARMUP = Math.min(300, Math.floor(TURNS / 4));
 const ROUNDS = Number(args.get('rounds') ?? 3);
+/** `--node-flags "--max-semi-space-size=32"`: V8 flags for both bot processes alike. */
+const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
 /** `--profile DIR` writes a V8 CPU profile of each mailbox bot process there. */
 const PROFILE_DIR = args.get('profile');
 const STORE = args.get('store') ?? 'memory';
@@ -36,18 +38,21 @@ function word(i: number): string {
   return w[0]!.toUpperCase() + w.slice(1);
 }
 
-/** A directory with one requester, one owner, and a person and a shared mailbox per turn. */
+/** People who ask and people who own mailboxes: spread like an organisation, not one hot spot. */
+const REQUESTERS = 50;
+const OWNERS = 50;
+
+/** A directory with requesters, owners, and a person and a shared mailbox per turn. */
 function benchDirectory(count: number) {
-  const users = [
-    { id: 'u-requester', displayName: 'Robin Requester', mail: 'robin@bench.example', preferredLanguage: 'en-US' },
-    { id: 'u-owner', displayName: 'Olga Owner', mail: 'olga@bench.example', preferredLanguage: 'en-US' },
-  ];
+  const users: { id: string; displayName: string; mail: string; preferredLanguage: string }[] = [];
+  for (let r = 0; r < REQUESTERS; r++) users.push({ id: `u-req-${r}`, displayName: `Asker ${word(3000 + r)}`, mail: `asker${r}@bench.example`, preferredLanguage: 'en-US' });
+  for (let o = 0; o < OWNERS; o++) users.push({ id: `u-own-${o}`, displayName: `Owner ${word(3500 + o)}`, mail: `owner${o}@bench.example`, preferredLanguage: 'en-US' });
   const sharedMailboxes = [];
   for (let i = 0; i < count; i++) {
     users.push({ id: `u-${i}`, displayName: `${word(i)} ${word((i * 7 + 123) % 4096)}`, mail: `p${i}@bench.example`, preferredLanguage: 'en-US' });
-    sharedMailboxes.push({ id: `s-${i}`, displayName: `Box ${word(i + 2048)}`, mail: `box${i}@bench.example`, owners: ['u-owner'] });
+    sharedMailboxes.push({ id: `s-${i}`, displayName: `Box ${word(i + 2048)}`, mail: `box${i}@bench.example`, owners: [`u-own-${i % OWNERS}`] });
   }
-  return { tenant: { id: TENANT, domain: 'bench.example' }, users, groups: [], sharedMailboxes, admins: ['u-owner'], permissions: [] };
+  return { tenant: { id: TENANT, domain: 'bench.example' }, users, groups: [], sharedMailboxes, admins: ['u-own-0'], permissions: [] };
 }
 
 interface Result {
@@ -56,10 +61,14 @@ interface Result {
   perSecond: number;
   p50: number;
   p99: number;
+  /** The bot process's CPU time per turn (ms): robust to other load on the machine. */
+  cpuMsPerTurn: number;
 }
 
 /** Sends the activities with `concurrency` clients; the run ends when all are answered and `done()` holds. */
-async function drive(port: number, activities: unknown[], concurrency: number, done: () => boolean = () => true): Promise<Result> {
+async function drive(bot: BotProcess, activities: unknown[], concurrency: number, done: () => boolean = () => true): Promise<Result> {
+  const port = bot.port;
+  const cpuBefore = await bot.cpu();
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -81,15 +90,23 @@ async function drive(port: number, activities: unknown[], concurrency: number, d
   // The approval cards go out after the answer (engine outbox); the run includes them.
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
   const seconds = (performance.now() - started) / 1000;
+  const cpuMsPerTurn = (await bot.cpu()) - cpuBefore;
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99) };
+  return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99), cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length };
 }
 
 /** Starts one bot in a child process (see bot-process.ts) and returns its port. */
-async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: string): Promise<{ port: number; stop(): Promise<void> }> {
+interface BotProcess {
+  port: number;
+  /** CPU time the bot process has used so far, in microseconds. */
+  cpu(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
   const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
+  const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -101,8 +118,18 @@ async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: 
     });
     child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
   });
+  let pendingCpu: ((micros: number) => void) | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const match = /CPU (\d+)/.exec(chunk.toString());
+    if (match && pendingCpu) pendingCpu(Number(match[1]));
+  });
   return {
     port,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        pendingCpu = resolve;
+        child.stdin!.write('cpu\n');
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -122,9 +149,9 @@ async function main(): Promise<void> {
   writeFileSync(directoryPath, JSON.stringify(benchDirectory(total)));
   const connector = await new FakeConnector(TENANT).start();
   const ctx: TeamsContext = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
-  const requester = { aad: 'u-requester', name: 'Robin Requester' };
-  const texts = Array.from({ length: total }, (_, i) => `give ${word(i)} ${word((i * 7 + 123) % 4096)} full access to Box ${word(i + 2048)}`);
-  const activities = texts.map((text) => message(requester, ctx, text));
+  const activities = Array.from({ length: total }, (_, i) =>
+    message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(3000 + (i % REQUESTERS))}` }, ctx, `give ${word(i)} ${word((i * 7 + 123) % 4096)} full access to Box ${word(i + 2048)}`),
+  );
 
   try {
     const store = STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory';
@@ -134,8 +161,8 @@ async function main(): Promise<void> {
     // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
     for (let round = 0; round < ROUNDS; round++) {
       const echo = await startBot('echo', directoryPath, store);
-      await drive(echo.port, activities.slice(0, WARMUP), CONCURRENCY);
-      echoRuns.push(await drive(echo.port, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
+      await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
+      echoRuns.push(await drive(echo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
       await echo.stop();
 
       const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
@@ -144,22 +171,23 @@ async function main(): Promise<void> {
       offset += WARMUP + TURNS;
       const approvals = () => connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
       const before = approvals();
-      await drive(bot.port, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
-      botRuns.push(await drive(bot.port, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
+      botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
       await bot.stop();
     }
     const echoResult = median(echoRuns);
     const botResult = median(botRuns);
+    const cpu = (runs: Result[]) => [...runs.map((r) => r.cpuMsPerTurn)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
 
     const approvalCards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
-    const row = (name: string, r: Result) =>
-      `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}`;
-    console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP}`);
-    console.log(`${'bot'.padEnd(28)} ${'turns'.padStart(6)} ${'turns/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
-    console.log(row('botbuilder echo bot', echoResult));
-    console.log(row('mailbox bot (grant requests)', botResult));
-    console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x throughput`);
-    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s`);
+    const row = (name: string, r: Result, cpuMs: number) =>
+      `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${cpuMs.toFixed(2).padStart(12)} ${(1000 / cpuMs).toFixed(0).padStart(12)}`;
+    console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP} node flags: ${NODE_FLAGS.join(' ') || 'none'}`);
+    console.log(`${'bot'.padEnd(28)} ${'turns'.padStart(6)} ${'turns/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'turns/CPU-s'.padStart(12)}`);
+    console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
+    console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
+    console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
+    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
     console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();

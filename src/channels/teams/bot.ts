@@ -133,13 +133,16 @@ export class TeamsBot extends TeamsActivityHandler {
     log.info({ intent: understanding.intent, lang }, 'message understood');
 
     try {
-      const draft = await this.deps.repository.draft(userId);
-      if (draft && understanding.intent === 'unknown' && draft.awaiting && this.deps.clock.now() - draft.createdAt < DRAFT_TTL_MS) {
-        // A free-text answer to the question we asked.
-        await this.answerDraft(context, draft, text, audience);
-        return;
+      if (understanding.intent === 'unknown') {
+        const draft = await this.deps.repository.draft(userId);
+        if (draft?.awaiting && this.deps.clock.now() - draft.createdAt < DRAFT_TTL_MS) {
+          // A free-text answer to the question we asked.
+          await this.answerDraft(context, draft, text, audience);
+          return;
+        }
       }
-      if (draft) await this.deps.repository.deleteDraft(userId);
+      // A new request replaces whatever was being completed.
+      await this.deps.repository.deleteDraft(userId);
       await this.dispatch(context, userId, understanding, audience);
     } catch (error) {
       await this.reply(context, this.errorText(error, lang, log));
@@ -214,6 +217,8 @@ export class TeamsBot extends TeamsActivityHandler {
   private async advance(context: TurnContext, draft: Draft, audience: Audience, names: Names): Promise<void> {
     const { lang } = audience;
     const directory = this.deps.directory;
+    // A draft that asked something before is stored and must be removed once submitted.
+    const stored = draft.awaiting !== undefined;
     delete draft.awaiting;
     delete draft.options;
 
@@ -259,7 +264,7 @@ export class TeamsBot extends TeamsActivityHandler {
       return;
     }
 
-    await this.deps.repository.deleteDraft(draft.requesterId);
+    if (stored) await this.deps.repository.deleteDraft(draft.requesterId);
     const outcome = await this.deps.engine.submit({
       requesterId: draft.requesterId,
       kind: draft.intent,

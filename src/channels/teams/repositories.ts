@@ -89,6 +89,8 @@ export class TeamsRepository {
 
   /** Appends a copy with compare-and-set, so copies sent in parallel are all kept. */
   async addCardCopy(requestId: string, copy: CardCopy): Promise<void> {
+    // Usually the first copy of a request: one insert, no read.
+    if (await this.store.create(CARDS_NS, requestId, [copy])) return;
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.store.get<CardCopy[]>(CARDS_NS, requestId);
       if (!current) {
