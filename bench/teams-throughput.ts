@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FakeConnector } from '../test/fakes/fake-connector.js';
-import { message, type TeamsContext } from '../test/fakes/teams-activities.js';
+import { cardAction, message, type TeamsContext } from '../test/fakes/teams-activities.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -96,6 +96,33 @@ async function drive(bot: BotProcess, activities: unknown[], concurrency: number
   return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99), cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length };
 }
 
+/** Approvers click Approve on the last approval cards; returns the latency of the invoke answers (`seconds` holds the max in ms). */
+async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext): Promise<Result> {
+  const cards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').slice(-200);
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < cards.length; i = next++) {
+        const card = cards[i]!;
+        const approver = card.conversationId.replace(/^a:1to1-/, '');
+        const click = cardAction({ aad: approver, name: approver }, ctx, 'approve', card.activity.attachments[0].content.actions[0].data, {
+          replyToId: card.id,
+          conversationId: card.conversationId,
+        });
+        const t0 = performance.now();
+        const response = await fetch(`http://127.0.0.1:${bot.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(click) });
+        const body = (await response.json()) as { type?: string };
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200 || body.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`approve click answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { turns: latencies.length, seconds: latencies.at(-1)!, perSecond: 0, p50: pct(50), p99: pct(99), cpuMsPerTurn: 0 };
+}
+
 /** Starts one bot in a child process (see bot-process.ts) and returns its port. */
 interface BotProcess {
   port: number;
@@ -158,6 +185,7 @@ async function main(): Promise<void> {
     const echoRuns: Result[] = [];
     const botRuns: Result[] = [];
     let offset = 0;
+    let clicks: Result | undefined;
     // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
     for (let round = 0; round < ROUNDS; round++) {
       const echo = await startBot('echo', directoryPath, store);
@@ -173,6 +201,7 @@ async function main(): Promise<void> {
       const before = approvals();
       await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
       botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      if (round === 0) clicks = await approveClicks(bot, connector, ctx);
       await bot.stop();
     }
     const echoResult = median(echoRuns);
@@ -187,6 +216,9 @@ async function main(): Promise<void> {
     console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
     console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
+    if (clicks) {
+      console.log(`Approve clicks (adaptiveCard/action invokes, ${clicks.turns} at concurrency ${CONCURRENCY} right after the run): answered p50 ${clicks.p50.toFixed(1)} ms, p99 ${clicks.p99.toFixed(1)} ms, max ${clicks.seconds.toFixed(1)} ms`);
+    }
     console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
     console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {

@@ -89,6 +89,51 @@ describe('Teams conversation through /api/messages', () => {
     expect(h.connector.rejected).toEqual([]);
   });
 
+  it('reminds the approver after a day and tells the requester when the request expires', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    const first = h.inbox(adele).at(-1)!;
+
+    await h.advance(24 * 60 * MINUTE);
+    const reminder = h.inbox(adele).at(-1)!;
+    expect(reminder.id).not.toBe(first.id);
+    expect(textOf(reminder)).toContain('Herinnering: deze aanvraag wacht nog op je beslissing.');
+    expect(cardProblems(cardOf(reminder))).toEqual([]);
+
+    await h.advance(6 * 24 * 60 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('expired');
+    expect(textOf(lastCard(alex, 'Expired'))).toContain('Expired without a decision: Send As for Megan Bowen on Training');
+    // Both approval cards (first and reminder) now say it expired, and cannot be clicked.
+    for (const card of [first, reminder]) {
+      const update = h.connector.updates.filter((u) => u.activityId === card.id).at(-1);
+      expect(textOf(update)).toContain('Verlopen');
+      expect(update?.activity.attachments[0].content.actions ?? []).toEqual([]);
+    }
+  });
+
+  it('ends a time-bound grant: reminder a day before, revoked post-back at the end', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(people.miriam);
+    await h.say(alex, "let Megan read Isaiah's mailbox for 2 weeks");
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.duration).toBe('P14D');
+    const approval = [...h.inbox(people.miriam)].reverse().find((m) => textOf(m).includes('14 days'))!;
+    await h.click(people.miriam, 'approve', { requestId: request!.id }, approval);
+    await h.settle();
+    await h.advance(10 * MINUTE);
+    expect(textOf(lastCard(megan, 'In effect:'))).toContain('It ends on');
+
+    await h.advance(13 * 24 * 60 * MINUTE);
+    expect(textOf(lastCard(megan, 'Reminder:'))).toContain('Reminder: Full Access (read and manage) for Megan Bowen on Isaiah Langer ends on');
+    await h.advance(24 * 60 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Full Access (read and manage) for Megan Bowen on Isaiah Langer.');
+  });
+
   it('answers in Dutch when asked in Dutch', async () => {
     h = await teamsHarness();
     await h.install(alex);
