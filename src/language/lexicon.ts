@@ -87,7 +87,7 @@ export const GRANTEE_AFTER = set(
 /** Verbs and modals directly after the person who receives the right ("Lee needs", "Renee should"). */
 export const SUBJECT_BEFORE = set(
   'needs need wants want should must requires require has have would will is gets get can could may shall ' +
-    'wil wilt moet moeten heeft krijgt krijgen mag kan kun zou is wordt',
+    'wil wilt moet moeten heeft krijgt krijgen mag kan kun zou is wordt hoeft hoeven',
 );
 export const REVOKE_VERBS = set(
   'remove removes removing revoke revokes revoking withdraw delete strip drop disable unassign ' +

@@ -76,15 +76,15 @@ const NL_MARKERS = new Set(
     'namens als lezen wie heeft hebben heb voor weken dagen maand maanden uur verwijder verwijderen intrekken hulp ' +
     'aanvragen aanvraag verzoek graag nodig alsjeblieft alstublieft laat met zonder omdat niet meer en ook dit dat ' +
     'zijn waar wat welke toe gedeelde beheren lezen openen krijgen vrijdag maandag dinsdag woensdag donderdag ' +
-    'zaterdag zondag morgen vandaag twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
-    'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je').split(' '),
+    'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
+    'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je').split(/\s+/).filter(Boolean),
 );
 const EN_MARKERS = new Set(
   ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
     'weeks days month months hours until and with without because what which help requests request status full ' +
     'as is should would like want could allow add take away from all get able manage open friday monday tuesday ' +
     'wednesday thursday saturday sunday tomorrow two three four five hello hi thanks cancel delegates list show ' +
-    'rights permissions mail mailbox inbox does do group team pls you it').split(' '),
+    'rights permissions mail mailbox inbox does do group team pls you it').split(/\s+/).filter(Boolean),
 );
 
 function detectLanguage(words: string[]): 'en' | 'nl' {
@@ -131,7 +131,9 @@ function tokenize(text: string): Token[] {
     let raw = m[2]!;
     let possessive = false;
     const pm = /^(.+?)['’`]s$/iu.exec(raw);
-    if (pm) {
+    const contraction = /^(i|we|you|they|he|she)['’`](d|m|ve|ll|re)$/iu.exec(raw);
+    if (contraction) raw = contraction[1]!;
+    else if (pm) {
       raw = pm[1]!;
       possessive = !CONTRACTION_BASES.has(raw.toLowerCase());
     } else if (/['’`]$/.test(raw)) {
@@ -314,6 +316,7 @@ interface Scored {
   hinted: { g: boolean; t: boolean };
 }
 
+const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just niet geen meer ook nog al nu alleen echt'.split(' '));
 const isTargetOnly = (m: Mention) => m.kind === 'name' && m.users.length === 0 && m.targets.length > 0;
 const isPersonish = (m: Mention) => m.kind !== 'name' || m.users.length > 0;
 
@@ -398,8 +401,12 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   }
   if (L.GRANTEE_PREPS.has(prevNorm)) g += 4;
   const direct = tokens[m.start - 1];
-  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm)) && !noun) g += 3;
-  if (next && !next.breakBefore && L.SUBJECT_BEFORE.has(next.norm)) g += 3;
+  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
+  // "Lee needs", "Kwame no longer needs", "Liam doesn't need", "Mark hoeft niet meer".
+  let n = m.end;
+  while (n < tokens.length && n < m.end + 3 && SUBJECT_FILLERS.has(tokens[n]!.norm) && !tokens[n]!.breakBefore) n++;
+  const subjectVerb = tokens[n];
+  if (subjectVerb && !subjectVerb.breakBefore && L.SUBJECT_BEFORE.has(subjectVerb.norm)) g += 3;
   if (nextRight && !m.possessive && !noun) g += 2;
 
   if (m.kind === 'self') {
@@ -518,6 +525,14 @@ const REQUEST_REF_RE = /(?<![\p{L}\p{N}])REQ-[A-Z0-9]{5,}(?![\p{L}\p{N}])/iu;
 const AUTOMAPPING_RE =
   /(?<![\p{L}])(?:without|w\/o|no|zonder|geen|disable|disabled|uit|turn\s+off|not?\s+using)\s+(?:the\s+|de\s+)?auto[\s-]?(?:mapping|map|mappen)(?![\p{L}])|(?<![\p{L}])auto[\s-]?(?:mapping|map)\s+(?:off|uit|disabled|uitgeschakeld)(?![\p{L}])/iu;
 const REASON_RE = /(?<![\p{L}])(because|cause|coz|cuz|so\s+that|reason\s*:|the\s+reason\s+is|omdat|vanwege|aangezien|zodat|wegens|reden\s*:|i\.v\.m\.|ivm|want)(?![\p{L}])/iu;
+
+const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek']);
+const SPLIT_REVOKE: Array<[string, Set<string>]> = [
+  ['take', new Set(['off', 'away', 'out'])],
+  ['neem', new Set(['af', 'weg'])],
+  ['haal', new Set(['weg', 'af'])],
+  ['trek', new Set(['in'])],
+];
 
 function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(Math.max(0, end - start)) + text.slice(end);
@@ -690,7 +705,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   else {
     const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
     const revokePhrase = L.REVOKE_PHRASES.some((p) => hasSeq(p)) || (negationIdx >= 0 && has(new Set(['meer', 'anymore', 'longer'])));
-    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase;
+    // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
+    const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
+      const i = norms.indexOf(verb);
+      return i >= 0 && norms.slice(i + 2).some((w) => particles.has(w));
+    });
+    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb;
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && has(new Set(['meer', 'anymore', 'longer']));
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
