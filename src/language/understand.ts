@@ -68,6 +68,13 @@ export function toContractJson(u: Understanding): object {
   };
 }
 
+// Word sets used in `understand`, built once.
+const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
+const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
+const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
+const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer']);
+const ALL_WORDS = new Set(['all', 'alle', 'alles', 'everything']);
+
 // ---------------------------------------------------------------------------------------------
 // Language
 
@@ -224,7 +231,9 @@ const NEVER_NAME = new Set<string>([
 ]);
 
 async function lookup(directory: Directory, key: string): Promise<{ users: DirectoryUser[]; targets: MailTarget[] }> {
-  const [users, targets] = await Promise.all([directory.findUsers(key), directory.findTargets(key)]);
+  // Sequential awaits: cheaper than Promise.all for in-memory lookups, same for remote ones that cache.
+  const users = await directory.findUsers(key);
+  const targets = await directory.findTargets(key);
   return { users, targets };
 }
 
@@ -662,14 +671,14 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = has(L.REQUEST_NOUNS);
-  const withdrawRequest = requestNoun && (has(new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove'])));
+  const withdrawRequest = requestNoun && has(WITHDRAW_WORDS);
   if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || ref))) {
     return finish('cancel');
   }
   const statusLike =
     norms.includes('status') ||
     myRequest ||
-    (requestNoun && has(new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']))) ||
+    (requestNoun && has(PENDING_WORDS)) ||
     (ref !== null && !hasRight);
   if (statusLike && !has(L.REVOKE_VERBS)) {
     result.grantee = null;
@@ -689,13 +698,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     const i = firstIndexOf(words);
     return i >= 0 && i <= 3 && norms.slice(0, i).every((w) => HARD.has(w));
   };
-  const topic = has(L.QUERY_TOPIC) || hasRight || has(new Set(['delegates', 'gemachtigden', 'who', 'wie']));
+  const topic = has(L.QUERY_TOPIC) || hasRight || has(WHO_WORDS);
   let queryForm: Context['queryForm'];
   if (leading(L.QUERY_START_TARGET)) queryForm = 'target';
   else if (leading(L.QUERY_START_PERSON) && topic) {
     queryForm = tokens.some((t, i) => L.PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
   } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
-    queryForm = has(new Set(['delegates', 'gemachtigden', 'who', 'wie'])) ? 'target' : 'check';
+    queryForm = has(WHO_WORDS) ? 'target' : 'check';
   } else if (/^(does|do|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !has(L.REVOKE_VERBS)) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
@@ -704,7 +713,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (queryForm) intent = 'query';
   else {
     const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
-    const revokePhrase = L.REVOKE_PHRASES.some((p) => hasSeq(p)) || (negationIdx >= 0 && has(new Set(['meer', 'anymore', 'longer'])));
+    const revokePhrase = L.REVOKE_PHRASES.some((p) => hasSeq(p)) || (negationIdx >= 0 && has(NO_MORE_WORDS));
     // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
     const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
       const i = norms.indexOf(verb);
@@ -712,7 +721,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     });
     const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb;
     const negated = negationIdx >= 0;
-    const negationIsTheRevoke = negated && has(new Set(['meer', 'anymore', 'longer']));
+    const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
     const past = has(L.PAST_WORDS) && !hasSeq(['be', 'granted']) && !hasSeq(['be', 'given']);
     const grantCue = has(L.GRANT_VERBS);
@@ -749,7 +758,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (explicit.size === 1) result.permission = [...explicit][0]!;
     else if (explicit.size > 1) result.permission = null;
     else if (intent === 'revoke') {
-      result.permission = soft.has('read') && !has(new Set(['all', 'alle', 'alles', 'everything'])) ? 'FullAccess' : null;
+      result.permission = soft.has('read') && !has(ALL_WORDS) ? 'FullAccess' : null;
     } else if (intent === 'query') {
       result.permission = soft.has('read') ? 'FullAccess' : null;
     } else {
