@@ -121,7 +121,7 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
     return { date: plusDays(n), length: m[0].length };
   }
-  m = /^(?:the\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week)(?![\p{L}])/u.exec(text);
+  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week)(?![\p{L}])/u.exec(text);
   if (m) {
     const what = m[1]!;
     if (what === 'month' || what === 'maand') {
