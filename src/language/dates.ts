@@ -20,7 +20,7 @@ const NUMBER_WORDS: Record<string, number> = {
   elf: 11, twaalf: 12, dertien: 13, veertien: 14, vijftien: 15, zestien: 16, zeventien: 17, achttien: 18,
   negentien: 19, twintig: 20, dertig: 30, zestig: 60, negentig: 90,
 };
-const NUMBER_RE = `(\\d{1,3}|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+const NUMBER_RE = `(\\d{1,3}|a\\s+couple\\s+of|couple\\s+of|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
 
 type Unit = 'H' | 'D' | 'W' | 'M' | 'Y';
 const UNITS: Array<[string, Unit]> = [
@@ -62,6 +62,7 @@ function blank(text: string, start: number, end: number): string {
 
 function toNumber(word: string): number | undefined {
   if (/^\d+$/.test(word)) return Number(word);
+  if (/couple/i.test(word)) return 2;
   return NUMBER_WORDS[word.toLowerCase()];
 }
 

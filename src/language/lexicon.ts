@@ -7,7 +7,7 @@ import type { Right } from '../domain/rights.js';
 const set = (words: string) => new Set(words.split(/\s+/).filter(Boolean));
 
 /** What a right phrase says: an explicit right, or a softer word that means Full Access on a mailbox. */
-export type RightWord = Right | 'access' | 'read';
+export type RightWord = Right | 'access' | 'read' | 'rights';
 
 /**
  * Multi-word right phrases, longest first at each position. `targetAfter`: the name right after
@@ -53,9 +53,11 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
     'lezen', 'lees', 'leesrechten', 'leesrecht', 'leestoegang', 'openen', 'beheren', 'inzien', 'inzage',
     'meelezen', 'meekijken', 'bekijken', 'beheerrechten',
   ].map((p) => ({ words: p.split(' '), right: 'read' as const })),
-  ...['access', 'accessing', 'toegang', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang',
-    'permissions', 'permission', 'rights', 'rechten', 'recht', 'machtiging', 'machtigingen']
+  ...['access', 'accessing', 'toegang', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang']
     .map((p) => ({ words: p.split(' '), right: 'access' as const })),
+  // Nouns for rights in general: like plain access, but "permission to Lynne" names the grantee.
+  ...['permissions', 'permission', 'rights', 'rechten', 'recht', 'machtiging', 'machtigingen', 'verzendrechten']
+    .map((p) => ({ words: p.split(' '), right: 'rights' as const })),
 ];
 
 /** Send verbs for the Dutch split forms "namens X verzenden", "als X mailen". */
@@ -77,12 +79,13 @@ export const GRANT_VERBS = set(
     'please pls plz kindly would should must help ' +
     'geef geeft geven verleen verleent verlenen laat laten mag mogen kan kun kunt kunnen wil wilt willen zou zouden ' +
     'graag nodig krijgen krijg krijgt toevoegen voeg toekennen ken regel regelen instellen stel aanvragen vraag ' +
-    'machtig machtigen moet moeten svp aub alsjeblieft alstublieft gaarne',
+    'machtig machtigen moet moeten svp aub alsjeblieft alstublieft gaarne zet configureer activeer fix arrange sort ' +
+    'organise organize configure activate',
 );
 /** Verbs directly before the person who receives the right ("give Megan", "laat Lee", "mag Diego"). */
 export const GRANTEE_AFTER = set(
   'give grant let allow permit enable add assign provide get help like want need geef verleen laat mag kan kun ' +
-    'can could may should machtig geeft gun',
+    'can could may should machtig geeft gun set up setup',
 );
 /** Verbs and modals directly after the person who receives the right ("Lee needs", "Renee should"). */
 export const SUBJECT_BEFORE = set(
@@ -90,7 +93,7 @@ export const SUBJECT_BEFORE = set(
     'wil wilt moet moeten heeft krijgt krijgen mag kan kun zou is wordt hoeft hoeven',
 );
 export const REVOKE_VERBS = set(
-  'remove removes removing revoke revokes revoking withdraw delete strip drop disable unassign ' +
+  'remove removes removing revoke revokes revoking withdraw delete strip drop disable unassign pull ' +
     'verwijder verwijderen verwijdert intrekken intrek trek afnemen ontneem ontnemen weghalen haal beeindig beeindigen',
 );
 export const REVOKE_PHRASES: string[][] = [
@@ -104,7 +107,7 @@ export const NEGATIONS = set(
 );
 /** Reports about the past: never a grant. */
 export const PAST_WORDS = set(
-  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were ' +
+  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did ' +
     'gisteren eergisteren geleden eerder stuurde stuurden verstuurde verstuurden verzond verzonden verstuurd gestuurd ' +
     'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden',
 );
@@ -120,7 +123,7 @@ export const QUERY_START_PERSON = set('what which where wat welke waar waartoe')
 export const QUERY_START_CHECK = set('does do is are has have heeft hebben check controleer list show toon overzicht overview report rapport display');
 export const QUERY_TOPIC = set(
   'access toegang rights rechten permissions permission delegates delegate gemachtigden gemachtigde mailboxes ' +
-    'postvakken groups groepen open openen read lezen manage beheren',
+    'postvakken groups groepen open openen read lezen manage beheren mag',
 );
 export const PEOPLE_NOUNS = set('people users persons mensen gebruikers medewerkers collega collegas accounts');
 
@@ -158,12 +161,12 @@ export const STOPWORDS = set(
     'me my mine i myself ' +
     'right rights permission permissions access mailbox mailboxes inbox mail email emails e group groups shared ' +
     'thing things stuff something someone anyone everyone like want wants need needs able get gets got have has ' +
-    'bot hey new old same another one two three' +
+    'bot hey new old same another one two three allowed able permitted supposed going possible mogelijk ' +
     ' de het een en of op in aan van voor met zonder als is zijn was waren wordt worden dit dat deze die er hier ' +
     'daar dan ook nog al alle alles elk elke iets iemand niets wat welke wie waar wanneer hoe waarom je jij jou jouw ' +
     'u uw we wij ons onze ze zij hun hem haar hij ik mij mijn me mezelf graag even snel dringend nu vandaag morgen ' +
     'week weken dag dagen maand maanden uur jaar tijdelijk permanent weer terug nog alvast ok oke ja hoi hallo beste ' +
     'groetjes bedankt dank dankjewel dankuwel collega team toegang rechten recht postvak mailbox groep gedeelde ' +
     'gedeeld mail naar om tot bij uit over door te kan kun mag wil zou moet heeft hebben heb krijgen ' +
-    'nodig svp aub a.u.b t even',
+    'nodig svp aub a.u.b t even er allemaal precies eigenlijk nou toch wel soms gewoon misschien dus',
 );

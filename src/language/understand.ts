@@ -69,6 +69,8 @@ export function toContractJson(u: Understanding): object {
 }
 
 // Word sets used in `understand`, built once.
+const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
+const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen', 'copy', 'kopieer', 'same']);
 const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
 const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
 const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
@@ -224,6 +226,8 @@ const HARD = new Set<string>([
   ...L.GRANTEE_AFTER,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
+/** Words that may sit inside a multi-word name but never end one. */
+const INNER_WORDS = new Set(['and', 'en', 'of', 'the', 'for', 'voor', 'de', 'het', 'van', 'on', 'op', 'in', 'a', 'to']);
 const NEVER_NAME = new Set<string>([
   ...L.SELF_OBJECT, ...L.SELF_SUBJECT, ...L.SELF_POSSESSIVE, ...L.OTHER_PRONOUNS, ...L.OTHER_POSSESSIVE,
   ...L.ARTICLES, ...L.TARGET_PREPS, ...L.TO_PREPS, ...L.FOR_PREPS, ...L.FROM_PREPS, ...L.OF_PREPS,
@@ -260,17 +264,18 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
       hit = { start: i, end: i + 1, text: first.raw, kind: 'name', ...r, possessive: false };
       if (!r.users.length && !r.targets.length) hit.kind = 'unknown';
     } else {
+      // Inner words may be anything ("Sales and Marketing", "Team van de Week"); the ends must be nameable.
       let maxLen = 0;
       while (maxLen < MAX_NGRAM && i + maxLen < tokens.length) {
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
-        if (!nameable(t) && !L.NAME_PARTICLES.has(t.norm)) break;
+        if (!nameable(t) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
       for (let len = maxLen; len >= 1 && !hit; len--) {
         const last = tokens[i + len - 1]!;
-        if (L.NAME_PARTICLES.has(last.norm) && (len === 1 || !nameable(last))) continue;
+        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last))) continue;
         if (len === 1 && !nameable(first)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
         const r = await lookup(directory, key);
@@ -326,6 +331,7 @@ interface Scored {
 }
 
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just niet geen meer ook nog al nu alleen echt'.split(' '));
+const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
 const isTargetOnly = (m: Mention) => m.kind === 'name' && m.users.length === 0 && m.targets.length > 0;
 const isPersonish = (m: Mention) => m.kind !== 'name' || m.users.length > 0;
 
@@ -392,6 +398,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   if (L.TARGET_PREPS.has(prevNorm)) t += 3;
   if (L.TO_PREPS.has(prevNorm)) {
     const accessNoun = rightBeforePrep && (rightBeforePrep.right === 'access' || rightBeforePrep.right === 'FullAccess' || rightBeforePrep.right === 'read');
+    // "full access to Info" names the target; "send as rights to Lynne", "give Megan to" name the grantee.
     if (prevNorm === 'tot' || accessNoun) t += 4;
     else if (rightBeforePrep || mentionEndsAt(k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) g += 4;
     else {
@@ -417,9 +424,13 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   const subjectVerb = tokens[n];
   if (subjectVerb && !subjectVerb.breakBefore && L.SUBJECT_BEFORE.has(subjectVerb.norm)) g += 3;
   if (nextRight && !m.possessive && !noun) g += 2;
+  // "I want Megan to have ...", "we need Priya to get ...".
+  if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') g += 3;
 
   if (m.kind === 'self') {
-    if (L.SELF_SUBJECT.has(tokens[m.start]!.norm)) g += 3;
+    const objectAfter = mentions.some((o) => o.kind === 'name' && o.start > m.end && o.start <= m.end + 3 && o.users.length > 0 && !o.possessive);
+    if (L.SELF_SUBJECT.has(tokens[m.start]!.norm) && objectAfter && !nextRight) g = 0;
+    else if (L.SELF_SUBJECT.has(tokens[m.start]!.norm)) g += 3;
     else if (!m.possessive) g += 2;
     if (!noun) t = -Infinity;
   }
@@ -433,6 +444,10 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   }
   if (ctx.queryForm === 'target' && m.kind !== 'self') t += 2;
   if (ctx.queryForm === 'person' && isPersonish(m) && !noun) g += 2;
+  if (ctx.queryForm === 'check' && m.kind === 'name' && m.users.length > 0 && !noun && !m.possessive) g += 1.5;
+  // A word the directory does not know takes a role only on a real cue ("give Bob", "on Finance").
+  if (m.kind === 'unknown' && g < 3) g = 0;
+  if (m.kind === 'unknown' && t < 3) t = 0;
   return { m, g, t, hinted: { g: g >= 1, t: t >= 1 } };
 }
 
@@ -646,6 +661,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (pronounMentions.at(-1)?.start === i) used[i] = true;
   });
   const named = await findMentions(tokens, used, options.directory);
+  // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
+  const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
+  for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {
+    ownedBy(p)!.possessive = true;
+    pronounMentions.splice(pronounMentions.indexOf(p), 1);
+  }
   let mentions = [...named, ...pronounMentions].sort((a, b) => a.start - b.start);
 
   // Dutch "als Marketing verzenden": "als" + name + send verb is Send As on that name.
@@ -662,7 +683,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   mentions = coordinate(mentions, tokens, work);
 
   const hasRight = rights.length > 0;
-  const explicit = new Set(rights.filter((r) => r.right !== 'access' && r.right !== 'read').map((r) => r.right as Right));
+  const explicit = new Set(rights.filter((r) => r.right !== 'access' && r.right !== 'read' && r.right !== 'rights').map((r) => r.right as Right));
   const soft = new Set(rights.map((r) => r.right));
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
@@ -705,7 +726,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     queryForm = tokens.some((t, i) => L.PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
   } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
     queryForm = has(WHO_WORDS) ? 'target' : 'check';
-  } else if (/^(does|do|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !has(L.REVOKE_VERBS)) {
+  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !has(L.REVOKE_VERBS)) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
 
@@ -728,10 +749,19 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !has(L.REVOKE_VERBS) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
     else if (hasRight && (grantCue || mentions.length > 0)) {
+      // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
+      const describesHeld = mentions.some((m) => m.possessive && m.kind !== 'pronoun' && rights.some((r) => r.start === m.end));
+      // Without a verb that asks, only a bare request counts ("Megan: send as Training", "sendas for megan ...");
+      // an unknown leading verb ("Pull ...", "Reset ...") is not a grant.
+      const first = tokens[0]!;
+      const bare =
+        mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
       if (has(L.STATE_VERBS) && !grantCue && !hasSeq(['has', 'to']) && !hasSeq(['have', 'to'])) {
         intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
         queryForm = 'check';
-      } else intent = 'grant';
+      } else if (!grantCue && (describesHeld || !bare)) intent = 'unknown';
+      else if (describesHeld && !has(GRANT_IMPERATIVES)) intent = 'unknown';
+      else intent = 'grant';
     } else intent = 'unknown';
   }
   if (intent === 'unknown') return finish('unknown');
@@ -766,7 +796,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
       const mailboxOnly = kinds.size > 0 && !kinds.has('group');
       if (soft.has('read')) result.permission = kinds.has('group') || noun === 'group' ? null : 'FullAccess';
-      else if (soft.has('access')) {
+      else if (soft.has('access') || soft.has('rights')) {
         result.permission = mailboxOnly || (noun === 'mailbox' && !kinds.has('group')) ? 'FullAccess' : null;
       }
     }
@@ -788,7 +818,7 @@ function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention
       const joined =
         (between.length === 1 && L.COORDINATORS.has(between[0]!.norm)) ||
         (between.length === 0 && /^\s*(,|&|\+|and|en)\s*$/i.test(gapText));
-      const sameSort = isTargetOnly(prev) === isTargetOnly(m) && !prev.possessive;
+      const sameSort = (isTargetOnly(prev) === isTargetOnly(m) || prev.kind === 'unknown' || m.kind === 'unknown') && !prev.possessive;
       if (joined && sameSort) {
         const parts = [...(prev.parts ?? [prev]), ...(m.parts ?? [m])];
         out[out.length - 1] = {

@@ -36,6 +36,12 @@ describe('language corpus (own directory: diacritics, apostrophes, tussenvoegsel
     expect(result.wrong).toBe(0);
   });
 
+  it('understands more phrasings against the shared sample directory (Contoso)', async () => {
+    const result = await score(fixture('eval-sample/sample-directory.json'), fixture('eval-sample/contoso-extra.jsonl'));
+    expect(result.misses).toEqual([]);
+    expect(result.wrong).toBe(0);
+  });
+
   it('understands the shared eval sample in-process too', async () => {
     const result = await score(fixture('eval-sample/sample-directory.json'), fixture('eval-sample/understand-sample.jsonl'));
     expect(result.misses).toEqual([]);
