@@ -51,7 +51,7 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
     'read', 'reading', 'read access', 'read rights', 'read permission', 'read permissions', 'read only access',
     'open', 'opening', 'manage', 'managing', 'view', 'look into', 'look at', 'monitor', 'go through',
     'lezen', 'lees', 'leesrechten', 'leesrecht', 'leestoegang', 'openen', 'beheren', 'inzien', 'inzage',
-    'meelezen', 'meekijken', 'bekijken', 'beheerrechten',
+    'meelezen', 'meekijken', 'bekijken', 'beheerrechten', 'kijken', 'look in', 'look inside',
   ].map((p) => ({ words: p.split(' '), right: 'read' as const })),
   ...['access', 'accessing', 'toegang', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang']
     .map((p) => ({ words: p.split(' '), right: 'access' as const })),
@@ -109,7 +109,7 @@ export const NEGATIONS = set(
 export const PAST_WORDS = set(
   'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did ' +
     'gisteren eergisteren geleden eerder stuurde stuurden verstuurde verstuurden verzond verzonden verstuurd gestuurd ' +
-    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden',
+    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden got gotten given been',
 );
 export const STATE_VERBS = set('has have heeft hebben holds hold owns had');
 

@@ -70,7 +70,11 @@ export function toContractJson(u: Understanding): object {
 
 // Word sets used in `understand`, built once.
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
-const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen', 'copy', 'kopieer', 'same']);
+const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
+const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
+const CHECK_WORDS = new Set('check whether verify confirm controleer controleren nakijken navragen checken verifieer'.split(' '));
+/** Requests the bot cannot carry out as one grant: copying or moving someone's rights. */
+const UNSUPPORTED = new Set('same dezelfde zelfde copy kopieer kopieren mirror transfer move verplaats overzetten overdragen swap replace vervang'.split(' '));
 const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
 const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
 const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
@@ -410,7 +414,10 @@ function scoreMention(m: Mention, ctx: Context): Scored {
     if (isTargetOnly(m)) t += 3;
     else g += 3;
   }
-  if (L.FROM_PREPS.has(prevNorm)) t += 3;
+  if (L.FROM_PREPS.has(prevNorm)) {
+    if (rightBeforePrep && !noun && !isTargetOnly(m)) g += 3;
+    else t += 3;
+  }
   if (L.OF_PREPS.has(prevNorm) && !noun) {
     if (beforePrep && /^(delegates?|gemachtigden?|owners|eigenaren|members|leden)$/.test(beforePrep.norm)) t += 4;
     else if (rightBeforePrep) g += 3;
@@ -422,7 +429,14 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   let n = m.end;
   while (n < tokens.length && n < m.end + 3 && SUBJECT_FILLERS.has(tokens[n]!.norm) && !tokens[n]!.breakBefore) n++;
   const subjectVerb = tokens[n];
-  if (subjectVerb && !subjectVerb.breakBefore && L.SUBJECT_BEFORE.has(subjectVerb.norm)) g += 3;
+  // ... unless another person follows as the object: "Alex wants Megan to have", "Alex wil dat Megan ...".
+  const personObjectAfter = mentions.some(
+    (o) => o !== m && o.kind === 'name' && o.users.length > 0 && !o.possessive && o.start > n && o.start <= n + 2 &&
+      !(tokens[o.start - 1] && (L.TO_PREPS.has(tokens[o.start - 1]!.norm) || L.TARGET_PREPS.has(tokens[o.start - 1]!.norm) || L.OF_PREPS.has(tokens[o.start - 1]!.norm))),
+  );
+  if (subjectVerb && !subjectVerb.breakBefore && L.SUBJECT_BEFORE.has(subjectVerb.norm) && !personObjectAfter) g += 3;
+  // "Alex wil dat Megan ...", "I want that Megan ...".
+  if (direct && (direct.norm === 'dat' || direct.norm === 'that') && m.kind !== 'unknown') g += 3;
   if (nextRight && !m.possessive && !noun) g += 2;
   // "I want Megan to have ...", "we need Priya to get ...".
   if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') g += 3;
@@ -729,6 +743,17 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !has(L.REVOKE_VERBS)) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
+  // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
+  // "kun je kijken of ...": never a grant.
+  if (!queryForm) {
+    const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && WHO_VERBS.has(norms[i + 1] ?? ''));
+    const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
+    if (whoAt >= 0) queryForm = 'target';
+    else if (whatAt >= 0 && topic && !has(GRANT_IMPERATIVES)) queryForm = 'person';
+    else if (has(CHECK_WORDS) || hasSeq(['kijken', 'of']) || hasSeq(['kijk', 'of']) || hasSeq(['check', 'if'])) queryForm = 'check';
+  }
+  if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
+  if (has(UNSUPPORTED)) return finish('unknown');
 
   let intent: Intent;
   if (queryForm) intent = 'query';
@@ -776,6 +801,19 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const scored = candidates.map((m) => scoreMention(m, ctx));
   const roles = assignRoles(scored, intent);
   if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
+  // Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to Info")
+  // means more than one request, or one we misread: ask rather than act on part of it.
+  if (intent === 'grant' || intent === 'revoke') {
+    const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
+    const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
+    const leftover = scored.find(
+      (x) =>
+        x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
+        // "Megan Bowen (meganb@contoso.com)" names one person twice.
+        !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+    );
+    if (leftover) return finish('unknown');
+  }
 
   if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
   if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
