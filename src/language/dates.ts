@@ -160,7 +160,9 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   UNTIL_RE.lastIndex = 0;
   for (let m = UNTIL_RE.exec(text); m; m = UNTIL_RE.exec(text)) {
     const phraseStart = m.index + m[0].length - m[1]!.length;
-    const found = parseEndDate(m[1]!, local, now, utcOffsetMinutes, language);
+    // Stop at a blanked-out stretch (a reason taken out before) and at trailing spaces: chrono misreads them.
+    const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
+    const found = phrase ? parseEndDate(phrase, local, now, utcOffsetMinutes, language) : undefined;
     if (found) {
       until = found.date;
       rest = blank(rest, m.index, phraseStart + found.length);

@@ -138,7 +138,11 @@ function tokenize(text: string): Token[] {
     const breakBefore = /[^\s\-‐‑–'’&+]/u.test(gap);
     const sentenceStart = tokens.length === 0 || /[.!?:;]/.test(gap);
     if (m[1]) {
-      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: false, mail: true, breakBefore, sentenceStart });
+      // "meganb@contoso.com's mailbox": the possessive sits outside the address.
+      const tail = /^['’`]s(?![\p{L}\p{N}])/u.exec(text.slice(last));
+      if (tail) last += tail[0].length;
+      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: !!tail, mail: true, breakBefore, sentenceStart });
+      TOKEN_RE.lastIndex = last;
       continue;
     }
     let raw = m[2]!;
@@ -257,7 +261,11 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
   };
   for (let i = 0; i < tokens.length; ) {
     const first = tokens[i]!;
-    if (used[i] || (!nameable(first) && !L.NAME_PARTICLES.has(first.norm))) {
+    // A multi-word name may start with a lexicon word when written as a name or a group noun
+    // ("Team Noord", "All Company", "IT Helpdesk"); it is looked up whole, never on its own.
+    const startable =
+      nameable(first) || L.NAME_PARTICLES.has(first.norm) || (first.cap && !first.mail) || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm);
+    if (used[i] || !startable) {
       flushUnknown();
       i++;
       continue;
@@ -314,7 +322,44 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
     i++;
   }
   flushUnknown();
-  return mentions;
+  return joinNameParts(mentions, tokens);
+}
+
+/**
+ * "Alex Jansen" where no one has exactly that name but "Alex" and "Jansen" each match people: one name
+ * span, meaning the people who match both (or an unknown name when nobody does), never two people.
+ */
+function joinNameParts(mentions: Mention[], tokens: Token[]): Mention[] {
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    const prev = out.at(-1);
+    const adjacent = prev && prev.end === m.start && !tokens[m.start]!.breakBefore && !prev.possessive;
+    const people = (x: Mention) => x.kind === 'name' && x.users.length > 0 && x.targets.length === 0 && !tokens[x.start]!.mail;
+    // "Sanne Jansen" when nobody is called Sanne: one unknown name, not an unknown word beside a Jansen.
+    const looseWord = (x: Mention) => x.kind === 'unknown' && !tokens[x.start]!.mail;
+    if (adjacent && ((looseWord(prev) && people(m)) || (people(prev) && looseWord(m)))) {
+      out[out.length - 1] = {
+        start: prev.start, end: m.end, text: rawSpan(tokens, prev.start, m.end), kind: 'unknown', users: [], targets: [], possessive: m.possessive,
+      };
+      continue;
+    }
+    if (adjacent && people(prev) && people(m)) {
+      const ids = new Set(m.users.map((u) => u.id));
+      const both = prev.users.filter((u) => ids.has(u.id));
+      out[out.length - 1] = {
+        start: prev.start,
+        end: m.end,
+        text: rawSpan(tokens, prev.start, m.end),
+        kind: both.length ? 'name' : 'unknown',
+        users: both,
+        targets: [],
+        possessive: m.possessive,
+      };
+      continue;
+    }
+    out.push(m);
+  }
+  return out;
 }
 
 function rawSpan(tokens: Token[], start: number, end: number): string {
@@ -622,7 +667,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       const comma = work.slice(afterStart).search(/[,;]/);
       end = comma >= 0 ? afterStart + comma : work.length;
     }
-    const said = work.slice(afterStart, end).replace(/^[\s:,-]+|[\s.!?]+$/g, '').trim();
+    const said = work.slice(afterStart, end).replace(/^[\s:,-]+|[\s.!?]+$/g, '').replace(/^of\s+/i, '').trim();
     if (said) result.reason = said.slice(0, MAX_REASON).trim();
     work = blank(work, reason.index, end);
   }
