@@ -90,7 +90,8 @@ const NL_MARKERS = new Set(
     'aanvragen aanvraag verzoek graag nodig alsjeblieft alstublieft laat met zonder omdat niet meer en ook dit dat ' +
     'zijn waar wat welke toe gedeelde beheren lezen openen krijgen vrijdag maandag dinsdag woensdag donderdag ' +
     'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
-    'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je').split(/\s+/).filter(Boolean),
+    'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je haal weg uit neem ' +
+    'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep').split(/\s+/).filter(Boolean),
 );
 const EN_MARKERS = new Set(
   ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
@@ -107,7 +108,10 @@ function detectLanguage(words: string[]): 'en' | 'nl' {
     if (NL_MARKERS.has(w)) nl++;
     if (EN_MARKERS.has(w)) en++;
   }
-  return nl > en ? 'nl' : 'en';
+  if (nl !== en) return nl > en ? 'nl' : 'en';
+  // A tie ("haal Liam weg uit Support" has few marker words): Dutch spelling decides.
+  const dutchSpelling = words.filter((w) => /(ij|aa|oe|uu|sch)/.test(w)).length;
+  return dutchSpelling > 0 && nl > 0 ? 'nl' : 'en';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,7 +253,7 @@ async function lookup(directory: Directory, key: string): Promise<{ users: Direc
   return { users, targets };
 }
 
-async function findMentions(tokens: Token[], used: boolean[], directory: Directory): Promise<Mention[]> {
+async function findMentions(tokens: Token[], used: boolean[], directory: Directory, text: string): Promise<Mention[]> {
   const mentions: Mention[] = [];
   // A lexicon word counts as a name only when capitalised mid-sentence ("give Grant send-as").
   const nameable = (t: Token) =>
@@ -290,7 +294,12 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
         if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last))) continue;
         if (len === 1 && !nameable(first)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
-        const r = await lookup(directory, key);
+        let r = await lookup(directory, key);
+        // "Events and Outreach" for "Events & Outreach", and the other way round.
+        if (!r.users.length && !r.targets.length && len >= 2) {
+          const alternative = / (and|en) /.test(key) ? key.replace(/ (and|en) /g, ' ') : len === 2 && /&/.test(text.slice(tokens[i]!.start, tokens[i + 1]!.start)) ? key.replace(' ', ' and ') : undefined;
+          if (alternative) r = await lookup(directory, alternative);
+        }
         if (r.users.length || r.targets.length) {
           hit = { start: i, end: i + len, text: rawSpan(tokens, i, i + len), kind: 'name', ...r, possessive: last.possessive };
         }
@@ -719,7 +728,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     }
     if (pronounMentions.at(-1)?.start === i) used[i] = true;
   });
-  const named = await findMentions(tokens, used, options.directory);
+  const named = await findMentions(tokens, used, options.directory, work);
   // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
   const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
   for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {

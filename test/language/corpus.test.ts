@@ -42,6 +42,12 @@ describe('language corpus (own directory: diacritics, apostrophes, tussenvoegsel
     expect(result.wrong).toBe(0);
   });
 
+  it('understands requests against the bundled Northwind directory', async () => {
+    const result = await score(fileURLToPath(new URL('../../directory/sample-directory.json', import.meta.url)), fixture('northwind-extra.jsonl'));
+    expect(result.misses).toEqual([]);
+    expect(result.wrong).toBe(0);
+  });
+
   it('understands the shared eval sample in-process too', async () => {
     const result = await score(fixture('eval-sample/sample-directory.json'), fixture('eval-sample/understand-sample.jsonl'));
     expect(result.misses).toEqual([]);
