@@ -71,6 +71,7 @@ export function toContractJson(u: Understanding): object {
 // Word sets used in `understand`, built once.
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
+const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
 const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
 const CHECK_WORDS = new Set('check whether verify confirm controleer controleren nakijken navragen checken verifieer'.split(' '));
 /** Requests the bot cannot carry out as one grant: copying or moving someone's rights. */
@@ -96,7 +97,7 @@ const NL_MARKERS = new Set(
 const EN_MARKERS = new Set(
   ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
     'weeks days month months hours until and with without because what which help requests request status full ' +
-    'as is should would like want could allow add take away from all get able manage open friday monday tuesday ' +
+    'as should would like want could allow add take away from all get able manage open friday monday tuesday ' +
     'wednesday thursday saturday sunday tomorrow two three four five hello hi thanks cancel delegates list show ' +
     'rights permissions mail mailbox inbox does do group team pls you it').split(/\s+/).filter(Boolean),
 );
@@ -388,7 +389,9 @@ interface Scored {
   hinted: { g: boolean; t: boolean };
 }
 
-const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just niet geen meer ook nog al nu alleen echt'.split(' '));
+const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
+/** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
+const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
 const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
 const isTargetOnly = (m: Mention) => m.kind === 'name' && m.users.length === 0 && m.targets.length > 0;
 const isPersonish = (m: Mention) => m.kind !== 'name' || m.users.length > 0;
@@ -426,7 +429,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   // The words before: skip articles, then maybe a noun ("het postvak Info", "the mailbox of Megan").
   let j = skipBack(m.start - 1);
   let prev = tokens[j];
-  if (prev && !tokens[m.start]!.breakBefore && (L.MAILBOX_WORDS.has(prev.norm) || L.GROUP_WORDS.has(prev.norm)) && !endsRight(rights, j)) {
+  if (prev && !tokens[m.start]!.breakBefore && NOUN_BEFORE.has(prev.norm) && !endsRight(rights, j)) {
     noun ??= L.GROUP_WORDS.has(prev.norm) ? 'group' : 'mailbox';
     j = skipBack(j - 1);
     while (j >= 0 && L.SHARED_WORDS.has(tokens[j]!.norm)) j = skipBack(j - 1);
@@ -778,6 +781,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const flat = norms.join(' ');
   if (
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat kan jij( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
+    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
     return finish('help');
@@ -819,13 +823,15 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       const i = norms.indexOf(verb);
       return i >= 0 && norms.slice(i + 2).some((w) => particles.has(w));
     });
-    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb;
+    // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
+    const passiveRevoke = has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
+    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke;
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
     const past = has(L.PAST_WORDS) && !hasSeq(['be', 'granted']) && !hasSeq(['be', 'given']);
     const grantCue = has(L.GRANT_VERBS);
-    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !has(L.REVOKE_VERBS) ? 'unknown' : 'revoke';
+    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
     else if (hasRight && (grantCue || mentions.length > 0)) {
       // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
