@@ -17,7 +17,7 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
   // Send As
   ...[
     'send as', 'sendas', 'send mail as', 'send email as', 'send e mail as', 'send mails as', 'send emails as',
-    'send e mails as', 'send messages as', 'send message as', 'send out as', 'send out mail as', 'send out email as',
+    'send e mails as', 'send messages as', 'mail as', 'email as', 'e mail as', 'send message as', 'send out as', 'send out mail as', 'send out email as',
     'send out emails as', 'sending as', 'sending mail as', 'sending email as', 'sending emails as', 'sends as',
     'send mail from', 'send email from', 'send emails from', 'send from',
     'verzenden als', 'versturen als', 'mailen als', 'e mailen als', 'emailen als', 'zenden als', 'verzend als',
@@ -40,8 +40,9 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
   ...[
     'full access', 'fullaccess', 'full mailbox access', 'full mailbox permission', 'full mailbox permissions',
     'full permission', 'full permissions', 'full rights', 'full control', 'read and manage', 'read manage',
-    'read and manage access', 'read and manage permission', 'read and manage permissions', 'read and manage rights',
-    'volledige toegang', 'volledig toegang', 'volle toegang', 'lezen en beheren', 'lees en beheerrechten',
+    'read write', 'read write access', 'read and write', 'read and write access', 'lees en schrijfrechten',
+    'lezen en schrijven', 'read and manage access', 'read and manage permission', 'read and manage permissions', 'read and manage rights',
+    'full acces', 'full acess', 'volledige toegang', 'volledig toegang', 'volle toegang', 'lezen en beheren', 'lees en beheerrechten',
     'lees en beheer rechten', 'lees en beheerrecht', 'lees en beheer', 'lees en beheertoegang',
     'volledige rechten', 'volledig beheer', 'volledige machtiging', 'volledige toegangsrechten',
     'volledige mailboxtoegang', 'volledige postvaktoegang',
@@ -53,7 +54,7 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
     'lezen', 'lees', 'leesrechten', 'leesrecht', 'leestoegang', 'openen', 'beheren', 'inzien', 'inzage',
     'meelezen', 'meekijken', 'bekijken', 'beheerrechten', 'kijken', 'look in', 'look inside',
   ].map((p) => ({ words: p.split(' '), right: 'read' as const })),
-  ...['access', 'accessing', 'toegang', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang']
+  ...['access', 'accessing', 'acces', 'acess', 'axess', 'toegang', 'toegan', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang']
     .map((p) => ({ words: p.split(' '), right: 'access' as const })),
   // Nouns for rights in general: like plain access, but "permission to Lynne" names the grantee.
   ...['permissions', 'permission', 'rights', 'rechten', 'recht', 'machtiging', 'machtigingen', 'verzendrechten']
@@ -146,7 +147,8 @@ export const COORDINATORS = set('and en');
 /** Things that are not the three mailbox rights: the bot asks rather than guess. */
 export const OUT_OF_SCOPE = set(
   'calendar calendars agenda agendas contacts contactpersonen folder folders map mappen onedrive sharepoint ' +
-    'channel kanaal site files bestanden',
+    'channel kanaal site files bestanden owner owners eigenaar eigenaren member members membership lid leden ' +
+    'lidmaatschap password wachtwoord licence license licentie',
 );
 
 /** Words that are never names on their own (fillers, common verbs, time words). */
@@ -161,7 +163,7 @@ export const STOPWORDS = set(
     'me my mine i myself ' +
     'right rights permission permissions access mailbox mailboxes inbox mail email emails e group groups shared ' +
     'thing things stuff something someone anyone everyone like want wants need needs able get gets got have has ' +
-    'removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
+    'write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
     ' de het een en of op in aan van voor met zonder als is zijn was waren wordt worden dit dat deze die er hier ' +
     'daar dan ook nog al alle alles elk elke iets iemand niets wat welke wie waar wanneer hoe waarom je jij jou jouw ' +
     'u uw we wij ons onze ze zij hun hem haar hij ik mij mijn me mezelf graag even snel dringend nu vandaag morgen ' +

@@ -130,6 +130,10 @@ interface Token {
   sentenceStart: boolean;
 }
 
+const EXPANSIONS: Record<string, string[]> = {
+  gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
+  cant: ['cannot'], cannot: ['cannot'], dont: ['dont'], wont: ['wont'],
+};
 const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{N}]+(?:['’`][\p{L}\p{N}]+)*['’`]?)/gu;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
 
@@ -164,6 +168,14 @@ function tokenize(text: string): Token[] {
     }
     const norm = normalizeName(raw).replace(/[ .@]/g, '');
     if (!norm) continue;
+    const expanded = EXPANSIONS[norm];
+    if (expanded) {
+      // Chat spelling: "gimme" is "give me", "wanna" is "want to".
+      expanded.forEach((word, k) =>
+        tokens.push({ raw: word, norm: word, start: m!.index, cap: false, possessive: false, mail: false, breakBefore: k === 0 && breakBefore, sentenceStart: k === 0 && sentenceStart }),
+      );
+      continue;
+    }
     tokens.push({ raw, norm, start: m.index, cap: /^\p{Lu}/u.test(raw), possessive, mail: false, breakBefore, sentenceStart });
   }
   return tokens;
@@ -651,6 +663,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // Teams may wrap text in simple markup; entities and invisible characters are noise here.
   let work = text
     .replace(INVISIBLE, '')
+    // Teams puts the bot's own name in <at>...</at>: not part of the request.
+    .replace(/<at>[^<>]{0,200}<\/at>/gi, ' ')
     .replace(/<[^<>]{0,200}>/g, ' ')
     .replace(/&nbsp;/gi, ' ')
     .replace(/&amp;/gi, '&');
@@ -759,7 +773,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
   // ---- intent
-  if (has(L.OUT_OF_SCOPE)) return finish('unknown');
+  // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
+  const inName = new Set(mentions.filter((m) => m.kind === 'name').flatMap((m) => Array.from({ length: m.end - m.start }, (_, k) => m.start + k)));
+  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return finish('unknown');
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = has(L.REQUEST_NOUNS);
