@@ -22,8 +22,9 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 const NUMBER_RE = `(\\d{1,3}|a\\s+couple\\s+of|couple\\s+of|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
 
-type Unit = 'H' | 'D' | 'W' | 'M' | 'Y';
+type Unit = 'MIN' | 'H' | 'D' | 'W' | 'M' | 'Y';
 const UNITS: Array<[string, Unit]> = [
+  ['minutes|minute|mins|min|minuten|minuut', 'MIN'],
   ['hours|hour|hrs|hr|uren|uur', 'H'],
   ['days|day|dagen|dag', 'D'],
   ['weeks|week|wks|wk|weken', 'W'],
@@ -69,6 +70,8 @@ function toNumber(word: string): number | undefined {
 function isoDuration(n: number, unit: Unit): string | null {
   if (!Number.isFinite(n) || n <= 0 || n > 999) return null;
   switch (unit) {
+    case 'MIN':
+      return `PT${n}M`;
     case 'H':
       return `PT${n}H`;
     case 'D':
@@ -122,9 +125,10 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
     return { date: plusDays(n), length: m[0].length };
   }
-  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week)(?![\p{L}])/u.exec(text);
+  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
   if (m) {
     const what = m[1]!;
+    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: plusDays(0), length: m[0].length };
     if (what === 'month' || what === 'maand') {
       return { date: ymd(new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0))), length: m[0].length };
     }
@@ -133,13 +137,24 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const diff = (5 - local.getUTCDay() + 7) % 7;
     return { date: plusDays(diff), length: m[0].length };
   }
+  // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
+  m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
+  if (m) {
+    const day = +m[1]!;
+    let year = local.getUTCFullYear();
+    let month = local.getUTCMonth() + 1;
+    if (day <= local.getUTCDate()) month += 1;
+    if (month > 12) [month, year] = [1, year + 1];
+    return valid(year, month, day, m[0].length);
+  }
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
   const parser = language === 'nl' ? chrono.nl : chrono.en;
-  const results = parser.parse(phrase, { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
+  const article = /^(?:the|de)\s+/i.exec(phrase)?.[0].length ?? 0;
+  const results = parser.parse(phrase.slice(article), { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
   const first = results[0];
   if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
     const year = first.start.get('year') ?? local.getUTCFullYear();
-    return valid(year, first.start.get('month')!, first.start.get('day')!, first.text.length);
+    return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
 

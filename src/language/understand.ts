@@ -398,7 +398,6 @@ interface Scored {
   m: Mention;
   g: number;
   t: number;
-  hinted: { g: boolean; t: boolean };
 }
 
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
@@ -531,10 +530,10 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   // A word the directory does not know takes a role only on a real cue ("give Bob", "on Finance").
   if (m.kind === 'unknown' && g < 3) g = 0;
   if (m.kind === 'unknown' && t < 3) t = 0;
-  return { m, g, t, hinted: { g: g >= 1, t: t >= 1 } };
+  return { m, g, t };
 }
 
-function assignRoles(scored: Scored[], intent: Intent): { g?: Mention; t?: Mention; tie: boolean } {
+function assignRoles(scored: Scored[]): { g?: Mention; t?: Mention; tie: boolean } {
   let best = { score: 0, g: undefined as Scored | undefined, t: undefined as Scored | undefined };
   let tie = false;
   const options: Array<Scored | undefined> = [undefined, ...scored];
@@ -555,7 +554,6 @@ function assignRoles(scored: Scored[], intent: Intent): { g?: Mention; t?: Menti
       }
     }
   }
-  void intent;
   return { g: best.g?.m, t: best.t?.m, tie };
 }
 
@@ -875,7 +873,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
   }
   const scored = candidates.map((m) => scoreMention(m, ctx));
-  const roles = assignRoles(scored, intent);
+  const roles = assignRoles(scored);
   if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
   // Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to Info")
   // means more than one request, or one we misread: ask rather than act on part of it.

@@ -20,6 +20,7 @@ describe('extractTimeSpan', () => {
     expect(span('een maand', 'nl')).toEqual({ duration: 'P1M', until: null });
     expect(span('acht uur', 'nl')).toEqual({ duration: 'PT8H', until: null });
     expect(span('één dag', 'nl')).toEqual({ duration: 'P1D', until: null });
+    expect(span('for 30 minutes')).toEqual({ duration: 'PT30M', until: null });
   });
 
   it('reads end dates relative to now, never today for a weekday', () => {
@@ -34,6 +35,10 @@ describe('extractTimeSpan', () => {
     expect(span('t/m 31-12', 'nl')).toEqual({ duration: null, until: '2026-12-31' });
     expect(span('until tomorrow')).toEqual({ duration: null, until: '2026-11-24' });
     expect(span('tot het einde van de maand', 'nl')).toEqual({ duration: null, until: '2026-11-30' });
+    expect(span('until end of day')).toEqual({ duration: null, until: '2026-11-23' });
+    expect(span('until the 15th')).toEqual({ duration: null, until: '2026-12-15' });
+    expect(span('until the 30th')).toEqual({ duration: null, until: '2026-11-30' });
+    expect(span('until the 31st of December')).toEqual({ duration: null, until: '2026-12-31' });
   });
 
   it('leaves reports about the past and impossible dates alone', () => {
