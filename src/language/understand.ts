@@ -278,10 +278,9 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
   };
   for (let i = 0; i < tokens.length; ) {
     const first = tokens[i]!;
-    // A multi-word name may start with a lexicon word when written as a name or a group noun
-    // ("Team Noord", "All Company", "IT Helpdesk"); it is looked up whole, never on its own.
-    const startable =
-      nameable(first) || L.NAME_PARTICLES.has(first.norm) || (first.cap && !first.mail) || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm);
+    // A multi-word name may start with a lexicon word ("Team Noord", "All Company", "help desk"): it is
+    // looked up whole, never on its own.
+    const startable = nameable(first) || L.NAME_PARTICLES.has(first.norm) || !NEVER_NAME.has(first.norm);
     if (used[i] || !startable) {
       flushUnknown();
       i++;
