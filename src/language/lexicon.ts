@@ -86,7 +86,7 @@ export const GRANT_VERBS = set(
 /** Verbs directly before the person who receives the right ("give Megan", "laat Lee", "mag Diego"). */
 export const GRANTEE_AFTER = set(
   'give grant let allow permit enable add assign provide get help like want need geef verleen laat mag kan kun ' +
-    'can could may should machtig geeft gun set up setup make',
+    'can could may should machtig geeft gun set up setup make voeg',
 );
 /** Verbs and modals directly after the person who receives the right ("Lee needs", "Renee should"). */
 export const SUBJECT_BEFORE = set(
@@ -163,7 +163,7 @@ export const STOPWORDS = set(
     'me my mine i myself ' +
     'right rights permission permissions access mailbox mailboxes inbox mail email emails e group groups shared ' +
     'thing things stuff something someone anyone everyone like want wants need needs able get gets got have has ' +
-    'write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
+    'jullie ye yall toe mee tell know see ask say find look vertel weet zeg zoek vind kijk vanaf sinds per zien else besides behalve except apart naast write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
     ' de het een en of op in aan van voor met zonder als is zijn was waren wordt worden dit dat deze die er hier ' +
     'daar dan ook nog al alle alles elk elke iets iemand niets wat welke wie waar wanneer hoe waarom je jij jou jouw ' +
     'u uw we wij ons onze ze zij hun hem haar hij ik mij mijn me mezelf graag even snel dringend nu vandaag morgen ' +

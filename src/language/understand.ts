@@ -72,6 +72,8 @@ export function toContractJson(u: Understanding): object {
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
 const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
+const LIST_WORDS = new Set('list show display toon overzicht overview lijst'.split(' '));
+const EVERYONE = new Set('everyone everybody anyone anybody iedereen'.split(' '));
 const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
 const CHECK_WORDS = new Set('check whether verify confirm controleer controleren nakijken navragen checken verifieer'.split(' '));
 /** Requests the bot cannot carry out as one grant: copying or moving someone's rights. */
@@ -402,6 +404,8 @@ interface Scored {
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
 /** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
 const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
+const YOU = new Set('you je jij jullie u ye'.split(' '));
+const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
 const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
 const isTargetOnly = (m: Mention) => m.kind === 'name' && m.users.length === 0 && m.targets.length > 0;
 const isPersonish = (m: Mention) => m.kind !== 'name' || m.users.length > 0;
@@ -458,7 +462,8 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   }
   if (noun) t += 5;
   if (m.possessive) {
-    if (nextRight || (next && L.QUERY_TOPIC.has(next.norm))) g += 4;
+    if (next && /^(delegates?|gemachtigden?)$/.test(next.norm)) t += 4;
+    else if (nextRight || (next && L.QUERY_TOPIC.has(next.norm))) g += 4;
     else if (!noun) t += 1;
   }
   if (rightBefore?.targetAfter && !m.possessive) t += 5;
@@ -492,6 +497,9 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   if (L.GRANTEE_PREPS.has(prevNorm)) g += 4;
   const direct = tokens[m.start - 1];
   if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
+  // "kunnen jullie Lee ... geven", "kun je Megan ... geven", "could you Megan ..."
+  const twoBack = tokens[m.start - 2];
+  if (direct && YOU.has(direct.norm) && twoBack && MODALS.has(twoBack.norm) && !noun && (m.kind !== 'unknown' || tokens[m.start]!.cap)) g += 3;
   // "Lee needs", "Kwame no longer needs", "Liam doesn't need", "Mark hoeft niet meer".
   let n = m.end;
   while (n < tokens.length && n < m.end + 3 && SUBJECT_FILLERS.has(tokens[n]!.norm) && !tokens[n]!.breakBefore) n++;
@@ -509,7 +517,10 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') g += 3;
 
   if (m.kind === 'self') {
-    const objectAfter = mentions.some((o) => o.kind === 'name' && o.start > m.end && o.start <= m.end + 3 && o.users.length > 0 && !o.possessive);
+    const objectAfter =
+      mentions.some((o) => o.kind === 'name' && o.start > m.end && o.start <= m.end + 3 && o.users.length > 0 && !o.possessive) ||
+      // "I'd like to request Send As for Megan": the asker is not the grantee.
+      mentions.some((o) => o.kind === 'name' && o.users.length > 0 && /^(for|voor|aan)$/.test(tokens[o.start - 1]?.norm ?? ''));
     if (L.SELF_SUBJECT.has(tokens[m.start]!.norm) && objectAfter && !nextRight) g = 0;
     else if (L.SELF_SUBJECT.has(tokens[m.start]!.norm)) g += 3;
     else if (!m.possessive) g += 2;
@@ -793,7 +804,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   const flat = norms.join(' ');
   if (
-    /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat kan jij( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
+    /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
     /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
@@ -817,11 +828,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
   // "kun je kijken of ...": never a grant.
   if (!queryForm) {
-    const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && WHO_VERBS.has(norms[i + 1] ?? ''));
+    const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => WHO_VERBS.has(v)));
     const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
     if (whoAt >= 0) queryForm = 'target';
     else if (whatAt >= 0 && topic && !has(GRANT_IMPERATIVES)) queryForm = 'person';
     else if (has(CHECK_WORDS) || hasSeq(['kijken', 'of']) || hasSeq(['kijk', 'of']) || hasSeq(['check', 'if'])) queryForm = 'check';
+    else if (has(LIST_WORDS) && (has(L.PEOPLE_NOUNS) || has(EVERYONE) || has(WHO_WORDS))) queryForm = 'target';
+    else if (hasSeq(['laat', 'zien']) || hasSeq(['show', 'me'])) queryForm = 'check';
   }
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
   if (has(UNSUPPORTED)) return finish('unknown');
@@ -926,9 +939,11 @@ function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention
     if (prev && m.kind !== 'self' && prev.kind !== 'self') {
       const between = tokens.slice(prev.end, m.start);
       const gapText = text.slice(tokens[prev.end - 1]!.start + tokens[prev.end - 1]!.raw.length, tokens[m.start]!.start);
+      const bothNames = prev.kind === 'name' && m.kind === 'name';
       const joined =
         (between.length === 1 && L.COORDINATORS.has(between[0]!.norm)) ||
-        (between.length === 0 && /^\s*(,|&|\+|and|en)\s*$/i.test(gapText));
+        (between.length === 0 && /^\s*(&|\+|and|en)\s*$/i.test(gapText)) ||
+        (between.length === 0 && /^\s*,\s*$/.test(gapText) && bothNames);
       const sameSort = (isTargetOnly(prev) === isTargetOnly(m) || prev.kind === 'unknown' || m.kind === 'unknown') && !prev.possessive;
       if (joined && sameSort) {
         const parts = [...(prev.parts ?? [prev]), ...(m.parts ?? [m])];
