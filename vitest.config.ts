@@ -6,6 +6,7 @@ export default defineConfig({
     // Two cores on CI: keep workers bounded so SQLite/Redis tests don't starve each other.
     maxWorkers: 2,
     testTimeout: 20_000,
+    reporters: ['default', './test/summary-reporter.ts'],
     hookTimeout: 30_000,
   },
 });

@@ -113,6 +113,8 @@ export const configSchema = z.object({
   /** The tenant's initial domain for Exchange, e.g. contoso.onmicrosoft.com. */
   EXCHANGE_ORGANIZATION: optionalString,
   EXCHANGE_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
+  /** Per-attempt timeout of one Exchange admin API or Graph call (retried like a 503). */
+  EXCHANGE_REQUEST_TIMEOUT: duration('60s'),
   /** Overrides of the cloud's endpoints (tests, proxies). */
   EXCHANGE_BASE_URL: optionalString,
   LOGIN_BASE_URL: optionalString,

@@ -79,6 +79,11 @@ export interface Directory {
   ownersOf(targetId: string): Promise<string[]>;
   /** Members of a group; `[]` for anything else. */
   membersOf(groupId: string): Promise<string[]>;
+  /**
+   * Every mailbox and group a right could be held on (users' mailboxes, shared mailboxes, groups),
+   * for "what can Y access". May be large; implementations page and cache.
+   */
+  listTargets(): Promise<MailTarget[]>;
   /** The bot's admins as the directory knows them (BOT_ADMINS may override). */
   admins(): Promise<string[]>;
   /** Rights already in place when the directory was loaded (used to seed the simulated service). */

@@ -10,7 +10,7 @@ import type {
   MailTarget,
   PermissionEntry,
 } from './directory.js';
-import { nameKeys, normalizeName } from './normalize.js';
+import { mailKeys, nameKeys, normalizeName, targetKeys } from './normalize.js';
 
 const id = z.string().min(1).max(256);
 const mail = z.string().min(3).max(320).regex(/^[^\s@]+@[^\s@]+$/, 'must be a mail address');
@@ -149,10 +149,7 @@ export class FileDirectory implements Directory {
 
   private addTarget(target: MailTarget): void {
     this.targets.set(target.id, target);
-    const full = normalizeName(target.displayName);
-    pushIndex(this.targetsByKey, full, target);
-    pushIndex(this.targetsByKey, full.replace(/ /g, ''), target);
-    for (const key of mailKeys(target.mail)) pushIndex(this.targetsByKey, key, target);
+    for (const key of targetKeys(target.displayName, target.mail)) pushIndex(this.targetsByKey, key, target);
   }
 
   /** All users, for tools that need the whole list (bench, the language layer's own indexes). */
@@ -182,6 +179,9 @@ export class FileDirectory implements Directory {
     const key = normalizeName(text);
     return [...(this.targetsByKey.get(key) ?? this.targetsByKey.get(key.replace(/ /g, '')) ?? [])];
   }
+  async listTargets() {
+    return [...this.targets.values()];
+  }
   async getGroup(id: string) {
     return this.groups.get(id);
   }
@@ -205,10 +205,4 @@ export class FileDirectory implements Directory {
   async initialPermissions(): Promise<PermissionEntry[]> {
     return this.file.permissions.map((p) => ({ ...p }));
   }
-}
-
-function mailKeys(address: string): string[] {
-  const lower = address.toLowerCase();
-  const local = lower.split('@')[0] ?? '';
-  return [lower, normalizeName(local)];
 }

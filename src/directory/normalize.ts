@@ -34,3 +34,16 @@ export function nameKeys(displayName: string): string[] {
   }
   return [...keys];
 }
+
+/** The keys a mail address can be found by: the whole address and its local part, folded. */
+export function mailKeys(address: string): string[] {
+  const lower = address.toLowerCase();
+  const local = lower.split('@')[0] ?? '';
+  return [lower, normalizeName(local)];
+}
+
+/** The keys a group or shared mailbox can be found by: its full name (with and without spaces) and its mail. */
+export function targetKeys(displayName: string, mail: string): string[] {
+  const full = normalizeName(displayName);
+  return [full, full.replace(/ /g, ''), ...mailKeys(mail)];
+}

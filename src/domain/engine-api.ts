@@ -1,0 +1,86 @@
+import type { Right, TargetKind } from './rights.js';
+import type { PermissionRequest, RequestKind } from './request.js';
+
+/** What a channel submits once the language layer resolved every slot. */
+export interface SubmitInput {
+  requesterId: string;
+  kind: RequestKind;
+  granteeId: string;
+  targetId: string;
+  /** `null` for a revoke means every right the grantee holds on the target. A grant needs a right. */
+  right: Right | null;
+  /** ISO 8601 duration (P14D, PT8H, P1M) of a time-bound grant. */
+  duration?: string | null;
+  /** End date YYYY-MM-DD of a time-bound grant. */
+  until?: string | null;
+  reason?: string;
+  autoMapping?: boolean;
+  language: 'en' | 'nl';
+}
+
+export type SubmitOutcome =
+  /** A new pending request; approvers were notified (`approval_needed`). */
+  | { outcome: 'created'; request: PermissionRequest }
+  /** The grantee already holds the right (grant) or holds none of the rights (revoke): no approval round. */
+  | { outcome: 'already_held'; right: Right; granteeId: string; targetId: string }
+  | { outcome: 'nothing_to_revoke'; granteeId: string; targetId: string }
+  /** The same request is already open; nothing new was created. */
+  | { outcome: 'duplicate'; request: PermissionRequest };
+
+/** Rights on one target, grouped by right (for "who has access to X"). */
+export interface TargetAccessReport {
+  target: { id: string; kind: TargetKind; displayName: string; mail: string };
+  holders: Record<Right, string[]>;
+}
+
+/** Rights one person holds (for "what can Y access"). */
+export interface TrusteeAccessReport {
+  trusteeId: string;
+  holdings: { targetId: string; targetKind: TargetKind; displayName: string; rights: Right[] }[];
+}
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  requestId: string;
+  targetId: string;
+  granteeId: string;
+  actorId: string; // a user id, or "system" for timers
+  action: string; // created, approved, rejected, applying, applied, effective, failed, ...
+  from?: string;
+  to?: string;
+  outcome: 'ok' | 'refused' | 'error';
+  detail?: string;
+}
+
+/**
+ * The channel-neutral core. Every method decides authorisation from `actorId` (the authenticated
+ * identity: Teams `from.aadObjectId`) and the stored request, never from card data.
+ * Errors are `BotError`s: invalid_request, not_found, not_an_approver, not_allowed, already_decided
+ * (details: verdict, by, at, state), guest_not_allowed, not_a_member, permission_service_unavailable.
+ */
+export interface RequestEngineApi {
+  submit(input: SubmitInput): Promise<SubmitOutcome>;
+  /** First decision wins; a later one throws `already_decided` with who decided and when. */
+  decide(requestId: string, actorId: string, verdict: 'approve' | 'reject', reason?: string): Promise<PermissionRequest>;
+  /** The requester (or an admin) cancels a pending request. */
+  cancel(requestId: string, actorId: string): Promise<PermissionRequest>;
+  /** An admin retries a failed apply. */
+  retry(requestId: string, actorId: string): Promise<PermissionRequest>;
+  /** An admin ends a time-bound or standing grant made by the bot now. */
+  revokeNow(requestId: string, actorId: string): Promise<PermissionRequest>;
+  get(requestId: string): Promise<PermissionRequest | undefined>;
+  /** Requests the user asked for, newest first. */
+  requestsOf(userId: string, options?: { openOnly?: boolean; limit?: number }): Promise<PermissionRequest[]>;
+  /** Requests waiting for the user's decision. */
+  awaitingDecisionBy(userId: string): Promise<PermissionRequest[]>;
+  /** Admins, and the owners of that mailbox or group. */
+  whoHasAccess(actorId: string, targetId: string): Promise<TargetAccessReport>;
+  /** Admins only. */
+  whatCanAccess(actorId: string, trusteeId: string): Promise<TrusteeAccessReport>;
+  /** Admins only. */
+  audit(actorId: string, filter: { requestId?: string; targetId?: string; granteeId?: string }): Promise<AuditEntry[]>;
+  isAdmin(userId: string): Promise<boolean>;
+  /** Who would approve a request of this requester and grantee on this target. */
+  approversFor(targetId: string, requesterId: string, granteeId: string): Promise<string[]>;
+}

@@ -1,0 +1,39 @@
+import 'dotenv/config';
+import pino from 'pino';
+import { loadConfig, type Config } from '../config.js';
+import { createPermissionService, loadDirectory } from '../app.js';
+import { systemClock } from '../domain/clock.js';
+import { BotError, isBotError } from '../domain/errors.js';
+import { openStore } from '../store/index.js';
+import { startPermissionServiceServer } from './http-server.js';
+import type { PermissionService } from './permission-service.js';
+
+/** The backend the shared service fronts: Exchange Online, or the simulated service on the configured store. */
+async function backend(config: Config): Promise<{ service: PermissionService; close(): Promise<void> }> {
+  if (config.PERMISSION_SERVICE.kind === 'remote') {
+    throw new BotError('config_invalid', 'PERMISSION_SERVICE is a URL: the permission service needs a real backend (exchange or simulated), not another service');
+  }
+  const directory = await loadDirectory(config);
+  const store = await openStore(config.STORE);
+  return { service: createPermissionService(config, { store, directory, clock: systemClock }), close: () => store.close() };
+}
+
+// `npm run permission-service`
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL });
+  const { service, close } = await backend(config);
+  const server = await startPermissionServiceServer(config, service, logger);
+  const shutdown = async () => {
+    await server.close();
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error: unknown) => {
+  console.error(isBotError(error) ? `${error.code}: ${error.message}` : error);
+  process.exit(1);
+});

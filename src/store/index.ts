@@ -1,0 +1,18 @@
+import type { StoreConfig } from '../config.js';
+import { createMemoryStore, createSqliteStore } from './keyv-store.js';
+import { createRedisStore } from './redis-store.js';
+import type { VersionedStore } from './versioned-store.js';
+
+export type { Versioned, VersionedStore } from './versioned-store.js';
+
+/** Opens the store named by `STORE`. */
+export async function openStore(config: StoreConfig): Promise<VersionedStore> {
+  switch (config.kind) {
+    case 'memory':
+      return createMemoryStore();
+    case 'sqlite':
+      return createSqliteStore(config.path);
+    case 'redis':
+      return createRedisStore(config.url);
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileDirectory, loadDirectoryFile, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { isBotError } from '../../src/domain/errors.js';
+import { directoryContract, directoryContractFile } from './directory-contract.js';
+
+directoryContract('file', async (file) => ({ directory: new FileDirectory(file) }));
+
+describe('file directory', () => {
+  type Raw = {
+    users: Record<string, unknown>[];
+    groups: { id: string; owners: string[]; members: string[] }[];
+    sharedMailboxes: { id: string; owners: string[] }[];
+    admins: string[];
+    permissions: unknown[];
+  };
+  const base = () => directoryContractFile() as unknown as Raw;
+  const refused = (raw: unknown, pattern: RegExp) => {
+    try {
+      parseDirectoryFile(raw, 'test.json');
+    } catch (error) {
+      expect(isBotError(error, 'config_invalid')).toBe(true);
+      expect((error as Error).message).toMatch(pattern);
+      return;
+    }
+    throw new Error('the file was accepted');
+  };
+
+  it('knows its admins and initial permissions', async () => {
+    const directory = new FileDirectory(directoryContractFile());
+    expect(await directory.admins()).toEqual(['d-miriam']);
+    expect(await directory.initialPermissions()).toEqual([
+      { target: 'd-training', trustee: 'd-megan', right: 'SendOnBehalf' },
+      { target: 'd-megan', trustee: 'd-obrien', right: 'FullAccess' },
+    ]);
+  });
+
+  it('refuses a bad field naming the entry', () => {
+    const raw = base();
+    raw.users[2]!.mail = 'not-an-address';
+    refused(raw, /users\.2\.mail \(entry "d-zoe"\): must be a mail address/);
+  });
+
+  it('refuses an unknown owner, member, manager and admin naming the entry', () => {
+    let raw = base();
+    raw.groups[0]!.owners.push('ghost');
+    refused(raw, /groups "d-training" owners names unknown user "ghost"/);
+    raw = base();
+    raw.groups[1]!.members.push('ghost');
+    refused(raw, /groups "d-sales" members names unknown user "ghost"/);
+    raw = base();
+    raw.sharedMailboxes[0]!.owners.push('ghost');
+    refused(raw, /sharedMailboxes "d-support" owners names unknown user "ghost"/);
+    raw = base();
+    raw.users[0]!.managerId = 'ghost';
+    refused(raw, /users "d-megan" managerId names unknown user "ghost"/);
+    raw = base();
+    raw.admins = ['ghost'];
+    refused(raw, /admins names unknown user "ghost"/);
+  });
+
+  it('refuses a duplicate id naming both entries', () => {
+    const raw = base();
+    raw.sharedMailboxes[0]!.id = 'd-training';
+    refused(raw, /duplicate id "d-training" in sharedMailboxes "Support" \(already used by groups "Training"\)/);
+  });
+
+  it('refuses Full Access on a group and a permission on an unknown target', () => {
+    let raw = base();
+    raw.permissions = [{ target: 'd-training', trustee: 'd-megan', right: 'FullAccess' }];
+    refused(raw, /permissions\[0\] \(d-megan FullAccess on d-training\): FullAccess cannot be granted on a group/);
+    raw = base();
+    raw.permissions = [{ target: 'ghost', trustee: 'd-megan', right: 'SendAs' }];
+    refused(raw, /permissions\[0\].*unknown target "ghost"/);
+  });
+
+  it('refuses a file that is not JSON or cannot be read, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'directory-'));
+    const path = join(dir, 'broken.json');
+    writeFileSync(path, '{ "tenant": ');
+    expect(() => loadDirectoryFile(path)).toThrow(/broken\.json is not valid JSON/);
+    expect(() => loadDirectoryFile(join(dir, 'missing.json'))).toThrow(/missing\.json cannot be read/);
+  });
+});

@@ -1,0 +1,352 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isBotError } from '../../src/domain/errors.js';
+import type { SubmitInput } from '../../src/domain/engine-api.js';
+import type { SimulatedPermissionService } from '../../src/permissions/simulated.js';
+import { coreHarness, DAY, HOUR, MINUTE, type CoreHarness } from '../helpers/core.js';
+
+// Sample directory: Emma owns Training (members Emma, Liam, Zoë, Priya, Jan Bakker) and Support;
+// Zoë holds Send on Behalf on Training; Liam holds Full Access on Support; Ines is the admin.
+const grant = (overrides: Partial<SubmitInput> = {}): SubmitInput => ({
+  requesterId: 'u-liam',
+  kind: 'grant',
+  granteeId: 'u-priya',
+  targetId: 'g-training',
+  right: 'SendAs',
+  language: 'en',
+  ...overrides,
+});
+
+const target = { id: 'g-training', kind: 'group' as const, mail: 'training@northwind.example' };
+const priya = { id: 'u-priya', mail: 'priya.r@northwind.example' };
+
+describe('request engine', () => {
+  let core: CoreHarness;
+  beforeEach(async () => {
+    core = await coreHarness();
+  });
+  afterEach(async () => {
+    await core.close();
+  });
+
+  async function created(input: SubmitInput = grant()) {
+    const outcome = await core.engine.submit(input);
+    if (outcome.outcome !== 'created') throw new Error(`expected created, got ${outcome.outcome}`);
+    await core.engine.idle();
+    return outcome.request;
+  }
+
+  it('mission: request -> approval -> applied -> effective post-back after the window', async () => {
+    const request = await created();
+    expect(request).toMatchObject({ state: 'pending', approverIds: ['u-emma'], rights: ['SendAs'], warnings: [] });
+    expect(request.id).toMatch(/^REQ-[2-9A-Z]{6}$/);
+    expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed']);
+
+    const approved = await core.engine.decide(request.id, 'u-emma', 'approve');
+    expect(approved.state).toBe('approved');
+    await core.engine.idle();
+    const applied = await core.engine.get(request.id);
+    expect(applied).toMatchObject({ state: 'applied', appliedAt: core.clock.now(), effectiveBy: core.clock.now() + HOUR });
+    expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed', 'decided', 'applied']);
+
+    await core.advance(59 * MINUTE);
+    expect((await core.engine.get(request.id))?.state).toBe('applied');
+    await core.advance(MINUTE);
+    expect(await core.engine.get(request.id)).toMatchObject({ state: 'effective', effectiveAt: core.clock.now() });
+    expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed', 'decided', 'applied', 'effective']);
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(true);
+
+    const trail = await core.engine.audit('u-admin', { requestId: request.id });
+    expect(trail.map((e) => `${e.actorId}:${e.action}`)).toEqual([
+      'u-liam:created',
+      'u-emma:approved',
+      'system:applying',
+      'system:applied',
+      'system:effective',
+    ]);
+  });
+
+  it('reject with a reason: nothing is applied and the reason travels with the event', async () => {
+    const request = await created();
+    const rejected = await core.engine.decide(request.id, 'u-emma', 'reject', '  not for training  ');
+    expect(rejected).toMatchObject({ state: 'rejected', decision: { verdict: 'rejected', by: 'u-emma', reason: 'not for training' } });
+    await core.advance(2 * HOUR);
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(false);
+    expect(core.events.ofType('decided')[0]?.request.decision?.reason).toBe('not for training');
+    expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed', 'decided']);
+  });
+
+  it('first decision wins; a later click gets "already approved by X at T"', async () => {
+    const request = await created();
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    const at = core.clock.now();
+    core.clock.advance(MINUTE);
+    const second = core.engine.decide(request.id, 'u-emma', 'reject');
+    await expect(second).rejects.toSatisfy(
+      (e) => isBotError(e, 'already_decided') && e.details.by === 'u-emma' && e.details.at === at && e.details.verdict === 'approved',
+    );
+  });
+
+  it('cancel by the requester; others may not cancel', async () => {
+    const request = await created();
+    await expect(core.engine.cancel(request.id, 'u-kwame')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    const cancelled = await core.engine.cancel(request.id, 'u-liam');
+    expect(cancelled).toMatchObject({ state: 'cancelled', cancelledBy: 'u-liam' });
+    await expect(core.engine.decide(request.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'already_decided'));
+    await core.advance(8 * DAY);
+    expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed', 'cancelled']);
+  });
+
+  it('pending requests expire after 7 days, with one approver reminder after 24 hours', async () => {
+    const request = await created();
+    await core.advance(24 * HOUR - 1);
+    expect(core.events.ofType('approver_reminder')).toHaveLength(0);
+    await core.advance(1);
+    expect(core.events.ofType('approver_reminder')).toHaveLength(1);
+    await core.advance(3 * DAY);
+    expect(core.events.ofType('approver_reminder')).toHaveLength(1);
+    await core.advance(4 * DAY);
+    expect((await core.engine.get(request.id))?.state).toBe('expired');
+    expect(core.events.ofType('expired')).toHaveLength(1);
+    await expect(core.engine.decide(request.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'already_decided'));
+  });
+
+  it('an approved request neither expires nor gets a reminder', async () => {
+    const request = await created();
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(8 * DAY);
+    expect((await core.engine.get(request.id))?.state).toBe('effective');
+    expect(core.events.ofType('approver_reminder')).toHaveLength(0);
+    expect(core.events.ofType('expired')).toHaveLength(0);
+    expect(await core.scheduler.pending()).toEqual([]);
+  });
+
+  it('time-bound grant: reminder the day before, revoked automatically at the end', async () => {
+    const request = await created(grant({ duration: 'P14D' }));
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    const appliedAt = core.clock.now();
+    expect((await core.engine.get(request.id))?.endsAt).toBe(appliedAt + 14 * DAY);
+    await core.advance(13 * DAY - 1);
+    expect(core.events.ofType('revoke_reminder')).toHaveLength(0);
+    await core.advance(1);
+    expect(core.events.ofType('revoke_reminder')).toHaveLength(1);
+    await core.advance(DAY);
+    const revoked = await core.engine.get(request.id);
+    expect(revoked).toMatchObject({ state: 'revoked', revokedBy: 'system', revokedAt: appliedAt + 14 * DAY });
+    expect(core.events.ofType('revoked')[0]?.rights).toEqual(['SendAs']);
+    await core.advance(10 * MINUTE);
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(false);
+  });
+
+  it('"until" a date ends at the end of that day', async () => {
+    const request = await created(grant({ until: '2026-11-27' }));
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect((await core.engine.get(request.id))?.endsAt).toBe(Date.parse('2026-11-28T00:00:00Z'));
+    await expect(core.engine.submit(grant({ granteeId: 'u-jan-b', until: '2026-11-01' }))).rejects.toSatisfy((e) =>
+      isBotError(e, 'invalid_request'),
+    );
+  });
+
+  it('group rule: Send As for a Send on Behalf holder is a replacement that removes the other right', async () => {
+    const request = await created(grant({ granteeId: 'u-zoe' }));
+    expect(request.warnings).toEqual([{ code: 'replacement', replaces: 'SendOnBehalf' }]);
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(HOUR);
+    expect(await core.engine.get(request.id)).toMatchObject({ state: 'effective', replaced: ['SendOnBehalf'] });
+    const zoe = { id: 'u-zoe', mail: 'zoe.dubois@northwind.example' };
+    expect(await core.permissions.check(target, zoe, 'SendAs')).toBe(true);
+    expect(await core.permissions.check(target, zoe, 'SendOnBehalf')).toBe(false);
+  });
+
+  it('warns when the grantee is not a member of the group, or refuses by policy', async () => {
+    const request = await created(grant({ granteeId: 'u-kwame' }));
+    expect(request.warnings).toEqual([{ code: 'not_a_member' }]);
+    const strict = await coreHarness({ GROUP_MEMBERSHIP_POLICY: 'refuse' });
+    await expect(strict.engine.submit(grant({ granteeId: 'u-kwame' }))).rejects.toSatisfy((e) => isBotError(e, 'not_a_member'));
+    await strict.close();
+  });
+
+  it('refuses the requester, the grantee and bystanders as approvers; falls back to admins', async () => {
+    // Emma owns Training, but asks herself: the admin approves instead.
+    const own = await created(grant({ requesterId: 'u-emma' }));
+    expect(own.approverIds).toEqual(['u-admin']);
+    await expect(core.engine.decide(own.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
+    // Emma as grantee of Sofie's mailbox: Sofie approves (no manager), never Emma.
+    const forEmma = await created(grant({ requesterId: 'u-liam', granteeId: 'u-emma', targetId: 'u-sofie', right: 'FullAccess' }));
+    expect(forEmma.approverIds).toEqual(['u-sofie']);
+    await expect(core.engine.decide(forEmma.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
+    // A bystander.
+    await expect(core.engine.decide(forEmma.id, 'u-kwame', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
+    expect((await core.engine.get(forEmma.id))?.state).toBe('pending');
+    const refusals = (await core.engine.audit('u-admin', { requestId: forEmma.id })).filter((e) => e.outcome === 'refused');
+    expect(refusals.map((e) => e.actorId)).toEqual(['u-emma', 'u-kwame']);
+  });
+
+  it('a user mailbox is approved by its owner and the owner\'s manager', async () => {
+    const request = await created(grant({ granteeId: 'u-priya', targetId: 'u-zoe', right: 'FullAccess' }));
+    expect(request.approverIds.sort()).toEqual(['u-emma', 'u-zoe']);
+  });
+
+  it('answers "already held" at once, with no approval round', async () => {
+    const outcome = await core.engine.submit(grant({ granteeId: 'u-liam', targetId: 's-support', right: 'FullAccess' }));
+    expect(outcome).toEqual({ outcome: 'already_held', right: 'FullAccess', granteeId: 'u-liam', targetId: 's-support' });
+    await core.engine.idle();
+    expect(core.events.events).toEqual([]);
+  });
+
+  it('refuses guests on groups, Full Access on groups, own mailbox, unknown ids, and missing rights', async () => {
+    const refused = async (input: SubmitInput, code: string) =>
+      expect(core.engine.submit(input)).rejects.toSatisfy((e) => isBotError(e) && e.code === code);
+    await refused(grant({ granteeId: 'u-guest' }), 'guest_not_allowed');
+    await refused(grant({ right: 'FullAccess' }), 'invalid_request');
+    await refused(grant({ granteeId: 'u-zoe', targetId: 'u-zoe', right: 'FullAccess' }), 'invalid_request');
+    await refused(grant({ granteeId: 'u-nobody' }), 'not_found');
+    await refused(grant({ targetId: "x'; Remove-Mailbox -Identity *" }), 'not_found');
+    await refused(grant({ right: null }), 'invalid_request');
+    await refused(grant({ duration: 'P2Y' }), 'invalid_request');
+    await refused(grant({ duration: 'P1D', until: '2026-12-01' }), 'invalid_request');
+    await core.engine.idle();
+    expect(core.events.events).toEqual([]);
+  });
+
+  it('the same open request is not created twice; another requester\'s pending one is a warning', async () => {
+    const first = await created();
+    expect(await core.engine.submit(grant())).toEqual({ outcome: 'duplicate', request: expect.objectContaining({ id: first.id }) });
+    const second = await created(grant({ requesterId: 'u-jan-b' }));
+    expect(second.warnings).toEqual([{ code: 'already_pending', requestId: first.id }]);
+  });
+
+  it('revoke request: same approval flow, right removed and absence verified', async () => {
+    const request = await created({ ...grant(), kind: 'revoke', granteeId: 'u-liam', targetId: 's-support', right: null, requesterId: 'u-priya' });
+    expect(request).toMatchObject({ kind: 'revoke', rights: ['FullAccess'], approverIds: ['u-emma'] });
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(HOUR);
+    expect((await core.engine.get(request.id))?.state).toBe('effective');
+    const support = { id: 's-support', kind: 'shared' as const, mail: 'support@northwind.example' };
+    expect(await core.permissions.check(support, { id: 'u-liam', mail: 'liam.oconnor@northwind.example' }, 'FullAccess')).toBe(false);
+    expect(await core.engine.submit({ ...grant(), kind: 'revoke', granteeId: 'u-liam', targetId: 's-support', right: null })).toEqual({
+      outcome: 'nothing_to_revoke',
+      granteeId: 'u-liam',
+      targetId: 's-support',
+    });
+  });
+
+  it('admins revoke directly: no approval round', async () => {
+    const outcome = await core.engine.submit({ ...grant(), kind: 'revoke', requesterId: 'u-admin', granteeId: 'u-lotte', targetId: 'g-marketing', right: 'SendOnBehalf' });
+    expect(outcome.outcome).toBe('created');
+    await core.engine.idle();
+    const id = outcome.outcome === 'created' ? outcome.request.id : '';
+    expect(await core.engine.get(id)).toMatchObject({ state: 'applied', decision: { by: 'u-admin', verdict: 'approved' } });
+  });
+
+  it('queries: admins and owners see holders, others are refused', async () => {
+    const report = await core.engine.whoHasAccess('u-emma', 's-support');
+    expect(report.holders).toEqual({ FullAccess: ['u-liam'], SendAs: ['u-priya'], SendOnBehalf: [] });
+    expect((await core.engine.whoHasAccess('u-admin', 'g-training')).holders.SendOnBehalf).toEqual(['u-zoe']);
+    await expect(core.engine.whoHasAccess('u-kwame', 's-support')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    const access = await core.engine.whatCanAccess('u-admin', 'u-liam');
+    expect(access.holdings).toEqual([{ targetId: 's-support', targetKind: 'shared', displayName: 'Support', rights: ['FullAccess'] }]);
+    await expect(core.engine.whatCanAccess('u-emma', 'u-liam')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+  });
+
+  it('audit is readable by request, target and grantee, by admins only', async () => {
+    const training = await created();
+    const support = await created(grant({ granteeId: 'u-jan-b', targetId: 's-support', right: 'SendAs' }));
+    await core.engine.decide(support.id, 'u-emma', 'reject', 'no');
+    const byTarget = await core.engine.audit('u-admin', { targetId: 's-support' });
+    expect(byTarget.map((e) => e.action)).toEqual(['created', 'rejected']);
+    expect(byTarget.every((e) => e.requestId === support.id)).toBe(true);
+    const byGrantee = await core.engine.audit('u-admin', { granteeId: 'u-priya' });
+    expect(byGrantee.map((e) => `${e.requestId}:${e.action}`)).toEqual([`${training.id}:created`]);
+    expect(byTarget[1]).toMatchObject({ actorId: 'u-emma', from: 'pending', to: 'rejected', outcome: 'ok', detail: 'no' });
+    await expect(core.engine.audit('u-emma', {})).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+  });
+
+  it('lists a requester\'s requests and those awaiting an approver', async () => {
+    const request = await created();
+    expect((await core.engine.requestsOf('u-liam')).map((r) => r.id)).toEqual([request.id]);
+    expect((await core.engine.awaitingDecisionBy('u-emma')).map((r) => r.id)).toEqual([request.id]);
+    expect(await core.engine.awaitingDecisionBy('u-kwame')).toEqual([]);
+  });
+});
+
+describe('permission service faults', () => {
+  let core: CoreHarness;
+  let service: SimulatedPermissionService;
+  beforeEach(async () => {
+    core = await coreHarness();
+    service = core.permissions as SimulatedPermissionService;
+  });
+  afterEach(async () => {
+    await core.close();
+  });
+
+  /** Submits and approves; the apply has not run yet (the scheduler only runs in idle/advance). */
+  async function approvedRequest() {
+    const outcome = await core.engine.submit(grant());
+    if (outcome.outcome !== 'created') throw new Error('not created');
+    await core.engine.decide(outcome.request.id, 'u-emma', 'approve');
+    return outcome.request.id;
+  }
+
+  it('retries timeouts, 429 (honouring Retry-After) and 5xx with backoff, then applies once', async () => {
+    const id = await approvedRequest();
+    service.faults.push({ kind: 'timeout' }, { kind: 'throttle', retryAfterMs: 90_000 }, { kind: 'unavailable', status: 503 });
+    await core.engine.idle();
+    // First attempt timed out: a retry is scheduled, the request stays applying.
+    expect((await core.engine.get(id))?.state).toBe('applying');
+    await core.advance(5_000); // backoff after attempt 1 is at most 2 s
+    // Second attempt was throttled with Retry-After 90 s: nothing runs before that.
+    const throttledAt = core.clock.now();
+    const retry = (await core.scheduler.pending()).find((t) => t.kind === 'apply');
+    expect(retry!.dueAt).toBeGreaterThanOrEqual(throttledAt - 5_000 + 90_000);
+    await core.advance(60_000);
+    expect((await core.engine.get(id))?.attempts).toBe(2);
+    await core.advance(40_000);
+    await core.advance(10_000);
+    const request = await core.engine.get(id);
+    expect(request).toMatchObject({ state: 'applied', attempts: 4 });
+    expect(core.events.ofType('applied')).toHaveLength(1);
+    expect(core.events.ofType('failed')).toHaveLength(0);
+  });
+
+  it('reports a final failure to everyone, loses nothing, and an admin can retry', async () => {
+    const id = await approvedRequest();
+    for (let i = 0; i < 5; i++) service.faults.push({ kind: 'unavailable', status: 502 });
+    for (let i = 0; i < 6; i++) await core.advance(10 * MINUTE);
+    const failed = await core.engine.get(id);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 5, failure: { code: 'permission_service_unavailable' } });
+    expect(core.events.ofType('failed')).toHaveLength(1);
+    await expect(core.engine.retry(id, 'u-emma')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    await core.engine.retry(id, 'u-admin');
+    await core.engine.idle();
+    expect((await core.engine.get(id))?.state).toBe('applied');
+    await core.advance(HOUR);
+    expect((await core.engine.get(id))?.state).toBe('effective');
+  });
+
+  it('a refusal from the service fails at once without retrying', async () => {
+    const id = await approvedRequest();
+    service.faults.push({ kind: 'reject', message: 'Recipient not found' });
+    await core.engine.idle();
+    expect(await core.engine.get(id)).toMatchObject({ state: 'failed', attempts: 1, failure: { code: 'permission_service_rejected' } });
+  });
+
+  it('reports "not yet visible" when the right does not show up within the rechecks', async () => {
+    const slow = await coreHarness({ SIMULATED_VISIBILITY_DELAY: '5h' });
+    const outcome = await slow.engine.submit(grant());
+    if (outcome.outcome !== 'created') throw new Error('not created');
+    await slow.engine.decide(outcome.request.id, 'u-emma', 'approve');
+    await slow.engine.idle();
+    await slow.advance(HOUR);
+    expect(slow.events.ofType('not_yet_visible')).toHaveLength(0); // rechecks run quietly first
+    for (let i = 0; i < 3; i++) await slow.advance(10 * MINUTE);
+    expect(slow.events.ofType('not_yet_visible')).toEqual([expect.objectContaining({ finalCheck: true })]);
+    expect((await slow.engine.get(outcome.request.id))?.state).toBe('applied');
+    await slow.close();
+  });
+});

@@ -1,0 +1,38 @@
+import pino from 'pino';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { RecordingNotifier } from '../../src/domain/notifier.js';
+import type { VersionedStore } from '../../src/store/versioned-store.js';
+
+export const MINUTE = 60_000;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+
+export interface CoreHarness extends App {
+  clock: ManualClock;
+  events: RecordingNotifier;
+  /** Moves the clock and lets every due timer and delivery finish. */
+  advance(ms: number): Promise<void>;
+}
+
+/** The real core (engine, scheduler, simulated service, store) on the bundled sample directory and a manual clock. */
+export async function coreHarness(
+  env: Record<string, string> = {},
+  options: { clock?: ManualClock; store?: VersionedStore } = {},
+): Promise<CoreHarness> {
+  const config = loadConfig({ STORE: 'memory', PROPAGATION_WINDOW: '60m', SIMULATED_VISIBILITY_DELAY: '5m', ...env });
+  const clock = options.clock ?? new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+  const app = await createApp(config, { clock, logger: pino({ level: 'silent' }), ...(options.store ? { store: options.store } : {}) });
+  const events = new RecordingNotifier();
+  app.notifiers.attach(events);
+  return {
+    ...app,
+    clock,
+    events,
+    async advance(ms: number) {
+      clock.advance(ms);
+      await app.engine.idle();
+    },
+  };
+}
