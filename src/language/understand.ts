@@ -775,6 +775,14 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // "Megan and Alex", "Megan, Alex": one mention with several parts, so the bot never picks one silently.
   mentions = coordinate(mentions, tokens, work);
 
+  // The reply language comes from the sentence around the names and right names: "geef Megan send as op
+  // Training" is Dutch even though "send as" is English product wording.
+  const inPhrase = new Set<number>();
+  for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
+  for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
+  const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
+  if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
+
   const hasRight = rights.length > 0;
   const explicit = new Set(rights.filter((r) => r.right !== 'access' && r.right !== 'read' && r.right !== 'rights').map((r) => r.right as Right));
   const soft = new Set(rights.map((r) => r.right));
