@@ -20,6 +20,12 @@ export function nameKeys(displayName: string): string[] {
   const words = full.split(' ');
   const keys = new Set<string>([full, full.replace(/ /g, '')]);
   for (const word of words) keys.add(word);
+  // "Anne-Marie Jansen-Smit": also "annemarie" and "jansensmit", as people write them.
+  if (/[-‐‑]/.test(displayName)) {
+    for (const word of normalizeName(displayName.replace(/[-‐‑]/g, '')).replace(/[@.]/g, ' ').split(' ')) {
+      if (word) keys.add(word);
+    }
+  }
   // "Henk de Jong": also "de jong" and "dejong" (Dutch surname prefixes).
   for (let i = 1; i < words.length - 1; i++) {
     const rest = words.slice(i).join(' ');

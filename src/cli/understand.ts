@@ -1,0 +1,85 @@
+/**
+ * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME]`
+ *
+ * One request per line on stdin, one SPEC section 5 JSON object per line on stdout, same order.
+ * Nothing else goes to stdout. Setup errors (bad directory, unknown --as, bad --now) go to stderr
+ * with exit code 2; a bad request line still gets its own (unknown) line, so counts always match.
+ */
+import { loadDirectoryFile } from '../directory/file-directory.js';
+import { toContractJson, understand } from '../language/understand.js';
+
+function fail(message: string): never {
+  process.stderr.write(`understand: ${message}\n`);
+  process.exit(2);
+}
+
+export function parseArgs(argv: string[]): { directory: string; as: string; now?: string } {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--(directory|as|now)(?:=(.*))?$/.exec(arg);
+    if (!m) fail(`unexpected argument ${JSON.stringify(arg)}; usage: understand --directory PATH --as USER_ID [--now ISO_TIME]`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
+    out[m[1]!] = value;
+  }
+  if (!out.directory) fail('--directory PATH is required');
+  if (!out.as) fail('--as USER_ID is required');
+  return { directory: out.directory, as: out.as, now: out.now };
+}
+
+/** The instant and the UTC offset written in an ISO time ("2026-11-23T09:00:00+01:00" -> +60). */
+export function parseNow(iso: string | undefined): { now: Date; utcOffsetMinutes: number } {
+  if (iso === undefined) return { now: new Date(), utcOffsetMinutes: -new Date().getTimezoneOffset() };
+  const m = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(iso.trim());
+  const now = new Date(iso.trim());
+  if (!m || Number.isNaN(now.getTime())) fail(`--now ${JSON.stringify(iso)} is not an ISO 8601 time`);
+  let utcOffsetMinutes = 0;
+  const zone = m[1];
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    utcOffsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+  }
+  return { now, utcOffsetMinutes };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  let directory;
+  try {
+    directory = loadDirectoryFile(args.directory);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!(await directory.getUser(args.as))) fail(`--as ${JSON.stringify(args.as)} is not a user in ${args.directory}`);
+  const { now, utcOffsetMinutes } = parseNow(args.now);
+
+  // Split on "\n" only (not on a lone "\r" or U+2028 as readline would), so one line in is one line out.
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const input = Buffer.concat(chunks).toString('utf8');
+  const lines = input.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+
+  const out: string[] = [];
+  for (const raw of lines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    let json: object;
+    try {
+      json = toContractJson(await understand(line, { directory, requesterId: args.as, now, utcOffsetMinutes }));
+    } catch (error) {
+      // A request line never stops the run; the reason goes to stderr.
+      process.stderr.write(`understand: line ${out.length + 1}: ${(error as Error).message}\n`);
+      json = { intent: 'unknown', permission: null, grantee: null, target: null, duration: null, until: null, language: 'en' };
+    }
+    out.push(JSON.stringify(json));
+    if (out.length >= 1000) {
+      process.stdout.write(out.join('\n') + '\n');
+      out.length = 0;
+    }
+  }
+  if (out.length) process.stdout.write(out.join('\n') + '\n');
+}
+
+await main();

@@ -1,0 +1,208 @@
+import * as chrono from 'chrono-node';
+
+/**
+ * Durations ("for 2 weeks", "twee weken") and end dates ("until Friday", "tot 31 december")
+ * in English and Dutch, normalised as SPEC section 5 says: days and weeks as days (P14D),
+ * months as P1M, hours as PT8H; an end date as YYYY-MM-DD in the requester's local calendar.
+ */
+export interface TimeSpan {
+  duration: string | null;
+  until: string | null;
+  /** The text with the time expressions blanked out (same length, so offsets stay valid). */
+  rest: string;
+}
+
+const NUMBER_WORDS: Record<string, number> = {
+  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
+  nineteen: 19, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
+  een: 1, één: 1, eén: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10,
+  elf: 11, twaalf: 12, dertien: 13, veertien: 14, vijftien: 15, zestien: 16, zeventien: 17, achttien: 18,
+  negentien: 19, twintig: 20, dertig: 30, zestig: 60, negentig: 90,
+};
+const NUMBER_RE = `(\\d{1,3}|a\\s+couple\\s+of|couple\\s+of|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+
+type Unit = 'MIN' | 'H' | 'D' | 'W' | 'M' | 'Y';
+const UNITS: Array<[string, Unit]> = [
+  ['minutes|minute|mins|min|minuten|minuut', 'MIN'],
+  ['hours|hour|hrs|hr|uren|uur', 'H'],
+  ['days|day|dagen|dag', 'D'],
+  ['weeks|week|wks|wk|weken', 'W'],
+  ['months|month|maanden|maand', 'M'],
+  ['years|year|jaren|jaar', 'Y'],
+];
+const UNIT_RE = UNITS.map(([words]) => words).join('|');
+
+// "for 2 weeks", "for the next 3 days", "voor de komende twee weken", "twee weken lang", "gedurende 8 uur".
+const DURATION_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
+    `${NUMBER_RE}\\s*(${UNIT_RE})(?:\\s+lang)?(?![\\p{L}\\p{N}])(?!\\s+(?:ago|geleden|back|terug))`,
+  'giu',
+);
+const FORTNIGHT_RE = /(?<![\p{L}])(?:for\s+)?(?:a\s+)?fortnight(?![\p{L}])/giu;
+
+const WEEKDAYS: Record<string, number> = {
+  sunday: 0, sun: 0, zondag: 0, zo: 0,
+  monday: 1, mon: 1, maandag: 1, ma: 1,
+  tuesday: 2, tue: 2, tues: 2, dinsdag: 2, di: 2,
+  wednesday: 3, wed: 3, woensdag: 3, wo: 3,
+  thursday: 4, thu: 4, thur: 4, thurs: 4, donderdag: 4, do: 4,
+  friday: 5, fri: 5, vrijdag: 5, vr: 5,
+  saturday: 6, sat: 6, zaterdag: 6, za: 6,
+};
+// Short forms only after an explicit "until"/"tot"; the long names also stand for themselves there.
+const UNTIL_RE =
+  /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+
+function blank(text: string, start: number, end: number): string {
+  return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
+}
+
+function toNumber(word: string): number | undefined {
+  if (/^\d+$/.test(word)) return Number(word);
+  if (/couple/i.test(word)) return 2;
+  return NUMBER_WORDS[word.toLowerCase()];
+}
+
+function isoDuration(n: number, unit: Unit): string | null {
+  if (!Number.isFinite(n) || n <= 0 || n > 999) return null;
+  switch (unit) {
+    case 'MIN':
+      return `PT${n}M`;
+    case 'H':
+      return `PT${n}H`;
+    case 'D':
+      return `P${n}D`;
+    case 'W':
+      return `P${n * 7}D`;
+    case 'M':
+      return `P${n}M`;
+    case 'Y':
+      return `P${n}Y`;
+  }
+}
+
+function unitOf(word: string): Unit {
+  const lower = word.toLowerCase();
+  for (const [words, unit] of UNITS) if (words.split('|').includes(lower)) return unit;
+  return 'D';
+}
+
+/** A calendar date from the words after "until"/"tot"; `local` is now shifted into the requester's zone. */
+function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
+  | { date: string; length: number }
+  | undefined {
+  const text = phrase.toLowerCase();
+  const today = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  const plusDays = (n: number) => ymd(new Date(today + n * 86_400_000));
+
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
+  if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
+  // Day first (Dutch and most of Europe): 31-12-2026, 31/12, 31.12.2026.
+  m = /^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?(?![\d])/.exec(text);
+  if (m) {
+    let day = +m[1]!;
+    let month = +m[2]!;
+    // An English month-first date (12/31) only when it cannot be read day first.
+    if (language === 'en' && month > 12 && day <= 12) [day, month] = [month, day];
+    let year = m[3] ? +m[3] : local.getUTCFullYear();
+    if (year < 100) year += 2000;
+    if (!m[3] && Date.UTC(year, month - 1, day) < today) year += 1;
+    return valid(year, month, day, m[0].length);
+  }
+  m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
+  if (m && WEEKDAYS[m[1]!] !== undefined && m[1]!.length >= 3) {
+    // "until Friday" is the next Friday after now (never today).
+    const diff = ((WEEKDAYS[m[1]!]! - local.getUTCDay() + 7) % 7) || 7;
+    return { date: plusDays(diff), length: m[0].length };
+  }
+  m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
+  if (m) {
+    const word = m[1]!;
+    const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
+    return { date: plusDays(n), length: m[0].length };
+  }
+  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
+  if (m) {
+    const what = m[1]!;
+    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: plusDays(0), length: m[0].length };
+    if (what === 'month' || what === 'maand') {
+      return { date: ymd(new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0))), length: m[0].length };
+    }
+    if (what === 'year' || what === 'jaar') return { date: `${local.getUTCFullYear()}-12-31`, length: m[0].length };
+    // End of the week: the coming Friday (working week), today if it is Friday.
+    const diff = (5 - local.getUTCDay() + 7) % 7;
+    return { date: plusDays(diff), length: m[0].length };
+  }
+  // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
+  m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
+  if (m) {
+    const day = +m[1]!;
+    let year = local.getUTCFullYear();
+    let month = local.getUTCMonth() + 1;
+    if (day <= local.getUTCDate()) month += 1;
+    if (month > 12) [month, year] = [1, year + 1];
+    return valid(year, month, day, m[0].length);
+  }
+  // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
+  const parser = language === 'nl' ? chrono.nl : chrono.en;
+  const article = /^(?:the|de)\s+/i.exec(phrase)?.[0].length ?? 0;
+  const results = parser.parse(phrase.slice(article), { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
+  const first = results[0];
+  if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
+    const year = first.start.get('year') ?? local.getUTCFullYear();
+    return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
+  }
+  return undefined;
+
+  function valid(year: number, month: number, day: number, length: number) {
+    const d = new Date(Date.UTC(year, month - 1, day));
+    if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || year < 2000 || year > 2200) return undefined;
+    return { date: ymd(d), length };
+  }
+}
+
+/** Finds at most one duration or end date in `text`. */
+export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'): TimeSpan {
+  let rest = text;
+  let duration: string | null = null;
+  let until: string | null = null;
+  const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
+
+  UNTIL_RE.lastIndex = 0;
+  for (let m = UNTIL_RE.exec(text); m; m = UNTIL_RE.exec(text)) {
+    const phraseStart = m.index + m[0].length - m[1]!.length;
+    // Stop at a blanked-out stretch (a reason taken out before) and at trailing spaces: chrono misreads them.
+    const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
+    const found = phrase ? parseEndDate(phrase, local, now, utcOffsetMinutes, language) : undefined;
+    if (found) {
+      until = found.date;
+      rest = blank(rest, m.index, phraseStart + found.length);
+      break;
+    }
+    UNTIL_RE.lastIndex = m.index + 1;
+  }
+  if (!until) {
+    DURATION_RE.lastIndex = 0;
+    const m = DURATION_RE.exec(text);
+    if (m) {
+      const n = toNumber(m[1]!);
+      const iso = n === undefined ? null : isoDuration(n, unitOf(m[2]!));
+      if (iso) {
+        duration = iso;
+        rest = blank(rest, m.index, m.index + m[0].length);
+      }
+    } else {
+      FORTNIGHT_RE.lastIndex = 0;
+      const f = FORTNIGHT_RE.exec(text);
+      if (f) {
+        duration = 'P14D';
+        rest = blank(rest, f.index, f.index + f[0].length);
+      }
+    }
+  }
+  return { duration, until, rest };
+}

@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_NOW, judge, readCorpus } from '../language/score.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../language/fixtures/${name}`, import.meta.url));
+
+/** Runs the real command exactly as the scorer does: `npm run --silent understand -- ...`. */
+function run(args: string[], input: string) {
+  return spawnSync('npm', ['run', '--silent', 'understand', '--', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+}
+/** The same entry point without npm in front (faster, for the error paths). */
+function runDirect(args: string[], input: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/understand.ts', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('understand command', () => {
+  it('answers the shared sample with one clean JSON line per request, all understood', () => {
+    const cases = readCorpus(fixture('eval-sample/understand-sample.jsonl'));
+    const groups = new Map<string, number[]>();
+    cases.forEach((c, i) => {
+      const key = `${c.as}\u0000${c.now ?? DEFAULT_NOW}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    let passed = 0;
+    let wrong = 0;
+    for (const [key, indexes] of groups) {
+      const [as, now] = key.split('\u0000') as [string, string];
+      const r = run(['--directory', fixture('eval-sample/sample-directory.json'), '--as', as, '--now', now], indexes.map((i) => cases[i]!.text).join('\n') + '\n');
+      expect(r.status).toBe(0);
+      const lines = r.stdout.split('\n').filter((l) => l !== '');
+      expect(lines).toHaveLength(indexes.length);
+      indexes.forEach((caseIndex, k) => {
+        const out = JSON.parse(lines[k]!);
+        expect(Object.keys(out)).toEqual(['intent', 'permission', 'grantee', 'target', 'duration', 'until', 'language']);
+        const verdict = judge(cases[caseIndex]!, out);
+        if (verdict.ok) passed++;
+        if (verdict.wrongAction) wrong++;
+      });
+    }
+    expect(passed).toBe(cases.length);
+    expect(wrong).toBe(0);
+  });
+
+  it('keeps line counts for bad lines: empty, 100 KB, control characters, lone CR, U+2028, markup', () => {
+    const bad = ['', 'x'.repeat(100 * 1024), 'give Megan\u0000 send-as on Training', 'give Megan\rsend-as', 'a\u2028b', '<script>alert(1)</script>', "x; Remove-Mailbox -Identity Support", '\u0007\u001b[31m'];
+    const r = run(['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-alex', '--now', DEFAULT_NOW], bad.join('\n') + '\n');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(bad.length);
+    const outs = lines.map((l) => JSON.parse(l));
+    expect(outs[0].intent).toBe('unknown');
+    expect(outs[1].intent).toBe('unknown');
+    expect(outs[2].intent).toBe('unknown');
+    // None of them may come out as a fully resolved grant or revoke.
+    const confident = outs.filter((o) => ['grant', 'revoke'].includes(o.intent) && o.grantee?.status === 'resolved' && o.target?.status === 'resolved');
+    expect(confident).toEqual([]);
+  });
+
+  it('exits 2 with a message on stderr and nothing on stdout for a bad directory, an unknown --as or a bad --now', () => {
+    const cases = [
+      ['--directory', '/nonexistent/dir.json', '--as', 'u-alex'],
+      ['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-nobody'],
+      ['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-alex', '--now', 'next tuesday'],
+      ['--directory', fixture('eval-sample/sample-directory.json')],
+    ];
+    for (const args of cases) {
+      const r = runDirect(args, 'help\n');
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/understand: /);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { extractTimeSpan } from '../../src/language/dates.js';
+
+// Monday 2026-11-23 09:00 in Amsterdam.
+const now = new Date('2026-11-23T08:00:00Z');
+const span = (text: string, language: 'en' | 'nl' = 'en', offset = 60) => {
+  const r = extractTimeSpan(text, now, offset, language);
+  return { duration: r.duration, until: r.until };
+};
+
+describe('extractTimeSpan', () => {
+  it('normalises durations: days and weeks as days, months as months, hours as hours', () => {
+    expect(span('for 2 weeks')).toEqual({ duration: 'P14D', until: null });
+    expect(span('for three days')).toEqual({ duration: 'P3D', until: null });
+    expect(span('for a month')).toEqual({ duration: 'P1M', until: null });
+    expect(span('for 8 hours')).toEqual({ duration: 'PT8H', until: null });
+    expect(span('for a fortnight')).toEqual({ duration: 'P14D', until: null });
+    expect(span('voor 2 weken', 'nl')).toEqual({ duration: 'P14D', until: null });
+    expect(span('twee weken', 'nl')).toEqual({ duration: 'P14D', until: null });
+    expect(span('een maand', 'nl')).toEqual({ duration: 'P1M', until: null });
+    expect(span('acht uur', 'nl')).toEqual({ duration: 'PT8H', until: null });
+    expect(span('één dag', 'nl')).toEqual({ duration: 'P1D', until: null });
+    expect(span('for 30 minutes')).toEqual({ duration: 'PT30M', until: null });
+  });
+
+  it('reads end dates relative to now, never today for a weekday', () => {
+    expect(span('until Friday')).toEqual({ duration: null, until: '2026-11-27' });
+    expect(span('until Monday')).toEqual({ duration: null, until: '2026-11-30' });
+    expect(span('tot vrijdag', 'nl')).toEqual({ duration: null, until: '2026-11-27' });
+    expect(span('until 2026-12-31')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('tot 31 december', 'nl')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until 31 Dec')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until January 5th')).toEqual({ duration: null, until: '2027-01-05' });
+    expect(span('tot 1 januari', 'nl')).toEqual({ duration: null, until: '2027-01-01' });
+    expect(span('t/m 31-12', 'nl')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until tomorrow')).toEqual({ duration: null, until: '2026-11-24' });
+    expect(span('tot het einde van de maand', 'nl')).toEqual({ duration: null, until: '2026-11-30' });
+    expect(span('until end of day')).toEqual({ duration: null, until: '2026-11-23' });
+    expect(span('until the 15th')).toEqual({ duration: null, until: '2026-12-15' });
+    expect(span('until the 30th')).toEqual({ duration: null, until: '2026-11-30' });
+    expect(span('until the 31st of December')).toEqual({ duration: null, until: '2026-12-31' });
+  });
+
+  it('leaves reports about the past and impossible dates alone', () => {
+    expect(span('2 weeks ago')).toEqual({ duration: null, until: null });
+    expect(span('twee weken geleden', 'nl')).toEqual({ duration: null, until: null });
+    expect(span('until 2026-02-30')).toEqual({ duration: null, until: null });
+    expect(span('toegang tot het postvak Info', 'nl')).toEqual({ duration: null, until: null });
+  });
+
+  it('blanks what it read so the words are not taken for names', () => {
+    const r = extractTimeSpan('give Megan send as until May 3 please', now, 60, 'en');
+    expect(r.until).toBe('2027-05-03');
+    expect(r.rest).not.toMatch(/May/);
+    expect(r.rest).toHaveLength('give Megan send as until May 3 please'.length);
+  });
+});

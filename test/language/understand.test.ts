@@ -1,0 +1,86 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import { MAX_TEXT_LENGTH, toContractJson, understand, type UnderstandOptions } from '../../src/language/understand.js';
+
+const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
+const options: UnderstandOptions = { directory, requesterId: 'u-emma', now: new Date('2026-11-23T08:00:00Z'), utcOffsetMinutes: 60 };
+const ask = (text: string, extra: Partial<UnderstandOptions> = {}) => understand(text, { ...options, ...extra });
+
+describe('understand', () => {
+  it('returns the contract object with exactly the SPEC keys in order', async () => {
+    const u = await ask('give Zoe send as on Sales for 2 weeks without automapping because she covers for Kwame');
+    expect(JSON.stringify(toContractJson(u))).toBe(
+      '{"intent":"grant","permission":"SendAs","grantee":{"status":"resolved","id":"u-zoe"},"target":{"status":"resolved","id":"g-sales"},"duration":"P14D","until":null,"language":"en"}',
+    );
+  });
+
+  it('reads automapping, the reason and a request id beside the contract keys', async () => {
+    const u = await ask('geef Zoë volledige toegang tot Info zonder automapping omdat ze de klantvragen overneemt');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', autoMapping: false, reason: 'ze de klantvragen overneemt', language: 'nl' });
+    expect((await ask('give Zoe full access to Info')).autoMapping).toBeUndefined();
+    const cancel = await ask('cancel req-7k2f9 please');
+    expect(cancel).toMatchObject({ intent: 'cancel', requestRef: 'REQ-7K2F9' });
+    const status = await ask('what about REQ-9XK2P2?');
+    expect(status).toMatchObject({ intent: 'status', requestRef: 'REQ-9XK2P2' });
+    const long = await ask(`give Zoe send as on Sales because ${'x'.repeat(900)}`);
+    expect(long.reason).toHaveLength(500);
+    expect(long.intent).toBe('grant');
+  });
+
+  it('reads a reason given first without losing the request', async () => {
+    const u = await ask('Because Kwame is on leave, give Priya full access to his mailbox');
+    expect(u.intent).toBe('grant');
+    expect(u.reason).toBe('Kwame is on leave');
+    expect(u.grantee).toEqual({ status: 'resolved', id: 'u-priya' });
+    expect(u.target).toEqual({ status: 'unknown', text: 'his' });
+  });
+
+  it('answers empty, huge, control-character and hostile input as unknown without throwing', async () => {
+    for (const text of ['', '   ', 'x'.repeat(MAX_TEXT_LENGTH + 1), 'give Zoe\u0000 send as on Sales', 'give Zoe\u001b[2J send as on Sales']) {
+      const u = await ask(text);
+      expect(u.intent).toBe('unknown');
+      expect(u.grantee).toBeNull();
+      expect(u.target).toBeNull();
+    }
+    const hostile = await ask("give x'; Remove-Mailbox -Identity 'Info' -Confirm:$false send as on Sales");
+    expect(hostile.intent === 'grant' && hostile.grantee?.status === 'resolved').toBe(false);
+    expect(await ask(undefined as unknown as string)).toMatchObject({ intent: 'unknown' });
+  });
+
+  it('never picks one of several people: first names, surnames and "and"', async () => {
+    expect((await ask('give Jan send as on Sales')).grantee).toEqual({ status: 'ambiguous', candidates: ['u-jan-b', 'u-jan-v'] });
+    expect((await ask('give Jansen send as on Sales')).grantee).toEqual({ status: 'ambiguous', candidates: ['u-anne', 'u-daan'] });
+    expect((await ask('give Zoe and Mark send as on Sales')).grantee).toEqual({ status: 'ambiguous', candidates: ['u-zoe', 'u-mark'] });
+  });
+
+  it('settles a revoke on the one candidate who holds the right, from the live rights when given', async () => {
+    // Fixture: Jan Bakker holds Send As on Sales.
+    expect((await ask('remove Jan\'s send as on Sales')).grantee).toEqual({ status: 'resolved', id: 'u-jan-b' });
+    // Live rights say Jan van Dijk holds it instead.
+    const rightsOn = async (target: string) => (target === 'g-sales' ? [{ trustee: 'u-jan-v', right: 'SendAs' as const }] : []);
+    expect((await ask('remove Jan\'s send as on Sales', { rightsOn })).grantee).toEqual({ status: 'resolved', id: 'u-jan-v' });
+    // Nobody holds it: still ambiguous. A grant is never settled this way.
+    expect((await ask('remove Jan\'s full access to Info')).grantee).toMatchObject({ status: 'ambiguous' });
+    expect((await ask('give Jan send as on Sales', { rightsOn })).grantee).toMatchObject({ status: 'ambiguous' });
+  });
+
+  it('takes "until Friday" in the requester\'s time zone', async () => {
+    // Friday 23:30 UTC is already Saturday in Amsterdam (+01:00): the next Friday is a week later.
+    const friday = new Date('2026-11-27T23:30:00Z');
+    expect((await ask('give Zoe send as on Sales until Friday', { now: friday, utcOffsetMinutes: 60 })).until).toBe('2026-12-04');
+    expect((await ask('give Zoe send as on Sales until Friday', { now: friday, utcOffsetMinutes: 0 })).until).toBe('2026-12-04');
+    expect((await ask('give Zoe send as on Sales until Saturday', { now: friday, utcOffsetMinutes: 0 })).until).toBe('2026-11-28');
+    expect((await ask('give Zoe send as on Sales until Saturday', { now: friday, utcOffsetMinutes: 60 })).until).toBe('2026-12-05');
+  });
+
+  it('does not turn the words of a reason into names or rights', async () => {
+    const u = await ask('give Zoe send as on Sales because Mark does not need full access to Info');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
+  });
+
+  it('finds a name that is also a keyword only where it is written as a name', async () => {
+    expect((await ask('give Grant send as on Planning')).grantee).toEqual({ status: 'resolved', id: 'u-grant' });
+    expect((await ask('grant Zoe send as on Planning')).grantee).toEqual({ status: 'resolved', id: 'u-zoe' });
+  });
+});
