@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTeamsBot, type RunningBot } from '../src/channels/teams/launch.js';
-import type { UnderstandFn } from '../src/channels/teams/understanding.js';
+import type { UnderstandFn } from '../src/channels/teams/bot.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { FakeConnector } from './fakes/fake-connector.js';

@@ -16,7 +16,10 @@ import type { CloudEndpoints } from '../../permissions/clouds.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
 import { errorSummary } from './proactive.js';
 import type { Draft, TeamsRepository } from './repositories.js';
-import type { Resolution, UnderstandFn, Understanding } from './understanding.js';
+import { MAX_TEXT_LENGTH, type Resolution, type understand, type Understanding } from '../../language/understand.js';
+
+/** The language layer's entry point (injected so tests and benches use the same one as `npm start`). */
+export type UnderstandFn = typeof understand;
 import {
   accessCard,
   adminCenterUrl,
@@ -34,8 +37,6 @@ import {
   type Audience,
 } from './views.js';
 
-/** Longest message the bot reads; longer ones get a polite refusal. */
-export const MAX_TEXT_LENGTH = 2000;
 /** More candidates than this are asked for in words, not with a card. */
 const MAX_CHOICES = 6;
 /** A draft older than this is forgotten. */

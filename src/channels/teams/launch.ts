@@ -7,7 +7,7 @@ import { TeamsBot } from './bot.js';
 import { TeamsNotifier } from './notifier.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
-import type { UnderstandFn } from './understanding.js';
+import type { UnderstandFn } from './bot.js';
 
 export interface TeamsChannel {
   bot: TeamsBot;

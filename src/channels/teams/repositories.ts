@@ -3,7 +3,7 @@ import type { Clock } from '../../domain/clock.js';
 import type { Right } from '../../domain/rights.js';
 import type { VersionedStore } from '../../store/versioned-store.js';
 import type { Lang } from './cards.js';
-import type { Resolution } from './understanding.js';
+import type { Resolution } from '../../language/understand.js';
 
 /** How to reach a user proactively: the reference of their personal chat with the bot. */
 export interface StoredReference {
