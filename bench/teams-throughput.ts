@@ -88,7 +88,11 @@ async function drive(bot: BotProcess, activities: unknown[], concurrency: number
     }),
   );
   // The approval cards go out after the answer (engine outbox); the run includes them.
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+  const deadline = performance.now() + 60_000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('approval cards still missing 60 s after the last answer');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerTurn = (await bot.cpu()) - cpuBefore;
   latencies.sort((a, b) => a - b);
