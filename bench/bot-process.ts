@@ -29,7 +29,8 @@ async function echo(): Promise<number> {
 
 async function mailbox(): Promise<number> {
   const config = loadConfig({ PORT: '0', DIRECTORY: `file:${directoryPath}`, STORE: store ?? 'memory', LOG_LEVEL: 'silent' });
-  const bot = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) });
+  // BENCH_LOG_LEVEL=warn shows the bot's warnings on stderr (stdout carries PORT and CPU).
+  const bot = await launchTeamsBot(config, understand, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)) });
   return bot.port;
 }
 

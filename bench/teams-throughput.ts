@@ -32,11 +32,18 @@ const STORE = args.get('store') ?? 'memory';
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 've', 'no', 'ti', 'sa', 'de', 'bu', 'fo', 'ge', 'hu', 'ji', 'pe', 'wa'];
-/** A unique made-up word for i < 4096 ("Kakaka", "Lokaka", ...). */
+/** A unique made-up word for i < 65536 ("Kakakaka", "Lokakaka", ...). */
 function word(i: number): string {
-  const w = SYLLABLES[i % 16]! + SYLLABLES[Math.floor(i / 16) % 16]! + SYLLABLES[Math.floor(i / 256) % 16]!;
+  let w = '';
+  for (let digit = 0, n = i; digit < 4; digit++, n = Math.floor(n / 16)) w += SYLLABLES[n % 16]!;
   return w[0]!.toUpperCase() + w.slice(1);
 }
+// Disjoint ranges of words: given names, family names, mailboxes, askers, owners.
+const FAMILY = 10_000;
+const BOX = 30_000;
+const ASKER = 50_000;
+const OWNER = 55_000;
+const personName = (i: number) => `${word(i)} ${word(FAMILY + ((i * 7) % 20_000))}`;
 
 /** People who ask and people who own mailboxes: spread like an organisation, not one hot spot. */
 const REQUESTERS = 50;
@@ -45,12 +52,12 @@ const OWNERS = 50;
 /** A directory with requesters, owners, and a person and a shared mailbox per turn. */
 function benchDirectory(count: number) {
   const users: { id: string; displayName: string; mail: string; preferredLanguage: string }[] = [];
-  for (let r = 0; r < REQUESTERS; r++) users.push({ id: `u-req-${r}`, displayName: `Asker ${word(3000 + r)}`, mail: `asker${r}@bench.example`, preferredLanguage: 'en-US' });
-  for (let o = 0; o < OWNERS; o++) users.push({ id: `u-own-${o}`, displayName: `Owner ${word(3500 + o)}`, mail: `owner${o}@bench.example`, preferredLanguage: 'en-US' });
+  for (let r = 0; r < REQUESTERS; r++) users.push({ id: `u-req-${r}`, displayName: `Asker ${word(ASKER + r)}`, mail: `asker${r}@bench.example`, preferredLanguage: 'en-US' });
+  for (let o = 0; o < OWNERS; o++) users.push({ id: `u-own-${o}`, displayName: `Owner ${word(OWNER + o)}`, mail: `owner${o}@bench.example`, preferredLanguage: 'en-US' });
   const sharedMailboxes = [];
   for (let i = 0; i < count; i++) {
-    users.push({ id: `u-${i}`, displayName: `${word(i)} ${word((i * 7 + 123) % 4096)}`, mail: `p${i}@bench.example`, preferredLanguage: 'en-US' });
-    sharedMailboxes.push({ id: `s-${i}`, displayName: `Box ${word(i + 2048)}`, mail: `box${i}@bench.example`, owners: [`u-own-${i % OWNERS}`] });
+    users.push({ id: `u-${i}`, displayName: personName(i), mail: `p${i}@bench.example`, preferredLanguage: 'en-US' });
+    sharedMailboxes.push({ id: `s-${i}`, displayName: `Box ${word(BOX + i)}`, mail: `box${i}@bench.example`, owners: [`u-own-${i % OWNERS}`] });
   }
   return { tenant: { id: TENANT, domain: 'bench.example' }, users, groups: [], sharedMailboxes, admins: ['u-own-0'], permissions: [] };
 }
@@ -181,7 +188,7 @@ async function main(): Promise<void> {
   const connector = await new FakeConnector(TENANT).start();
   const ctx: TeamsContext = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
   const activities = Array.from({ length: total }, (_, i) =>
-    message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(3000 + (i % REQUESTERS))}` }, ctx, `give ${word(i)} ${word((i * 7 + 123) % 4096)} full access to Box ${word(i + 2048)}`),
+    message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(ASKER + (i % REQUESTERS))}` }, ctx, `give ${personName(i)} full access to Box ${word(BOX + i)}`),
   );
 
   try {
@@ -203,7 +210,14 @@ async function main(): Promise<void> {
       offset += WARMUP + TURNS;
       const approvals = () => connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
       const before = approvals();
-      await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
+      const sentBefore = connector.sent.length;
+      await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP).catch((error: Error) => {
+        const replies = connector.sent.slice(sentBefore).map((m) => m.activity.text ?? m.activity.attachments?.[0]?.content?.body?.[0]?.text ?? '?');
+        const counts = new Map<string, number>();
+        for (const r of replies) counts.set(String(r).slice(0, 60), (counts.get(String(r).slice(0, 60)) ?? 0) + 1);
+        console.error(`approvals ${approvals() - before} of ${WARMUP}; replies:`, [...counts.entries()].filter(([, n]) => n < 5 || true).slice(0, 15));
+        throw error;
+      });
       botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
       if (round === 0) clicks = await approveClicks(bot, connector, ctx);
       await bot.stop();
