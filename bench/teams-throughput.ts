@@ -108,12 +108,13 @@ async function drive(bot: BotProcess, activities: unknown[], concurrency: number
 }
 
 /** Approvers click Approve on the last approval cards; returns the latency of the invoke answers (`seconds` holds the max in ms). */
-async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext): Promise<Result> {
-  const cards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').slice(-200);
+async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext, count: number, concurrency: number, skip = 0): Promise<Result> {
+  const all = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve');
+  const cards = all.slice(all.length - skip - count, all.length - skip);
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: concurrency }, async () => {
       for (let i = next++; i < cards.length; i = next++) {
         const card = cards[i]!;
         const approver = card.conversationId.replace(/^a:1to1-/, '');
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
     const botRuns: Result[] = [];
     let offset = 0;
     let clicks: Result | undefined;
+    let single: Result | undefined;
     // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
     for (let round = 0; round < ROUNDS; round++) {
       const echo = await startBot('echo', directoryPath, store);
@@ -219,7 +221,12 @@ async function main(): Promise<void> {
         throw error;
       });
       botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
-      if (round === 0) clicks = await approveClicks(bot, connector, ctx);
+      if (round === 0) {
+        // One approver at a time first (the usual case), then a burst of simultaneous clicks.
+        single = await approveClicks(bot, connector, ctx, 50, 1);
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        clicks = await approveClicks(bot, connector, ctx, 200, CONCURRENCY, 50);
+      }
       await bot.stop();
     }
     const echoResult = median(echoRuns);
@@ -234,8 +241,10 @@ async function main(): Promise<void> {
     console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
     console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
-    if (clicks) {
-      console.log(`Approve clicks (adaptiveCard/action invokes, ${clicks.turns} at concurrency ${CONCURRENCY} right after the run): answered p50 ${clicks.p50.toFixed(1)} ms, p99 ${clicks.p99.toFixed(1)} ms, max ${clicks.seconds.toFixed(1)} ms`);
+    if (single && clicks) {
+      const open = WARMUP + TURNS;
+      console.log(`Approve clicks (adaptiveCard/action invokes) with ${open} requests open: one at a time (${single.turns}): p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.seconds.toFixed(1)} ms`);
+      console.log(`  burst of ${clicks.turns} at concurrency ${CONCURRENCY}: p50 ${clicks.p50.toFixed(1)} ms, p99 ${clicks.p99.toFixed(1)} ms, max ${clicks.seconds.toFixed(1)} ms`);
     }
     console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
     console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);

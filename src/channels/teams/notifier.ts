@@ -1,3 +1,4 @@
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/directory.js';
 import type { EngineEvent, Notifier } from '../../domain/notifier.js';
@@ -25,12 +26,21 @@ import {
  *
  */
 export class TeamsNotifier implements Notifier {
+  /**
+   * Deliveries run a few at a time: a burst of decisions then queues its post-backs instead of
+   * crowding out the turns people are waiting for (an approver's click must be answered in a second).
+   */
+  private readonly limit: LimitFunction;
+
   constructor(
     private readonly sender: ProactiveSender,
     private readonly repository: TeamsRepository,
     private readonly directory: Directory,
     private readonly logger: Logger,
-  ) {}
+    options: { concurrency?: number } = {},
+  ) {
+    this.limit = pLimit(options.concurrency ?? 4);
+  }
 
   /**
    * Delivers one event. The engine calls this from its outbox, in order per request and in the
@@ -39,7 +49,7 @@ export class TeamsNotifier implements Notifier {
    */
   async notify(event: EngineEvent): Promise<void> {
     try {
-      await this.deliver(event);
+      await this.limit(() => this.deliver(event));
     } catch (error) {
       this.logger.error({ event: event.type, requestId: event.request.id, err: errorSummary(error) }, 'teams delivery failed');
     }
