@@ -42,8 +42,22 @@ export class ProactiveSender {
         this.logger.warn({ userId, err: errorSummary(error) }, 'proactive send to saved conversation failed; opening a new chat');
       }
     }
-    return this.createAndSend(userId, activity);
+    // Several cards for someone the bot never reached arrive together: open one chat, not one each.
+    const opening = this.opening.get(userId);
+    if (opening) {
+      const first = await opening.catch(() => undefined);
+      if (first) return this.sendTo(first.reference, activity);
+    }
+    const creation = this.createAndSend(userId, activity);
+    this.opening.set(userId, creation);
+    try {
+      return await creation;
+    } finally {
+      if (this.opening.get(userId) === creation) this.opening.delete(userId);
+    }
   }
+
+  private readonly opening = new Map<string, Promise<Delivered | undefined>>();
 
   async update(copy: CardCopy, activity: Partial<Activity>): Promise<void> {
     const conversationId = copy.reference.conversation?.id;

@@ -18,48 +18,52 @@ export function langOf(tag: string | undefined | null): Lang | undefined {
   return primary === 'nl' ? 'nl' : primary === 'en' ? 'en' : undefined;
 }
 
+// Intl formatters are costly to build; a handful of languages and zones cover every user.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: Lang, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${zone}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { ...options, timeZone: zone });
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+const zoneValidity = new Map<string, boolean>();
 function validZone(zone: string | undefined): string | undefined {
   if (!zone) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    if (zoneValidity.size > 500) zoneValidity.clear();
+    zoneValidity.set(zone, valid);
   }
+  return valid ? zone : undefined;
 }
 
 /** "14:05" in the audience's zone; "14:05 UTC" when the zone is unknown. */
 export function formatClock(ms: number, audience: Audience): string {
   const zone = validZone(audience.timeZone);
-  const text = new Intl.DateTimeFormat(audience.lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone: zone ?? 'UTC',
-  }).format(ms);
+  const text = formatter(audience.lang, zone ?? 'UTC', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
   return zone ? text : `${text} UTC`;
 }
 
 /** "22 Nov 2026 14:05" (with UTC when the zone is unknown). */
 export function formatMoment(ms: number, audience: Audience): string {
   const zone = validZone(audience.timeZone);
-  const date = new Intl.DateTimeFormat(audience.lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: zone ?? 'UTC',
-  }).format(ms);
+  const date = formatter(audience.lang, zone ?? 'UTC', { day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
   return `${date} ${formatClock(ms, audience)}`;
 }
 
 export function formatDate(ms: number, audience: Audience): string {
-  return new Intl.DateTimeFormat(audience.lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: validZone(audience.timeZone) ?? 'UTC',
-  }).format(ms);
+  return formatter(audience.lang, validZone(audience.timeZone) ?? 'UTC', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(ms);
 }
 
 const UNIT_WORDS: Record<Lang, Record<string, [string, string]>> = {

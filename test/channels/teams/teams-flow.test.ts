@@ -134,6 +134,16 @@ describe('Teams conversation through /api/messages', () => {
     expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Full Access (read and manage) for Megan Bowen on Isaiah Langer.');
   });
 
+  it('opens one chat with an approver it never reached, even for two requests at once', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(isaiah);
+    await Promise.all([h.say(alex, 'give Megan send-as on Training'), h.say(isaiah, 'give Isaiah send as on Training')]);
+    await h.settle();
+    expect(h.connector.created.filter((c) => c.parameters.members[0].id === adele.aad)).toHaveLength(1);
+    expect(h.inbox(adele).filter((m) => textOf(m).includes('Goedkeuren'))).toHaveLength(2);
+  });
+
   it('answers in Dutch when asked in Dutch', async () => {
     h = await teamsHarness();
     await h.install(alex);
