@@ -136,6 +136,7 @@ const EXPANSIONS: Record<string, string[]> = {
   gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
   cant: ['cannot'], cannot: ['cannot'], dont: ['dont'], wont: ['wont'],
 };
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{N}]+(?:['’`][\p{L}\p{N}]+)*['’`]?)/gu;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
 
@@ -168,7 +169,8 @@ function tokenize(text: string): Token[] {
       raw = raw.slice(0, -1);
       possessive = /[sxz]$/i.test(raw);
     }
-    const norm = normalizeName(raw).replace(/[ .@]/g, '');
+    // Plain ASCII words fold by lower-casing alone; only the rest needs the full Unicode fold.
+    const norm = ASCII_WORD.test(raw) ? raw.toLowerCase() : normalizeName(raw).replace(/[ .@]/g, '');
     if (!norm) continue;
     const expanded = EXPANSIONS[norm];
     if (expanded) {
@@ -253,6 +255,11 @@ const HARD = new Set<string>([
   ...L.GRANTEE_AFTER,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
+/** First names that are also everyday words: written in lower case among capitalised names, they are words. */
+const WORD_NAMES = new Set(
+  ('hope will may mark bill rose summer dean grant joy faith grace june april august hunter chase frank sue pat art ' +
+    'jack guy penny ruby amber ivy lily daisy holly robin sky rob bas roos wil mees kim sterre bloem storm').split(' '),
+);
 /** Words that may sit inside a multi-word name but never end one. */
 const INNER_WORDS = new Set(['and', 'en', 'of', 'the', 'for', 'voor', 'de', 'het', 'van', 'on', 'op', 'in', 'a', 'to']);
 const NEVER_NAME = new Set<string>([
@@ -271,8 +278,18 @@ async function lookup(directory: Directory, key: string): Promise<{ users: Direc
 async function findMentions(tokens: Token[], used: boolean[], directory: Directory, text: string): Promise<Mention[]> {
   const mentions: Mention[] = [];
   // A lexicon word counts as a name only when capitalised mid-sentence ("give Grant send-as").
-  const nameable = (t: Token) =>
-    t.mail || !HARD.has(t.norm) || (t.cap && !t.sentenceStart && t.raw.length > 1 && !NEVER_NAME.has(t.norm));
+  // Capitals tell names from words only when the writer uses them at all.
+  const writesCapitals = tokens.some((t) => t.cap && !t.sentenceStart);
+  const nameable = (t: Token, i: number) => {
+    if (t.mail) return true;
+    if (!HARD.has(t.norm)) {
+      // "I hope you can ..." is not Hope Adeyemi when names are written with capitals.
+      return !(writesCapitals && !t.cap && WORD_NAMES.has(t.norm));
+    }
+    if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
+    // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
+    return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[i + 1]?.norm ?? '');
+  };
   let unknownRun: Mention | undefined;
   const flushUnknown = () => {
     if (unknownRun) mentions.push(unknownRun);
@@ -282,7 +299,10 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
     const first = tokens[i]!;
     // A multi-word name may start with a lexicon word ("Team Noord", "All Company", "help desk"): it is
     // looked up whole, never on its own.
-    const startable = nameable(first) || L.NAME_PARTICLES.has(first.norm) || !NEVER_NAME.has(first.norm);
+    const startable =
+      nameable(first, i) ||
+      L.NAME_PARTICLES.has(first.norm) ||
+      ((first.cap || !writesCapitals || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm)) && !NEVER_NAME.has(first.norm));
     if (used[i] || !startable) {
       flushUnknown();
       i++;
@@ -299,14 +319,14 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
       while (maxLen < MAX_NGRAM && i + maxLen < tokens.length) {
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
-        if (!nameable(t) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm)) break;
+        if (!nameable(t, i + maxLen) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
       for (let len = maxLen; len >= 1 && !hit; len--) {
         const last = tokens[i + len - 1]!;
-        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last))) continue;
-        if (len === 1 && !nameable(first)) continue;
+        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last, i + len - 1))) continue;
+        if (len === 1 && !nameable(first, i)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
         let r = await lookup(directory, key);
         // "Events and Outreach" for "Events & Outreach", and the other way round.
@@ -574,7 +594,8 @@ function asGrantee(m: Mention, requesterId: string): Resolution {
   if (m.parts) return combine(m.parts.map((p) => asGrantee(p, requesterId)), m.text);
   if (m.kind === 'self') return { status: 'resolved', id: requesterId };
   if (m.kind !== 'name' || m.users.length === 0) return { status: 'unknown', text: m.text };
-  return fromIds(m.users.map((u) => u.id));
+  // The directory returns each person once.
+  return m.users.length === 1 ? { status: 'resolved', id: m.users[0]!.id } : { status: 'ambiguous', candidates: m.users.map((u) => u.id) };
 }
 
 function asTarget(m: Mention, requesterId: string, noun: 'mailbox' | 'group' | undefined): Resolution {
@@ -592,6 +613,7 @@ function asTarget(m: Mention, requesterId: string, noun: 'mailbox' | 'group' | u
 }
 
 function fromIds(ids: string[]): Resolution {
+  if (ids.length === 1) return { status: 'resolved', id: ids[0]! };
   const unique = [...new Set(ids)];
   if (unique.length === 1) return { status: 'resolved', id: unique[0]! };
   return { status: 'ambiguous', candidates: unique };
@@ -903,6 +925,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     const leftover = scored.find(
       (x) =>
         x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
+        // The asker as subject ("I hope you can give Bill ...") is not a second request.
+        !(x.m.kind === 'self' && L.SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
         // "Megan Bowen (meganb@contoso.com)" names one person twice.
         !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
     );
