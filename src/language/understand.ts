@@ -134,7 +134,6 @@ interface Token {
 
 const EXPANSIONS: Record<string, string[]> = {
   gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
-  cant: ['cannot'], cannot: ['cannot'], dont: ['dont'], wont: ['wont'],
 };
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{N}]+(?:['’`][\p{L}\p{N}]+)*['’`]?)/gu;
@@ -693,6 +692,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // Teams may wrap text in simple markup; entities and invisible characters are noise here.
   let work = text
     .replace(INVISIBLE, '')
+    // A chat message may span lines; the CLI already splits on "\n", so here a line break is a space.
+    .replace(/\r\n?|\n/g, ' ')
     // Teams puts the bot's own name in <at>...</at>: not part of the request.
     .replace(/<at>[^<>]{0,200}<\/at>/gi, ' ')
     .replace(/<[^<>]{0,200}>/g, ' ')
@@ -744,7 +745,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
   const finish = (intent: Intent): Understanding => {
     result.intent = intent;
-    if (intent === 'help' || intent === 'unknown') {
+    if (intent !== 'grant' && intent !== 'revoke') {
       result.duration = null;
       result.until = null;
     }

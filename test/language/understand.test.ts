@@ -28,6 +28,11 @@ describe('understand', () => {
     expect(long.intent).toBe('grant');
   });
 
+  it('reads a message over several lines as one request', async () => {
+    const u = await ask('Hi,\r\ncould you give Zoe send as on Sales?\nThanks!');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
+  });
+
   it('reads a reason given first without losing the request', async () => {
     const u = await ask('Because Kwame is on leave, give Priya full access to his mailbox');
     expect(u.intent).toBe('grant');
