@@ -100,6 +100,7 @@ export const REVOKE_VERBS = set(
 export const REVOKE_PHRASES: string[][] = [
   'take away', 'take off', 'take back', 'no longer', 'not anymore', 'not any more', 'get rid of', 'end', 'stop',
   'niet meer', 'geen meer', 'neem af', 'neem weg', 'haal weg', 'trek in', 'stop', 'stoppen', 'stopzetten',
+  'cut off', 'shut off', 'turn off', 'switch off', 'niet langer', 'no more', 'uitzetten', 'uitschakelen',
 ].map((p) => p.split(' '));
 
 export const NEGATIONS = set(
@@ -108,9 +109,10 @@ export const NEGATIONS = set(
 );
 /** Reports about the past: never a grant. */
 export const PAST_WORDS = set(
-  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did ' +
+  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did asked wondered ' +
     'gisteren eergisteren geleden eerder stuurde stuurden verstuurde verstuurden verzond verzonden verstuurd gestuurd ' +
-    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden got gotten given been',
+    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden got gotten given been vroeg vroegen ' +
+    'vroeger gehad',
 );
 export const STATE_VERBS = set('has have heeft hebben holds hold owns had');
 
@@ -163,7 +165,7 @@ export const STOPWORDS = set(
     'me my mine i myself ' +
     'right rights permission permissions access mailbox mailboxes inbox mail email emails e group groups shared ' +
     'thing things stuff something someone anyone everyone like want wants need needs able get gets got have has ' +
-    'jullie ye yall toe mee tell know see ask say find look vertel weet zeg zoek vind kijk vanaf sinds per zien else besides behalve except apart naast write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
+    'langer longer jullie ye yall toe mee tell know see ask say find look vertel weet zeg zoek vind kijk vanaf sinds per zien else besides behalve except apart naast write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
     ' de het een en of op in aan van voor met zonder als is zijn was waren wordt worden dit dat deze die er hier ' +
     'daar dan ook nog al alle alles elk elke iets iemand niets wat welke wie waar wanneer hoe waarom je jij jou jouw ' +
     'u uw we wij ons onze ze zij hun hem haar hij ik mij mijn me mezelf graag even snel dringend nu vandaag morgen ' +

@@ -72,6 +72,7 @@ export function toContractJson(u: Understanding): object {
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
 const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
+const OVERVIEW_WORDS = new Set('overview overzicht report rapport rapportage'.split(' '));
 const LIST_WORDS = new Set('list show display toon overzicht overview lijst'.split(' '));
 const EVERYONE = new Set('everyone everybody anyone anybody iedereen'.split(' '));
 const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
@@ -81,7 +82,7 @@ const UNSUPPORTED = new Set('same dezelfde zelfde copy kopieer kopieren mirror t
 const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
 const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
 const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
-const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer']);
+const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer', 'langer']);
 const ALL_WORDS = new Set(['all', 'alle', 'alles', 'everything']);
 
 // ---------------------------------------------------------------------------------------------
@@ -129,6 +130,8 @@ interface Token {
   mail: boolean;
   /** Punctuation (not a hyphen or apostrophe) between the previous token and this one. */
   breakBefore: boolean;
+  /** A colon or dash before this token: "Joni Sherman: remove ...". */
+  labelBefore: boolean;
   sentenceStart: boolean;
 }
 
@@ -147,12 +150,13 @@ function tokenize(text: string): Token[] {
     const gap = text.slice(last, m.index);
     last = m.index + m[0].length;
     const breakBefore = /[^\s\-‐‑–'’&+]/u.test(gap);
+    const labelBefore = /[:–—]|\s-\s/.test(gap);
     const sentenceStart = tokens.length === 0 || /[.!?:;]/.test(gap);
     if (m[1]) {
       // "meganb@contoso.com's mailbox": the possessive sits outside the address.
       const tail = /^['’`]s(?![\p{L}\p{N}])/u.exec(text.slice(last));
       if (tail) last += tail[0].length;
-      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: !!tail, mail: true, breakBefore, sentenceStart });
+      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: !!tail, mail: true, breakBefore, labelBefore, sentenceStart });
       TOKEN_RE.lastIndex = last;
       continue;
     }
@@ -175,11 +179,11 @@ function tokenize(text: string): Token[] {
     if (expanded) {
       // Chat spelling: "gimme" is "give me", "wanna" is "want to".
       expanded.forEach((word, k) =>
-        tokens.push({ raw: word, norm: word, start: m!.index, cap: false, possessive: false, mail: false, breakBefore: k === 0 && breakBefore, sentenceStart: k === 0 && sentenceStart }),
+        tokens.push({ raw: word, norm: word, start: m!.index, cap: false, possessive: false, mail: false, breakBefore: k === 0 && breakBefore, labelBefore: k === 0 && labelBefore, sentenceStart: k === 0 && sentenceStart }),
       );
       continue;
     }
-    tokens.push({ raw, norm, start: m.index, cap: /^\p{Lu}/u.test(raw), possessive, mail: false, breakBefore, sentenceStart });
+    tokens.push({ raw, norm, start: m.index, cap: /^\p{Lu}/u.test(raw), possessive, mail: false, breakBefore, labelBefore, sentenceStart });
   }
   return tokens;
 }
@@ -254,10 +258,17 @@ const HARD = new Set<string>([
   ...L.GRANTEE_AFTER,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
-/** First names that are also everyday words: written in lower case among capitalised names, they are words. */
+/**
+ * Names that are also everyday words: written in lower case among capitalised names, they are words
+ * ("I hope you can ...", "niet langer", "the admin's mailbox"), not Hope, Isaiah Langer or Ines Admin.
+ */
 const WORD_NAMES = new Set(
   ('hope will may mark bill rose summer dean grant joy faith grace june april august hunter chase frank sue pat art ' +
-    'jack guy penny ruby amber ivy lily daisy holly robin sky rob bas roos wil mees kim sterre bloem storm').split(' '),
+    'jack guy penny ruby amber ivy lily daisy holly robin sky rob bas roos wil mees kim sterre bloem storm ' +
+    'langer long young king best white black brown green price power hall bell page wood hill field stone ' +
+    'little small short strong sharp rich gold silver day north south west east admin manager office ' +
+    'bos berg dam hof kok vos wit groot klein jong lang kort bakker visser smit koster boer molenaar mulder ' +
+    'schouten timmerman beek dijk veld brink kuiper').split(' '),
 );
 /** Words that may sit inside a multi-word name but never end one. */
 const INNER_WORDS = new Set(['and', 'en', 'of', 'the', 'for', 'voor', 'de', 'het', 'van', 'on', 'op', 'in', 'a', 'to']);
@@ -485,7 +496,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
     else if (nextRight || (next && L.QUERY_TOPIC.has(next.norm))) g += 4;
     else if (!noun) t += 1;
   }
-  if (rightBefore?.targetAfter && !m.possessive) t += 5;
+  if (rightBefore?.targetAfter && !m.possessive && !tokens[m.start]!.breakBefore) t += 5;
   else if (rightBefore && !noun && !m.possessive) {
     // "give Megan full access Support" is rare; "geef volledige toegang Megan" likewise: weak either way.
     g += 0.5;
@@ -532,6 +543,8 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   // "Alex wil dat Megan ...", "I want that Megan ...".
   if (direct && (direct.norm === 'dat' || direct.norm === 'that') && m.kind !== 'unknown') g += 3;
   if (nextRight && !m.possessive && !noun) g += 2;
+  // "Joni Sherman: remove send on behalf on Marketing", "Megan - send as Training".
+  if (m.start === 0 && next?.labelBefore && isPersonish(m)) g += 2.5;
   // "I want Megan to have ...", "we need Priya to get ...".
   if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') g += 3;
 
@@ -662,12 +675,14 @@ const AUTOMAPPING_RE =
   /(?<![\p{L}])(?:without|w\/o|no|zonder|geen|disable|disabled|uit|turn\s+off|not?\s+using)\s+(?:the\s+|de\s+)?auto[\s-]?(?:mapping|map|mappen)(?![\p{L}])|(?<![\p{L}])auto[\s-]?(?:mapping|map)\s+(?:off|uit|disabled|uitgeschakeld)(?![\p{L}])/iu;
 const REASON_RE = /(?<![\p{L}])(because|cause|coz|cuz|so\s+that|reason\s*:|the\s+reason\s+is|omdat|vanwege|aangezien|zodat|wegens|reden\s*:|i\.v\.m\.|ivm|want)(?![\p{L}])/iu;
 
-const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek']);
+const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek', 'cut']);
 const SPLIT_REVOKE: Array<[string, Set<string>]> = [
   ['take', new Set(['off', 'away', 'out'])],
   ['neem', new Set(['af', 'weg'])],
   ['haal', new Set(['weg', 'af'])],
   ['trek', new Set(['in'])],
+  ['zet', new Set(['uit'])],
+  ['schakel', new Set(['uit'])],
 ];
 
 function blank(text: string, start: number, end: number): string {
@@ -836,6 +851,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const flat = norms.join(' ');
   if (
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
+    /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
     /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
@@ -867,6 +883,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     else if (has(LIST_WORDS) && (has(L.PEOPLE_NOUNS) || has(EVERYONE) || has(WHO_WORDS))) queryForm = 'target';
     else if (hasSeq(['laat', 'zien']) || hasSeq(['show', 'me'])) queryForm = 'check';
   }
+  if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
+  if (!queryForm && leading(L.QUERY_START_PERSON) && has(L.STATE_VERBS)) queryForm = 'person';
+  if (!queryForm && has(OVERVIEW_WORDS) && !has(L.GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
   if (has(UNSUPPORTED)) return finish('unknown');
 
@@ -902,6 +921,11 @@ export async function understand(text: string, options: UnderstandOptions): Prom
         intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
         queryForm = 'check';
       } else if (!grantCue && (describesHeld || !bare)) intent = 'unknown';
+      else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
+        // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
+        intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
+        queryForm = 'check';
+      }
       else if (describesHeld && !has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
@@ -969,7 +993,7 @@ function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention
   const out: Mention[] = [];
   for (const m of mentions) {
     const prev = out.at(-1);
-    if (prev && m.kind !== 'self' && prev.kind !== 'self') {
+    if (prev && !(m.kind === 'self' && m.possessive) && !(prev.kind === 'self' && prev.possessive)) {
       const between = tokens.slice(prev.end, m.start);
       const gapText = text.slice(tokens[prev.end - 1]!.start + tokens[prev.end - 1]!.raw.length, tokens[m.start]!.start);
       const bothNames = prev.kind === 'name' && m.kind === 'name';
