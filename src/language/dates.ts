@@ -54,6 +54,12 @@ const WEEKDAYS: Record<string, number> = {
 const UNTIL_RE =
   /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
 
+const MONTHS: Record<string, number> = {
+  january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
+  apr: 4, may: 5, mei: 5, june: 6, jun: 6, juni: 6, july: 7, jul: 7, juli: 7, august: 8, aug: 8, augustus: 8,
+  september: 9, sep: 9, sept: 9, october: 10, oct: 10, oktober: 10, okt: 10, november: 11, nov: 11,
+  december: 12, dec: 12,
+};
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
@@ -146,6 +152,20 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     if (day <= local.getUTCDate()) month += 1;
     if (month > 12) [month, year] = [1, year + 1];
     return valid(year, month, day, m[0].length);
+  }
+  // The common shapes with a month name ("31 December", "December 31st", "1 januari 2027") directly;
+  // chrono (below) for the rest ("Dec. 31st, 2026", "the 31st of December").
+  m = /^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+(\p{L}+)\.?(?:\s+(\d{4}))?(?![\p{L}\p{N}])/u.exec(text) ??
+    /^(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\p{L}\p{N}])/u.exec(text);
+  if (m) {
+    const dayFirst = /^\d/.test(m[1]!);
+    const month = MONTHS[(dayFirst ? m[2]! : m[1]!).toLowerCase()];
+    const day = +(dayFirst ? m[1]! : m[2]!);
+    if (month) {
+      let year = m[3] ? +m[3] : local.getUTCFullYear();
+      if (!m[3] && Date.UTC(year, month - 1, day) < today) year += 1;
+      return valid(year, month, day, m[0].length);
+    }
   }
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
   const parser = language === 'nl' ? chrono.nl : chrono.en;

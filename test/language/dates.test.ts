@@ -39,6 +39,10 @@ describe('extractTimeSpan', () => {
     expect(span('until the 15th')).toEqual({ duration: null, until: '2026-12-15' });
     expect(span('until the 30th')).toEqual({ duration: null, until: '2026-11-30' });
     expect(span('until the 31st of December')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until Dec. 31st, 2027')).toEqual({ duration: null, until: '2027-12-31' });
+    expect(span('until March 3rd')).toEqual({ duration: null, until: '2027-03-03' });
+    expect(span('tot 3 mrt', 'nl')).toEqual({ duration: null, until: '2027-03-03' });
+    expect(span('until 1 December 2026')).toEqual({ duration: null, until: '2026-12-01' });
   });
 
   it('leaves reports about the past and impossible dates alone', () => {
