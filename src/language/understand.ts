@@ -717,47 +717,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const plainWords = normalizeName(work).split(' ');
   result.language = detectLanguage(plainWords);
   if (CONTROL.test(work) || !work.trim()) return result;
-  const lang = result.language;
 
-  const ref = REQUEST_REF_RE.exec(work);
-  if (ref) {
-    result.requestRef = ref[0].toUpperCase();
-    work = blank(work, ref.index, ref.index + ref[0].length);
-  }
-  const am = AUTOMAPPING_RE.exec(work);
-  if (am) {
-    result.autoMapping = false;
-    work = blank(work, am.index, am.index + am[0].length);
-  }
-  const reason = REASON_RE.exec(work);
-  if (reason && !(reason[1]!.toLowerCase() === 'want' && lang !== 'nl')) {
-    const before = work.slice(0, reason.index);
-    const afterStart = reason.index + reason[0].length;
-    let end = work.length;
-    if (!before.trim()) {
-      // "Because Megan is away, give Alex ..." : the reason runs to the first comma.
-      const comma = work.slice(afterStart).search(/[,;]/);
-      end = comma >= 0 ? afterStart + comma : work.length;
-    }
-    const said = work.slice(afterStart, end).replace(/^[\s:,-]+|[\s.!?]+$/g, '').replace(/^of\s+/i, '').trim();
-    if (said) result.reason = said.slice(0, MAX_REASON).trim();
-    work = blank(work, reason.index, end);
-  }
-  const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang);
-  work = span.rest;
-  result.duration = span.duration;
-  result.until = span.until;
+  const fixed = takeOutFixedShapes(work, result, options);
+  work = fixed.rest;
+  const ref = fixed.ref;
 
   const tokens = tokenize(work);
   const norms = tokens.map((t) => t.norm);
-  const has = (words: Set<string>) => norms.some((w) => words.has(w));
-  const hasSeq = (seq: string[]) => {
-    for (let i = 0; i + seq.length <= norms.length; i++) {
-      if (seq.every((w, k) => norms[i + k] === w)) return true;
-    }
-    return false;
-  };
-  const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
   const finish = (intent: Intent): Understanding => {
     result.intent = intent;
     if (intent !== 'grant' && intent !== 'revoke') {
@@ -767,30 +733,14 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return result;
   };
 
-  if (!tokens.length) return finish(ref ? 'status' : tokens.length === 0 && /\?/.test(work) ? 'help' : 'unknown');
+  // Nothing left but a request id ("REQ-7K2F9?") or a bare "?".
+  if (!tokens.length) return finish(ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
 
   const rights = findRights(tokens);
   const used = new Array<boolean>(tokens.length).fill(false);
   for (const r of rights) for (let i = r.start; i < r.end; i++) used[i] = true;
 
-  // Self and pronouns, then names.
-  const pronounMentions: Mention[] = [];
-  tokens.forEach((t, i) => {
-    if (used[i]) return;
-    const next = tokens[i + 1];
-    const nextIsNounOrRight =
-      !!next && (L.MAILBOX_WORDS.has(next.norm) || rights.some((r) => r.start === i + 1) || L.QUERY_TOPIC.has(next.norm));
-    if (L.SELF_OBJECT.has(t.norm) || L.SELF_SUBJECT.has(t.norm)) {
-      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: false });
-    } else if (L.SELF_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
-      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: true });
-    } else if (L.OTHER_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
-      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: true });
-    } else if (L.OTHER_PRONOUNS.has(t.norm) && t.norm !== 'ons') {
-      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: false });
-    }
-    if (pronounMentions.at(-1)?.start === i) used[i] = true;
-  });
+  const pronounMentions = findPronouns(tokens, used, rights);
   const named = await findMentions(tokens, used, options.directory, work);
   // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
   const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
@@ -821,32 +771,161 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
   if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
 
+  const decided = decideIntent({ tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) });
+  const intent = decided.intent;
+  const queryForm = decided.queryForm;
+  if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') return finish(intent);
+
+  // ---- roles
+  const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
+  let candidates = mentions;
+  if (intent === 'query') {
+    // "show me who ...", "can you tell me ...": the asker is not the subject unless "I"/"my".
+    candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
+  }
+  const scored = candidates.map((m) => scoreMention(m, ctx));
+  const roles = assignRoles(scored);
+  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
+  if ((intent === 'grant' || intent === 'revoke') && hasLeftover(scored, roles, tokens)) return finish('unknown');
+
+  if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
+  if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
+
+  // ---- the right; for a revoke, who actually holds it
+  const explicit = new Set(rights.map((r) => r.right).filter((r): r is Right => r !== 'access' && r !== 'read' && r !== 'rights'));
+  if (intent === 'revoke') await settleRevoke(result, explicit, options);
+  const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
+  const saysAll = norms.some((w) => ALL_WORDS.has(w));
+  result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
+  return finish(intent);
+}
+
+/**
+ * Takes out the parts with a fixed shape, so their words are not read as names or rights: the request
+ * id, "without automapping", the reason (its words never negate or name anything), durations and dates.
+ * Fills those fields of `result`; returns the rest of the text, blanked in place.
+ */
+function takeOutFixedShapes(text: string, result: Understanding, options: UnderstandOptions): { rest: string; ref: boolean } {
+  let work = text;
+  const lang = result.language;
+  const ref = REQUEST_REF_RE.exec(work);
+  if (ref) {
+    result.requestRef = ref[0].toUpperCase();
+    work = blank(work, ref.index, ref.index + ref[0].length);
+  }
+  const am = AUTOMAPPING_RE.exec(work);
+  if (am) {
+    result.autoMapping = false;
+    work = blank(work, am.index, am.index + am[0].length);
+  }
+  const reason = REASON_RE.exec(work);
+  if (reason && !(reason[1]!.toLowerCase() === 'want' && lang !== 'nl')) {
+    const before = work.slice(0, reason.index);
+    const afterStart = reason.index + reason[0].length;
+    let end = work.length;
+    if (!before.trim()) {
+      // "Because Megan is away, give Alex ..." : the reason runs to the first comma.
+      const comma = work.slice(afterStart).search(/[,;]/);
+      end = comma >= 0 ? afterStart + comma : work.length;
+    }
+    const said = work.slice(afterStart, end).replace(/^[\s:,-]+|[\s.!?]+$/g, '').replace(/^of\s+/i, '').trim();
+    if (said) result.reason = said.slice(0, MAX_REASON).trim();
+    work = blank(work, reason.index, end);
+  }
+  const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang);
+  work = span.rest;
+  result.duration = span.duration;
+  result.until = span.until;
+
+  return { rest: work, ref: ref !== null };
+}
+
+/** "me", "I", "my mailbox", "her", "his mailbox": the requester, or someone the bot has to ask about. */
+function findPronouns(tokens: Token[], used: boolean[], rights: RightMention[]): Mention[] {
+  const pronounMentions: Mention[] = [];
+  tokens.forEach((t, i) => {
+    if (used[i]) return;
+    const next = tokens[i + 1];
+    const nextIsNounOrRight =
+      !!next && (L.MAILBOX_WORDS.has(next.norm) || rights.some((r) => r.start === i + 1) || L.QUERY_TOPIC.has(next.norm));
+    if (L.SELF_OBJECT.has(t.norm) || L.SELF_SUBJECT.has(t.norm)) {
+      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: false });
+    } else if (L.SELF_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
+      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: true });
+    } else if (L.OTHER_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
+      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: true });
+    } else if (L.OTHER_PRONOUNS.has(t.norm) && t.norm !== 'ons') {
+      pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: false });
+    }
+    if (pronounMentions.at(-1)?.start === i) used[i] = true;
+  });
+  return pronounMentions;
+}
+
+/**
+ * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
+ * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
+ */
+function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
+  const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
+  const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
+  return scored.some(
+    (x) =>
+      x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
+      // The asker as subject ("I hope you can give Bill ...") is not a second request.
+      !(x.m.kind === 'self' && L.SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
+      // "Megan Bowen (meganb@contoso.com)" names one person twice.
+      !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+  );
+}
+
+type QueryForm = 'target' | 'person' | 'check';
+
+/** Everything the intent and role rules look at, read once. */
+interface Sentence {
+  tokens: Token[];
+  norms: string[];
+  rights: RightMention[];
+  mentions: Mention[];
+  /** A request id was written. */
+  ref: boolean;
+  /** The message ends with a question mark. */
+  question: boolean;
+}
+
+/**
+ * The intent, in order: out of scope, cancel, status, help, query, then revoke or grant with the vetoes
+ * (negation, reports about the past, statements of what someone holds, unknown leading verbs).
+ */
+function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
+  const { tokens, norms, rights, mentions } = s;
+  const has = (words: Set<string>) => norms.some((w) => words.has(w));
+  const hasSeq = (seq: string[]) => {
+    for (let i = 0; i + seq.length <= norms.length; i++) {
+      if (seq.every((w, k) => norms[i + k] === w)) return true;
+    }
+    return false;
+  };
+  const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
   const hasRight = rights.length > 0;
-  const explicit = new Set(rights.filter((r) => r.right !== 'access' && r.right !== 'read' && r.right !== 'rights').map((r) => r.right as Right));
-  const soft = new Set(rights.map((r) => r.right));
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
-  // ---- intent
   // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
   const inName = new Set(mentions.filter((m) => m.kind === 'name').flatMap((m) => Array.from({ length: m.end - m.start }, (_, k) => m.start + k)));
-  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return finish('unknown');
+  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return { intent: 'unknown' };
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = has(L.REQUEST_NOUNS);
   const withdrawRequest = requestNoun && has(WITHDRAW_WORDS);
-  if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || ref))) {
-    return finish('cancel');
+  if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || s.ref))) {
+    return { intent: 'cancel' };
   }
   const statusLike =
     norms.includes('status') ||
     myRequest ||
     (requestNoun && has(PENDING_WORDS)) ||
-    (ref !== null && !hasRight);
-  if (statusLike && !has(L.REVOKE_VERBS)) {
-    result.grantee = null;
-    result.target = null;
-    return finish('status');
-  }
+    (s.ref && !hasRight);
+  if (statusLike && !has(L.REVOKE_VERBS)) return { intent: 'status' };
 
   const flat = norms.join(' ');
   if (
@@ -855,7 +934,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
-    return finish('help');
+    return { intent: 'help' };
   }
 
   const leading = (words: Set<string>) => {
@@ -887,7 +966,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (!queryForm && leading(L.QUERY_START_PERSON) && has(L.STATE_VERBS)) queryForm = 'person';
   if (!queryForm && has(OVERVIEW_WORDS) && !has(L.GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
-  if (has(UNSUPPORTED)) return finish('unknown');
+  if (has(UNSUPPORTED)) return { intent: 'unknown' };
 
   let intent: Intent;
   if (queryForm) intent = 'query';
@@ -918,75 +997,47 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       const bare =
         mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
       if (has(L.STATE_VERBS) && !grantCue && !hasSeq(['has', 'to']) && !hasSeq(['have', 'to'])) {
-        intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
+        intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
       } else if (!grantCue && (describesHeld || !bare)) intent = 'unknown';
       else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
         // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
-        intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
+        intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
       }
       else if (describesHeld && !has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
   }
-  if (intent === 'unknown') return finish('unknown');
+  return { intent, queryForm };
+}
 
-  // ---- roles
-  const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
-  let candidates = mentions;
-  if (intent === 'query') {
-    // "show me who ...", "can you tell me ...": the asker is not the subject unless "I"/"my".
-    candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
+/**
+ * The right asked for. An explicit right wins (two different ones: `null`, the bot asks). Softer words:
+ * reading or opening is Full Access except on a group; plain "access" is Full Access on a mailbox and
+ * `null` on a group or an unknown target; in a revoke it means every right, in a query every holder.
+ */
+async function choosePermission(
+  intent: 'grant' | 'revoke' | 'query',
+  rights: RightMention[],
+  target: Resolution | null,
+  noun: 'mailbox' | 'group' | undefined,
+  saysAll: boolean,
+  directory: Directory,
+): Promise<Right | null> {
+  const explicit = new Set(rights.map((r) => r.right).filter((r): r is Right => r !== 'access' && r !== 'read' && r !== 'rights'));
+  const soft = new Set(rights.map((r) => r.right));
+  if (explicit.size === 1) return [...explicit][0]!;
+  if (explicit.size > 1) return null;
+  if (intent === 'revoke') return soft.has('read') && !saysAll ? 'FullAccess' : null;
+  if (intent === 'query') return soft.has('read') ? 'FullAccess' : null;
+  const kinds = await kindsOf(target, directory);
+  if (soft.has('read')) return kinds.has('group') || noun === 'group' ? null : 'FullAccess';
+  if (soft.has('access') || soft.has('rights')) {
+    const mailboxOnly = kinds.size > 0 && !kinds.has('group');
+    return mailboxOnly || (noun === 'mailbox' && !kinds.has('group')) ? 'FullAccess' : null;
   }
-  const scored = candidates.map((m) => scoreMention(m, ctx));
-  const roles = assignRoles(scored);
-  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
-  // Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to Info")
-  // means more than one request, or one we misread: ask rather than act on part of it.
-  if (intent === 'grant' || intent === 'revoke') {
-    const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
-    const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
-    const leftover = scored.find(
-      (x) =>
-        x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
-        // The asker as subject ("I hope you can give Bill ...") is not a second request.
-        !(x.m.kind === 'self' && L.SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
-        // "Megan Bowen (meganb@contoso.com)" names one person twice.
-        !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
-    );
-    if (leftover) return finish('unknown');
-  }
-
-  if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
-  if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
-
-  // ---- permission (below) and, for a revoke, who actually holds it
-  if (intent === 'revoke') await settleRevoke(result, explicit, options);
-
-  // ---- permission
-  if (intent === 'grant' || intent === 'revoke' || intent === 'query') {
-    if (explicit.size === 1) result.permission = [...explicit][0]!;
-    else if (explicit.size > 1) result.permission = null;
-    else if (intent === 'revoke') {
-      result.permission = soft.has('read') && !has(ALL_WORDS) ? 'FullAccess' : null;
-    } else if (intent === 'query') {
-      result.permission = soft.has('read') ? 'FullAccess' : null;
-    } else {
-      const kinds = await kindsOf(result.target, options.directory);
-      const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
-      const mailboxOnly = kinds.size > 0 && !kinds.has('group');
-      if (soft.has('read')) result.permission = kinds.has('group') || noun === 'group' ? null : 'FullAccess';
-      else if (soft.has('access') || soft.has('rights')) {
-        result.permission = mailboxOnly || (noun === 'mailbox' && !kinds.has('group')) ? 'FullAccess' : null;
-      }
-    }
-  }
-  if (intent === 'query') {
-    result.duration = null;
-    result.until = null;
-  }
-  return finish(intent);
+  return null;
 }
 
 function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention[] {
