@@ -143,6 +143,14 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const diff = (5 - local.getUTCDay() + 7) % 7;
     return { date: plusDays(diff), length: m[0].length };
   }
+  // "end of December", "eind december": the last day of that month, this year or next.
+  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
+  if (m && MONTHS[m[1]!]) {
+    const month = MONTHS[m[1]!]!;
+    let year = local.getUTCFullYear();
+    if (Date.UTC(year, month, 0) < today) year += 1;
+    return { date: ymd(new Date(Date.UTC(year, month, 0))), length: m[0].length };
+  }
   // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
   m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
   if (m) {

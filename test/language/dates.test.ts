@@ -36,6 +36,8 @@ describe('extractTimeSpan', () => {
     expect(span('until tomorrow')).toEqual({ duration: null, until: '2026-11-24' });
     expect(span('tot het einde van de maand', 'nl')).toEqual({ duration: null, until: '2026-11-30' });
     expect(span('until end of day')).toEqual({ duration: null, until: '2026-11-23' });
+    expect(span('tot eind december', 'nl')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until the end of February')).toEqual({ duration: null, until: '2027-02-28' });
     expect(span('until the 15th')).toEqual({ duration: null, until: '2026-12-15' });
     expect(span('until the 30th')).toEqual({ duration: null, until: '2026-11-30' });
     expect(span('until the 31st of December')).toEqual({ duration: null, until: '2026-12-31' });
