@@ -10,6 +10,11 @@ export interface TimeSpan {
   until: string | null;
   /** The text with the time expressions blanked out (same length, so offsets stay valid). */
   rest: string;
+  /**
+   * An end date or a period was written but could not be read ("until 2026-02-30", "for 0 weeks",
+   * "for 99999 days"): the request must not go ahead as if it had no end.
+   */
+  unread: boolean;
 }
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -35,7 +40,7 @@ const UNIT_RE = UNITS.map(([words]) => words).join('|');
 
 // "for 2 weeks", "for the next 3 days", "voor de komende twee weken", "twee weken lang", "gedurende 8 uur".
 const DURATION_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
+  `(?<![\\p{L}\\p{N}-])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
     `${NUMBER_RE}\\s*(${UNIT_RE})(?:\\s+lang)?(?![\\p{L}\\p{N}])(?!\\s+(?:ago|geleden|back|terug))`,
   'giu',
 );
@@ -232,5 +237,15 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       }
     }
   }
-  return { duration, until, rest };
+  // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
+  let unread = false;
+  if (!duration && !until) {
+    const untilWord = new RegExp(UNTIL_RE.source, 'iu').exec(rest);
+    const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
+    const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
+    unread =
+      (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS[firstWord] !== undefined && firstWord.length >= 3 || MONTHS[firstWord] !== undefined)) ||
+      new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu').test(rest);
+  }
+  return { duration, until, rest, unread };
 }

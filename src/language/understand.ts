@@ -139,7 +139,7 @@ const EXPANSIONS: Record<string, string[]> = {
   gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
 };
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
-const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{N}]+(?:['’`][\p{L}\p{N}]+)*['’`]?)/gu;
+const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{M}\p{N}]+(?:['’`][\p{L}\p{M}\p{N}]+)*['’`]?)/gu;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
 
 function tokenize(text: string): Token[] {
@@ -706,6 +706,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   }
   // Teams may wrap text in simple markup; entities and invisible characters are noise here.
   let work = text
+    .normalize('NFC')
     .replace(INVISIBLE, '')
     // A chat message may span lines; the CLI already splits on "\n", so here a line break is a space.
     .replace(/\r\n?|\n/g, ' ')
@@ -775,6 +776,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const intent = decided.intent;
   const queryForm = decided.queryForm;
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') return finish(intent);
+  // "until 2026-02-30", "for 0 weeks": a limit was asked for but not understood; never grant without it.
+  if (intent === 'grant' && fixed.unreadTime) return finish('unknown');
 
   // ---- roles
   const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
@@ -805,7 +808,11 @@ export async function understand(text: string, options: UnderstandOptions): Prom
  * id, "without automapping", the reason (its words never negate or name anything), durations and dates.
  * Fills those fields of `result`; returns the rest of the text, blanked in place.
  */
-function takeOutFixedShapes(text: string, result: Understanding, options: UnderstandOptions): { rest: string; ref: boolean } {
+function takeOutFixedShapes(
+  text: string,
+  result: Understanding,
+  options: UnderstandOptions,
+): { rest: string; ref: boolean; unreadTime: boolean } {
   let work = text;
   const lang = result.language;
   const ref = REQUEST_REF_RE.exec(work);
@@ -836,8 +843,7 @@ function takeOutFixedShapes(text: string, result: Understanding, options: Unders
   work = span.rest;
   result.duration = span.duration;
   result.until = span.until;
-
-  return { rest: work, ref: ref !== null };
+  return { rest: work, ref: ref !== null, unreadTime: span.unread };
 }
 
 /** "me", "I", "my mailbox", "her", "his mailbox": the requester, or someone the bot has to ask about. */

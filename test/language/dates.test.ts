@@ -54,6 +54,17 @@ describe('extractTimeSpan', () => {
     expect(span('toegang tot het postvak Info', 'nl')).toEqual({ duration: null, until: null });
   });
 
+  it('says when a period or end date was written but could not be read', () => {
+    const unread = (text: string) => extractTimeSpan(text, now, 60, 'en').unread;
+    expect(unread('until 2026-02-30')).toBe(true);
+    expect(unread('for 0 weeks')).toBe(true);
+    expect(unread('for 99999 days')).toBe(true);
+    expect(unread('for -3 days')).toBe(true);
+    expect(unread('until Friday')).toBe(false);
+    expect(unread('toegang tot het postvak Info')).toBe(false);
+    expect(unread('give Megan send as')).toBe(false);
+  });
+
   it('blanks what it read so the words are not taken for names', () => {
     const r = extractTimeSpan('give Megan send as until May 3 please', now, 60, 'en');
     expect(r.until).toBe('2027-05-03');
