@@ -319,11 +319,21 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
       continue;
     }
     let hit: Mention | undefined;
-    if (first.mail) {
+    // A mail local part typed alone: "jan.devries", "sales.benelux" (words joined by dots, no spaces).
+    let dotted = i;
+    while (dotted + 1 < tokens.length && text.slice(tokens[dotted]!.start + tokens[dotted]!.raw.length, tokens[dotted + 1]!.start) === '.') dotted++;
+    if (!first.mail && dotted > i) {
+      const key = tokens.slice(i, dotted + 1).map((t) => t.norm).join('.');
+      const r = await lookup(directory, key);
+      if (r.users.length || r.targets.length) {
+        hit = { start: i, end: dotted + 1, text: key, kind: 'name', ...r, possessive: tokens[dotted]!.possessive };
+      }
+    }
+    if (!hit && first.mail) {
       const r = await lookup(directory, first.norm);
       hit = { start: i, end: i + 1, text: first.raw, kind: 'name', ...r, possessive: false };
       if (!r.users.length && !r.targets.length) hit.kind = 'unknown';
-    } else {
+    } else if (!hit) {
       // Inner words may be anything ("Sales and Marketing", "Team van de Week"); the ends must be nameable.
       let maxLen = 0;
       while (maxLen < MAX_NGRAM && i + maxLen < tokens.length) {
