@@ -515,7 +515,12 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   if (L.TO_PREPS.has(prevNorm)) {
     const accessNoun = rightBeforePrep && (rightBeforePrep.right === 'access' || rightBeforePrep.right === 'FullAccess' || rightBeforePrep.right === 'read');
     // "full access to Info" names the target; "send as rights to Lynne", "give Megan to" name the grantee.
-    if (prevNorm === 'tot' || accessNoun) t += 4;
+    if (prevNorm === 'tot' || accessNoun) {
+      t += 4;
+      // "full mailbox access to Liam for the Klantenservice mailbox": a person may still be the grantee
+      // when another name is plainly the mailbox.
+      if (isPersonish(m) && prevNorm === 'to') g += 2;
+    }
     else if (rightBeforePrep || mentionEndsAt(k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) g += 4;
     else {
       g += 2;
