@@ -746,6 +746,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       result.duration = null;
       result.until = null;
     }
+    // Only requests about rights carry slots; an answer of "unknown" never half-fills them.
+    if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
+      result.permission = null;
+      result.grantee = null;
+      result.target = null;
+    }
     return result;
   };
 
@@ -815,6 +821,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
   const saysAll = norms.some((w) => ALL_WORDS.has(w));
   result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
+  // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
+  // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
+  if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish('unknown');
   return finish(intent);
 }
 

@@ -34,6 +34,12 @@ describe('understand', () => {
     }
   });
 
+  it('asks rather than grant no right when a reading verb meets a group, and then fills no slot', async () => {
+    const u = await ask('Zoe needs to read Sales');
+    expect(u).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null });
+    expect(await ask('give Zoe access to Sales')).toMatchObject({ intent: 'grant', permission: null, target: { status: 'resolved', id: 'g-sales' } });
+  });
+
   it('reads names written with combining accents', async () => {
     expect((await ask('give Zoe\u0308 send as on Sales')).grantee).toEqual({ status: 'resolved', id: 'u-zoe' });
   });
