@@ -94,12 +94,16 @@ export const SUBJECT_BEFORE = set(
     'wil wilt moet moeten heeft krijgt krijgen mag kan kun zou is wordt hoeft hoeven',
 );
 export const REVOKE_VERBS = set(
-  'remove removes removing revoke revokes revoking withdraw delete strip drop disable unassign pull ' +
+  'remove removes removing revoke revokes revoking withdraw delete unassign ' +
     'verwijder verwijderen verwijdert intrekken intrek trek afnemen ontneem ontnemen weghalen haal beeindig beeindigen',
 );
+/** Everyday words that revoke only as the command itself: "stop Megan's send as", not "by the end of the day". */
+export const REVOKE_IMPERATIVES = set('end stop stoppen strip drop disable pull cut kill beeindig');
+/** What may come before a command: "please stop ...", "can you drop ...", "kun je ... stoppen". */
+export const POLITE = set('please pls plz kindly can could would will you hi hey hello ok okay so kun kunt kan wil wilt je jij u graag svp aub hallo hoi');
 export const REVOKE_PHRASES: string[][] = [
-  'take away', 'take off', 'take back', 'no longer', 'not anymore', 'not any more', 'get rid of', 'end', 'stop',
-  'niet meer', 'geen meer', 'neem af', 'neem weg', 'haal weg', 'trek in', 'stop', 'stoppen', 'stopzetten',
+  'take away', 'take off', 'take back', 'no longer', 'not anymore', 'not any more', 'get rid of',
+  'niet meer', 'geen meer', 'neem af', 'neem weg', 'haal weg', 'trek in', 'stopzetten',
   'cut off', 'shut off', 'turn off', 'switch off', 'niet langer', 'no more', 'uitzetten', 'uitschakelen',
 ].map((p) => p.split(' '));
 

@@ -255,7 +255,7 @@ const HARD = new Set<string>([
   ...L.QUERY_TOPIC, ...L.PEOPLE_NOUNS, ...L.SELF_OBJECT, ...L.SELF_SUBJECT, ...L.SELF_POSSESSIVE,
   ...L.OTHER_PRONOUNS, ...L.OTHER_POSSESSIVE, ...L.TARGET_PREPS, ...L.TO_PREPS, ...L.FOR_PREPS, ...L.FROM_PREPS,
   ...L.OF_PREPS, ...L.GRANTEE_PREPS, ...L.COORDINATORS, ...L.OUT_OF_SCOPE, ...L.ARTICLES, ...L.SUBJECT_BEFORE,
-  ...L.GRANTEE_AFTER,
+  ...L.GRANTEE_AFTER, ...L.REVOKE_IMPERATIVES,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
 /**
@@ -541,7 +541,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   }
   if (L.GRANTEE_PREPS.has(prevNorm)) g += 4;
   const direct = tokens[m.start - 1];
-  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
+  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || L.REVOKE_IMPERATIVES.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
   // "kunnen jullie Lee ... geven", "kun je Megan ... geven", "could you Megan ..."
   const twoBack = tokens[m.start - 2];
   if (direct && YOU.has(direct.norm) && twoBack && MODALS.has(twoBack.norm) && !noun && (m.kind !== 'unknown' || tokens[m.start]!.cap)) g += 3;
@@ -1010,7 +1010,9 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     });
     // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
     const passiveRevoke = has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
-    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke;
+    const commandAt = norms.findIndex((w) => !L.POLITE.has(w));
+    const imperativeRevoke = commandAt >= 0 && L.REVOKE_IMPERATIVES.has(norms[commandAt]!);
+    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
