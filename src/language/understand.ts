@@ -69,6 +69,7 @@ export function toContractJson(u: Understanding): object {
 }
 
 // Word sets used in `understand`, built once.
+const OPENERS = new Set('hi hey hello hallo hoi dear beste good morning afternoon evening goedemorgen goedemiddag goedenavond dag team all allemaal'.split(' '));
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
 const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
@@ -444,6 +445,7 @@ interface Scored {
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
 /** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
 const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
+const SOFTENERS = new Set('alsjeblieft alstublieft even svp aub please pls plz kindly graag ff nog'.split(' '));
 const YOU = new Set('you je jij jullie u ye'.split(' '));
 const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
 const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
@@ -540,7 +542,10 @@ function scoreMention(m: Mention, ctx: Context): Scored {
     else if (rightBeforePrep) g += 3;
   }
   if (L.GRANTEE_PREPS.has(prevNorm)) g += 4;
-  const direct = tokens[m.start - 1];
+  // The word before, past politeness: "Trek alsjeblieft Megan ...", "give please Megan ...".
+  let d = m.start - 1;
+  while (d >= 0 && SOFTENERS.has(tokens[d]!.norm)) d--;
+  const direct = tokens[d];
   if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || L.REVOKE_IMPERATIVES.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
   // "kunnen jullie Lee ... geven", "kun je Megan ... geven", "could you Megan ..."
   const twoBack = tokens[m.start - 2];
@@ -767,7 +772,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
   const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
   for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {
-    ownedBy(p)!.possessive = true;
+    const owner = ownedBy(p)!;
+    owner.possessive = true;
+    owner.end = p.end;
     pronounMentions.splice(pronounMentions.indexOf(p), 1);
   }
   let mentions = [...named, ...pronounMentions].sort((a, b) => a.start - b.start);
@@ -957,11 +964,14 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     (s.ref && !hasRight);
   if (statusLike && !has(L.REVOKE_VERBS)) return { intent: 'status' };
 
-  const flat = norms.join(' ');
+  // Greetings in front do not change what is asked: "Goedemiddag, wat kan deze bot?".
+  let lead = 0;
+  while (lead < norms.length - 1 && OPENERS.has(norms[lead]!)) lead++;
+  const flat = norms.slice(lead).join(' ');
   if (
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
     /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
-    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
+    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|what can (this|the) bot do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?|wat (kan|doet) (deze|de|die) bot( allemaal)?( doen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
     return { intent: 'help' };
