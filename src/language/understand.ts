@@ -71,6 +71,10 @@ export function toContractJson(u: Understanding): object {
 // Word sets used in `understand`, built once.
 const OPENERS = new Set('hi hey hello hallo hoi dear beste good morning afternoon evening goedemorgen goedemiddag goedenavond dag team all allemaal'.split(' '));
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
+/** "I will send as IT tomorrow" announces; with no verb that asks it is not a request. */
+const FUTURE = new Set('will shall going zal zullen gaat gaan'.split(' '));
+/** "we may need to grant more access someday": a maybe is not a request. */
+const HEDGES = new Set('maybe perhaps someday sometime eventually possibly misschien wellicht ooit'.split(' '));
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
 const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
 const OVERVIEW_WORDS = new Set('overview overzicht report rapport rapportage'.split(' '));
@@ -299,7 +303,9 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
     }
     if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
     // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
-    return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[i + 1]?.norm ?? '');
+    let v = i + 1;
+    while (v < tokens.length && v <= i + 3 && SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
+    return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
   };
   let unknownRun: Mention | undefined;
   const flushUnknown = () => {
@@ -1041,7 +1047,8 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
       if (has(L.STATE_VERBS) && !grantCue && !hasSeq(['has', 'to']) && !hasSeq(['have', 'to'])) {
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
-      } else if (!grantCue && (describesHeld || !bare)) intent = 'unknown';
+      } else if (!grantCue && (describesHeld || !bare || has(FUTURE))) intent = 'unknown';
+      else if (has(HEDGES) && !(commandAt >= 0 && GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
       else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
         // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
         intent = s.question ? 'query' : 'unknown';
