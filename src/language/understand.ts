@@ -318,6 +318,7 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
     // looked up whole, never on its own.
     const startable =
       nameable(first, i) ||
+      WORD_NAMES.has(first.norm) ||
       L.NAME_PARTICLES.has(first.norm) ||
       ((first.cap || !writesCapitals || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm)) && !NEVER_NAME.has(first.norm));
     if (used[i] || !startable) {
@@ -346,7 +347,8 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
       while (maxLen < MAX_NGRAM && i + maxLen < tokens.length) {
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
-        if (!nameable(t, i + maxLen) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm)) break;
+        // Inside a longer name an everyday word is part of it ("jan bakker"); only alone is it a word.
+        if (!nameable(t, i + maxLen) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
@@ -451,6 +453,7 @@ interface Scored {
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
 /** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
 const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
+const ALSO = new Set('too also ook eveneens'.split(' '));
 const SOFTENERS = new Set('alsjeblieft alstublieft even svp aub please pls plz kindly graag ff nog'.split(' '));
 const YOU = new Set('you je jij jullie u ye'.split(' '));
 const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
@@ -912,7 +915,12 @@ function findPronouns(tokens: Token[], used: boolean[], rights: RightMention[]):
 function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
   const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
   const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
+  // "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
+  const addedOn = (m: Mention) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
   return scored.some(
+    (x) =>
+      x.m !== roles.g && x.m !== roles.t && addedOn(x.m) && !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+  ) || scored.some(
     (x) =>
       x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
       // The asker as subject ("I hope you can give Bill ...") is not a second request.
