@@ -1,25 +1,19 @@
 import 'dotenv/config';
-import restify from 'restify';
-import { createApp } from './app.js';
-import { hasBotCredentials, loadConfig } from './config.js';
+import { launchTeamsBot } from './channels/teams/launch.js';
+import { loadConfig } from './config.js';
 import { isBotError } from './domain/errors.js';
+import { understand } from './language/understand.js';
 
 // Entry point of `npm start`: configuration, directory and store are loaded before listening.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config);
-  await app.start();
-  const server = restify.createServer({ name: 'mailbox-delegation-bot' });
-  server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
-  });
-  const host = config.HOST ?? (hasBotCredentials(config) ? '0.0.0.0' : '127.0.0.1');
-  server.listen(config.PORT, host, () => {
-    app.logger.info({ url: server.url, directory: app.directory.tenantDomain }, 'listening');
-  });
+  const running = await launchTeamsBot(config, understand);
+  running.app.logger.info({ port: running.port, host: running.server.host, tenant: running.app.directory.tenantDomain }, 'bot ready');
+  let stopping = false;
   const shutdown = async () => {
-    server.close();
-    await app.close();
+    if (stopping) return;
+    stopping = true;
+    await running.close();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

@@ -1,0 +1,45 @@
+// One bot under load, in its own process so the load generator and the fake connector (playing
+// Teams) don't share its CPU: `tsx bench/bot-process.ts echo|mailbox DIRECTORY_PATH STORE`.
+// Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
+import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import pino from 'pino';
+import restify from 'restify';
+import { launchTeamsBot } from '../src/channels/teams/launch.js';
+import { loadConfig } from '../src/config.js';
+import { understand } from '../src/language/understand.js';
+
+const [kind, directoryPath, store] = process.argv.slice(2);
+
+/** botbuilder's echo bot on restify: the baseline. */
+async function echo(): Promise<number> {
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const bot = new ActivityHandler();
+  bot.onMessage(async (context, next) => {
+    await context.sendActivity(`Echo: ${context.activity.text}`);
+    await next();
+  });
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser());
+  server.post('/api/messages', async (req, res) => {
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return (server.address() as { port: number }).port;
+}
+
+async function mailbox(): Promise<number> {
+  const config = loadConfig({ PORT: '0', DIRECTORY: `file:${directoryPath}`, STORE: store ?? 'memory', LOG_LEVEL: 'silent' });
+  const bot = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) });
+  return bot.port;
+}
+
+const port = kind === 'echo' ? await echo() : await mailbox();
+process.stdout.write(`PORT ${port}\n`);
+// "cpu" on stdin: reply with the CPU time this process has used (user + system, microseconds).
+process.stdin.on('data', (chunk: Buffer) => {
+  if (chunk.toString().includes('cpu')) {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`CPU ${user + system}\n`);
+  }
+});
+process.stdin.on('end', () => process.exit(0));

@@ -1,0 +1,237 @@
+// Throughput of /api/messages: grant requests through the real bot versus a bare botbuilder echo
+// bot built from the same installed packages (restify 11 + CloudAdapter), in one run, against the
+// same fake Bot Connector on loopback.
+//
+//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite] [--profile DIR] [--node-flags FLAGS]
+//
+// Each bot runs in its own process (bench/bot-process.ts); this process plays Teams: it sends the
+// activities and runs the fake Bot Connector the bots reply to. The median of the rounds is shown.
+//
+// Every grant request names a new grantee and a new target ("give <person i> full access to
+// <mailbox i>"), so each turn is a full request: understand, resolve, pre-flight, store, summary
+// card, and the approval card to the owner (proactive, through the engine's outbox).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FakeConnector } from '../test/fakes/fake-connector.js';
+import { cardAction, message, type TeamsContext } from '../test/fakes/teams-activities.js';
+
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const TURNS = Number(args.get('turns') ?? 1500);
+const CONCURRENCY = Number(args.get('concurrency') ?? 16);
+const WARMUP = Math.min(300, Math.floor(TURNS / 4));
+const ROUNDS = Number(args.get('rounds') ?? 3);
+/** `--node-flags "--max-semi-space-size=32"`: V8 flags for both bot processes alike. */
+const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
+/** `--profile DIR` writes a V8 CPU profile of each mailbox bot process there. */
+const PROFILE_DIR = args.get('profile');
+const STORE = args.get('store') ?? 'memory';
+const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
+
+const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 've', 'no', 'ti', 'sa', 'de', 'bu', 'fo', 'ge', 'hu', 'ji', 'pe', 'wa'];
+/** A unique made-up word for i < 4096 ("Kakaka", "Lokaka", ...). */
+function word(i: number): string {
+  const w = SYLLABLES[i % 16]! + SYLLABLES[Math.floor(i / 16) % 16]! + SYLLABLES[Math.floor(i / 256) % 16]!;
+  return w[0]!.toUpperCase() + w.slice(1);
+}
+
+/** People who ask and people who own mailboxes: spread like an organisation, not one hot spot. */
+const REQUESTERS = 50;
+const OWNERS = 50;
+
+/** A directory with requesters, owners, and a person and a shared mailbox per turn. */
+function benchDirectory(count: number) {
+  const users: { id: string; displayName: string; mail: string; preferredLanguage: string }[] = [];
+  for (let r = 0; r < REQUESTERS; r++) users.push({ id: `u-req-${r}`, displayName: `Asker ${word(3000 + r)}`, mail: `asker${r}@bench.example`, preferredLanguage: 'en-US' });
+  for (let o = 0; o < OWNERS; o++) users.push({ id: `u-own-${o}`, displayName: `Owner ${word(3500 + o)}`, mail: `owner${o}@bench.example`, preferredLanguage: 'en-US' });
+  const sharedMailboxes = [];
+  for (let i = 0; i < count; i++) {
+    users.push({ id: `u-${i}`, displayName: `${word(i)} ${word((i * 7 + 123) % 4096)}`, mail: `p${i}@bench.example`, preferredLanguage: 'en-US' });
+    sharedMailboxes.push({ id: `s-${i}`, displayName: `Box ${word(i + 2048)}`, mail: `box${i}@bench.example`, owners: [`u-own-${i % OWNERS}`] });
+  }
+  return { tenant: { id: TENANT, domain: 'bench.example' }, users, groups: [], sharedMailboxes, admins: ['u-own-0'], permissions: [] };
+}
+
+interface Result {
+  turns: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  /** The bot process's CPU time per turn (ms): robust to other load on the machine. */
+  cpuMsPerTurn: number;
+}
+
+/** Sends the activities with `concurrency` clients; the run ends when all are answered and `done()` holds. */
+async function drive(bot: BotProcess, activities: unknown[], concurrency: number, done: () => boolean = () => true): Promise<Result> {
+  const port = bot.port;
+  const cpuBefore = await bot.cpu();
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < activities.length; i = next++) {
+        const t0 = performance.now();
+        const response = await fetch(`http://127.0.0.1:${port}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activities[i]),
+        });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`turn ${i} answered ${response.status}`);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  // The approval cards go out after the answer (engine outbox); the run includes them.
+  const deadline = performance.now() + 60_000;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('approval cards still missing 60 s after the last answer');
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const cpuMsPerTurn = (await bot.cpu()) - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99), cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length };
+}
+
+/** Approvers click Approve on the last approval cards; returns the latency of the invoke answers (`seconds` holds the max in ms). */
+async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext): Promise<Result> {
+  const cards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').slice(-200);
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < cards.length; i = next++) {
+        const card = cards[i]!;
+        const approver = card.conversationId.replace(/^a:1to1-/, '');
+        const click = cardAction({ aad: approver, name: approver }, ctx, 'approve', card.activity.attachments[0].content.actions[0].data, {
+          replyToId: card.id,
+          conversationId: card.conversationId,
+        });
+        const t0 = performance.now();
+        const response = await fetch(`http://127.0.0.1:${bot.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(click) });
+        const body = (await response.json()) as { type?: string };
+        latencies.push(performance.now() - t0);
+        if (response.status !== 200 || body.type !== 'application/vnd.microsoft.card.adaptive') throw new Error(`approve click answered ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { turns: latencies.length, seconds: latencies.at(-1)!, perSecond: 0, p50: pct(50), p99: pct(99), cpuMsPerTurn: 0 };
+}
+
+/** Starts one bot in a child process (see bot-process.ts) and returns its port. */
+interface BotProcess {
+  port: number;
+  /** CPU time the bot process has used so far, in microseconds. */
+  cpu(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
+  const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
+  });
+  let pendingCpu: ((micros: number) => void) | undefined;
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const match = /CPU (\d+)/.exec(chunk.toString());
+    if (match && pendingCpu) pendingCpu(Number(match[1]));
+  });
+  return {
+    port,
+    cpu: () =>
+      new Promise<number>((resolve) => {
+        pendingCpu = resolve;
+        child.stdin!.write('cpu\n');
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin!.end();
+      }),
+  };
+}
+
+function median(results: Result[]): Result {
+  return [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'teams-bench-'));
+  const total = (TURNS + WARMUP) * ROUNDS;
+  const directoryPath = join(dir, 'directory.json');
+  writeFileSync(directoryPath, JSON.stringify(benchDirectory(total)));
+  const connector = await new FakeConnector(TENANT).start();
+  const ctx: TeamsContext = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
+  const activities = Array.from({ length: total }, (_, i) =>
+    message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(3000 + (i % REQUESTERS))}` }, ctx, `give ${word(i)} ${word((i * 7 + 123) % 4096)} full access to Box ${word(i + 2048)}`),
+  );
+
+  try {
+    const store = STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory';
+    const echoRuns: Result[] = [];
+    const botRuns: Result[] = [];
+    let offset = 0;
+    let clicks: Result | undefined;
+    // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
+    for (let round = 0; round < ROUNDS; round++) {
+      const echo = await startBot('echo', directoryPath, store);
+      await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
+      echoRuns.push(await drive(echo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
+      await echo.stop();
+
+      const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
+      // Each round's bot gets turns it has not seen: new grantees and targets.
+      const slice = activities.slice(offset, offset + WARMUP + TURNS);
+      offset += WARMUP + TURNS;
+      const approvals = () => connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
+      const before = approvals();
+      await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP);
+      botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      if (round === 0) clicks = await approveClicks(bot, connector, ctx);
+      await bot.stop();
+    }
+    const echoResult = median(echoRuns);
+    const botResult = median(botRuns);
+    const cpu = (runs: Result[]) => [...runs.map((r) => r.cpuMsPerTurn)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+
+    const approvalCards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
+    const row = (name: string, r: Result, cpuMs: number) =>
+      `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${cpuMs.toFixed(2).padStart(12)} ${(1000 / cpuMs).toFixed(0).padStart(12)}`;
+    console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP} node flags: ${NODE_FLAGS.join(' ') || 'none'}`);
+    console.log(`${'bot'.padEnd(28)} ${'turns'.padStart(6)} ${'turns/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'turns/CPU-s'.padStart(12)}`);
+    console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
+    console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
+    console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
+    if (clicks) {
+      console.log(`Approve clicks (adaptiveCard/action invokes, ${clicks.turns} at concurrency ${CONCURRENCY} right after the run): answered p50 ${clicks.p50.toFixed(1)} ms, p99 ${clicks.p99.toFixed(1)} ms, max ${clicks.seconds.toFixed(1)} ms`);
+    }
+    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
+    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
+  } finally {
+    await connector.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

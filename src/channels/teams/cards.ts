@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The languages the bot speaks. */
+export type Lang = 'en' | 'nl';
+export const LANGS: readonly Lang[] = ['en', 'nl'];
+
+/** Card templates in `cards/`, one layout each; strings live in `cards/strings/<lang>.json`. */
+export const CARD_NAMES = ['approval', 'summary', 'choice', 'notice', 'status', 'access', 'help'] as const;
+export type CardName = (typeof CARD_NAMES)[number];
+
+export const CARDS_DIR = fileURLToPath(new URL('../../../cards/', import.meta.url));
+
+/** An Adaptive Card as JSON. */
+export type CardJson = Record<string, unknown>;
+
+// adaptivecards-templating ships CommonJS only.
+const require = createRequire(import.meta.url);
+const { Template } = require('adaptivecards-templating') as {
+  Template: new (payload: unknown) => { expand(context: { $root: unknown }): unknown };
+};
+
+// The templating engine parses every `${...}` of a template on each expansion; the strings come
+// from our own templates (data values are never parsed), so parsed expressions are memoised.
+const expressions = require('adaptive-expressions') as { Expression: { parse: (text: string, lookup?: unknown) => unknown } };
+const parseExpression = expressions.Expression.parse.bind(expressions.Expression);
+const parsed = new Map<string, unknown>();
+expressions.Expression.parse = (text: string, lookup?: unknown) => {
+  const key = `${lookup === undefined ? '' : 'L'}${text}`;
+  let expression = parsed.get(key);
+  if (expression === undefined) {
+    expression = parseExpression(text, lookup);
+    if (parsed.size < 5000) parsed.set(key, expression);
+  }
+  return expression;
+};
+
+const templates = new Map<CardName, unknown>();
+function template(name: CardName): unknown {
+  let payload = templates.get(name);
+  if (!payload) {
+    payload = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
+    templates.set(name, payload);
+  }
+  return payload;
+}
+
+const stringTables = new Map<Lang, Record<string, string>>();
+export function strings(lang: Lang): Record<string, string> {
+  let table = stringTables.get(lang);
+  if (!table) {
+    table = JSON.parse(readFileSync(`${CARDS_DIR}strings/${lang}.json`, 'utf8')) as Record<string, string>;
+    stringTables.set(lang, table);
+  }
+  return table;
+}
+
+/**
+ * A localised string with `{name}` placeholders filled in. Parameters are inserted as given:
+ * escape user-controlled values with `escapeText` before passing them.
+ */
+export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
+  const text = strings(lang)[key] ?? strings('en')[key];
+  if (text === undefined) throw new Error(`missing string ${key}`);
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+// Control characters (but not tab/newline), bidi overrides and zero-width characters.
+const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * Makes user-supplied text inert in a card: Adaptive Cards render a Markdown subset, so `*`, `_`,
+ * `[...]`, `<...>` would turn a reason or a name into formatting or a link, a leading `-`, `#` or
+ * `1.` into a list or heading, and `$`/`{` look like template or Teams date functions. Those are
+ * backslash-escaped (Markdown shows the bare character); plain punctuation such as the hyphen in
+ * Anne-Marie is left alone. Control and bidi characters are removed and the text is capped.
+ */
+export function escapeText(value: string, max = 500): string {
+  let text = value.replace(UNSAFE_CHARS, '').replace(/\r\n?/g, '\n');
+  if (text.length > max) text = `${text.slice(0, max - 1)}…`;
+  return text
+    .replace(/[\\`*_{}[\]<>~$]/g, (c) => `\\${c}`)
+    .replace(/^(\s*)([#+-]|\d+\.)/gm, (_whole, space: string, mark: string) => `${space}\\${mark}`);
+}
+
+/** Expands a template with `data` (which must already hold escaped user text). */
+export function renderCard(name: CardName, data: Record<string, unknown>): CardJson {
+  const expanded = new Template(template(name)).expand({ $root: data }) as CardJson;
+  return expanded;
+}
+
+export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+
+export function cardAttachment(card: CardJson): { contentType: string; content: CardJson } {
+  return { contentType: ADAPTIVE_CARD_CONTENT_TYPE, content: card };
+}

@@ -1,0 +1,138 @@
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Directory } from '../../directory/directory.js';
+import type { CardCopy, TeamsRepository } from './repositories.js';
+
+/** The part of botframework-connector's ConnectorClient used here. */
+interface ConnectorLike {
+  conversations: {
+    sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<{ id?: string } | undefined>;
+    updateActivity(conversationId: string, activityId: string, activity: Partial<Activity>): Promise<unknown>;
+  };
+}
+
+/** Where a proactive message landed. */
+export interface Delivered {
+  reference: Partial<ConversationReference>;
+  activityId: string;
+}
+
+/**
+ * Sends messages nobody asked for: to a user's personal chat from the reference saved when they
+ * installed the app or last wrote, else by opening a 1:1 chat with their Entra object id and the
+ * tenant (Teams accepts the object id as member id). Also updates cards sent earlier.
+ */
+export class ProactiveSender {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    /** `MicrosoftAppId`; empty when authentication is off. */
+    private readonly appId: string,
+    private readonly repository: TeamsRepository,
+    private readonly directory: Directory,
+    private readonly logger: Logger,
+  ) {}
+
+  async sendToUser(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
+    const stored = await this.repository.reference(userId);
+    if (stored) {
+      try {
+        return await this.sendTo(stored.reference, activity);
+      } catch (error) {
+        // The user may have removed the app; a fresh 1:1 chat is the way back.
+        this.logger.warn({ userId, err: errorSummary(error) }, 'proactive send to saved conversation failed; opening a new chat');
+      }
+    }
+    return this.createAndSend(userId, activity);
+  }
+
+  async update(copy: CardCopy, activity: Partial<Activity>): Promise<void> {
+    const conversationId = copy.reference.conversation?.id;
+    const client = this.clientFor(copy.reference.serviceUrl);
+    if (client && conversationId) {
+      const outgoing = TurnContext.applyConversationReference({ ...activity, type: 'message', id: copy.activityId }, copy.reference);
+      delete outgoing.replyToId;
+      await client.conversations.updateActivity(conversationId, copy.activityId, outgoing);
+      return;
+    }
+    await this.adapter.continueConversationAsync(this.appId, copy.reference, async (context) => {
+      this.remember(context);
+      await context.updateActivity({ ...activity, type: 'message', id: copy.activityId });
+    });
+  }
+
+  private async sendTo(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<Delivered> {
+    const conversationId = reference.conversation?.id;
+    const client = this.clientFor(reference.serviceUrl);
+    if (client && conversationId) {
+      // A new message in the chat (not a reply to the activity the reference was taken from).
+      const outgoing = TurnContext.applyConversationReference({ type: 'message', ...activity }, reference);
+      delete outgoing.replyToId;
+      const response = await client.conversations.sendToConversation(conversationId, outgoing);
+      return { reference, activityId: response?.id ?? '' };
+    }
+    let activityId = '';
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      this.remember(context);
+      activityId = (await context.sendActivity(activity))?.id ?? '';
+    });
+    return { reference, activityId };
+  }
+
+  /**
+   * Connector clients per service URL, kept from the first proactive turn: CloudAdapter builds a
+   * new client (HTTP pipeline, credentials) for every proactive turn, which dominated the cost of
+   * sending approval cards. The client's credentials refresh their own tokens.
+   */
+  private readonly clients = new Map<string, ConnectorLike>();
+
+  private clientFor(serviceUrl: string | undefined): ConnectorLike | undefined {
+    return serviceUrl ? this.clients.get(serviceUrl) : undefined;
+  }
+
+  private remember(context: TurnContext): void {
+    const serviceUrl = context.activity.serviceUrl;
+    const client = context.turnState.get(context.adapter.ConnectorClientKey) as ConnectorLike | undefined;
+    if (serviceUrl && client?.conversations && !this.clients.has(serviceUrl)) this.clients.set(serviceUrl, client);
+  }
+
+  private async createAndSend(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
+    const channel = await this.repository.channel();
+    if (!channel?.serviceUrl) {
+      this.logger.warn({ userId }, 'cannot reach user: no conversation reference and no service URL known yet');
+      return undefined;
+    }
+    const tenantId = this.directory.tenantId;
+    let delivered: Delivered | undefined;
+    await this.adapter.createConversationAsync(
+      this.appId,
+      'msteams',
+      channel.serviceUrl,
+      '',
+      {
+        isGroup: false,
+        bot: channel.bot ?? { id: this.appId, name: '' },
+        members: [{ id: userId, name: '' }],
+        tenantId,
+        channelData: { tenant: { id: tenantId } },
+      },
+      async (context) => {
+        this.remember(context);
+        const reference = TurnContext.getConversationReference(context.activity);
+        reference.user = { id: userId, name: '', aadObjectId: userId } as ConversationReference['user'];
+        await this.repository.saveReference(userId, reference);
+        const response = await context.sendActivity(activity);
+        delivered = { reference, activityId: response?.id ?? '' };
+      },
+    );
+    return delivered;
+  }
+}
+
+/** An error's code and status for logs, without request bodies or headers. */
+export function errorSummary(error: unknown): Record<string, unknown> {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: string; code?: unknown; statusCode?: unknown; message?: string };
+    return { name: e.name, code: e.code, statusCode: e.statusCode, message: e.message?.slice(0, 200) };
+  }
+  return { message: String(error).slice(0, 200) };
+}

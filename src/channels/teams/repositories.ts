@@ -1,0 +1,120 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Clock } from '../../domain/clock.js';
+import type { Right } from '../../domain/rights.js';
+import type { VersionedStore } from '../../store/versioned-store.js';
+import type { Lang } from './cards.js';
+import type { Resolution } from '../../language/understand.js';
+
+/** How to reach a user proactively: the reference of their personal chat with the bot. */
+export interface StoredReference {
+  reference: Partial<ConversationReference>;
+  /** The locale and time zone Teams reported on their last activity. */
+  locale?: string;
+  timeZone?: string;
+  updatedAt: number;
+}
+
+/** Where a card sits, so every copy can be updated after a decision. */
+export interface CardCopy {
+  userId: string;
+  role: 'approver' | 'summary';
+  reference: Partial<ConversationReference>;
+  activityId: string;
+  lang: Lang;
+  timeZone?: string;
+}
+
+/** A request still being completed in conversation (a name to pick, a right to choose...). */
+export interface Draft {
+  id: string;
+  requesterId: string;
+  intent: 'grant' | 'revoke' | 'query';
+  permission: Right | null;
+  grantee: Resolution | null;
+  target: Resolution | null;
+  duration: string | null;
+  until: string | null;
+  reason?: string;
+  autoMapping?: boolean;
+  language: Lang;
+  /** The slot the last question or choice card asked for, and the values a choice may pick. */
+  awaiting?: 'grantee' | 'target' | 'permission';
+  options?: string[];
+  createdAt: number;
+}
+
+const NS = 'conversations';
+const CARDS_NS = 'cards';
+
+/**
+ * Conversation references, card copies and drafts, kept in the store so proactive messages and
+ * card updates work after a restart and across bot instances.
+ */
+export class TeamsRepository {
+  constructor(
+    private readonly store: VersionedStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** What this process last wrote per user, so a chatty user doesn't cost a store write per message. */
+  private readonly lastSaved = new Map<string, string>();
+  private lastChannel = '';
+
+  async saveReference(userId: string, reference: Partial<ConversationReference>, extra: { locale?: string; timeZone?: string } = {}): Promise<void> {
+    const value: StoredReference = { reference, updatedAt: this.clock.now() };
+    if (extra.locale) value.locale = extra.locale;
+    if (extra.timeZone) value.timeZone = extra.timeZone;
+    // The parts that matter for reaching the user; activity ids change with every message.
+    const fingerprint = JSON.stringify([reference.serviceUrl, reference.conversation?.id, reference.bot?.id, extra.locale, extra.timeZone]);
+    if (this.lastSaved.get(userId) !== fingerprint) {
+      await this.store.put(NS, `ref:${userId}`, value);
+      if (this.lastSaved.size > 10_000) this.lastSaved.clear();
+      this.lastSaved.set(userId, fingerprint);
+    }
+    // The service URL and bot account of the last personal chat; used to open new 1:1 chats.
+    const channel = JSON.stringify([reference.serviceUrl, reference.bot]);
+    if (channel !== this.lastChannel) {
+      await this.store.put(NS, 'channel', { serviceUrl: reference.serviceUrl, bot: reference.bot, updatedAt: value.updatedAt });
+      this.lastChannel = channel;
+    }
+  }
+
+  async reference(userId: string): Promise<StoredReference | undefined> {
+    return (await this.store.get<StoredReference>(NS, `ref:${userId}`))?.value;
+  }
+
+  async channel(): Promise<{ serviceUrl?: string; bot?: ConversationReference['bot'] } | undefined> {
+    return (await this.store.get<{ serviceUrl?: string; bot?: ConversationReference['bot'] }>(NS, 'channel'))?.value;
+  }
+
+  /** Appends a copy with compare-and-set, so copies sent in parallel are all kept. */
+  async addCardCopy(requestId: string, copy: CardCopy): Promise<void> {
+    // Usually the first copy of a request: one insert, no read.
+    if (await this.store.create(CARDS_NS, requestId, [copy])) return;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const current = await this.store.get<CardCopy[]>(CARDS_NS, requestId);
+      if (!current) {
+        if (await this.store.create(CARDS_NS, requestId, [copy])) return;
+        continue;
+      }
+      if (await this.store.compareAndSet(CARDS_NS, requestId, current.version, [...current.value, copy])) return;
+    }
+    throw new Error(`could not record card copy for ${requestId}`);
+  }
+
+  async cardCopies(requestId: string): Promise<CardCopy[]> {
+    return (await this.store.get<CardCopy[]>(CARDS_NS, requestId))?.value ?? [];
+  }
+
+  async saveDraft(draft: Draft): Promise<void> {
+    await this.store.put(NS, `draft:${draft.requesterId}`, draft);
+  }
+
+  async draft(userId: string): Promise<Draft | undefined> {
+    return (await this.store.get<Draft>(NS, `draft:${userId}`))?.value;
+  }
+
+  async deleteDraft(userId: string): Promise<void> {
+    await this.store.delete(NS, `draft:${userId}`);
+  }
+}

@@ -1,0 +1,137 @@
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { CARD_NAMES, CARDS_DIR, LANGS, escapeText, strings, t, type CardJson, type Lang } from '../../../src/channels/teams/cards.js';
+import {
+  accessCard,
+  approvalCard,
+  choiceCard,
+  formatDuration,
+  helpCard,
+  holdingsCard,
+  Names,
+  noticeCard,
+  statusCard,
+  summaryCard,
+} from '../../../src/channels/teams/views.js';
+import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
+import { SAMPLE_DIRECTORY_PATH } from '../../../src/config.js';
+import type { PermissionRequest } from '../../../src/domain/request.js';
+import { cardProblems } from './card-validation.js';
+import { sampleRequest } from './fixtures.js';
+
+const directory = loadDirectoryFile(SAMPLE_DIRECTORY_PATH);
+
+const hostile = "x; Remove-Mailbox **bold** [click](http://evil.example) ${s.approve} {{DATE(2020-01-01T00:00:00Z)}} <at>x</at>\u0007\u202e";
+
+const variants: PermissionRequest[] = [
+  sampleRequest(),
+  sampleRequest({ warnings: [{ code: 'replacement', replaces: 'SendOnBehalf' }, { code: 'not_a_member' }, { code: 'already_pending', requestId: 'req-0' }], reason: hostile, duration: 'P14D' }),
+  sampleRequest({ state: 'rejected', decision: { verdict: 'rejected', by: 'u-emma', at: Date.parse('2026-11-23T09:30:00Z'), reason: 'not needed' } }),
+  sampleRequest({ state: 'applied', decision: { verdict: 'approved', by: 'u-emma', at: Date.parse('2026-11-23T09:30:00Z') }, effectiveBy: Date.parse('2026-11-23T10:30:00Z') }),
+  sampleRequest({ kind: 'revoke', rights: [], targetId: 'u-emma', targetKind: 'user', state: 'cancelled' }),
+  sampleRequest({ rights: ['FullAccess'], targetId: 's-support', targetKind: 'shared', autoMapping: false, until: '2026-12-31', state: 'expired' }),
+];
+
+/** Every template, rendered through the real view builders, per language. */
+async function renderAll(lang: Lang): Promise<Record<string, CardJson[]>> {
+  const names = new Names(directory);
+  const audience = { lang, timeZone: 'Europe/Amsterdam' };
+  const out: Record<string, CardJson[]> = {};
+  out.approval = await Promise.all(variants.map((r) => approvalCard(r, names, audience)));
+  out.approval.push(await approvalCard(variants[0]!, names, audience, { reminder: true }));
+  out.summary = await Promise.all(variants.map((r) => summaryCard(r, names, audience)));
+  out.choice = [choiceCard(lang, t(lang, 'reply.chooseGrantee'), 'draft-1', ['Jan Bakker', 'Jan de Vries', escapeText(hostile)])];
+  out.notice = [noticeCard(lang, [t(lang, 'reply.notUnderstood')]), noticeCard(lang, ['a'], { facts: [{ title: 'x', value: escapeText(hostile) }], color: 'Good' })];
+  out.status = [await statusCard(variants, [variants[0]!], names, audience), await statusCard([], [], names, audience)];
+  out.access = [
+    await accessCard(
+      { target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' }, holders: { FullAccess: [], SendAs: ['u-zoe'], SendOnBehalf: ['u-liam', 'u-priya'] } },
+      names,
+      audience,
+      'https://admin.exchange.microsoft.com/#/mailboxes',
+    ),
+    await holdingsCard({ trusteeId: 'u-zoe', holdings: [{ targetId: 'g-training', targetKind: 'group', displayName: 'Training', rights: ['SendAs'] }] }, names, audience),
+    await holdingsCard({ trusteeId: 'u-zoe', holdings: [] }, names, audience),
+  ];
+  out.help = [helpCard(lang)];
+  return out;
+}
+
+describe('card templates', () => {
+  it('has a template file for every card name and nothing else', () => {
+    const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+    expect(files.sort()).toEqual([...CARD_NAMES].sort());
+  });
+
+  it('the validation used here does catch broken cards', () => {
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Bogus' }] })).not.toEqual([]);
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: '${x}' }] })).not.toEqual([]);
+    expect(cardProblems({ type: 'AdaptiveCard', version: '1.5', actions: [{ type: 'Action.Execute', title: 'a', id: 'x' }, { type: 'Action.Execute', title: 'b', id: 'x' }] })).not.toEqual([]);
+  });
+
+  it('keeps the same string keys in every language', () => {
+    expect(Object.keys(strings('nl')).sort()).toEqual(Object.keys(strings('en')).sort());
+  });
+
+  for (const lang of LANGS) {
+    it(`renders every template in ${lang} into cards that parse and validate cleanly`, async () => {
+      const all = await renderAll(lang);
+      expect(Object.keys(all).sort()).toEqual([...CARD_NAMES].sort());
+      for (const [name, cards] of Object.entries(all)) {
+        for (const card of cards) {
+          expect({ name, problems: cardProblems(card) }).toEqual({ name, problems: [] });
+          expect(card.version).toBe('1.5');
+        }
+      }
+    });
+  }
+
+  it('shows the approver what, for whom, the explanation, warnings and both buttons carrying only the request id', async () => {
+    const card = await approvalCard(variants[1]!, new Names(directory), { lang: 'en' });
+    const json = JSON.stringify(card);
+    expect(json).toContain('Liam O');
+    expect(json).toContain('Zoë Dubois');
+    expect(json).toContain('Training');
+    expect(json).toContain('appears to come from the mailbox or group itself');
+    expect(json).toContain('14 days');
+    expect(json).toContain('Replacement');
+    expect(json).toContain('not a member');
+    const actions = card.actions as { type: string; verb: string; data: unknown }[];
+    expect(actions.map((a) => [a.type, a.verb, a.data])).toEqual([
+      ['Action.Execute', 'approve', { requestId: 'req-1' }],
+      ['Action.Execute', 'reject', { requestId: 'req-1' }],
+    ]);
+  });
+
+  it('drops the buttons and names the decider once decided', async () => {
+    const card = await approvalCard(variants[2]!, new Names(directory), { lang: 'nl', timeZone: 'Europe/Amsterdam' });
+    expect(card.actions ?? []).toEqual([]);
+    expect(JSON.stringify(card)).toContain('Afgewezen door Emma Clarke om 23 nov 2026 10:30: not needed');
+  });
+
+  it('keeps hostile user text inert: no links, no formatting, no template or control characters', async () => {
+    const card = await approvalCard(variants[1]!, new Names(directory), { lang: 'en' });
+    const json = JSON.stringify(card);
+    expect(json).not.toContain('[click](');
+    expect(json).not.toContain('**bold**');
+    expect(json).not.toContain('${');
+    expect(json).not.toContain('{{DATE');
+    expect(json).not.toContain('<at>');
+    expect(json).not.toMatch(/[\u0007\u202e]/);
+    expect(json).toContain('x; Remove-Mailbox');
+  });
+
+  it('escapes markdown but leaves ordinary names readable', () => {
+    expect(escapeText("Liam O'Connor")).toBe("Liam O'Connor");
+    expect(escapeText('Anne-Marie Peeters')).toBe('Anne-Marie Peeters');
+    expect(escapeText('- item\n# head\n1. one')).toBe('\\- item\n\\# head\n\\1. one');
+    expect(escapeText('[a](b) *c* _d_ `e` $f {g}')).toBe('\\[a\\](b) \\*c\\* \\_d\\_ \\`e\\` \\$f \\{g\\}');
+    expect(escapeText('x'.repeat(600)).length).toBe(500);
+  });
+
+  it('formats durations in both languages', () => {
+    expect(formatDuration('P14D', 'en')).toBe('14 days');
+    expect(formatDuration('P1M', 'nl')).toBe('1 maand');
+    expect(formatDuration('PT8H', 'en')).toBe('8 hours');
+  });
+});

@@ -1,0 +1,335 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createSqliteStore } from '../../../src/store/keyv-store.js';
+import { FakeConnector } from '../../fakes/fake-connector.js';
+import { personalConversationId } from '../../fakes/teams-activities.js';
+import { cardProblems } from './card-validation.js';
+import { cardOf, people, teamsHarness, TENANT, textOf, TRAINING, type TeamsHarness } from './harness.js';
+
+const MINUTE = 60_000;
+const { alex, megan, adele, miriam, nestor, isaiah, patti } = people;
+
+let h: TeamsHarness;
+let closeAfter: FakeConnector | undefined;
+afterEach(async () => {
+  await h?.close();
+  await closeAfter?.close();
+  closeAfter = undefined;
+});
+
+/** The last card sent to a user whose JSON contains `marker`. */
+function lastCard(user: typeof alex, marker: string) {
+  return [...h.inbox(user)].reverse().find((s) => textOf(s).includes(marker));
+}
+
+describe('Teams conversation through /api/messages', () => {
+  it('plays the mission: request, summary, approval card, approve, updates, post-backs, effective', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+
+    expect((await h.say(alex, 'give Megan send-as on Training')).status).toBe(200);
+
+    // The requester's summary: what, for whom, who approves, the request id.
+    const summary = h.inbox(alex).at(-1)!;
+    const summaryText = textOf(summary);
+    expect(summaryText).toContain('Send As');
+    expect(summaryText).toContain('Megan Bowen');
+    expect(summaryText).toContain('Training');
+    expect(summaryText).toContain('Adele Vance');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request).toBeDefined();
+    expect(summaryText).toContain(request!.id);
+
+    // The approver's card arrives in Adele's saved personal chat, in her language (nl-NL).
+    const approval = h.inbox(adele).at(-1)!;
+    expect(approval.conversationId).toBe(personalConversationId(adele));
+    const card = cardOf(approval)!;
+    expect(cardProblems(card)).toEqual([]);
+    expect(textOf(approval)).toContain('Alex Wilber vraagt Verzenden als aan voor Megan Bowen op Training');
+    expect(card.actions.map((a: any) => [a.type, a.verb, a.data])).toEqual([
+      ['Action.Execute', 'approve', { requestId: request!.id }],
+      ['Action.Execute', 'reject', { requestId: request!.id }],
+    ]);
+    expect(h.connector.created).toEqual([]);
+
+    // Approve: the click is answered with the updated card.
+    const answer = await h.click(adele, 'approve', { requestId: request!.id }, approval);
+    expect(answer.status).toBe(200);
+    expect(answer.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(answer.body.value)).toContain('Goedgekeurd door Adele Vance');
+    expect(answer.body.value.actions ?? []).toEqual([]);
+    await h.settle();
+
+    // Every copy is updated with who decided and when: Adele's card and Alex's summary.
+    const updatedIds = h.connector.updates.map((u) => u.activityId);
+    expect(updatedIds).toContain(approval.id);
+    expect(updatedIds).toContain(summary.id);
+    const summaryUpdate = h.connector.updates.filter((u) => u.activityId === summary.id).at(-1)!;
+    expect(textOf(summaryUpdate)).toMatch(/Approved by Adele Vance at 23 Nov 2026 \d\d:\d\d/);
+
+    // Post-backs: approved and applied to the requester; Megan, never seen before, gets a new 1:1 chat.
+    expect(textOf(lastCard(alex, 'Approved:'))).toContain('Approved: Send As for Megan Bowen on Training, by Adele Vance');
+    expect(textOf(lastCard(alex, 'Applied:'))).toMatch(/Effective by about \d\d:\d\d/);
+    expect(h.connector.created.map((c) => c.parameters.members[0].id)).toEqual([megan.aad]);
+    expect(textOf(lastCard(megan, 'Applied:'))).toContain('Send As for Megan Bowen on Training');
+
+    // A second click: "already approved by X at T".
+    const again = await h.click(adele, 'approve', { requestId: request!.id }, approval);
+    expect(JSON.stringify(again.body.value)).toMatch(/Al goedgekeurd door Adele Vance om 23 nov 2026 \d\d:\d\d/);
+
+    // After the propagation window: re-verified, effective, with how to use it.
+    await h.advance(10 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('effective');
+    const effective = textOf(lastCard(alex, 'In effect:'));
+    expect(effective).toContain('pick training@contoso.example');
+    expect(textOf(lastCard(megan, 'In effect:'))).toContain('How to use it');
+    expect(h.connector.rejected).toEqual([]);
+  });
+
+  it('reminds the approver after a day and tells the requester when the request expires', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    const first = h.inbox(adele).at(-1)!;
+
+    await h.advance(24 * 60 * MINUTE);
+    const reminder = h.inbox(adele).at(-1)!;
+    expect(reminder.id).not.toBe(first.id);
+    expect(textOf(reminder)).toContain('Herinnering: deze aanvraag wacht nog op je beslissing.');
+    expect(cardProblems(cardOf(reminder))).toEqual([]);
+
+    await h.advance(6 * 24 * 60 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('expired');
+    expect(textOf(lastCard(alex, 'Expired'))).toContain('Expired without a decision: Send As for Megan Bowen on Training');
+    // Both approval cards (first and reminder) now say it expired, and cannot be clicked.
+    for (const card of [first, reminder]) {
+      const update = h.connector.updates.filter((u) => u.activityId === card.id).at(-1);
+      expect(textOf(update)).toContain('Verlopen');
+      expect(update?.activity.attachments[0].content.actions ?? []).toEqual([]);
+    }
+  });
+
+  it('ends a time-bound grant: reminder a day before, revoked post-back at the end', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(people.miriam);
+    await h.say(alex, "let Megan read Isaiah's mailbox for 2 weeks");
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.duration).toBe('P14D');
+    const approval = [...h.inbox(people.miriam)].reverse().find((m) => textOf(m).includes('14 days'))!;
+    await h.click(people.miriam, 'approve', { requestId: request!.id }, approval);
+    await h.settle();
+    await h.advance(10 * MINUTE);
+    expect(textOf(lastCard(megan, 'In effect:'))).toContain('It ends on');
+
+    await h.advance(13 * 24 * 60 * MINUTE);
+    expect(textOf(lastCard(megan, 'Reminder:'))).toContain('Reminder: Full Access (read and manage) for Megan Bowen on Isaiah Langer ends on');
+    await h.advance(24 * 60 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Full Access (read and manage) for Megan Bowen on Isaiah Langer.');
+  });
+
+  it('answers in Dutch when asked in Dutch', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'geef Megan verzenden als op Training');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Aanvraag: Verzenden als voor Megan Bowen op Training');
+    await h.say(alex, 'hulp');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('geef Megan verzenden als op Training');
+  });
+
+  it('asks which Jan with a choice card, and nothing reaches an approver until chosen', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(miriam);
+    await h.say(alex, 'give Jan send-as on Sales');
+    const choice = h.inbox(alex).at(-1)!;
+    const card = cardOf(choice)!;
+    expect(cardProblems(card)).toEqual([]);
+    expect(card.actions.map((a: any) => a.title)).toEqual(['Jan Jansen (jan.jansen@contoso.example)', 'Jan Smit (jan.smit@contoso.example)']);
+    expect(h.inbox(miriam)).toEqual([]);
+    expect(await h.bot.app.engine.requestsOf(alex.aad)).toEqual([]);
+
+    // Someone else cannot pick for Alex.
+    const foreign = await h.click(miriam, 'choose', card.actions[1].data, choice);
+    expect(foreign.body.value).toContain('no longer open');
+    expect(await h.bot.app.engine.requestsOf(alex.aad)).toEqual([]);
+
+    const picked = await h.click(alex, 'choose', card.actions[1].data, choice);
+    expect(JSON.stringify(picked.body.value)).toContain('Jan Smit');
+    await h.settle();
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.granteeId).toBe(people.janSmit.aad);
+    expect(textOf(h.inbox(miriam).at(-1))).toContain('Alex Wilber asks for Send As for Jan Smit on Sales');
+
+    // The same choice card cannot be used twice.
+    const twice = await h.click(alex, 'choose', card.actions[0].data, choice);
+    expect(twice.body.value).toContain('no longer open');
+    expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(1);
+  });
+
+  it('asks which right for plain "access" to a group', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'give Megan access to Training');
+    const choice = h.inbox(alex).at(-1)!;
+    expect(cardOf(choice)!.actions.map((a: any) => a.title)).toEqual(['Send As', 'Send on Behalf']);
+    await h.click(alex, 'choose', cardOf(choice)!.actions[1].data, choice);
+    await h.settle();
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.rights).toEqual(['SendOnBehalf']);
+  });
+
+  it('asks for a missing person in words and takes the answer', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'give send as on Training');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('For whom is this?');
+    await h.say(alex, 'Megan Bowen');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.granteeId).toBe(megan.aad);
+  });
+
+  it('rejects with a reason, tells the requester and the grantee, and refuses tampered or foreign clicks', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.install(megan);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    const approval = h.inbox(adele).at(-1)!;
+
+    const unknown = await h.click(adele, 'approve', { requestId: 'REQ-NOPE' }, approval);
+    expect(unknown.body.value).toMatch(/niet vinden/);
+    const tampered = await h.click(adele, 'approve', { requestId: { $ne: 1 } }, approval);
+    expect(tampered.body.value).toMatch(/niet \(meer\) geldig/);
+    const notApprover = await h.click(megan, 'approve', { requestId: request!.id }, approval);
+    expect(notApprover.body.value).toBe('You are not an approver of this request.');
+    const oddVerb = await h.click(adele, 'delete', { requestId: request!.id }, approval);
+    expect(oddVerb.body.value).toMatch(/niet \(meer\) geldig/);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('pending');
+
+    const rejected = await h.click(adele, 'reject', { requestId: request!.id, rejectReason: 'Use the **shared** [mailbox](http://x)' }, approval);
+    expect(JSON.stringify(rejected.body.value)).toContain('Afgewezen door Adele Vance');
+    await h.settle();
+    const post = textOf(lastCard(alex, 'Rejected:'));
+    expect(post).toContain('Reason: Use the \\\\*\\\\*shared\\\\*\\\\* \\\\[mailbox\\\\](http://x)');
+    expect(textOf(lastCard(megan, 'Rejected:'))).toContain('by Adele Vance');
+  });
+
+  it('shows my requests and cancels the pending one; approvers see the cancellation', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.say(alex, 'my requests');
+    const status = cardOf(h.inbox(alex).at(-1))!;
+    expect(cardProblems(status)).toEqual([]);
+    expect(JSON.stringify(status)).toContain(request!.id);
+    expect(JSON.stringify(status)).toContain('Waiting for approval');
+
+    await h.say(alex, 'cancel');
+    expect(textOf(h.inbox(alex).at(-1))).toContain(`Cancelled request ${request!.id}`);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('cancelled');
+    const approval = h.inbox(adele).at(-1)!;
+    const update = h.connector.updates.filter((u) => u.activityId === approval.id).at(-1);
+    expect(textOf(update)).toContain('Geannuleerd');
+    const late = await h.click(adele, 'approve', { requestId: request!.id }, approval);
+    expect(JSON.stringify(late.body.value)).toContain('niet meer open');
+  });
+
+  it('answers "who has access" for admins and refuses others politely', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(nestor);
+    await h.say(alex, 'who has access to Support?');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('only admins');
+    await h.say(nestor, 'who has access to Support?');
+    const card = cardOf(h.inbox(nestor).at(-1))!;
+    expect(cardProblems(card)).toEqual([]);
+    const facts = card.body.find((b: any) => b.type === 'FactSet').facts;
+    expect(facts).toEqual([
+      { title: 'Full Access (read and manage)', value: 'Isaiah Langer' },
+      { title: 'Send As', value: 'nobody' },
+      { title: 'Send on Behalf', value: 'nobody' },
+    ]);
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open in the admin center', url: 'https://admin.exchange.microsoft.com/#/mailboxes' }]);
+    await h.say(nestor, 'what can Alex access?');
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('Training (Microsoft 365 group)');
+    await h.say(isaiah, 'what can Alex access?');
+    expect(textOf(h.inbox(isaiah).at(-1))).toContain('only admins can see what someone can access');
+  });
+
+  it('links to the admin center of the configured cloud', async () => {
+    h = await teamsHarness({ CLOUD: 'gcchigh' });
+    await h.install(nestor);
+    await h.say(nestor, 'who has access to Training?');
+    expect(cardOf(h.inbox(nestor).at(-1))!.actions[0].url).toBe('https://portal.office365.us/#/groups');
+  });
+
+  it('answers bad input clearly and changes nothing', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'x'.repeat(100_000));
+    expect(textOf(h.inbox(alex).at(-1))).toContain('too long');
+    await h.say(alex, '   ');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Type a request');
+    await h.say(alex, 'hello there');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('did not understand');
+    await h.say(alex, 'give Megan send as on x; Remove-Mailbox');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/could not find|which mailbox/i);
+    await h.say(alex, 'give Megan\u0000 \u202e send as on Training');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('control characters');
+    const before = h.inbox(alex).length;
+    await h.say(alex, '<script>alert(1)</script> [click](http://evil.example)');
+    // Answered with a question or "did not understand", never with the markup echoed back live.
+    expect(h.inbox(alex).length).toBeGreaterThan(before);
+    expect(textOf(h.inbox(alex).at(-1))).not.toContain('[click](');
+    expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(0);
+    expect(h.connector.rejected).toEqual([]);
+  });
+
+  it("resolves names with apostrophes (O'Brien)", async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, "give Patti O'Brien send as on Training");
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.granteeId).toBe(patti.aad);
+    expect(textOf(h.inbox(alex).at(-1))).toContain("Patti O'Brien");
+  });
+
+  it('says at once when the right is already held', async () => {
+    h = await teamsHarness();
+    await h.install(isaiah);
+    await h.say(isaiah, 'give me full access to Support');
+    expect(textOf(h.inbox(isaiah).at(-1))).toContain('Isaiah Langer already has Full Access (read and manage) on Support');
+  });
+
+  it('reaches approvers from references kept in the store after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-restart-'));
+    try {
+      // Teams' service URL stays the same across the bot's restarts: one connector for both runs.
+      const connector = await new FakeConnector(TENANT).start();
+      closeAfter = connector;
+      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      await first.install(adele);
+      await first.close();
+
+      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      await h.install(alex);
+      await h.say(alex, 'give Megan send-as on Training');
+      expect(h.connector.created).toEqual([]);
+      expect(h.inbox(adele).at(-1)?.conversationId).toBe(personalConversationId(adele));
+      expect(h.bot.app.directory.tenantId).toBeTruthy();
+      expect(TRAINING).toBe((await h.bot.app.engine.requestsOf(alex.aad))[0]?.targetId);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

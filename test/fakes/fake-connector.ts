@@ -1,0 +1,143 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A message the bot sent, as the connector received it. */
+export interface SentActivity {
+  conversationId: string;
+  id: string;
+  /** The activity it answered (POST .../activities/{replyToId}). */
+  replyToId?: string;
+  activity: Record<string, any>;
+}
+
+export interface UpdatedActivity {
+  conversationId: string;
+  activityId: string;
+  activity: Record<string, any>;
+}
+
+export interface CreatedConversation {
+  conversationId: string;
+  parameters: Record<string, any>;
+}
+
+/**
+ * A Bot Connector on loopback standing in for Teams' (`serviceUrl`). It records what the bot sends,
+ * updates and the 1:1 chats it opens, and answers 400 to anything not shaped as Teams expects:
+ * the bot must send activities with a type and the path's conversation id, update only activities
+ * it sent, and open chats with one member, the tenant id and `channelData.tenant`.
+ */
+export class FakeConnector {
+  readonly sent: SentActivity[] = [];
+  readonly updates: UpdatedActivity[] = [];
+  readonly created: CreatedConversation[] = [];
+  readonly rejected: { method: string; path: string; reason: string }[] = [];
+  private server?: Server;
+  private seq = 0;
+  private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
+
+  constructor(private readonly tenantId: string) {}
+
+  get serviceUrl(): string {
+    const port = (this.server?.address() as AddressInfo | undefined)?.port;
+    return `http://127.0.0.1:${port}/`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+          this.wake();
+        },
+        (error: Error) => {
+          res.writeHead(500);
+          res.end(String(error.message));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Messages sent into one conversation. */
+  sentTo(conversationId: string): SentActivity[] {
+    return this.sent.filter((s) => s.conversationId === conversationId);
+  }
+
+  /** Resolves once `check` holds (checked after every connector call). */
+  waitFor(check: () => boolean, what = 'connector condition', timeoutMs = 5000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  }
+
+  private wake(): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.check()) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private reject(req: IncomingMessage, reason: string) {
+    this.rejected.push({ method: req.method ?? '', path: req.url ?? '', reason });
+    return { status: 400, body: { error: { code: 'BadArgument', message: reason } } };
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let body: Record<string, any>;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    } catch {
+      return this.reject(req, 'body is not JSON');
+    }
+    const path = (req.url ?? '').split('?')[0]!.replace(/^\/+/, '/');
+    let match: RegExpExecArray | null;
+
+    if (req.method === 'POST' && path === '/v3/conversations') {
+      const members = body.members;
+      if (body.isGroup !== false) return this.reject(req, 'isGroup must be false for a 1:1 chat');
+      if (!Array.isArray(members) || members.length !== 1 || typeof members[0]?.id !== 'string') return this.reject(req, 'exactly one member with an id');
+      if (body.tenantId !== this.tenantId || body.channelData?.tenant?.id !== this.tenantId) return this.reject(req, 'tenantId and channelData.tenant.id must name the tenant');
+      if (typeof body.bot?.id !== 'string') return this.reject(req, 'bot.id missing');
+      const conversationId = `a:1to1-${members[0].id}`;
+      this.created.push({ conversationId, parameters: body });
+      return { status: 201, body: { id: conversationId } };
+    }
+
+    if ((match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {
+      const conversationId = decodeURIComponent(match[1]!);
+      const activityId = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
+      if (typeof body.type !== 'string') return this.reject(req, 'activity without type');
+      if (body.conversation?.id !== undefined && body.conversation.id !== conversationId) return this.reject(req, 'conversation id differs from the path');
+      for (const attachment of body.attachments ?? []) {
+        if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive' || typeof attachment.content !== 'object') {
+          return this.reject(req, 'only Adaptive Card attachments are expected');
+        }
+      }
+      if (req.method === 'POST') {
+        const id = `m-${++this.seq}`;
+        this.sent.push({ conversationId, id, activity: body, ...(activityId ? { replyToId: activityId } : {}) });
+        return { status: 200, body: { id } };
+      }
+      if (req.method === 'PUT' && activityId) {
+        if (!this.sent.some((s) => s.id === activityId && s.conversationId === conversationId)) return this.reject(req, 'update of an activity the bot never sent there');
+        this.updates.push({ conversationId, activityId, activity: body });
+        return { status: 200, body: { id: activityId } };
+      }
+    }
+    this.rejected.push({ method: req.method ?? '', path, reason: 'unknown route' });
+    return { status: 404, body: { error: { code: 'NotFound', message: `${req.method} ${path}` } } };
+  }
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { buildAppPackage, MANIFEST_DIR, renderManifest } from '../../scripts/package-app.js';
+import { readSchema } from './teams-schema.js';
+
+// ajv-draft-04 and ajv-formats are CommonJS; Microsoft's Teams schemas are draft-04.
+const require = createRequire(import.meta.url);
+const Ajv04 = require('ajv-draft-04') as new (options: object) => import('ajv').default;
+const addFormats = require('ajv-formats') as (ajv: unknown) => void;
+
+const BOT_ID = '0b1d2c3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e';
+
+function validator(schema: Record<string, unknown>) {
+  // Microsoft's patterns are written for non-unicode regular expressions.
+  const ajv = new Ajv04({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+/** Entries of a ZIP file, read back by walking its local headers. */
+function unzip(buffer: Buffer): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  let offset = 0;
+  while (buffer.readUInt32LE(offset) === 0x04034b50) {
+    const method = buffer.readUInt16LE(offset + 8);
+    const size = buffer.readUInt32LE(offset + 18);
+    const nameLength = buffer.readUInt16LE(offset + 26);
+    const extra = buffer.readUInt16LE(offset + 28);
+    const name = buffer.subarray(offset + 30, offset + 30 + nameLength).toString('utf8');
+    const start = offset + 30 + nameLength + extra;
+    const data = buffer.subarray(start, start + size);
+    files.set(name, method === 8 ? inflateRawSync(data) : data);
+    offset = start + size;
+  }
+  return files;
+}
+
+function pngInfo(png: Buffer) {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20), colorType: png[25] };
+}
+
+describe('Teams app manifest', () => {
+  const manifest = renderManifest(BOT_ID);
+  const version = manifest.manifestVersion as string;
+
+  it('uses a current manifest version and names its schema', () => {
+    expect(Number(version.split('.')[1])).toBeGreaterThanOrEqual(19);
+    expect(manifest.$schema).toBe(`https://developer.microsoft.com/json-schemas/teams/v${version}/MicrosoftTeams.schema.json`);
+  });
+
+  it('validates against the official schema of its manifestVersion', { timeout: 180_000 }, () => {
+    const validate = validator(readSchema(version, 'MicrosoftTeams.schema.json'));
+    expect(validate(manifest) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('the Dutch localisation validates against the official localisation schema', { timeout: 180_000 }, () => {
+    const validate = validator(readSchema(version, 'MicrosoftTeams.Localization.schema.json'));
+    const nl = JSON.parse(readFileSync(`${MANIFEST_DIR}nl.json`, 'utf8'));
+    expect(validate(nl) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('the schema check does reject a broken manifest', { timeout: 180_000 }, () => {
+    const validate = validator(readSchema(version, 'MicrosoftTeams.schema.json'));
+    expect(validate({ ...manifest, id: 'not-a-guid' })).toBe(false);
+    expect(validate({ ...manifest, bots: [{ botId: BOT_ID, scopes: ['everywhere'] }] })).toBe(false);
+  });
+
+  it('declares the bot in personal scope with the bot id from the environment', () => {
+    const bots = manifest.bots as { botId: string; scopes: string[] }[];
+    expect(bots).toHaveLength(1);
+    expect(bots[0]!.botId).toBe(BOT_ID);
+    expect(bots[0]!.scopes).toContain('personal');
+  });
+
+  it('refuses a bot id that is not a GUID', () => {
+    expect(() => renderManifest('')).toThrow(/GUID/);
+    expect(() => renderManifest('x"; rm -rf /')).toThrow(/GUID/);
+  });
+
+  it('ships a 192x192 colour icon and a 32x32 white-on-transparent outline icon', () => {
+    expect(pngInfo(readFileSync(`${MANIFEST_DIR}color.png`))).toMatchObject({ width: 192, height: 192 });
+    expect(pngInfo(readFileSync(`${MANIFEST_DIR}outline.png`))).toMatchObject({ width: 32, height: 32, colorType: 6 });
+  });
+
+  it('packages manifest, icons and localisation at the root of the zip', () => {
+    const files = unzip(buildAppPackage(BOT_ID));
+    expect([...files.keys()].sort()).toEqual(['color.png', 'manifest.json', 'nl.json', 'outline.png']);
+    expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toEqual(manifest);
+    expect(files.get('color.png')).toEqual(readFileSync(`${MANIFEST_DIR}color.png`));
+  });
+});

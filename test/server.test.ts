@@ -1,0 +1,98 @@
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchTeamsBot, type RunningBot } from '../src/channels/teams/launch.js';
+import type { UnderstandFn } from '../src/channels/teams/bot.js';
+import { loadConfig } from '../src/config.js';
+import { ManualClock } from '../src/domain/clock.js';
+import { FakeConnector } from './fakes/fake-connector.js';
+import { installationUpdate, message, post, type TeamsContext, type TeamsUser } from './fakes/teams-activities.js';
+
+const DIRECTORY = fileURLToPath(new URL('./fixtures/contoso-directory.json', import.meta.url));
+const TENANT = '3f2b8c1e-6d4a-4e7b-9c2f-0c0de5000001';
+const alex: TeamsUser = { aad: '0a1e0001-aaaa-4bbb-8ccc-000000000001', name: 'Alex Wilber' };
+
+// These checks never get as far as reading a sentence.
+const understandNotReached: UnderstandFn = async () => {
+  throw new Error('the language layer must not be reached');
+};
+
+async function launch(env: Record<string, string>): Promise<RunningBot> {
+  const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', LOG_LEVEL: 'silent', ...env });
+  return launchTeamsBot(config, understandNotReached, { clock: new ManualClock(), logger: pino({ level: 'silent' }) });
+}
+
+describe('HTTP server without Bot Framework credentials', () => {
+  let bot: RunningBot;
+  let connector: FakeConnector;
+  let ctx: TeamsContext;
+
+  beforeAll(async () => {
+    connector = await new FakeConnector(TENANT).start();
+    ctx = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
+    bot = await launch({});
+  });
+  afterAll(async () => {
+    await bot.close();
+    await connector.close();
+  });
+
+  it('listens on loopback only', () => {
+    expect(bot.server.host).toBe('127.0.0.1');
+  });
+
+  it('answers GET /healthz', async () => {
+    const response = await fetch(`http://127.0.0.1:${bot.port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers malformed JSON with 400', async () => {
+    expect((await post(bot.port, '{"type": "message", ')).status).toBe(400);
+    expect((await post(bot.port, '[1,2]')).status).toBe(400);
+    expect((await post(bot.port, '{"text": "no type"}')).status).toBe(400);
+  });
+
+  it('refuses activities from another tenant with 403 and sends nothing', async () => {
+    const foreign = message(alex, { ...ctx, tenantId: '00000000-0000-0000-0000-000000000bad' }, 'give Megan send as on Training');
+    expect((await post(bot.port, foreign)).status).toBe(403);
+    const noTenant = message(alex, ctx, 'hello') as Record<string, any>;
+    delete noTenant.conversation.tenantId;
+    delete noTenant.channelData;
+    expect((await post(bot.port, noTenant)).status).toBe(403);
+    expect(connector.sent).toEqual([]);
+    expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
+  });
+
+  it('keeps the conversation reference from installationUpdate in the store', async () => {
+    const response = await post(bot.port, installationUpdate(alex, ctx));
+    expect(response.status).toBe(200);
+    const stored = await bot.teams.repository.reference(alex.aad);
+    expect(stored?.reference.conversation?.id).toBe(`a:personal-${alex.aad}`);
+    expect(stored?.reference.serviceUrl).toBe(ctx.serviceUrl);
+    expect(stored?.timeZone).toBe('Europe/Amsterdam');
+  });
+});
+
+describe('HTTP server with Bot Framework credentials', () => {
+  let bot: RunningBot;
+
+  beforeAll(async () => {
+    bot = await launch({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant', HOST: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  it('rejects unauthenticated posts with 401, from this tenant or another', async () => {
+    const ctx = { tenantId: TENANT, serviceUrl: 'http://127.0.0.1:9/' };
+    expect((await post(bot.port, message(alex, ctx, 'help'))).status).toBe(401);
+    expect((await post(bot.port, message(alex, { ...ctx, tenantId: 'other' }, 'help'))).status).toBe(401);
+    expect((await post(bot.port, message(alex, ctx, 'help'), { authorization: 'Bearer not.a.jwt' })).status).toBe(401);
+    expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
+  });
+
+  it('still answers the health check', async () => {
+    expect((await fetch(`http://127.0.0.1:${bot.port}/healthz`)).status).toBe(200);
+  });
+});
