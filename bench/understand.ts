@@ -52,24 +52,33 @@ const REQUESTS = (i: number) => [
   `mag ${FIRST[(i + 3) % FIRST.length]} namens Sales verzenden?`,
 ];
 
-const total = Number(process.argv[2] ?? 50_000);
+const total = Number(process.argv[2] ?? 20_000);
+const rounds = 3;
 const started = process.hrtime.bigint();
 const directory = makeDirectory(10_000);
 const built = process.hrtime.bigint();
 const options = { directory, requesterId: 'u-1', now: new Date('2026-11-23T08:00:00Z'), utcOffsetMinutes: 60 };
-// Warm up the JIT, then measure.
+// Warm up the JIT, then measure a few rounds: other work on the machine shows up as a slow round.
 for (let i = 0; i < 2_000; i++) await understand(REQUESTS(i)[i % 10]!, options);
-const t0 = process.hrtime.bigint();
-const cpu0 = process.cpuUsage();
-let resolved = 0;
-for (let i = 0; i < total; i++) {
-  const u = await understand(REQUESTS(i)[i % 10]!, options);
-  if (u.intent !== 'unknown') resolved++;
-}
-const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-const cpu = process.cpuUsage(cpu0);
-const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 console.log(`directory: 10,000 people, 1,002 groups and shared mailboxes, built in ${(Number(built - started) / 1e6).toFixed(0)} ms`);
-console.log(`${total} requests in ${seconds.toFixed(2)} s wall: ${Math.round(total / seconds).toLocaleString('en-US')} requests/s (${resolved} understood as a known intent)`);
-// On a busy machine wall time includes waiting for the core; CPU time is what one core spends.
-console.log(`CPU time ${cpuSeconds.toFixed(2)} s: ${Math.round(total / cpuSeconds).toLocaleString('en-US')} requests per CPU-second`);
+let bestWall = 0;
+let bestCpu = 0;
+for (let round = 1; round <= rounds; round++) {
+  const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  let understood = 0;
+  for (let i = 0; i < total; i++) {
+    const u = await understand(REQUESTS(i)[i % 10]!, options);
+    if (u.intent !== 'unknown') understood++;
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  // On a busy machine wall time includes waiting for the core; CPU time is what one core spends.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const wall = total / seconds;
+  const perCpu = total / cpuSeconds;
+  bestWall = Math.max(bestWall, wall);
+  bestCpu = Math.max(bestCpu, perCpu);
+  console.log(`round ${round}: ${total} requests (${understood} with a known intent) in ${seconds.toFixed(2)} s wall, ${cpuSeconds.toFixed(2)} s CPU: ${Math.round(wall).toLocaleString('en-US')} requests/s, ${Math.round(perCpu).toLocaleString('en-US')} per CPU-second`);
+}
+console.log(`best: ${Math.round(bestWall).toLocaleString('en-US')} requests/s wall, ${Math.round(bestCpu).toLocaleString('en-US')} requests per CPU-second (one core)`);

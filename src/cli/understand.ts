@@ -31,8 +31,10 @@ export function parseArgs(argv: string[]): { directory: string; as: string; now?
 /** The instant and the UTC offset written in an ISO time ("2026-11-23T09:00:00+01:00" -> +60). */
 export function parseNow(iso: string | undefined): { now: Date; utcOffsetMinutes: number } {
   if (iso === undefined) return { now: new Date(), utcOffsetMinutes: -new Date().getTimezoneOffset() };
-  const m = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(iso.trim());
-  const now = new Date(iso.trim());
+  const text = iso.trim();
+  const m = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
+  // Without an offset the time is UTC (not the machine's zone), so a run reads the same everywhere.
+  const now = new Date(m && !m[1] && text.length > 10 ? `${text.replace(' ', 'T')}Z` : text);
   if (!m || Number.isNaN(now.getTime())) fail(`--now ${JSON.stringify(iso)} is not an ISO 8601 time`);
   let utcOffsetMinutes = 0;
   const zone = m[1];

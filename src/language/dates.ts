@@ -10,6 +10,11 @@ export interface TimeSpan {
   until: string | null;
   /** The text with the time expressions blanked out (same length, so offsets stay valid). */
   rest: string;
+  /**
+   * An end date or a period was written but could not be read ("until 2026-02-30", "for 0 weeks",
+   * "for 99999 days"): the request must not go ahead as if it had no end.
+   */
+  unread: boolean;
 }
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -35,7 +40,7 @@ const UNIT_RE = UNITS.map(([words]) => words).join('|');
 
 // "for 2 weeks", "for the next 3 days", "voor de komende twee weken", "twee weken lang", "gedurende 8 uur".
 const DURATION_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
+  `(?<![\\p{L}\\p{N}-])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
     `${NUMBER_RE}\\s*(${UNIT_RE})(?:\\s+lang)?(?![\\p{L}\\p{N}])(?!\\s+(?:ago|geleden|back|terug))`,
   'giu',
 );
@@ -54,6 +59,12 @@ const WEEKDAYS: Record<string, number> = {
 const UNTIL_RE =
   /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
 
+const MONTHS: Record<string, number> = {
+  january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
+  apr: 4, may: 5, mei: 5, june: 6, jun: 6, juni: 6, july: 7, jul: 7, juli: 7, august: 8, aug: 8, augustus: 8,
+  september: 9, sep: 9, sept: 9, october: 10, oct: 10, oktober: 10, okt: 10, november: 11, nov: 11,
+  december: 12, dec: 12,
+};
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
@@ -137,6 +148,14 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const diff = (5 - local.getUTCDay() + 7) % 7;
     return { date: plusDays(diff), length: m[0].length };
   }
+  // "end of December", "eind december": the last day of that month, this year or next.
+  m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
+  if (m && MONTHS[m[1]!]) {
+    const month = MONTHS[m[1]!]!;
+    let year = local.getUTCFullYear();
+    if (Date.UTC(year, month, 0) < today) year += 1;
+    return { date: ymd(new Date(Date.UTC(year, month, 0))), length: m[0].length };
+  }
   // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
   m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
   if (m) {
@@ -146,6 +165,20 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     if (day <= local.getUTCDate()) month += 1;
     if (month > 12) [month, year] = [1, year + 1];
     return valid(year, month, day, m[0].length);
+  }
+  // The common shapes with a month name ("31 December", "December 31st", "1 januari 2027") directly;
+  // chrono (below) for the rest ("Dec. 31st, 2026", "the 31st of December").
+  m = /^(\d{1,2})(?:st|nd|rd|th|e|ste|de)?\s+(\p{L}+)\.?(?:\s+(\d{4}))?(?![\p{L}\p{N}])/u.exec(text) ??
+    /^(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\p{L}\p{N}])/u.exec(text);
+  if (m) {
+    const dayFirst = /^\d/.test(m[1]!);
+    const month = MONTHS[(dayFirst ? m[2]! : m[1]!).toLowerCase()];
+    const day = +(dayFirst ? m[1]! : m[2]!);
+    if (month) {
+      let year = m[3] ? +m[3] : local.getUTCFullYear();
+      if (!m[3] && Date.UTC(year, month - 1, day) < today) year += 1;
+      return valid(year, month, day, m[0].length);
+    }
   }
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
   const parser = language === 'nl' ? chrono.nl : chrono.en;
@@ -204,5 +237,15 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       }
     }
   }
-  return { duration, until, rest };
+  // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
+  let unread = false;
+  if (!duration && !until) {
+    const untilWord = new RegExp(UNTIL_RE.source, 'iu').exec(rest);
+    const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
+    const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
+    unread =
+      (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS[firstWord] !== undefined && firstWord.length >= 3 || MONTHS[firstWord] !== undefined)) ||
+      new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu').test(rest);
+  }
+  return { duration, until, rest, unread };
 }

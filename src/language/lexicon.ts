@@ -94,12 +94,17 @@ export const SUBJECT_BEFORE = set(
     'wil wilt moet moeten heeft krijgt krijgen mag kan kun zou is wordt hoeft hoeven',
 );
 export const REVOKE_VERBS = set(
-  'remove removes removing revoke revokes revoking withdraw delete strip drop disable unassign pull ' +
+  'remove removes removing revoke revokes revoking withdraw delete unassign ' +
     'verwijder verwijderen verwijdert intrekken intrek trek afnemen ontneem ontnemen weghalen haal beeindig beeindigen',
 );
+/** Everyday words that revoke only as the command itself: "stop Megan's send as", not "by the end of the day". */
+export const REVOKE_IMPERATIVES = set('end stop stoppen strip drop disable pull cut kill beeindig');
+/** What may come before a command: "please stop ...", "can you drop ...", "kun je ... stoppen". */
+export const POLITE = set('please pls plz kindly can could would will you hi hey hello ok okay so kun kunt kan wil wilt je jij u graag svp aub hallo hoi');
 export const REVOKE_PHRASES: string[][] = [
-  'take away', 'take off', 'take back', 'no longer', 'not anymore', 'not any more', 'get rid of', 'end', 'stop',
-  'niet meer', 'geen meer', 'neem af', 'neem weg', 'haal weg', 'trek in', 'stop', 'stoppen', 'stopzetten',
+  'take away', 'take off', 'take back', 'no longer', 'not anymore', 'not any more', 'get rid of',
+  'niet meer', 'geen meer', 'neem af', 'neem weg', 'haal weg', 'trek in', 'stopzetten',
+  'cut off', 'shut off', 'turn off', 'switch off', 'niet langer', 'no more', 'uitzetten', 'uitschakelen',
 ].map((p) => p.split(' '));
 
 export const NEGATIONS = set(
@@ -108,9 +113,10 @@ export const NEGATIONS = set(
 );
 /** Reports about the past: never a grant. */
 export const PAST_WORDS = set(
-  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did ' +
+  'sent gave granted mailed emailed received yesterday ago earlier previously used had was were did asked wondered ' +
     'gisteren eergisteren geleden eerder stuurde stuurden verstuurde verstuurden verzond verzonden verstuurd gestuurd ' +
-    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden got gotten given been',
+    'gemaild mailde gaf gaven kreeg kregen gekregen gegeven verleend had hadden got gotten given been vroeg vroegen ' +
+    'vroeger gehad',
 );
 export const STATE_VERBS = set('has have heeft hebben holds hold owns had');
 
@@ -163,7 +169,7 @@ export const STOPWORDS = set(
     'me my mine i myself ' +
     'right rights permission permissions access mailbox mailboxes inbox mail email emails e group groups shared ' +
     'thing things stuff something someone anyone everyone like want wants need needs able get gets got have has ' +
-    'jullie ye yall toe mee tell know see ask say find look vertel weet zeg zoek vind kijk vanaf sinds per zien else besides behalve except apart naast write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
+    'langer longer jullie ye yall toe mee tell know see ask say find look vertel weet zeg zoek vind kijk vanaf sinds per zien else besides behalve except apart naast write schrijven removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen bot hey new old everything anything alles niets iets wat whatever same another one two three allowed able permitted supposed going possible mogelijk ' +
     ' de het een en of op in aan van voor met zonder als is zijn was waren wordt worden dit dat deze die er hier ' +
     'daar dan ook nog al alle alles elk elke iets iemand niets wat welke wie waar wanneer hoe waarom je jij jou jouw ' +
     'u uw we wij ons onze ze zij hun hem haar hij ik mij mijn me mezelf graag even snel dringend nu vandaag morgen ' +

@@ -69,9 +69,15 @@ export function toContractJson(u: Understanding): object {
 }
 
 // Word sets used in `understand`, built once.
+const OPENERS = new Set('hi hey hello hallo hoi dear beste good morning afternoon evening goedemorgen goedemiddag goedenavond dag team all allemaal'.split(' '));
 const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
+/** "I will send as IT tomorrow" announces; with no verb that asks it is not a request. */
+const FUTURE = new Set('will shall going zal zullen gaat gaan'.split(' '));
+/** "we may need to grant more access someday": a maybe is not a request. */
+const HEDGES = new Set('maybe perhaps someday sometime eventually possibly misschien wellicht ooit'.split(' '));
 const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
 const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
+const OVERVIEW_WORDS = new Set('overview overzicht report rapport rapportage'.split(' '));
 const LIST_WORDS = new Set('list show display toon overzicht overview lijst'.split(' '));
 const EVERYONE = new Set('everyone everybody anyone anybody iedereen'.split(' '));
 const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
@@ -81,7 +87,7 @@ const UNSUPPORTED = new Set('same dezelfde zelfde copy kopieer kopieren mirror t
 const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
 const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
 const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
-const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer']);
+const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer', 'langer']);
 const ALL_WORDS = new Set(['all', 'alle', 'alles', 'everything']);
 
 // ---------------------------------------------------------------------------------------------
@@ -129,14 +135,16 @@ interface Token {
   mail: boolean;
   /** Punctuation (not a hyphen or apostrophe) between the previous token and this one. */
   breakBefore: boolean;
+  /** A colon or dash before this token: "Joni Sherman: remove ...". */
+  labelBefore: boolean;
   sentenceStart: boolean;
 }
 
 const EXPANSIONS: Record<string, string[]> = {
   gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
-  cant: ['cannot'], cannot: ['cannot'], dont: ['dont'], wont: ['wont'],
 };
-const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{N}]+(?:['’`][\p{L}\p{N}]+)*['’`]?)/gu;
+const ASCII_WORD = /^[A-Za-z0-9]+$/;
+const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{M}\p{N}]+(?:['’`][\p{L}\p{M}\p{N}]+)*['’`]?)/gu;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
 
 function tokenize(text: string): Token[] {
@@ -147,12 +155,13 @@ function tokenize(text: string): Token[] {
     const gap = text.slice(last, m.index);
     last = m.index + m[0].length;
     const breakBefore = /[^\s\-‐‑–'’&+]/u.test(gap);
+    const labelBefore = /[:–—]|\s-\s/.test(gap);
     const sentenceStart = tokens.length === 0 || /[.!?:;]/.test(gap);
     if (m[1]) {
       // "meganb@contoso.com's mailbox": the possessive sits outside the address.
       const tail = /^['’`]s(?![\p{L}\p{N}])/u.exec(text.slice(last));
       if (tail) last += tail[0].length;
-      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: !!tail, mail: true, breakBefore, sentenceStart });
+      tokens.push({ raw: m[1], norm: m[1].toLowerCase(), start: m.index, cap: false, possessive: !!tail, mail: true, breakBefore, labelBefore, sentenceStart });
       TOKEN_RE.lastIndex = last;
       continue;
     }
@@ -168,17 +177,18 @@ function tokenize(text: string): Token[] {
       raw = raw.slice(0, -1);
       possessive = /[sxz]$/i.test(raw);
     }
-    const norm = normalizeName(raw).replace(/[ .@]/g, '');
+    // Plain ASCII words fold by lower-casing alone; only the rest needs the full Unicode fold.
+    const norm = ASCII_WORD.test(raw) ? raw.toLowerCase() : normalizeName(raw).replace(/[ .@]/g, '');
     if (!norm) continue;
     const expanded = EXPANSIONS[norm];
     if (expanded) {
       // Chat spelling: "gimme" is "give me", "wanna" is "want to".
       expanded.forEach((word, k) =>
-        tokens.push({ raw: word, norm: word, start: m!.index, cap: false, possessive: false, mail: false, breakBefore: k === 0 && breakBefore, sentenceStart: k === 0 && sentenceStart }),
+        tokens.push({ raw: word, norm: word, start: m!.index, cap: false, possessive: false, mail: false, breakBefore: k === 0 && breakBefore, labelBefore: k === 0 && labelBefore, sentenceStart: k === 0 && sentenceStart }),
       );
       continue;
     }
-    tokens.push({ raw, norm, start: m.index, cap: /^\p{Lu}/u.test(raw), possessive, mail: false, breakBefore, sentenceStart });
+    tokens.push({ raw, norm, start: m.index, cap: /^\p{Lu}/u.test(raw), possessive, mail: false, breakBefore, labelBefore, sentenceStart });
   }
   return tokens;
 }
@@ -250,9 +260,21 @@ const HARD = new Set<string>([
   ...L.QUERY_TOPIC, ...L.PEOPLE_NOUNS, ...L.SELF_OBJECT, ...L.SELF_SUBJECT, ...L.SELF_POSSESSIVE,
   ...L.OTHER_PRONOUNS, ...L.OTHER_POSSESSIVE, ...L.TARGET_PREPS, ...L.TO_PREPS, ...L.FOR_PREPS, ...L.FROM_PREPS,
   ...L.OF_PREPS, ...L.GRANTEE_PREPS, ...L.COORDINATORS, ...L.OUT_OF_SCOPE, ...L.ARTICLES, ...L.SUBJECT_BEFORE,
-  ...L.GRANTEE_AFTER,
+  ...L.GRANTEE_AFTER, ...L.REVOKE_IMPERATIVES,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
+/**
+ * Names that are also everyday words: written in lower case among capitalised names, they are words
+ * ("I hope you can ...", "niet langer", "the admin's mailbox"), not Hope, Isaiah Langer or Ines Admin.
+ */
+const WORD_NAMES = new Set(
+  ('hope will may mark bill rose summer dean grant joy faith grace june april august hunter chase frank sue pat art ' +
+    'jack guy penny ruby amber ivy lily daisy holly robin sky rob bas roos wil mees kim sterre bloem storm ' +
+    'langer long young king best white black brown green price power hall bell page wood hill field stone ' +
+    'little small short strong sharp rich gold silver day north south west east admin manager office ' +
+    'bos berg dam hof kok vos wit groot klein jong lang kort bakker visser smit koster boer molenaar mulder ' +
+    'schouten timmerman beek dijk veld brink kuiper').split(' '),
+);
 /** Words that may sit inside a multi-word name but never end one. */
 const INNER_WORDS = new Set(['and', 'en', 'of', 'the', 'for', 'voor', 'de', 'het', 'van', 'on', 'op', 'in', 'a', 'to']);
 const NEVER_NAME = new Set<string>([
@@ -271,8 +293,20 @@ async function lookup(directory: Directory, key: string): Promise<{ users: Direc
 async function findMentions(tokens: Token[], used: boolean[], directory: Directory, text: string): Promise<Mention[]> {
   const mentions: Mention[] = [];
   // A lexicon word counts as a name only when capitalised mid-sentence ("give Grant send-as").
-  const nameable = (t: Token) =>
-    t.mail || !HARD.has(t.norm) || (t.cap && !t.sentenceStart && t.raw.length > 1 && !NEVER_NAME.has(t.norm));
+  // Capitals tell names from words only when the writer uses them at all.
+  const writesCapitals = tokens.some((t) => t.cap && !t.sentenceStart);
+  const nameable = (t: Token, i: number) => {
+    if (t.mail) return true;
+    if (!HARD.has(t.norm)) {
+      // "I hope you can ..." is not Hope Adeyemi when names are written with capitals.
+      return !(writesCapitals && !t.cap && WORD_NAMES.has(t.norm));
+    }
+    if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
+    // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
+    let v = i + 1;
+    while (v < tokens.length && v <= i + 3 && SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
+    return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
+  };
   let unknownRun: Mention | undefined;
   const flushUnknown = () => {
     if (unknownRun) mentions.push(unknownRun);
@@ -282,31 +316,46 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
     const first = tokens[i]!;
     // A multi-word name may start with a lexicon word ("Team Noord", "All Company", "help desk"): it is
     // looked up whole, never on its own.
-    const startable = nameable(first) || L.NAME_PARTICLES.has(first.norm) || !NEVER_NAME.has(first.norm);
+    const startable =
+      nameable(first, i) ||
+      WORD_NAMES.has(first.norm) ||
+      L.NAME_PARTICLES.has(first.norm) ||
+      ((first.cap || !writesCapitals || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm)) && !NEVER_NAME.has(first.norm));
     if (used[i] || !startable) {
       flushUnknown();
       i++;
       continue;
     }
     let hit: Mention | undefined;
-    if (first.mail) {
+    // A mail local part typed alone: "jan.devries", "sales.benelux" (words joined by dots, no spaces).
+    let dotted = i;
+    while (dotted + 1 < tokens.length && text.slice(tokens[dotted]!.start + tokens[dotted]!.raw.length, tokens[dotted + 1]!.start) === '.') dotted++;
+    if (!first.mail && dotted > i) {
+      const key = tokens.slice(i, dotted + 1).map((t) => t.norm).join('.');
+      const r = await lookup(directory, key);
+      if (r.users.length || r.targets.length) {
+        hit = { start: i, end: dotted + 1, text: key, kind: 'name', ...r, possessive: tokens[dotted]!.possessive };
+      }
+    }
+    if (!hit && first.mail) {
       const r = await lookup(directory, first.norm);
       hit = { start: i, end: i + 1, text: first.raw, kind: 'name', ...r, possessive: false };
       if (!r.users.length && !r.targets.length) hit.kind = 'unknown';
-    } else {
+    } else if (!hit) {
       // Inner words may be anything ("Sales and Marketing", "Team van de Week"); the ends must be nameable.
       let maxLen = 0;
       while (maxLen < MAX_NGRAM && i + maxLen < tokens.length) {
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
-        if (!nameable(t) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm)) break;
+        // Inside a longer name an everyday word is part of it ("jan bakker"); only alone is it a word.
+        if (!nameable(t, i + maxLen) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
       for (let len = maxLen; len >= 1 && !hit; len--) {
         const last = tokens[i + len - 1]!;
-        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last))) continue;
-        if (len === 1 && !nameable(first)) continue;
+        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last, i + len - 1))) continue;
+        if (len === 1 && !nameable(first, i)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
         let r = await lookup(directory, key);
         // "Events and Outreach" for "Events & Outreach", and the other way round.
@@ -404,6 +453,8 @@ interface Scored {
 const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
 /** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
 const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
+const ALSO = new Set('too also ook eveneens'.split(' '));
+const SOFTENERS = new Set('alsjeblieft alstublieft even svp aub please pls plz kindly graag ff nog'.split(' '));
 const YOU = new Set('you je jij jullie u ye'.split(' '));
 const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
 const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
@@ -466,7 +517,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
     else if (nextRight || (next && L.QUERY_TOPIC.has(next.norm))) g += 4;
     else if (!noun) t += 1;
   }
-  if (rightBefore?.targetAfter && !m.possessive) t += 5;
+  if (rightBefore?.targetAfter && !m.possessive && !tokens[m.start]!.breakBefore) t += 5;
   else if (rightBefore && !noun && !m.possessive) {
     // "give Megan full access Support" is rare; "geef volledige toegang Megan" likewise: weak either way.
     g += 0.5;
@@ -475,7 +526,12 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   if (L.TO_PREPS.has(prevNorm)) {
     const accessNoun = rightBeforePrep && (rightBeforePrep.right === 'access' || rightBeforePrep.right === 'FullAccess' || rightBeforePrep.right === 'read');
     // "full access to Info" names the target; "send as rights to Lynne", "give Megan to" name the grantee.
-    if (prevNorm === 'tot' || accessNoun) t += 4;
+    if (prevNorm === 'tot' || accessNoun) {
+      t += 4;
+      // "full mailbox access to Liam for the Klantenservice mailbox": a person may still be the grantee
+      // when another name is plainly the mailbox.
+      if (isPersonish(m) && prevNorm === 'to') g += 2;
+    }
     else if (rightBeforePrep || mentionEndsAt(k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) g += 4;
     else {
       g += 2;
@@ -495,8 +551,11 @@ function scoreMention(m: Mention, ctx: Context): Scored {
     else if (rightBeforePrep) g += 3;
   }
   if (L.GRANTEE_PREPS.has(prevNorm)) g += 4;
-  const direct = tokens[m.start - 1];
-  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
+  // The word before, past politeness: "Trek alsjeblieft Megan ...", "give please Megan ...".
+  let d = m.start - 1;
+  while (d >= 0 && SOFTENERS.has(tokens[d]!.norm)) d--;
+  const direct = tokens[d];
+  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || L.REVOKE_IMPERATIVES.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) g += 3;
   // "kunnen jullie Lee ... geven", "kun je Megan ... geven", "could you Megan ..."
   const twoBack = tokens[m.start - 2];
   if (direct && YOU.has(direct.norm) && twoBack && MODALS.has(twoBack.norm) && !noun && (m.kind !== 'unknown' || tokens[m.start]!.cap)) g += 3;
@@ -513,6 +572,8 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   // "Alex wil dat Megan ...", "I want that Megan ...".
   if (direct && (direct.norm === 'dat' || direct.norm === 'that') && m.kind !== 'unknown') g += 3;
   if (nextRight && !m.possessive && !noun) g += 2;
+  // "Joni Sherman: remove send on behalf on Marketing", "Megan - send as Training".
+  if (m.start === 0 && next?.labelBefore && isPersonish(m)) g += 2.5;
   // "I want Megan to have ...", "we need Priya to get ...".
   if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') g += 3;
 
@@ -574,7 +635,8 @@ function asGrantee(m: Mention, requesterId: string): Resolution {
   if (m.parts) return combine(m.parts.map((p) => asGrantee(p, requesterId)), m.text);
   if (m.kind === 'self') return { status: 'resolved', id: requesterId };
   if (m.kind !== 'name' || m.users.length === 0) return { status: 'unknown', text: m.text };
-  return fromIds(m.users.map((u) => u.id));
+  // The directory returns each person once.
+  return m.users.length === 1 ? { status: 'resolved', id: m.users[0]!.id } : { status: 'ambiguous', candidates: m.users.map((u) => u.id) };
 }
 
 function asTarget(m: Mention, requesterId: string, noun: 'mailbox' | 'group' | undefined): Resolution {
@@ -592,6 +654,7 @@ function asTarget(m: Mention, requesterId: string, noun: 'mailbox' | 'group' | u
 }
 
 function fromIds(ids: string[]): Resolution {
+  if (ids.length === 1) return { status: 'resolved', id: ids[0]! };
   const unique = [...new Set(ids)];
   if (unique.length === 1) return { status: 'resolved', id: unique[0]! };
   return { status: 'ambiguous', candidates: unique };
@@ -641,12 +704,14 @@ const AUTOMAPPING_RE =
   /(?<![\p{L}])(?:without|w\/o|no|zonder|geen|disable|disabled|uit|turn\s+off|not?\s+using)\s+(?:the\s+|de\s+)?auto[\s-]?(?:mapping|map|mappen)(?![\p{L}])|(?<![\p{L}])auto[\s-]?(?:mapping|map)\s+(?:off|uit|disabled|uitgeschakeld)(?![\p{L}])/iu;
 const REASON_RE = /(?<![\p{L}])(because|cause|coz|cuz|so\s+that|reason\s*:|the\s+reason\s+is|omdat|vanwege|aangezien|zodat|wegens|reden\s*:|i\.v\.m\.|ivm|want)(?![\p{L}])/iu;
 
-const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek']);
+const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek', 'cut']);
 const SPLIT_REVOKE: Array<[string, Set<string>]> = [
   ['take', new Set(['off', 'away', 'out'])],
   ['neem', new Set(['af', 'weg'])],
   ['haal', new Set(['weg', 'af'])],
   ['trek', new Set(['in'])],
+  ['zet', new Set(['uit'])],
+  ['schakel', new Set(['uit'])],
 ];
 
 function blank(text: string, start: number, end: number): string {
@@ -670,7 +735,10 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   }
   // Teams may wrap text in simple markup; entities and invisible characters are noise here.
   let work = text
+    .normalize('NFC')
     .replace(INVISIBLE, '')
+    // A chat message may span lines; the CLI already splits on "\n", so here a line break is a space.
+    .replace(/\r\n?|\n/g, ' ')
     // Teams puts the bot's own name in <at>...</at>: not part of the request.
     .replace(/<at>[^<>]{0,200}<\/at>/gi, ' ')
     .replace(/<[^<>]{0,200}>/g, ' ')
@@ -679,8 +747,114 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const plainWords = normalizeName(work).split(' ');
   result.language = detectLanguage(plainWords);
   if (CONTROL.test(work) || !work.trim()) return result;
-  const lang = result.language;
 
+  const fixed = takeOutFixedShapes(work, result, options);
+  work = fixed.rest;
+  const ref = fixed.ref;
+
+  const tokens = tokenize(work);
+  const norms = tokens.map((t) => t.norm);
+  const finish = (intent: Intent): Understanding => {
+    result.intent = intent;
+    if (intent !== 'grant' && intent !== 'revoke') {
+      result.duration = null;
+      result.until = null;
+    }
+    // Only requests about rights carry slots; an answer of "unknown" never half-fills them.
+    if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
+      result.permission = null;
+      result.grantee = null;
+      result.target = null;
+    }
+    return result;
+  };
+
+  // Nothing left but a request id ("REQ-7K2F9?") or a bare "?".
+  if (!tokens.length) return finish(ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
+
+  const rights = findRights(tokens);
+  const used = new Array<boolean>(tokens.length).fill(false);
+  for (const r of rights) for (let i = r.start; i < r.end; i++) used[i] = true;
+
+  const pronounMentions = findPronouns(tokens, used, rights);
+  const named = await findMentions(tokens, used, options.directory, work);
+  // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
+  const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
+  for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {
+    const owner = ownedBy(p)!;
+    owner.possessive = true;
+    owner.end = p.end;
+    pronounMentions.splice(pronounMentions.indexOf(p), 1);
+  }
+  let mentions = [...named, ...pronounMentions].sort((a, b) => a.start - b.start);
+
+  // Dutch "als Marketing verzenden": "als" + name + send verb is Send As on that name.
+  for (const m of mentions) {
+    const before = tokens[m.start - 1];
+    if (before && before.norm === 'als' && !used[m.start - 1] && norms.slice(m.end, m.end + 4).some((w) => L.NL_SEND_VERBS.has(w))) {
+      rights.push({ start: m.start - 1, end: m.start, right: 'SendAs', targetAfter: true });
+      used[m.start - 1] = true;
+    }
+  }
+  rights.sort((a, b) => a.start - b.start);
+
+  // "Megan and Alex", "Megan, Alex": one mention with several parts, so the bot never picks one silently.
+  mentions = coordinate(mentions, tokens, work);
+
+  // The reply language comes from the sentence around the names and right names: "geef Megan send as op
+  // Training" is Dutch even though "send as" is English product wording.
+  const inPhrase = new Set<number>();
+  for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
+  for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
+  const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
+  if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
+
+  const decided = decideIntent({ tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) });
+  const intent = decided.intent;
+  const queryForm = decided.queryForm;
+  if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') return finish(intent);
+  // "until 2026-02-30", "for 0 weeks": a limit was asked for but not understood; never grant without it.
+  if (intent === 'grant' && fixed.unreadTime) return finish('unknown');
+
+  // ---- roles
+  const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
+  let candidates = mentions;
+  if (intent === 'query') {
+    // "show me who ...", "can you tell me ...": the asker is not the subject unless "I"/"my".
+    candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
+  }
+  const scored = candidates.map((m) => scoreMention(m, ctx));
+  const roles = assignRoles(scored);
+  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
+  if ((intent === 'grant' || intent === 'revoke') && hasLeftover(scored, roles, tokens)) return finish('unknown');
+
+  if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
+  if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
+
+  // ---- the right; for a revoke, who actually holds it
+  const explicit = new Set(rights.map((r) => r.right).filter((r): r is Right => r !== 'access' && r !== 'read' && r !== 'rights'));
+  if (intent === 'revoke') await settleRevoke(result, explicit, options);
+  const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
+  const saysAll = norms.some((w) => ALL_WORDS.has(w));
+  result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
+  // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
+  // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
+  if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish('unknown');
+  return finish(intent);
+}
+
+/**
+ * Takes out the parts with a fixed shape, so their words are not read as names or rights: the request
+ * id, "without automapping", the reason (its words never negate or name anything), durations and dates.
+ * Fills those fields of `result`; returns the rest of the text, blanked in place.
+ */
+function takeOutFixedShapes(
+  text: string,
+  result: Understanding,
+  options: UnderstandOptions,
+): { rest: string; ref: boolean; unreadTime: boolean } {
+  let work = text;
+  const lang = result.language;
   const ref = REQUEST_REF_RE.exec(work);
   if (ref) {
     result.requestRef = ref[0].toUpperCase();
@@ -709,33 +883,11 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   work = span.rest;
   result.duration = span.duration;
   result.until = span.until;
+  return { rest: work, ref: ref !== null, unreadTime: span.unread };
+}
 
-  const tokens = tokenize(work);
-  const norms = tokens.map((t) => t.norm);
-  const has = (words: Set<string>) => norms.some((w) => words.has(w));
-  const hasSeq = (seq: string[]) => {
-    for (let i = 0; i + seq.length <= norms.length; i++) {
-      if (seq.every((w, k) => norms[i + k] === w)) return true;
-    }
-    return false;
-  };
-  const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
-  const finish = (intent: Intent): Understanding => {
-    result.intent = intent;
-    if (intent === 'help' || intent === 'unknown') {
-      result.duration = null;
-      result.until = null;
-    }
-    return result;
-  };
-
-  if (!tokens.length) return finish(ref ? 'status' : tokens.length === 0 && /\?/.test(work) ? 'help' : 'unknown');
-
-  const rights = findRights(tokens);
-  const used = new Array<boolean>(tokens.length).fill(false);
-  for (const r of rights) for (let i = r.start; i < r.end; i++) used[i] = true;
-
-  // Self and pronouns, then names.
+/** "me", "I", "my mailbox", "her", "his mailbox": the requester, or someone the bot has to ask about. */
+function findPronouns(tokens: Token[], used: boolean[], rights: RightMention[]): Mention[] {
   const pronounMentions: Mention[] = [];
   tokens.forEach((t, i) => {
     if (used[i]) return;
@@ -753,70 +905,90 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     }
     if (pronounMentions.at(-1)?.start === i) used[i] = true;
   });
-  const named = await findMentions(tokens, used, options.directory, work);
-  // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
-  const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
-  for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {
-    ownedBy(p)!.possessive = true;
-    pronounMentions.splice(pronounMentions.indexOf(p), 1);
-  }
-  let mentions = [...named, ...pronounMentions].sort((a, b) => a.start - b.start);
+  return pronounMentions;
+}
 
-  // Dutch "als Marketing verzenden": "als" + name + send verb is Send As on that name.
-  for (const m of mentions) {
-    const before = tokens[m.start - 1];
-    if (before && before.norm === 'als' && !used[m.start - 1] && norms.slice(m.end, m.end + 4).some((w) => L.NL_SEND_VERBS.has(w))) {
-      rights.push({ start: m.start - 1, end: m.start, right: 'SendAs', targetAfter: true });
-      used[m.start - 1] = true;
+/**
+ * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
+ * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
+ */
+function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
+  const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
+  const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
+  // "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
+  const addedOn = (m: Mention) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
+  return scored.some(
+    (x) =>
+      x.m !== roles.g && x.m !== roles.t && addedOn(x.m) && !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+  ) || scored.some(
+    (x) =>
+      x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
+      // The asker as subject ("I hope you can give Bill ...") is not a second request.
+      !(x.m.kind === 'self' && L.SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
+      // "Megan Bowen (meganb@contoso.com)" names one person twice.
+      !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+  );
+}
+
+type QueryForm = 'target' | 'person' | 'check';
+
+/** Everything the intent and role rules look at, read once. */
+interface Sentence {
+  tokens: Token[];
+  norms: string[];
+  rights: RightMention[];
+  mentions: Mention[];
+  /** A request id was written. */
+  ref: boolean;
+  /** The message ends with a question mark. */
+  question: boolean;
+}
+
+/**
+ * The intent, in order: out of scope, cancel, status, help, query, then revoke or grant with the vetoes
+ * (negation, reports about the past, statements of what someone holds, unknown leading verbs).
+ */
+function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
+  const { tokens, norms, rights, mentions } = s;
+  const has = (words: Set<string>) => norms.some((w) => words.has(w));
+  const hasSeq = (seq: string[]) => {
+    for (let i = 0; i + seq.length <= norms.length; i++) {
+      if (seq.every((w, k) => norms[i + k] === w)) return true;
     }
-  }
-  rights.sort((a, b) => a.start - b.start);
-
-  // "Megan and Alex", "Megan, Alex": one mention with several parts, so the bot never picks one silently.
-  mentions = coordinate(mentions, tokens, work);
-
-  // The reply language comes from the sentence around the names and right names: "geef Megan send as op
-  // Training" is Dutch even though "send as" is English product wording.
-  const inPhrase = new Set<number>();
-  for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
-  for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
-  const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
-  if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
-
+    return false;
+  };
+  const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
   const hasRight = rights.length > 0;
-  const explicit = new Set(rights.filter((r) => r.right !== 'access' && r.right !== 'read' && r.right !== 'rights').map((r) => r.right as Right));
-  const soft = new Set(rights.map((r) => r.right));
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
-  // ---- intent
   // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
   const inName = new Set(mentions.filter((m) => m.kind === 'name').flatMap((m) => Array.from({ length: m.end - m.start }, (_, k) => m.start + k)));
-  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return finish('unknown');
+  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return { intent: 'unknown' };
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = has(L.REQUEST_NOUNS);
   const withdrawRequest = requestNoun && has(WITHDRAW_WORDS);
-  if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || ref))) {
-    return finish('cancel');
+  if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || s.ref))) {
+    return { intent: 'cancel' };
   }
   const statusLike =
     norms.includes('status') ||
     myRequest ||
     (requestNoun && has(PENDING_WORDS)) ||
-    (ref !== null && !hasRight);
-  if (statusLike && !has(L.REVOKE_VERBS)) {
-    result.grantee = null;
-    result.target = null;
-    return finish('status');
-  }
+    (s.ref && !hasRight);
+  if (statusLike && !has(L.REVOKE_VERBS)) return { intent: 'status' };
 
-  const flat = norms.join(' ');
+  // Greetings in front do not change what is asked: "Goedemiddag, wat kan deze bot?".
+  let lead = 0;
+  while (lead < norms.length - 1 && OPENERS.has(norms[lead]!)) lead++;
+  const flat = norms.slice(lead).join(' ');
   if (
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
-    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?)$/.test(flat) ||
+    /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
+    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|what can (this|the) bot do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?|wat (kan|doet) (deze|de|die) bot( allemaal)?( doen)?)$/.test(flat) ||
     (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
-    return finish('help');
+    return { intent: 'help' };
   }
 
   const leading = (words: Set<string>) => {
@@ -844,8 +1016,11 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     else if (has(LIST_WORDS) && (has(L.PEOPLE_NOUNS) || has(EVERYONE) || has(WHO_WORDS))) queryForm = 'target';
     else if (hasSeq(['laat', 'zien']) || hasSeq(['show', 'me'])) queryForm = 'check';
   }
+  if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
+  if (!queryForm && leading(L.QUERY_START_PERSON) && has(L.STATE_VERBS)) queryForm = 'person';
+  if (!queryForm && has(OVERVIEW_WORDS) && !has(L.GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
-  if (has(UNSUPPORTED)) return finish('unknown');
+  if (has(UNSUPPORTED)) return { intent: 'unknown' };
 
   let intent: Intent;
   if (queryForm) intent = 'query';
@@ -859,7 +1034,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     });
     // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
     const passiveRevoke = has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
-    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke;
+    const commandAt = norms.findIndex((w) => !L.POLITE.has(w));
+    const imperativeRevoke = commandAt >= 0 && L.REVOKE_IMPERATIVES.has(norms[commandAt]!);
+    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
@@ -876,75 +1053,55 @@ export async function understand(text: string, options: UnderstandOptions): Prom
       const bare =
         mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
       if (has(L.STATE_VERBS) && !grantCue && !hasSeq(['has', 'to']) && !hasSeq(['have', 'to'])) {
-        intent = /\?\s*$/.test(work) ? 'query' : 'unknown';
+        intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
-      } else if (!grantCue && (describesHeld || !bare)) intent = 'unknown';
+      } else if (!grantCue && (describesHeld || !bare || has(FUTURE))) intent = 'unknown';
+      else if (has(HEDGES) && !(commandAt >= 0 && GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
+      else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
+        // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
+        intent = s.question ? 'query' : 'unknown';
+        queryForm = 'check';
+      }
       else if (describesHeld && !has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
   }
-  if (intent === 'unknown') return finish('unknown');
+  return { intent, queryForm };
+}
 
-  // ---- roles
-  const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
-  let candidates = mentions;
-  if (intent === 'query') {
-    // "show me who ...", "can you tell me ...": the asker is not the subject unless "I"/"my".
-    candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
+/**
+ * The right asked for. An explicit right wins (two different ones: `null`, the bot asks). Softer words:
+ * reading or opening is Full Access except on a group; plain "access" is Full Access on a mailbox and
+ * `null` on a group or an unknown target; in a revoke it means every right, in a query every holder.
+ */
+async function choosePermission(
+  intent: 'grant' | 'revoke' | 'query',
+  rights: RightMention[],
+  target: Resolution | null,
+  noun: 'mailbox' | 'group' | undefined,
+  saysAll: boolean,
+  directory: Directory,
+): Promise<Right | null> {
+  const explicit = new Set(rights.map((r) => r.right).filter((r): r is Right => r !== 'access' && r !== 'read' && r !== 'rights'));
+  const soft = new Set(rights.map((r) => r.right));
+  if (explicit.size === 1) return [...explicit][0]!;
+  if (explicit.size > 1) return null;
+  if (intent === 'revoke') return soft.has('read') && !saysAll ? 'FullAccess' : null;
+  if (intent === 'query') return soft.has('read') ? 'FullAccess' : null;
+  const kinds = await kindsOf(target, directory);
+  if (soft.has('read')) return kinds.has('group') || noun === 'group' ? null : 'FullAccess';
+  if (soft.has('access') || soft.has('rights')) {
+    const mailboxOnly = kinds.size > 0 && !kinds.has('group');
+    return mailboxOnly || (noun === 'mailbox' && !kinds.has('group')) ? 'FullAccess' : null;
   }
-  const scored = candidates.map((m) => scoreMention(m, ctx));
-  const roles = assignRoles(scored);
-  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
-  // Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to Info")
-  // means more than one request, or one we misread: ask rather than act on part of it.
-  if (intent === 'grant' || intent === 'revoke') {
-    const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
-    const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
-    const leftover = scored.find(
-      (x) =>
-        x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
-        // "Megan Bowen (meganb@contoso.com)" names one person twice.
-        !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
-    );
-    if (leftover) return finish('unknown');
-  }
-
-  if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
-  if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
-
-  // ---- permission (below) and, for a revoke, who actually holds it
-  if (intent === 'revoke') await settleRevoke(result, explicit, options);
-
-  // ---- permission
-  if (intent === 'grant' || intent === 'revoke' || intent === 'query') {
-    if (explicit.size === 1) result.permission = [...explicit][0]!;
-    else if (explicit.size > 1) result.permission = null;
-    else if (intent === 'revoke') {
-      result.permission = soft.has('read') && !has(ALL_WORDS) ? 'FullAccess' : null;
-    } else if (intent === 'query') {
-      result.permission = soft.has('read') ? 'FullAccess' : null;
-    } else {
-      const kinds = await kindsOf(result.target, options.directory);
-      const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
-      const mailboxOnly = kinds.size > 0 && !kinds.has('group');
-      if (soft.has('read')) result.permission = kinds.has('group') || noun === 'group' ? null : 'FullAccess';
-      else if (soft.has('access') || soft.has('rights')) {
-        result.permission = mailboxOnly || (noun === 'mailbox' && !kinds.has('group')) ? 'FullAccess' : null;
-      }
-    }
-  }
-  if (intent === 'query') {
-    result.duration = null;
-    result.until = null;
-  }
-  return finish(intent);
+  return null;
 }
 
 function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention[] {
   const out: Mention[] = [];
   for (const m of mentions) {
     const prev = out.at(-1);
-    if (prev && m.kind !== 'self' && prev.kind !== 'self') {
+    if (prev && !(m.kind === 'self' && m.possessive) && !(prev.kind === 'self' && prev.possessive)) {
       const between = tokens.slice(prev.end, m.start);
       const gapText = text.slice(tokens[prev.end - 1]!.start + tokens[prev.end - 1]!.raw.length, tokens[m.start]!.start);
       const bothNames = prev.kind === 'name' && m.kind === 'name';

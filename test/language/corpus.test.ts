@@ -48,6 +48,12 @@ describe('language corpus (own directory: diacritics, apostrophes, tussenvoegsel
     expect(result.wrong).toBe(0);
   });
 
+  it('understands requests where names are everyday words (Tailspin: Will, May, Hope; groups IT, Help, General)', async () => {
+    const result = await score(fixture('tailspin-directory.json'), fixture('tailspin-extra.jsonl'));
+    expect(result.misses).toEqual([]);
+    expect(result.wrong).toBe(0);
+  });
+
   it('understands the shared eval sample in-process too', async () => {
     const result = await score(fixture('eval-sample/sample-directory.json'), fixture('eval-sample/understand-sample.jsonl'));
     expect(result.misses).toEqual([]);

@@ -36,9 +36,15 @@ describe('extractTimeSpan', () => {
     expect(span('until tomorrow')).toEqual({ duration: null, until: '2026-11-24' });
     expect(span('tot het einde van de maand', 'nl')).toEqual({ duration: null, until: '2026-11-30' });
     expect(span('until end of day')).toEqual({ duration: null, until: '2026-11-23' });
+    expect(span('tot eind december', 'nl')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until the end of February')).toEqual({ duration: null, until: '2027-02-28' });
     expect(span('until the 15th')).toEqual({ duration: null, until: '2026-12-15' });
     expect(span('until the 30th')).toEqual({ duration: null, until: '2026-11-30' });
     expect(span('until the 31st of December')).toEqual({ duration: null, until: '2026-12-31' });
+    expect(span('until Dec. 31st, 2027')).toEqual({ duration: null, until: '2027-12-31' });
+    expect(span('until March 3rd')).toEqual({ duration: null, until: '2027-03-03' });
+    expect(span('tot 3 mrt', 'nl')).toEqual({ duration: null, until: '2027-03-03' });
+    expect(span('until 1 December 2026')).toEqual({ duration: null, until: '2026-12-01' });
   });
 
   it('leaves reports about the past and impossible dates alone', () => {
@@ -46,6 +52,17 @@ describe('extractTimeSpan', () => {
     expect(span('twee weken geleden', 'nl')).toEqual({ duration: null, until: null });
     expect(span('until 2026-02-30')).toEqual({ duration: null, until: null });
     expect(span('toegang tot het postvak Info', 'nl')).toEqual({ duration: null, until: null });
+  });
+
+  it('says when a period or end date was written but could not be read', () => {
+    const unread = (text: string) => extractTimeSpan(text, now, 60, 'en').unread;
+    expect(unread('until 2026-02-30')).toBe(true);
+    expect(unread('for 0 weeks')).toBe(true);
+    expect(unread('for 99999 days')).toBe(true);
+    expect(unread('for -3 days')).toBe(true);
+    expect(unread('until Friday')).toBe(false);
+    expect(unread('toegang tot het postvak Info')).toBe(false);
+    expect(unread('give Megan send as')).toBe(false);
   });
 
   it('blanks what it read so the words are not taken for names', () => {

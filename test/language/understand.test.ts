@@ -28,6 +28,27 @@ describe('understand', () => {
     expect(long.intent).toBe('grant');
   });
 
+  it('never grants without the end it was asked to have when that end cannot be read', async () => {
+    for (const text of ['give Zoe send as on Sales until 2026-02-30', 'give Zoe send as on Sales for 0 weeks', 'give Zoe send as on Sales for -3 days']) {
+      expect((await ask(text)).intent, text).toBe('unknown');
+    }
+  });
+
+  it('asks rather than grant no right when a reading verb meets a group, and then fills no slot', async () => {
+    const u = await ask('Zoe needs to read Sales');
+    expect(u).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null });
+    expect(await ask('give Zoe access to Sales')).toMatchObject({ intent: 'grant', permission: null, target: { status: 'resolved', id: 'g-sales' } });
+  });
+
+  it('reads names written with combining accents', async () => {
+    expect((await ask('give Zoe\u0308 send as on Sales')).grantee).toEqual({ status: 'resolved', id: 'u-zoe' });
+  });
+
+  it('reads a message over several lines as one request', async () => {
+    const u = await ask('Hi,\r\ncould you give Zoe send as on Sales?\nThanks!');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
+  });
+
   it('reads a reason given first without losing the request', async () => {
     const u = await ask('Because Kwame is on leave, give Priya full access to his mailbox');
     expect(u.intent).toBe('grant');
