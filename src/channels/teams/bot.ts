@@ -51,6 +51,8 @@ export interface TeamsBotDeps {
   repository: TeamsRepository;
   clock: Clock;
   logger: Logger;
+  /** Rights held on a target now (the permission service), so "remove Jan's Send As" finds the Jan who has it. */
+  rightsOn?: (targetId: string) => Promise<Array<{ trustee: string; right: Right }>>;
 }
 
 type Reply = string | CardJson;
@@ -128,6 +130,7 @@ export class TeamsBot extends TeamsActivityHandler {
       requesterId: userId,
       now: new Date(this.deps.clock.now()),
       ...utcOffset(activity),
+      ...(this.deps.rightsOn ? { rightsOn: this.deps.rightsOn } : {}),
     });
     const lang = understanding.language;
     const audience: Audience = { lang, ...zone(activity) };

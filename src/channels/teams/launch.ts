@@ -31,6 +31,12 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
     repository,
     clock: app.clock,
     logger,
+    rightsOn: async (targetId) => {
+      const target = await app.directory.getTarget(targetId);
+      if (!target) return [];
+      const delegates = await app.permissions.listDelegates({ id: target.id, kind: target.kind, mail: target.mail });
+      return delegates.map((d) => ({ trustee: d.trusteeId, right: d.right }));
+    },
   });
   return { bot, notifier, sender, repository };
 }

@@ -144,6 +144,22 @@ describe('Teams conversation through /api/messages', () => {
     expect(h.inbox(adele).filter((m) => textOf(m).includes('Goedkeuren'))).toHaveLength(2);
   });
 
+  it('a revoke naming an ambiguous person picks the one who holds the right now', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(miriam);
+    await h.say(alex, 'give Jan Smit send-as on Sales');
+    const [grant] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.click(miriam, 'approve', { requestId: grant!.id }, h.inbox(miriam).at(-1));
+    await h.advance(10 * MINUTE);
+    expect((await h.bot.app.engine.get(grant!.id))?.state).toBe('effective');
+
+    await h.say(alex, "remove Jan's send as on Sales");
+    const [revoke] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(revoke?.kind).toBe('revoke');
+    expect(revoke?.granteeId).toBe(people.janSmit.aad);
+  });
+
   it('answers in Dutch when asked in Dutch', async () => {
     h = await teamsHarness();
     await h.install(alex);
