@@ -315,8 +315,14 @@ export class TeamsBot extends TeamsActivityHandler {
     const value: Resolution | null = draft[slot];
     const { lang } = audience;
     if (value?.status === 'resolved') return true;
+    if (value?.status === 'ambiguous' && value.candidates.length > MAX_CHOICES) {
+      // Too many to list on a card: ask for the full name instead.
+      await this.reply(context, t(lang, 'reply.tooManyMatches', { count: value.candidates.length }));
+      await this.ask(context, draft, slot, audience);
+      return false;
+    }
     if (value?.status === 'ambiguous' && value.candidates.length > 0) {
-      const candidates = value.candidates.slice(0, MAX_CHOICES);
+      const candidates = value.candidates;
       const labels = await Promise.all(candidates.map((id) => this.label(id)));
       draft.awaiting = slot;
       draft.options = candidates;

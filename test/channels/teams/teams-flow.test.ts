@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { createSqliteStore } from '../../../src/store/keyv-store.js';
 import { FakeConnector } from '../../fakes/fake-connector.js';
 import { personalConversationId } from '../../fakes/teams-activities.js';
 import { cardProblems } from './card-validation.js';
-import { cardOf, people, teamsHarness, TENANT, textOf, TRAINING, type TeamsHarness } from './harness.js';
+import { cardOf, DIRECTORY, people, teamsHarness, TENANT, textOf, TRAINING, type TeamsHarness } from './harness.js';
 
 const MINUTE = 60_000;
 const { alex, megan, adele, miriam, nestor, isaiah, patti } = people;
@@ -197,6 +197,26 @@ describe('Teams conversation through /api/messages', () => {
     const twice = await h.click(alex, 'choose', card.actions[0].data, choice);
     expect(twice.body.value).toContain('no longer open');
     expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(1);
+  });
+
+  it('asks for the full name in words when too many people match for a card', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-many-'));
+    try {
+      const fixture = JSON.parse(readFileSync(DIRECTORY, 'utf8'));
+      for (let i = 0; i < 8; i++) fixture.users.push({ id: `sam-${i}`, displayName: `Sam Tester${'abcdefgh'[i]}`, mail: `sam${i}@contoso.example` });
+      writeFileSync(join(dir, 'directory.json'), JSON.stringify(fixture));
+      h = await teamsHarness({ DIRECTORY: `file:${join(dir, 'directory.json')}` });
+      await h.install(alex);
+      await h.say(alex, 'give Sam send-as on Training');
+      const replies = h.inbox(alex).slice(-2).map(textOf);
+      expect(replies[0]).toContain('8 people or mailboxes match that name');
+      expect(replies[1]).toContain('For whom is this?');
+      await h.say(alex, 'Sam Testerc');
+      const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+      expect(request?.granteeId).toBe('sam-2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('asks which right for plain "access" to a group', async () => {
