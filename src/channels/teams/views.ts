@@ -213,7 +213,7 @@ async function requestFacts(request: PermissionRequest, words: RequestWords, nam
   }
   if (request.reason) facts.push({ title: t(lang, 'label.reason'), value: escapeText(request.reason) });
   if (request.rights.includes('FullAccess') && request.kind === 'grant' && !request.autoMapping) {
-    facts.push({ title: t(lang, 'label.right'), value: t(lang, 'label.autoMappingOff') });
+    facts.push({ title: t(lang, 'label.autoMapping'), value: t(lang, 'label.autoMappingOff') });
   }
   if (withApprovers) facts.push({ title: t(lang, 'label.approvers'), value: await names.people(request.approverIds) });
   facts.push({ title: t(lang, 'label.request'), value: escapeText(request.id, 80) });

@@ -103,6 +103,12 @@ describe('card templates', () => {
     ]);
   });
 
+  it('says when Outlook automapping is off', async () => {
+    const card = await approvalCard(variants[5]!, new Names(directory), { lang: 'en' });
+    const facts = (card.body as any[]).find((b) => b.type === 'FactSet').facts;
+    expect(facts).toContainEqual({ title: 'Outlook automapping', value: 'off (add the mailbox by hand)' });
+  });
+
   it('drops the buttons and names the decider once decided', async () => {
     const card = await approvalCard(variants[2]!, new Names(directory), { lang: 'nl', timeZone: 'Europe/Amsterdam' });
     expect(card.actions ?? []).toEqual([]);
