@@ -37,6 +37,8 @@ import {
   type Audience,
 } from './views.js';
 
+/** "retry REQ-..." / "probeer REQ-... opnieuw": the language layer reads these as status with a request id. */
+const RETRY_WORDS = /\b(retry|opnieuw)\b/i;
 /** More candidates than this are asked for in words, not with a card. */
 const MAX_CHOICES = 6;
 /** A draft older than this is forgotten. */
@@ -161,6 +163,10 @@ export class TeamsBot extends TeamsActivityHandler {
         await this.reply(context, helpCard(lang));
         return;
       case 'status': {
+        if (u.requestRef && RETRY_WORDS.test(context.activity.text ?? '')) {
+          await this.adminAction(context, 'retry', u.requestRef, userId, lang);
+          return;
+        }
         const [mine, awaiting] = await Promise.all([
           this.deps.engine.requestsOf(userId, { limit: 10 }),
           this.deps.engine.awaitingDecisionBy(userId),
@@ -171,8 +177,13 @@ export class TeamsBot extends TeamsActivityHandler {
       case 'cancel':
         await this.cancelFromText(context, userId, u, audience, names);
         return;
-      case 'grant':
       case 'revoke':
+        if (u.requestRef && !u.grantee && !u.target) {
+          await this.adminAction(context, 'revoke', u.requestRef, userId, lang);
+          return;
+        }
+      // falls through: a revoke naming a person and a mailbox is a request like any other
+      case 'grant':
       case 'query': {
         const draft: Draft = {
           id: randomUUID(),
@@ -194,6 +205,29 @@ export class TeamsBot extends TeamsActivityHandler {
       case 'unknown':
         await this.reply(context, t(lang, 'reply.notUnderstood'));
         return;
+    }
+  }
+
+  /** Admin-only: revoke an applied grant now, or retry a failed apply. The engine checks the admin. */
+  private async adminAction(context: TurnContext, action: 'revoke' | 'retry', requestId: string, userId: string, lang: Lang): Promise<void> {
+    await this.reply(context, await this.runAdminAction(action, requestId, userId, lang));
+  }
+
+  private async runAdminAction(action: 'revoke' | 'retry', requestId: string, userId: string, lang: Lang): Promise<string> {
+    try {
+      if (action === 'revoke') {
+        const request = await this.deps.engine.revokeNow(requestId, userId);
+        return t(lang, 'reply.revoking', { requestId: escapeText(request.id, 80) });
+      }
+      const request = await this.deps.engine.retry(requestId, userId);
+      return t(lang, 'reply.retrying', { requestId: escapeText(request.id, 80) });
+    } catch (error) {
+      if (isBotError(error, 'not_allowed')) return t(lang, action === 'revoke' ? 'reply.notAllowedRevoke' : 'reply.notAllowedRetry');
+      if (isBotError(error, 'invalid_request') || isBotError(error, 'conflict')) {
+        const state = (await this.deps.engine.get(requestId))?.state ?? '?';
+        return t(lang, action === 'revoke' ? 'reply.notRevocable' : 'reply.notFailed', { state });
+      }
+      throw error;
     }
   }
 
@@ -404,6 +438,11 @@ export class TeamsBot extends TeamsActivityHandler {
           return await this.decide(userId, verb, data, audience);
         case 'choose':
           return await this.choose(context, userId, data, audience);
+        case 'retry': {
+          const requestId = requestIdOf(data);
+          if (!requestId) return message(t(lang, 'reply.badAction'));
+          return message(await this.runAdminAction('retry', requestId, userId, lang));
+        }
         case 'cancel': {
           const requestId = requestIdOf(data);
           if (!requestId) return message(t(lang, 'reply.badAction'));

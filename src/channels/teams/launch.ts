@@ -21,7 +21,7 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const logger = app.logger as pino.Logger;
   const repository = new TeamsRepository(app.store, app.clock);
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
-  const notifier = new TeamsNotifier(sender, repository, app.directory, logger);
+  const notifier = new TeamsNotifier(sender, repository, app.directory, logger, { admins: () => adminIds(app) });
   app.notifiers.attach(notifier);
   const bot = new TeamsBot({
     engine: app.engine,
@@ -77,4 +77,14 @@ export async function launchTeamsBot(config: Config, understand: UnderstandFn, o
       await app.close();
     },
   };
+}
+
+/** BOT_ADMINS (directory ids or mail addresses) when set, else the directory's admins. */
+async function adminIds(app: App): Promise<string[]> {
+  const configured = app.config.BOT_ADMINS;
+  if (!configured) return app.directory.admins();
+  const ids = await Promise.all(
+    configured.map(async (entry) => (entry.includes('@') ? (await app.directory.findUserByMail(entry))?.id : (await app.directory.getUser(entry))?.id)),
+  );
+  return ids.filter((id): id is string => Boolean(id));
 }

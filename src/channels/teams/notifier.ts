@@ -37,10 +37,14 @@ export class TeamsNotifier implements Notifier {
     private readonly repository: TeamsRepository,
     private readonly directory: Directory,
     private readonly logger: Logger,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; admins?: () => Promise<string[]> } = {},
   ) {
     this.limit = pLimit(options.concurrency ?? 4);
+    this.admins = options.admins ?? (() => directory.admins());
   }
+
+  /** The bot's admins (BOT_ADMINS or the directory's): they get failures with a Retry button. */
+  private readonly admins: () => Promise<string[]>;
 
   /**
    * Delivers one event. The engine calls this from its outbox, in order per request and in the
@@ -116,6 +120,7 @@ export class TeamsNotifier implements Notifier {
         return;
       case 'failed':
         await this.refreshCopies(request, names);
+        await this.tellAdmins(request, names);
         await this.postBack(
           request,
           names,
@@ -141,6 +146,25 @@ export class TeamsNotifier implements Notifier {
         'Warning');
         return;
     }
+  }
+
+  /** A failed apply: each admin gets the failure with a Retry button (the engine checks they are admins). */
+  private async tellAdmins(request: PermissionRequest, names: Names): Promise<void> {
+    const admins = await this.admins();
+    await Promise.all(
+      admins.map(async (adminId) => {
+        const audience = await this.audienceFor(adminId);
+        const words = await requestWords(request, names, audience.lang);
+        const card = noticeCard(
+          audience.lang,
+          [t(audience.lang, 'post.failedAdmin', { summary: words.summary, requestId: escapeText(request.id, 80), message: escapeText(request.failure?.message ?? '', 300) })],
+          { color: 'Attention', actions: [{ title: t(audience.lang, 'action.retry'), verb: 'retry', requestId: request.id }] },
+        );
+        await this.sender.sendToUser(adminId, { attachments: [cardAttachment(card)] }).catch((error: unknown) => {
+          this.logger.warn({ requestId: request.id, userId: adminId, err: errorSummary(error) }, 'failure notice to admin not delivered');
+        });
+      }),
+    );
   }
 
   private async sendApprovalCards(request: PermissionRequest, names: Names, reminder: boolean): Promise<void> {

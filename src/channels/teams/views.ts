@@ -280,12 +280,17 @@ export async function summaryCard(request: PermissionRequest, names: Names, audi
 }
 
 /** A short card with a title and lines of (already escaped) text. */
-export function noticeCard(lang: Lang, lines: string[], options: { title?: string; color?: string; facts?: { title: string; value: string }[] } = {}): CardJson {
+export function noticeCard(
+  lang: Lang,
+  lines: string[],
+  options: { title?: string; color?: string; facts?: { title: string; value: string }[]; actions?: { title: string; verb: string; requestId: string }[] } = {},
+): CardJson {
   return renderCard('notice', {
     title: options.title ?? t(lang, 'post.title'),
     color: options.color ?? 'Default',
     lines,
     facts: options.facts ?? [],
+    actions: options.actions ?? [],
   });
 }
 

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SimulatedPermissionService } from '../../../src/permissions/simulated.js';
 import { createSqliteStore } from '../../../src/store/keyv-store.js';
 import { FakeConnector } from '../../fakes/fake-connector.js';
 import { personalConversationId } from '../../fakes/teams-activities.js';
@@ -158,6 +159,56 @@ describe('Teams conversation through /api/messages', () => {
     const [revoke] = await h.bot.app.engine.requestsOf(alex.aad);
     expect(revoke?.kind).toBe('revoke');
     expect(revoke?.granteeId).toBe(people.janSmit.aad);
+  });
+
+  it('tells admins about a failed apply with a Retry button that only admins can use', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.install(nestor);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    (h.bot.app.permissions as SimulatedPermissionService).faults.push({ kind: 'reject', message: 'The mailbox is on litigation hold' });
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.settle();
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('failed');
+    expect(textOf(lastCard(alex, 'Could not apply'))).toContain('The mailbox is on litigation hold');
+
+    const notice = lastCard(nestor, 'Applying failed')!;
+    const retry = cardOf(notice)!.actions[0];
+    expect([retry.verb, retry.data]).toEqual(['retry', { requestId: request!.id }]);
+    expect(cardProblems(cardOf(notice))).toEqual([]);
+
+    const refused = await h.click(alex, 'retry', retry.data, notice);
+    expect(refused.body.value).toBe('Only admins can retry a failed request.');
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('failed');
+
+    const retried = await h.click(nestor, 'retry', retry.data, notice);
+    expect(retried.body.value).toBe(`Retrying ${request!.id} now.`);
+    await h.settle();
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('applied');
+    expect(textOf(lastCard(alex, 'Applied:'))).toContain('Send As for Megan Bowen on Training');
+  });
+
+  it('lets an admin revoke an applied grant by its id, and nobody else', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    await h.install(nestor);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.advance(10 * MINUTE);
+
+    await h.say(alex, `revoke ${request!.id}`);
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Only admins can revoke a request directly');
+    await h.say(nestor, `revoke ${request!.id}`);
+    expect(textOf(h.inbox(nestor).at(-1))).toContain(`Revoking ${request!.id} now`);
+    await h.settle();
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Send As for Megan Bowen on Training.');
+    await h.say(nestor, `revoke ${request!.id}`);
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('Only an applied grant can be revoked directly (revoked)');
   });
 
   it('answers in Dutch when asked in Dutch', async () => {
