@@ -72,6 +72,13 @@ describe('HTTP server without Bot Framework credentials', () => {
     expect(stored?.reference.serviceUrl).toBe(ctx.serviceUrl);
     expect(stored?.timeZone).toBe('Europe/Amsterdam');
   });
+
+  it('forgets the conversation when the app is removed', async () => {
+    await post(bot.port, installationUpdate(alex, ctx));
+    expect(await bot.teams.repository.reference(alex.aad)).toBeDefined();
+    expect((await post(bot.port, { ...installationUpdate(alex, ctx), action: 'remove' })).status).toBe(200);
+    expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
+  });
 });
 
 describe('HTTP server with Bot Framework credentials', () => {

@@ -76,7 +76,12 @@ export class TeamsBot extends TeamsActivityHandler {
       await next();
     });
     this.onInstallationUpdate(async (context, next) => {
-      if (context.activity.action?.startsWith('add')) await this.rememberConversation(context);
+      const action = context.activity.action ?? '';
+      if (action.startsWith('add')) await this.rememberConversation(context);
+      // After an uninstall the saved chat no longer reaches the person; a later message reopens one.
+      else if (action.startsWith('remove') && context.activity.from?.aadObjectId && context.activity.conversation?.conversationType === 'personal') {
+        await this.deps.repository.forgetReference(context.activity.from.aadObjectId);
+      }
       await next();
     });
     this.onConversationUpdate(async (context, next) => {

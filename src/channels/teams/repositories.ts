@@ -79,6 +79,11 @@ export class TeamsRepository {
     }
   }
 
+  async forgetReference(userId: string): Promise<void> {
+    await this.store.delete(NS, `ref:${userId}`);
+    this.lastSaved.delete(userId);
+  }
+
   async reference(userId: string): Promise<StoredReference | undefined> {
     return (await this.store.get<StoredReference>(NS, `ref:${userId}`))?.value;
   }
