@@ -13,7 +13,9 @@ export function rightsOnFrom(
   return async (targetId) => {
     const target = await directory.getTarget(targetId);
     if (!target) return [];
-    const delegates = await service.listDelegates({ id: target.id, kind: target.kind, mail: target.mail });
+    // An outage must not break understanding: without live rights the text alone decides, and an
+    // unclear name stays ambiguous (the bot asks) rather than failing the turn.
+    const delegates = await service.listDelegates({ id: target.id, kind: target.kind, mail: target.mail }).catch(() => []);
     return delegates.map((d) => ({ trustee: d.trusteeId, right: d.right }));
   };
 }

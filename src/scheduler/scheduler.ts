@@ -30,6 +30,12 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** Poll interval of `start()` (real time). */
   pollMs?: number;
+  /** Longest time between two full scans, to pick up timers other processes scheduled. */
+  rescanMs?: number;
+}
+
+function timerId(kind: TimerKind, requestId: string, key = ''): string {
+  return `${requestId}:${kind}${key ? `:${key}` : ''}`;
 }
 
 const NAMESPACE = 'timers';
@@ -51,11 +57,16 @@ export class Scheduler {
   private running: Promise<number> | undefined;
   private rerun = false;
   private stopped = true;
+  /** Earliest due time (or lease end) seen; before it, and within `rescanMs` of the last scan, passes skip the scan. */
+  private nextDue = Number.NEGATIVE_INFINITY;
+  private lastScan = Number.NEGATIVE_INFINITY;
+  private readonly rescanMs: number;
 
   constructor(private readonly options: SchedulerOptions) {
     this.logger = options.logger ?? silentLogger;
     this.leaseMs = options.leaseMs ?? 10 * 60_000;
     this.pollMs = options.pollMs ?? 1_000;
+    this.rescanMs = options.rescanMs ?? 30_000;
   }
 
   handle(kind: TimerKind, handler: TimerHandler): void {
@@ -67,19 +78,38 @@ export class Scheduler {
    * key is only created once (a retried step does not stack duplicates).
    */
   async schedule(kind: TimerKind, requestId: string, dueAt: number, key = ''): Promise<string> {
-    const id = `${requestId}:${kind}${key ? `:${key}` : ''}`;
+    const id = timerId(kind, requestId, key);
     const record: TimerRecord = { id, kind, requestId, dueAt, failures: 0 };
     await this.options.store.create<TimerRecord>(NAMESPACE, id, record);
-    if (dueAt <= this.options.clock.now()) this.kick();
+    this.noteDue(dueAt);
+    // Due now (an apply after a click): run just this one, no scan of every timer.
+    if (dueAt <= this.options.clock.now() && !this.stopped) {
+      queueMicrotask(() => {
+        this.runOne(id).catch((error) => this.logger.error({ err: error, timer: id }, 'timer run failed'));
+      });
+    }
     return id;
   }
 
+  /** Cancels the unkeyed timers of these kinds for a request (ids are fixed, so no scan). A running timer is left alone. */
   async cancel(requestId: string, kinds: readonly TimerKind[]): Promise<void> {
-    for await (const [key, record] of this.options.store.entries<TimerRecord>(NAMESPACE)) {
-      if (record.value.requestId === requestId && kinds.includes(record.value.kind) && !this.isClaimed(record.value)) {
-        await this.options.store.delete(NAMESPACE, key, record.version);
-      }
+    const { store } = this.options;
+    for (const kind of kinds) {
+      const id = timerId(kind, requestId);
+      const record = await store.get<TimerRecord>(NAMESPACE, id);
+      if (record && !this.isClaimed(record.value)) await store.delete(NAMESPACE, id, record.version);
     }
+  }
+
+  /** Claims and runs one timer if it is due and free. */
+  private async runOne(id: string): Promise<boolean> {
+    const record = await this.options.store.get<TimerRecord>(NAMESPACE, id);
+    if (!record || record.value.dueAt > this.options.clock.now() || this.isClaimed(record.value)) return false;
+    return this.claimAndRun(id, record.version, record.value);
+  }
+
+  private noteDue(dueAt: number): void {
+    if (dueAt < this.nextDue) this.nextDue = dueAt;
   }
 
   async pending(): Promise<TimerRecord[]> {
@@ -111,23 +141,37 @@ export class Scheduler {
     return this.running;
   }
 
+  /**
+   * One pass over the timers. A full scan only happens when something may be due: the earliest
+   * due time seen in the last scan has come, or `rescanMs` has passed (another process may have
+   * scheduled earlier timers; timers due at once are run by the process that schedules them).
+   */
   private async pass(): Promise<number> {
     const { store, clock } = this.options;
     const now = clock.now();
+    if (now < this.nextDue && now - this.lastScan < this.rescanMs) return 0;
+    this.lastScan = now;
+    let nextDue = Number.POSITIVE_INFINITY;
     const due: [string, number, TimerRecord][] = [];
     for await (const [key, record] of store.entries<TimerRecord>(NAMESPACE)) {
-      if (record.value.dueAt <= now && !this.isClaimed(record.value)) due.push([key, record.version, record.value]);
+      const timer = record.value;
+      if (timer.dueAt <= now && !this.isClaimed(timer)) due.push([key, record.version, timer]);
+      else nextDue = Math.min(nextDue, this.isClaimed(timer) ? timer.claimedUntil! : timer.dueAt);
     }
+    this.nextDue = nextDue;
     due.sort((a, b) => a[2].dueAt - b[2].dueAt);
     let ran = 0;
-    for (const [key, version, timer] of due) {
-      const claimed: TimerRecord = { ...timer, claimedUntil: clock.now() + this.leaseMs, claimedBy: this.instanceId };
-      // Lost the race: another process (or pass) has it.
-      if (!(await store.compareAndSet(NAMESPACE, key, version, claimed))) continue;
-      ran++;
-      await this.runClaimed(key, version + 1, claimed);
-    }
+    for (const [key, version, timer] of due) if (await this.claimAndRun(key, version, timer)) ran++;
     return ran;
+  }
+
+  private async claimAndRun(key: string, version: number, timer: TimerRecord): Promise<boolean> {
+    const claimed: TimerRecord = { ...timer, claimedUntil: this.options.clock.now() + this.leaseMs, claimedBy: this.instanceId };
+    // Lost the race: another process (or pass) has it.
+    if (!(await this.options.store.compareAndSet(NAMESPACE, key, version, claimed))) return false;
+    this.noteDue(claimed.claimedUntil!);
+    await this.runClaimed(key, version + 1, claimed);
+    return true;
   }
 
   private async runClaimed(key: string, version: number, timer: TimerRecord): Promise<void> {
@@ -142,6 +186,7 @@ export class Scheduler {
       const failures = timer.failures + 1;
       const delay = Math.min(15 * 60_000, 1_000 * 2 ** Math.min(failures, 10));
       this.logger.error({ err: error, timer: timer.id, failures }, 'timer handler failed; will retry');
+      this.noteDue(clock.now() + delay);
       await store.compareAndSet<TimerRecord>(NAMESPACE, key, version, {
         ...timer,
         claimedUntil: undefined,
@@ -152,6 +197,7 @@ export class Scheduler {
       return;
     }
     if (outcome && 'rescheduleAt' in outcome) {
+      this.noteDue(outcome.rescheduleAt);
       await store.compareAndSet<TimerRecord>(NAMESPACE, key, version, {
         ...timer,
         claimedUntil: undefined,

@@ -46,6 +46,30 @@ describe('durable scheduler', () => {
     expect(new Set(runs.map((r) => r.split(':').slice(1).join(':'))).size).toBe(20);
   });
 
+  it('cancel removes the named timers of one request only', async () => {
+    const { clock, make } = setup();
+    const scheduler = make();
+    await scheduler.schedule('postback', 'REQ-1', clock.now() + 1_000);
+    await scheduler.schedule('postback', 'REQ-2', clock.now() + 1_000);
+    await scheduler.cancel('REQ-1', ['postback', 'expire']);
+    expect((await scheduler.pending()).map((t) => t.requestId)).toEqual(['REQ-2']);
+  });
+
+  it('picks up timers another process scheduled: at their due time, or within the rescan interval', async () => {
+    const { clock, runs, make } = setup();
+    const worker = make();
+    const other = make();
+    await worker.runDue(); // first scan: nothing yet
+    await other.schedule('postback', 'REQ-later', clock.now() + 60_000);
+    await other.schedule('postback', 'REQ-now', clock.now());
+    expect(await worker.runDue()).toBe(0); // scanned a moment ago and nothing it knew of is due
+    clock.advance(30_000);
+    expect(await worker.runDue()).toBe(1); // the rescan finds REQ-now
+    clock.advance(30_000);
+    expect(await worker.runDue()).toBe(1); // REQ-later, at its due time
+    expect(runs.map((r) => r.split(':')[1])).toEqual(['REQ-now', 'REQ-later']);
+  });
+
   it('an overdue timer runs on the first pass after a restart', async () => {
     const { clock, runs, make } = setup();
     await make().schedule('postback', 'REQ-1', clock.now() + 1_000);

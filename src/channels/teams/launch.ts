@@ -1,6 +1,7 @@
 import type pino from 'pino';
 import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
+import { rightsOnFrom } from '../../language/rights-on.js';
 import { cloudEndpoints } from '../../permissions/clouds.js';
 import { createBotAdapter, createLogger, startServer, type BotAdapter, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
@@ -31,12 +32,7 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
     repository,
     clock: app.clock,
     logger,
-    rightsOn: async (targetId) => {
-      const target = await app.directory.getTarget(targetId);
-      if (!target) return [];
-      const delegates = await app.permissions.listDelegates({ id: target.id, kind: target.kind, mail: target.mail });
-      return delegates.map((d) => ({ trustee: d.trusteeId, right: d.right }));
-    },
+    rightsOn: rightsOnFrom(app.directory, app.permissions),
   });
   return { bot, notifier, sender, repository };
 }
