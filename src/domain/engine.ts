@@ -23,8 +23,9 @@ import { addIsoDuration, endOfDate } from './time.js';
 /** An event waiting in the request record to be delivered (outbox: stored with the transition). */
 interface OutboxItem {
   seq: number;
-  /** Set while one process delivers it, so two engines never send the same event. */
+  /** Set while one engine delivers it, so two engines never send the same event. */
   claimedUntil?: number;
+  claimedBy?: string;
   type: EngineEvent['type'];
   rights?: Right[];
   finalCheck?: boolean;
@@ -70,12 +71,16 @@ const REQUESTS = 'requests';
 const AUDIT = 'audit';
 const INDEX = 'request-index';
 const INDEX_LIMIT = 200;
+/** How long an engine holds an event it is delivering before another may take it over. */
+const OUTBOX_LEASE_MS = 5 * 60_000;
 const DAY = 86_400_000;
 const MAX_GRANT_MS = 366 * DAY;
 const MAX_REASON = 500;
 
 export class RequestEngine implements RequestEngineApi {
   private readonly logger: Logger;
+  /** Identifies this engine's claims on queued events in a store shared with other processes. */
+  readonly instanceId = newId('eng');
   private readonly inflight = new Set<Promise<unknown>>();
   private readonly delivering = new Map<string, Promise<unknown>>();
   private readonly deliverAgain = new Set<string>();
@@ -645,9 +650,15 @@ export class RequestEngine implements RequestEngineApi {
     });
   }
 
+  /**
+   * Queues an event in the request record. When the queue was empty the event is claimed by this
+   * engine in the same write, so it goes out without a second one; events queued behind others are
+   * claimed by whichever engine delivers the queue.
+   */
   private enqueue(r: StoredRequest, item: Omit<OutboxItem, 'seq'>): void {
     r.outboxSeq += 1;
-    r.outbox.push({ ...item, seq: r.outboxSeq });
+    const claim = r.outbox.length === 0 ? { claimedBy: this.instanceId, claimedUntil: this.now() + OUTBOX_LEASE_MS } : {};
+    r.outbox.push({ ...item, seq: r.outboxSeq, ...claim });
   }
 
   /** Refused actions have no request transition to ride on: they get their own audit record. */
@@ -737,17 +748,21 @@ export class RequestEngine implements RequestEngineApi {
    * holding a claim lets it lapse and the event goes out after the restart (at least once).
    */
   async deliver(requestId: string): Promise<void> {
-    const leaseMs = 5 * 60_000;
     for (;;) {
       const stored = await this.options.store.get<StoredRequest>(REQUESTS, requestId);
       const item = stored?.value.outbox[0];
       if (!stored || !item) return;
-      if (item.claimedUntil !== undefined && item.claimedUntil > this.now()) return; // another engine has it
-      const claimed = structuredClone(stored.value);
-      claimed.outbox[0]!.claimedUntil = this.now() + leaseMs;
-      claimed.version = stored.version + 1;
-      if (!(await this.options.store.compareAndSet(REQUESTS, requestId, stored.version, claimed))) continue;
-      const event = toEvent(item, this.publicView(claimed));
+      let request = stored.value;
+      // An event this engine claimed when queueing it goes straight out; anything else is claimed first.
+      if (item.claimedBy !== this.instanceId || (item.claimedUntil ?? 0) <= this.now()) {
+        if (item.claimedUntil !== undefined && item.claimedUntil > this.now()) return; // another engine has it
+        const claimed = structuredClone(stored.value);
+        Object.assign(claimed.outbox[0]!, { claimedBy: this.instanceId, claimedUntil: this.now() + OUTBOX_LEASE_MS });
+        claimed.version = stored.version + 1;
+        if (!(await this.options.store.compareAndSet(REQUESTS, requestId, stored.version, claimed))) continue;
+        request = claimed;
+      }
+      const event = toEvent(item, this.publicView(request));
       try {
         await this.options.notifier.notify(event);
       } catch (error) {
