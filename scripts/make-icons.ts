@@ -3,7 +3,7 @@
 // Run: npx tsx scripts/make-icons.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { encodePng } from './png.js';
+import { PNG } from 'pngjs';
 
 type Rgba = [number, number, number, number];
 
@@ -29,7 +29,8 @@ function onEnvelope(x: number, y: number, w: number): boolean {
 }
 
 function draw(size: number, background: Rgba, foreground: Rgba, stroke: number): Buffer {
-  const pixels = new Uint8Array(size * size * 4);
+  const png = new PNG({ width: size, height: size });
+  const pixels = png.data;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const u = (x + 0.5) / size;
@@ -38,7 +39,7 @@ function draw(size: number, background: Rgba, foreground: Rgba, stroke: number):
       pixels.set(color, (y * size + x) * 4);
     }
   }
-  return encodePng(size, size, pixels);
+  return PNG.sync.write(png, { colorType: 6 });
 }
 
 const dir = fileURLToPath(new URL('../manifest/', import.meta.url));

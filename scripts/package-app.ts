@@ -2,7 +2,7 @@
 // bot id from the environment (MicrosoftAppId, read through the config schema).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { zip } from './zip.js';
+import { zipSync } from 'fflate';
 
 export const MANIFEST_DIR = fileURLToPath(new URL('../manifest/', import.meta.url));
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -17,12 +17,19 @@ export function renderManifest(botId: string): Record<string, unknown> {
 /** The app package: manifest.json, the two icons and the Dutch localisation, zipped at the root. */
 export function buildAppPackage(botId: string): Buffer {
   const manifest = renderManifest(botId);
-  return zip([
-    { name: 'manifest.json', data: Buffer.from(JSON.stringify(manifest, null, 2)) },
-    { name: 'color.png', data: readFileSync(`${MANIFEST_DIR}color.png`) },
-    { name: 'outline.png', data: readFileSync(`${MANIFEST_DIR}outline.png`) },
-    { name: 'nl.json', data: readFileSync(`${MANIFEST_DIR}nl.json`) },
-  ]);
+  // A fixed timestamp: the same manifest and icons give the same bytes.
+  const mtime = new Date('1980-01-01T00:00:00Z');
+  return Buffer.from(
+    zipSync(
+      {
+        'manifest.json': [Buffer.from(JSON.stringify(manifest, null, 2)), { mtime }],
+        'color.png': [readFileSync(`${MANIFEST_DIR}color.png`), { mtime }],
+        'outline.png': [readFileSync(`${MANIFEST_DIR}outline.png`), { mtime }],
+        'nl.json': [readFileSync(`${MANIFEST_DIR}nl.json`), { mtime }],
+      },
+      { level: 9 },
+    ),
+  );
 }
 
 async function main(): Promise<void> {
