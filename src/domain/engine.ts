@@ -199,7 +199,8 @@ export class RequestEngine implements RequestEngineApi {
     }
 
     const pairKey = `pair:${grantee.id}|${target.id}`;
-    for (const open of await this.indexed(pairKey, (r) => OPEN_STATES.includes(r.state))) {
+    const samePair = (r: StoredRequest) => r.granteeId === grantee.id && r.targetId === target.id;
+    for (const open of await this.indexed(pairKey, (r) => samePair(r) && OPEN_STATES.includes(r.state))) {
       const sameRights = open.kind === input.kind && open.rights.join() === rights.join();
       if (sameRights && open.requesterId === input.requesterId) return { outcome: 'duplicate', request: this.publicView(open) };
       if (open.state === 'pending') warnings.push({ code: 'already_pending', requestId: open.id });
@@ -240,11 +241,17 @@ export class RequestEngine implements RequestEngineApi {
     };
     this.record(request, input.requesterId, 'created', undefined, 'pending');
     this.enqueue(request, { type: 'approval_needed' });
-    // Indexes first: a crash before the request is written leaves an id readers skip, never a request nobody finds.
-    await this.addToIndex(pairKey, request.id);
-    await this.addToIndex(`requester:${input.requesterId}`, request.id);
-    for (const approver of approverIds) await this.addToIndex(`approver:${approver}`, request.id);
-    while (!(await this.options.store.create<StoredRequest>(REQUESTS, request.id, request))) request.id = newRequestId();
+    for (;;) {
+      // Indexes first: a crash before the request is written leaves an id readers skip, never a
+      // request nobody finds. Readers also check each record matches, so an id that collided with
+      // another request's (one in ~900 million) is harmless.
+      await this.addToIndex(pairKey, request.id);
+      await this.addToIndex(`requester:${input.requesterId}`, request.id);
+      for (const approver of approverIds) await this.addToIndex(`approver:${approver}`, request.id);
+      if (await this.options.store.create<StoredRequest>(REQUESTS, request.id, request)) break;
+      request.id = newRequestId();
+      for (const entry of request.history) entry.requestId = request.id;
+    }
 
     if (adminRevoke) {
       // Admins may revoke directly: their own request is approved as it is made.
@@ -252,7 +259,7 @@ export class RequestEngine implements RequestEngineApi {
     }
     await this.options.scheduler.schedule('expire', request.id, now + this.options.requestExpiryMs);
     await this.options.scheduler.schedule('approver_reminder', request.id, now + this.options.approverReminderMs);
-    this.deliverSoon(request.id);
+    this.deliverSoon(request.id, request);
     return { outcome: 'created', request: this.publicView(request) };
   }
 
@@ -348,7 +355,10 @@ export class RequestEngine implements RequestEngineApi {
   }
 
   async requestsOf(userId: string, options: { openOnly?: boolean; limit?: number } = {}): Promise<PermissionRequest[]> {
-    const all = await this.indexed(`requester:${userId}`, (r) => !options.openOnly || OPEN_STATES.includes(r.state));
+    const all = await this.indexed(
+      `requester:${userId}`,
+      (r) => r.requesterId === userId && (!options.openOnly || OPEN_STATES.includes(r.state)),
+    );
     return all.slice(0, options.limit ?? 20).map((r) => this.publicView(r));
   }
 
@@ -592,7 +602,7 @@ export class RequestEngine implements RequestEngineApi {
       draft.updatedAt = this.now();
       draft.version = current.version + 1;
       if (await this.options.store.compareAndSet<StoredRequest>(REQUESTS, requestId, current.version, draft)) {
-        if (deliver && draft.outbox.length) this.deliverSoon(requestId);
+        if (deliver && draft.outbox.length) this.deliverSoon(requestId, draft);
         return draft;
       }
     }
@@ -721,16 +731,19 @@ export class RequestEngine implements RequestEngineApi {
 
   // ---------------------------------------------------------------- outbox delivery
 
-  private deliverSoon(requestId: string): void {
+  /** `written` is the record just stored, when the caller has it: the first pass need not read it back. */
+  private deliverSoon(requestId: string, written?: StoredRequest): void {
     // One delivery loop per request in this process; a loop already running picks up new items.
     if (this.delivering.has(requestId)) {
       this.deliverAgain.add(requestId);
       return;
     }
     const run = (async () => {
+      let known = written;
       do {
         this.deliverAgain.delete(requestId);
-        await this.deliver(requestId);
+        await this.deliver(requestId, known);
+        known = undefined;
       } while (this.deliverAgain.has(requestId));
     })()
       .catch((error) => this.logger.error({ err: error, requestId }, 'event delivery failed'))
@@ -747,9 +760,11 @@ export class RequestEngine implements RequestEngineApi {
    * goes out and removed after, so two engines on one store send it once; a process that dies
    * holding a claim lets it lapse and the event goes out after the restart (at least once).
    */
-  async deliver(requestId: string): Promise<void> {
+  async deliver(requestId: string, written?: StoredRequest): Promise<void> {
+    let known = written ? { version: written.version, value: written } : undefined;
     for (;;) {
-      const stored = await this.options.store.get<StoredRequest>(REQUESTS, requestId);
+      const stored = known ?? (await this.options.store.get<StoredRequest>(REQUESTS, requestId));
+      known = undefined;
       const item = stored?.value.outbox[0];
       if (!stored || !item) return;
       let request = stored.value;
@@ -769,11 +784,12 @@ export class RequestEngine implements RequestEngineApi {
         // A notifier that throws is logged; the event is dropped rather than blocking the ones after it.
         this.logger.error({ err: error, requestId, event: item.type }, 'notifier failed');
       }
-      await this.mutate(requestId, (r) => {
+      const after = await this.mutate(requestId, (r) => {
         const index = r.outbox.findIndex((o) => o.seq === item.seq);
         if (index < 0) return false;
         r.outbox.splice(index, 1);
       }, false);
+      known = { version: after.version, value: after };
     }
   }
 
