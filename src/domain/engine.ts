@@ -16,7 +16,7 @@ import { newId, newRequestId } from './ids.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { EngineEvent, Notifier } from './notifier.js';
 import { approversFor } from './policy.js';
-import { canTransition, OPEN_STATES, type PermissionRequest, type PreflightWarning, type RequestState } from './request.js';
+import { canTransition, OPEN_STATES, TERMINAL_STATES, type PermissionRequest, type PreflightWarning, type RequestState } from './request.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate } from './time.js';
 
@@ -795,7 +795,45 @@ export class RequestEngine implements RequestEngineApi {
 
   /** After a start: delivers events a crash left undelivered. */
   async recover(): Promise<void> {
-    for (const request of await this.allRequests((r) => r.outbox.length > 0)) await this.deliver(request.id);
+    for (const request of await this.allRequests((r) => !TERMINAL_STATES.includes(r.state) || r.outbox.length > 0)) {
+      await this.ensureTimers(request);
+      if (request.outbox.length) await this.deliver(request.id);
+    }
+  }
+
+  /**
+   * A crash between a transition and the timer it needs (the apply after "approved", the post-back
+   * after "applied", expiry after "created") would leave a request waiting forever. After a start
+   * every open request gets its timers again; scheduling is idempotent (fixed ids), and reminders
+   * already sent, per the request's own history, are not sent twice.
+   */
+  private async ensureTimers(r: StoredRequest): Promise<void> {
+    const { scheduler } = this.options;
+    const done = (action: string) => r.history.some((e) => e.action === action);
+    switch (r.state) {
+      case 'pending':
+        await scheduler.schedule('expire', r.id, r.createdAt + this.options.requestExpiryMs);
+        if (!done('approver_reminder')) await scheduler.schedule('approver_reminder', r.id, r.createdAt + this.options.approverReminderMs);
+        return;
+      case 'approved':
+      case 'applying':
+        await scheduler.schedule('apply', r.id, this.now());
+        return;
+      case 'applied':
+      case 'effective':
+        if (r.state === 'applied' && r.rechecks <= (this.options.maxRechecks ?? 3)) {
+          await scheduler.schedule('postback', r.id, r.effectiveBy ?? this.now());
+        }
+        if (r.kind === 'grant' && r.endsAt !== undefined) {
+          await scheduler.schedule('timed_revoke', r.id, r.endsAt);
+          if (!done('revoke_reminder') && r.endsAt - DAY > (r.appliedAt ?? 0)) {
+            await scheduler.schedule('revoke_reminder', r.id, r.endsAt - DAY);
+          }
+        }
+        return;
+      default:
+        return;
+    }
   }
 
   /** Waits until deliveries and due timers settle (tests, shutdown). */

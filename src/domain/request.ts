@@ -39,6 +39,8 @@ export function canTransition(from: RequestState, to: RequestState): boolean {
 }
 
 export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'applying'];
+/** States with nothing left to happen. `failed` waits for an admin's retry, which schedules its own apply. */
+export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked'];
 
 export type RequestKind = 'grant' | 'revoke';
 

@@ -144,6 +144,55 @@ describe('crash and restart over the same SQLite file', () => {
     await after.close();
   });
 
+  it('a crash between a transition and its timer: the restart schedules the missing timer', async () => {
+    const file = join(dir, 'crash-between.sqlite');
+    const clock = new ManualClock();
+    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const outcome = await before.engine.submit(input);
+    if (outcome.outcome !== 'created') throw new Error('not created');
+    const id = outcome.request.id;
+    await before.engine.idle();
+    await before.advance(24 * HOUR); // the approver reminder goes out
+    await before.engine.decide(id, 'u-zoe', 'approve');
+    // The process dies after "approved" was written but before the apply timer was: remove it.
+    const timers = await before.scheduler.pending();
+    for (const t of timers) await before.store.delete('timers', t.id);
+    await before.store.close();
+
+    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    await after.engine.recover();
+    await after.engine.idle();
+    expect((await after.engine.get(id))?.state).toBe('applied');
+    // Now it dies after "applied" but before the post-back timer.
+    for (const t of await after.scheduler.pending()) await after.store.delete('timers', t.id);
+    await after.scheduler.stop();
+    const third = await coreHarness({}, { clock, store: after.store });
+    await third.engine.recover();
+    await third.advance(HOUR);
+    expect((await third.engine.get(id))?.state).toBe('effective');
+    expect(third.events.events.map((e) => e.type)).toEqual(['effective']);
+    await third.close();
+  });
+
+  it('a restart does not repeat a reminder that already went out', async () => {
+    const file = join(dir, 'reminder-once.sqlite');
+    const clock = new ManualClock();
+    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const outcome = await before.engine.submit(input);
+    if (outcome.outcome !== 'created') throw new Error('not created');
+    await before.engine.idle();
+    await before.advance(24 * HOUR);
+    expect(before.events.ofType('approver_reminder')).toHaveLength(1);
+    await before.store.close();
+
+    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    await after.engine.recover();
+    expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
+    await after.advance(7 * 24 * HOUR);
+    expect(after.events.events.map((e) => e.type)).toEqual(['expired']);
+    await after.close();
+  });
+
   it('events a crash left undelivered are delivered after the restart', async () => {
     const file = join(dir, 'outbox.sqlite');
     const clock = new ManualClock();
