@@ -29,6 +29,16 @@ describe('sqlite store shared by two processes', () => {
     await second.close();
   });
 
+  it('lists a namespace of more than one page completely, and only that namespace', async () => {
+    const store = createSqliteStore(join(dir, 'paging.sqlite'));
+    for (let i = 0; i < 1_200; i++) await store.create('timers', `k${i}`, i);
+    await store.create('timersx', 'other', -1);
+    const seen: number[] = [];
+    for await (const [, record] of store.entries<number>('timers')) seen.push(record.value);
+    expect(seen.sort((x, y) => x - y)).toEqual(Array.from({ length: 1_200 }, (_, i) => i));
+    await store.close();
+  });
+
   it('keeps data across a reopen of the file', async () => {
     const file = join(dir, 'reopen.sqlite');
     const before = createSqliteStore(file);
