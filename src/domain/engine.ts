@@ -73,6 +73,8 @@ const INDEX = 'request-index';
 const INDEX_LIMIT = 200;
 /** How long an engine holds an event it is delivering before another may take it over. */
 const OUTBOX_LEASE_MS = 5 * 60_000;
+/** States an apply timer acts on: `failed` after an admin's retry, `applying` after a crash mid-apply. */
+const READY_TO_APPLY: readonly RequestState[] = ['approved', 'failed', 'applying'];
 const DAY = 86_400_000;
 const MAX_GRANT_MS = 366 * DAY;
 const MAX_REASON = 500;
@@ -423,9 +425,9 @@ export class RequestEngine implements RequestEngineApi {
     if (!stored) return;
     const start = stored.value;
     // `applying` here means an earlier run died mid-apply: grants and revokes are idempotent, so go on.
-    if (start.state !== 'approved' && start.state !== 'failed' && start.state !== 'applying') return;
+    if (!READY_TO_APPLY.includes(start.state)) return;
     const request = await this.mutate(timer.requestId, (r) => {
-      if (r.state !== 'approved' && r.state !== 'failed' && r.state !== 'applying') throw new BotError('conflict', 'moved on');
+      if (!READY_TO_APPLY.includes(r.state)) throw new BotError('conflict', 'moved on');
       r.attempts += 1;
       if (r.state !== 'applying') this.moveTo(r, 'applying', 'system', 'applying');
     }).catch((error) => (isBotError(error, 'conflict') ? undefined : Promise.reject(error)));
