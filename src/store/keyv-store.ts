@@ -5,20 +5,20 @@ import { dirname, resolve } from 'node:path';
 import type { Versioned, VersionedStore } from './versioned-store.js';
 
 /** What keyv stores for us: the version beside the data. */
-interface Envelope<T> {
+export interface Envelope<T> {
   v: number;
   d: T;
 }
 
-/** The atomic operations keyv lacks, supplied per backend. */
-interface AtomicOps {
+/** The atomic operations keyv lacks, supplied per backend. `fullKey` is keyv's `namespace:key`. */
+export interface AtomicOps {
   insertIfAbsent(keyv: Keyv, fullKey: string, envelope: Envelope<unknown>): Promise<boolean>;
   replaceIfVersion(keyv: Keyv, fullKey: string, expected: number, envelope: Envelope<unknown>): Promise<boolean>;
   deleteIfVersion(keyv: Keyv, fullKey: string, expected: number): Promise<boolean>;
 }
 
 /** A keyv-backed VersionedStore: keyv does reads, writes and iteration; `AtomicOps` the conditional writes. */
-class KeyvVersionedStore implements VersionedStore {
+export class KeyvVersionedStore implements VersionedStore {
   private readonly byNamespace = new Map<string, Keyv>();
 
   constructor(

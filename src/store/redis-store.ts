@@ -1,12 +1,8 @@
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import { BotError } from '../domain/errors.js';
-import type { Versioned, VersionedStore } from './versioned-store.js';
-
-interface Envelope<T> {
-  v: number;
-  d: T;
-}
+import { KeyvVersionedStore, type Envelope } from './keyv-store.js';
+import type { VersionedStore } from './versioned-store.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
 const REPLACE_IF_VERSION = `
@@ -24,7 +20,10 @@ if stored.value.v ~= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`;
 
-/** Redis through @keyv/redis; compare-and-set by Lua scripts, insert by `SET NX`. */
+/**
+ * Redis through @keyv/redis: keyv does reads, writes and iteration; compare-and-set is a Lua
+ * script and insert is `SET NX`, on the key @keyv/redis writes (`namespace::namespace:key`).
+ */
 export async function createRedisStore(url: string): Promise<VersionedStore> {
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 });
   let client: Awaited<ReturnType<KeyvRedis<unknown>['getClient']>>;
@@ -33,60 +32,27 @@ export async function createRedisStore(url: string): Promise<VersionedStore> {
   } catch (cause) {
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
   }
-  const keyvs = new Map<string, Keyv>();
-  // One Keyv per namespace; the redis adapter is shared, so keys are built explicitly.
-  const keyvOf = (namespace: string) => {
-    let keyv = keyvs.get(namespace);
-    if (!keyv) {
-      keyv = new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace });
-      keyvs.set(namespace, keyv);
-    }
-    return keyv;
-  };
-  const redisKey = (namespace: string, key: string) => `${namespace}::${namespace}:${key}`;
+  const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${fullKey}`;
   const serialize = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
-
-  const store: VersionedStore = {
-    async get<T>(namespace: string, key: string): Promise<Versioned<T> | undefined> {
-      const envelope = (await keyvOf(namespace).get(key)) as Envelope<T> | undefined;
-      return envelope ? { version: envelope.v, value: envelope.d } : undefined;
+  return new KeyvVersionedStore(
+    // One Keyv per namespace over the one connection.
+    (namespace) => new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace }),
+    {
+      async insertIfAbsent(keyv, fullKey, envelope) {
+        return (await client.set(redisKey(keyv, fullKey), serialize(keyv, envelope), { condition: 'NX' } as never)) === 'OK';
+      },
+      async replaceIfVersion(keyv, fullKey, expected, envelope) {
+        const result = await client.eval(REPLACE_IF_VERSION, {
+          keys: [redisKey(keyv, fullKey)],
+          arguments: [String(expected), serialize(keyv, envelope)],
+        });
+        return result === 1;
+      },
+      async deleteIfVersion(keyv, fullKey, expected) {
+        const result = await client.eval(DELETE_IF_VERSION, { keys: [redisKey(keyv, fullKey)], arguments: [String(expected)] });
+        return result === 1;
+      },
     },
-    async create<T>(namespace: string, key: string, value: T) {
-      const result = await client.set(redisKey(namespace, key), serialize(keyvOf(namespace), { v: 1, d: value }), {
-        condition: 'NX',
-      } as never);
-      return result === 'OK';
-    },
-    async compareAndSet<T>(namespace: string, key: string, expectedVersion: number, value: T) {
-      const payload = serialize(keyvOf(namespace), { v: expectedVersion + 1, d: value });
-      const result = await client.eval(REPLACE_IF_VERSION, {
-        keys: [redisKey(namespace, key)],
-        arguments: [String(expectedVersion), payload],
-      });
-      return result === 1;
-    },
-    async put<T>(namespace: string, key: string, value: T) {
-      const keyv = keyvOf(namespace);
-      const current = (await keyv.get(key)) as Envelope<T> | undefined;
-      await keyv.set(key, { v: (current?.v ?? 0) + 1, d: value });
-    },
-    async delete(namespace: string, key: string, expectedVersion?: number) {
-      if (expectedVersion === undefined) return keyvOf(namespace).delete(key);
-      const result = await client.eval(DELETE_IF_VERSION, {
-        keys: [redisKey(namespace, key)],
-        arguments: [String(expectedVersion)],
-      });
-      return result === 1;
-    },
-    async *entries<T>(namespace: string): AsyncIterable<[string, Versioned<T>]> {
-      const keyv = keyvOf(namespace);
-      for await (const [key, envelope] of keyv.iterator!(namespace) as AsyncGenerator<[string, Envelope<T>]>) {
-        if (envelope) yield [key, { version: envelope.v, value: envelope.d }];
-      }
-    },
-    async close() {
-      await adapter.disconnect();
-    },
-  };
-  return store;
+    () => adapter.disconnect(),
+  );
 }
