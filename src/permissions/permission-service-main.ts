@@ -3,7 +3,8 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { createPermissionService, loadDirectory } from '../app.js';
 import { systemClock } from '../domain/clock.js';
-import { BotError, isBotError } from '../domain/errors.js';
+import { BotError } from '../domain/errors.js';
+import { runProcess } from '../run-process.js';
 import { openStore } from '../store/index.js';
 import { startPermissionServiceServer } from './http-server.js';
 import type { PermissionService } from './permission-service.js';
@@ -19,21 +20,13 @@ async function backend(config: Config): Promise<{ service: PermissionService; cl
 }
 
 // `npm run permission-service`
-async function main(): Promise<void> {
+runProcess(async () => {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL });
   const { service, close } = await backend(config);
   const server = await startPermissionServiceServer(config, service, logger);
-  const shutdown = async () => {
+  return async () => {
     await server.close();
     await close();
-    process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
-}
-
-main().catch((error: unknown) => {
-  console.error(isBotError(error) ? `${error.code}: ${error.message}` : error);
-  process.exit(1);
 });
