@@ -90,12 +90,9 @@ export class KeyvVersionedStore implements VersionedStore {
 export function createMemoryStore(): VersionedStore {
   const mapFor = (keyv: Keyv) => (keyv.opts.store as Map<string, unknown>);
   // keyv's Map adapter stores the serialized form keyed by the namespaced key.
-  const read = (keyv: Keyv, fullKey: string): Envelope<unknown> | undefined => {
-    const raw = mapFor(keyv).get(fullKey) as { value: Envelope<unknown> } | string | undefined;
-    if (raw === undefined) return undefined;
-    const data = typeof raw === 'string' ? (JSON.parse(raw) as { value: Envelope<unknown> }) : raw;
-    return data.value;
-  };
+  // Without a serializer keyv keeps `{ value, expires }` objects in the map as they are.
+  const read = (keyv: Keyv, fullKey: string): Envelope<unknown> | undefined =>
+    (mapFor(keyv).get(fullKey) as { value: Envelope<unknown> } | undefined)?.value;
   const write = (keyv: Keyv, fullKey: string, envelope: Envelope<unknown>) => {
     mapFor(keyv).set(fullKey, { value: structuredClone(envelope), expires: undefined });
   };
