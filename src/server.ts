@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import { pino, type Logger } from 'pino';
 import restify from 'restify';
+import { ReusedClientsAuthentication } from './bot-framework-auth.js';
 import { hasBotCredentials, type Config } from './config.js';
 import { errorSummary } from './channels/teams/proactive.js';
 
@@ -28,7 +29,8 @@ export function createBotAdapter(config: Config, logger: Logger): BotAdapter {
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
-  const adapter = new CloudAdapter(auth);
+  // The adapter gets the same authentication with its outbound clients reused between turns.
+  const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
