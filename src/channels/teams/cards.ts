@@ -18,32 +18,22 @@ export type CardJson = Record<string, unknown>;
 // adaptivecards-templating ships CommonJS only.
 const require = createRequire(import.meta.url);
 const { Template } = require('adaptivecards-templating') as {
-  Template: new (payload: unknown) => { expand(context: { $root: unknown }): unknown };
+  Template: new (payload: unknown) => CardTemplate;
 };
 
-// The templating engine parses every `${...}` of a template on each expansion; the strings come
-// from our own templates (data values are never parsed), so parsed expressions are memoised.
-const expressions = require('adaptive-expressions') as { Expression: { parse: (text: string, lookup?: unknown) => unknown } };
-const parseExpression = expressions.Expression.parse.bind(expressions.Expression);
-const parsed = new Map<string, unknown>();
-expressions.Expression.parse = (text: string, lookup?: unknown) => {
-  const key = `${lookup === undefined ? '' : 'L'}${text}`;
-  let expression = parsed.get(key);
-  if (expression === undefined) {
-    expression = parseExpression(text, lookup);
-    if (parsed.size < 5000) parsed.set(key, expression);
-  }
-  return expression;
-};
+type CardTemplate = { expand(context: { $root: unknown }): unknown };
 
-const templates = new Map<CardName, unknown>();
-function template(name: CardName): unknown {
-  let payload = templates.get(name);
-  if (!payload) {
-    payload = JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8'));
-    templates.set(name, payload);
+// A Template parses every `${...}` of its payload once, when it is built, and "can be bound to
+// different data objects in a loop" (adaptivecards-templating's own words): one per card, kept.
+// `expand` is synchronous, so concurrent turns cannot interleave inside it.
+const templates = new Map<CardName, CardTemplate>();
+function template(name: CardName): CardTemplate {
+  let compiled = templates.get(name);
+  if (!compiled) {
+    compiled = new Template(JSON.parse(readFileSync(`${CARDS_DIR}${name}.json`, 'utf8')));
+    templates.set(name, compiled);
   }
-  return payload;
+  return compiled;
 }
 
 const stringTables = new Map<Lang, Record<string, string>>();
@@ -86,8 +76,7 @@ export function escapeText(value: string, max = 500): string {
 
 /** Expands a template with `data` (which must already hold escaped user text). */
 export function renderCard(name: CardName, data: Record<string, unknown>): CardJson {
-  const expanded = new Template(template(name)).expand({ $root: data }) as CardJson;
-  return expanded;
+  return template(name).expand({ $root: data }) as CardJson;
 }
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
