@@ -5,7 +5,7 @@ import type { EngineEvent, Notifier } from '../../domain/notifier.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
-import type { CardCopy, TeamsRepository } from './repositories.js';
+import type { CardCopy, StoredReference, TeamsRepository } from './repositories.js';
 import {
   approvalCard,
   formatClock,
@@ -61,9 +61,14 @@ export class TeamsNotifier implements Notifier {
 
   /** A recipient's language (directory preference, else the locale of their chat, else English) and zone. */
   async audienceFor(userId: string, preferred?: Lang): Promise<Audience> {
+    return (await this.recipient(userId, preferred)).audience;
+  }
+
+  /** The audience and the saved chat of a recipient, read once and handed to the sender. */
+  private async recipient(userId: string, preferred?: Lang): Promise<{ audience: Audience; stored: StoredReference | null }> {
     const [user, stored] = await Promise.all([this.directory.getUser(userId), this.repository.reference(userId)]);
     const lang = preferred ?? langOf(user?.preferredLanguage) ?? langOf(stored?.locale) ?? 'en';
-    return stored?.timeZone ? { lang, timeZone: stored.timeZone } : { lang };
+    return { audience: stored?.timeZone ? { lang, timeZone: stored.timeZone } : { lang }, stored: stored ?? null };
   }
 
   private async deliver(event: EngineEvent): Promise<void> {
@@ -153,14 +158,14 @@ export class TeamsNotifier implements Notifier {
     const admins = await this.admins();
     await Promise.all(
       admins.map(async (adminId) => {
-        const audience = await this.audienceFor(adminId);
+        const { audience, stored } = await this.recipient(adminId);
         const words = await requestWords(request, names, audience.lang);
         const card = noticeCard(
           audience.lang,
           [t(audience.lang, 'post.failedAdmin', { summary: words.summary, requestId: escapeText(request.id, 80), message: escapeText(request.failure?.message ?? '', 300) })],
           { color: 'Attention', actions: [{ title: t(audience.lang, 'action.retry'), verb: 'retry', requestId: request.id }] },
         );
-        await this.sender.sendToUser(adminId, { attachments: [cardAttachment(card)] }).catch((error: unknown) => {
+        await this.sender.sendToUser(adminId, { attachments: [cardAttachment(card)] }, stored).catch((error: unknown) => {
           this.logger.warn({ requestId: request.id, userId: adminId, err: errorSummary(error) }, 'failure notice to admin not delivered');
         });
       }),
@@ -171,9 +176,9 @@ export class TeamsNotifier implements Notifier {
     if (request.state !== 'pending') return;
     await Promise.all(
       request.approverIds.map(async (approverId) => {
-        const audience = await this.audienceFor(approverId);
+        const { audience, stored } = await this.recipient(approverId);
         const card = await approvalCard(request, names, audience, { reminder });
-        const delivered = await this.sender.sendToUser(approverId, { attachments: [cardAttachment(card)] }).catch((error: unknown) => {
+        const delivered = await this.sender.sendToUser(approverId, { attachments: [cardAttachment(card)] }, stored).catch((error: unknown) => {
           this.logger.warn({ requestId: request.id, userId: approverId, err: errorSummary(error) }, 'approval card not delivered');
           return undefined;
         });
@@ -222,11 +227,11 @@ export class TeamsNotifier implements Notifier {
     for (const id of extra) if (!recipients.includes(id)) recipients.push(id);
     await Promise.all(
       recipients.map(async (userId) => {
-        const audience = await this.audienceFor(userId, userId === request.requesterId ? request.language : undefined);
+        const { audience, stored } = await this.recipient(userId, userId === request.requesterId ? request.language : undefined);
         const words = await requestWords(request, names, audience.lang);
         const body = await text(words, audience.lang, audience);
         const card: CardJson = noticeCard(audience.lang, Array.isArray(body) ? body : [body], { color });
-        await this.sender.sendToUser(userId, { attachments: [cardAttachment(card)], summary: t(audience.lang, 'post.title') }).catch((error: unknown) => {
+        await this.sender.sendToUser(userId, { attachments: [cardAttachment(card)], summary: t(audience.lang, 'post.title') }, stored).catch((error: unknown) => {
           this.logger.warn({ requestId: request.id, userId, err: errorSummary(error) }, 'post-back not delivered');
         });
       }),

@@ -1,7 +1,7 @@
 import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Directory } from '../../directory/directory.js';
-import type { CardCopy, TeamsRepository } from './repositories.js';
+import type { CardCopy, StoredReference, TeamsRepository } from './repositories.js';
 
 /** The part of botframework-connector's ConnectorClient used here. */
 interface ConnectorLike {
@@ -32,8 +32,9 @@ export class ProactiveSender {
     private readonly logger: Logger,
   ) {}
 
-  async sendToUser(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
-    const stored = await this.repository.reference(userId);
+  /** `known`: the user's saved reference when the caller has just read it (`null`: none saved). */
+  async sendToUser(userId: string, activity: Partial<Activity>, known?: StoredReference | null): Promise<Delivered | undefined> {
+    const stored = known === undefined ? await this.repository.reference(userId) : known;
     if (stored) {
       try {
         return await this.sendTo(stored.reference, activity);
