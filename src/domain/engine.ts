@@ -1,7 +1,7 @@
 import type { Directory, MailTarget } from '../directory/directory.js';
 import type { PermissionService, PermissionTarget, PermissionTrustee } from '../permissions/permission-service.js';
 import type { Scheduler, TimerOutcome, TimerRecord } from '../scheduler/scheduler.js';
-import type { VersionedStore } from '../store/versioned-store.js';
+import type { Versioned, VersionedStore } from '../store/versioned-store.js';
 import type { Clock } from './clock.js';
 import type {
   AuditEntry,
@@ -202,7 +202,9 @@ export class RequestEngine implements RequestEngineApi {
 
     const pairKey = `pair:${grantee.id}|${target.id}`;
     const samePair = (r: StoredRequest) => r.granteeId === grantee.id && r.targetId === target.id;
-    for (const open of await this.indexed(pairKey, (r) => samePair(r) && OPEN_STATES.includes(r.state))) {
+    // Read once: the duplicate check and the index update below share it.
+    const pairIndex = (await this.options.store.get<string[]>(INDEX, pairKey)) ?? null;
+    for (const open of await this.indexedRecords(pairIndex?.value ?? [], (r) => samePair(r) && OPEN_STATES.includes(r.state))) {
       const sameRights = open.kind === input.kind && open.rights.join() === rights.join();
       if (sameRights && open.requesterId === input.requesterId) return { outcome: 'duplicate', request: this.publicView(open) };
       if (open.state === 'pending') warnings.push({ code: 'already_pending', requestId: open.id });
@@ -247,7 +249,7 @@ export class RequestEngine implements RequestEngineApi {
       // Indexes first: a crash before the request is written leaves an id readers skip, never a
       // request nobody finds. Readers also check each record matches, so an id that collided with
       // another request's (one in ~900 million) is harmless.
-      await this.addToIndex(pairKey, request.id);
+      await this.addToIndex(pairKey, request.id, pairIndex);
       await this.addToIndex(`requester:${input.requesterId}`, request.id);
       for (const approver of approverIds) await this.addToIndex(`approver:${approver}`, request.id);
       if (await this.options.store.create<StoredRequest>(REQUESTS, request.id, request)) break;
@@ -703,10 +705,13 @@ export class RequestEngine implements RequestEngineApi {
    * id lists, so the hot paths read a handful of records instead of scanning every request.
    * Lists keep the newest ids; readers check every record they load.
    */
-  private async addToIndex(key: string, requestId: string): Promise<void> {
+  private async addToIndex(key: string, requestId: string, known?: Versioned<string[]> | null): Promise<void> {
     const { store } = this.options;
+    // `known`: the index as the caller just read it (null: absent); a stale copy only costs a retry.
+    let first = known;
     for (;;) {
-      const current = await store.get<string[]>(INDEX, key);
+      const current = first === undefined ? await store.get<string[]>(INDEX, key) : (first ?? undefined);
+      first = undefined;
       if (!current) {
         if (await store.create<string[]>(INDEX, key, [requestId])) return;
         continue;
@@ -717,7 +722,10 @@ export class RequestEngine implements RequestEngineApi {
   }
 
   private async indexed(key: string, filter: (r: StoredRequest) => boolean): Promise<StoredRequest[]> {
-    const ids = (await this.options.store.get<string[]>(INDEX, key))?.value ?? [];
+    return this.indexedRecords((await this.options.store.get<string[]>(INDEX, key))?.value ?? [], filter);
+  }
+
+  private async indexedRecords(ids: readonly string[], filter: (r: StoredRequest) => boolean): Promise<StoredRequest[]> {
     const found: StoredRequest[] = [];
     for (const id of ids) {
       const stored = await this.options.store.get<StoredRequest>(REQUESTS, id);
