@@ -1,5 +1,5 @@
 // One bot under load, in its own process so the load generator and the fake connector (playing
-// Teams) don't share its CPU: `tsx bench/bot-process.ts echo|mailbox DIRECTORY_PATH STORE`.
+// Teams) don't share its CPU: `tsx bench/bot-process.ts echo|echo-two|mailbox DIRECTORY_PATH STORE`.
 // Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import pino from 'pino';
@@ -10,12 +10,16 @@ import { understand } from '../src/language/understand.js';
 
 const [kind, directoryPath, store] = process.argv.slice(2);
 
-/** botbuilder's echo bot on restify: the baseline. */
+/**
+ * botbuilder's echo bot on restify: the baseline. `echo-two` also posts a second message per turn
+ * (as a bot that answers the requester and notifies an approver must), with botbuilder's defaults.
+ */
 async function echo(): Promise<number> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new ActivityHandler();
   bot.onMessage(async (context, next) => {
     await context.sendActivity(`Echo: ${context.activity.text}`);
+    if (kind === 'echo-two') await context.sendActivity(`And once more: ${context.activity.text}`);
     await next();
   });
   const server = restify.createServer();
@@ -34,7 +38,7 @@ async function mailbox(): Promise<number> {
   return bot.port;
 }
 
-const port = kind === 'echo' ? await echo() : await mailbox();
+const port = kind === 'echo' || kind === 'echo-two' ? await echo() : await mailbox();
 process.stdout.write(`PORT ${port}\n`);
 // "cpu" on stdin: reply with the CPU time this process has used (user + system, microseconds).
 process.stdin.on('data', (chunk: Buffer) => {

@@ -2,10 +2,15 @@
 // bot built from the same installed packages (restify 11 + CloudAdapter), in one run, against the
 // same fake Bot Connector on loopback.
 //
-//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite] [--profile DIR] [--node-flags FLAGS]
+//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite]
+//                                     [--connector-latency MS] [--profile DIR] [--node-flags FLAGS]
 //
 // Each bot runs in its own process (bench/bot-process.ts); this process plays Teams: it sends the
 // activities and runs the fake Bot Connector the bots reply to. The median of the rounds is shown.
+// Three bots: the echo bot (the baseline), the same echo bot posting two messages per turn (what a
+// request costs at the least: the requester's answer and the approver's card, with botbuilder's
+// defaults), and the mailbox bot. With the default `--connector-latency 0` the connector answers at
+// once, so the figures are the bots' CPU cost; Teams' own Bot Connector answers in tens of ms.
 //
 // Every grant request names a new grantee and a new target ("give <person i> full access to
 // <mailbox i>"), so each turn is a full request: understand, resolve, pre-flight, store, summary
@@ -29,6 +34,7 @@ const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
 /** `--profile DIR` writes a V8 CPU profile of each mailbox bot process there. */
 const PROFILE_DIR = args.get('profile');
 const STORE = args.get('store') ?? 'memory';
+const CONNECTOR_LATENCY = Number(args.get('connector-latency') ?? 0);
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 've', 'no', 'ti', 'sa', 'de', 'bu', 'fo', 'ge', 'hu', 'ji', 'pe', 'wa'];
@@ -62,6 +68,9 @@ function benchDirectory(count: number) {
   return { tenant: { id: TENANT, domain: 'bench.example' }, users, groups: [], sharedMailboxes, admins: ['u-own-0'], permissions: [] };
 }
 
+/** CPU share of one core used by this process (load generator and fake connector) per run. */
+const loadGeneratorShare: number[] = [];
+
 interface Result {
   turns: number;
   seconds: number;
@@ -76,6 +85,7 @@ interface Result {
 async function drive(bot: BotProcess, activities: unknown[], concurrency: number, done: () => boolean = () => true): Promise<Result> {
   const port = bot.port;
   const cpuBefore = await bot.cpu();
+  const ownBefore = process.cpuUsage();
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -100,8 +110,12 @@ async function drive(bot: BotProcess, activities: unknown[], concurrency: number
     if (performance.now() > deadline) throw new Error('approval cards still missing 60 s after the last answer');
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+  // The connector records a message before its (delayed) answer: let the last answers arrive.
+  if (CONNECTOR_LATENCY > 0) await new Promise((resolve) => setTimeout(resolve, CONNECTOR_LATENCY));
   const seconds = (performance.now() - started) / 1000;
   const cpuMsPerTurn = (await bot.cpu()) - cpuBefore;
+  const own = process.cpuUsage(ownBefore);
+  loadGeneratorShare.push((own.user + own.system) / 1e6 / ((performance.now() - started) / 1000));
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
   return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99), cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length };
@@ -143,7 +157,7 @@ interface BotProcess {
   stop(): Promise<void>;
 }
 
-async function startBot(kind: 'echo' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
+async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
   const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
     stdio: ['pipe', 'pipe', 'inherit'],
@@ -186,7 +200,7 @@ async function main(): Promise<void> {
   const total = (TURNS + WARMUP) * ROUNDS;
   const directoryPath = join(dir, 'directory.json');
   writeFileSync(directoryPath, JSON.stringify(benchDirectory(total)));
-  const connector = await new FakeConnector(TENANT).start();
+  const connector = await new FakeConnector(TENANT, { latencyMs: CONNECTOR_LATENCY }).start();
   const ctx: TeamsContext = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
   const activities = Array.from({ length: total }, (_, i) =>
     message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(ASKER + (i % REQUESTERS))}` }, ctx, `give ${personName(i)} full access to Box ${word(BOX + i)}`),
@@ -195,6 +209,7 @@ async function main(): Promise<void> {
   try {
     const store = STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory';
     const echoRuns: Result[] = [];
+    const echoTwoRuns: Result[] = [];
     const botRuns: Result[] = [];
     let offset = 0;
     let clicks: Result | undefined;
@@ -205,6 +220,11 @@ async function main(): Promise<void> {
       await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
       echoRuns.push(await drive(echo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
       await echo.stop();
+
+      const echoTwo = await startBot('echo-two', directoryPath, store);
+      await drive(echoTwo, activities.slice(0, WARMUP), CONCURRENCY);
+      echoTwoRuns.push(await drive(echoTwo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
+      await echoTwo.stop();
 
       const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
       // Each round's bot gets turns it has not seen: new grantees and targets.
@@ -230,23 +250,27 @@ async function main(): Promise<void> {
       await bot.stop();
     }
     const echoResult = median(echoRuns);
+    const echoTwoResult = median(echoTwoRuns);
     const botResult = median(botRuns);
     const cpu = (runs: Result[]) => [...runs.map((r) => r.cpuMsPerTurn)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
 
     const approvalCards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
     const row = (name: string, r: Result, cpuMs: number) =>
       `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${cpuMs.toFixed(2).padStart(12)} ${(1000 / cpuMs).toFixed(0).padStart(12)}`;
-    console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP} node flags: ${NODE_FLAGS.join(' ') || 'none'}`);
+    console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP} connector latency=${CONNECTOR_LATENCY} ms node flags: ${NODE_FLAGS.join(' ') || 'none'}`);
     console.log(`${'bot'.padEnd(28)} ${'turns'.padStart(6)} ${'turns/s'.padStart(10)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'CPU ms/turn'.padStart(12)} ${'turns/CPU-s'.padStart(12)}`);
     console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
+    console.log(row('echo bot, two messages/turn', echoTwoResult, cpu(echoTwoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
     console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
+    console.log(`ratio (echo with two messages / echo): ${(echoTwoResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(echoTwoRuns)).toFixed(2)}x per CPU-second`);
     if (single && clicks) {
       const open = WARMUP + TURNS;
       console.log(`Approve clicks (adaptiveCard/action invokes) with ${open} requests open: one at a time (${single.turns}): p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.seconds.toFixed(1)} ms`);
       console.log(`  burst of ${clicks.turns} at concurrency ${CONCURRENCY}: p50 ${clicks.p50.toFixed(1)} ms, p99 ${clicks.p99.toFixed(1)} ms, max ${clicks.seconds.toFixed(1)} ms`);
     }
-    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
+    console.log(`load generator and fake connector (this process): ${Math.max(...loadGeneratorShare.map((s) => s * 100)).toFixed(0)}% of one core at most`);
+    console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; echo-two runs: ${echoTwoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
     console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();

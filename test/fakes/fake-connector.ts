@@ -36,7 +36,11 @@ export class FakeConnector {
   private seq = 0;
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
 
-  constructor(private readonly tenantId: string) {}
+  constructor(
+    private readonly tenantId: string,
+    /** `latencyMs`: each answer waits this long, like a Bot Connector across the internet (benchmarks). */
+    private readonly options: { latencyMs?: number } = {},
+  ) {}
 
   get serviceUrl(): string {
     const port = (this.server?.address() as AddressInfo | undefined)?.port;
@@ -45,17 +49,21 @@ export class FakeConnector {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      void this.handle(req).then(
-        ({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-          this.wake();
-        },
-        (error: Error) => {
-          res.writeHead(500);
-          res.end(String(error.message));
-        },
-      );
+      const latency = this.options.latencyMs ?? 0;
+      const delayed = <T>(value: T) => (latency > 0 ? new Promise<T>((resolve) => setTimeout(() => resolve(value), latency)) : value);
+      void this.handle(req)
+        .then(delayed)
+        .then(
+          ({ status, body }) => {
+            res.writeHead(status, { 'content-type': 'application/json' });
+            res.end(JSON.stringify(body));
+            this.wake();
+          },
+          (error: Error) => {
+            res.writeHead(500);
+            res.end(String(error.message));
+          },
+        );
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
