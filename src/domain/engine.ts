@@ -598,9 +598,13 @@ export class RequestEngine implements RequestEngineApi {
     requestId: string,
     change: (request: StoredRequest) => void | boolean,
     deliver = true,
+    /** The record as this engine last wrote it (its `version` current): saves the read; if stale, the set fails and the loop reads. */
+    known?: StoredRequest,
   ): Promise<StoredRequest> {
+    let first = known;
     for (;;) {
-      const current = await this.requireRequest(requestId);
+      const current = first ?? (await this.requireRequest(requestId));
+      first = undefined;
       const draft = structuredClone(current);
       if (change(draft) === false) return current;
       draft.updatedAt = this.now();
@@ -786,6 +790,8 @@ export class RequestEngine implements RequestEngineApi {
         claimed.version = stored.version + 1;
         if (!(await this.options.store.compareAndSet(REQUESTS, requestId, stored.version, claimed))) continue;
         request = claimed;
+      } else {
+        request = { ...request, version: stored.version };
       }
       const event = toEvent(item, this.publicView(request));
       try {
@@ -798,7 +804,7 @@ export class RequestEngine implements RequestEngineApi {
         const index = r.outbox.findIndex((o) => o.seq === item.seq);
         if (index < 0) return false;
         r.outbox.splice(index, 1);
-      }, false);
+      }, false, request);
       known = { version: after.version, value: after };
     }
   }
