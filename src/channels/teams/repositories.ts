@@ -92,23 +92,32 @@ export class TeamsRepository {
     return (await this.store.get<{ serviceUrl?: string; bot?: ConversationReference['bot'] }>(NS, 'channel'))?.value;
   }
 
-  /** Appends a copy with compare-and-set, so copies sent in parallel are all kept. */
+  /**
+   * Appends a copy with compare-and-set, so copies sent in parallel are all kept. The requester's
+   * summary and the approvers' cards are kept under separate keys: they are written at the same
+   * moment by the turn and by the notifier, and apart each is usually one insert.
+   */
   async addCardCopy(requestId: string, copy: CardCopy): Promise<void> {
-    // Usually the first copy of a request: one insert, no read.
-    if (await this.store.create(CARDS_NS, requestId, [copy])) return;
+    const key = copy.role === 'summary' ? `${requestId}:summary` : requestId;
+    if (await this.store.create(CARDS_NS, key, [copy])) return;
     for (let attempt = 0; attempt < 20; attempt++) {
-      const current = await this.store.get<CardCopy[]>(CARDS_NS, requestId);
+      const current = await this.store.get<CardCopy[]>(CARDS_NS, key);
       if (!current) {
-        if (await this.store.create(CARDS_NS, requestId, [copy])) return;
+        if (await this.store.create(CARDS_NS, key, [copy])) return;
         continue;
       }
-      if (await this.store.compareAndSet(CARDS_NS, requestId, current.version, [...current.value, copy])) return;
+      if (await this.store.compareAndSet(CARDS_NS, key, current.version, [...current.value, copy])) return;
     }
     throw new Error(`could not record card copy for ${requestId}`);
   }
 
+  /** Every copy of a request's cards (records written before the split hold both roles under the request id). */
   async cardCopies(requestId: string): Promise<CardCopy[]> {
-    return (await this.store.get<CardCopy[]>(CARDS_NS, requestId))?.value ?? [];
+    const [approvers, summaries] = await Promise.all([
+      this.store.get<CardCopy[]>(CARDS_NS, requestId),
+      this.store.get<CardCopy[]>(CARDS_NS, `${requestId}:summary`),
+    ]);
+    return [...(approvers?.value ?? []), ...(summaries?.value ?? [])];
   }
 
   async saveDraft(draft: Draft): Promise<void> {
