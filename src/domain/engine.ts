@@ -261,8 +261,9 @@ export class RequestEngine implements RequestEngineApi {
       // Admins may revoke directly: their own request is approved as it is made.
       return { outcome: 'created', request: await this.decide(request.id, input.requesterId, 'approve', 'admin revoke') };
     }
-    await this.options.scheduler.schedule('expire', request.id, now + this.options.requestExpiryMs);
-    await this.options.scheduler.schedule('approver_reminder', request.id, now + this.options.approverReminderMs);
+    // One timer per open request: the reminder, which schedules the expiry when it has run.
+    if (this.remindsBeforeExpiry()) await this.options.scheduler.schedule('approver_reminder', request.id, now + this.options.approverReminderMs);
+    else await this.options.scheduler.schedule('expire', request.id, now + this.options.requestExpiryMs);
     this.deliverSoon(request.id, request);
     return { outcome: 'created', request: this.publicView(request) };
   }
@@ -528,12 +529,18 @@ export class RequestEngine implements RequestEngineApi {
     return finalCheck ? undefined : { rescheduleAt: this.now() + (this.options.recheckIntervalMs ?? 10 * 60_000) };
   }
 
+  private remindsBeforeExpiry(): boolean {
+    return this.options.approverReminderMs < this.options.requestExpiryMs;
+  }
+
   private async onApproverReminder(timer: TimerRecord): Promise<TimerOutcome> {
-    await this.mutate(timer.requestId, (r) => {
+    const request = await this.mutate(timer.requestId, (r) => {
       if (r.state !== 'pending') return false;
       this.record(r, 'system', 'approver_reminder');
       this.enqueue(r, { type: 'approver_reminder' });
     }).catch(ignoreMissing);
+    // The expiry comes after the reminder (a crash in between: recovery schedules it from the history).
+    if (request?.state === 'pending') await this.options.scheduler.schedule('expire', request.id, request.createdAt + this.options.requestExpiryMs);
   }
 
   private async onExpire(timer: TimerRecord): Promise<TimerOutcome> {
@@ -828,8 +835,8 @@ export class RequestEngine implements RequestEngineApi {
     const done = (action: string) => r.history.some((e) => e.action === action);
     switch (r.state) {
       case 'pending':
-        await scheduler.schedule('expire', r.id, r.createdAt + this.options.requestExpiryMs);
-        if (!done('approver_reminder')) await scheduler.schedule('approver_reminder', r.id, r.createdAt + this.options.approverReminderMs);
+        if (this.remindsBeforeExpiry() && !done('approver_reminder')) await scheduler.schedule('approver_reminder', r.id, r.createdAt + this.options.approverReminderMs);
+        else await scheduler.schedule('expire', r.id, r.createdAt + this.options.requestExpiryMs);
         return;
       case 'approved':
       case 'applying':

@@ -193,6 +193,28 @@ describe('crash and restart over the same SQLite file', () => {
     await after.close();
   });
 
+  it('a pending request holds one timer; a crash between the reminder and scheduling the expiry loses no expiry', async () => {
+    const file = join(dir, 'reminder-then-expiry.sqlite');
+    const clock = new ManualClock();
+    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const outcome = await before.engine.submit(input);
+    if (outcome.outcome !== 'created') throw new Error('not created');
+    await before.engine.idle();
+    expect((await before.scheduler.pending()).map((t) => t.kind)).toEqual(['approver_reminder']);
+    await before.advance(24 * HOUR);
+    expect((await before.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
+    // The process dies after the reminder was recorded but before the expiry was scheduled.
+    for (const t of await before.scheduler.pending()) await before.store.delete('timers', t.id);
+    await before.store.close();
+
+    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    await after.engine.recover();
+    expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
+    await after.advance(7 * 24 * HOUR);
+    expect(after.events.events.map((e) => e.type)).toEqual(['expired']);
+    await after.close();
+  });
+
   it('events a crash left undelivered are delivered after the restart', async () => {
     const file = join(dir, 'outbox.sqlite');
     const clock = new ManualClock();
