@@ -1,5 +1,6 @@
 import Keyv from 'keyv';
-import KeyvSqlite from '@keyv/sqlite';
+import { KeyvSqlite } from '@resolid/keyv-sqlite';
+import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Versioned, VersionedStore } from './versioned-store.js';
@@ -123,60 +124,98 @@ export function createMemoryStore(): VersionedStore {
   );
 }
 
-type SqliteAdapter = KeyvSqlite & { query: (sql: string, ...params: unknown[]) => Promise<{ key: string }[]> };
+/** The table @resolid/keyv-sqlite keeps: caches(cacheKey, cacheData, createdAt, expiredAt), expiredAt -1 without TTL. */
+const TABLE = 'caches';
+
+/** The atomic operations as prepared statements, made once per connection. */
+interface AtomicStatements {
+  insert: Statement<[string, string, number]>;
+  replace: Statement<[string, string, number]>;
+  remove: Statement<[string, number]>;
+}
+
+function prepareAtomic(db: Database): AtomicStatements {
+  return {
+    insert: db.prepare(
+      `INSERT INTO ${TABLE} (cacheKey, cacheData, createdAt, expiredAt) VALUES (?, ?, ?, -1) ON CONFLICT(cacheKey) DO NOTHING`,
+    ),
+    replace: db.prepare(
+      `UPDATE ${TABLE} SET cacheData = ? WHERE cacheKey = ? AND json_extract(cacheData, '$.value.v') = ?`,
+    ),
+    remove: db.prepare(`DELETE FROM ${TABLE} WHERE cacheKey = ? AND json_extract(cacheData, '$.value.v') = ?`),
+  };
+}
 
 /**
- * A real SQLite file through @keyv/sqlite. The conditional writes are single SQL statements
- * (`... WHERE json_extract(value, '$.value.v') = ? RETURNING key`), so they are atomic across
- * connections and processes; WAL mode and a busy timeout let several processes share the file.
+ * Files written by the previous version (@keyv/sqlite) hold the records in `keyv(key, value)`, in the
+ * same serialized form. Copy them into the new table once, then rename the old table out of the way
+ * (kept as `keyv_migrated` rather than dropped). The immediate transaction takes the write lock
+ * first, so of two processes opening the file at once only one copies; the other finds no `keyv`.
+ */
+function migrateKeyvTable(db: Database): void {
+  const hasTable = (name: string) =>
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  if (!hasTable('keyv')) return;
+  db.transaction(() => {
+    if (!hasTable('keyv')) return;
+    const now = Date.now();
+    db.prepare(
+      `INSERT OR IGNORE INTO ${TABLE} (cacheKey, cacheData, createdAt, expiredAt) SELECT key, value, ?, -1 FROM keyv`,
+    ).run(now);
+    db.exec(`ALTER TABLE keyv RENAME TO ${hasTable('keyv_migrated') ? `keyv_migrated_${now}` : 'keyv_migrated'}`);
+  }).immediate();
+}
+
+/**
+ * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3). The conditional writes
+ * are single SQL statements (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their
+ * change count), so they are atomic across connections and processes; WAL mode and a busy timeout
+ * let several processes share the file.
+ *
+ * better-sqlite3 is synchronous: a lock held by another process blocks the event loop for at most
+ * the busy timeout (10 s). WAL writes are short, so such waits are short too.
  */
 export function createSqliteStore(path: string): VersionedStore {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
-  const adapters: SqliteAdapter[] = [];
-  const adapterOf = (keyv: Keyv) => keyv.opts.store as SqliteAdapter;
+  const adapters: KeyvSqlite[] = [];
+  const statementsOf = new Map<Keyv, AtomicStatements>();
+  const atomic = (keyv: Keyv) => statementsOf.get(keyv)!;
   const serialize = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
-  const pragmas: Promise<unknown>[] = [];
   return new KeyvVersionedStore(
     (namespace) => {
-      const adapter = new KeyvSqlite({ uri: `sqlite://${file}`, busyTimeout: 10_000, iterationLimit: 500 }) as SqliteAdapter;
+      // One connection per namespace: keyv tells its adapter the namespace to list, so Keyv
+      // instances cannot share one. WAL lets several processes read while one writes.
+      const adapter = new KeyvSqlite({
+        uri: file,
+        table: TABLE,
+        busyTimeout: 10_000,
+        enableWALMode: true,
+        iterationLimit: 500,
+      });
       adapters.push(adapter);
-      // WAL lets several processes read while one writes. synchronous=NORMAL in WAL mode keeps every
-      // committed write through a process crash or kill -9 (only an OS crash or power loss can drop the
-      // last commits) and saves an fsync per write, which is most of a write's cost.
-      pragmas.push(adapter.query('PRAGMA journal_mode=WAL'), adapter.query('PRAGMA synchronous=NORMAL'));
-      return new Keyv({ store: adapter, namespace });
+      // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
+      // (only an OS crash or power loss can drop the last commits) and saves an fsync per write, which
+      // is most of a write's cost. It is a per-connection setting.
+      adapter.sqlite.pragma('synchronous = NORMAL');
+      if (adapters.length === 1) migrateKeyvTable(adapter.sqlite);
+      const keyv = new Keyv({ store: adapter, namespace });
+      statementsOf.set(keyv, prepareAtomic(adapter.sqlite));
+      return keyv;
     },
     {
       async insertIfAbsent(keyv, fullKey, envelope) {
-        const rows = await adapterOf(keyv).query(
-          'INSERT INTO keyv (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING RETURNING key',
-          fullKey,
-          serialize(keyv, envelope),
-        );
-        return rows.length === 1;
+        return atomic(keyv).insert.run(fullKey, serialize(keyv, envelope), Date.now()).changes === 1;
       },
       async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        const rows = await adapterOf(keyv).query(
-          "UPDATE keyv SET value = ? WHERE key = ? AND json_extract(value, '$.value.v') = ? RETURNING key",
-          serialize(keyv, envelope),
-          fullKey,
-          expected,
-        );
-        return rows.length === 1;
+        return atomic(keyv).replace.run(serialize(keyv, envelope), fullKey, expected).changes === 1;
       },
       async deleteIfVersion(keyv, fullKey, expected) {
-        const rows = await adapterOf(keyv).query(
-          "DELETE FROM keyv WHERE key = ? AND json_extract(value, '$.value.v') = ? RETURNING key",
-          fullKey,
-          expected,
-        );
-        return rows.length === 1;
+        return atomic(keyv).remove.run(fullKey, expected).changes === 1;
       },
     },
     async () => {
-      await Promise.all(pragmas);
-      await Promise.all(adapters.map((a) => a.close()));
+      await Promise.all(adapters.map((adapter) => adapter.disconnect()));
     },
   );
 }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,5 +48,71 @@ describe('sqlite store shared by two processes', () => {
     const after = createSqliteStore(file);
     expect(await after.get('timers', 't1')).toEqual({ version: 1, value: { dueAt: 5 } });
     await after.close();
+  });
+});
+
+describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)', () => {
+  /** The old schema and serialized form: `keyv(key, value)`, value `{"value":{"v":..,"d":..}}`. */
+  function oldFile(name: string, rows: Record<string, unknown>): string {
+    const file = join(dir, name);
+    const db = new Database(file);
+    db.exec('CREATE TABLE keyv(key VARCHAR(255) PRIMARY KEY, value TEXT)');
+    const insert = db.prepare('INSERT INTO keyv (key, value) VALUES (?, ?)');
+    for (const [key, envelope] of Object.entries(rows)) insert.run(key, JSON.stringify({ value: envelope }));
+    db.close();
+    return file;
+  }
+
+  function tables(file: string): string[] {
+    const db = new Database(file, { readonly: true });
+    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+    db.close();
+    return names;
+  }
+
+  it('copies the old records into the new table once, versions intact, and keeps the old table renamed', async () => {
+    const file = oldFile('old.sqlite', {
+      'requests:REQ-1': { v: 3, d: { state: 'pending', requesterId: 'u-1' } },
+      'timers:expire:REQ-1': { v: 1, d: { dueAt: 42 } },
+    });
+    const store = createSqliteStore(file);
+    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 3, value: { state: 'pending', requesterId: 'u-1' } });
+    expect(await store.compareAndSet('requests', 'REQ-1', 3, { state: 'approved' })).toBe(true);
+    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 4, value: { state: 'approved' } });
+    const timers: [string, unknown][] = [];
+    for await (const [key, record] of store.entries('timers')) timers.push([key, record]);
+    expect(timers).toEqual([['expire:REQ-1', { version: 1, value: { dueAt: 42 } }]]);
+    await store.delete('timers', 'expire:REQ-1', 1);
+    await store.close();
+    expect(tables(file)).toEqual(['caches', 'keyv_migrated']);
+
+    // A second open copies nothing again: the deleted timer stays deleted, the request keeps version 4.
+    const reopened = createSqliteStore(file);
+    expect(await reopened.get('timers', 'expire:REQ-1')).toBeUndefined();
+    expect((await reopened.get('requests', 'REQ-1'))?.version).toBe(4);
+    await reopened.close();
+  });
+
+  it('a second store on the file finds it migrated and copies nothing twice', async () => {
+    const file = oldFile('old-shared.sqlite', { 'requests:REQ-2': { v: 2, d: { state: 'pending' } } });
+    const first = createSqliteStore(file);
+    const second = createSqliteStore(file);
+    const [a, b] = await Promise.all([first.get('requests', 'REQ-2'), second.get('requests', 'REQ-2')]);
+    expect(a).toEqual({ version: 2, value: { state: 'pending' } });
+    expect(b).toEqual(a);
+    await Promise.all([first.close(), second.close()]);
+    expect(tables(file)).toEqual(['caches', 'keyv_migrated']);
+  });
+});
+
+describe('sqlite file settings', () => {
+  it('opens the file in WAL mode', async () => {
+    const file = join(dir, 'wal.sqlite');
+    const store = createSqliteStore(file);
+    await store.create('requests', 'r', 1);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
   });
 });
