@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMemoryStore, createSqliteStore } from '../../src/store/keyv-store.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
@@ -29,6 +33,28 @@ describe('sqlite store shared by two processes', () => {
     await first.close();
     await second.close();
   });
+
+  it('three OS processes incrementing one record by compare-and-set lose no update', async () => {
+    const file = join(dir, 'processes.sqlite');
+    const store = createSqliteStore(file);
+    await store.create('counters', 'shared', { n: 0 });
+    const script = fileURLToPath(new URL('./sqlite-counter-process.ts', import.meta.url));
+    const children = Array.from({ length: 3 }, () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, '500'], {
+        cwd: join(dirname(script), '..', '..'),
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+      return { child, lines, exit: once(child, 'exit') };
+    });
+    for (const { lines } of children) expect((await lines.next()).value).toBe('ready');
+    for (const { child } of children) child.stdin.write('go\n');
+    const retries = await Promise.all(children.map(async ({ lines }) => Number((await lines.next()).value)));
+    expect((await Promise.all(children.map(({ exit }) => exit))).map(([code]) => code)).toEqual([0, 0, 0]);
+    expect(retries.every(Number.isInteger)).toBe(true);
+    expect(await store.get('counters', 'shared')).toEqual({ version: 1_501, value: { n: 1_500 } });
+    await store.close();
+  }, 60_000);
 
   it('lists a namespace of more than one page completely, and only that namespace', async () => {
     const store = createSqliteStore(join(dir, 'paging.sqlite'));
