@@ -3,6 +3,7 @@ import { KeyvSqlite } from '@resolid/keyv-sqlite';
 import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { deserialize, serialize } from './fast-serializer.js';
 import type { Versioned, VersionedStore } from './versioned-store.js';
 
 /** What keyv stores for us: the version beside the data. */
@@ -181,7 +182,7 @@ export function createSqliteStore(path: string): VersionedStore {
   const adapters: KeyvSqlite[] = [];
   const statementsOf = new Map<Keyv, AtomicStatements>();
   const atomic = (keyv: Keyv) => statementsOf.get(keyv)!;
-  const serialize = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
+  const toText = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
   return new KeyvVersionedStore(
     (namespace) => {
       // One connection per namespace: keyv tells its adapter the namespace to list, so Keyv
@@ -199,16 +200,16 @@ export function createSqliteStore(path: string): VersionedStore {
       // is most of a write's cost. It is a per-connection setting.
       adapter.sqlite.pragma('synchronous = NORMAL');
       if (adapters.length === 1) migrateKeyvTable(adapter.sqlite);
-      const keyv = new Keyv({ store: adapter, namespace });
+      const keyv = new Keyv({ store: adapter, namespace, serialize, deserialize });
       statementsOf.set(keyv, prepareAtomic(adapter.sqlite));
       return keyv;
     },
     {
       async insertIfAbsent(keyv, fullKey, envelope) {
-        return atomic(keyv).insert.run(fullKey, serialize(keyv, envelope), Date.now()).changes === 1;
+        return atomic(keyv).insert.run(fullKey, toText(keyv, envelope), Date.now()).changes === 1;
       },
       async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        return atomic(keyv).replace.run(serialize(keyv, envelope), fullKey, expected).changes === 1;
+        return atomic(keyv).replace.run(toText(keyv, envelope), fullKey, expected).changes === 1;
       },
       async deleteIfVersion(keyv, fullKey, expected) {
         return atomic(keyv).remove.run(fullKey, expected).changes === 1;

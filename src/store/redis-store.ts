@@ -1,6 +1,7 @@
 import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import { BotError } from '../domain/errors.js';
+import { deserialize, serialize } from './fast-serializer.js';
 import { KeyvVersionedStore, type Envelope } from './keyv-store.js';
 import type { VersionedStore } from './versioned-store.js';
 
@@ -33,18 +34,18 @@ export async function createRedisStore(url: string): Promise<VersionedStore> {
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
   }
   const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${fullKey}`;
-  const serialize = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
+  const toText = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
   return new KeyvVersionedStore(
     // One Keyv per namespace over the one connection.
-    (namespace) => new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace }),
+    (namespace) => new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace, serialize, deserialize }),
     {
       async insertIfAbsent(keyv, fullKey, envelope) {
-        return (await client.set(redisKey(keyv, fullKey), serialize(keyv, envelope), { condition: 'NX' } as never)) === 'OK';
+        return (await client.set(redisKey(keyv, fullKey), toText(keyv, envelope), { condition: 'NX' } as never)) === 'OK';
       },
       async replaceIfVersion(keyv, fullKey, expected, envelope) {
         const result = await client.eval(REPLACE_IF_VERSION, {
           keys: [redisKey(keyv, fullKey)],
-          arguments: [String(expected), serialize(keyv, envelope)],
+          arguments: [String(expected), toText(keyv, envelope)],
         });
         return result === 1;
       },
