@@ -27,12 +27,10 @@ export class KeyvVersionedStore implements VersionedStore {
     private readonly open: (namespace: string) => Keyv,
     private readonly ops: AtomicOps,
     private readonly onClose: () => Promise<void> = async () => {},
-    /** Memory keeps live objects: hand out copies so callers cannot change the store by accident. */
-    private readonly copyOnRead = false,
   ) {}
 
   private unwrap<T>(envelope: Envelope<T>): Versioned<T> {
-    return { version: envelope.v, value: this.copyOnRead ? structuredClone(envelope.d) : envelope.d };
+    return { version: envelope.v, value: envelope.d };
   }
 
   private keyv(namespace: string): Keyv {
@@ -88,41 +86,34 @@ export class KeyvVersionedStore implements VersionedStore {
 /**
  * In-process memory. JavaScript runs one callback at a time, so reading the map and writing it
  * back without an `await` between them is atomic: no lock needed. Only this process sees the map.
+ * keyv keeps its serialized text in the map, as a file would: every read is a fresh copy, and
+ * values that would not survive SQLite or Redis (undefined fields, Dates) do not survive here either.
  */
 export function createMemoryStore(): VersionedStore {
-  const mapFor = (keyv: Keyv) => (keyv.opts.store as Map<string, unknown>);
-  // keyv's Map adapter stores the serialized form keyed by the namespaced key.
-  // Without a serializer keyv keeps `{ value, expires }` objects in the map as they are.
-  const read = (keyv: Keyv, fullKey: string): Envelope<unknown> | undefined =>
-    (mapFor(keyv).get(fullKey) as { value: Envelope<unknown> } | undefined)?.value;
-  const write = (keyv: Keyv, fullKey: string, envelope: Envelope<unknown>) => {
-    mapFor(keyv).set(fullKey, { value: structuredClone(envelope), expires: undefined });
+  const mapFor = (keyv: Keyv) => keyv.opts.store as Map<string, string>;
+  const versionOf = (keyv: Keyv, fullKey: string): number | undefined => {
+    const text = mapFor(keyv).get(fullKey);
+    return text === undefined ? undefined : deserialize<{ value: Envelope<unknown> }>(text).value.v;
   };
-  return new KeyvVersionedStore(
-    (namespace) => {
-      const map = new Map<string, unknown>();
-      // No serializer: values are kept as objects and cloned on write so callers can't alias them.
-      return new Keyv({ store: map, namespace, serialize: undefined, deserialize: undefined });
+  const write = (keyv: Keyv, fullKey: string, envelope: Envelope<unknown>) => {
+    mapFor(keyv).set(fullKey, serialize({ value: envelope }));
+  };
+  return new KeyvVersionedStore((namespace) => new Keyv({ store: new Map<string, string>(), namespace, serialize, deserialize }), {
+    async insertIfAbsent(keyv, fullKey, envelope) {
+      if (mapFor(keyv).has(fullKey)) return false;
+      write(keyv, fullKey, envelope);
+      return true;
     },
-    {
-      async insertIfAbsent(keyv, fullKey, envelope) {
-        if (mapFor(keyv).has(fullKey)) return false;
-        write(keyv, fullKey, envelope);
-        return true;
-      },
-      async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        if (read(keyv, fullKey)?.v !== expected) return false;
-        write(keyv, fullKey, envelope);
-        return true;
-      },
-      async deleteIfVersion(keyv, fullKey, expected) {
-        if (read(keyv, fullKey)?.v !== expected) return false;
-        return mapFor(keyv).delete(fullKey);
-      },
+    async replaceIfVersion(keyv, fullKey, expected, envelope) {
+      if (versionOf(keyv, fullKey) !== expected) return false;
+      write(keyv, fullKey, envelope);
+      return true;
     },
-    async () => {},
-    true,
-  );
+    async deleteIfVersion(keyv, fullKey, expected) {
+      if (versionOf(keyv, fullKey) !== expected) return false;
+      return mapFor(keyv).delete(fullKey);
+    },
+  });
 }
 
 /** The table @resolid/keyv-sqlite keeps: caches(cacheKey, cacheData, createdAt, expiredAt), expiredAt -1 without TTL. */
