@@ -5,8 +5,9 @@
 //   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite]
 //                                     [--connector-latency MS] [--profile DIR] [--node-flags FLAGS]
 //
-// Each bot runs in its own process (bench/bot-process.ts); this process plays Teams: it sends the
-// activities and runs the fake Bot Connector the bots reply to. The median of the rounds is shown.
+// Each bot runs in its own process (bench/bot-process.mjs, plain Node; the mailbox bot compiled,
+// as `npm start` runs it); this process plays Teams: it sends the activities and runs the fake Bot
+// Connector the bots reply to. The median of the rounds is shown.
 // Three bots: the echo bot (the baseline), the same echo bot posting two messages per turn (what a
 // request costs at the least: the requester's answer and the approver's card, with botbuilder's
 // defaults), and the mailbox bot. With the default `--connector-latency 0` the connector answers at
@@ -18,7 +19,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { FakeConnector } from '../test/fakes/fake-connector.js';
 import { cardAction, message, type TeamsContext } from '../test/fakes/teams-activities.js';
@@ -149,7 +150,7 @@ async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: Tea
   return { turns: latencies.length, seconds: latencies.at(-1)!, perSecond: 0, p50: pct(50), p99: pct(99), cpuMsPerTurn: 0 };
 }
 
-/** Starts one bot in a child process (see bot-process.ts) and returns its port. */
+/** Starts one bot in a child process (see bot-process.mjs) and returns its port. */
 interface BotProcess {
   port: number;
   /** CPU time the bot process has used so far, in microseconds. */
@@ -159,7 +160,7 @@ interface BotProcess {
 
 async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
   const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--import', 'tsx', fileURLToPath(new URL('./bot-process.ts', import.meta.url)), kind, directoryPath, store], {
+  const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--disable-warning=DEP0111', fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), kind, directoryPath, store], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -196,6 +197,8 @@ function median(results: Result[]): Result {
 }
 
 async function main(): Promise<void> {
+  // The mailbox bot runs compiled, as `npm start` runs it.
+  execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'teams-bench-'));
   const total = (TURNS + WARMUP) * ROUNDS;
   const directoryPath = join(dir, 'directory.json');

@@ -1,12 +1,11 @@
 // One bot under load, in its own process so the load generator and the fake connector (playing
-// Teams) don't share its CPU: `tsx bench/bot-process.ts echo|echo-two|mailbox DIRECTORY_PATH STORE`.
+// Teams) don't share its CPU: `node bench/bot-process.mjs echo|echo-two|mailbox DIRECTORY_PATH STORE`.
+// Plain JavaScript on plain Node, like `npm start`: the mailbox bot is the compiled one in dist/
+// (`npm run build`), so neither bot pays for an on-the-fly TypeScript loader.
 // Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import pino from 'pino';
 import restify from 'restify';
-import { launchTeamsBot } from '../src/channels/teams/launch.js';
-import { loadConfig } from '../src/config.js';
-import { understand } from '../src/language/understand.js';
 
 const [kind, directoryPath, store] = process.argv.slice(2);
 
@@ -14,7 +13,7 @@ const [kind, directoryPath, store] = process.argv.slice(2);
  * botbuilder's echo bot on restify: the baseline. `echo-two` also posts a second message per turn
  * (as a bot that answers the requester and notifies an approver must), with botbuilder's defaults.
  */
-async function echo(): Promise<number> {
+async function echo() {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   const bot = new ActivityHandler();
   bot.onMessage(async (context, next) => {
@@ -27,21 +26,24 @@ async function echo(): Promise<number> {
   server.post('/api/messages', async (req, res) => {
     await adapter.process(req, res, (context) => bot.run(context));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  return server.address().port;
 }
 
-async function mailbox(): Promise<number> {
+async function mailbox() {
+  const { launchTeamsBot } = await import('../dist/channels/teams/launch.js');
+  const { loadConfig } = await import('../dist/config.js');
+  const { understand } = await import('../dist/language/understand.js');
   const config = loadConfig({ PORT: '0', DIRECTORY: `file:${directoryPath}`, STORE: store ?? 'memory', LOG_LEVEL: 'silent' });
   // BENCH_LOG_LEVEL=warn shows the bot's warnings on stderr (stdout carries PORT and CPU).
   const bot = await launchTeamsBot(config, understand, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)) });
   return bot.port;
 }
 
-const port = kind === 'echo' || kind === 'echo-two' ? await echo() : await mailbox();
+const port = kind === 'mailbox' ? await mailbox() : await echo();
 process.stdout.write(`PORT ${port}\n`);
 // "cpu" on stdin: reply with the CPU time this process has used (user + system, microseconds).
-process.stdin.on('data', (chunk: Buffer) => {
+process.stdin.on('data', (chunk) => {
   if (chunk.toString().includes('cpu')) {
     const { user, system } = process.cpuUsage();
     process.stdout.write(`CPU ${user + system}\n`);
