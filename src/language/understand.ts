@@ -140,9 +140,10 @@ interface Token {
   sentenceStart: boolean;
 }
 
-const EXPANSIONS: Record<string, string[]> = {
-  gimme: ['give', 'me'], lemme: ['let', 'me'], wanna: ['want', 'to'], gotta: ['have', 'to'], gonna: ['going', 'to'],
-};
+// A Map, not an object literal: a word such as "constructor" must not find Object.prototype's members.
+const EXPANSIONS = new Map<string, string[]>([
+  ['gimme', ['give', 'me']], ['lemme', ['let', 'me']], ['wanna', ['want', 'to']], ['gotta', ['have', 'to']], ['gonna', ['going', 'to']],
+]);
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{M}\p{N}]+(?:['’`][\p{L}\p{M}\p{N}]+)*['’`]?)/gu;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
@@ -180,7 +181,7 @@ function tokenize(text: string): Token[] {
     // Plain ASCII words fold by lower-casing alone; only the rest needs the full Unicode fold.
     const norm = ASCII_WORD.test(raw) ? raw.toLowerCase() : normalizeName(raw).replace(/[ .@]/g, '');
     if (!norm) continue;
-    const expanded = EXPANSIONS[norm];
+    const expanded = EXPANSIONS.get(norm);
     if (expanded) {
       // Chat spelling: "gimme" is "give me", "wanna" is "want to".
       expanded.forEach((word, k) =>

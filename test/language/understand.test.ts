@@ -105,3 +105,10 @@ describe('understand', () => {
     expect((await ask('grant Zoe send as on Planning')).grantee).toEqual({ status: 'resolved', id: 'u-zoe' });
   });
 });
+
+describe('understand on words that are also Object.prototype members', () => {
+  it('does not throw on "constructor" and treats it as any other word', async () => {
+    const u = await ask('give constructor send as on Sales');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', target: { status: 'resolved', id: 'g-sales' } });
+  });
+});
