@@ -17,15 +17,16 @@ export interface TimeSpan {
   unread: boolean;
 }
 
-const NUMBER_WORDS: Record<string, number> = {
+// Maps, not object literals: a word such as "constructor" must not find Object.prototype's members.
+const NUMBER_WORDS = new Map<string, number>(Object.entries({
   a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18,
   nineteen: 19, twenty: 20, thirty: 30, sixty: 60, ninety: 90,
   een: 1, één: 1, eén: 1, twee: 2, drie: 3, vier: 4, vijf: 5, zes: 6, zeven: 7, acht: 8, negen: 9, tien: 10,
   elf: 11, twaalf: 12, dertien: 13, veertien: 14, vijftien: 15, zestien: 16, zeventien: 17, achttien: 18,
   negentien: 19, twintig: 20, dertig: 30, zestig: 60, negentig: 90,
-};
-const NUMBER_RE = `(\\d{1,3}|a\\s+couple\\s+of|couple\\s+of|${Object.keys(NUMBER_WORDS).sort((a, b) => b.length - a.length).join('|')})`;
+}));
+const NUMBER_RE = `(\\d{1,3}|a\\s+couple\\s+of|couple\\s+of|${[...NUMBER_WORDS.keys()].sort((a, b) => b.length - a.length).join('|')})`;
 
 type Unit = 'MIN' | 'H' | 'D' | 'W' | 'M' | 'Y';
 const UNITS: Array<[string, Unit]> = [
@@ -46,7 +47,7 @@ const DURATION_RE = new RegExp(
 );
 const FORTNIGHT_RE = /(?<![\p{L}])(?:for\s+)?(?:a\s+)?fortnight(?![\p{L}])/giu;
 
-const WEEKDAYS: Record<string, number> = {
+const WEEKDAYS = new Map<string, number>(Object.entries({
   sunday: 0, sun: 0, zondag: 0, zo: 0,
   monday: 1, mon: 1, maandag: 1, ma: 1,
   tuesday: 2, tue: 2, tues: 2, dinsdag: 2, di: 2,
@@ -54,17 +55,17 @@ const WEEKDAYS: Record<string, number> = {
   thursday: 4, thu: 4, thur: 4, thurs: 4, donderdag: 4, do: 4,
   friday: 5, fri: 5, vrijdag: 5, vr: 5,
   saturday: 6, sat: 6, zaterdag: 6, za: 6,
-};
+}));
 // Short forms only after an explicit "until"/"tot"; the long names also stand for themselves there.
 const UNTIL_RE =
   /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
 
-const MONTHS: Record<string, number> = {
+const MONTHS = new Map<string, number>(Object.entries({
   january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
   apr: 4, may: 5, mei: 5, june: 6, jun: 6, juni: 6, july: 7, jul: 7, juli: 7, august: 8, aug: 8, augustus: 8,
   september: 9, sep: 9, sept: 9, october: 10, oct: 10, oktober: 10, okt: 10, november: 11, nov: 11,
   december: 12, dec: 12,
-};
+}));
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
@@ -75,7 +76,7 @@ function blank(text: string, start: number, end: number): string {
 function toNumber(word: string): number | undefined {
   if (/^\d+$/.test(word)) return Number(word);
   if (/couple/i.test(word)) return 2;
-  return NUMBER_WORDS[word.toLowerCase()];
+  return NUMBER_WORDS.get(word.toLowerCase());
 }
 
 function isoDuration(n: number, unit: Unit): string | null {
@@ -125,9 +126,9 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     return valid(year, month, day, m[0].length);
   }
   m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
-  if (m && WEEKDAYS[m[1]!] !== undefined && m[1]!.length >= 3) {
+  if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
     // "until Friday" is the next Friday after now (never today).
-    const diff = ((WEEKDAYS[m[1]!]! - local.getUTCDay() + 7) % 7) || 7;
+    const diff = ((WEEKDAYS.get(m[1]!)! - local.getUTCDay() + 7) % 7) || 7;
     return { date: plusDays(diff), length: m[0].length };
   }
   m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
@@ -150,8 +151,8 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
-  if (m && MONTHS[m[1]!]) {
-    const month = MONTHS[m[1]!]!;
+  if (m && MONTHS.get(m[1]!)) {
+    const month = MONTHS.get(m[1]!)!;
     let year = local.getUTCFullYear();
     if (Date.UTC(year, month, 0) < today) year += 1;
     return { date: ymd(new Date(Date.UTC(year, month, 0))), length: m[0].length };
@@ -172,7 +173,7 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     /^(\p{L}+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?(?![\p{L}\p{N}])/u.exec(text);
   if (m) {
     const dayFirst = /^\d/.test(m[1]!);
-    const month = MONTHS[(dayFirst ? m[2]! : m[1]!).toLowerCase()];
+    const month = MONTHS.get((dayFirst ? m[2]! : m[1]!).toLowerCase());
     const day = +(dayFirst ? m[1]! : m[2]!);
     if (month) {
       let year = m[3] ? +m[3] : local.getUTCFullYear();
@@ -244,7 +245,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
     const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
     unread =
-      (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS[firstWord] !== undefined && firstWord.length >= 3 || MONTHS[firstWord] !== undefined)) ||
+      (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined)) ||
       new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu').test(rest);
   }
   return { duration, until, rest, unread };

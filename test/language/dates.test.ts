@@ -72,3 +72,10 @@ describe('extractTimeSpan', () => {
     expect(r.rest).toHaveLength('give Megan send as until May 3 please'.length);
   });
 });
+
+describe('extractTimeSpan on words that are also Object.prototype members', () => {
+  it('reads no date from "constructor", neither as a weekday nor as a month', () => {
+    expect(span('until constructor')).toEqual({ duration: null, until: null });
+    expect(span('until end of constructor')).toEqual({ duration: null, until: null });
+  });
+});
