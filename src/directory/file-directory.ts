@@ -114,6 +114,12 @@ function pushIndex<T>(index: Map<string, T[]>, key: string, value: T): void {
   else if (!list.includes(value)) list.push(value);
 }
 
+/** The entries under a folded key, else under it without spaces; a copy, so callers cannot change the index. */
+function byKey<T>(index: Map<string, T[]>, key: string): T[] {
+  const found = index.get(key) ?? (key.includes(' ') ? index.get(key.replace(/ /g, '')) : undefined);
+  return found ? found.slice() : [];
+}
+
 /** Directory backed by one JSON file, indexed in memory for constant-time name lookups. */
 export class FileDirectory implements Directory {
   readonly tenantId: string;
@@ -167,17 +173,15 @@ export class FileDirectory implements Directory {
     return this.usersByMail.get(mailAddress.trim().toLowerCase());
   }
   async findUsers(text: string) {
-    const key = normalizeName(text);
     const byMail = this.usersByMail.get(text.trim().toLowerCase());
     if (byMail) return [byMail];
-    return [...(this.usersByKey.get(key) ?? this.usersByKey.get(key.replace(/ /g, '')) ?? [])];
+    return byKey(this.usersByKey, normalizeName(text));
   }
   async getTarget(id: string) {
     return this.targets.get(id);
   }
   async findTargets(text: string) {
-    const key = normalizeName(text);
-    return [...(this.targetsByKey.get(key) ?? this.targetsByKey.get(key.replace(/ /g, '')) ?? [])];
+    return byKey(this.targetsByKey, normalizeName(text));
   }
   async listTargets() {
     return [...this.targets.values()];

@@ -1,11 +1,17 @@
+/** What `normalizeName` returns unchanged: lower-case ASCII letters and digits, one space between words. */
+const FOLDED = /^[a-z0-9]+(?: [a-z0-9]+)*$/;
+const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
+
 /**
  * Folds a name or phrase for matching: lower case, no diacritics (Zoë -> zoe, Renée -> renee),
  * apostrophes dropped (O'Brien -> obrien), other punctuation turned into spaces, spaces collapsed.
  */
 export function normalizeName(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
+  // Lookup keys are mostly folded already (the language layer builds them from folded words).
+  if (FOLDED.test(text)) return text;
+  // Printable ASCII has no diacritics and decomposes to itself: only the Unicode rest needs NFKD.
+  const decomposed = PRINTABLE_ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return decomposed
     .toLowerCase()
     .replace(/['’`´‘]/g, '')
     .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
