@@ -705,6 +705,8 @@ const AUTOMAPPING_RE =
   /(?<![\p{L}])(?:without|w\/o|no|zonder|geen|disable|disabled|uit|turn\s+off|not?\s+using)\s+(?:the\s+|de\s+)?auto[\s-]?(?:mapping|map|mappen)(?![\p{L}])|(?<![\p{L}])auto[\s-]?(?:mapping|map)\s+(?:off|uit|disabled|uitgeschakeld)(?![\p{L}])/iu;
 const REASON_RE = /(?<![\p{L}])(because|cause|coz|cuz|so\s+that|reason\s*:|the\s+reason\s+is|omdat|vanwege|aangezien|zodat|wegens|reden\s*:|i\.v\.m\.|ivm|want)(?![\p{L}])/iu;
 
+/** The lexicon's revoke phrases as text, for `hasSeq` in `decideIntent`. */
+const REVOKE_PHRASES = L.REVOKE_PHRASES.map((words) => words.join(' '));
 const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek', 'cut']);
 const SPLIT_REVOKE: Array<[string, Set<string>]> = [
   ['take', new Set(['off', 'away', 'out'])],
@@ -952,24 +954,21 @@ interface Sentence {
 function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
   const { tokens, norms, rights, mentions } = s;
   const has = (words: Set<string>) => norms.some((w) => words.has(w));
-  const hasSeq = (seq: string[]) => {
-    for (let i = 0; i + seq.length <= norms.length; i++) {
-      if (seq.every((w, k) => norms[i + k] === w)) return true;
-    }
-    return false;
-  };
+  // A norm is never empty and holds no space, so consecutive words are a substring between spaces.
+  const spaced = ` ${norms.join(' ')} `;
+  const hasSeq = (phrase: string) => spaced.includes(` ${phrase} `);
   const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
   const hasRight = rights.length > 0;
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
   // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
-  const inName = new Set(mentions.filter((m) => m.kind === 'name').flatMap((m) => Array.from({ length: m.end - m.start }, (_, k) => m.start + k)));
-  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName.has(i))) return { intent: 'unknown' };
+  const inName = (i: number) => mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end);
+  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName(i))) return { intent: 'unknown' };
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = has(L.REQUEST_NOUNS);
   const withdrawRequest = requestNoun && has(WITHDRAW_WORDS);
-  if (has(L.CANCEL_WORDS) || hasSeq(['never', 'mind']) || (withdrawRequest && (myRequest || s.ref))) {
+  if (has(L.CANCEL_WORDS) || hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
     return { intent: 'cancel' };
   }
   const statusLike =
@@ -1013,9 +1012,9 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
     if (whoAt >= 0) queryForm = 'target';
     else if (whatAt >= 0 && topic && !has(GRANT_IMPERATIVES)) queryForm = 'person';
-    else if (has(CHECK_WORDS) || hasSeq(['kijken', 'of']) || hasSeq(['kijk', 'of']) || hasSeq(['check', 'if'])) queryForm = 'check';
+    else if (has(CHECK_WORDS) || hasSeq('kijken of') || hasSeq('kijk of') || hasSeq('check if')) queryForm = 'check';
     else if (has(LIST_WORDS) && (has(L.PEOPLE_NOUNS) || has(EVERYONE) || has(WHO_WORDS))) queryForm = 'target';
-    else if (hasSeq(['laat', 'zien']) || hasSeq(['show', 'me'])) queryForm = 'check';
+    else if (hasSeq('laat zien') || hasSeq('show me')) queryForm = 'check';
   }
   if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
   if (!queryForm && leading(L.QUERY_START_PERSON) && has(L.STATE_VERBS)) queryForm = 'person';
@@ -1027,7 +1026,7 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
   if (queryForm) intent = 'query';
   else {
     const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
-    const revokePhrase = L.REVOKE_PHRASES.some((p) => hasSeq(p)) || (negationIdx >= 0 && has(NO_MORE_WORDS));
+    const revokePhrase = REVOKE_PHRASES.some(hasSeq) || (negationIdx >= 0 && has(NO_MORE_WORDS));
     // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
     const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
       const i = norms.indexOf(verb);
@@ -1041,7 +1040,7 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
-    const past = has(L.PAST_WORDS) && !hasSeq(['be', 'granted']) && !hasSeq(['be', 'given']);
+    const past = has(L.PAST_WORDS) && !hasSeq('be granted') && !hasSeq('be given');
     const grantCue = has(L.GRANT_VERBS);
     if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
@@ -1053,7 +1052,7 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
       const first = tokens[0]!;
       const bare =
         mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
-      if (has(L.STATE_VERBS) && !grantCue && !hasSeq(['has', 'to']) && !hasSeq(['have', 'to'])) {
+      if (has(L.STATE_VERBS) && !grantCue && !hasSeq('has to') && !hasSeq('have to')) {
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
       } else if (!grantCue && (describesHeld || !bare || has(FUTURE))) intent = 'unknown';
