@@ -59,6 +59,9 @@ const WEEKDAYS = new Map<string, number>(Object.entries({
 // Short forms only after an explicit "until"/"tot"; the long names also stand for themselves there.
 const UNTIL_RE =
   /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
+/** For what is left after reading: "until" + anything (first match only), and a number + a unit. */
+const UNTIL_ONCE_RE = new RegExp(UNTIL_RE.source, 'iu');
+const NUMBER_UNIT_RE = new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu');
 
 const MONTHS = new Map<string, number>(Object.entries({
   january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
@@ -241,12 +244,12 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
   let unread = false;
   if (!duration && !until) {
-    const untilWord = new RegExp(UNTIL_RE.source, 'iu').exec(rest);
+    const untilWord = UNTIL_ONCE_RE.exec(rest);
     const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
     const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
     unread =
       (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined)) ||
-      new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu').test(rest);
+      NUMBER_UNIT_RE.test(rest);
   }
   return { duration, until, rest, unread };
 }
