@@ -705,8 +705,9 @@ const AUTOMAPPING_RE =
   /(?<![\p{L}])(?:without|w\/o|no|zonder|geen|disable|disabled|uit|turn\s+off|not?\s+using)\s+(?:the\s+|de\s+)?auto[\s-]?(?:mapping|map|mappen)(?![\p{L}])|(?<![\p{L}])auto[\s-]?(?:mapping|map)\s+(?:off|uit|disabled|uitgeschakeld)(?![\p{L}])/iu;
 const REASON_RE = /(?<![\p{L}])(because|cause|coz|cuz|so\s+that|reason\s*:|the\s+reason\s+is|omdat|vanwege|aangezien|zodat|wegens|reden\s*:|i\.v\.m\.|ivm|want)(?![\p{L}])/iu;
 
-/** The lexicon's revoke phrases as text, for `hasSeq` in `decideIntent`. */
+/** The lexicon's revoke phrases as text, for `hasSeq` in `decideIntent`, and the words they start with. */
 const REVOKE_PHRASES = L.REVOKE_PHRASES.map((words) => words.join(' '));
+const REVOKE_PHRASE_STARTS = new Set(L.REVOKE_PHRASES.map((words) => words[0]!));
 const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek', 'cut']);
 const SPLIT_REVOKE: Array<[string, Set<string>]> = [
   ['take', new Set(['off', 'away', 'out'])],
@@ -953,7 +954,10 @@ interface Sentence {
  */
 function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
   const { tokens, norms, rights, mentions } = s;
-  const has = (words: Set<string>) => norms.some((w) => words.has(w));
+  const has = (words: Set<string>) => {
+    for (const w of norms) if (words.has(w)) return true;
+    return false;
+  };
   // A norm is never empty and holds no space, so consecutive words are a substring between spaces.
   const spaced = ` ${norms.join(' ')} `;
   const hasSeq = (phrase: string) => spaced.includes(` ${phrase} `);
@@ -1026,7 +1030,7 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
   if (queryForm) intent = 'query';
   else {
     const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
-    const revokePhrase = REVOKE_PHRASES.some(hasSeq) || (negationIdx >= 0 && has(NO_MORE_WORDS));
+    const revokePhrase = (has(REVOKE_PHRASE_STARTS) && REVOKE_PHRASES.some(hasSeq)) || (negationIdx >= 0 && has(NO_MORE_WORDS));
     // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
     const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
       const i = norms.indexOf(verb);
