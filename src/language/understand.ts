@@ -146,6 +146,13 @@ const EXPANSIONS = new Map<string, string[]>([
 ]);
 const ASCII_WORD = /^[A-Za-z0-9]+$/;
 const TOKEN_RE = /([^\s@<>(),;:"'’[\]]+@[^\s@<>(),;:"'’[\]]+\.[A-Za-z]{2,})|([\p{L}\p{M}\p{N}]+(?:['’`][\p{L}\p{M}\p{N}]+)*['’`]?)/gu;
+// Punctuation between two tokens: a break (not a hyphen or apostrophe), a label ("Megan: ..."), a sentence end.
+const BREAK_GAP = /[^\s\-‐‑–'’&+]/u;
+const LABEL_GAP = /[:–—]|\s-\s/;
+const SENTENCE_GAP = /[.!?:;]/;
+const POSSESSIVE_WORD = /^(.+?)['’`]s$/iu;
+const CONTRACTION = /^(i|we|you|they|he|she)['’`](d|m|ve|ll|re)$/iu;
+const TRAILING_APOSTROPHE = /['’`]$/;
 const CONTRACTION_BASES = new Set(['it', 'that', 'what', 'who', 'let', 'there', 'here', 'he', 'she', 'where', 'how', 'whats']);
 
 function tokenize(text: string): Token[] {
@@ -155,9 +162,11 @@ function tokenize(text: string): Token[] {
   for (let m = TOKEN_RE.exec(text); m; m = TOKEN_RE.exec(text)) {
     const gap = text.slice(last, m.index);
     last = m.index + m[0].length;
-    const breakBefore = /[^\s\-‐‑–'’&+]/u.test(gap);
-    const labelBefore = /[:–—]|\s-\s/.test(gap);
-    const sentenceStart = tokens.length === 0 || /[.!?:;]/.test(gap);
+    // Most gaps are a single space (or nothing, at the start): no punctuation to look at.
+    const plainGap = gap === ' ' || gap === '';
+    const breakBefore = !plainGap && BREAK_GAP.test(gap);
+    const labelBefore = !plainGap && LABEL_GAP.test(gap);
+    const sentenceStart = tokens.length === 0 || (!plainGap && SENTENCE_GAP.test(gap));
     if (m[1]) {
       // "meganb@contoso.com's mailbox": the possessive sits outside the address.
       const tail = /^['’`]s(?![\p{L}\p{N}])/u.exec(text.slice(last));
@@ -168,18 +177,23 @@ function tokenize(text: string): Token[] {
     }
     let raw = m[2]!;
     let possessive = false;
-    const pm = /^(.+?)['’`]s$/iu.exec(raw);
-    const contraction = /^(i|we|you|they|he|she)['’`](d|m|ve|ll|re)$/iu.exec(raw);
-    if (contraction) raw = contraction[1]!;
-    else if (pm) {
-      raw = pm[1]!;
-      possessive = !CONTRACTION_BASES.has(raw.toLowerCase());
-    } else if (/['’`]$/.test(raw)) {
-      raw = raw.slice(0, -1);
-      possessive = /[sxz]$/i.test(raw);
+    let ascii = ASCII_WORD.test(raw);
+    // A plain ASCII word has no apostrophe: no possessive or contraction to take off.
+    if (!ascii) {
+      const pm = POSSESSIVE_WORD.exec(raw);
+      const contraction = CONTRACTION.exec(raw);
+      if (contraction) raw = contraction[1]!;
+      else if (pm) {
+        raw = pm[1]!;
+        possessive = !CONTRACTION_BASES.has(raw.toLowerCase());
+      } else if (TRAILING_APOSTROPHE.test(raw)) {
+        raw = raw.slice(0, -1);
+        possessive = /[sxz]$/i.test(raw);
+      }
+      ascii = ASCII_WORD.test(raw);
     }
     // Plain ASCII words fold by lower-casing alone; only the rest needs the full Unicode fold.
-    const norm = ASCII_WORD.test(raw) ? raw.toLowerCase() : normalizeName(raw).replace(/[ .@]/g, '');
+    const norm = ascii ? raw.toLowerCase() : normalizeName(raw).replace(/[ .@]/g, '');
     if (!norm) continue;
     const expanded = EXPANSIONS.get(norm);
     if (expanded) {
