@@ -173,7 +173,8 @@ export class FileDirectory implements Directory {
     return this.usersByMail.get(mailAddress.trim().toLowerCase());
   }
   async findUsers(text: string) {
-    const byMail = this.usersByMail.get(text.trim().toLowerCase());
+    // Every mail address has an "@": names skip the mail index.
+    const byMail = text.includes('@') ? this.usersByMail.get(text.trim().toLowerCase()) : undefined;
     if (byMail) return [byMail];
     return byKey(this.usersByKey, normalizeName(text));
   }

@@ -9,9 +9,12 @@ const PRINTABLE_ASCII = /^[\x20-\x7E]*$/;
 export function normalizeName(text: string): string {
   // Lookup keys are mostly folded already (the language layer builds them from folded words).
   if (FOLDED.test(text)) return text;
-  // Printable ASCII has no diacritics and decomposes to itself: only the Unicode rest needs NFKD.
-  const decomposed = PRINTABLE_ASCII.test(text) ? text : text.normalize('NFKD').replace(/\p{M}+/gu, '');
-  return decomposed
+  // Printable ASCII has no diacritics, and once lower-cased its only letters and digits are a-z and 0-9:
+  // the same steps as below without the Unicode decomposition (runs of other characters become one space).
+  if (PRINTABLE_ASCII.test(text)) return text.toLowerCase().replace(/['`]/g, '').replace(/[^a-z0-9@.]+/g, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
     .toLowerCase()
     .replace(/['’`´‘]/g, '')
     .replace(/[^\p{L}\p{N}@.]+/gu, ' ')
