@@ -431,7 +431,9 @@ function joinNameParts(mentions: Mention[], tokens: Token[]): Mention[] {
       continue;
     }
     if (adjacent && people(prev) && people(m)) {
-      const ids = new Set(m.users.map((u) => u.id));
+      // A common first name and a common surname each match hundreds: no array in between.
+      const ids = new Set<string>();
+      for (const u of m.users) ids.add(u.id);
       const both = prev.users.filter((u) => ids.has(u.id));
       out[out.length - 1] = {
         start: prev.start,
