@@ -70,6 +70,11 @@ export interface Directory {
   getTarget(id: string): Promise<MailTarget | undefined>;
   /** Groups and shared mailboxes whose display name or mail (or local part) equals `text` after normalisation. */
   findTargets(text: string): Promise<MailTarget[]>;
+  /**
+   * Optional: `findUsers(text)` and `findTargets(text)` in one call, exactly as those two would answer,
+   * for directories that can read both from one index (the language layer asks both for every name).
+   */
+  findNamed?(text: string): Promise<{ users: DirectoryUser[]; targets: MailTarget[] }>;
 
   getGroup(id: string): Promise<DirectoryGroup | undefined>;
   getSharedMailbox(id: string): Promise<DirectorySharedMailbox | undefined>;

@@ -299,6 +299,7 @@ const NEVER_NAME = new Set<string>([
 ]);
 
 async function lookup(directory: Directory, key: string): Promise<{ users: DirectoryUser[]; targets: MailTarget[] }> {
+  if (directory.findNamed) return directory.findNamed(key);
   // Sequential awaits: cheaper than Promise.all for in-memory lookups, same for remote ones that cache.
   const users = await directory.findUsers(key);
   const targets = await directory.findTargets(key);

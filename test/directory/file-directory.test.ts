@@ -37,6 +37,21 @@ describe('file directory', () => {
     ]);
   });
 
+  it('answers findNamed exactly as findUsers and findTargets would, one read of the index for both', async () => {
+    const file = directoryContractFile();
+    const directory = new FileDirectory(file);
+    const names = [...file.users, ...file.groups, ...file.sharedMailboxes].flatMap((x) => [x.displayName, x.mail, x.mail.split('@')[0]!]);
+    const words = names.flatMap((n) => n.split(/[\s@.]+/));
+    for (const text of [...names, ...words, 'zoe renee muller', "O'Brien", 'de jong', 'Sales Team NL', 'nobody', '', ' MEGANB@contract.example ']) {
+      const named = await directory.findNamed(text);
+      expect(named, text).toEqual({ users: await directory.findUsers(text), targets: await directory.findTargets(text) });
+      // Copies: changing an answer does not change the index.
+      named.users.length = 0;
+      named.targets.length = 0;
+    }
+    expect((await directory.findNamed('Megan')).users.map((u) => u.id)).toEqual(['d-megan']);
+  });
+
   it('refuses a bad field naming the entry', () => {
     const raw = base();
     raw.users[2]!.mail = 'not-an-address';
