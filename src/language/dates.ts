@@ -112,7 +112,6 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
   | undefined {
   const text = phrase.toLowerCase();
   const today = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
-  const plusDays = (n: number) => ymd(new Date(today + n * 86_400_000));
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
@@ -132,25 +131,25 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
     // "until Friday" is the next Friday after now (never today).
     const diff = ((WEEKDAYS.get(m[1]!)! - local.getUTCDay() + 7) % 7) || 7;
-    return { date: plusDays(diff), length: m[0].length };
+    return { date: daysAfter(today, diff), length: m[0].length };
   }
   m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
   if (m) {
     const word = m[1]!;
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
-    return { date: plusDays(n), length: m[0].length };
+    return { date: daysAfter(today, n), length: m[0].length };
   }
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
   if (m) {
     const what = m[1]!;
-    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: plusDays(0), length: m[0].length };
+    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: daysAfter(today, 0), length: m[0].length };
     if (what === 'month' || what === 'maand') {
       return { date: ymd(new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0))), length: m[0].length };
     }
     if (what === 'year' || what === 'jaar') return { date: `${local.getUTCFullYear()}-12-31`, length: m[0].length };
     // End of the week: the coming Friday (working week), today if it is Friday.
     const diff = (5 - local.getUTCDay() + 7) % 7;
-    return { date: plusDays(diff), length: m[0].length };
+    return { date: daysAfter(today, diff), length: m[0].length };
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
@@ -194,12 +193,18 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
+}
 
-  function valid(year: number, month: number, day: number, length: number) {
-    const d = new Date(Date.UTC(year, month - 1, day));
-    if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || year < 2000 || year > 2200) return undefined;
-    return { date: ymd(d), length };
-  }
+/** `today` (a UTC midnight in ms) plus `n` days, as YYYY-MM-DD. */
+function daysAfter(today: number, n: number): string {
+  return ymd(new Date(today + n * 86_400_000));
+}
+
+/** A real calendar date in a sane range, with the length of the text it was read from. */
+function valid(year: number, month: number, day: number, length: number): { date: string; length: number } | undefined {
+  const d = new Date(Date.UTC(year, month - 1, day));
+  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || year < 2000 || year > 2200) return undefined;
+  return { date: ymd(d), length };
 }
 
 /** Finds at most one duration or end date in `text`. */

@@ -306,39 +306,40 @@ async function lookup(directory: Directory, key: string): Promise<{ users: Direc
   return { users, targets };
 }
 
+/**
+ * Whether `tokens[i]` may be (the end of) a name. A lexicon word counts as a name only when capitalised
+ * mid-sentence ("give Grant send-as"); capitals tell names from words only when the writer uses them at all.
+ */
+function nameable(tokens: Token[], i: number, writesCapitals: boolean): boolean {
+  const t = tokens[i]!;
+  if (t.mail) return true;
+  if (!HARD.has(t.norm)) {
+    // "I hope you can ..." is not Hope Adeyemi when names are written with capitals.
+    return !(writesCapitals && !t.cap && WORD_NAMES.has(t.norm));
+  }
+  if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
+  // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
+  let v = i + 1;
+  while (v < tokens.length && v <= i + 3 && SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
+  return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
+}
+
 async function findMentions(tokens: Token[], used: boolean[], directory: Directory, text: string): Promise<Mention[]> {
   const mentions: Mention[] = [];
-  // A lexicon word counts as a name only when capitalised mid-sentence ("give Grant send-as").
-  // Capitals tell names from words only when the writer uses them at all.
   const writesCapitals = tokens.some((t) => t.cap && !t.sentenceStart);
-  const nameable = (t: Token, i: number) => {
-    if (t.mail) return true;
-    if (!HARD.has(t.norm)) {
-      // "I hope you can ..." is not Hope Adeyemi when names are written with capitals.
-      return !(writesCapitals && !t.cap && WORD_NAMES.has(t.norm));
-    }
-    if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
-    // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
-    let v = i + 1;
-    while (v < tokens.length && v <= i + 3 && SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
-    return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
-  };
+  // The unknown name being read: already in `mentions`, and the next word may still extend it.
   let unknownRun: Mention | undefined;
-  const flushUnknown = () => {
-    if (unknownRun) mentions.push(unknownRun);
-    unknownRun = undefined;
-  };
   for (let i = 0; i < tokens.length; ) {
     const first = tokens[i]!;
     // A multi-word name may start with a lexicon word ("Team Noord", "All Company", "help desk"): it is
     // looked up whole, never on its own.
     const startable =
-      nameable(first, i) ||
+      nameable(tokens, i, writesCapitals) ||
       WORD_NAMES.has(first.norm) ||
       L.NAME_PARTICLES.has(first.norm) ||
       ((first.cap || !writesCapitals || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm)) && !NEVER_NAME.has(first.norm));
     if (used[i] || !startable) {
-      flushUnknown();
+      unknownRun = undefined;
       i++;
       continue;
     }
@@ -364,14 +365,14 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
         // Inside a longer name an everyday word is part of it ("jan bakker"); only alone is it a word.
-        if (!nameable(t, i + maxLen) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
+        if (!nameable(tokens, i + maxLen, writesCapitals) && !L.NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
       for (let len = maxLen; len >= 1 && !hit; len--) {
         const last = tokens[i + len - 1]!;
-        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(last, i + len - 1))) continue;
-        if (len === 1 && !nameable(first, i)) continue;
+        if ((L.NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(tokens, i + len - 1, writesCapitals))) continue;
+        if (len === 1 && !nameable(tokens, i, writesCapitals)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
         let r = await lookup(directory, key);
         // "Events and Outreach" for "Events & Outreach", and the other way round.
@@ -391,7 +392,7 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
       }
     }
     if (hit) {
-      flushUnknown();
+      unknownRun = undefined;
       mentions.push(hit);
       i = hit.end;
       continue;
@@ -403,13 +404,12 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
         unknownRun.text = rawSpan(tokens, unknownRun.start, i + 1);
         unknownRun.possessive = first.possessive;
       } else {
-        flushUnknown();
         unknownRun = { start: i, end: i + 1, text: first.raw, kind: 'unknown', users: [], targets: [], possessive: first.possessive };
+        mentions.push(unknownRun);
       }
-    } else flushUnknown();
+    } else unknownRun = undefined;
     i++;
   }
-  flushUnknown();
   return joinNameParts(mentions, tokens);
 }
 
@@ -417,21 +417,22 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
  * "Alex Jansen" where no one has exactly that name but "Alex" and "Jansen" each match people: one name
  * span, meaning the people who match both (or an unknown name when nobody does), never two people.
  */
+const people = (x: Mention, tokens: Token[]) => x.kind === 'name' && x.users.length > 0 && x.targets.length === 0 && !tokens[x.start]!.mail;
+const looseWord = (x: Mention, tokens: Token[]) => x.kind === 'unknown' && !tokens[x.start]!.mail;
+
 function joinNameParts(mentions: Mention[], tokens: Token[]): Mention[] {
   const out: Mention[] = [];
   for (const m of mentions) {
     const prev = out.at(-1);
     const adjacent = prev && prev.end === m.start && !tokens[m.start]!.breakBefore && !prev.possessive;
-    const people = (x: Mention) => x.kind === 'name' && x.users.length > 0 && x.targets.length === 0 && !tokens[x.start]!.mail;
     // "Sanne Jansen" when nobody is called Sanne: one unknown name, not an unknown word beside a Jansen.
-    const looseWord = (x: Mention) => x.kind === 'unknown' && !tokens[x.start]!.mail;
-    if (adjacent && ((looseWord(prev) && people(m)) || (people(prev) && looseWord(m)))) {
+    if (adjacent && ((looseWord(prev, tokens) && people(m, tokens)) || (people(prev, tokens) && looseWord(m, tokens)))) {
       out[out.length - 1] = {
         start: prev.start, end: m.end, text: rawSpan(tokens, prev.start, m.end), kind: 'unknown', users: [], targets: [], possessive: m.possessive,
       };
       continue;
     }
-    if (adjacent && people(prev) && people(m)) {
+    if (adjacent && people(prev, tokens) && people(m, tokens)) {
       // A common first name and a common surname each match hundreds: no array in between.
       const ids = new Set<string>();
       for (const u of m.users) ids.add(u.id);
@@ -490,15 +491,16 @@ interface Context {
   queryForm?: 'target' | 'person' | 'check';
 }
 
+/** The index of the first word at or before `j` that is not an article. */
+function skipBack(tokens: Token[], j: number): number {
+  while (j >= 0 && L.ARTICLES.has(tokens[j]!.norm)) j--;
+  return j;
+}
+
 function scoreMention(m: Mention, ctx: Context): Scored {
   const { tokens, rights, mentions } = ctx;
   let g = 0;
   let t = 0;
-  const skipBack = (j: number) => {
-    while (j >= 0 && L.ARTICLES.has(tokens[j]!.norm)) j--;
-    return j;
-  };
-  const mentionEndsAt = (j: number) => mentions.some((o) => o !== m && o.end - 1 === j);
 
   // The word after: "Megan's mailbox", "the Training group", "Lee needs", "Megan send as".
   const next = tokens[m.end];
@@ -510,17 +512,17 @@ function scoreMention(m: Mention, ctx: Context): Scored {
   }
 
   // The words before: skip articles, then maybe a noun ("het postvak Info", "the mailbox of Megan").
-  let j = skipBack(m.start - 1);
+  let j = skipBack(tokens, m.start - 1);
   let prev = tokens[j];
   if (prev && !tokens[m.start]!.breakBefore && NOUN_BEFORE.has(prev.norm) && !endsRight(rights, j)) {
     noun ??= L.GROUP_WORDS.has(prev.norm) ? 'group' : 'mailbox';
-    j = skipBack(j - 1);
-    while (j >= 0 && L.SHARED_WORDS.has(tokens[j]!.norm)) j = skipBack(j - 1);
+    j = skipBack(tokens, j - 1);
+    while (j >= 0 && L.SHARED_WORDS.has(tokens[j]!.norm)) j = skipBack(tokens, j - 1);
     prev = tokens[j];
   }
   const prevNorm = prev?.norm ?? '';
   const rightBefore = endsRight(rights, j);
-  const k = skipBack(j - 1);
+  const k = skipBack(tokens, j - 1);
   const beforePrep = tokens[k];
   const rightBeforePrep = endsRight(rights, k);
 
@@ -550,7 +552,7 @@ function scoreMention(m: Mention, ctx: Context): Scored {
       // when another name is plainly the mailbox.
       if (isPersonish(m) && prevNorm === 'to') g += 2;
     }
-    else if (rightBeforePrep || mentionEndsAt(k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) g += 4;
+    else if (rightBeforePrep || mentions.some((o) => o !== m && o.end - 1 === k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) g += 4;
     else {
       g += 2;
       t += 2;
@@ -735,6 +737,21 @@ const SPLIT_REVOKE: Array<[string, Set<string>]> = [
   ['schakel', new Set(['uit'])],
 ];
 
+/** Sets the intent; only requests about rights carry slots, and an answer of "unknown" never half-fills them. */
+function finish(result: Understanding, intent: Intent): Understanding {
+  result.intent = intent;
+  if (intent !== 'grant' && intent !== 'revoke') {
+    result.duration = null;
+    result.until = null;
+  }
+  if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
+    result.permission = null;
+    result.grantee = null;
+    result.target = null;
+  }
+  return result;
+}
+
 function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(Math.max(0, end - start)) + text.slice(end);
 }
@@ -775,23 +792,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   const tokens = tokenize(work);
   const norms = tokens.map((t) => t.norm);
-  const finish = (intent: Intent): Understanding => {
-    result.intent = intent;
-    if (intent !== 'grant' && intent !== 'revoke') {
-      result.duration = null;
-      result.until = null;
-    }
-    // Only requests about rights carry slots; an answer of "unknown" never half-fills them.
-    if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
-      result.permission = null;
-      result.grantee = null;
-      result.target = null;
-    }
-    return result;
-  };
 
   // Nothing left but a request id ("REQ-7K2F9?") or a bare "?".
-  if (!tokens.length) return finish(ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
+  if (!tokens.length) return finish(result, ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
 
   const rights = findRights(tokens);
   const used = new Array<boolean>(tokens.length).fill(false);
@@ -800,9 +803,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const pronounMentions = findPronouns(tokens, used, rights);
   const named = await findMentions(tokens, used, options.directory, work);
   // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
-  const ownedBy = (p: Mention) => named.find((n) => n.end === p.start && n.kind === 'name' && !n.possessive);
-  for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownedBy(x))) {
-    const owner = ownedBy(p)!;
+  for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownerOf(x, named))) {
+    const owner = ownerOf(p, named)!;
     owner.possessive = true;
     owner.end = p.end;
     pronounMentions.splice(pronounMentions.indexOf(p), 1);
@@ -833,9 +835,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const decided = decideIntent({ tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) });
   const intent = decided.intent;
   const queryForm = decided.queryForm;
-  if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') return finish(intent);
+  if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') return finish(result, intent);
   // "until 2026-02-30", "for 0 weeks": a limit was asked for but not understood; never grant without it.
-  if (intent === 'grant' && fixed.unreadTime) return finish('unknown');
+  if (intent === 'grant' && fixed.unreadTime) return finish(result, 'unknown');
 
   // ---- roles
   const ctx: Context = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
@@ -846,8 +848,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   }
   const scored = candidates.map((m) => scoreMention(m, ctx));
   const roles = assignRoles(scored);
-  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish('unknown');
-  if ((intent === 'grant' || intent === 'revoke') && hasLeftover(scored, roles, tokens)) return finish('unknown');
+  if (roles.tie && (intent === 'grant' || intent === 'revoke')) return finish(result, 'unknown');
+  if ((intent === 'grant' || intent === 'revoke') && hasLeftover(scored, roles, tokens)) return finish(result, 'unknown');
 
   if (roles.g) result.grantee = asGrantee(roles.g, options.requesterId);
   if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
@@ -860,8 +862,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
   // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
   // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
-  if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish('unknown');
-  return finish(intent);
+  if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish(result, 'unknown');
+  return finish(result, intent);
+}
+
+/** The name a possessive pronoun right after it belongs to. */
+function ownerOf(pronoun: Mention, named: Mention[]): Mention | undefined {
+  return named.find((n) => n.end === pronoun.start && n.kind === 'name' && !n.possessive);
 }
 
 /**
@@ -933,14 +940,15 @@ function findPronouns(tokens: Token[], used: boolean[], rights: RightMention[]):
  * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
  * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
  */
+const mentionIds = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
+const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && mentionIds(m) !== '' && mentionIds(m) === mentionIds(other);
+// "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
+const addedOn = (m: Mention, tokens: Token[]) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
+
 function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
-  const ids = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
-  const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && ids(m) !== '' && ids(m) === ids(other);
-  // "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
-  const addedOn = (m: Mention) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
   return scored.some(
     (x) =>
-      x.m !== roles.g && x.m !== roles.t && addedOn(x.m) && !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
+      x.m !== roles.g && x.m !== roles.t && addedOn(x.m, tokens) && !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
   ) || scored.some(
     (x) =>
       x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
@@ -952,6 +960,31 @@ function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, toke
 }
 
 type QueryForm = 'target' | 'person' | 'check';
+
+/**
+ * The words of a message with the lookups the intent rules make. Methods rather than closures made per
+ * message: tsx (esbuild's keepNames) gives each named closure its name when it is created, at a cost
+ * greater than the lookups themselves.
+ */
+class Words {
+  /** A norm is never empty and holds no space, so consecutive words are a substring between spaces. */
+  private readonly spaced: string;
+  constructor(private readonly norms: string[]) {
+    this.spaced = ` ${norms.join(' ')} `;
+  }
+  has(words: Set<string>): boolean {
+    for (const w of this.norms) if (words.has(w)) return true;
+    return false;
+  }
+  hasSeq(phrase: string): boolean {
+    return this.spaced.includes(` ${phrase} `);
+  }
+  /** A word of `words` among the first four, with only lexicon words before it ("can you tell me who ..."). */
+  leading(words: Set<string>): boolean {
+    const i = this.norms.findIndex((w) => words.has(w));
+    return i >= 0 && i <= 3 && this.norms.slice(0, i).every((w) => HARD.has(w));
+  }
+}
 
 /** Everything the intent and role rules look at, read once. */
 interface Sentence {
@@ -971,33 +1004,26 @@ interface Sentence {
  */
 function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
   const { tokens, norms, rights, mentions } = s;
-  const has = (words: Set<string>) => {
-    for (const w of norms) if (words.has(w)) return true;
-    return false;
-  };
-  // A norm is never empty and holds no space, so consecutive words are a substring between spaces.
-  const spaced = ` ${norms.join(' ')} `;
-  const hasSeq = (phrase: string) => spaced.includes(` ${phrase} `);
-  const firstIndexOf = (words: Set<string>) => norms.findIndex((w) => words.has(w));
+  const said = new Words(norms);
   const hasRight = rights.length > 0;
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
   // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
-  const inName = (i: number) => mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end);
-  if (norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !inName(i))) return { intent: 'unknown' };
+  const outOfScope = norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end));
+  if (outOfScope) return { intent: 'unknown' };
 
   const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
-  const requestNoun = has(L.REQUEST_NOUNS);
-  const withdrawRequest = requestNoun && has(WITHDRAW_WORDS);
-  if (has(L.CANCEL_WORDS) || hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
+  const requestNoun = said.has(L.REQUEST_NOUNS);
+  const withdrawRequest = requestNoun && said.has(WITHDRAW_WORDS);
+  if (said.has(L.CANCEL_WORDS) || said.hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
     return { intent: 'cancel' };
   }
   const statusLike =
     norms.includes('status') ||
     myRequest ||
-    (requestNoun && has(PENDING_WORDS)) ||
+    (requestNoun && said.has(PENDING_WORDS)) ||
     (s.ref && !hasRight);
-  if (statusLike && !has(L.REVOKE_VERBS)) return { intent: 'status' };
+  if (statusLike && !said.has(L.REVOKE_VERBS)) return { intent: 'status' };
 
   // Greetings in front do not change what is asked: "Goedemiddag, wat kan deze bot?".
   let lead = 0;
@@ -1007,23 +1033,19 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
     /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
     /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|what can (this|the) bot do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?|wat (kan|doet) (deze|de|die) bot( allemaal)?( doen)?)$/.test(flat) ||
-    (has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
+    (said.has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
     return { intent: 'help' };
   }
 
-  const leading = (words: Set<string>) => {
-    const i = firstIndexOf(words);
-    return i >= 0 && i <= 3 && norms.slice(0, i).every((w) => HARD.has(w));
-  };
-  const topic = has(L.QUERY_TOPIC) || hasRight || has(WHO_WORDS);
+  const topic = said.has(L.QUERY_TOPIC) || hasRight || said.has(WHO_WORDS);
   let queryForm: Context['queryForm'];
-  if (leading(L.QUERY_START_TARGET)) queryForm = 'target';
-  else if (leading(L.QUERY_START_PERSON) && topic) {
+  if (said.leading(L.QUERY_START_TARGET)) queryForm = 'target';
+  else if (said.leading(L.QUERY_START_PERSON) && topic) {
     queryForm = tokens.some((t, i) => L.PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
   } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
-    queryForm = has(WHO_WORDS) ? 'target' : 'check';
-  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !has(L.REVOKE_VERBS)) {
+    queryForm = said.has(WHO_WORDS) ? 'target' : 'check';
+  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(L.REVOKE_VERBS)) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
   // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
@@ -1032,38 +1054,38 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
     const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => WHO_VERBS.has(v)));
     const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
     if (whoAt >= 0) queryForm = 'target';
-    else if (whatAt >= 0 && topic && !has(GRANT_IMPERATIVES)) queryForm = 'person';
-    else if (has(CHECK_WORDS) || hasSeq('kijken of') || hasSeq('kijk of') || hasSeq('check if')) queryForm = 'check';
-    else if (has(LIST_WORDS) && (has(L.PEOPLE_NOUNS) || has(EVERYONE) || has(WHO_WORDS))) queryForm = 'target';
-    else if (hasSeq('laat zien') || hasSeq('show me')) queryForm = 'check';
+    else if (whatAt >= 0 && topic && !said.has(GRANT_IMPERATIVES)) queryForm = 'person';
+    else if (said.has(CHECK_WORDS) || said.hasSeq('kijken of') || said.hasSeq('kijk of') || said.hasSeq('check if')) queryForm = 'check';
+    else if (said.has(LIST_WORDS) && (said.has(L.PEOPLE_NOUNS) || said.has(EVERYONE) || said.has(WHO_WORDS))) queryForm = 'target';
+    else if (said.hasSeq('laat zien') || said.hasSeq('show me')) queryForm = 'check';
   }
   if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
-  if (!queryForm && leading(L.QUERY_START_PERSON) && has(L.STATE_VERBS)) queryForm = 'person';
-  if (!queryForm && has(OVERVIEW_WORDS) && !has(L.GRANT_VERBS)) queryForm = 'check';
+  if (!queryForm && said.leading(L.QUERY_START_PERSON) && said.has(L.STATE_VERBS)) queryForm = 'person';
+  if (!queryForm && said.has(OVERVIEW_WORDS) && !said.has(L.GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
-  if (has(UNSUPPORTED)) return { intent: 'unknown' };
+  if (said.has(UNSUPPORTED)) return { intent: 'unknown' };
 
   let intent: Intent;
   if (queryForm) intent = 'query';
   else {
     const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
-    const revokePhrase = (has(REVOKE_PHRASE_STARTS) && REVOKE_PHRASES.some(hasSeq)) || (negationIdx >= 0 && has(NO_MORE_WORDS));
+    const revokePhrase = (said.has(REVOKE_PHRASE_STARTS) && REVOKE_PHRASES.some((p) => said.hasSeq(p))) || (negationIdx >= 0 && said.has(NO_MORE_WORDS));
     // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
     const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
       const i = norms.indexOf(verb);
       return i >= 0 && norms.slice(i + 2).some((w) => particles.has(w));
     });
     // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
-    const passiveRevoke = has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
+    const passiveRevoke = said.has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
     const commandAt = norms.findIndex((w) => !L.POLITE.has(w));
     const imperativeRevoke = commandAt >= 0 && L.REVOKE_IMPERATIVES.has(norms[commandAt]!);
-    const revokeCue = has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
+    const revokeCue = said.has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
     const negated = negationIdx >= 0;
-    const negationIsTheRevoke = negated && has(NO_MORE_WORDS);
+    const negationIsTheRevoke = negated && said.has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
-    const past = has(L.PAST_WORDS) && !hasSeq('be granted') && !hasSeq('be given');
-    const grantCue = has(L.GRANT_VERBS);
-    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
+    const past = said.has(L.PAST_WORDS) && !said.hasSeq('be granted') && !said.hasSeq('be given');
+    const grantCue = said.has(L.GRANT_VERBS);
+    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
     else if (hasRight && (grantCue || mentions.length > 0)) {
       // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
@@ -1073,17 +1095,17 @@ function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
       const first = tokens[0]!;
       const bare =
         mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
-      if (has(L.STATE_VERBS) && !grantCue && !hasSeq('has to') && !hasSeq('have to')) {
+      if (said.has(L.STATE_VERBS) && !grantCue && !said.hasSeq('has to') && !said.hasSeq('have to')) {
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
-      } else if (!grantCue && (describesHeld || !bare || has(FUTURE))) intent = 'unknown';
-      else if (has(HEDGES) && !(commandAt >= 0 && GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
+      } else if (!grantCue && (describesHeld || !bare || said.has(FUTURE))) intent = 'unknown';
+      else if (said.has(HEDGES) && !(commandAt >= 0 && GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
       else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
         // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
       }
-      else if (describesHeld && !has(GRANT_IMPERATIVES)) intent = 'unknown';
+      else if (describesHeld && !said.has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
   }
@@ -1148,28 +1170,29 @@ function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention
   return out;
 }
 
+async function rightsHeldOn(targetId: string, options: UnderstandOptions): Promise<Array<{ trustee: string; right: Right }>> {
+  if (options.rightsOn) return options.rightsOn(targetId);
+  const all = await options.directory.initialPermissions();
+  return all.filter((p) => p.target === targetId);
+}
+
 /**
  * A right can only be revoked from someone who holds it: when the grantee (or the target) is ambiguous
  * and exactly one candidate holds the right in question, that is the one meant.
  */
 async function settleRevoke(result: Understanding, explicit: Set<Right>, options: UnderstandOptions): Promise<void> {
   const right = explicit.size === 1 ? [...explicit][0] : undefined;
-  const heldOn = async (targetId: string) => {
-    if (options.rightsOn) return options.rightsOn(targetId);
-    const all = await options.directory.initialPermissions();
-    return all.filter((p) => p.target === targetId);
-  };
-  const matches = (p: { right: Right }) => right === undefined || p.right === right;
   const g = result.grantee;
   const t = result.target;
   if (g?.status === 'ambiguous' && t?.status === 'resolved') {
-    const holders = new Set((await heldOn(t.id)).filter(matches).map((p) => p.trustee));
+    const held = (await rightsHeldOn(t.id, options)).filter((p) => right === undefined || p.right === right);
+    const holders = new Set(held.map((p) => p.trustee));
     const holding = g.candidates.filter((id) => holders.has(id));
     if (holding.length === 1) result.grantee = { status: 'resolved', id: holding[0]! };
   } else if (t?.status === 'ambiguous' && g?.status === 'resolved') {
     const holding: string[] = [];
     for (const id of t.candidates) {
-      if ((await heldOn(id)).some((p) => p.trustee === g.id && matches(p))) holding.push(id);
+      if ((await rightsHeldOn(id, options)).some((p) => p.trustee === g.id && (right === undefined || p.right === right))) holding.push(id);
     }
     if (holding.length === 1) result.target = { status: 'resolved', id: holding[0]! };
   }
