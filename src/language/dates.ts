@@ -186,6 +186,8 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
   const parser = language === 'nl' ? chrono.nl : chrono.en;
   const article = /^(?:the|de)\s+/i.exec(phrase)?.[0].length ?? 0;
+  // Only a result at the very start counts: a phrase no chrono date can start with ("tot Info") skips it.
+  if (!mayStartChronoDate(phrase.slice(article), language)) return undefined;
   const results = parser.parse(phrase.slice(article), { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
   const first = results[0];
   if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
@@ -193,6 +195,51 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
+}
+
+/**
+ * What a date can start with in chrono's English and Dutch casual parsers (chrono-node 2.10): digits, a few
+ * signs, and the words below, as prefixes, case-insensitive and without the u flag, as chrono matches. A
+ * result at index 0 needs one of its patterns to match there, so text starting with anything else gets no
+ * result chrono would be asked for (dates.test.ts checks this against chrono itself). Prefixes let more
+ * through than chrono reads ("Info" starts with "in"): that only costs the call.
+ */
+const CHRONO_START: Record<'en' | 'nl', RegExp> = {
+  en: new RegExp(
+    '^(?:[0-9+\\-,(（]|an?\\b|a\\s*couple|' +
+      [
+        'within in for about around roughly approximately just',
+        'one two three four five six seven eight nine ten eleven twelve half few several the couple',
+        'on first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth',
+        'fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty thirtieth thirty',
+        'jan feb mar apr may jun jul aug sep oct nov dec',
+        'this last past next after sun mon tue wed thu fri sat weekend weekday at from',
+        'now today tonight tomorrow overmorrow tmr yesterday morning afternoon evening night midnight midday noon end',
+      ].join(' ').split(' ').join('|') +
+      ')',
+    'i',
+  ),
+  nl: new RegExp(
+    "^(?:[0-9+\\-,(（]|'s|van(?:ochtend|middag|namiddag|avond|nacht)|(?:ma|di|wo|do|vr|za|zo)(?=\\W|$)|" +
+      [
+        'dit deze vorig afgelopen aankomend komend over volgend',
+        'jan feb mar mrt apr mei jun jul aug sep okt nov dec',
+        'gisteren morgen namiddag avond middernacht ochtend middag nu vandaag binnen in voor on op om',
+        'eerste tweede derde vierde vijfde zesde zevende achtste negende tiende elfde twaalfde dertiende veertiende',
+        'vijftiende zestiende zeventiende achttiende negentiende twintigste eenentwintigste tweeëntwintigste',
+        'drieentwintigste vierentwintigste vijfentwintigste zesentwintigste zevenentwintigste achtentwintig',
+        'negenentwintig dertigste eenendertigste',
+        'maandag dinsdag woensdag donderdag vrijdag zaterdag zondag din woe dond vrij zat zon',
+        'een twee drie vier vijf zes zeven acht negen tien elf twaalf halve half paar',
+      ].join(' ').split(' ').join('|') +
+      ')',
+    'i',
+  ),
+};
+
+/** Whether chrono could read a date starting at the beginning of `text` (see CHRONO_START). */
+export function mayStartChronoDate(text: string, language: 'en' | 'nl'): boolean {
+  return CHRONO_START[language].test(text);
 }
 
 /** `today` (a UTC midnight in ms) plus `n` days, as YYYY-MM-DD. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractTimeSpan } from '../../src/language/dates.js';
+import * as chrono from 'chrono-node';
+import { extractTimeSpan, mayStartChronoDate } from '../../src/language/dates.js';
 
 // Monday 2026-11-23 09:00 in Amsterdam.
 const now = new Date('2026-11-23T08:00:00Z');
@@ -77,5 +78,44 @@ describe('extractTimeSpan on words that are also Object.prototype members', () =
   it('reads no date from "constructor", neither as a weekday nor as a month', () => {
     expect(span('until constructor')).toEqual({ duration: null, until: null });
     expect(span('until end of constructor')).toEqual({ duration: null, until: null });
+  });
+});
+
+describe('the guard in front of chrono', () => {
+  // Every word chrono's English and Dutch patterns know, at the start of a phrase, with endings that make
+  // dates of many shapes: wherever chrono reads a date at index 0, the guard must have let the phrase through.
+  const context = { option: { forwardDate: true } } as unknown as Parameters<chrono.Parser['pattern']>[0];
+  const tails = ['', '5', ' 5', ' 12', ' 31st', ' 2027', ' december', ' dec 31', ' december 2027', ' of december', ' van december',
+    ' 3 days', ' 2 weeks', ' week', ' weeks', ' dagen', ' weken', ' day', ' month', ' maand', ' night', ' morning', ' ochtend',
+    ' avond', ' friday', ' vrijdag', ' at 5pm', ' om 5 uur', ' 5pm', ' later', ' ago', ' geleden', ' na', ' from now', ' of the month',
+    ' day of the month', ' couple of days', ' few days', ' hour', ' uur', ' 3', ' drie dagen', ' three days', ', 31 december'];
+  for (const [language, parser] of [['en', chrono.en], ['nl', chrono.nl]] as const) {
+    it(`lets through every phrase chrono reads a date from at its start (${language})`, () => {
+      const words = new Set<string>(['5', '+3', '-3', '(', ',']);
+      for (const p of parser.casual.parsers) {
+        for (const w of p.pattern(context).source.match(/[a-zà-ÿ']+/gi) ?? []) words.add(w.toLowerCase());
+      }
+      expect(words.size).toBeGreaterThan(100);
+      let dates = 0;
+      for (const word of words) {
+        for (const tail of tails) {
+          const glued = tail.startsWith(' ') ? tail.slice(1) : tail;
+          for (const text of [`${word}${tail}`, `${word[0]!.toUpperCase()}${word.slice(1)}${tail}`, `${word}${glued}`]) {
+            const first = parser.parse(text, { instant: now, timezone: 60 }, { forwardDate: true })[0];
+            if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
+              dates++;
+              expect(mayStartChronoDate(text, language), text).toBe(true);
+            }
+          }
+        }
+      }
+      expect(dates).toBeGreaterThan(200);
+    });
+  }
+
+  it('keeps chrono away from names', () => {
+    for (const text of ['Sales', 'Team 5 Bakker?', 'Megan Bowen', 'het postvak van Megan', 'Klantenservice', 'Support']) {
+      expect(mayStartChronoDate(text, 'nl') || mayStartChronoDate(text, 'en'), text).toBe(false);
+    }
   });
 });
