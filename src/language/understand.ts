@@ -54,6 +54,8 @@ const MAX_NGRAM = 5;
 // C0/C1 control characters other than tab; a request line never contains them.
 const CONTROL = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
 const INVISIBLE = /[\u00AD\u200B-\u200F\u2060\uFEFF]/g;
+/** Any character the clean-up in `understand` replaces: invisible ones, line breaks, markup, entities. */
+const NOISE = /[\u00AD\u200B-\u200F\u2060\uFEFF\r\n<&]/;
 
 /** The SPEC section 5 JSON object (only the contract keys, in that order). */
 export function toContractJson(u: Understanding): object {
@@ -772,16 +774,19 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return result;
   }
   // Teams may wrap text in simple markup; entities and invisible characters are noise here.
-  let work = text
-    .normalize('NFC')
-    .replace(INVISIBLE, '')
-    // A chat message may span lines; the CLI already splits on "\n", so here a line break is a space.
-    .replace(/\r\n?|\n/g, ' ')
-    // Teams puts the bot's own name in <at>...</at>: not part of the request.
-    .replace(/<at>[^<>]{0,200}<\/at>/gi, ' ')
-    .replace(/<[^<>]{0,200}>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&');
+  let work = text.normalize('NFC');
+  // Most messages have none of them: then there is nothing to replace.
+  if (NOISE.test(work)) {
+    work = work
+      .replace(INVISIBLE, '')
+      // A chat message may span lines; the CLI already splits on "\n", so here a line break is a space.
+      .replace(/\r\n?|\n/g, ' ')
+      // Teams puts the bot's own name in <at>...</at>: not part of the request.
+      .replace(/<at>[^<>]{0,200}<\/at>/gi, ' ')
+      .replace(/<[^<>]{0,200}>/g, ' ')
+      .replace(/&nbsp;/gi, ' ')
+      .replace(/&amp;/gi, '&');
+  }
   const plainWords = normalizeName(work).split(' ');
   result.language = detectLanguage(plainWords);
   if (CONTROL.test(work) || !work.trim()) return result;
