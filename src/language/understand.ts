@@ -967,6 +967,21 @@ function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, toke
 type QueryForm = 'target' | 'person' | 'check';
 
 /**
+ * The word sets `decideIntent` asks about, one bit each, and for every word the bits of the sets it is in:
+ * a message's words are looked up once, then "is any word in this set" is one AND instead of a lookup per
+ * word (`Words.has` scans for a set not listed here).
+ */
+const ASKED_SETS = [
+  L.CANCEL_WORDS, L.GRANT_VERBS, L.HELP_WORDS, L.PAST_WORDS, L.PEOPLE_NOUNS, L.QUERY_TOPIC, L.REQUEST_NOUNS,
+  L.REVOKE_VERBS, L.STATE_VERBS, CHECK_WORDS, EVERYONE, FUTURE, GRANT_IMPERATIVES, HEDGES, LIST_WORDS, NO_MORE_WORDS,
+  OVERVIEW_WORDS, PASSIVE_REVOKE, PENDING_WORDS, REVOKE_PHRASE_STARTS, UNSUPPORTED, WHO_WORDS, WITHDRAW_WORDS,
+];
+if (ASKED_SETS.length > 31) throw new Error('ASKED_SETS: at most 31 sets fit the bits of a number');
+const SET_BIT = new Map(ASKED_SETS.map((words, i) => [words, 1 << i]));
+const WORD_BITS = new Map<string, number>();
+for (const [words, bit] of SET_BIT) for (const w of words) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | bit);
+
+/**
  * The words of a message with the lookups the intent rules make. Methods rather than closures made per
  * message: tsx (esbuild's keepNames) gives each named closure its name when it is created, at a cost
  * greater than the lookups themselves.
@@ -974,10 +989,17 @@ type QueryForm = 'target' | 'person' | 'check';
 class Words {
   /** A norm is never empty and holds no space, so consecutive words are a substring between spaces. */
   private readonly spaced: string;
+  /** The bits (SET_BIT) of the word sets any of the words is in. */
+  private readonly bits: number;
   constructor(private readonly norms: string[]) {
     this.spaced = ` ${norms.join(' ')} `;
+    let bits = 0;
+    for (const w of norms) bits |= WORD_BITS.get(w) ?? 0;
+    this.bits = bits;
   }
   has(words: Set<string>): boolean {
+    const bit = SET_BIT.get(words);
+    if (bit !== undefined) return (this.bits & bit) !== 0;
     for (const w of this.norms) if (words.has(w)) return true;
     return false;
   }
