@@ -415,13 +415,14 @@ async function findMentions(tokens: Token[], used: boolean[], directory: Directo
   return joinNameParts(mentions, tokens);
 }
 
+/** A name that found people only (not typed as a mail address), or a word the directory does not know. */
+const people = (x: Mention, tokens: Token[]) => x.kind === 'name' && x.users.length > 0 && x.targets.length === 0 && !tokens[x.start]!.mail;
+const looseWord = (x: Mention, tokens: Token[]) => x.kind === 'unknown' && !tokens[x.start]!.mail;
+
 /**
  * "Alex Jansen" where no one has exactly that name but "Alex" and "Jansen" each match people: one name
  * span, meaning the people who match both (or an unknown name when nobody does), never two people.
  */
-const people = (x: Mention, tokens: Token[]) => x.kind === 'name' && x.users.length > 0 && x.targets.length === 0 && !tokens[x.start]!.mail;
-const looseWord = (x: Mention, tokens: Token[]) => x.kind === 'unknown' && !tokens[x.start]!.mail;
-
 function joinNameParts(mentions: Mention[], tokens: Token[]): Mention[] {
   const out: Mention[] = [];
   for (const m of mentions) {
@@ -941,15 +942,16 @@ function findPronouns(tokens: Token[], used: boolean[], rights: RightMention[]):
   return pronounMentions;
 }
 
-/**
- * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
- * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
- */
+/** Whether two mentions name the same people and mailboxes. */
 const mentionIds = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
 const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && mentionIds(m) !== '' && mentionIds(m) === mentionIds(other);
 // "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
 const addedOn = (m: Mention, tokens: Token[]) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
 
+/**
+ * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
+ * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
+ */
 function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
   return scored.some(
     (x) =>
