@@ -32,6 +32,9 @@ export class FakeConnector {
   readonly updates: UpdatedActivity[] = [];
   readonly created: CreatedConversation[] = [];
   readonly rejected: { method: string; path: string; reason: string }[] = [];
+  /** Requests being answered right now, and the most at once (with `latencyMs`, how much the bot overlaps its calls). */
+  inFlight = 0;
+  maxInFlight = 0;
   private server?: Server;
   private seq = 0;
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -49,6 +52,8 @@ export class FakeConnector {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      res.once('close', () => this.inFlight--);
       const latency = this.options.latencyMs ?? 0;
       const delayed = <T>(value: T) => (latency > 0 ? new Promise<T>((resolve) => setTimeout(() => resolve(value), latency)) : value);
       void this.handle(req)
