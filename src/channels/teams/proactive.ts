@@ -94,9 +94,9 @@ export class ProactiveSender {
   }
 
   /**
-   * Connector clients per service URL, kept from the first proactive turn: CloudAdapter builds a
-   * new client (HTTP pipeline, credentials) for every proactive turn, which dominated the cost of
-   * sending approval cards. The client's credentials refresh their own tokens.
+   * Connector clients per service URL, kept from the first proactive turn, so later messages go
+   * straight through the client instead of through a proactive turn (TurnContext, middleware) each.
+   * The client's credentials refresh their own tokens.
    */
   private readonly clients = new Map<string, ConnectorLike>();
 
