@@ -35,6 +35,10 @@ export class FakeConnector {
   /** Requests being answered right now, and the most at once (with `latencyMs`, how much the bot overlaps its calls). */
   inFlight = 0;
   maxInFlight = 0;
+  /** Sends still to be refused with 429 (Teams' throttling), and the Retry-After they carry. */
+  private throttled = 0;
+  private throttleRetryAfter = '0';
+  readonly throttledAnswers: string[] = [];
   private server?: Server;
   private seq = 0;
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
@@ -59,8 +63,8 @@ export class FakeConnector {
       void this.handle(req)
         .then(delayed)
         .then(
-          ({ status, body }) => {
-            res.writeHead(status, { 'content-type': 'application/json' });
+          ({ status, body, headers }) => {
+            res.writeHead(status, { 'content-type': 'application/json', ...headers });
             res.end(JSON.stringify(body));
             this.wake();
           },
@@ -76,6 +80,12 @@ export class FakeConnector {
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next `count` messages sent get 429 with `Retry-After: retryAfterSeconds`, as Teams answers a bot over its rate limit. */
+  throttle(count: number, retryAfterSeconds = 0): void {
+    this.throttled = count;
+    this.throttleRetryAfter = String(retryAfterSeconds);
   }
 
   /** Messages sent into one conversation. */
@@ -106,7 +116,7 @@ export class FakeConnector {
     return { status: 400, body: { error: { code: 'BadArgument', message: reason } } };
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: Record<string, any>;
@@ -138,6 +148,11 @@ export class FakeConnector {
         if (attachment.contentType !== 'application/vnd.microsoft.card.adaptive' || typeof attachment.content !== 'object') {
           return this.reject(req, 'only Adaptive Card attachments are expected');
         }
+      }
+      if (req.method === 'POST' && this.throttled > 0) {
+        this.throttled--;
+        this.throttledAnswers.push(conversationId);
+        return { status: 429, body: { error: { code: 'Throttled', message: 'Too many requests' } }, headers: { 'retry-after': this.throttleRetryAfter } };
       }
       if (req.method === 'POST') {
         const id = `m-${++this.seq}`;

@@ -33,4 +33,19 @@ describe('Teams notifier', () => {
     expect(cards).toHaveLength(created);
     expect(connector.maxInFlight).toBe(16);
   });
+
+  it('delivers an approval card Teams first throttles (429 with Retry-After): the connector client waits and sends again, no second chat', async () => {
+    connector = await new FakeConnector(TENANT).start();
+    harness = await teamsHarness({}, { connector });
+    await harness.install(people.miriam);
+    connector.throttle(3, 0);
+    const outcome = await harness.bot.app.engine.submit({
+      requesterId: people.alex.aad, kind: 'grant', granteeId: people.megan.aad, targetId: SUPPORT, right: 'SendAs', duration: null, until: null, language: 'en',
+    });
+    expect(outcome.outcome).toBe('created');
+    await harness.settle();
+    expect(connector.throttledAnswers).toHaveLength(3);
+    expect(harness.inbox(people.miriam).filter((s) => s.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve')).toHaveLength(1);
+    expect(connector.created).toHaveLength(0);
+  });
 });
