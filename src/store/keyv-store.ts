@@ -12,6 +12,14 @@ export interface Envelope<T> {
   d: T;
 }
 
+/**
+ * An envelope as keyv stores it (`{ value }` in keyv's text format), for the conditional writes
+ * that bypass keyv. Every store here gives its Keyv the same `serialize`, so this is what keyv writes.
+ */
+export function envelopeText(envelope: Envelope<unknown>): string {
+  return serialize({ value: envelope });
+}
+
 /** The atomic operations keyv lacks, supplied per backend. `fullKey` is keyv's `namespace:key`. */
 export interface AtomicOps {
   insertIfAbsent(keyv: Keyv, fullKey: string, envelope: Envelope<unknown>): Promise<boolean>;
@@ -96,7 +104,7 @@ export function createMemoryStore(): VersionedStore {
     return text === undefined ? undefined : deserialize<{ value: Envelope<unknown> }>(text).value.v;
   };
   const write = (keyv: Keyv, fullKey: string, envelope: Envelope<unknown>) => {
-    mapFor(keyv).set(fullKey, serialize({ value: envelope }));
+    mapFor(keyv).set(fullKey, envelopeText(envelope));
   };
   return new KeyvVersionedStore((namespace) => new Keyv({ store: new Map<string, string>(), namespace, serialize, deserialize }), {
     async insertIfAbsent(keyv, fullKey, envelope) {
@@ -173,7 +181,6 @@ export function createSqliteStore(path: string): VersionedStore {
   const adapters: KeyvSqlite[] = [];
   const statementsOf = new Map<Keyv, AtomicStatements>();
   const atomic = (keyv: Keyv) => statementsOf.get(keyv)!;
-  const toText = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
   return new KeyvVersionedStore(
     (namespace) => {
       // One connection per namespace: keyv tells its adapter the namespace to list, so Keyv
@@ -197,10 +204,10 @@ export function createSqliteStore(path: string): VersionedStore {
     },
     {
       async insertIfAbsent(keyv, fullKey, envelope) {
-        return atomic(keyv).insert.run(fullKey, toText(keyv, envelope), Date.now()).changes === 1;
+        return atomic(keyv).insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1;
       },
       async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        return atomic(keyv).replace.run(toText(keyv, envelope), fullKey, expected).changes === 1;
+        return atomic(keyv).replace.run(envelopeText(envelope), fullKey, expected).changes === 1;
       },
       async deleteIfVersion(keyv, fullKey, expected) {
         return atomic(keyv).remove.run(fullKey, expected).changes === 1;

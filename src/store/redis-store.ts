@@ -2,7 +2,7 @@ import Keyv from 'keyv';
 import KeyvRedis from '@keyv/redis';
 import { BotError } from '../domain/errors.js';
 import { deserialize, serialize } from './fast-serializer.js';
-import { KeyvVersionedStore, type Envelope } from './keyv-store.js';
+import { envelopeText, KeyvVersionedStore } from './keyv-store.js';
 import type { VersionedStore } from './versioned-store.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
@@ -34,18 +34,17 @@ export async function createRedisStore(url: string): Promise<VersionedStore> {
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
   }
   const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${fullKey}`;
-  const toText = (keyv: Keyv, envelope: Envelope<unknown>) => keyv.serialize!({ value: envelope }) as string;
   return new KeyvVersionedStore(
     // One Keyv per namespace over the one connection.
     (namespace) => new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace, serialize, deserialize }),
     {
       async insertIfAbsent(keyv, fullKey, envelope) {
-        return (await client.set(redisKey(keyv, fullKey), toText(keyv, envelope), { condition: 'NX' } as never)) === 'OK';
+        return (await client.set(redisKey(keyv, fullKey), envelopeText(envelope), { condition: 'NX' } as never)) === 'OK';
       },
       async replaceIfVersion(keyv, fullKey, expected, envelope) {
         const result = await client.eval(REPLACE_IF_VERSION, {
           keys: [redisKey(keyv, fullKey)],
-          arguments: [String(expected), toText(keyv, envelope)],
+          arguments: [String(expected), envelopeText(envelope)],
         });
         return result === 1;
       },
