@@ -61,12 +61,10 @@ export class TeamsNotifier implements Notifier {
     }
   }
 
-  /** A recipient's language (directory preference, else the locale of their chat, else English) and zone. */
-  async audienceFor(userId: string, preferred?: Lang): Promise<Audience> {
-    return (await this.recipient(userId, preferred)).audience;
-  }
-
-  /** The audience and the saved chat of a recipient, read once and handed to the sender. */
+  /**
+   * A recipient's audience: language (directory preference, else the locale of their chat, else
+   * English) and zone; and their saved chat, read once here and handed to the sender.
+   */
   private async recipient(userId: string, preferred?: Lang): Promise<{ audience: Audience; stored: StoredReference | null }> {
     const [user, stored] = await Promise.all([this.directory.getUser(userId), this.repository.reference(userId)]);
     const lang = preferred ?? langOf(user?.preferredLanguage) ?? langOf(stored?.locale) ?? 'en';
