@@ -36,6 +36,16 @@ function countGrants(core: CoreHarness, options: { hang?: boolean } = {}) {
   return counter;
 }
 
+/** A new engine on the file: after recovery its one timer is the expiry, which expires the request 7 days on. */
+async function restartExpectingOnlyTheExpiry(file: string, clock: ManualClock): Promise<void> {
+  const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+  await after.engine.recover();
+  expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
+  await after.advance(7 * 24 * HOUR);
+  expect(after.events.events.map((e) => e.type)).toEqual(['expired']);
+  await after.close();
+}
+
 async function concurrentApprovals(openStores: () => Promise<[VersionedStore, VersionedStore]>) {
   const clock = new ManualClock();
   const [storeA, storeB] = await openStores();
@@ -184,13 +194,7 @@ describe('crash and restart over the same SQLite file', () => {
     await before.advance(24 * HOUR);
     expect(before.events.ofType('approver_reminder')).toHaveLength(1);
     await before.store.close();
-
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    await after.engine.recover();
-    expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
-    await after.advance(7 * 24 * HOUR);
-    expect(after.events.events.map((e) => e.type)).toEqual(['expired']);
-    await after.close();
+    await restartExpectingOnlyTheExpiry(file, clock);
   });
 
   it('a pending request holds one timer; a crash between the reminder and scheduling the expiry loses no expiry', async () => {
@@ -206,13 +210,7 @@ describe('crash and restart over the same SQLite file', () => {
     // The process dies after the reminder was recorded but before the expiry was scheduled.
     for (const t of await before.scheduler.pending()) await before.store.delete('timers', t.id);
     await before.store.close();
-
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    await after.engine.recover();
-    expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
-    await after.advance(7 * 24 * HOUR);
-    expect(after.events.events.map((e) => e.type)).toEqual(['expired']);
-    await after.close();
+    await restartExpectingOnlyTheExpiry(file, clock);
   });
 
   it('events a crash left undelivered are delivered after the restart', async () => {
