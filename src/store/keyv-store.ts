@@ -1,5 +1,6 @@
-import Keyv from 'keyv';
+import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import { KeyvSqlite } from '@resolid/keyv-sqlite';
+import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -167,6 +168,45 @@ function migrateKeyvTable(db: Database): void {
 }
 
 /**
+ * One namespace's view of a shared KeyvSqlite adapter. Keyv writes its namespace onto its store
+ * object and lists the namespace it finds there, so every Keyv needs a store object of its own; the
+ * views let all of them use one SQLite connection. One connection matters: SQLite drops a
+ * connection's page cache whenever another connection writes the file, so with a connection per
+ * namespace nearly every read went back to the file.
+ */
+class SqliteNamespaceView extends EventEmitter implements KeyvStoreAdapter {
+  namespace?: string;
+  /** keyv lists a store only when its dialect is one it knows. */
+  readonly opts = { dialect: 'sqlite' };
+
+  constructor(private readonly shared: KeyvSqlite) {
+    super();
+  }
+
+  get<Value>(key: string): Promise<StoredData<Value> | undefined> {
+    return this.shared.get(key) as Promise<StoredData<Value> | undefined>;
+  }
+
+  set(key: string, value: unknown, ttl?: number): Promise<unknown> {
+    return this.shared.set(key, value, ttl);
+  }
+
+  delete(key: string): Promise<boolean> {
+    return this.shared.delete(key);
+  }
+
+  async clear(): Promise<void> {
+    // The adapter clears the namespace it holds; it reads it synchronously, before any await.
+    this.shared.namespace = this.namespace;
+    await this.shared.clear();
+  }
+
+  iterator<Value>(namespace?: string): AsyncGenerator<Array<string | Awaited<Value> | undefined>, void> {
+    return this.shared.iterator(namespace ?? this.namespace) as AsyncGenerator<Array<string | Awaited<Value> | undefined>, void>;
+  }
+}
+
+/**
  * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3). The conditional writes
  * are single SQL statements (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their
  * change count), so they are atomic across connections and processes; WAL mode and a busy timeout
@@ -178,43 +218,34 @@ function migrateKeyvTable(db: Database): void {
 export function createSqliteStore(path: string): VersionedStore {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
-  const adapters: KeyvSqlite[] = [];
-  const statementsOf = new Map<Keyv, AtomicStatements>();
-  const atomic = (keyv: Keyv) => statementsOf.get(keyv)!;
+  // One connection for every namespace (see SqliteNamespaceView). WAL lets other processes read
+  // while this one writes.
+  const adapter = new KeyvSqlite({
+    uri: file,
+    table: TABLE,
+    busyTimeout: 10_000,
+    enableWALMode: true,
+    iterationLimit: 500,
+  });
+  // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
+  // (only an OS crash or power loss can drop the last commits) and saves an fsync per write, which
+  // is most of a write's cost.
+  adapter.sqlite.pragma('synchronous = NORMAL');
+  migrateKeyvTable(adapter.sqlite);
+  const statements = prepareAtomic(adapter.sqlite);
   return new KeyvVersionedStore(
-    (namespace) => {
-      // One connection per namespace: keyv tells its adapter the namespace to list, so Keyv
-      // instances cannot share one. WAL lets several processes read while one writes.
-      const adapter = new KeyvSqlite({
-        uri: file,
-        table: TABLE,
-        busyTimeout: 10_000,
-        enableWALMode: true,
-        iterationLimit: 500,
-      });
-      adapters.push(adapter);
-      // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
-      // (only an OS crash or power loss can drop the last commits) and saves an fsync per write, which
-      // is most of a write's cost. It is a per-connection setting.
-      adapter.sqlite.pragma('synchronous = NORMAL');
-      if (adapters.length === 1) migrateKeyvTable(adapter.sqlite);
-      const keyv = new Keyv({ store: adapter, namespace, serialize, deserialize });
-      statementsOf.set(keyv, prepareAtomic(adapter.sqlite));
-      return keyv;
-    },
+    (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
     {
-      async insertIfAbsent(keyv, fullKey, envelope) {
-        return atomic(keyv).insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1;
+      async insertIfAbsent(_keyv, fullKey, envelope) {
+        return statements.insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1;
       },
-      async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        return atomic(keyv).replace.run(envelopeText(envelope), fullKey, expected).changes === 1;
+      async replaceIfVersion(_keyv, fullKey, expected, envelope) {
+        return statements.replace.run(envelopeText(envelope), fullKey, expected).changes === 1;
       },
-      async deleteIfVersion(keyv, fullKey, expected) {
-        return atomic(keyv).remove.run(fullKey, expected).changes === 1;
+      async deleteIfVersion(_keyv, fullKey, expected) {
+        return statements.remove.run(fullKey, expected).changes === 1;
       },
     },
-    async () => {
-      await Promise.all(adapters.map((adapter) => adapter.disconnect()));
-    },
+    () => adapter.disconnect(),
   );
 }

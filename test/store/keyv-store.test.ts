@@ -66,6 +66,28 @@ describe('sqlite store shared by two processes', () => {
     await store.close();
   });
 
+  it('lists two namespaces at once, interleaved, each with only its own records (they share one connection)', async () => {
+    const store = createSqliteStore(join(dir, 'interleaved.sqlite'));
+    for (let i = 0; i < 600; i++) {
+      await store.create('requests', `r${i}`, `request ${i}`);
+      await store.create('timers', `t${i}`, `timer ${i}`);
+    }
+    const requests = store.entries<string>('requests')[Symbol.asyncIterator]();
+    const timers = store.entries<string>('timers')[Symbol.asyncIterator]();
+    const seen = { requests: [] as string[], timers: [] as string[] };
+    for (;;) {
+      const [r, t] = [await requests.next(), await timers.next()];
+      if (!r.done) seen.requests.push(r.value[1].value);
+      if (!t.done) seen.timers.push(t.value[1].value);
+      if (r.done && t.done) break;
+    }
+    expect(seen.requests).toHaveLength(600);
+    expect(seen.timers).toHaveLength(600);
+    expect(seen.requests.every((v) => v.startsWith('request '))).toBe(true);
+    expect(seen.timers.every((v) => v.startsWith('timer '))).toBe(true);
+    await store.close();
+  });
+
   it('keeps data across a reopen of the file', async () => {
     const file = join(dir, 'reopen.sqlite');
     const before = createSqliteStore(file);
