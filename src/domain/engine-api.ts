@@ -13,6 +13,8 @@ export interface SubmitInput {
   duration?: string | null;
   /** End date YYYY-MM-DD of a time-bound grant. */
   until?: string | null;
+  /** The requester's IANA time zone ("Europe/Amsterdam"): `until` ends at midnight there. UTC when absent or unknown. */
+  timeZone?: string | null;
   reason?: string;
   autoMapping?: boolean;
   language: 'en' | 'nl';

@@ -18,7 +18,7 @@ import type { EngineEvent, Notifier } from './notifier.js';
 import { approversFor } from './policy.js';
 import { canTransition, OPEN_STATES, TERMINAL_STATES, type PermissionRequest, type PreflightWarning, type RequestState } from './request.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
-import { addIsoDuration, endOfDate } from './time.js';
+import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
 
 /** An event waiting in the request record to be delivered (outbox: stored with the transition). */
 interface OutboxItem {
@@ -231,6 +231,7 @@ export class RequestEngine implements RequestEngineApi {
       autoMapping: input.autoMapping ?? true,
       ...(input.kind === 'grant' && input.duration ? { duration: input.duration } : {}),
       ...(input.kind === 'grant' && input.until ? { until: input.until } : {}),
+      ...(input.kind === 'grant' && input.until && isTimeZone(input.timeZone) ? { untilTimeZone: input.timeZone } : {}),
       ...(reason ? { reason } : {}),
       language: input.language,
       approverIds,
@@ -271,7 +272,7 @@ export class RequestEngine implements RequestEngineApi {
   private validateEnd(input: SubmitInput, now: number): void {
     let endsAt: number | undefined;
     if (input.duration) endsAt = addIsoDuration(now, input.duration);
-    if (input.until) endsAt = endOfDate(input.until);
+    if (input.until) endsAt = endOfDate(input.until, isTimeZone(input.timeZone) ? input.timeZone : undefined);
     if (endsAt === undefined) return;
     if (endsAt <= now) throw new BotError('invalid_request', 'The end date is in the past', { details: { reason: 'end_in_past' } });
     if (endsAt - now > MAX_GRANT_MS) {
@@ -453,7 +454,7 @@ export class RequestEngine implements RequestEngineApi {
       request.kind === 'grant' && request.duration
         ? addIsoDuration(now, request.duration)
         : request.kind === 'grant' && request.until
-          ? endOfDate(request.until)
+          ? endOfDate(request.until, request.untilTimeZone)
           : undefined;
     await this.transition(request.id, (r) => {
       if (r.state !== 'applying') throw new BotError('conflict', 'moved on');

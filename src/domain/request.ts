@@ -78,6 +78,8 @@ export interface PermissionRequest {
   endsAt?: number;
   /** End date as asked (YYYY-MM-DD), if any. */
   until?: string;
+  /** The requester's time zone, kept with `until`: the grant ends at midnight after that date there. */
+  untilTimeZone?: string;
   reason?: string;
   language: 'en' | 'nl';
   approverIds: string[];

@@ -149,6 +149,20 @@ describe('request engine', () => {
     );
   });
 
+  it('"until" a date ends at midnight in the requester\'s time zone; an unknown zone means UTC', async () => {
+    const request = await created(grant({ until: '2026-11-27', timeZone: 'Europe/Amsterdam' }));
+    expect(request.untilTimeZone).toBe('Europe/Amsterdam');
+    await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect((await core.engine.get(request.id))?.endsAt).toBe(Date.parse('2026-11-27T23:00:00Z'));
+
+    const unknownZone = await created(grant({ granteeId: 'u-jan-b', until: '2026-11-27', timeZone: 'Mars/Olympus_Mons' }));
+    expect(unknownZone.untilTimeZone).toBeUndefined();
+    await core.engine.decide(unknownZone.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect((await core.engine.get(unknownZone.id))?.endsAt).toBe(Date.parse('2026-11-28T00:00:00Z'));
+  });
+
   it('group rule: Send As for a Send on Behalf holder is a replacement that removes the other right', async () => {
     const request = await created(grant({ granteeId: 'u-zoe' }));
     expect(request.warnings).toEqual([{ code: 'replacement', replaces: 'SendOnBehalf' }]);

@@ -199,6 +199,7 @@ export class TeamsBot extends TeamsActivityHandler {
           target: u.target,
           duration: u.duration,
           until: u.until,
+          ...(audience.timeZone ? { timeZone: audience.timeZone } : {}),
           language: lang,
           createdAt: this.deps.clock.now(),
         };
@@ -316,6 +317,7 @@ export class TeamsBot extends TeamsActivityHandler {
       right: draft.permission,
       duration: draft.duration,
       until: draft.until,
+      timeZone: draft.timeZone ?? audience.timeZone,
       ...(draft.reason ? { reason: draft.reason } : {}),
       ...(draft.autoMapping !== undefined ? { autoMapping: draft.autoMapping } : {}),
       language: lang,

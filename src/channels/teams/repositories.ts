@@ -34,6 +34,8 @@ export interface Draft {
   target: Resolution | null;
   duration: string | null;
   until: string | null;
+  /** The requester's time zone when they wrote (an "until" date ends at midnight there). */
+  timeZone?: string;
   reason?: string;
   autoMapping?: boolean;
   language: Lang;

@@ -220,6 +220,25 @@ describe('Teams conversation through /api/messages', () => {
     expect(textOf(h.inbox(alex).at(-1))).toContain('geef Megan verzenden als op Training');
   });
 
+  it('ends an "until" grant at midnight in the requester\'s own time zone', async () => {
+    h = await teamsHarness();
+    const alexInLosAngeles = { ...alex, timeZone: 'America/Los_Angeles' };
+    await h.install(alexInLosAngeles);
+    await h.install(adele);
+    await h.say(alexInLosAngeles, 'give Megan send-as on Training until 4 December');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.until).toBe('2026-12-04');
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1)!);
+    await h.settle();
+    // Midnight after 4 December in Los Angeles (UTC-8) is 08:00 UTC on 5 December, not 00:00 UTC.
+    const midnightInLosAngeles = Date.parse('2026-12-05T08:00:00Z');
+    expect((await h.bot.app.engine.get(request!.id))?.endsAt).toBe(midnightInLosAngeles);
+    await h.advance(midnightInLosAngeles - h.clock.now() - MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('effective');
+    await h.advance(2 * MINUTE);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+  });
+
   it('asks which Jan with a choice card, and nothing reaches an approver until chosen', async () => {
     h = await teamsHarness();
     await h.install(alex);
