@@ -16,6 +16,9 @@
 // Every grant request names a new grantee and a new target ("give <person i> full access to
 // <mailbox i>"), so each turn is a full request: understand, resolve, pre-flight, store, summary
 // card, and the approval card to the owner (proactive, through the engine's outbox).
+//
+// The mailbox bot is also run on messages it does not understand (one line of text back, like the
+// echo bot): the difference between that and a grant request is what carrying out a request costs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,12 +211,18 @@ async function main(): Promise<void> {
   const activities = Array.from({ length: total }, (_, i) =>
     message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(ASKER + (i % REQUESTERS))}` }, ctx, `give ${personName(i)} full access to Box ${word(BOX + i)}`),
   );
+  // Messages of the same length the bot does not understand: it answers with one line of text, as
+  // the echo bot does. That run shows what the bot costs besides carrying out a request.
+  const notUnderstood = Array.from({ length: TURNS }, (_, i) =>
+    message({ aad: `u-req-${i % REQUESTERS}`, name: `Asker ${word(ASKER + (i % REQUESTERS))}` }, ctx, `zork ${personName(i)} frobnicate full Box ${word(BOX + i)}`),
+  );
 
   try {
     const store = STORE === 'sqlite' ? `sqlite:${join(dir, 'bot.sqlite')}` : 'memory';
     const echoRuns: Result[] = [];
     const echoTwoRuns: Result[] = [];
     const botRuns: Result[] = [];
+    const notUnderstoodRuns: Result[] = [];
     let offset = 0;
     let clicks: Result | undefined;
     let single: Result | undefined;
@@ -244,6 +253,7 @@ async function main(): Promise<void> {
         throw error;
       });
       botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      notUnderstoodRuns.push(await drive(bot, notUnderstood, CONCURRENCY));
       if (round === 0) {
         // One approver at a time first (the usual case), then a burst of simultaneous clicks.
         single = await approveClicks(bot, connector, ctx, 50, 1);
@@ -265,8 +275,11 @@ async function main(): Promise<void> {
     console.log(row('botbuilder echo bot', echoResult, cpu(echoRuns)));
     console.log(row('echo bot, two messages/turn', echoTwoResult, cpu(echoTwoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
+    console.log(row('mailbox bot, not understood', median(notUnderstoodRuns), cpu(notUnderstoodRuns)));
     console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
     console.log(`ratio (echo with two messages / echo): ${(echoTwoResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(echoTwoRuns)).toFixed(2)}x per CPU-second`);
+    console.log(`ratio (mailbox bot, not understood / echo): ${(median(notUnderstoodRuns).perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(notUnderstoodRuns)).toFixed(2)}x per CPU-second`);
+    console.log(`CPU a grant request adds to a turn the bot does not understand: ${(cpu(botRuns) - cpu(notUnderstoodRuns)).toFixed(2)} ms; to stay at 0.8x of the echo bot it could add ${(cpu(echoRuns) / 0.8 - cpu(notUnderstoodRuns)).toFixed(2)} ms; a second message alone adds ${(cpu(echoTwoRuns) - cpu(echoRuns)).toFixed(2)} ms (echo bots)`);
     if (single && clicks) {
       const open = WARMUP + TURNS;
       console.log(`Approve clicks (adaptiveCard/action invokes) with ${open} requests open: one at a time (${single.turns}): p50 ${single.p50.toFixed(1)} ms, p99 ${single.p99.toFixed(1)} ms, max ${single.seconds.toFixed(1)} ms`);
