@@ -5,6 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { deserialize, serialize } from './fast-serializer.js';
+import { GroupCommit } from './sqlite-group-commit.js';
 import type { Versioned, VersionedStore } from './versioned-store.js';
 
 /** What keyv stores for us: the version beside the data. */
@@ -26,6 +27,9 @@ export interface AtomicOps {
   insertIfAbsent(keyv: Keyv, fullKey: string, envelope: Envelope<unknown>): Promise<boolean>;
   replaceIfVersion(keyv: Keyv, fullKey: string, expected: number, envelope: Envelope<unknown>): Promise<boolean>;
   deleteIfVersion(keyv: Keyv, fullKey: string, expected: number): Promise<boolean>;
+  /** Unconditional write and delete, when the backend must do them itself rather than through keyv. */
+  write?(keyv: Keyv, fullKey: string, envelope: Envelope<unknown>): Promise<void>;
+  remove?(keyv: Keyv, fullKey: string): Promise<boolean>;
 }
 
 /** A keyv-backed VersionedStore: keyv does reads, writes and iteration; `AtomicOps` the conditional writes. */
@@ -70,12 +74,14 @@ export class KeyvVersionedStore implements VersionedStore {
   async put<T>(namespace: string, key: string, value: T): Promise<void> {
     const keyv = this.keyv(namespace);
     const current = (await keyv.get(key)) as Envelope<T> | undefined;
-    await keyv.set(key, { v: (current?.v ?? 0) + 1, d: value });
+    const envelope = { v: (current?.v ?? 0) + 1, d: value };
+    if (this.ops.write) await this.ops.write(keyv, `${namespace}:${key}`, envelope);
+    else await keyv.set(key, envelope);
   }
 
   async delete(namespace: string, key: string, expectedVersion?: number): Promise<boolean> {
     const keyv = this.keyv(namespace);
-    if (expectedVersion === undefined) return keyv.delete(key);
+    if (expectedVersion === undefined) return this.ops.remove ? this.ops.remove(keyv, `${namespace}:${key}`) : keyv.delete(key);
     return this.ops.deleteIfVersion(keyv, `${namespace}:${key}`, expectedVersion);
   }
 
@@ -128,11 +134,13 @@ export function createMemoryStore(): VersionedStore {
 /** The table @resolid/keyv-sqlite keeps: caches(cacheKey, cacheData, createdAt, expiredAt), expiredAt -1 without TTL. */
 const TABLE = 'caches';
 
-/** The atomic operations as prepared statements, made once per connection. */
+/** The writes as prepared statements, made once per connection. */
 interface AtomicStatements {
   insert: Statement<[string, string, number]>;
   replace: Statement<[string, string, number]>;
   remove: Statement<[string, number]>;
+  upsert: Statement<[string, string, number]>;
+  removeAny: Statement<[string]>;
 }
 
 function prepareAtomic(db: Database): AtomicStatements {
@@ -144,6 +152,11 @@ function prepareAtomic(db: Database): AtomicStatements {
       `UPDATE ${TABLE} SET cacheData = ? WHERE cacheKey = ? AND json_extract(cacheData, '$.value.v') = ?`,
     ),
     remove: db.prepare(`DELETE FROM ${TABLE} WHERE cacheKey = ? AND json_extract(cacheData, '$.value.v') = ?`),
+    // What keyv's set and delete do through the adapter, here so they join the group commit.
+    upsert: db.prepare(
+      `INSERT INTO ${TABLE} (cacheKey, cacheData, createdAt, expiredAt) VALUES (?, ?, ?, -1) ON CONFLICT(cacheKey) DO UPDATE SET cacheData = excluded.cacheData, expiredAt = -1`,
+    ),
+    removeAny: db.prepare(`DELETE FROM ${TABLE} WHERE cacheKey = ?`),
   };
 }
 
@@ -206,46 +219,88 @@ class SqliteNamespaceView extends EventEmitter implements KeyvStoreAdapter {
   }
 }
 
+/** One SQLite file as this process uses it: one connection, its statements and its group commit. */
+interface SqliteFile {
+  adapter: KeyvSqlite;
+  statements: AtomicStatements;
+  group: GroupCommit;
+  users: number;
+}
+
 /**
- * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3). The conditional writes
- * are single SQL statements (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their
- * change count), so they are atomic across connections and processes; WAL mode and a busy timeout
- * let several processes share the file.
+ * Open files by path. Stores on the same file in one process share its connection: with the group
+ * commit a second connection would wait for the first one's lock on the very thread that must
+ * release it.
+ */
+const openFiles = new Map<string, SqliteFile>();
+
+function openFile(file: string): SqliteFile {
+  let open = openFiles.get(file);
+  if (!open) {
+    mkdirSync(dirname(file), { recursive: true });
+    // One connection for every namespace (see SqliteNamespaceView). WAL lets other processes read
+    // while this one writes.
+    const adapter = new KeyvSqlite({
+      uri: file,
+      table: TABLE,
+      busyTimeout: 10_000,
+      enableWALMode: true,
+      iterationLimit: 500,
+    });
+    // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
+    // (only an OS crash or power loss can drop the last commits) and saves an fsync per commit.
+    adapter.sqlite.pragma('synchronous = NORMAL');
+    migrateKeyvTable(adapter.sqlite);
+    open = { adapter, statements: prepareAtomic(adapter.sqlite), group: new GroupCommit(adapter.sqlite), users: 0 };
+    openFiles.set(file, open);
+  }
+  open.users++;
+  return open;
+}
+
+/**
+ * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3). keyv reads and lists;
+ * every write is a prepared statement run through the group commit (`GroupCommit`: the writes of one
+ * event-loop turn share a transaction, and each resolves once committed). The conditional writes
+ * are single statements (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their
+ * change count) run under the write lock, so they are exact across processes; WAL mode and a busy
+ * timeout let several processes share the file.
  *
- * better-sqlite3 is synchronous: a lock held by another process blocks the event loop for at most
- * the busy timeout (10 s). WAL writes are short, so such waits are short too.
+ * better-sqlite3 is synchronous: while another process holds the write lock (at most one of its
+ * event-loop turns) this one waits, for at most the busy timeout (10 s).
  */
 export function createSqliteStore(path: string): VersionedStore {
   const file = resolve(path);
-  mkdirSync(dirname(file), { recursive: true });
-  // One connection for every namespace (see SqliteNamespaceView). WAL lets other processes read
-  // while this one writes.
-  const adapter = new KeyvSqlite({
-    uri: file,
-    table: TABLE,
-    busyTimeout: 10_000,
-    enableWALMode: true,
-    iterationLimit: 500,
-  });
-  // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
-  // (only an OS crash or power loss can drop the last commits) and saves an fsync per write, which
-  // is most of a write's cost.
-  adapter.sqlite.pragma('synchronous = NORMAL');
-  migrateKeyvTable(adapter.sqlite);
-  const statements = prepareAtomic(adapter.sqlite);
+  const { adapter, statements, group } = openFile(file);
+  let closed = false;
   return new KeyvVersionedStore(
     (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
     {
-      async insertIfAbsent(_keyv, fullKey, envelope) {
-        return statements.insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1;
+      insertIfAbsent(_keyv, fullKey, envelope) {
+        return group.write(() => statements.insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1);
       },
-      async replaceIfVersion(_keyv, fullKey, expected, envelope) {
-        return statements.replace.run(envelopeText(envelope), fullKey, expected).changes === 1;
+      replaceIfVersion(_keyv, fullKey, expected, envelope) {
+        return group.write(() => statements.replace.run(envelopeText(envelope), fullKey, expected).changes === 1);
       },
-      async deleteIfVersion(_keyv, fullKey, expected) {
-        return statements.remove.run(fullKey, expected).changes === 1;
+      deleteIfVersion(_keyv, fullKey, expected) {
+        return group.write(() => statements.remove.run(fullKey, expected).changes === 1);
+      },
+      async write(_keyv, fullKey, envelope) {
+        await group.write(() => statements.upsert.run(fullKey, envelopeText(envelope), Date.now()));
+      },
+      remove(_keyv, fullKey) {
+        return group.write(() => statements.removeAny.run(fullKey).changes > 0);
       },
     },
-    () => adapter.disconnect(),
+    async () => {
+      if (closed) return;
+      closed = true;
+      group.flush();
+      const open = openFiles.get(file);
+      if (open && --open.users === 0) {
+        openFiles.delete(file);
+        await adapter.disconnect();
+      }
+    },
   );
 }

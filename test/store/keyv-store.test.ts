@@ -16,8 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 versionedStoreContract('memory', async () => createMemoryStore());
 versionedStoreContract('sqlite', async () => createSqliteStore(join(dir, 'contract.sqlite')));
 
-describe('sqlite store shared by two processes', () => {
-  it('two stores on one file (separate connections) apply concurrent claims exactly once', async () => {
+describe('sqlite store shared by several stores and processes', () => {
+  it('two stores on one file in one process (they share its connection) apply concurrent claims exactly once', async () => {
     const file = join(dir, 'shared.sqlite');
     const first = createSqliteStore(file);
     const second = createSqliteStore(file);
@@ -53,6 +53,28 @@ describe('sqlite store shared by two processes', () => {
     expect((await Promise.all(children.map(({ exit }) => exit))).map(([code]) => code)).toEqual([0, 0, 0]);
     expect(retries.every(Number.isInteger)).toBe(true);
     expect(await store.get('counters', 'shared')).toEqual({ version: 1_501, value: { n: 1_500 } });
+    await store.close();
+  }, 60_000);
+
+  it('keeps every write it acknowledged when the process is killed (kill -9) in the middle of writing', async () => {
+    const file = join(dir, 'killed.sqlite');
+    const script = fileURLToPath(new URL('./sqlite-writer-process.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, file], {
+      cwd: join(dirname(script), '..', '..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const acknowledged: string[] = [];
+    for await (const line of createInterface({ input: child.stdout })) {
+      acknowledged.push(line.replace('saved ', ''));
+      if (acknowledged.length === 2_000) child.kill('SIGKILL');
+    }
+    await once(child, 'exit').catch(() => undefined);
+    expect(child.signalCode).toBe('SIGKILL');
+    const store = createSqliteStore(file);
+    const missing: string[] = [];
+    for (const key of acknowledged) if (!(await store.get('requests', key))) missing.push(key);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(2_000);
+    expect(missing).toEqual([]);
     await store.close();
   }, 60_000);
 
