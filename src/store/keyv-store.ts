@@ -32,7 +32,7 @@ export interface AtomicOps {
   remove?(keyv: Keyv, fullKey: string): Promise<boolean>;
 }
 
-/** A keyv-backed VersionedStore: keyv does reads, writes and iteration; `AtomicOps` the conditional writes. */
+/** A keyv-backed VersionedStore: keyv reads and lists; `AtomicOps` does the conditional writes, and every write where a backend supplies `write` and `remove`. */
 export class KeyvVersionedStore implements VersionedStore {
   private readonly byNamespace = new Map<string, Keyv>();
 
@@ -185,7 +185,8 @@ function migrateKeyvTable(db: Database): void {
  * object and lists the namespace it finds there, so every Keyv needs a store object of its own; the
  * views let all of them use one SQLite connection. One connection matters: SQLite drops a
  * connection's page cache whenever another connection writes the file, so with a connection per
- * namespace nearly every read went back to the file.
+ * namespace nearly every read went back to the file. The store's own writes do not come through
+ * here (they go through the group commit); set, delete and clear remain for keyv's own use.
  */
 class SqliteNamespaceView extends EventEmitter implements KeyvStoreAdapter {
   namespace?: string;
