@@ -36,9 +36,23 @@ function countGrants(core: CoreHarness, options: { hang?: boolean } = {}) {
   return counter;
 }
 
+/** A new SQLite file and a clock, and `start()`: an engine opening that file, as a process starting. */
+function onNewFile(name: string) {
+  const file = join(dir, name);
+  const clock = new ManualClock();
+  return { clock, start: () => coreHarness({}, { clock, store: createSqliteStore(file) }) };
+}
+
+/** Submits `request` through `core`; the new request's id. */
+async function submitted(core: CoreHarness, request: SubmitInput = input): Promise<string> {
+  const outcome = await core.engine.submit(request);
+  if (outcome.outcome !== 'created') throw new Error('not created');
+  return outcome.request.id;
+}
+
 /** A new engine on the file: after recovery its one timer is the expiry, which expires the request 7 days on. */
-async function restartExpectingOnlyTheExpiry(file: string, clock: ManualClock): Promise<void> {
-  const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+async function restartExpectingOnlyTheExpiry(start: () => Promise<CoreHarness>): Promise<void> {
+  const after = await start();
   await after.engine.recover();
   expect((await after.scheduler.pending()).map((t) => t.kind)).toEqual(['expire']);
   await after.advance(7 * 24 * HOUR);
@@ -104,18 +118,16 @@ describe('exactly once under concurrency', () => {
 
 describe('crash and restart over the same SQLite file', () => {
   it('a new engine after a crash before the apply loses no timer and fires none twice', async () => {
-    const file = join(dir, 'crash-before.sqlite');
-    const clock = new ManualClock();
-    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    const outcome = await before.engine.submit({ ...input, duration: 'P3D' });
-    if (outcome.outcome !== 'created') throw new Error('not created');
-    await before.engine.decide(outcome.request.id, 'u-zoe', 'approve');
+    const { start } = onNewFile('crash-before.sqlite');
+    const before = await start();
+    const id = await submitted(before, { ...input, duration: 'P3D' });
+    await before.engine.decide(id, 'u-zoe', 'approve');
     await before.engine.idle();
     // The process dies here: the apply ran, the post-back, reminder and revoke timers are only in the file.
     expect(before.events.events.map((e) => e.type)).toEqual(['approval_needed', 'decided', 'applied']);
     await before.store.close();
 
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const after = await start();
     await after.engine.recover();
     expect((await after.scheduler.pending()).map((t) => t.kind).sort()).toEqual(['postback', 'revoke_reminder', 'timed_revoke']);
     await after.advance(HOUR);
@@ -129,38 +141,33 @@ describe('crash and restart over the same SQLite file', () => {
   });
 
   it('a crash mid-apply: the lease lapses, a new engine finishes the apply exactly once', async () => {
-    const file = join(dir, 'crash-mid.sqlite');
-    const clock = new ManualClock();
-    const dying = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const { start } = onNewFile('crash-mid.sqlite');
+    const dying = await start();
     const hung = countGrants(dying, { hang: true });
-    const outcome = await dying.engine.submit(input);
-    if (outcome.outcome !== 'created') throw new Error('not created');
-    await dying.engine.decide(outcome.request.id, 'u-zoe', 'approve');
+    const id = await submitted(dying);
+    await dying.engine.decide(id, 'u-zoe', 'approve');
     void dying.scheduler.runDue(); // claims the apply timer, then hangs inside the grant
-    await waitFor(async () => (await dying.engine.get(outcome.request.id))?.state === 'applying');
+    await waitFor(async () => (await dying.engine.get(id))?.state === 'applying');
     expect(hung.grants).toBe(1);
 
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const after = await start();
     const counted = countGrants(after);
     await after.engine.recover();
     await after.advance(MINUTE);
     expect(counted.grants).toBe(0); // still claimed by the dead process
     await after.advance(10 * MINUTE); // the lease lapses
     expect(counted.grants).toBe(1);
-    expect((await after.engine.get(outcome.request.id))?.state).toBe('applied');
+    expect((await after.engine.get(id))?.state).toBe('applied');
     await after.advance(HOUR);
-    expect((await after.engine.get(outcome.request.id))?.state).toBe('effective');
+    expect((await after.engine.get(id))?.state).toBe('effective');
     expect(after.events.events.map((e) => e.type)).toEqual(['applied', 'effective']);
     await after.close();
   });
 
   it('a crash between a transition and its timer: the restart schedules the missing timer', async () => {
-    const file = join(dir, 'crash-between.sqlite');
-    const clock = new ManualClock();
-    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    const outcome = await before.engine.submit(input);
-    if (outcome.outcome !== 'created') throw new Error('not created');
-    const id = outcome.request.id;
+    const { clock, start } = onNewFile('crash-between.sqlite');
+    const before = await start();
+    const id = await submitted(before);
     await before.engine.idle();
     await before.advance(24 * HOUR); // the approver reminder goes out
     await before.engine.decide(id, 'u-zoe', 'approve');
@@ -169,7 +176,7 @@ describe('crash and restart over the same SQLite file', () => {
     for (const t of timers) await before.store.delete('timers', t.id);
     await before.store.close();
 
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const after = await start();
     await after.engine.recover();
     await after.engine.idle();
     expect((await after.engine.get(id))?.state).toBe('applied');
@@ -185,24 +192,20 @@ describe('crash and restart over the same SQLite file', () => {
   });
 
   it('a restart does not repeat a reminder that already went out', async () => {
-    const file = join(dir, 'reminder-once.sqlite');
-    const clock = new ManualClock();
-    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    const outcome = await before.engine.submit(input);
-    if (outcome.outcome !== 'created') throw new Error('not created');
+    const { start } = onNewFile('reminder-once.sqlite');
+    const before = await start();
+    await submitted(before);
     await before.engine.idle();
     await before.advance(24 * HOUR);
     expect(before.events.ofType('approver_reminder')).toHaveLength(1);
     await before.store.close();
-    await restartExpectingOnlyTheExpiry(file, clock);
+    await restartExpectingOnlyTheExpiry(start);
   });
 
   it('a pending request holds one timer; a crash between the reminder and scheduling the expiry loses no expiry', async () => {
-    const file = join(dir, 'reminder-then-expiry.sqlite');
-    const clock = new ManualClock();
-    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
-    const outcome = await before.engine.submit(input);
-    if (outcome.outcome !== 'created') throw new Error('not created');
+    const { start } = onNewFile('reminder-then-expiry.sqlite');
+    const before = await start();
+    await submitted(before);
     await before.engine.idle();
     expect((await before.scheduler.pending()).map((t) => t.kind)).toEqual(['approver_reminder']);
     await before.advance(24 * HOUR);
@@ -210,20 +213,18 @@ describe('crash and restart over the same SQLite file', () => {
     // The process dies after the reminder was recorded but before the expiry was scheduled.
     for (const t of await before.scheduler.pending()) await before.store.delete('timers', t.id);
     await before.store.close();
-    await restartExpectingOnlyTheExpiry(file, clock);
+    await restartExpectingOnlyTheExpiry(start);
   });
 
   it('events a crash left undelivered are delivered after the restart', async () => {
-    const file = join(dir, 'outbox.sqlite');
-    const clock = new ManualClock();
-    const before = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const { clock, start } = onNewFile('outbox.sqlite');
+    const before = await start();
     // The notifier dies with the process: nothing gets out.
     before.notifiers.notify = () => new Promise(() => {});
-    const outcome = await before.engine.submit(input);
-    if (outcome.outcome !== 'created') throw new Error('not created');
+    await submitted(before);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    const after = await coreHarness({}, { clock, store: createSqliteStore(file) });
+    const after = await start();
     await after.engine.recover();
     expect(after.events.events).toEqual([]); // the dead process's claim has not lapsed yet
     clock.advance(5 * MINUTE);
