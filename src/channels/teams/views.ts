@@ -2,6 +2,7 @@ import type { Directory } from '../../directory/directory.js';
 import type { TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest, PreflightWarning } from '../../domain/request.js';
 import { RIGHTS, type Right, type TargetKind } from '../../domain/rights.js';
+import { isTimeZone } from '../../domain/time.js';
 import type { CloudEndpoints } from '../../permissions/clouds.js';
 import { escapeText, renderCard, strings, t, type CardJson, type Lang } from './cards.js';
 
@@ -31,21 +32,9 @@ function formatter(lang: Lang, zone: string, options: Intl.DateTimeFormatOptions
   return format;
 }
 
-const zoneValidity = new Map<string, boolean>();
+/** The audience's zone when the runtime knows it (Teams sends IANA names), else undefined. */
 function validZone(zone: string | undefined): string | undefined {
-  if (!zone) return undefined;
-  let valid = zoneValidity.get(zone);
-  if (valid === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      valid = true;
-    } catch {
-      valid = false;
-    }
-    if (zoneValidity.size > 500) zoneValidity.clear();
-    zoneValidity.set(zone, valid);
-  }
-  return valid ? zone : undefined;
+  return isTimeZone(zone) ? zone : undefined;
 }
 
 /** "14:05" in the audience's zone; "14:05 UTC" when the zone is unknown. */
