@@ -12,6 +12,9 @@ import { defaultDeserialize, defaultSerialize } from '@keyv/serialize';
  */
 const COLON_VALUE = /(?:^|[[,:])":/;
 
+/** How JSON.stringify writes a Buffer; keyv's format has ':base64:...' instead. */
+const BUFFER_JSON = '{"type":"Buffer","data":[';
+
 export function serialize(data: unknown): string {
   const text = JSON.stringify(data);
   // `undefined` and functions have no JSON text; hand them to keyv's serializer as before.
@@ -22,6 +25,3 @@ export function serialize(data: unknown): string {
 export function deserialize<T>(text: string): T {
   return (COLON_VALUE.test(text) ? defaultDeserialize(text) : JSON.parse(text)) as T;
 }
-
-/** How JSON.stringify writes a Buffer; keyv's format has ':base64:...' instead. */
-const BUFFER_JSON = '{"type":"Buffer","data":[';
