@@ -9,6 +9,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
+import { BotConnectorHttp, withPlainJsonActivityCalls } from './bot-connector-http.js';
 
 /** Distinct (app id, service URL, audience) clients kept; Teams uses a handful of service URLs. */
 const MAX_CLIENTS = 64;
@@ -114,6 +115,12 @@ class ReusingConnectorFactory extends ConnectorFactory {
   }
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.owner.clientFor(this.appId, serviceUrl, audience, () => this.inner.create(serviceUrl, audience));
+    return this.owner.clientFor(this.appId, serviceUrl, audience, async () => {
+      const client = await this.inner.create(serviceUrl, audience);
+      // Sends, replies and updates as plain JSON with the client's own credentials (see BotConnectorHttp).
+      // The user agent the library built for this client ("Microsoft-BotFramework/3.1 botbuilder-js/..."), kept for Teams' telemetry.
+      const userAgent = (client as unknown as { options?: { userAgent?: unknown } }).options?.userAgent;
+      return withPlainJsonActivityCalls(client, new BotConnectorHttp(serviceUrl, client.credentials, typeof userAgent === 'string' ? { userAgent } : {}));
+    });
   }
 }

@@ -32,12 +32,15 @@ export class FakeConnector {
   readonly updates: UpdatedActivity[] = [];
   readonly created: CreatedConversation[] = [];
   readonly rejected: { method: string; path: string; reason: string }[] = [];
+  /** Every request as it arrived: method, path and the headers a client chooses (auth, content type, agent, request id). */
+  readonly requests: { method: string; path: string; headers: Record<string, string | undefined> }[] = [];
   /** Requests being answered right now, and the most at once (with `latencyMs`, how much the bot overlaps its calls). */
   inFlight = 0;
   maxInFlight = 0;
   /** Sends still to be refused with 429 (Teams' throttling), and the Retry-After they carry. */
-  private throttled = 0;
-  private throttleRetryAfter = '0';
+  /** Canned failures for the next sends and updates, in order (`throttle`, `failNext`). */
+  private readonly failures: { status: number; headers: Record<string, string> }[] = [];
+  /** The conversations of the sends and updates answered with a canned failure. */
   readonly throttledAnswers: string[] = [];
   private server?: Server;
   private seq = 0;
@@ -84,8 +87,12 @@ export class FakeConnector {
 
   /** The next `count` messages sent get 429 with `Retry-After: retryAfterSeconds`, as Teams answers a bot over its rate limit. */
   throttle(count: number, retryAfterSeconds = 0): void {
-    this.throttled = count;
-    this.throttleRetryAfter = String(retryAfterSeconds);
+    this.failNext(count, 429, { 'retry-after': String(retryAfterSeconds) });
+  }
+
+  /** The next `count` sends and updates are answered with `status` (and `headers`) instead. */
+  failNext(count: number, status: number, headers: Record<string, string> = {}): void {
+    for (let i = 0; i < count; i++) this.failures.push({ status, headers });
   }
 
   /** Messages sent into one conversation. */
@@ -117,6 +124,17 @@ export class FakeConnector {
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const header = (name: string) => req.headers[name] as string | undefined;
+    this.requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: {
+        authorization: header('authorization'),
+        'content-type': header('content-type'),
+        'user-agent': header('user-agent'),
+        'x-ms-client-request-id': header('x-ms-client-request-id'),
+      },
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: Record<string, any>;
@@ -149,10 +167,11 @@ export class FakeConnector {
           return this.reject(req, 'only Adaptive Card attachments are expected');
         }
       }
-      if (req.method === 'POST' && this.throttled > 0) {
-        this.throttled--;
+      const failure = req.method === 'POST' || req.method === 'PUT' ? this.failures.shift() : undefined;
+      if (failure) {
         this.throttledAnswers.push(conversationId);
-        return { status: 429, body: { error: { code: 'Throttled', message: 'Too many requests' } }, headers: { 'retry-after': this.throttleRetryAfter } };
+        const code = failure.status === 429 ? 'Throttled' : 'ServiceError';
+        return { status: failure.status, body: { error: { code, message: `answered ${failure.status} on purpose` } }, headers: failure.headers };
       }
       if (req.method === 'POST') {
         const id = `m-${++this.seq}`;
