@@ -5,6 +5,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { deserialize, serialize } from './fast-serializer.js';
+import { BackgroundCheckpointer } from './sqlite-checkpointer.js';
 import { GroupCommit } from './sqlite-group-commit.js';
 import type { Versioned, VersionedStore } from './versioned-store.js';
 
@@ -225,8 +226,11 @@ interface SqliteFile {
   adapter: KeyvSqlite;
   statements: AtomicStatements;
   group: GroupCommit;
+  checkpointer: BackgroundCheckpointer;
   users: number;
 }
+
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /**
  * Open files by path. Stores on the same file in one process share its connection: with the group
@@ -252,7 +256,11 @@ function openFile(file: string): SqliteFile {
     // (only an OS crash or power loss can drop the last commits) and saves an fsync per commit.
     adapter.sqlite.pragma('synchronous = NORMAL');
     migrateKeyvTable(adapter.sqlite);
-    open = { adapter, statements: prepareAtomic(adapter.sqlite), group: new GroupCommit(adapter.sqlite), users: 0 };
+    // Checkpoints run on a worker thread; this connection checkpoints only if that one stops.
+    const db = adapter.sqlite;
+    const checkpointer = new BackgroundCheckpointer(file, { onFailure: () => db.open && db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`) });
+    db.pragma(`wal_autocheckpoint = ${BackgroundCheckpointer.SAFETY_NET_PAGES}`);
+    open = { adapter, statements: prepareAtomic(db), group: new GroupCommit(db), checkpointer, users: 0 };
     openFiles.set(file, open);
   }
   open.users++;
@@ -272,7 +280,7 @@ function openFile(file: string): SqliteFile {
  */
 export function createSqliteStore(path: string): VersionedStore {
   const file = resolve(path);
-  const { adapter, statements, group } = openFile(file);
+  const { adapter, statements, group, checkpointer } = openFile(file);
   let closed = false;
   return new KeyvVersionedStore(
     (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
@@ -300,6 +308,7 @@ export function createSqliteStore(path: string): VersionedStore {
       const open = openFiles.get(file);
       if (open && --open.users === 0) {
         openFiles.delete(file);
+        await checkpointer.stop();
         await adapter.disconnect();
       }
     },

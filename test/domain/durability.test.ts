@@ -147,7 +147,9 @@ describe('crash and restart over the same SQLite file', () => {
     const id = await submitted(dying);
     await dying.engine.decide(id, 'u-zoe', 'approve');
     void dying.scheduler.runDue(); // claims the apply timer, then hangs inside the grant
-    await waitFor(async () => (await dying.engine.get(id))?.state === 'applying');
+    // The grant call comes after "applying" is committed; wait for the call itself.
+    await waitFor(async () => hung.grants > 0);
+    expect((await dying.engine.get(id))?.state).toBe('applying');
     expect(hung.grants).toBe(1);
 
     const after = await start();
