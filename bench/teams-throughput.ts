@@ -35,7 +35,7 @@ const WARMUP = Math.min(300, Math.floor(TURNS / 4));
 const ROUNDS = Number(args.get('rounds') ?? 3);
 /** `--node-flags "--max-semi-space-size=32"`: V8 flags for both bot processes alike. */
 const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
-/** `--profile DIR` writes a V8 CPU profile of each mailbox bot process there. */
+/** `--profile DIR` writes V8 CPU profiles of the measured runs there (echo bot; mailbox bot on grant requests and on messages it does not understand). */
 const PROFILE_DIR = args.get('profile');
 const STORE = args.get('store') ?? 'memory';
 const CONNECTOR_LATENCY = Number(args.get('connector-latency') ?? 0);
@@ -158,12 +158,13 @@ interface BotProcess {
   port: number;
   /** CPU time the bot process has used so far, in microseconds. */
   cpu(): Promise<number>;
+  profileStart(): Promise<void>;
+  profileStop(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: string, store: string): Promise<BotProcess> {
-  const profile = PROFILE_DIR && kind === 'mailbox' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...NODE_FLAGS, '--disable-warning=DEP0111', fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), kind, directoryPath, store], {
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--disable-warning=DEP0111', fileURLToPath(new URL('./bot-process.mjs', import.meta.url)), kind, directoryPath, store], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -176,10 +177,18 @@ async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: st
     child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
   });
   let pendingCpu: ((micros: number) => void) | undefined;
+  let pendingProfile: (() => void) | undefined;
   child.stdout!.on('data', (chunk: Buffer) => {
-    const match = /CPU (\d+)/.exec(chunk.toString());
+    const text = chunk.toString();
+    const match = /CPU (\d+)/.exec(text);
     if (match && pendingCpu) pendingCpu(Number(match[1]));
+    if (/PROFIL(ING|ED)/.test(text) && pendingProfile) pendingProfile();
   });
+  const command = (line: string) =>
+    new Promise<void>((resolve) => {
+      pendingProfile = resolve;
+      child.stdin!.write(`${line}\n`);
+    });
   return {
     port,
     cpu: () =>
@@ -187,6 +196,8 @@ async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: st
         pendingCpu = resolve;
         child.stdin!.write('cpu\n');
       }),
+    profileStart: () => command('profile-start'),
+    profileStop: (file: string) => command(`profile-stop ${file}`),
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -230,7 +241,9 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       const echo = await startBot('echo', directoryPath, store);
       await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
+      if (PROFILE_DIR) await echo.profileStart();
       echoRuns.push(await drive(echo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
+      if (PROFILE_DIR) await echo.profileStop(join(PROFILE_DIR, `echo-${round}.cpuprofile`));
       await echo.stop();
 
       const echoTwo = await startBot('echo-two', directoryPath, store);
@@ -252,8 +265,12 @@ async function main(): Promise<void> {
         console.error(`approvals ${approvals() - before} of ${WARMUP}; replies:`, [...counts.entries()].filter(([, n]) => n < 5 || true).slice(0, 15));
         throw error;
       });
+      if (PROFILE_DIR) await bot.profileStart();
       botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
+      if (PROFILE_DIR) await bot.profileStop(join(PROFILE_DIR, `grant-${round}.cpuprofile`));
+      if (PROFILE_DIR) await bot.profileStart();
       notUnderstoodRuns.push(await drive(bot, notUnderstood, CONCURRENCY));
+      if (PROFILE_DIR) await bot.profileStop(join(PROFILE_DIR, `not-understood-${round}.cpuprofile`));
       if (round === 0) {
         // One approver at a time first (the usual case), then a burst of simultaneous clicks.
         single = await approveClicks(bot, connector, ctx, 50, 1);
