@@ -2,12 +2,14 @@
 // bot built from the same installed packages (restify 11 + CloudAdapter), in one run, against the
 // same fake Bot Connector on loopback.
 //
-//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--store memory|sqlite]
-//                                     [--connector-latency MS] [--profile DIR] [--node-flags FLAGS]
+//   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--blocks 5]
+//                                     [--store memory|sqlite] [--connector-latency MS] [--profile DIR]
+//                                     [--node-flags FLAGS]
 //
 // Each bot runs in its own process (bench/bot-process.mjs, plain Node; the mailbox bot compiled,
 // as `npm start` runs it); this process plays Teams: it sends the activities and runs the fake Bot
-// Connector the bots reply to. The median of the rounds is shown.
+// Connector the bots reply to. In each round the bots take turns in blocks, and the ratio is the
+// median of the rounds' ratios.
 // Three bots: the echo bot (the baseline), the same echo bot posting two messages per turn (what a
 // request costs at the least: the requester's answer and the approver's card, with botbuilder's
 // defaults), and the mailbox bot. With the default `--connector-latency 0` the connector answers at
@@ -24,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { FakeConnector } from '../test/fakes/fake-connector.js';
+import { FakeConnector, type SentActivity } from '../test/fakes/fake-connector.js';
 import { cardAction, message, type TeamsContext } from '../test/fakes/teams-activities.js';
 
 const args = new Map<string, string>();
@@ -33,6 +35,8 @@ const TURNS = Number(args.get('turns') ?? 1500);
 const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const WARMUP = Math.min(300, Math.floor(TURNS / 4));
 const ROUNDS = Number(args.get('rounds') ?? 3);
+/** Alternating blocks per round (see the main loop). */
+const BLOCKS = Number(args.get('blocks') ?? 5);
 /** `--node-flags "--max-semi-space-size=32"`: V8 flags for both bot processes alike. */
 const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
 /** `--profile DIR` writes V8 CPU profiles of the measured runs there (echo bot; mailbox bot on grant requests and on messages it does not understand). */
@@ -83,6 +87,28 @@ interface Result {
   p99: number;
   /** The bot process's CPU time per turn (ms): robust to other load on the machine. */
   cpuMsPerTurn: number;
+  /** Every turn's answer time (ms), sorted. */
+  latencies: number[];
+}
+
+/** Several runs of one bot as one: their turns, time and CPU added up. */
+function combine(results: Result[]): Result {
+  const turns = results.reduce((sum, r) => sum + r.turns, 0);
+  const seconds = results.reduce((sum, r) => sum + r.seconds, 0);
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  return {
+    turns,
+    seconds,
+    perSecond: turns / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMsPerTurn: results.reduce((sum, r) => sum + r.cpuMsPerTurn * r.turns, 0) / turns,
+    latencies,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Sends the activities with `concurrency` clients; the run ends when all are answered and `done()` holds. */
@@ -121,13 +147,24 @@ async function drive(bot: BotProcess, activities: unknown[], concurrency: number
   const own = process.cpuUsage(ownBefore);
   loadGeneratorShare.push((own.user + own.system) / 1e6 / ((performance.now() - started) / 1000));
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { turns: activities.length, seconds, perSecond: activities.length / seconds, p50: pct(50), p99: pct(99), cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length };
+  return {
+    turns: activities.length,
+    seconds,
+    perSecond: activities.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuMsPerTurn: cpuMsPerTurn / 1000 / activities.length,
+    latencies,
+  };
+}
+
+function isApprovalCard(sent: SentActivity): boolean {
+  return sent.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve';
 }
 
 /** Approvers click Approve on the last approval cards; returns the latency of the invoke answers (`seconds` holds the max in ms). */
 async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext, count: number, concurrency: number, skip = 0): Promise<Result> {
-  const all = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve');
+  const all = connector.sent.filter(isApprovalCard);
   const cards = all.slice(all.length - skip - count, all.length - skip);
   const latencies: number[] = [];
   let next = 0;
@@ -149,8 +186,7 @@ async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: Tea
     }),
   );
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { turns: latencies.length, seconds: latencies.at(-1)!, perSecond: 0, p50: pct(50), p99: pct(99), cpuMsPerTurn: 0 };
+  return { turns: latencies.length, seconds: latencies.at(-1)!, perSecond: 0, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerTurn: 0, latencies };
 }
 
 /** Starts one bot in a child process (see bot-process.mjs) and returns its port. */
@@ -235,39 +271,57 @@ async function main(): Promise<void> {
     const botRuns: Result[] = [];
     const notUnderstoodRuns: Result[] = [];
     let offset = 0;
+    // Approval cards the connector has received, counted incrementally: the mailbox blocks poll this.
+    let scanned = 0;
+    let approvalCount = 0;
+    const approvals = () => {
+      for (; scanned < connector.sent.length; scanned++) if (isApprovalCard(connector.sent[scanned]!)) approvalCount++;
+      return approvalCount;
+    };
     let clicks: Result | undefined;
     let single: Result | undefined;
-    // Alternate the two bots so both see the same machine conditions; each run is a fresh process.
+    // Each round starts the three bots afresh and measures them in alternating blocks (echo, echo
+    // with two messages, mailbox, echo, ...), so all three see the same machine conditions: the
+    // speed of a shared machine drifts within seconds, and the ratio is what this bench is for.
     for (let round = 0; round < ROUNDS; round++) {
       const echo = await startBot('echo', directoryPath, store);
-      await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
-      if (PROFILE_DIR) await echo.profileStart();
-      echoRuns.push(await drive(echo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
-      if (PROFILE_DIR) await echo.profileStop(join(PROFILE_DIR, `echo-${round}.cpuprofile`));
-      await echo.stop();
-
       const echoTwo = await startBot('echo-two', directoryPath, store);
-      await drive(echoTwo, activities.slice(0, WARMUP), CONCURRENCY);
-      echoTwoRuns.push(await drive(echoTwo, activities.slice(WARMUP, WARMUP + TURNS), CONCURRENCY));
-      await echoTwo.stop();
-
       const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
-      // Each round's bot gets turns it has not seen: new grantees and targets.
+      await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
+      await drive(echoTwo, activities.slice(0, WARMUP), CONCURRENCY);
+      // Each round's mailbox bot gets turns it has not seen: new grantees and targets.
       const slice = activities.slice(offset, offset + WARMUP + TURNS);
       offset += WARMUP + TURNS;
-      const approvals = () => connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
       const before = approvals();
       const sentBefore = connector.sent.length;
       await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP).catch((error: Error) => {
         const replies = connector.sent.slice(sentBefore).map((m) => m.activity.text ?? m.activity.attachments?.[0]?.content?.body?.[0]?.text ?? '?');
         const counts = new Map<string, number>();
         for (const r of replies) counts.set(String(r).slice(0, 60), (counts.get(String(r).slice(0, 60)) ?? 0) + 1);
-        console.error(`approvals ${approvals() - before} of ${WARMUP}; replies:`, [...counts.entries()].filter(([, n]) => n < 5 || true).slice(0, 15));
+        console.error(`approvals ${approvals() - before} of ${WARMUP}; replies:`, [...counts.entries()].slice(0, 15));
         throw error;
       });
-      if (PROFILE_DIR) await bot.profileStart();
-      botRuns.push(await drive(bot, slice.slice(WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP + TURNS));
-      if (PROFILE_DIR) await bot.profileStop(join(PROFILE_DIR, `grant-${round}.cpuprofile`));
+
+      if (PROFILE_DIR) await Promise.all([echo.profileStart(), bot.profileStart()]);
+      const parts = { echo: [] as Result[], echoTwo: [] as Result[], bot: [] as Result[] };
+      const perBlock = Math.ceil(TURNS / BLOCKS);
+      for (let from = 0; from < TURNS; from += perBlock) {
+        const to = Math.min(TURNS, from + perBlock);
+        parts.echo.push(await drive(echo, activities.slice(WARMUP + from, WARMUP + to), CONCURRENCY));
+        parts.echoTwo.push(await drive(echoTwo, activities.slice(WARMUP + from, WARMUP + to), CONCURRENCY));
+        // A mailbox block ends when its last approval card is out.
+        parts.bot.push(await drive(bot, slice.slice(WARMUP + from, WARMUP + to), CONCURRENCY, () => approvals() >= before + WARMUP + to));
+      }
+      if (PROFILE_DIR) {
+        await echo.profileStop(join(PROFILE_DIR, `echo-${round}.cpuprofile`));
+        await bot.profileStop(join(PROFILE_DIR, `grant-${round}.cpuprofile`));
+      }
+      echoRuns.push(combine(parts.echo));
+      echoTwoRuns.push(combine(parts.echoTwo));
+      botRuns.push(combine(parts.bot));
+      await echo.stop();
+      await echoTwo.stop();
+
       if (PROFILE_DIR) await bot.profileStart();
       notUnderstoodRuns.push(await drive(bot, notUnderstood, CONCURRENCY));
       if (PROFILE_DIR) await bot.profileStop(join(PROFILE_DIR, `not-understood-${round}.cpuprofile`));
@@ -284,7 +338,7 @@ async function main(): Promise<void> {
     const botResult = median(botRuns);
     const cpu = (runs: Result[]) => [...runs.map((r) => r.cpuMsPerTurn)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
 
-    const approvalCards = connector.sent.filter((m) => m.activity.attachments?.[0]?.content?.actions?.[0]?.verb === 'approve').length;
+    const approvalCards = approvals();
     const row = (name: string, r: Result, cpuMs: number) =>
       `${name.padEnd(28)} ${r.turns.toString().padStart(6)} ${r.perSecond.toFixed(1).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${cpuMs.toFixed(2).padStart(12)} ${(1000 / cpuMs).toFixed(0).padStart(12)}`;
     console.log(`store=${STORE} concurrency=${CONCURRENCY} warmup=${WARMUP} connector latency=${CONNECTOR_LATENCY} ms node flags: ${NODE_FLAGS.join(' ') || 'none'}`);
@@ -293,8 +347,15 @@ async function main(): Promise<void> {
     console.log(row('echo bot, two messages/turn', echoTwoResult, cpu(echoTwoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
     console.log(row('mailbox bot, not understood', median(notUnderstoodRuns), cpu(notUnderstoodRuns)));
-    console.log(`ratio (mailbox / echo): ${(botResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock throughput, ${(cpu(echoRuns) / cpu(botRuns)).toFixed(2)}x turns per CPU-second`);
-    console.log(`ratio (echo with two messages / echo): ${(echoTwoResult.perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(echoTwoRuns)).toFixed(2)}x per CPU-second`);
+    // Ratios are paired: each round's bots ran in alternating blocks, so a round's ratio compares
+    // like with like; the median of the rounds' ratios is the figure.
+    const paired = (runs: Result[], by: (r: Result, base: Result) => number) => runs.map((r, i) => by(r, echoRuns[i]!));
+    const rate = (r: Result, base: Result) => r.perSecond / base.perSecond;
+    const perCpu = (r: Result, base: Result) => base.cpuMsPerTurn / r.cpuMsPerTurn;
+    const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
+    console.log(`ratio (mailbox / echo): ${mid(paired(botRuns, rate)).toFixed(2)}x wall-clock throughput (rounds: ${list(paired(botRuns, rate))}), ${mid(paired(botRuns, perCpu)).toFixed(2)}x turns per CPU-second (rounds: ${list(paired(botRuns, perCpu))})`);
+    console.log(`ratio (echo with two messages / echo): ${mid(paired(echoTwoRuns, rate)).toFixed(2)}x wall-clock, ${mid(paired(echoTwoRuns, perCpu)).toFixed(2)}x per CPU-second`);
     console.log(`ratio (mailbox bot, not understood / echo): ${(median(notUnderstoodRuns).perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(notUnderstoodRuns)).toFixed(2)}x per CPU-second`);
     console.log(`CPU a grant request adds to a turn the bot does not understand: ${(cpu(botRuns) - cpu(notUnderstoodRuns)).toFixed(2)} ms; to stay at 0.8x of the echo bot it could add ${(cpu(echoRuns) / 0.8 - cpu(notUnderstoodRuns)).toFixed(2)} ms; a second message alone adds ${(cpu(echoTwoRuns) - cpu(echoRuns)).toFixed(2)} ms (echo bots)`);
     if (single && clicks) {
@@ -304,7 +365,7 @@ async function main(): Promise<void> {
     }
     console.log(`load generator and fake connector (this process): ${Math.max(...loadGeneratorShare.map((s) => s * 100)).toFixed(0)}% of one core at most`);
     console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; echo-two runs: ${echoTwoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
-    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox run ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
+    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox block ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();
     rmSync(dir, { recursive: true, force: true });
