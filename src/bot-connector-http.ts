@@ -1,6 +1,6 @@
 import type { Activity, ResourceResponse } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import { Agent, request, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from './permissions/http-retry.js';
 
 /**
@@ -147,10 +147,13 @@ function errorFrom(status: number, text: string, method: string, path: string): 
   return new BotConnectorError(message, status, code);
 }
 
-let agent: Agent | undefined;
-/** One connection pool per process, shared by every service URL's client (undici keeps a pool per origin). */
-function sharedAgent(): Agent {
-  agent ??= new Agent({ keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
+let agent: Dispatcher | undefined;
+/**
+ * One connection pool per process, shared by every service URL's client (undici keeps a pool per
+ * origin). Like the library's pipeline, it honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY.
+ */
+function sharedAgent(): Dispatcher {
+  agent ??= new EnvHttpProxyAgent({ keepAliveTimeout: 30_000, headersTimeout: 60_000, bodyTimeout: 60_000 });
   return agent;
 }
 
