@@ -51,9 +51,34 @@ export function strings(lang: Lang): Record<string, string> {
  * escape user-controlled values with `escapeText` before passing them.
  */
 export function t(lang: Lang, key: string, params: Record<string, string | number> = {}): string {
-  const text = strings(lang)[key] ?? strings('en')[key];
-  if (text === undefined) throw new Error(`missing string ${key}`);
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  let parts = compiledStrings.get(lang)?.get(key);
+  if (!parts) {
+    const text = strings(lang)[key] ?? strings('en')[key];
+    if (text === undefined) throw new Error(`missing string ${key}`);
+    parts = compileString(text);
+    let table = compiledStrings.get(lang);
+    if (!table) compiledStrings.set(lang, (table = new Map()));
+    table.set(key, parts);
+  }
+  let out = '';
+  for (const part of parts) out += typeof part === 'string' ? part : part.name in params ? String(params[part.name]) : `{${part.name}}`;
+  return out;
+}
+
+/** A string split once at its `{name}` placeholders: a card turn calls `t` dozens of times. */
+type StringPart = string | { name: string };
+const compiledStrings = new Map<Lang, Map<string, StringPart[]>>();
+
+function compileString(text: string): StringPart[] {
+  const parts: StringPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(/\{(\w+)\}/g)) {
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    parts.push({ name: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
 }
 
 // Control characters (but not tab/newline), bidi overrides and zero-width characters.

@@ -127,6 +127,17 @@ describe('card templates', () => {
     expect(json).toContain('x; Remove-Mailbox');
   });
 
+  it('fills a string\'s placeholders once each, keeps unknown ones, and falls back to English', () => {
+    expect(t('en', 'approval.title.grant', { requester: 'Megan', right: 'Send As', grantee: 'Jan', target: 'Training' })).toBe(
+      'Megan asks for Send As for Jan on Training',
+    );
+    // A value that looks like a placeholder is not expanded again; a missing one stays visible.
+    expect(t('en', 'approval.title.grant', { requester: '{grantee}', right: 'Send As', target: 'T' })).toBe('{grantee} asks for Send As for {grantee} on T');
+    expect(t('en', 'approval.title.grant', { requester: 'A', right: 'B', grantee: 'C', target: 'D' })).toBe('A asks for B for C on D');
+    expect(t('nl', 'approval.title.grant', { requester: 'A', right: 'B', grantee: 'C', target: 'D' })).not.toContain('{');
+    expect(() => t('en', 'no.such.key')).toThrow(/missing string no.such.key/);
+  });
+
   it('escapes markdown but leaves ordinary names readable', () => {
     expect(escapeText("Liam O'Connor")).toBe("Liam O'Connor");
     expect(escapeText('Anne-Marie Peeters')).toBe('Anne-Marie Peeters');
