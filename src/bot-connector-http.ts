@@ -15,9 +15,10 @@ import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from './permissi
  *
  * What stays the library's: the credentials (token acquisition and caching by MSAL), every other
  * operation (creating conversations, members, attachments, the token service), and any call made
- * with options or a callback. The retries follow core-rest-pipeline's default policy, so the
- * behaviour towards Teams is unchanged: up to 3 retries; 429 and 503 wait out `Retry-After`;
- * 408, other 5xx (not 501 or 505) and network errors back off exponentially from 1 s (at most 64 s).
+ * with options or a callback. The retries follow core-rest-pipeline's default policy: up to 3
+ * retries; 429 and 503 wait out `Retry-After`; 408, other 5xx (not 501 or 505) and network errors
+ * back off exponentially from 1 s (at most 64 s). One addition: a 429 without `Retry-After` backs
+ * off too (the library gave up at once), as Teams' rate-limit guidance asks of bots.
  */
 export class BotConnectorHttp {
   private readonly base: string;
@@ -111,7 +112,7 @@ const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 64_000 };
 const MAX_DELAY_MS = 64_000;
 
 function isTransientStatus(status: number): boolean {
-  return status === 408 || (status >= 500 && status !== 501 && status !== 505);
+  return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 }
 
 function retryAfterOf(headers: Record<string, string | string[] | undefined>): number | undefined {

@@ -124,6 +124,14 @@ describe('BotConnectorHttp retries', () => {
     expect(connector.sent).toHaveLength(1);
   });
 
+  it('backs off on 429 without Retry-After too (Teams asks bots to), where the library gave up', async () => {
+    const { http, waits } = client();
+    connector.failNext(2, 429);
+    await http.sendToConversation('a:1to1-u-megan', message('a:1to1-u-megan'));
+    expect(waits).toEqual([750, 1500]);
+    expect(connector.sent).toHaveLength(1);
+  });
+
   it('waits out Retry-After on 503 (and retry-after-ms when given)', async () => {
     const { http, waits } = client();
     connector.failNext(1, 503, { 'retry-after': '2' });
