@@ -76,7 +76,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = (overrides.logger ?? pino({ level: config.LOG_LEVEL })) as App['logger'];
   const clock = overrides.clock ?? systemClock;
   const directory = overrides.directory ?? (await loadDirectory(config));
-  const store = overrides.store ?? (await openStore(config.STORE));
+  const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
   const permissions = overrides.permissions ?? createPermissionService(config, { store, directory, clock });
   const scheduler = new Scheduler({ store, clock, logger });
   const notifiers = new NotifierSlot();

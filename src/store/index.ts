@@ -5,13 +5,13 @@ import type { VersionedStore } from './versioned-store.js';
 
 export type { Versioned, VersionedStore } from './versioned-store.js';
 
-/** Opens the store named by `STORE`. */
-export async function openStore(config: StoreConfig): Promise<VersionedStore> {
+/** Opens the store named by `STORE`; `warn` hears of trouble the store works around (a stopped checkpoint worker). */
+export async function openStore(config: StoreConfig, warn: (message: string, error?: Error) => void = () => {}): Promise<VersionedStore> {
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();
     case 'sqlite':
-      return createSqliteStore(config.path);
+      return createSqliteStore(config.path, { warn });
     case 'redis':
       return createRedisStore(config.url);
   }

@@ -239,7 +239,7 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
  */
 const openFiles = new Map<string, SqliteFile>();
 
-function openFile(file: string): SqliteFile {
+function openFile(file: string, warn: (message: string, error?: Error) => void): SqliteFile {
   let open = openFiles.get(file);
   if (!open) {
     mkdirSync(dirname(file), { recursive: true });
@@ -258,7 +258,12 @@ function openFile(file: string): SqliteFile {
     migrateKeyvTable(adapter.sqlite);
     // Checkpoints run on a worker thread; this connection checkpoints only if that one stops.
     const db = adapter.sqlite;
-    const checkpointer = new BackgroundCheckpointer(file, { onFailure: () => db.open && db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`) });
+    const checkpointer = new BackgroundCheckpointer(file, {
+      onFailure: (error) => {
+        if (db.open) db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+        warn('SQLite checkpoint worker stopped; the store checkpoints on its own connection from now on', error);
+      },
+    });
     db.pragma(`wal_autocheckpoint = ${BackgroundCheckpointer.SAFETY_NET_PAGES}`);
     open = { adapter, statements: prepareAtomic(db), group: new GroupCommit(db), checkpointer, users: 0 };
     openFiles.set(file, open);
@@ -278,9 +283,9 @@ function openFile(file: string): SqliteFile {
  * better-sqlite3 is synchronous: while another process holds the write lock (at most one of its
  * event-loop turns) this one waits, for at most the busy timeout (10 s).
  */
-export function createSqliteStore(path: string): VersionedStore {
+export function createSqliteStore(path: string, options: { warn?: (message: string, error?: Error) => void } = {}): VersionedStore {
   const file = resolve(path);
-  const { adapter, statements, group, checkpointer } = openFile(file);
+  const { adapter, statements, group, checkpointer } = openFile(file, options.warn ?? (() => {}));
   let closed = false;
   return new KeyvVersionedStore(
     (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
