@@ -25,6 +25,8 @@ export class BotConnectorHttp {
   private readonly sleep: Sleep;
   private readonly random: () => number;
   private readonly maxRetries: number;
+  private readonly userAgent: string;
+  private readonly dispatcher: Dispatcher;
 
   constructor(
     serviceUrl: string,
@@ -38,9 +40,6 @@ export class BotConnectorHttp {
     this.maxRetries = options.maxRetries ?? MAX_RETRIES;
     this.dispatcher = options.dispatcher ?? sharedAgent();
   }
-
-  private readonly userAgent: string;
-  private readonly dispatcher: Dispatcher;
 
   sendToConversation(conversationId: string, activity: Partial<Activity>): Promise<ResourceResponse> {
     return this.call('POST', `v3/conversations/${encodeURIComponent(conversationId)}/activities`, activity);
@@ -74,7 +73,7 @@ export class BotConnectorHttp {
         if (response.statusCode >= 200 && response.statusCode < 300) return parseResource(text);
         failure = errorFrom(response.statusCode, text, method, path);
         const retryAfter = retryAfterOf(response.headers);
-        if ((response.statusCode === 429 || response.statusCode === 503) && retryAfter !== undefined) delay = Math.min(retryAfter, MAX_DELAY_MS);
+        if ((response.statusCode === 429 || response.statusCode === 503) && retryAfter !== undefined) delay = Math.min(retryAfter, BACKOFF.maxDelayMs);
         else if (isTransientStatus(response.statusCode)) delay = backoffDelay(retry + 1, BACKOFF, this.random);
       } catch (error) {
         if (error instanceof BotConnectorError) throw error;
@@ -108,8 +107,8 @@ export class BotConnectorError extends Error {
 }
 
 const MAX_RETRIES = 3;
+/** Exponential backoff from 1 s; also the longest `Retry-After` waited out. */
 const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 64_000 };
-const MAX_DELAY_MS = 64_000;
 
 function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
@@ -164,21 +163,20 @@ function sharedAgent(): Dispatcher {
  */
 export function withPlainJsonActivityCalls(client: ConnectorClient, http: BotConnectorHttp): ConnectorClient {
   const conversations = client.conversations;
-  const library = {
-    send: conversations.sendToConversation.bind(conversations),
-    reply: conversations.replyToActivity.bind(conversations),
-    update: conversations.updateActivity.bind(conversations),
-  };
-  type Rest = unknown[];
-  conversations.sendToConversation = ((conversationId: string, activity: Activity, ...rest: Rest) =>
-    rest.some((a) => a !== undefined) ? (library.send as (...args: unknown[]) => unknown)(conversationId, activity, ...rest) : http.sendToConversation(conversationId, activity)) as typeof conversations.sendToConversation;
-  conversations.replyToActivity = ((conversationId: string, activityId: string, activity: Activity, ...rest: Rest) =>
-    rest.some((a) => a !== undefined)
-      ? (library.reply as (...args: unknown[]) => unknown)(conversationId, activityId, activity, ...rest)
-      : http.replyToActivity(conversationId, activityId, activity)) as typeof conversations.replyToActivity;
-  conversations.updateActivity = ((conversationId: string, activityId: string, activity: Activity, ...rest: Rest) =>
-    rest.some((a) => a !== undefined)
-      ? (library.update as (...args: unknown[]) => unknown)(conversationId, activityId, activity, ...rest)
-      : http.updateActivity(conversationId, activityId, activity)) as typeof conversations.updateActivity;
+  conversations.sendToConversation = routed(conversations.sendToConversation.bind(conversations), 2, (id, activity) =>
+    http.sendToConversation(id as string, activity as Activity));
+  conversations.replyToActivity = routed(conversations.replyToActivity.bind(conversations), 3, (id, activityId, activity) =>
+    http.replyToActivity(id as string, activityId as string, activity as Activity));
+  conversations.updateActivity = routed(conversations.updateActivity.bind(conversations), 3, (id, activityId, activity) =>
+    http.updateActivity(id as string, activityId as string, activity as Activity));
   return client;
 }
+
+/** An operation that takes `plain` for its first `arity` arguments, and the library's own when options or a callback follow. */
+function routed<F>(library: F, arity: number, plain: AnyCall): F {
+  const own = library as unknown as AnyCall;
+  const call: AnyCall = (...args) => (args.slice(arity).some((a) => a !== undefined) ? own(...args) : plain(...args.slice(0, arity)));
+  return call as unknown as F;
+}
+
+type AnyCall = (...args: unknown[]) => unknown;

@@ -8,6 +8,9 @@ export interface CheckpointResult {
   checkpointed: number;
 }
 
+/** The answer when no checkpoint ran (the worker stopped, or the checkpoint failed). */
+const NOT_RUN: CheckpointResult = { busy: 1, log: -1, checkpointed: -1 };
+
 /**
  * The worker: its own connection to the file, a PASSIVE checkpoint every `intervalMs` and on
  * request. PASSIVE never waits for a lock and never blocks writers or readers. Plain CommonJS run
@@ -66,12 +69,12 @@ export class BackgroundCheckpointer {
     this.worker.on('message', (message: { id: number; result: CheckpointResult | { error: string } }) => {
       const resolve = this.pending.get(message.id);
       this.pending.delete(message.id);
-      resolve?.('error' in message.result ? { busy: 1, log: -1, checkpointed: -1 } : message.result);
+      resolve?.('error' in message.result ? NOT_RUN : message.result);
     });
     const failed = (error: Error) => {
       if (this.stopped) return;
       this.stopped = true;
-      for (const resolve of this.pending.values()) resolve({ busy: 1, log: -1, checkpointed: -1 });
+      for (const resolve of this.pending.values()) resolve(NOT_RUN);
       this.pending.clear();
       options.onFailure?.(error);
     };
@@ -86,7 +89,7 @@ export class BackgroundCheckpointer {
 
   /** A checkpoint now, on the worker; resolves with what it did. */
   checkpoint(): Promise<CheckpointResult> {
-    if (this.stopped) return Promise.resolve({ busy: 1, log: -1, checkpointed: -1 });
+    if (this.stopped) return Promise.resolve(NOT_RUN);
     const id = ++this.nextId;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
