@@ -1,5 +1,6 @@
 import type { StoreConfig } from '../config.js';
-import { createMemoryStore, createSqliteStore } from './keyv-store.js';
+import { createSqliteStore } from './keyv-store.js';
+import { createMemoryStore } from './memory-store.js';
 import { createRedisStore } from './redis-store.js';
 import type { VersionedStore } from './versioned-store.js';
 

@@ -47,7 +47,7 @@ export class KeyvVersionedStore implements VersionedStore {
     return { version: envelope.v, value: envelope.d };
   }
 
-  private keyv(namespace: string): Keyv {
+  protected keyv(namespace: string): Keyv {
     let keyv = this.byNamespace.get(namespace);
     if (!keyv) {
       keyv = this.open(namespace);
@@ -97,39 +97,6 @@ export class KeyvVersionedStore implements VersionedStore {
   async close(): Promise<void> {
     await this.onClose();
   }
-}
-
-/**
- * In-process memory. JavaScript runs one callback at a time, so reading the map and writing it
- * back without an `await` between them is atomic: no lock needed. Only this process sees the map.
- * keyv keeps its serialized text in the map, as a file would: every read is a fresh copy, and
- * values that would not survive SQLite or Redis (undefined fields, Dates) do not survive here either.
- */
-export function createMemoryStore(): VersionedStore {
-  const mapFor = (keyv: Keyv) => keyv.opts.store as Map<string, string>;
-  const versionOf = (keyv: Keyv, fullKey: string): number | undefined => {
-    const text = mapFor(keyv).get(fullKey);
-    return text === undefined ? undefined : deserialize<{ value: Envelope<unknown> }>(text).value.v;
-  };
-  const write = (keyv: Keyv, fullKey: string, envelope: Envelope<unknown>) => {
-    mapFor(keyv).set(fullKey, envelopeText(envelope));
-  };
-  return new KeyvVersionedStore((namespace) => new Keyv({ store: new Map<string, string>(), namespace, serialize, deserialize }), {
-    async insertIfAbsent(keyv, fullKey, envelope) {
-      if (mapFor(keyv).has(fullKey)) return false;
-      write(keyv, fullKey, envelope);
-      return true;
-    },
-    async replaceIfVersion(keyv, fullKey, expected, envelope) {
-      if (versionOf(keyv, fullKey) !== expected) return false;
-      write(keyv, fullKey, envelope);
-      return true;
-    },
-    async deleteIfVersion(keyv, fullKey, expected) {
-      if (versionOf(keyv, fullKey) !== expected) return false;
-      return mapFor(keyv).delete(fullKey);
-    },
-  });
 }
 
 /** The table @resolid/keyv-sqlite keeps: caches(cacheKey, cacheData, createdAt, expiredAt), expiredAt -1 without TTL. */

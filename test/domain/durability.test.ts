@@ -12,7 +12,8 @@ import type {
   PermissionTrustee,
 } from '../../src/permissions/permission-service.js';
 import type { Right } from '../../src/domain/rights.js';
-import { createMemoryStore, createSqliteStore } from '../../src/store/keyv-store.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import type { VersionedStore } from '../../src/store/versioned-store.js';
 import { coreHarness, HOUR, MINUTE, type CoreHarness } from '../helpers/core.js';
 

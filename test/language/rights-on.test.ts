@@ -5,7 +5,7 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { rightsOnFrom } from '../../src/language/rights-on.js';
 import { understand } from '../../src/language/understand.js';
 import { SimulatedPermissionService } from '../../src/permissions/simulated.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 
 const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
 

@@ -6,7 +6,7 @@ import { createExchangePermissionService } from '../../src/permissions/exchange.
 import { bearerMatches, startPermissionServiceServer, type PermissionServiceServer } from '../../src/permissions/http-server.js';
 import { createRemotePermissionService, RemotePermissionService } from '../../src/permissions/remote.js';
 import { SimulatedPermissionService } from '../../src/permissions/simulated.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { startCloudFakes, type CloudFakes } from '../fakes/microsoft-cloud.js';
 import { contractFixture, permissionServiceContract } from './permission-service-contract.js';
 

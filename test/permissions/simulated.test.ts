@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { isBotError } from '../../src/domain/errors.js';
 import { SimulatedPermissionService } from '../../src/permissions/simulated.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { contractFixture, permissionServiceContract } from './permission-service-contract.js';
 
 const DELAY = 5 * 60_000;

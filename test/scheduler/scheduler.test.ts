@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
 import { Scheduler, type TimerRecord } from '../../src/scheduler/scheduler.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 
 function setup() {
   const clock = new ManualClock(1_000_000);

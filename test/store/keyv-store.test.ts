@@ -7,13 +7,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createMemoryStore, createSqliteStore } from '../../src/store/keyv-store.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-versionedStoreContract('memory', async () => createMemoryStore());
 versionedStoreContract('sqlite', async () => createSqliteStore(join(dir, 'contract.sqlite')));
 
 describe('sqlite store shared by several stores and processes', () => {

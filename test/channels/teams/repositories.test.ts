@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TeamsRepository, type CardCopy } from '../../../src/channels/teams/repositories.js';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { createMemoryStore } from '../../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../../src/store/memory-store.js';
 
 const copy = (userId: string, role: CardCopy['role'], activityId: string): CardCopy => ({
   userId,

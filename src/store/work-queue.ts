@@ -1,0 +1,78 @@
+/**
+ * Durable jobs, found through an index on the time each becomes ready to run.
+ *
+ * A job is in one of three conditions:
+ * - **waiting**: an earlier job with the same `orderKey` is not finished; not ready at any time;
+ * - **scheduled**: ready at its `dueAt`;
+ * - **leased**: a worker (`owner`) runs it; ready again at `lease.until` if the worker dies.
+ * So one index (`readyAt`) answers every question a worker asks: what can I run now (`claim`,
+ * O(claimed + log N)), and when should I look again (`nextReadyAt`, O(log N)). Work held by a dead
+ * process is found by the same query once its lease lapses, at any time, not only at start-up.
+ *
+ * Scheduling (`WriteBatch.schedule`, always inside a `DurableStore.commit`) is an upsert:
+ * - a new id gets the next sequence number; it waits if another job has its `orderKey`;
+ * - an existing id keeps its sequence number and lease, takes the new `dueAt` and `payload`, resets
+ *   `attempts` and bumps its `generation`: a worker still running the old generation then
+ *   `complete`s it without deleting the new schedule.
+ * Cancelling deletes the job whatever its condition; the next job of its `orderKey` becomes scheduled.
+ *
+ * Implementations pass `test/store/durable-store-contract.ts`.
+ */
+export interface WorkQueue {
+  /**
+   * Leases up to `limit` jobs ready at `now` (scheduled and due, or leased with a lapsed lease),
+   * earliest first, to `owner` until `now + leaseMs`. Atomic: two workers never get the same job
+   * while its lease holds.
+   */
+  claim(options: ClaimOptions): Promise<Job[]>;
+  /** Extends the leases `owner` still holds among `ids` to `until` (the heartbeat); returns the ids still held. */
+  renew(owner: string, ids: readonly string[], until: number): Promise<string[]>;
+  /**
+   * Finishes a run: deletes the job if `owner` still holds this generation; if it was rescheduled
+   * meanwhile, only ends the lease (the new schedule stands). False when the lease was lost (the
+   * job was cancelled, or taken over after the lease lapsed).
+   */
+  complete(job: Job, owner: string): Promise<boolean>;
+  /**
+   * Ends a failed run: the job is scheduled again at `dueAt` with `attempts + 1` and `lastError`
+   * (at most 500 characters), unless it was rescheduled meanwhile (then only the lease ends).
+   * False when the lease was lost.
+   */
+  retry(job: Job, owner: string, dueAt: number, lastError?: string): Promise<boolean>;
+  /** Hands a job back untouched (graceful shutdown): ready again at once for any worker. */
+  release(job: Job, owner: string): Promise<boolean>;
+  /** The earliest time any job becomes ready (a due time or a lease end), or undefined when none will. */
+  nextReadyAt(): Promise<number | undefined>;
+  get(id: string): Promise<Job | undefined>;
+  /** Jobs stored (waiting, scheduled and leased). */
+  size(): Promise<number>;
+}
+
+export interface ClaimOptions {
+  owner: string;
+  /** Epoch ms. */
+  now: number;
+  leaseMs: number;
+  limit: number;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  /** When it is (or was) due, epoch ms; lateness is measured from here. */
+  dueAt: number;
+  payload: unknown;
+  orderKey?: string;
+  /** Position in its order; assigned once, when the id is first scheduled. */
+  seq: number;
+  /** Bumped by every schedule of the id; `complete` and `retry` act on the generation they ran. */
+  generation: number;
+  /** Failed runs of this generation so far. */
+  attempts: number;
+  lastError?: string;
+  /** Set while a worker runs it. */
+  lease?: { owner: string; until: number };
+}
+
+/** `lastError` as stored: at most this many characters. */
+export const MAX_ERROR_TEXT = 500;

@@ -1,0 +1,6 @@
+import { createMemoryStore } from '../../src/store/memory-store.js';
+import { durableStoreContract } from './durable-store-contract.js';
+import { versionedStoreContract } from './versioned-store-contract.js';
+
+versionedStoreContract('memory', async () => createMemoryStore());
+durableStoreContract('memory', { open: async () => createMemoryStore() });
