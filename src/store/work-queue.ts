@@ -46,6 +46,12 @@ export interface WorkQueue {
   get(id: string): Promise<Job | undefined>;
   /** Jobs stored (waiting, scheduled and leased). */
   size(): Promise<number>;
+  /**
+   * Optional push wake-up: `listener` is called soon after any connection schedules a job (PostgreSQL
+   * LISTEN/NOTIFY, Redis pub/sub), so a worker need not poll often. Returns an unsubscribe function.
+   * Workers poll `nextReadyAt` at least every second either way.
+   */
+  subscribe?(listener: () => void): () => void;
 }
 
 export interface ClaimOptions {
