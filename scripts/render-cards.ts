@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     'summary-card': await summaryCard(request, names, audience),
     'choice-card': choiceCard('en', 'Which person do you mean?', 'draft', ['Jan Bakker (jan.bakker@northwind.example)', 'Jan de Vries (jan.devries@northwind.example)']),
     'access-card': await accessCard(
-      { target: { id: 's-support', kind: 'shared', displayName: 'Support', mail: 'support@northwind.example' }, holders: { FullAccess: ['u-liam'], SendAs: ['u-priya'], SendOnBehalf: [] } },
+      { target: { id: 's-support', kind: 'shared', displayName: 'Support', mail: 'support@northwind.example' }, holders: { FullAccess: ['u-liam'], SendAs: ['u-priya'], SendOnBehalf: [] }, propagating: [] },
       names,
       audience,
     ),

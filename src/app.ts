@@ -1,28 +1,36 @@
 import pino from 'pino';
-import type { Config } from './config.js';
+import { simulatedVisibilityDelay, type Config } from './config.js';
 import type { Directory } from './directory/directory.js';
 import { loadDirectoryFile } from './directory/file-directory.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { RequestEngine } from './domain/engine.js';
 import { createGraphDirectory } from './directory/graph-directory.js';
 import type { Logger } from './domain/logger.js';
-import type { EngineEvent, Notifier } from './domain/notifier.js';
+import type { Notifier } from './domain/notifier.js';
 import type { PermissionService } from './permissions/permission-service.js';
 import { createExchangePermissionService } from './permissions/exchange.js';
 import { createRemotePermissionService } from './permissions/remote.js';
 import { SimulatedPermissionService } from './permissions/simulated.js';
-import { Scheduler } from './scheduler/scheduler.js';
+import { registerDeliveries } from './conversation/deliveries.js';
+import type { MessagingChannel } from './conversation/messaging.js';
+import { Presence } from './conversation/presence.js';
+import { noopMetrics, type Metrics } from './domain/metrics.js';
+import { Worker } from './scheduler/worker.js';
 import { openStore } from './store/index.js';
-import type { VersionedStore } from './store/versioned-store.js';
+import type { DurableStore } from './store/durable-store.js';
 
-/** Forwards engine events to whichever channel notifier is attached (the channel is built after the core). */
-export class NotifierSlot implements Notifier {
-  private targets: Notifier[] = [];
+/**
+ * Who hears engine events besides the channels' deliveries (tests record them here), and the
+ * chat channels deliveries use (each channel is built after the core and attaches itself).
+ */
+export class NotifierSlot {
+  readonly observers: Notifier[] = [];
+  readonly channels: MessagingChannel[] = [];
   attach(notifier: Notifier): void {
-    this.targets.push(notifier);
+    this.observers.push(notifier);
   }
-  async notify(event: EngineEvent): Promise<void> {
-    for (const target of this.targets) await target.notify(event);
+  attachChannel(channel: MessagingChannel): void {
+    this.channels.push(channel);
   }
 }
 
@@ -31,14 +39,17 @@ export interface App {
   logger: Logger & pino.Logger;
   clock: Clock;
   directory: Directory;
-  store: VersionedStore;
+  store: DurableStore;
   permissions: PermissionService;
-  scheduler: Scheduler;
+  worker: Worker;
   engine: RequestEngine;
   notifiers: NotifierSlot;
-  /** Starts the timer loop and delivers what a previous run left undelivered. */
+  presence: Presence;
+  metrics: Metrics;
+  /** Starts running durable work (timers and deliveries); nothing to repair first. */
   start(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops taking work, waits up to `deadlineMs` for running jobs, hands back the rest, closes the store. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface AppOverrides {
@@ -46,8 +57,13 @@ export interface AppOverrides {
   logger?: pino.Logger;
   directory?: Directory;
   permissions?: PermissionService;
-  store?: VersionedStore;
+  store?: DurableStore;
   sleep?: (ms: number) => Promise<void>;
+  metrics?: Metrics;
+  /** Worker settings (tests: short leases, low concurrency). */
+  worker?: { leaseMs?: number; concurrency?: number; pollMs?: number };
+  /** Engine settings tests change. */
+  engine?: { callTimeoutMs?: number; random?: () => number };
 }
 
 /** The directory named by DIRECTORY. */
@@ -59,11 +75,11 @@ export async function loadDirectory(config: Config): Promise<Directory> {
 /** The permission service named by PERMISSION_SERVICE. */
 export function createPermissionService(
   config: Config,
-  deps: { store: VersionedStore; directory: Directory; clock: Clock },
+  deps: { store: DurableStore; directory: Directory; clock: Clock },
 ): PermissionService {
   switch (config.PERMISSION_SERVICE.kind) {
     case 'simulated':
-      return new SimulatedPermissionService({ ...deps, visibilityDelayMs: config.SIMULATED_VISIBILITY_DELAY });
+      return new SimulatedPermissionService({ ...deps, visibilityDelayMs: simulatedVisibilityDelay(config) });
     case 'exchange':
       return createExchangePermissionService(config, { clock: deps.clock });
     case 'remote':
@@ -78,21 +94,41 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const directory = overrides.directory ?? (await loadDirectory(config));
   const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
   const permissions = overrides.permissions ?? createPermissionService(config, { store, directory, clock });
-  const scheduler = new Scheduler({ store, clock, logger });
+  const metrics = overrides.metrics ?? noopMetrics;
+  const worker = new Worker({
+    queue: store.work,
+    clock,
+    logger,
+    ...overrides.worker,
+    onRun: ({ kind, lateMs }) => metrics.timerLateness(kind, lateMs / 1000),
+  });
   const notifiers = new NotifierSlot();
+  const presence = new Presence(store);
   const engine = new RequestEngine({
     store,
     directory,
     permissions,
     clock,
-    notifier: notifiers,
-    scheduler,
+    worker,
     logger,
+    metrics,
+    ...overrides.engine,
     propagationWindowMs: config.PROPAGATION_WINDOW,
     requestExpiryMs: config.REQUEST_EXPIRY,
     approverReminderMs: config.APPROVER_REMINDER,
     ...(config.BOT_ADMINS ? { admins: config.BOT_ADMINS } : {}),
     groupMembershipPolicy: config.GROUP_MEMBERSHIP_POLICY,
+  });
+  registerDeliveries({
+    store,
+    worker,
+    clock,
+    engine,
+    presence,
+    channels: () => notifiers.channels,
+    observers: () => notifiers.observers,
+    logger,
+    metrics,
   });
   return {
     config,
@@ -101,16 +137,16 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     directory,
     store,
     permissions,
-    scheduler,
+    worker,
     engine,
     notifiers,
+    presence,
+    metrics,
     async start() {
-      await engine.recover();
-      scheduler.start();
+      worker.start();
     },
-    async close() {
-      await scheduler.stop();
-      await engine.idle().catch(() => undefined);
+    async close(deadlineMs = 10_000) {
+      await worker.stop(deadlineMs);
       await store.close();
     },
   };

@@ -101,7 +101,9 @@ export const configSchema = z.object({
   /** Approvers get one reminder after this long. */
   APPROVER_REMINDER: duration('24h'),
   /** How long a simulated change takes to become visible to `check` (the simulated propagation). */
-  SIMULATED_VISIBILITY_DELAY: duration('5m'),
+  // Unset: 5 minutes, or the propagation window when that is shorter (see `simulatedVisibilityDelay`), so a
+  // demo with a short window behaves like production with a long one.
+  SIMULATED_VISIBILITY_DELAY: z.preprocess(emptyToUndefined, duration('5m').optional()),
   /** `warn`: group requests for non-members show a warning; `refuse`: they are refused. */
   GROUP_MEMBERSHIP_POLICY: z.enum(['warn', 'refuse']).default('warn'),
 
@@ -139,4 +141,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 export function hasBotCredentials(config: Config): boolean {
   return Boolean(config.MicrosoftAppId);
+}
+
+/** How long the simulated service takes to show a change: as configured, else 5 minutes or the window if shorter. */
+export function simulatedVisibilityDelay(config: Pick<Config, 'SIMULATED_VISIBILITY_DELAY' | 'PROPAGATION_WINDOW'>): number {
+  return config.SIMULATED_VISIBILITY_DELAY ?? Math.min(5 * 60_000, config.PROPAGATION_WINDOW);
 }

@@ -29,16 +29,55 @@ export type SubmitOutcome =
   /** The same request is already open; nothing new was created. */
   | { outcome: 'duplicate'; request: PermissionRequest };
 
+/**
+ * A right the bot has applied (or removed) whose propagation window has not passed yet: the
+ * service may not show it, but every answer about the mailbox or the person does
+ * ("applied 09:00, effective by about 10:00"). Times are epoch ms.
+ */
+export interface PropagatingRight {
+  requestId: string;
+  /** `grant`: being added; `revoke`: being removed. */
+  kind: RequestKind;
+  granteeId: string;
+  targetId: string;
+  right: Right;
+  appliedAt: number;
+  effectiveBy: number;
+}
+
 /** Rights on one target, grouped by right (for "who has access to X"). */
 export interface TargetAccessReport {
   target: { id: string; kind: TargetKind; displayName: string; mail: string };
+  /** What the permission service shows. */
   holders: Record<Right, string[]>;
+  /** What the bot applied and the service may not show yet. */
+  propagating: PropagatingRight[];
 }
 
 /** Rights one person holds (for "what can Y access"). */
 export interface TrusteeAccessReport {
   trusteeId: string;
   holdings: { targetId: string; targetKind: TargetKind; displayName: string; rights: Right[] }[];
+  propagating: PropagatingRight[];
+}
+
+/** A page of a list: at most `limit` items, continuing after the cursor `before` of an earlier page's `next`. */
+export interface Page {
+  limit?: number;
+  before?: string;
+}
+
+/** Which history to read: one request's, one mailbox's or group's, or one person's (grantee, requester or actor). */
+export interface AuditFilter {
+  requestId?: string;
+  targetId?: string;
+  granteeId?: string;
+}
+
+/** Audit entries, newest first (the export: oldest first); `next` continues when there are more. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  next?: string;
 }
 
 export interface AuditEntry {
@@ -72,16 +111,16 @@ export interface RequestEngineApi {
   /** An admin ends a time-bound or standing grant made by the bot now. */
   revokeNow(requestId: string, actorId: string): Promise<PermissionRequest>;
   get(requestId: string): Promise<PermissionRequest | undefined>;
-  /** Requests the user asked for, newest first. */
-  requestsOf(userId: string, options?: { openOnly?: boolean; limit?: number }): Promise<PermissionRequest[]>;
-  /** Requests waiting for the user's decision. */
-  awaitingDecisionBy(userId: string): Promise<PermissionRequest[]>;
+  /** Requests the user asked for, newest first, a page at a time (default 20). */
+  requestsOf(userId: string, options?: Page & { openOnly?: boolean }): Promise<PermissionRequest[]>;
+  /** Requests waiting for the user's decision, newest first, a page at a time (default 50); uncapped. */
+  awaitingDecisionBy(userId: string, options?: Page): Promise<PermissionRequest[]>;
   /** Admins, and the owners of that mailbox or group. */
   whoHasAccess(actorId: string, targetId: string): Promise<TargetAccessReport>;
   /** Admins only. */
   whatCanAccess(actorId: string, trusteeId: string): Promise<TrusteeAccessReport>;
-  /** Admins only. */
-  audit(actorId: string, filter: { requestId?: string; targetId?: string; granteeId?: string }): Promise<AuditEntry[]>;
+  /** Admins; owners for their own mailbox or group. Newest first, paged. */
+  audit(actorId: string, filter: AuditFilter, page?: Page): Promise<AuditPage>;
   isAdmin(userId: string): Promise<boolean>;
   /** Who would approve a request of this requester and grantee on this target. */
   approversFor(targetId: string, requesterId: string, granteeId: string): Promise<string[]>;

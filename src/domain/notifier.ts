@@ -12,16 +12,27 @@ export type EngineEvent =
   | { type: 'cancelled'; request: PermissionRequest }
   | { type: 'applied'; request: PermissionRequest }
   | { type: 'effective'; request: PermissionRequest }
-  | { type: 'not_yet_visible'; request: PermissionRequest; finalCheck: boolean }
+  /** The window passed and the service does not show the change yet; unless final, the bot checks again at `nextCheckAt`. */
+  | { type: 'not_yet_visible'; request: PermissionRequest; finalCheck: boolean; nextCheckAt?: number }
   | { type: 'failed'; request: PermissionRequest }
   | { type: 'expired'; request: PermissionRequest }
   | { type: 'revoked'; request: PermissionRequest; rights: Right[] }
   | { type: 'approver_reminder'; request: PermissionRequest }
-  | { type: 'revoke_reminder'; request: PermissionRequest };
+  | { type: 'revoke_reminder'; request: PermissionRequest }
+  /** An approval card could not reach some approvers; `reachedInstead` have it (admins when nobody else was left). */
+  | { type: 'approver_unreachable'; request: PermissionRequest; unreachable: string[]; reachedInstead: string[]; escalatedTo: string[] };
 
+/** Where an event came from: its `notify` job's id (`REQ-1:event:3`), stable across retries. */
+export interface EventContext {
+  eventId: string;
+}
+
+/**
+ * Hears every engine event once it is committed (from its durable `notify` job, so at least
+ * once: after a crash an event may be heard again). Throwing makes the job retry.
+ */
 export interface Notifier {
-  /** Must not throw for delivery problems it can log; the engine logs and moves on if it does. */
-  notify(event: EngineEvent): Promise<void>;
+  notify(event: EngineEvent, context?: EventContext): Promise<void>;
 }
 
 /** Collects events; handy for tests and for composing notifiers. */

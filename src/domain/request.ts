@@ -100,3 +100,106 @@ export interface PermissionRequest {
   /** Rights removed by a group replacement when applied. */
   replaced?: Right[];
 }
+
+/**
+ * A request as the engine stores it: the public request plus what the lifecycle needs to derive
+ * its work (`timersFor`). The audit trail lives in its own records (`audit-log.ts`).
+ */
+export interface StoredRequest extends PermissionRequest {
+  /** Events raised so far; each event's delivery job id carries its number. */
+  eventSeq: number;
+  /** Post-back checks that found the right not yet visible. */
+  rechecks: number;
+  /** `applied`: when the post-back checks (the window's end, then each recheck). */
+  nextCheckAt?: number;
+  /** `approved`/`applying`: when the next apply attempt runs (set by a retry after a transient failure). */
+  nextAttemptAt?: number;
+  /** When the approvers' reminder went out; none is due after that. */
+  remindedAt?: number;
+  /** When the "ends tomorrow" reminder went out. */
+  revokeRemindedAt?: number;
+  /** An admin asked to end the grant now (`revokeNow`). */
+  revokeRequestedBy?: string;
+  revokeRequestedAt?: number;
+  /** Approvers the approval card could not reach (never installed the app, blocked the bot). */
+  unreachableApprovers?: string[];
+}
+
+/** The durable timers a request can hold; at most one of each kind. */
+export const TIMER_KINDS = ['apply', 'postback', 'approver_reminder', 'expire', 'revoke_reminder', 'timed_revoke'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+
+/** Settings `timersFor` reads (milliseconds). */
+export interface LifecycleSettings {
+  approverReminderMs: number;
+  requestExpiryMs: number;
+  /** Checks after the window before the bot gives its final word on a right not yet visible. */
+  maxRechecks: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The timers a request needs in its current state, as `kind -> due time (epoch ms)`. Pure: the
+ * engine diffs `timersFor(before)` against `timersFor(after)` in the same commit as every
+ * transition, so a state never exists without its timers, and nothing has to be repaired after a
+ * restart.
+ * - pending: the approvers' reminder (once, when it comes before the expiry) and the expiry;
+ * - approved, applying: the apply, now or at the next attempt after a transient failure;
+ * - applied: the post-back at the window's end (then each recheck), while checks remain;
+ * - applied, effective, time-bound: the "ends tomorrow" reminder and the revoke at the end, or at
+ *   once when an admin asked to end it now.
+ */
+export function timersFor(r: StoredRequest, settings: LifecycleSettings): Partial<Record<TimerKind, number>> {
+  const timers: Partial<Record<TimerKind, number>> = {};
+  switch (r.state) {
+    case 'pending': {
+      const reminderAt = r.createdAt + settings.approverReminderMs;
+      const expiresAt = r.createdAt + settings.requestExpiryMs;
+      if (r.remindedAt === undefined && reminderAt < expiresAt) timers.approver_reminder = reminderAt;
+      timers.expire = expiresAt;
+      break;
+    }
+    case 'approved':
+    case 'applying':
+      timers.apply = r.nextAttemptAt ?? r.decision?.at ?? r.updatedAt;
+      break;
+    case 'applied':
+    case 'effective':
+      if (r.state === 'applied' && r.rechecks <= settings.maxRechecks) timers.postback = r.nextCheckAt ?? r.effectiveBy ?? r.updatedAt;
+      if (r.kind === 'grant' && (r.endsAt !== undefined || r.revokeRequestedAt !== undefined)) {
+        timers.timed_revoke = Math.min(r.endsAt ?? Number.POSITIVE_INFINITY, r.revokeRequestedAt ?? Number.POSITIVE_INFINITY);
+        if (r.endsAt !== undefined && r.revokeRemindedAt === undefined && r.revokeRequestedAt === undefined && r.endsAt - DAY_MS > (r.appliedAt ?? 0)) {
+          timers.revoke_reminder = r.endsAt - DAY_MS;
+        }
+      }
+      break;
+    default:
+      break;
+  }
+  return timers;
+}
+
+/**
+ * The sorted indexes a request belongs to in its current state, as `index name -> score`
+ * (the score is its creation time, so every list reads newest first). Like `timersFor`, diffed
+ * on every transition and written in the same commit.
+ */
+export function indexesFor(r: PermissionRequest): Record<string, number> {
+  const at = r.createdAt;
+  const indexes: Record<string, number> = {
+    'req:all': at,
+    [`req:state:${r.state}`]: at,
+    [`req:requester:${r.requesterId}`]: at,
+  };
+  if (OPEN_STATES.includes(r.state)) {
+    indexes[`req:open:${r.granteeId}|${r.targetId}`] = at;
+    indexes[`req:requester-open:${r.requesterId}`] = at;
+  }
+  if (r.state === 'pending') for (const approver of r.approverIds) indexes[`req:awaiting:${approver}`] = at;
+  if (r.state === 'applied') {
+    indexes[`req:propagating-target:${r.targetId}`] = at;
+    indexes[`req:propagating-grantee:${r.granteeId}`] = at;
+  }
+  return indexes;
+}

@@ -55,7 +55,7 @@ describe('request engine', () => {
     expect(core.events.events.map((e) => e.type)).toEqual(['approval_needed', 'decided', 'applied', 'effective']);
     expect(await core.permissions.check(target, priya, 'SendAs')).toBe(true);
 
-    const trail = await core.engine.audit('u-admin', { requestId: request.id });
+    const trail = await core.trail('u-admin', { requestId: request.id });
     expect(trail.map((e) => `${e.actorId}:${e.action}`)).toEqual([
       'u-liam:created',
       'u-emma:approved',
@@ -118,7 +118,7 @@ describe('request engine', () => {
     expect((await core.engine.get(request.id))?.state).toBe('effective');
     expect(core.events.ofType('approver_reminder')).toHaveLength(0);
     expect(core.events.ofType('expired')).toHaveLength(0);
-    expect(await core.scheduler.pending()).toEqual([]);
+    expect(await core.store.work.size()).toBe(0);
   });
 
   it('time-bound grant: reminder the day before, revoked automatically at the end', async () => {
@@ -195,7 +195,7 @@ describe('request engine', () => {
     // A bystander.
     await expect(core.engine.decide(forEmma.id, 'u-kwame', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
     expect((await core.engine.get(forEmma.id))?.state).toBe('pending');
-    const refusals = (await core.engine.audit('u-admin', { requestId: forEmma.id })).filter((e) => e.outcome === 'refused');
+    const refusals = (await core.trail('u-admin', { requestId: forEmma.id })).filter((e) => e.outcome === 'refused');
     expect(refusals.map((e) => e.actorId)).toEqual(['u-emma', 'u-kwame']);
   });
 
@@ -271,10 +271,10 @@ describe('request engine', () => {
     const training = await created();
     const support = await created(grant({ granteeId: 'u-jan-b', targetId: 's-support', right: 'SendAs' }));
     await core.engine.decide(support.id, 'u-emma', 'reject', 'no');
-    const byTarget = await core.engine.audit('u-admin', { targetId: 's-support' });
+    const byTarget = await core.trail('u-admin', { targetId: 's-support' });
     expect(byTarget.map((e) => e.action)).toEqual(['created', 'rejected']);
     expect(byTarget.every((e) => e.requestId === support.id)).toBe(true);
-    const byGrantee = await core.engine.audit('u-admin', { granteeId: 'u-priya' });
+    const byGrantee = await core.trail('u-admin', { granteeId: 'u-priya' });
     expect(byGrantee.map((e) => `${e.requestId}:${e.action}`)).toEqual([`${training.id}:created`]);
     expect(byTarget[1]).toMatchObject({ actorId: 'u-emma', from: 'pending', to: 'rejected', outcome: 'ok', detail: 'no' });
     await expect(core.engine.audit('u-emma', {})).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
@@ -316,7 +316,7 @@ describe('permission service faults', () => {
     await core.advance(5_000); // backoff after attempt 1 is at most 2 s
     // Second attempt was throttled with Retry-After 90 s: nothing runs before that.
     const throttledAt = core.clock.now();
-    const retry = (await core.scheduler.pending()).find((t) => t.kind === 'apply');
+    const retry = await core.store.work.get(`${id}:apply`);
     expect(retry!.dueAt).toBeGreaterThanOrEqual(throttledAt - 5_000 + 90_000);
     await core.advance(60_000);
     expect((await core.engine.get(id))?.attempts).toBe(2);
@@ -357,9 +357,12 @@ describe('permission service faults', () => {
     await slow.engine.decide(outcome.request.id, 'u-emma', 'approve');
     await slow.engine.idle();
     await slow.advance(HOUR);
-    expect(slow.events.ofType('not_yet_visible')).toHaveLength(0); // rechecks run quietly first
-    for (let i = 0; i < 3; i++) await slow.advance(10 * MINUTE);
-    expect(slow.events.ofType('not_yet_visible')).toEqual([expect.objectContaining({ finalCheck: true })]);
+    // At the window's end, always a word: not visible yet, checked again in 10 minutes.
+    expect(slow.events.ofType('not_yet_visible')).toEqual([expect.objectContaining({ finalCheck: false, nextCheckAt: slow.clock.now() + 10 * MINUTE })]);
+    for (let i = 0; i < 2; i++) await slow.advance(10 * MINUTE);
+    expect(slow.events.ofType('not_yet_visible')).toHaveLength(1); // the rechecks in between are quiet
+    await slow.advance(10 * MINUTE);
+    expect(slow.events.ofType('not_yet_visible').map((e) => e.finalCheck)).toEqual([false, true]);
     expect((await slow.engine.get(outcome.request.id))?.state).toBe('applied');
     await slow.close();
   });

@@ -1,3 +1,4 @@
+import type { Presence } from '../../conversation/presence.js';
 import { randomUUID } from 'node:crypto';
 import {
   TeamsActivityHandler,
@@ -55,6 +56,8 @@ export interface TeamsBotDeps {
   logger: Logger;
   /** Rights held on a target now (the permission service), so "remove Jan's Send As" finds the Jan who has it. */
   rightsOn?: (targetId: string) => Promise<Array<{ trustee: string; right: Right }>>;
+  /** Where each person last spoke to the bot: messages owed to them go there. */
+  presence?: Presence;
 }
 
 type Reply = string | CardJson;
@@ -100,6 +103,7 @@ export class TeamsBot extends TeamsActivityHandler {
     if (!userId || (type && type !== 'personal')) return;
     const reference = TurnContext.getConversationReference(activity);
     await this.deps.repository.saveReference(userId, reference, { locale: activity.locale, timeZone: timeZoneOf(activity) });
+    await this.deps.presence?.spokeOn(userId, 'teams');
   }
 
   // ---- messages -----------------------------------------------------------------------------

@@ -5,25 +5,25 @@ import { rightsOnFrom } from '../../language/rights-on.js';
 import { cloudEndpoints } from '../../permissions/clouds.js';
 import { createBotAdapter, createLogger, startServer, type BotAdapter, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
-import { TeamsNotifier } from './notifier.js';
+import { TeamsMessaging } from './teams-messaging.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
 import type { UnderstandFn } from './bot.js';
 
 export interface TeamsChannel {
   bot: TeamsBot;
-  notifier: TeamsNotifier;
+  messaging: TeamsMessaging;
   sender: ProactiveSender;
   repository: TeamsRepository;
 }
 
-/** The Teams edge on a built core: bot, notifier (attached to the engine), proactive sender. */
+/** The Teams edge on a built core: bot, messaging channel (attached to the deliveries), proactive sender. */
 export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand: UnderstandFn): TeamsChannel {
   const logger = app.logger as pino.Logger;
   const repository = new TeamsRepository(app.store, app.clock);
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
-  const notifier = new TeamsNotifier(sender, repository, app.directory, logger, { admins: () => adminIds(app) });
-  app.notifiers.attach(notifier);
+  const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
+  app.notifiers.attachChannel(messaging);
   const bot = new TeamsBot({
     engine: app.engine,
     cloud: cloudEndpoints(app.config.CLOUD),
@@ -33,8 +33,9 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
     clock: app.clock,
     logger,
     rightsOn: rightsOnFrom(app.directory, app.permissions),
+    presence: app.presence,
   });
-  return { bot, notifier, sender, repository };
+  return { bot, messaging, sender, repository };
 }
 
 export interface RunningBot {
@@ -73,14 +74,4 @@ export async function launchTeamsBot(config: Config, understand: UnderstandFn, o
       await app.close();
     },
   };
-}
-
-/** BOT_ADMINS (directory ids or mail addresses) when set, else the directory's admins. */
-async function adminIds(app: App): Promise<string[]> {
-  const configured = app.config.BOT_ADMINS;
-  if (!configured) return app.directory.admins();
-  const ids = await Promise.all(
-    configured.map(async (entry) => (entry.includes('@') ? (await app.directory.findUserByMail(entry))?.id : (await app.directory.getUser(entry))?.id)),
-  );
-  return ids.filter((id): id is string => Boolean(id));
 }

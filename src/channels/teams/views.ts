@@ -1,3 +1,4 @@
+import type { PropagatingRight } from '../../domain/engine-api.js';
 import type { Directory } from '../../directory/directory.js';
 import type { TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest, PreflightWarning } from '../../domain/request.js';
@@ -343,6 +344,7 @@ export async function accessCard(report: TargetAccessReport, names: Names, audie
       value: report.holders[right].length ? await names.people(report.holders[right]) : t(lang, 'access.none'),
     })),
   );
+  rows.push(...(await propagatingRows(report.propagating, names, audience, (p) => names.person(p.granteeId))));
   return renderCard('access', {
     title: t(lang, 'access.title', { target: escapeText(report.target.displayName, 120) }),
     subtitle: `${escapeText(report.target.mail, 200)} (${t(lang, `kind.${report.target.kind}`)})`,
@@ -360,6 +362,7 @@ export async function holdingsCard(report: TrusteeAccessReport, names: Names, au
     title: `${escapeText(h.displayName, 120)} (${t(lang, `kind.${h.targetKind}`)})`,
     value: rightsLabel(h.rights, lang),
   }));
+  rows.push(...(await propagatingRows(report.propagating, names, audience, async (p) => (await names.target(p.targetId)).name)));
   return renderCard('access', {
     title: t(lang, 'holdings.title', { grantee }),
     subtitle: rows.length ? '' : t(lang, 'holdings.none'),
@@ -367,6 +370,28 @@ export async function holdingsCard(report: TrusteeAccessReport, names: Names, au
     adminUrl: '',
     adminLabel: '',
   });
+}
+
+/**
+ * Rights the bot applied whose window has not passed: the service may not show them yet, so they
+ * are listed as such ("applied 09:00, effective by about 10:00"; a removal likewise).
+ */
+async function propagatingRows(
+  list: readonly PropagatingRight[],
+  names: Names,
+  audience: Audience,
+  who: (p: PropagatingRight) => Promise<string>,
+): Promise<{ title: string; value: string }[]> {
+  const { lang } = audience;
+  return Promise.all(
+    list.map(async (p) => ({
+      title: `${await who(p)} (${rightLabel(p.right, lang)})`,
+      value: t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
+        appliedAt: formatClock(p.appliedAt, audience),
+        effectiveBy: formatClock(p.effectiveBy, audience),
+      }),
+    })),
+  );
 }
 
 /** How to use a right, for the "effective" post-back. */

@@ -45,13 +45,13 @@ async function renderAll(lang: Lang): Promise<Record<string, CardJson[]>> {
   out.status = [await statusCard(variants, [variants[0]!], names, audience), await statusCard([], [], names, audience)];
   out.access = [
     await accessCard(
-      { target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' }, holders: { FullAccess: [], SendAs: ['u-zoe'], SendOnBehalf: ['u-liam', 'u-priya'] } },
+      { target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' }, holders: { FullAccess: [], SendAs: ['u-zoe'], SendOnBehalf: ['u-liam', 'u-priya'] }, propagating: [{ requestId: 'REQ-AAAAAA', kind: 'grant', granteeId: 'u-jan-b', targetId: 'g-training', right: 'SendAs', appliedAt: Date.parse('2026-11-23T08:00:00Z'), effectiveBy: Date.parse('2026-11-23T09:00:00Z') }] },
       names,
       audience,
       'https://admin.exchange.microsoft.com/#/mailboxes',
     ),
-    await holdingsCard({ trusteeId: 'u-zoe', holdings: [{ targetId: 'g-training', targetKind: 'group', displayName: 'Training', rights: ['SendAs'] }] }, names, audience),
-    await holdingsCard({ trusteeId: 'u-zoe', holdings: [] }, names, audience),
+    await holdingsCard({ trusteeId: 'u-zoe', holdings: [{ targetId: 'g-training', targetKind: 'group', displayName: 'Training', rights: ['SendAs'] }], propagating: [] }, names, audience),
+    await holdingsCard({ trusteeId: 'u-zoe', holdings: [], propagating: [] }, names, audience),
   ];
   out.help = [helpCard(lang)];
   return out;

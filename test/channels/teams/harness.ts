@@ -4,7 +4,7 @@ import { launchTeamsBot, type RunningBot } from '../../../src/channels/teams/lau
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { understand } from '../../../src/language/understand.js';
-import type { VersionedStore } from '../../../src/store/versioned-store.js';
+import type { DurableStore } from '../../../src/store/durable-store.js';
 import { FakeConnector, type SentActivity } from '../../fakes/fake-connector.js';
 import {
   cardAction,
@@ -55,7 +55,7 @@ export interface TeamsHarness {
  * permission service), driven through `/api/messages` with Teams-shaped activities and a fake Bot
  * Connector on loopback as `serviceUrl`.
  */
-export async function teamsHarness(env: Record<string, string> = {}, options: { store?: VersionedStore; clock?: ManualClock; connector?: FakeConnector } = {}): Promise<TeamsHarness> {
+export async function teamsHarness(env: Record<string, string> = {}, options: { store?: DurableStore; clock?: ManualClock; connector?: FakeConnector } = {}): Promise<TeamsHarness> {
   const connector = options.connector ?? (await new FakeConnector(TENANT).start());
   const clock = options.clock ?? new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
   const config = loadConfig({

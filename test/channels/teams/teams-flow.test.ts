@@ -1,3 +1,4 @@
+import type { DurableStore } from '../../../src/store/durable-store.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -433,11 +434,11 @@ describe('Teams conversation through /api/messages', () => {
       // Teams' service URL stays the same across the bot's restarts: one connector for both runs.
       const connector = await new FakeConnector(TENANT).start();
       closeAfter = connector;
-      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')) as unknown as DurableStore, connector });
       await first.install(adele);
       await first.close();
 
-      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')) as unknown as DurableStore, connector });
       await h.install(alex);
       await h.say(alex, 'give Megan send-as on Training');
       expect(h.connector.created).toEqual([]);

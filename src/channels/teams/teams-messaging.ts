@@ -1,0 +1,228 @@
+import type { Logger } from 'pino';
+import type { MessagingChannel, OutboundMessage } from '../../conversation/messaging.js';
+import type { Directory } from '../../directory/directory.js';
+import { BotError, isBotError } from '../../domain/errors.js';
+import type { PermissionRequest } from '../../domain/request.js';
+import { cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
+import { errorSummary, type ProactiveSender } from './proactive.js';
+import type { StoredReference, TeamsRepository } from './repositories.js';
+import {
+  approvalCard,
+  formatClock,
+  formatDate,
+  howToUse,
+  langOf,
+  Names,
+  noticeCard,
+  requestWords,
+  rightsLabel,
+  summaryCard,
+  type Audience,
+} from './views.js';
+
+/**
+ * Teams as a `MessagingChannel`: renders each message the notification policy asks for as an
+ * Adaptive Card and sends it to the person's personal chat (opening one by Entra object id if
+ * needed), and re-renders every copy of a request's cards. It decides nothing about who is told.
+ *
+ * Bot Connector failures become the port's coded errors: 403 and 404 when reaching the person
+ * (the app is not installed for them, they blocked it, they left the tenant) are
+ * `recipient_unreachable`; throttling (429), 5xx, timeouts and network errors are
+ * `channel_unavailable`, retried by the delivery job.
+ */
+export class TeamsMessaging implements MessagingChannel {
+  readonly name = 'teams';
+  /** Teams can open a 1:1 chat with anyone in the tenant who has the app (by Entra object id). */
+  readonly opensChats = true;
+
+  constructor(
+    private readonly sender: ProactiveSender,
+    private readonly repository: TeamsRepository,
+    private readonly directory: Directory,
+    private readonly logger: Logger,
+  ) {}
+
+  async lastSeen(userId: string): Promise<number | undefined> {
+    return (await this.repository.reference(userId))?.updatedAt;
+  }
+
+  async health(): Promise<boolean> {
+    return true;
+  }
+
+  async send(message: OutboundMessage): Promise<void> {
+    const { audience, stored } = await this.recipient(message.recipientId, message.language);
+    const names = new Names(this.directory);
+    const card = await this.render(message, names, audience);
+    if (!card) return;
+    const summary = message.role === 'approver' ? undefined : t(audience.lang, 'post.title');
+    const delivered = await this.sender
+      .sendToUser(message.recipientId, { attachments: [cardAttachment(card)], ...(summary ? { summary } : {}) }, stored)
+      .catch((error: unknown) => {
+        throw asDeliveryError(error);
+      });
+    if (!delivered) {
+      // No chat with anyone yet, so no service URL to open one: it may come once someone writes.
+      throw new BotError('channel_unavailable', 'Teams: no conversation known yet to open a chat from', { details: { channel: 'teams', reason: 'no_service_url' } });
+    }
+    if (message.role === 'approver') {
+      await this.repository.addCardCopy(message.request.id, {
+        userId: message.recipientId,
+        role: 'approver',
+        reference: delivered.reference,
+        activityId: delivered.activityId,
+        ...audience,
+      });
+    }
+  }
+
+  /** Re-renders every copy of the request's cards (approvers' and the requester's summary). */
+  async updateCopies(request: PermissionRequest): Promise<void> {
+    const copies = await this.repository.cardCopies(request.id);
+    const names = new Names(this.directory);
+    const failures: unknown[] = [];
+    await Promise.all(
+      copies.map(async (copy) => {
+        const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
+        const card = copy.role === 'approver' ? await approvalCard(request, names, audience) : await summaryCard(request, names, audience);
+        try {
+          await this.sender.update(copy, { attachments: [cardAttachment(card)] });
+        } catch (error) {
+          const coded = asDeliveryError(error);
+          // A deleted chat or message cannot be updated; anything else may pass.
+          if (coded.retryable) failures.push(coded);
+          else this.logger.warn({ requestId: request.id, userId: copy.userId, err: errorSummary(error) }, 'card copy cannot be updated');
+        }
+      }),
+    );
+    if (failures.length) throw failures[0];
+  }
+
+  /**
+   * A recipient's audience: language (set by the message, else their directory preference, else the
+   * locale of their chat, else English) and time zone; and their saved chat, read once.
+   */
+  private async recipient(userId: string, preferred?: Lang): Promise<{ audience: Audience; stored: StoredReference | null }> {
+    const [user, stored] = await Promise.all([this.directory.getUser(userId), this.repository.reference(userId)]);
+    const lang = preferred ?? langOf(user?.preferredLanguage) ?? langOf(stored?.locale) ?? 'en';
+    return { audience: stored?.timeZone ? { lang, timeZone: stored.timeZone } : { lang }, stored: stored ?? null };
+  }
+
+  private async render(message: OutboundMessage, names: Names, audience: Audience): Promise<CardJson | undefined> {
+    const { request, notice, role } = message;
+    const lang = audience.lang;
+    if (role === 'approver') {
+      if (request.state !== 'pending') return undefined;
+      return approvalCard(request, names, audience, { reminder: notice.event === 'approver_reminder' });
+    }
+    const words = await requestWords(request, names, lang);
+    if (role === 'admin') {
+      return noticeCard(
+        lang,
+        [t(lang, 'post.failedAdmin', { summary: words.summary, requestId: escapeText(request.id, 80), message: escapeText(request.failure?.message ?? '', 300) })],
+        { color: 'Attention', actions: [{ title: t(lang, 'action.retry'), verb: 'retry', requestId: request.id }] },
+      );
+    }
+    const lines = await this.lines(message, names, audience, words);
+    return noticeCard(lang, lines, { color: colorOf(message) });
+  }
+
+  private async lines(message: OutboundMessage, names: Names, audience: Audience, words: Awaited<ReturnType<typeof requestWords>>): Promise<string[]> {
+    const { request, notice } = message;
+    const lang = audience.lang;
+    switch (notice.event) {
+      case 'decided': {
+        const by = await names.person(request.decision?.by ?? '');
+        if (request.decision?.verdict === 'rejected') {
+          return [
+            request.decision.reason
+              ? t(lang, 'post.rejectedReason', { summary: words.summary, by, reason: escapeText(request.decision.reason) })
+              : t(lang, 'post.rejected', { summary: words.summary, by }),
+          ];
+        }
+        return [t(lang, 'post.approved', { summary: words.summary, by })];
+      }
+      case 'cancelled':
+        return [t(lang, 'post.cancelled', { summary: words.summary })];
+      case 'applied':
+        return [
+          t(lang, request.kind === 'grant' ? 'post.applied' : 'post.appliedRevoke', {
+            summary: words.summary,
+            effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?',
+          }),
+        ];
+      case 'effective': {
+        const lines = [t(lang, 'post.effective', { summary: words.summary })];
+        if (request.kind === 'grant') lines.push(t(lang, 'post.howToUse', { how: howToUse(request, words, lang) }));
+        if (request.endsAt) lines.push(t(lang, 'post.endsAt', { endsAt: formatDate(request.endsAt, audience) }));
+        return lines;
+      }
+      case 'not_yet_visible':
+        return notice.finalCheck || notice.nextCheckAt === undefined
+          ? [t(lang, 'post.notVisibleFinal', { summary: words.summary })]
+          : [t(lang, 'post.notYetVisibleAt', { summary: words.summary, at: formatClock(notice.nextCheckAt, audience) })];
+      case 'failed':
+        return [t(lang, 'post.failed', { summary: words.summary, message: escapeText(request.failure?.message ?? '', 300) })];
+      case 'expired':
+        return [t(lang, 'post.expired', { summary: words.summary })];
+      case 'revoked':
+        return [t(lang, 'post.revoked', { rights: rightsLabel(notice.rights ?? request.rights, lang), grantee: words.grantee, target: words.target })];
+      case 'revoke_reminder':
+        return [t(lang, 'post.revokeReminder', { summary: words.summary, endsAt: request.endsAt ? formatDate(request.endsAt, audience) : '?' })];
+      case 'approver_unreachable': {
+        const unreachable = await this.people(names, notice.unreachable ?? []);
+        const reached = notice.reachedInstead ?? [];
+        return reached.length
+          ? [t(lang, 'post.approverUnreachable', { summary: words.summary, unreachable, reached: await this.people(names, reached) })]
+          : [t(lang, 'post.approverUnreachableNobody', { summary: words.summary, unreachable })];
+      }
+      default:
+        return [words.summary];
+    }
+  }
+
+  private async people(names: Names, ids: readonly string[]): Promise<string> {
+    return (await Promise.all(ids.map((id) => names.person(id)))).join(', ');
+  }
+}
+
+function colorOf(message: OutboundMessage): string {
+  switch (message.notice.event) {
+    case 'decided':
+      return message.request.decision?.verdict === 'rejected' ? 'Attention' : 'Good';
+    case 'cancelled':
+    case 'expired':
+    case 'revoked':
+    case 'revoke_reminder':
+      return 'Warning';
+    case 'failed':
+    case 'not_yet_visible':
+    case 'approver_unreachable':
+      return 'Attention';
+    default:
+      return 'Good';
+  }
+}
+
+/**
+ * A Bot Connector failure as the port's coded error. Teams answers 403 when the bot may not
+ * message the person (app not installed for them, blocked, another tenant) and 404 when the
+ * person or the conversation does not exist; botbuilder surfaces both as `statusCode`.
+ */
+export function asDeliveryError(error: unknown): BotError {
+  if (isBotError(error)) return error;
+  const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 403 || status === 404) {
+    return new BotError('recipient_unreachable', `Teams refused the chat (${status}): ${message}`.slice(0, 300), { cause: error, details: { channel: 'teams', status } });
+  }
+  if (status === 400 || status === 401 || status === 413) {
+    // The message itself, or our credentials, are wrong: trying again will not help.
+    return new BotError('channel_unavailable', `Teams rejected the message (${status}): ${message}`.slice(0, 300), { cause: error, retryable: false, details: { channel: 'teams', status } });
+  }
+  const retryAfterMs = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return new BotError('channel_unavailable', `Teams is unavailable${typeof status === 'number' ? ` (${status})` : ''}: ${message}`.slice(0, 300), {
+    cause: error,
+    details: { channel: 'teams', ...(typeof status === 'number' ? { status } : {}), ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}) },
+  });
+}

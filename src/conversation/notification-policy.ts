@@ -1,0 +1,90 @@
+import type { EngineEvent } from '../domain/notifier.js';
+import type { Notice, RecipientRole } from './messaging.js';
+
+/** One message the policy asks for: to a person, in a role. */
+export interface PlannedMessage {
+  recipientId: string;
+  role: RecipientRole;
+  notice: Notice;
+  /** The requester hears in the language of their request. */
+  language?: 'en' | 'nl';
+}
+
+/** What an event asks of the channels: new messages, and whether every copy of the request's cards changes. */
+export interface NotificationPlan {
+  messages: PlannedMessage[];
+  updateCopies: boolean;
+}
+
+/**
+ * Who is told what, for every engine event, in one place (SPEC section 2 "Post-backs" and
+ * section 4). Channels only deliver; this decides.
+ *
+ * | event | approval card to | post-back to | copies updated |
+ * |---|---|---|---|
+ * | approval_needed, approver_reminder | approvers still reachable | | |
+ * | approver_unreachable | the admins it escalated to | requester (who was and was not reached) | |
+ * | decided | | requester, grantee | yes |
+ * | cancelled | | requester, when someone else cancelled | yes |
+ * | applied, effective, revoked | | requester, grantee | yes |
+ * | not_yet_visible, revoke_reminder | | requester, grantee | |
+ * | failed | | requester, the approver who decided; admins with a Retry button | yes |
+ * | expired | | requester | yes |
+ */
+export function planNotifications(event: EngineEvent, admins: readonly string[]): NotificationPlan {
+  const request = event.request;
+  const notice = noticeOf(event);
+  const messages: PlannedMessage[] = [];
+  const add = (recipientId: string, role: RecipientRole) => {
+    if (messages.some((m) => m.recipientId === recipientId && m.role === role)) return;
+    messages.push({ recipientId, role, notice, ...(recipientId === request.requesterId ? { language: request.language } : {}) });
+  };
+  const requesterAndGrantee = () => {
+    add(request.requesterId, 'requester');
+    if (request.granteeId !== request.requesterId) add(request.granteeId, 'grantee');
+  };
+  switch (event.type) {
+    case 'approval_needed':
+    case 'approver_reminder':
+      if (request.state === 'pending') for (const id of request.approverIds) add(id, 'approver');
+      return { messages, updateCopies: false };
+    case 'approver_unreachable':
+      if (request.state === 'pending') for (const id of event.escalatedTo) add(id, 'approver');
+      add(request.requesterId, 'requester');
+      return { messages, updateCopies: false };
+    case 'cancelled':
+      if (request.cancelledBy && request.cancelledBy !== request.requesterId) add(request.requesterId, 'requester');
+      return { messages, updateCopies: true };
+    case 'expired':
+      add(request.requesterId, 'requester');
+      return { messages, updateCopies: true };
+    case 'failed':
+      add(request.requesterId, 'requester');
+      if (request.decision && request.decision.by !== request.requesterId) add(request.decision.by, 'decider');
+      for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
+    case 'not_yet_visible':
+    case 'revoke_reminder':
+      requesterAndGrantee();
+      return { messages, updateCopies: false };
+    case 'decided':
+    case 'applied':
+    case 'effective':
+    case 'revoked':
+      requesterAndGrantee();
+      return { messages, updateCopies: true };
+  }
+}
+
+function noticeOf(event: EngineEvent): Notice {
+  switch (event.type) {
+    case 'revoked':
+      return { event: event.type, rights: event.rights };
+    case 'not_yet_visible':
+      return { event: event.type, finalCheck: event.finalCheck, ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}) };
+    case 'approver_unreachable':
+      return { event: event.type, unreachable: event.unreachable, reachedInstead: event.reachedInstead };
+    default:
+      return { event: event.type };
+  }
+}

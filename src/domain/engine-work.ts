@@ -1,0 +1,254 @@
+import type { Directory, MailTarget } from '../directory/directory.js';
+import type { PermissionService, PermissionTarget, PermissionTrustee } from '../permissions/permission-service.js';
+import type { JobHandler, JobOutcome } from '../scheduler/worker.js';
+import type { Job } from '../store/work-queue.js';
+import type { Clock } from './clock.js';
+import { BotError, isBotError } from './errors.js';
+import type { Metrics } from './metrics.js';
+import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
+import { canTransition, type RequestState, type StoredRequest, type TimerKind } from './request.js';
+import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
+import type { Right } from './rights.js';
+import { addIsoDuration, endOfDate } from './time.js';
+
+/** What the lifecycle's timers need from the engine. */
+export interface LifecycleDeps {
+  repo: RequestRepository;
+  directory: Directory;
+  permissions: PermissionService;
+  clock: Clock;
+  metrics: Metrics;
+  propagationWindowMs: number;
+  /** After the window: how long until the next check of a right not yet visible. */
+  recheckIntervalMs: number;
+  maxRechecks: number;
+  applyRetry: RetryPolicy;
+  random?: () => number;
+  /** Each outside call's own deadline (ms), shorter than a job's lease. */
+  callTimeoutMs: number;
+}
+
+/** States an apply acts on: `applying` again after a crash mid-apply (grants and revokes are idempotent). */
+const READY_TO_APPLY: readonly RequestState[] = ['approved', 'applying'];
+
+/**
+ * The timers of a request's lifecycle (`timersFor` in request.ts says which a state holds). Each
+ * handler reads the request, acts on its current state (level-triggered: a run after a crash or a
+ * second run does the right thing), and ends in one `RequestRepository.change`, which also
+ * schedules and cancels the timers of the state it moves to.
+ */
+export function lifecycleHandlers(deps: LifecycleDeps): Record<TimerKind, JobHandler> {
+  const { repo, clock } = deps;
+  const ignoreMissing = (error: unknown) => {
+    if (!isBotError(error, 'not_found')) throw error;
+  };
+  const requestOf = (job: Job) => (job.payload as { requestId: string }).requestId;
+
+  return {
+    apply: (job) => apply(deps, requestOf(job)),
+    postback: (job) => postback(deps, requestOf(job)),
+
+    async approver_reminder(job) {
+      await repo.change(requestOf(job), (r) => {
+        if (r.state !== 'pending' || r.remindedAt !== undefined) return false;
+        r.remindedAt = clock.now();
+        return { audit: [{ actorId: 'system', action: 'approver_reminder' }], events: [{ type: 'approver_reminder' }] };
+      }).catch(ignoreMissing);
+    },
+
+    async expire(job) {
+      await repo.change(requestOf(job), (r) => {
+        if (r.state !== 'pending') return false;
+        return moveTo(r, 'expired', 'system', 'expired', { type: 'expired' });
+      }).catch(ignoreMissing);
+    },
+
+    async revoke_reminder(job) {
+      await repo.change(requestOf(job), (r) => {
+        if ((r.state !== 'applied' && r.state !== 'effective') || r.revokeRemindedAt !== undefined) return false;
+        r.revokeRemindedAt = clock.now();
+        return { audit: [{ actorId: 'system', action: 'revoke_reminder' }], events: [{ type: 'revoke_reminder' }] };
+      }).catch(ignoreMissing);
+    },
+
+    timed_revoke: (job) => timedRevoke(deps, requestOf(job), job),
+  };
+}
+
+/** A state change with its audit entry and event, checked against the lifecycle table. */
+export function moveTo(
+  r: StoredRequest,
+  to: RequestState,
+  actorId: string,
+  action: string,
+  event: EventSpec | undefined,
+  detail?: string,
+  outcome: 'ok' | 'refused' | 'error' = 'ok',
+): ChangeEffects {
+  if (!canTransition(r.state, to)) throw new BotError('conflict', `Cannot go from ${r.state} to ${to}`, { details: { from: r.state, to } });
+  const from = r.state;
+  r.state = to;
+  return { audit: [{ actorId, action, from, to, outcome, ...(detail ? { detail } : {}) }], events: event ? [event] : [] };
+}
+
+async function parties(deps: LifecycleDeps, r: StoredRequest): Promise<[PermissionTarget, PermissionTrustee]> {
+  const target: MailTarget | undefined = await deps.directory.getTarget(r.targetId);
+  const grantee = await deps.directory.getUser(r.granteeId);
+  if (!target) throw new BotError('not_found', `No mailbox or group ${r.targetId}`, { details: { targetId: r.targetId } });
+  if (!grantee) throw new BotError('not_found', `No person ${r.granteeId}`, { details: { userId: r.granteeId } });
+  return [{ id: target.id, kind: target.kind, mail: target.mail }, { id: grantee.id, mail: grantee.mail }];
+}
+
+/** An outside call with its own deadline, so a hung service fails this run instead of holding it. */
+function withDeadline<T>(deps: LifecycleDeps, call: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BotError('permission_service_unavailable', `The permission service did not answer within ${deps.callTimeoutMs} ms`, { details: { reason: 'timeout' } })),
+      deps.callTimeoutMs,
+    );
+    timer.unref?.();
+  });
+  return Promise.race([call(), deadline]).finally(() => clearTimeout(timer));
+}
+
+
+async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome> {
+  const { repo, clock } = deps;
+  const start = await repo.find(requestId);
+  if (!start || !READY_TO_APPLY.includes(start.state)) return;
+  const request = await repo.change(requestId, (r) => {
+    if (!READY_TO_APPLY.includes(r.state)) throw new BotError('conflict', 'moved on');
+    r.attempts += 1;
+    return r.state === 'applying' ? { audit: [{ actorId: 'system', action: 'apply_resumed' }] } : moveTo(r, 'applying', 'system', 'applying', undefined);
+  }, start).catch((error) => (isBotError(error, 'conflict') ? undefined : Promise.reject(error)));
+  if (!request) return;
+  const replaced: Right[] = [];
+  try {
+    const [target, trustee] = await parties(deps, request);
+    for (const right of request.rights) {
+      const result =
+        request.kind === 'grant'
+          ? await withDeadline(deps, () => deps.permissions.grant(target, trustee, right, { autoMapping: request.autoMapping }))
+          : await withDeadline(deps, () => deps.permissions.revoke(target, trustee, right));
+      replaced.push(...result.replaced);
+    }
+  } catch (error) {
+    return applyFailed(deps, request, error);
+  }
+  const now = clock.now();
+  const endsAt =
+    request.kind === 'grant' && request.duration
+      ? addIsoDuration(now, request.duration)
+      : request.kind === 'grant' && request.until
+        ? endOfDate(request.until, request.untilTimeZone)
+        : undefined;
+  await repo.change(request.id, (r) => {
+    if (r.state !== 'applying') return false;
+    r.appliedAt = now;
+    r.effectiveBy = now + deps.propagationWindowMs;
+    r.nextCheckAt = r.effectiveBy;
+    delete r.nextAttemptAt;
+    if (replaced.length) r.replaced = replaced;
+    if (endsAt !== undefined) r.endsAt = endsAt;
+    delete r.failure;
+    return moveTo(r, 'applied', 'system', 'applied', { type: 'applied' }, replaced.length ? `replaced ${replaced.join(', ')}` : undefined);
+  });
+  deps.metrics.apply('applied');
+}
+
+/** A transient failure is retried with backoff (a new `nextAttemptAt`); a final one fails the request. */
+async function applyFailed(deps: LifecycleDeps, request: StoredRequest, error: unknown): Promise<JobOutcome> {
+  const { repo, clock } = deps;
+  const now = clock.now();
+  const nextAt = now + retryDelay(request.attempts, error, deps.applyRetry, deps.random);
+  const firstDue = request.decision?.at ?? request.createdAt;
+  if (shouldRetry(error, nextAt, Math.max(firstDue, request.failure?.at ?? 0), deps.applyRetry, request.attempts)) {
+    await repo.change(request.id, (r) => {
+      if (r.state !== 'applying') return false;
+      r.nextAttemptAt = nextAt;
+      return { audit: [{ actorId: 'system', action: 'apply_retry_scheduled', outcome: 'error', detail: describe(error) }] };
+    });
+    deps.metrics.apply('retry');
+    return;
+  }
+  await repo.change(request.id, (r) => {
+    if (r.state !== 'applying') return false;
+    delete r.nextAttemptAt;
+    r.failure = { code: isBotError(error) ? error.code : 'permission_service_unavailable', message: describe(error), at: now };
+    return moveTo(r, 'failed', 'system', 'failed', { type: 'failed' }, describe(error), 'error');
+  });
+  deps.metrics.apply('failed');
+}
+
+/**
+ * The window has passed: the post-back, always. In effect, or "applied but not visible yet; I will
+ * check again at HH:MM" (then each recheck, and a final word after the last).
+ */
+async function postback(deps: LifecycleDeps, requestId: string): Promise<JobOutcome> {
+  const { repo, clock } = deps;
+  const request = await repo.find(requestId);
+  if (!request || request.state !== 'applied') return;
+  let inPlace = false;
+  try {
+    const [target, trustee] = await parties(deps, request);
+    const seen = await Promise.all(request.rights.map((right) => withDeadline(deps, () => deps.permissions.check(target, trustee, right))));
+    inPlace = request.kind === 'grant' ? seen.every(Boolean) : seen.every((held) => !held);
+  } catch (error) {
+    if (!isBotError(error, 'permission_service_unavailable')) throw error;
+  }
+  const now = clock.now();
+  await repo.change(request.id, (r) => {
+    if (r.state !== 'applied') return false;
+    if (inPlace) {
+      r.effectiveAt = now;
+      delete r.nextCheckAt;
+      return moveTo(r, 'effective', 'system', 'effective', { type: 'effective' });
+    }
+    r.rechecks += 1;
+    const finalCheck = r.rechecks > deps.maxRechecks;
+    if (!finalCheck) r.nextCheckAt = now + deps.recheckIntervalMs;
+    else delete r.nextCheckAt;
+    // The requester hears at the window's end ("not visible yet; I will check again at HH:MM")
+    // and with the final word; the rechecks in between are quiet.
+    const tell = finalCheck || r.rechecks === 1;
+    return {
+      audit: [{ actorId: 'system', action: finalCheck ? 'not_yet_visible' : 'recheck_scheduled' }],
+      events: tell ? [{ type: 'not_yet_visible', finalCheck, ...(finalCheck ? {} : { nextCheckAt: r.nextCheckAt! }) }] : [],
+    };
+  }, request);
+}
+
+async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Promise<JobOutcome> {
+  const { repo, clock } = deps;
+  const request = await repo.find(requestId);
+  if (!request || request.kind !== 'grant' || (request.state !== 'applied' && request.state !== 'effective')) return;
+  try {
+    const [target, trustee] = await parties(deps, request);
+    for (const right of request.rights) await withDeadline(deps, () => deps.permissions.revoke(target, trustee, right));
+  } catch (error) {
+    const nextAt = clock.now() + retryDelay(job.attempts + 1, error, deps.applyRetry, deps.random);
+    const firstDue = Math.min(request.endsAt ?? Number.POSITIVE_INFINITY, request.revokeRequestedAt ?? Number.POSITIVE_INFINITY);
+    if (shouldRetry(error, nextAt, firstDue, deps.applyRetry, job.attempts + 1)) return { retryAt: nextAt, error: describe(error) };
+    await repo.change(request.id, (r) => {
+      if (r.state !== 'applied' && r.state !== 'effective') return false;
+      r.failure = { code: isBotError(error) ? error.code : 'permission_service_unavailable', message: describe(error), at: clock.now() };
+      // The grant stays in place; admins hear of it and may revoke by hand. No timer is left to fire again.
+      delete r.endsAt;
+      delete r.revokeRequestedAt;
+      return { audit: [{ actorId: 'system', action: 'revoke_failed', outcome: 'error', detail: describe(error) }], events: [{ type: 'failed' }] };
+    });
+    return;
+  }
+  const actor = request.revokeRequestedBy ?? 'system';
+  await repo.change(request.id, (r) => {
+    if (r.state !== 'applied' && r.state !== 'effective') return false;
+    r.revokedAt = clock.now();
+    r.revokedBy = actor;
+    return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights });
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,242 @@
+import type { DurableStore, IndexChange, IndexEntry, JobSpec, RecordWrite, WriteBatch } from '../store/durable-store.js';
+import type { Clock } from './clock.js';
+import type { AuditEntry } from './engine-api.js';
+import { BotError } from './errors.js';
+import { newId } from './ids.js';
+import type { EngineEvent } from './notifier.js';
+import { indexesFor, timersFor, type LifecycleSettings, type PermissionRequest, type StoredRequest } from './request.js';
+import type { Right } from './rights.js';
+
+export const REQUESTS = 'requests';
+export const AUDIT = 'audit';
+/** The job kind that turns an engine event into messages (handled by the conversation layer). */
+export const NOTIFY_JOB = 'notify';
+
+/** An event to raise with a change; its job carries the request as it is after the change. */
+export interface EventSpec {
+  type: EngineEvent['type'];
+  rights?: Right[];
+  finalCheck?: boolean;
+  nextCheckAt?: number;
+  unreachable?: string[];
+  reachedInstead?: string[];
+  escalatedTo?: string[];
+}
+
+/** The payload of a `notify` job. */
+export interface NotifyPayload {
+  event: EventSpec;
+  request: PermissionRequest;
+}
+
+/** An audit entry to write with a change (the request's ids and the time are filled in). */
+export interface AuditSpec {
+  actorId: string;
+  action: string;
+  from?: string;
+  to?: string;
+  outcome?: AuditEntry['outcome'];
+  detail?: string;
+}
+
+/** What a change did besides editing the request: its audit entries and events. */
+export interface ChangeEffects {
+  audit?: AuditSpec[];
+  events?: EventSpec[];
+}
+
+/** The engine event a `notify` job carries. */
+export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
+  switch (event.type) {
+    case 'revoked':
+      return { type: 'revoked', request, rights: event.rights ?? request.rights };
+    case 'not_yet_visible':
+      return { type: 'not_yet_visible', request, finalCheck: event.finalCheck ?? true, ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}) };
+    case 'approver_unreachable':
+      return { type: 'approver_unreachable', request, unreachable: event.unreachable ?? [], reachedInstead: event.reachedInstead ?? [], escalatedTo: event.escalatedTo ?? [] };
+    default:
+      return { type: event.type, request } as EngineEvent;
+  }
+}
+
+/** A page cursor as the API hands it out: `score.member`. */
+export function cursorOf(entry: IndexEntry | undefined): string | undefined {
+  return entry ? `${entry.score}.${entry.member}` : undefined;
+}
+
+export function parseCursor(cursor: string | undefined): IndexEntry | undefined {
+  if (!cursor) return undefined;
+  const dot = cursor.indexOf('.');
+  const score = Number(cursor.slice(0, dot));
+  if (dot < 1 || !Number.isSafeInteger(score)) throw new BotError('invalid_request', 'Unknown page cursor', { details: { reason: 'bad_cursor' } });
+  return { score, member: cursor.slice(dot + 1) };
+}
+
+/**
+ * Requests and their audit trail in a `DurableStore`. Every change is ONE commit: the request's
+ * compare-and-set, its audit entries, the index entries of its new state, the timers of its new
+ * state (`timersFor`, diffed against the old state's) and a `notify` job per event. So a crash can
+ * leave a request only in a state whose work is stored with it.
+ */
+export class RequestRepository {
+  constructor(
+    private readonly store: DurableStore,
+    private readonly clock: Clock,
+    private readonly settings: LifecycleSettings,
+    /** Told when a commit scheduled work due now, so a worker runs it without waiting for its next look. */
+    private readonly onDueNow: () => void = () => {},
+  ) {}
+
+  async find(requestId: string): Promise<StoredRequest | undefined> {
+    const stored = await this.store.get<StoredRequest>(REQUESTS, requestId);
+    return stored ? { ...stored.value, version: stored.version } : undefined;
+  }
+
+  async require(requestId: string): Promise<StoredRequest> {
+    const request = await this.find(requestId);
+    if (!request) throw new BotError('not_found', `No request ${requestId}`, { details: { requestId } });
+    return request;
+  }
+
+  /** Stores a new request with its effects; false when the id is taken. */
+  async create(request: StoredRequest, effects: ChangeEffects): Promise<boolean> {
+    return this.commit(undefined, request, effects);
+  }
+
+  /**
+   * Reads, changes and writes a request with compare-and-set, retrying when another writer got
+   * there first. `change` edits the draft and returns its effects, or false for "nothing to do"
+   * (then nothing is written); it may throw a refusal.
+   */
+  async change(requestId: string, change: (draft: StoredRequest) => ChangeEffects | false, known?: StoredRequest): Promise<StoredRequest> {
+    let current = known;
+    for (;;) {
+      current ??= await this.require(requestId);
+      const draft = structuredClone(current);
+      const effects = change(draft);
+      if (effects === false) return current;
+      draft.updatedAt = this.clock.now();
+      draft.version = current.version + 1;
+      if (await this.commit(current, draft, effects)) return draft;
+      current = undefined;
+    }
+  }
+
+  private async commit(before: StoredRequest | undefined, after: StoredRequest, effects: ChangeEffects): Promise<boolean> {
+    const now = this.clock.now();
+    const records: RecordWrite[] = [{ namespace: REQUESTS, key: after.id, expect: before ? before.version : 'absent', value: after }];
+    const index: IndexChange[] = indexDiff(before ? indexesFor(before) : {}, indexesFor(after), after.id);
+    for (const spec of effects.audit ?? []) {
+      const entry = this.auditEntry(after, spec, now);
+      records.push({ namespace: AUDIT, key: entry.id, expect: 'absent', value: entry });
+      index.push(...auditIndexes(entry, after.requesterId));
+    }
+    const schedule: JobSpec[] = [];
+    const cancel: string[] = [];
+    const timersBefore = before ? timersFor(before, this.settings) : {};
+    const timersAfter = timersFor(after, this.settings);
+    for (const [kind, dueAt] of Object.entries(timersAfter)) {
+      if (timersBefore[kind as keyof typeof timersBefore] !== dueAt) schedule.push({ id: `${after.id}:${kind}`, kind, dueAt, payload: { requestId: after.id } });
+    }
+    for (const kind of Object.keys(timersBefore)) if (!(kind in timersAfter)) cancel.push(`${after.id}:${kind}`);
+    for (const event of effects.events ?? []) {
+      after.eventSeq += 1;
+      const payload: NotifyPayload = { event, request: publicView(after) };
+      schedule.push({ id: `${after.id}:event:${after.eventSeq}`, kind: NOTIFY_JOB, dueAt: now, orderKey: `events:${after.id}`, payload });
+    }
+    const batch: WriteBatch = { records, index, schedule, cancel };
+    if (!(await this.store.commit(batch))) return false;
+    if (schedule.some((job) => job.dueAt <= now)) this.onDueNow();
+    return true;
+  }
+
+  private auditEntry(r: StoredRequest, spec: AuditSpec, at: number): AuditEntry {
+    return {
+      id: auditId(at),
+      at,
+      requestId: r.id,
+      targetId: r.targetId,
+      granteeId: r.granteeId,
+      actorId: spec.actorId,
+      action: spec.action,
+      ...(spec.from ? { from: spec.from } : {}),
+      ...(spec.to ? { to: spec.to } : {}),
+      outcome: spec.outcome ?? 'ok',
+      ...(spec.detail ? { detail: spec.detail } : {}),
+    };
+  }
+
+  /** An audit entry with no request change to ride on (a refused action). */
+  async recordAlone(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+    const at = this.clock.now();
+    const full: AuditEntry = { ...entry, id: auditId(at), at };
+    await this.store.commit({ records: [{ namespace: AUDIT, key: full.id, expect: 'absent', value: full }], index: auditIndexes(full) });
+  }
+
+  /** A page of requests from one of `indexesFor`'s indexes, newest first. */
+  async page(index: string, options: { limit?: number; before?: string } = {}): Promise<{ requests: StoredRequest[]; next?: string }> {
+    const limit = options.limit ?? 20;
+    const after = parseCursor(options.before);
+    const entries = await this.store.range(index, { limit, ...(after ? { after } : {}) });
+    const requests = (await Promise.all(entries.map((e) => this.find(e.member)))).filter((r): r is StoredRequest => r !== undefined);
+    const next = entries.length === limit ? cursorOf(entries[entries.length - 1]) : undefined;
+    return next ? { requests, next } : { requests };
+  }
+
+  /** A page of audit entries from an index (`audit:req:ID`, `audit:target:ID`, `audit:person:ID`, `audit:all`), newest first. */
+  async auditPage(index: string, options: { limit?: number; before?: string; order?: 'asc' | 'desc' } = {}): Promise<{ entries: AuditEntry[]; next?: string }> {
+    const limit = options.limit ?? 20;
+    const after = parseCursor(options.before);
+    const found = await this.store.range(index, { limit, order: options.order ?? 'desc', ...(after ? { after } : {}) });
+    const entries = (await Promise.all(found.map((e) => this.store.get<AuditEntry>(AUDIT, e.member))))
+      .filter((r) => r !== undefined)
+      .map((r) => r.value);
+    const next = found.length === limit ? cursorOf(found[found.length - 1]) : undefined;
+    return next ? { entries, next } : { entries };
+  }
+}
+
+let auditCounter = 0;
+
+/**
+ * Audit ids sort in the order entries were written by this process, also within one millisecond
+ * (an approval and the apply it starts often share one): the time, a counter, then randomness.
+ */
+function auditId(at: number): string {
+  auditCounter = (auditCounter + 1) % 1e10;
+  return `aud-${String(at).padStart(13, '0')}-${String(auditCounter).padStart(10, '0')}-${newId('x').slice(2, 8)}`;
+}
+
+/** The index changes that move a request from the indexes of its old state to those of its new one. */
+function indexDiff(before: Record<string, number>, after: Record<string, number>, member: string): IndexChange[] {
+  const changes: IndexChange[] = [];
+  for (const [index, score] of Object.entries(after)) if (before[index] !== score) changes.push({ index, member, score });
+  for (const index of Object.keys(before)) if (!(index in after)) changes.push({ index, member, remove: true });
+  return changes;
+}
+
+/** Where an audit entry is found: the whole log, its request, its mailbox or group, and each person in it. */
+function auditIndexes(entry: AuditEntry, requesterId?: string): IndexChange[] {
+  const names = new Set(['audit:all']);
+  if (entry.requestId) names.add(`audit:req:${entry.requestId}`);
+  if (entry.targetId) names.add(`audit:target:${entry.targetId}`);
+  for (const person of [entry.granteeId, entry.actorId, requesterId]) if (person && person !== 'system') names.add(`audit:person:${person}`);
+  return [...names].map((index) => ({ index, member: entry.id, score: entry.at }));
+}
+
+/** The request as the outside world sees it: without the lifecycle's bookkeeping. */
+export function publicView(r: StoredRequest): PermissionRequest {
+  const {
+    eventSeq: _eventSeq,
+    rechecks: _rechecks,
+    nextCheckAt: _nextCheckAt,
+    nextAttemptAt: _nextAttemptAt,
+    remindedAt: _remindedAt,
+    revokeRemindedAt: _revokeRemindedAt,
+    revokeRequestedBy: _revokeRequestedBy,
+    revokeRequestedAt: _revokeRequestedAt,
+    unreachableApprovers: _unreachable,
+    ...request
+  } = r;
+  return request;
+}
