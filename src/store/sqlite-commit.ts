@@ -46,7 +46,7 @@ export function prepareCommit(
       const version = write.expect === 'absent' ? 1 : write.expect === 'any' ? (versionOf(fullKey) ?? 0) + 1 : write.expect + 1;
       records.upsert.run(fullKey, envelopeText({ v: version, d: write.value }), now);
     }
-    for (const change of batch.index ?? []) index.apply(change);
+    index.apply(batch.index ?? []);
     for (const id of batch.cancel ?? []) queue.cancel(id);
     for (const spec of batch.schedule ?? []) queue.schedule(spec);
     return true;

@@ -9,6 +9,7 @@ import { BotError } from '../domain/errors.js';
  *   waiting jobs. (order_key, seq) finds the head of an order.
  * - `job_sequence`: the next `seq`, one row, so a seq is never reused even after jobs are deleted.
  * - `sorted_index`: members by score per index name; (name, score, member) serves the pages.
+ * - `sorted_index_sizes`: members per index, kept by every change, so a count is one lookup.
  *
  * Each migration runs once, in order, recorded in `schema_migrations`. Append new ones; never edit
  * one that has shipped.
@@ -38,7 +39,8 @@ const MIGRATIONS: readonly string[] = [
      score INTEGER NOT NULL,
      PRIMARY KEY (name, member)
    ) WITHOUT ROWID;
-   CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);`,
+   CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
+   CREATE TABLE sorted_index_sizes (name TEXT PRIMARY KEY, members INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 /** The schema version this code writes and reads. */

@@ -45,6 +45,8 @@ export class SqliteWorkQueue implements WorkQueue {
     const s = prepare(db);
     this.statements = s;
     this.claimTx = db.transaction(({ owner, now, leaseMs, limit }: ClaimOptions) => {
+      // SQLite reads a negative LIMIT as no limit at all.
+      if (!(limit >= 1)) return [];
       const rows = s.due.all(now, limit) as JobRow[];
       if (rows.length === 0) return [];
       const until = now + leaseMs;

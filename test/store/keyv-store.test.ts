@@ -149,7 +149,7 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
   }
 
   /** keyv's table, the old one renamed (once), and the store's own (src/store/sqlite-schema.ts), by name. */
-  const MIGRATED_TABLES = ['caches', 'job_sequence', 'jobs', 'keyv_migrated', 'schema_migrations', 'sorted_index'];
+  const MIGRATED_TABLES = ['caches', 'job_sequence', 'jobs', 'keyv_migrated', 'schema_migrations', 'sorted_index', 'sorted_index_sizes'];
 
   function tables(file: string): string[] {
     const db = new Database(file, { readonly: true });

@@ -53,6 +53,7 @@ describe('SQLite commit inside the group commit', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/BigInt/);
     expect(committed()).toEqual({ records: ['requests:after', 'requests:before'], index: [], jobs: [] });
+    expect(await store.count('ix')).toBe(0);
     await close();
     const reopened = createSqliteStore(file);
     expect(await reopened.get('requests', 'half')).toBeUndefined();

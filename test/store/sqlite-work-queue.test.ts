@@ -69,6 +69,16 @@ describe('SQLite work queue across processes', () => {
   }, 60_000);
 });
 
+describe('SQLite work queue limits', () => {
+  it('claims nothing for a limit below 1, as memory does (SQLite alone would read LIMIT -1 as no limit)', async () => {
+    const store = createSqliteStore(join(dir, 'limits.sqlite'));
+    await store.commit({ schedule: [{ id: 'a', kind: 'k', dueAt: T0 }] });
+    for (const limit of [0, -1]) expect(await store.work.claim({ owner: 'w', now: T0, leaseMs: 1_000, limit })).toEqual([]);
+    expect((await store.work.get('a'))?.lease).toBeUndefined();
+    await store.close();
+  });
+});
+
 describe('SQLite work queue across a restart', () => {
   it('keeps jobs, leases, attempts and the order of an order key when the file is closed and opened again', async () => {
     const file = join(dir, 'restart.sqlite');
