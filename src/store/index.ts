@@ -7,13 +7,17 @@ import { createRedisStore } from './redis-store.js';
 export type { Versioned, VersionedStore } from './versioned-store.js';
 export type { DurableStore } from './durable-store.js';
 
-/** Opens the store named by `STORE`; `warn` hears of trouble the store works around (a stopped checkpoint worker). */
+/**
+ * Opens the store named by `STORE`; `warn` hears of trouble the store works around (a stopped checkpoint worker).
+ * Memory and SQLite implement `DurableStore`. Redis does not yet (issue 11, its own branch): until it does,
+ * it is cast here and only its `VersionedStore` part may be used.
+ */
 export async function openStore(config: StoreConfig, warn: (message: string, error?: Error) => void = () => {}): Promise<DurableStore> {
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();
     case 'sqlite':
-      return createSqliteStore(config.path, { warn }) as unknown as DurableStore;
+      return createSqliteStore(config.path, { warn });
     case 'redis':
       return (await createRedisStore(config.url)) as unknown as DurableStore;
   }

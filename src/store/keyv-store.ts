@@ -4,24 +4,19 @@ import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { envelopeText, type Envelope } from './envelope.js';
 import { deserialize, serialize } from './fast-serializer.js';
 import { BackgroundCheckpointer } from './sqlite-checkpointer.js';
+import type { DurableStore, IndexEntry, RangePage, WriteBatch } from './durable-store.js';
+import { prepareCommit } from './sqlite-commit.js';
 import { GroupCommit } from './sqlite-group-commit.js';
+import { migrateSchema } from './sqlite-schema.js';
+import { SqliteSortedIndex } from './sqlite-sorted-index.js';
+import { SqliteWorkQueue } from './sqlite-work-queue.js';
+import type { WorkQueue } from './work-queue.js';
 import type { Versioned, VersionedStore } from './versioned-store.js';
 
-/** What keyv stores for us: the version beside the data. */
-export interface Envelope<T> {
-  v: number;
-  d: T;
-}
-
-/**
- * An envelope as keyv stores it (`{ value }` in keyv's text format), for the conditional writes
- * that bypass keyv. Every store here gives its Keyv the same `serialize`, so this is what keyv writes.
- */
-export function envelopeText(envelope: Envelope<unknown>): string {
-  return serialize({ value: envelope });
-}
+export { envelopeText, type Envelope } from './envelope.js';
 
 /** The atomic operations keyv lacks, supplied per backend. `fullKey` is keyv's `namespace:key`. */
 export interface AtomicOps {
@@ -109,6 +104,7 @@ interface AtomicStatements {
   remove: Statement<[string, number]>;
   upsert: Statement<[string, string, number]>;
   removeAny: Statement<[string]>;
+  version: Statement<[string]>;
 }
 
 function prepareAtomic(db: Database): AtomicStatements {
@@ -125,6 +121,7 @@ function prepareAtomic(db: Database): AtomicStatements {
       `INSERT INTO ${TABLE} (cacheKey, cacheData, createdAt, expiredAt) VALUES (?, ?, ?, -1) ON CONFLICT(cacheKey) DO UPDATE SET cacheData = excluded.cacheData, expiredAt = -1`,
     ),
     removeAny: db.prepare(`DELETE FROM ${TABLE} WHERE cacheKey = ?`),
+    version: db.prepare(`SELECT json_extract(cacheData, '$.value.v') FROM ${TABLE} WHERE cacheKey = ?`).pluck(),
   };
 }
 
@@ -188,11 +185,14 @@ class SqliteNamespaceView extends EventEmitter implements KeyvStoreAdapter {
   }
 }
 
-/** One SQLite file as this process uses it: one connection, its statements and its group commit. */
+/** One SQLite file as this process uses it: one connection, its statements, its group commit and the store's own tables. */
 interface SqliteFile {
   adapter: KeyvSqlite;
   statements: AtomicStatements;
   group: GroupCommit;
+  queue: SqliteWorkQueue;
+  index: SqliteSortedIndex;
+  commit: (batch: WriteBatch) => boolean;
   checkpointer: BackgroundCheckpointer;
   users: number;
 }
@@ -222,7 +222,13 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
     // synchronous=NORMAL in WAL mode keeps every committed write through a process crash or kill -9
     // (only an OS crash or power loss can drop the last commits) and saves an fsync per commit.
     adapter.sqlite.pragma('synchronous = NORMAL');
-    migrateKeyvTable(adapter.sqlite);
+    try {
+      migrateKeyvTable(adapter.sqlite);
+      migrateSchema(adapter.sqlite, file);
+    } catch (error) {
+      adapter.sqlite.close();
+      throw error;
+    }
     // Checkpoints run on a worker thread; this connection checkpoints only if that one stops.
     const db = adapter.sqlite;
     const checkpointer = new BackgroundCheckpointer(file, {
@@ -232,7 +238,12 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
       },
     });
     db.pragma(`wal_autocheckpoint = ${BackgroundCheckpointer.SAFETY_NET_PAGES}`);
-    open = { adapter, statements: prepareAtomic(db), group: new GroupCommit(db), checkpointer, users: 0 };
+    const statements = prepareAtomic(db);
+    const group = new GroupCommit(db);
+    const queue = new SqliteWorkQueue(db, group);
+    const index = new SqliteSortedIndex(db);
+    const commit = prepareCommit(db, statements, index, queue);
+    open = { adapter, statements, group, queue, index, commit, checkpointer, users: 0 };
     openFiles.set(file, open);
   }
   open.users++;
@@ -240,21 +251,31 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
 }
 
 /**
- * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3). keyv reads and lists;
- * every write is a prepared statement run through the group commit (`GroupCommit`: the writes of one
- * event-loop turn share a transaction, and each resolves once committed). The conditional writes
- * are single statements (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their
- * change count) run under the write lock, so they are exact across processes; WAL mode and a busy
- * timeout let several processes share the file.
+ * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3), as a `DurableStore`.
+ * keyv reads and lists the records (its `caches` table); every write is a prepared statement run
+ * through the group commit (`GroupCommit`: the writes of one event-loop turn share a transaction,
+ * and each resolves once committed). The conditional writes are single statements
+ * (`... WHERE json_extract(cacheData, '$.value.v') = ?`, checked by their change count) run under
+ * the write lock, so they are exact across processes; WAL mode and a busy timeout let several
+ * processes share the file.
+ *
+ * The durable-work parts live in tables the store owns (`sqlite-schema.ts`): `commit` is one
+ * savepoint in the group's transaction (`sqlite-commit.ts`), `range`/`count` read `sorted_index`
+ * (`sqlite-sorted-index.ts`), `work` is the `jobs` table (`sqlite-work-queue.ts`). `work` has no
+ * `subscribe`: SQLite cannot tell another process that a job was scheduled; workers poll.
  *
  * better-sqlite3 is synchronous: while another process holds the write lock (at most one of its
  * event-loop turns) this one waits, for at most the busy timeout (10 s).
+ *
+ * Throws `config_invalid` when the file's schema is newer than this code knows.
  */
-export function createSqliteStore(path: string, options: { warn?: (message: string, error?: Error) => void } = {}): VersionedStore {
+export function createSqliteStore(path: string, options: { warn?: (message: string, error?: Error) => void } = {}): DurableStore {
   const file = resolve(path);
-  const { adapter, statements, group, checkpointer } = openFile(file, options.warn ?? (() => {}));
+  const opened = openFile(file, options.warn ?? (() => {}));
+  const { adapter, statements, group, checkpointer } = opened;
   let closed = false;
-  return new KeyvVersionedStore(
+  return new SqliteStore(
+    opened,
     (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
     {
       insertIfAbsent(_keyv, fullKey, envelope) {
@@ -285,4 +306,29 @@ export function createSqliteStore(path: string, options: { warn?: (message: stri
       }
     },
   );
+}
+
+/** The store over one open file: keyv's records plus the file's queue and indexes. */
+class SqliteStore extends KeyvVersionedStore implements DurableStore {
+  readonly work: WorkQueue;
+
+  constructor(
+    private readonly file: SqliteFile,
+    ...keyvStore: ConstructorParameters<typeof KeyvVersionedStore>
+  ) {
+    super(...keyvStore);
+    this.work = file.queue;
+  }
+
+  commit(batch: WriteBatch): Promise<boolean> {
+    return this.file.group.write(() => this.file.commit(batch));
+  }
+
+  async range(index: string, page?: RangePage): Promise<IndexEntry[]> {
+    return this.file.index.range(index, page);
+  }
+
+  async count(index: string): Promise<number> {
+    return this.file.index.count(index);
+  }
 }

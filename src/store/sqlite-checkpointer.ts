@@ -101,6 +101,9 @@ export class BackgroundCheckpointer {
     if (this.stopped) return;
     this.stopped = true;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    // Keep the process alive until the worker has closed its connection: unref'd, a script whose
+    // last act is `await store.close()` would exit mid-close (Node's "unsettled top-level await").
+    this.worker.ref();
     this.worker.postMessage({ type: 'stop' });
     await exited;
   }

@@ -9,12 +9,27 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { durableStoreContract } from './durable-store-contract.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'store-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 versionedStoreContract('sqlite', async () => createSqliteStore(join(dir, 'contract.sqlite')));
+
+let durableFiles = 0;
+const fileOf = new WeakMap<object, string>();
+durableStoreContract('sqlite', {
+  open: async () => {
+    const file = join(dir, `durable-${++durableFiles}.sqlite`);
+    const store = createSqliteStore(file);
+    fileOf.set(store, file);
+    return store;
+  },
+  // A second store on the same file; in one process it shares the file's connection by design
+  // (the cross-process exactness is test/store/sqlite-work-queue.test.ts).
+  openSecond: async (store) => createSqliteStore(fileOf.get(store)!),
+});
 
 describe('sqlite store shared by several stores and processes', () => {
   it('two stores on one file in one process (they share its connection) apply concurrent claims exactly once', async () => {
@@ -133,6 +148,9 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
     return file;
   }
 
+  /** keyv's table, the old one renamed (once), and the store's own (src/store/sqlite-schema.ts), by name. */
+  const MIGRATED_TABLES = ['caches', 'job_sequence', 'jobs', 'keyv_migrated', 'schema_migrations', 'sorted_index', 'sorted_index_sizes'];
+
   function tables(file: string): string[] {
     const db = new Database(file, { readonly: true });
     const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
@@ -154,7 +172,7 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
     expect(timers).toEqual([['expire:REQ-1', { version: 1, value: { dueAt: 42 } }]]);
     await store.delete('timers', 'expire:REQ-1', 1);
     await store.close();
-    expect(tables(file)).toEqual(['caches', 'keyv_migrated']);
+    expect(tables(file)).toEqual(MIGRATED_TABLES);
 
     // A second open copies nothing again: the deleted timer stays deleted, the request keeps version 4.
     const reopened = createSqliteStore(file);
@@ -171,7 +189,7 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
     expect(a).toEqual({ version: 2, value: { state: 'pending' } });
     expect(b).toEqual(a);
     await Promise.all([first.close(), second.close()]);
-    expect(tables(file)).toEqual(['caches', 'keyv_migrated']);
+    expect(tables(file)).toEqual(MIGRATED_TABLES);
   });
 });
 

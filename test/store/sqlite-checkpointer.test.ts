@@ -1,7 +1,10 @@
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { BackgroundCheckpointer } from '../../src/store/sqlite-checkpointer.js';
@@ -93,5 +96,16 @@ describe('BackgroundCheckpointer', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('close() keeps the process alive until the worker has stopped, so a script may end with it', async () => {
+    const file = join(dir, 'closing.sqlite');
+    const script = fileURLToPath(new URL('./sqlite-close-process.ts', import.meta.url));
+    // Rejects on a non-zero exit (13: a top-level await left unsettled when the loop ran empty).
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, file], { cwd: join(dirname(script), '..', '..') });
+    expect(stdout).toBe('closed\n');
+    const store = createSqliteStore(file);
+    expect(await store.get('requests', 'r1')).toEqual({ version: 1, value: { state: 'pending' } });
+    await store.close();
   });
 });

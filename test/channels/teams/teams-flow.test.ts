@@ -434,11 +434,11 @@ describe('Teams conversation through /api/messages', () => {
       // Teams' service URL stays the same across the bot's restarts: one connector for both runs.
       const connector = await new FakeConnector(TENANT).start();
       closeAfter = connector;
-      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')) as unknown as DurableStore, connector });
+      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
       await first.install(adele);
       await first.close();
 
-      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')) as unknown as DurableStore, connector });
+      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
       await h.install(alex);
       await h.say(alex, 'give Megan send-as on Training');
       expect(h.connector.created).toEqual([]);
