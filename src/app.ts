@@ -99,6 +99,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     queue: store.work,
     clock,
     logger,
+    leaseMs: config.WORK_LEASE,
     ...overrides.worker,
     onRun: ({ kind, lateMs }) => metrics.timerLateness(kind, lateMs / 1000),
   });

@@ -96,6 +96,11 @@ export const configSchema = z.object({
   CLOUD: z.enum(['worldwide', 'gcchigh', 'dod', 'china']).default('worldwide'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
+  /**
+   * How long a bot instance holds a piece of durable work without renewing it (it renews every third
+   * of this while the work runs): work of an instance that died is taken over by another after at most this.
+   */
+  WORK_LEASE: duration('45s'),
   /** Pending requests expire after this long. */
   REQUEST_EXPIRY: duration('7d'),
   /** Approvers get one reminder after this long. */

@@ -2,7 +2,7 @@ import type { Directory } from '../directory/directory.js';
 import type { Clock } from '../domain/clock.js';
 import { BotError } from '../domain/errors.js';
 import { groupRightReplaced, rightAppliesTo, type Right } from '../domain/rights.js';
-import type { VersionedStore } from '../store/versioned-store.js';
+import type { DurableStore, IndexChange } from '../store/durable-store.js';
 import type {
   ChangeResult,
   Delegation,
@@ -34,7 +34,7 @@ export type InjectedFault =
   | { kind: 'reject'; message: string };
 
 export interface SimulatedOptions {
-  store: VersionedStore;
+  store: DurableStore;
   directory: Directory;
   clock: Clock;
   /** How long an accepted change takes to become visible to readers (Exchange: up to 60 minutes). */
@@ -45,6 +45,8 @@ export interface SimulatedOptions {
 }
 
 const NAMESPACE = 'permissions';
+/** The trustee index: `sim:trustee:ID` lists the targets where ID holds or held a right not yet gone. */
+const trusteeIndex = (trusteeId: string) => `sim:trustee:${trusteeId}`;
 
 /**
  * The embedded default permission service. It behaves like Exchange Online (see the
@@ -66,8 +68,13 @@ export class SimulatedPermissionService implements PermissionService {
         list.push({ trusteeId: p.trustee, right: p.right, visibleFrom: 0 });
         byTarget.set(p.target, list);
       }
-      // `create` only writes what is absent: a restart, or a second process, never re-seeds over changes.
-      for (const [target, entries] of byTarget) await this.options.store.create<TargetRecord>(NAMESPACE, target, { entries });
+      // Written only where absent: a restart, or a second process, never re-seeds over changes.
+      for (const [target, entries] of byTarget) {
+        await this.options.store.commit({
+          records: [{ namespace: NAMESPACE, key: target, expect: 'absent', value: { entries } }],
+          index: entries.map((e) => ({ index: trusteeIndex(e.trusteeId), member: target, score: 0 })),
+        });
+      }
     })();
     return this.seeded;
   }
@@ -109,18 +116,29 @@ export class SimulatedPermissionService implements PermissionService {
     }
   }
 
-  /** Applies `change` to the target's record with compare-and-set, retrying on a concurrent write. */
+  /**
+   * Applies `change` to the target's record with compare-and-set, retrying on a concurrent write;
+   * the trustee index follows in the same commit (a trustee leaves it once their last entry on the
+   * target is gone from every reader's view).
+   */
   private async update(targetId: string, change: (entries: SimulatedEntry[], now: number) => ChangeResult): Promise<ChangeResult> {
     const { store, clock } = this.options;
     for (;;) {
       const current = await store.get<TargetRecord>(NAMESPACE, targetId);
       const now = clock.now();
+      const before = new Set((current?.value.entries ?? []).map((e) => e.trusteeId));
       // Drop revoked entries nobody can see any more, so records don't grow forever.
       const entries = (current?.value.entries ?? []).filter((e) => e.hiddenFrom === undefined || e.hiddenFrom > now);
       const result = change(entries, now);
-      const written = current
-        ? await store.compareAndSet<TargetRecord>(NAMESPACE, targetId, current.version, { entries })
-        : await store.create<TargetRecord>(NAMESPACE, targetId, { entries });
+      const after = new Set(entries.map((e) => e.trusteeId));
+      const index: IndexChange[] = [
+        ...[...after].filter((id) => !before.has(id)).map((id) => ({ index: trusteeIndex(id), member: targetId, score: 0 })),
+        ...[...before].filter((id) => !after.has(id)).map((id) => ({ index: trusteeIndex(id), member: targetId, remove: true as const })),
+      ];
+      const written = await store.commit({
+        records: [{ namespace: NAMESPACE, key: targetId, expect: current ? current.version : 'absent', value: { entries } }],
+        index,
+      });
       if (written) return result;
     }
   }
@@ -174,16 +192,29 @@ export class SimulatedPermissionService implements PermissionService {
       .map((e) => ({ targetId: target.id, trusteeId: e.trusteeId, right: e.right }));
   }
 
+  /** From the trustee index: reads only the targets where the trustee has entries, not every candidate. */
   async listHoldings(trustee: PermissionTrustee, candidates: PermissionTarget[]): Promise<Delegation[]> {
     await this.seed();
     await this.meetFaults();
+    const wanted = new Set(candidates.map((c) => c.id));
     const holdings: Delegation[] = [];
-    for (const target of candidates) {
-      for (const e of await this.visible(target.id)) {
-        if (e.trusteeId === trustee.id) holdings.push({ targetId: target.id, trusteeId: trustee.id, right: e.right });
+    for (const targetId of await this.targetsOf(trustee.id)) {
+      if (!wanted.has(targetId)) continue;
+      for (const e of await this.visible(targetId)) {
+        if (e.trusteeId === trustee.id) holdings.push({ targetId, trusteeId: trustee.id, right: e.right });
       }
     }
     return holdings;
+  }
+
+  private async targetsOf(trusteeId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let page = await this.options.store.range(trusteeIndex(trusteeId), { order: 'asc', limit: 500 });
+    while (page.length) {
+      ids.push(...page.map((e) => e.member));
+      page = await this.options.store.range(trusteeIndex(trusteeId), { order: 'asc', limit: 500, after: page[page.length - 1]! });
+    }
+    return ids;
   }
 
   async check(target: PermissionTarget, trustee: PermissionTrustee, right: Right): Promise<boolean> {

@@ -53,4 +53,22 @@ describe('simulated permission service', () => {
     const third = new SimulatedPermissionService({ store, directory: fixture.directory, clock, visibilityDelayMs: DELAY });
     expect(await third.check(fixture.targets.shared, fixture.trustees.other, 'FullAccess')).toBe(false);
   });
+
+  it('answers "what can Y open" from its trustee index: a target enters on a grant and leaves once the revoke is visible', async () => {
+    const { service, clock, store, fixture } = simulated();
+    const { shared } = fixture.targets;
+    const member = fixture.trustees.member;
+    await service.grant(shared, member, 'SendAs');
+    expect((await store.range(`sim:trustee:${member.id}`)).map((e) => e.member)).toEqual([shared.id]);
+    clock.advance(DELAY);
+    expect(await service.listHoldings(member, [shared])).toEqual([{ targetId: shared.id, trusteeId: member.id, right: 'SendAs' }]);
+    // A target the caller did not ask about is not reported, even though it is indexed.
+    expect(await service.listHoldings(member, [])).toEqual([]);
+    await service.revoke(shared, member, 'SendAs');
+    clock.advance(DELAY);
+    expect(await service.listHoldings(member, [shared])).toEqual([]);
+    // The next write to the target drops the gone entry, and the index with it.
+    await service.grant(shared, fixture.trustees.other, 'SendAs');
+    expect(await store.count(`sim:trustee:${member.id}`)).toBe(0);
+  });
 });
