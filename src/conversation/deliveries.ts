@@ -14,6 +14,8 @@ import { planNotifications } from './notification-policy.js';
 import type { Presence } from './presence.js';
 
 export const DELIVER_JOB = 'deliver';
+/** One delivery run's deadline (ms): shorter than a job's lease, so a hung chat service never holds a slot past it. */
+const DELIVERY_TIMEOUT_MS = 40_000;
 export const UPDATE_COPIES_JOB = 'update_copies';
 
 /** What deliveries need from the engine when a message cannot be delivered. */
@@ -69,9 +71,9 @@ export function registerDeliveries(options: DeliveriesOptions): void {
     for (const observer of options.observers?.() ?? []) await observer.notify(event, { eventId: job.id });
     await store.commit({ schedule: plan(event, job.id, await engine.admins(), clock.now()) });
     worker.wake();
-  });
+  }, { timeoutMs: DELIVERY_TIMEOUT_MS });
 
-  worker.handle(DELIVER_JOB, async (job) => (options.channels().length ? deliver(job) : undefined));
+  worker.handle(DELIVER_JOB, async (job) => (options.channels().length ? deliver(job) : undefined), { timeoutMs: DELIVERY_TIMEOUT_MS });
 
   worker.handle(UPDATE_COPIES_JOB, async (job): Promise<JobOutcome> => {
     const { request, queuedAt } = job.payload as { request: PermissionRequest; queuedAt: number };
@@ -84,7 +86,7 @@ export function registerDeliveries(options: DeliveriesOptions): void {
         logger.warn({ requestId: request.id, channel: channel.name, err: describe(error) }, 'card copies not updated');
       }
     }
-  });
+  }, { timeoutMs: DELIVERY_TIMEOUT_MS });
 
   async function deliver(job: Job): Promise<JobOutcome> {
     const { message, queuedAt } = job.payload as DeliverPayload;

@@ -1,0 +1,34 @@
+import { expect } from 'vitest';
+import type { AuditEntry } from '../../src/domain/engine-api.js';
+import type { StoredRequest } from '../../src/domain/request.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
+import type { FakeConnector } from '../fakes/fake-connector.js';
+import { liamHears } from './mission-script.js';
+
+/**
+ * After the bots are gone: every request `i` of `requestIds` (ask `i` of the mission script) is in
+ * effect, was applied exactly once (one `applied` entry in its audit trail), and Liam heard
+ * "Approved", "Applied" and "In effect" at least once (twice at most, where a kill hit the send
+ * itself: at least once, never lost); nothing is left in the work queue.
+ */
+export async function expectAppliedOnceAndTold(file: string, requestIds: readonly string[], connector: FakeConnector): Promise<void> {
+  const store = createSqliteStore(file);
+  try {
+    for (const [i, id] of requestIds.entries()) {
+      expect((await store.get<StoredRequest>('requests', id))!.value.state, `request ${i}`).toBe('effective');
+      const trail: string[] = [];
+      for (const { member } of await store.range(`audit:req:${id}`, { order: 'asc', limit: 100 })) {
+        trail.push((await store.get<AuditEntry>('audit', member))!.value.action);
+      }
+      expect(trail.filter((a) => a === 'applied'), `request ${i}: ${trail.join(',')}`).toHaveLength(1);
+      expect(trail.filter((a) => a === 'effective'), `request ${i}`).toHaveLength(1);
+      for (const phrase of ['Approved: ', 'Applied: ', 'In effect: ']) {
+        expect(liamHears(connector, phrase, i), `${phrase} for request ${i}`).toBeGreaterThanOrEqual(1);
+        expect(liamHears(connector, phrase, i), `${phrase} for request ${i}`).toBeLessThanOrEqual(2);
+      }
+    }
+    expect(await store.work.size()).toBe(0);
+  } finally {
+    await store.close();
+  }
+}
