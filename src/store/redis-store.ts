@@ -1,9 +1,15 @@
 import Keyv from 'keyv';
-import KeyvRedis from '@keyv/redis';
+import KeyvRedis, { type RedisConnectionClientType } from '@keyv/redis';
 import { BotError } from '../domain/errors.js';
+import type { DurableStore, IndexEntry, RangePage, WriteBatch } from './durable-store.js';
 import { deserialize, serialize } from './fast-serializer.js';
 import { envelopeText, KeyvVersionedStore } from './keyv-store.js';
-import type { VersionedStore } from './versioned-store.js';
+import { COMMIT_SCRIPT, commitCall } from './redis-commit.js';
+import { redisLayout, type RedisLayout } from './redis-layout.js';
+import type { RedisCommander } from './redis-lua.js';
+import type { RedisSubscriber } from './redis-schedule-channel.js';
+import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
+import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
 const REPLACE_IF_VERSION = `
@@ -21,11 +27,25 @@ if stored.value.v ~= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`;
 
+export interface RedisStoreOptions {
+  /**
+   * Put before every key and the channel, so several bots (or test runs) share one server without
+   * seeing each other's data. Letters, digits and `_ . - / { } @ #`, no ':' (see `RedisLayout`).
+   * Default '': the keys earlier versions wrote.
+   */
+  keyPrefix?: string;
+}
+
 /**
- * Redis through @keyv/redis: keyv does reads, writes and iteration; compare-and-set is a Lua
- * script and insert is `SET NX`, on the key @keyv/redis writes (`namespace::namespace:key`).
+ * Redis through @keyv/redis, as a `DurableStore` (Redis 7 or later). Records: keyv reads, writes
+ * and lists them; compare-and-set is a Lua script and insert is `SET NX`, on the key @keyv/redis
+ * writes (`RedisLayout.record`). Commits, sorted indexes and the job queue: Lua scripts over
+ * sorted sets (`redis-commit.ts`, `redis-sorted-index.ts`, `redis-work-queue.ts`), loaded once
+ * when the store opens and called by SHA. Throws `config_invalid` when Redis cannot be reached or
+ * the prefix is not allowed.
  */
-export async function createRedisStore(url: string): Promise<VersionedStore> {
+export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
+  const layout = redisLayout(options.keyPrefix);
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 });
   let client: Awaited<ReturnType<KeyvRedis<unknown>['getClient']>>;
   try {
@@ -33,26 +53,82 @@ export async function createRedisStore(url: string): Promise<VersionedStore> {
   } catch (cause) {
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
   }
-  const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${fullKey}`;
-  return new KeyvVersionedStore(
-    // One Keyv per namespace over the one connection.
-    (namespace) => new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace, serialize, deserialize }),
-    {
-      async insertIfAbsent(keyv, fullKey, envelope) {
-        return (await client.set(redisKey(keyv, fullKey), envelopeText(envelope), { condition: 'NX' } as never)) === 'OK';
+  const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout);
+  await store.loadScripts().catch(async (error: unknown) => {
+    await adapter.disconnect();
+    throw error;
+  });
+  return store;
+}
+
+class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
+  readonly work: RedisWorkQueue;
+  private readonly commander: RedisCommander;
+
+  constructor(
+    adapter: KeyvRedis<unknown>,
+    private readonly client: RedisConnectionClientType,
+    private readonly layout: RedisLayout,
+  ) {
+    // keyv's namespace carries the prefix, so @keyv/redis writes `<prefix>ns::<prefix>ns:key`.
+    const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${layout.prefix}${fullKey}`;
+    super(
+      // One Keyv per namespace over the one connection.
+      (namespace) =>
+        new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace: layout.keyvNamespace(namespace), serialize, deserialize }),
+      {
+        async insertIfAbsent(keyv, fullKey, envelope) {
+          return (await client.set(redisKey(keyv, fullKey), envelopeText(envelope), { condition: 'NX' } as never)) === 'OK';
+        },
+        async replaceIfVersion(keyv, fullKey, expected, envelope) {
+          const result = await client.eval(REPLACE_IF_VERSION, {
+            keys: [redisKey(keyv, fullKey)],
+            arguments: [String(expected), envelopeText(envelope)],
+          });
+          return result === 1;
+        },
+        async deleteIfVersion(keyv, fullKey, expected) {
+          const result = await client.eval(DELETE_IF_VERSION, { keys: [redisKey(keyv, fullKey)], arguments: [String(expected)] });
+          return result === 1;
+        },
       },
-      async replaceIfVersion(keyv, fullKey, expected, envelope) {
-        const result = await client.eval(REPLACE_IF_VERSION, {
-          keys: [redisKey(keyv, fullKey)],
-          arguments: [String(expected), envelopeText(envelope)],
-        });
-        return result === 1;
+      async () => {
+        await this.work.close();
+        await adapter.disconnect();
       },
-      async deleteIfVersion(keyv, fullKey, expected) {
-        const result = await client.eval(DELETE_IF_VERSION, { keys: [redisKey(keyv, fullKey)], arguments: [String(expected)] });
-        return result === 1;
-      },
-    },
-    () => adapter.disconnect(),
-  );
+    );
+    this.commander = { sendCommand: (args) => client.sendCommand(args) };
+    this.work = new RedisWorkQueue(this.commander, layout, () => this.openSubscriber());
+  }
+
+  /** Puts every script in the server's cache, so calls send only their SHA. */
+  async loadScripts(): Promise<void> {
+    for (const script of [COMMIT_SCRIPT, ...SORTED_INDEX_SCRIPTS, ...WORK_QUEUE_SCRIPTS]) await script.load(this.commander);
+  }
+
+  async commit(batch: WriteBatch): Promise<boolean> {
+    const { keys, args } = commitCall(this.layout, batch);
+    return (await COMMIT_SCRIPT.run(this.commander, keys, args)) === 1;
+  }
+
+  range(index: string, page?: RangePage): Promise<IndexEntry[]> {
+    return rangeOfIndex(this.commander, this.layout.index(index), page);
+  }
+
+  async count(index: string): Promise<number> {
+    return (await this.client.zCard(this.layout.index(index))) as number;
+  }
+
+  /** A second connection, as a subscribed connection can send nothing else. */
+  private async openSubscriber(): Promise<RedisSubscriber> {
+    const subscriber = this.client.duplicate();
+    // Errors (a lost connection) would otherwise be thrown as an unhandled 'error' event; the
+    // client reconnects and subscribes again by itself, and workers poll meanwhile.
+    subscriber.on('error', () => {});
+    await subscriber.connect();
+    return {
+      subscribe: (channel, listener) => subscriber.subscribe(channel, () => listener()),
+      close: () => subscriber.close(),
+    };
+  }
 }
