@@ -11,7 +11,7 @@ export interface RedisSubscriber {
  * with the last.
  *
  * Best effort, as the port allows: a message published while this connection is down is lost,
- * and a connection that cannot be opened wakes nobody (the next first listener tries again).
+ * and a connection that cannot be opened wakes nobody (the next `subscribe` tries again).
  * Workers poll `nextReadyAt` at least every second either way.
  */
 export class RedisScheduleChannel {

@@ -6,26 +6,26 @@ import { deserialize, serialize } from './fast-serializer.js';
 import { envelopeText, KeyvVersionedStore } from './keyv-store.js';
 import { COMMIT_SCRIPT, commitCall } from './redis-commit.js';
 import { redisLayout, type RedisLayout } from './redis-layout.js';
-import type { RedisCommander } from './redis-lua.js';
+import { LuaScript, type RedisCommander } from './redis-lua.js';
 import type { RedisSubscriber } from './redis-schedule-channel.js';
 import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
 import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
-const REPLACE_IF_VERSION = `
+const REPLACE_IF_VERSION = new LuaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local stored = cjson.decode(current)
 if stored.value.v ~= tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-return 1`;
-const DELETE_IF_VERSION = `
+return 1`);
+const DELETE_IF_VERSION = new LuaScript(`
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
 local stored = cjson.decode(current)
 if stored.value.v ~= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
-return 1`;
+return 1`);
 
 export interface RedisStoreOptions {
   /**
@@ -41,8 +41,8 @@ export interface RedisStoreOptions {
  * and lists them; compare-and-set is a Lua script and insert is `SET NX`, on the key @keyv/redis
  * writes (`RedisLayout.record`). Commits, sorted indexes and the job queue: Lua scripts over
  * sorted sets (`redis-commit.ts`, `redis-sorted-index.ts`, `redis-work-queue.ts`), loaded once
- * when the store opens and called by SHA. Throws `config_invalid` when Redis cannot be reached or
- * the prefix is not allowed.
+ * when the store opens and called by SHA. Throws `config_invalid` when Redis cannot be reached, is
+ * older than 7, or the prefix is not allowed.
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
   const layout = redisLayout(options.keyPrefix);
@@ -54,9 +54,9 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
   }
   const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout);
-  await store.loadScripts().catch(async (error: unknown) => {
+  await store.loadScripts().catch(async (cause: unknown) => {
     await adapter.disconnect();
-    throw error;
+    throw new BotError('config_invalid', 'STORE: Redis refused the store\'s Lua scripts (Redis 7 or later is needed)', { cause });
   });
   return store;
 }
@@ -72,6 +72,7 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
   ) {
     // keyv's namespace carries the prefix, so @keyv/redis writes `<prefix>ns::<prefix>ns:key`.
     const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${layout.prefix}${fullKey}`;
+    const commander: RedisCommander = { sendCommand: (args) => client.sendCommand(args) };
     super(
       // One Keyv per namespace over the one connection.
       (namespace) =>
@@ -81,15 +82,10 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
           return (await client.set(redisKey(keyv, fullKey), envelopeText(envelope), { condition: 'NX' } as never)) === 'OK';
         },
         async replaceIfVersion(keyv, fullKey, expected, envelope) {
-          const result = await client.eval(REPLACE_IF_VERSION, {
-            keys: [redisKey(keyv, fullKey)],
-            arguments: [String(expected), envelopeText(envelope)],
-          });
-          return result === 1;
+          return (await REPLACE_IF_VERSION.run(commander, [redisKey(keyv, fullKey)], [String(expected), envelopeText(envelope)])) === 1;
         },
         async deleteIfVersion(keyv, fullKey, expected) {
-          const result = await client.eval(DELETE_IF_VERSION, { keys: [redisKey(keyv, fullKey)], arguments: [String(expected)] });
-          return result === 1;
+          return (await DELETE_IF_VERSION.run(commander, [redisKey(keyv, fullKey)], [String(expected)])) === 1;
         },
       },
       async () => {
@@ -97,13 +93,13 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
         await adapter.disconnect();
       },
     );
-    this.commander = { sendCommand: (args) => client.sendCommand(args) };
+    this.commander = commander;
     this.work = new RedisWorkQueue(this.commander, layout, () => this.openSubscriber());
   }
 
   /** Puts every script in the server's cache, so calls send only their SHA. */
   async loadScripts(): Promise<void> {
-    for (const script of [COMMIT_SCRIPT, ...SORTED_INDEX_SCRIPTS, ...WORK_QUEUE_SCRIPTS]) await script.load(this.commander);
+    for (const script of [REPLACE_IF_VERSION, DELETE_IF_VERSION, COMMIT_SCRIPT, ...SORTED_INDEX_SCRIPTS, ...WORK_QUEUE_SCRIPTS]) await script.load(this.commander);
   }
 
   async commit(batch: WriteBatch): Promise<boolean> {

@@ -1,8 +1,9 @@
-import { afterAll } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DurableStore } from '../../src/store/durable-store.js';
+import { envelopeText } from '../../src/store/keyv-store.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { durableStoreContract } from './durable-store-contract.js';
-import { REDIS_URL, redisTestPrefixes } from './redis-test-prefix.js';
+import { rawRedis, REDIS_URL, redisTestPrefixes } from './redis-test-prefix.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
 
 const prefixes = redisTestPrefixes();
@@ -21,4 +22,84 @@ durableStoreContract('redis', {
     return store;
   },
   openSecond: (store) => createRedisStore(REDIS_URL, { keyPrefix: prefixOf.get(store)! }),
+});
+
+describe('Redis store: keys and prefixes', () => {
+  const T0 = 1_800_000_000_000;
+  const opened: DurableStore[] = [];
+  const open = async (keyPrefix: string) => {
+    const store = await createRedisStore(REDIS_URL, { keyPrefix });
+    opened.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await store.close();
+  });
+
+  it('writes records where keyv reads them, in keyv\'s own text, so earlier data and commits agree', async () => {
+    const prefix = prefixes.next();
+    const store = await open(prefix);
+    const value = { state: ':pending', approvers: [], note: 'Zoë "x"' };
+    expect(await store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 'absent', value }] })).toBe(true);
+    const redis = await rawRedis();
+    try {
+      const key = `${prefix}requests::${prefix}requests:REQ-1`;
+      expect(await redis.client.get(key)).toBe(envelopeText({ v: 1, d: value }));
+      // A record in another field order (written by other code) still has its version read.
+      await redis.client.set(key, '{"expires":null,"value":{"d":5,"v":4}}');
+      expect(await store.get('requests', 'REQ-1')).toEqual({ version: 4, value: 5 });
+      expect(await store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 3, value: 6 }] })).toBe(false);
+      expect(await store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 4, value: 6 }] })).toBe(true);
+      expect(await store.compareAndSet('requests', 'REQ-1', 5, 7)).toBe(true);
+      expect(await store.get('requests', 'REQ-1')).toEqual({ version: 6, value: 7 });
+    } finally {
+      await redis.close();
+    }
+  });
+
+  it('keeps stores with different prefixes apart', async () => {
+    const [a, b] = [await open(prefixes.next()), await open(prefixes.next())];
+    await a.commit({
+      records: [{ namespace: 'requests', key: 'REQ-1', expect: 'absent', value: 1 }],
+      index: [{ index: 'byState:pending', member: 'REQ-1', score: T0 }],
+      schedule: [{ id: 'REQ-1:apply', kind: 'apply', dueAt: T0 }],
+    });
+    expect(await b.get('requests', 'REQ-1')).toBeUndefined();
+    expect(await b.count('byState:pending')).toBe(0);
+    expect(await b.work.size()).toBe(0);
+    expect(await b.work.claim({ owner: 'w', now: T0, leaseMs: 1_000, limit: 10 })).toEqual([]);
+    const listed: string[] = [];
+    for await (const [key] of b.entries('requests')) listed.push(key);
+    expect(listed).toEqual([]);
+    expect(await b.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 'absent', value: 2 }] })).toBe(true);
+    expect(await a.get('requests', 'REQ-1')).toEqual({ version: 1, value: 1 });
+  });
+
+  it('refuses a prefix keyv or SCAN would misread, before connecting', async () => {
+    for (const keyPrefix of ['bot:', 'a*', 'x[1]', 'with space', 'a'.repeat(101)]) {
+      await expect(createRedisStore('redis://127.0.0.1:1', { keyPrefix })).rejects.toMatchObject({ code: 'config_invalid' });
+    }
+  });
+
+  it('refuses a score or due time that is not a finite number, changing nothing', async () => {
+    const store = await open(prefixes.next());
+    const create = { namespace: 'requests', key: 'REQ-1', expect: 'absent' as const, value: 1 };
+    await expect(store.commit({ records: [create], index: [{ index: 'ix', member: 'm', score: Number.NaN }] })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    await expect(store.commit({ records: [create], schedule: [{ id: 'j', kind: 'k', dueAt: Number.POSITIVE_INFINITY }] })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
+    expect(await store.get('requests', 'REQ-1')).toBeUndefined();
+    expect(await store.count('ix')).toBe(0);
+    expect(await store.work.size()).toBe(0);
+  });
+
+  it('keeps job times in whole milliseconds', async () => {
+    const store = await open(prefixes.next());
+    await store.commit({ schedule: [{ id: 'j', kind: 'k', dueAt: T0 + 0.4 }] });
+    expect((await store.work.get('j'))?.dueAt).toBe(T0);
+    const [job] = await store.work.claim({ owner: 'w', now: T0 + 0.6, leaseMs: 999.6, limit: 1 });
+    expect(job?.lease).toEqual({ owner: 'w', until: T0 + 1_000 });
+  });
 });

@@ -18,14 +18,23 @@ export function redisTestPrefixes(): { next(): string; dropAll(): Promise<void> 
       return prefix;
     },
     async dropAll() {
-      const adapter = new KeyvRedis(REDIS_URL);
-      const client = (await adapter.getClient()) as RedisConnectionClientType;
+      const { client, close } = await rawRedis();
       for (const prefix of used.splice(0)) {
-        for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) {
-          if (keys.length) await client.unlink(keys);
-        }
+        let cursor = '0';
+        do {
+          const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '1000'])) as [string, string[]];
+          if (keys.length) await client.sendCommand(['UNLINK', ...keys]);
+          cursor = next;
+        } while (cursor !== '0');
       }
-      await adapter.disconnect();
+      await close();
     },
   };
+}
+
+/** A plain connection, to look at what a store wrote the way an operator's redis-cli would. */
+export async function rawRedis(): Promise<{ client: RedisConnectionClientType; close: () => Promise<void> }> {
+  const adapter = new KeyvRedis(REDIS_URL);
+  const client = (await adapter.getClient()) as RedisConnectionClientType;
+  return { client, close: () => adapter.disconnect() };
 }
