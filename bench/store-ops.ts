@@ -1,6 +1,8 @@
 // Cost of the DurableStore operations as the store fills: a transition's commit, claiming due jobs
 // among many that are not due, a page of a sorted index. Each should grow with log N at most.
-// Run: npx tsx bench/store-ops.ts [--store sqlite|memory] [--sizes 1000,10000,100000]
+// Run: npx tsx bench/store-ops.ts [--store sqlite|memory|redis] [--sizes 1000,10000,100000]
+//      [--url redis://127.0.0.1:6379] (redis: each size under a fresh key prefix, deleted afterwards;
+//      times include the loopback round trip, CPU is this process's only, not the Redis server's)
 //
 // At each size N the store holds N requests (records of ~300 bytes), two indexes of N members
 // (`by-created`, `state:pending`) and N jobs not due for a day (`REQ-i:remind`). Then:
@@ -11,7 +13,10 @@
 // - claim 1,000: 1,000 due jobs scheduled beside the N (untimed), claimed by one `claim` (limit 1,000);
 // - claim 1 and nextReadyAt: one due job among the N;
 // - range: a page of 50 from `by-created`, the first page and one after a cursor deep in it;
-// - count and size: members of `by-created`, jobs in the queue (size is COUNT(*) on SQLite: O(N)).
+// - count and size: members of `by-created`, jobs in the queue (size is COUNT(*) on SQLite: O(N));
+// - on Redis, the server's memory per job (the jobs hash and the ready ZSET) and per index member.
+import KeyvRedis, { type RedisConnectionClientType } from '@keyv/redis';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +24,14 @@ import { parseArgs } from 'node:util';
 import type { DurableStore, IndexChange, JobSpec, RecordWrite } from '../src/store/durable-store.js';
 import { createSqliteStore } from '../src/store/keyv-store.js';
 import { createMemoryStore } from '../src/store/memory-store.js';
+import { createRedisStore } from '../src/store/redis-store.js';
 
 const { values: args } = parseArgs({
-  options: { store: { type: 'string', default: 'sqlite' }, sizes: { type: 'string', default: '1000,10000,100000' } },
+  options: {
+    store: { type: 'string', default: 'sqlite' },
+    sizes: { type: 'string', default: '1000,10000,100000' },
+    url: { type: 'string', default: 'redis://127.0.0.1:6379' },
+  },
 });
 const sizes = args.sizes.split(',').map(Number);
 const T0 = 1_800_000_000_000;
@@ -29,10 +39,42 @@ const DAY = 86_400_000;
 const dir = mkdtempSync(join(tmpdir(), 'store-ops-'));
 let opened = 0;
 
-function open(name: string): DurableStore {
+/** A plain Redis connection for what the store does not offer: its memory use, and deleting a bench's keys. */
+const redis = args.store === 'redis' ? await connectRedis(args.url) : undefined;
+const prefixes = new Map<DurableStore, string>();
+
+async function open(name: string): Promise<DurableStore> {
   if (args.store === 'memory') return createMemoryStore();
   if (args.store === 'sqlite') return createSqliteStore(join(dir, `${name}.sqlite`));
-  throw new Error(`--store: sqlite or memory, not ${args.store}`);
+  if (args.store === 'redis') {
+    const keyPrefix = `bench-${randomBytes(6).toString('hex')}-${name}/`;
+    const store = await createRedisStore(args.url, { keyPrefix });
+    prefixes.set(store, keyPrefix);
+    return store;
+  }
+  throw new Error(`--store: sqlite, memory or redis, not ${args.store}`);
+}
+
+async function connectRedis(url: string): Promise<{ client: RedisConnectionClientType; close: () => Promise<void> }> {
+  const adapter = new KeyvRedis(url);
+  return { client: (await adapter.getClient()) as RedisConnectionClientType, close: () => adapter.disconnect() };
+}
+
+/** Bytes per job and per index member, as Redis counts them (MEMORY USAGE, every element). */
+async function redisMemory(prefix: string, jobs: number, members: number): Promise<string> {
+  const usage = async (key: string) => Number(await redis!.client.sendCommand(['MEMORY', 'USAGE', key, 'SAMPLES', '0']));
+  const perJob = ((await usage(`${prefix}durable:jobs`)) + (await usage(`${prefix}durable:ready`))) / jobs;
+  return `${perJob.toFixed(0)} B per job, ${((await usage(`${prefix}durable:index:by-created`)) / members).toFixed(0)} B per index member`;
+}
+
+/** Deletes a bench's keys (SCAN: the bench's cleanup only, never the store's own paths). */
+async function dropPrefix(prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = (await redis!.client.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '1000'])) as [string, string[]];
+    if (keys.length) await redis!.client.sendCommand(['UNLINK', ...keys]);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 const request = (i: number) => ({
@@ -98,7 +140,7 @@ const us = (value: number) => (value >= 1_000 ? `${(value / 1_000).toFixed(1)} m
 const show = (t: Timing) => `${us(t.p50)} (CPU ${us(t.cpu)})`;
 
 async function measure(n: number): Promise<Record<string, string>> {
-  const store = open(`n${n}-${++opened}`);
+  const store = await open(`n${n}-${++opened}`);
   await fill(store, n);
   const out: Record<string, string> = {};
 
@@ -161,7 +203,10 @@ async function measure(n: number): Promise<Record<string, string>> {
 
   out.count = show(await time(20, () => store.count('by-created')));
   out['work.size (O(N) on SQLite)'] = show(await time(20, () => store.work.size()));
+  const prefix = prefixes.get(store);
+  if (prefix !== undefined) out['Redis memory'] = await redisMemory(prefix, await store.work.size(), await store.count('by-created'));
   await store.close();
+  if (prefix !== undefined) await dropPrefix(prefix);
   return out;
 }
 
@@ -170,6 +215,7 @@ await measure(1_000);
 const results = new Map<number, Record<string, string>>();
 for (const n of sizes) results.set(n, await measure(n));
 rmSync(dir, { recursive: true, force: true });
+await redis?.close();
 
 console.log(`store: ${args.store}, Node ${process.version}`);
 const rows = Object.keys(results.get(sizes[0]!)!);

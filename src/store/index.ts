@@ -9,8 +9,7 @@ export type { DurableStore } from './durable-store.js';
 
 /**
  * Opens the store named by `STORE`; `warn` hears of trouble the store works around (a stopped checkpoint worker).
- * Memory and SQLite implement `DurableStore`. Redis does not yet (issue 11, its own branch): until it does,
- * it is cast here and only its `VersionedStore` part may be used.
+ * Memory, SQLite and Redis implement `DurableStore`.
  */
 export async function openStore(config: StoreConfig, warn: (message: string, error?: Error) => void = () => {}): Promise<DurableStore> {
   switch (config.kind) {
@@ -19,6 +18,6 @@ export async function openStore(config: StoreConfig, warn: (message: string, err
     case 'sqlite':
       return createSqliteStore(config.path, { warn });
     case 'redis':
-      return (await createRedisStore(config.url)) as unknown as DurableStore;
+      return createRedisStore(config.url);
   }
 }

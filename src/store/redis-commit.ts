@@ -10,7 +10,7 @@ import { wholeMs, type RedisLayout } from './redis-layout.js';
  * channel is published. Redis runs a script alone, so the batch is atomic across every bot
  * process on the server, and a crash can never leave a state change without its jobs.
  *
- * KEYS: ready, jobs, orders, seq, then one key per record write, then one per index change.
+ * KEYS: ready, jobs, orders, leases, seq, then one key per record write, then one per index change.
  * ARGV: channel; record count, then per record its expectation (`absent`, `any` or the version)
  * and the envelope after its version (`tail`; empty to delete); index change count, then per
  * change member and score (empty to remove); cancel count, then ids; schedule count, then per job
@@ -20,7 +20,7 @@ import { wholeMs, type RedisLayout } from './redis-layout.js';
  * (`{"value":{"v":N,`); other text is decoded (`cjson`), as the compare-and-set script reads it.
  */
 export const COMMIT_SCRIPT = jobScript(`
-local seqKey = KEYS[4]
+local seqKey = KEYS[5]
 local pos = 0
 local function take() pos = pos + 1 return ARGV[pos] end
 
@@ -37,7 +37,7 @@ local channel = take()
 local recordCount = tonumber(take())
 local writes = {}
 for r = 1, recordCount do
-  local key, expect, tail = KEYS[4 + r], take(), take()
+  local key, expect, tail = KEYS[5 + r], take(), take()
   local current = redis.call('GET', key)
   if expect == 'absent' then
     if current then return 0 end
@@ -62,7 +62,7 @@ end
 
 local indexCount = tonumber(take())
 for c = 1, indexCount do
-  local key, member, score = KEYS[4 + recordCount + c], take(), take()
+  local key, member, score = KEYS[5 + recordCount + c], take(), take()
   if score == '' then redis.call('ZREM', key, member) else redis.call('ZADD', key, score, member) end
 end
 
@@ -99,7 +99,7 @@ export function commitCall(layout: RedisLayout, batch: WriteBatch): { keys: stri
   const index = batch.index ?? [];
   const cancel = batch.cancel ?? [];
   const schedule = batch.schedule ?? [];
-  const keys = [layout.ready, layout.jobs, layout.orders, layout.seq];
+  const keys = [layout.ready, layout.jobs, layout.orders, layout.leases, layout.seq];
   const args = [layout.channel, String(records.length)];
   for (const write of records) {
     keys.push(layout.record(write.namespace, write.key));

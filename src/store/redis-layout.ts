@@ -12,6 +12,8 @@ import type { Job } from './work-queue.js';
  * - `<prefix>durable:jobs`: a HASH, job id -> the job as JSON (`StoredJob`);
  * - `<prefix>durable:ready`: a ZSET, job id -> the time it is ready (its due time, or its lease
  *   end while leased); a job waiting behind an earlier one of its order key is absent;
+ * - `<prefix>durable:leases`: a HASH, job id -> the owner of its lease, while a worker holds it
+ *   (the lease's end is the job's score in `ready`);
  * - `<prefix>durable:orders`: a ZSET of every job that has an order key, all at score 0 so it is
  *   ordered by member, `<length of key>:<order key>:<seq, 16 digits>:<job id>`: the jobs of one
  *   order key are one lexicographic range, earliest first. One ZSET rather than one per order key
@@ -28,6 +30,7 @@ export interface RedisLayout {
   ready: string;
   jobs: string;
   orders: string;
+  leases: string;
   seq: string;
   channel: string;
   index(name: string): string;
@@ -54,6 +57,7 @@ export function redisLayout(prefix = ''): RedisLayout {
     ready: `${prefix}durable:ready`,
     jobs: `${prefix}durable:jobs`,
     orders: `${prefix}durable:orders`,
+    leases: `${prefix}durable:leases`,
     seq: `${prefix}durable:seq`,
     channel: `${prefix}durable:scheduled`,
     index: (name) => `${prefix}durable:index:${name}`,
@@ -64,7 +68,7 @@ export function redisLayout(prefix = ''): RedisLayout {
 }
 
 /**
- * A job as the `jobs` hash holds it: JSON that the Lua scripts decode and encode (cjson). The
+ * A job as the `jobs` hash holds it (its lease is kept apart, in `leases` and `ready`): JSON that the Lua scripts decode and encode (cjson). The
  * payload stays the caller's JSON text inside a string, so Lua never re-encodes it (cjson would
  * turn `[]` into `{}` and round numbers to 14 digits); the numbers here are whole epoch ms and
  * counters, exact under 10^14 (the year 5138).
@@ -78,11 +82,10 @@ interface StoredJob {
   generation: number;
   attempts: number;
   lastError?: string;
-  leaseOwner?: string;
-  leaseUntil?: number;
 }
 
-export function jobFromStored(id: string, text: string): Job {
+/** A job from its stored JSON and its lease, if a worker holds it. */
+export function jobFromStored(id: string, text: string, lease?: { owner: string; until: number }): Job {
   const stored = JSON.parse(text) as StoredJob;
   const job: Job = {
     id,
@@ -95,7 +98,7 @@ export function jobFromStored(id: string, text: string): Job {
   };
   if (stored.orderKey !== undefined) job.orderKey = stored.orderKey;
   if (stored.lastError !== undefined) job.lastError = stored.lastError;
-  if (stored.leaseOwner !== undefined) job.lease = { owner: stored.leaseOwner, until: stored.leaseUntil! };
+  if (lease) job.lease = lease;
   return job;
 }
 

@@ -1,6 +1,6 @@
 import { jobScript } from './redis-job-lua.js';
 import { jobFromStored, wholeMs, type RedisLayout } from './redis-layout.js';
-import type { LuaScript, RedisCommander } from './redis-lua.js';
+import { LuaScript, type RedisCommander } from './redis-lua.js';
 import { RedisScheduleChannel, type RedisSubscriber } from './redis-schedule-channel.js';
 import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './work-queue.js';
 
@@ -14,16 +14,14 @@ import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './w
 
 /** ARGV: now, lease end, limit, owner. Returns id, job JSON, id, job JSON... */
 const CLAIM = jobScript(`
-local leaseUntil = tonumber(ARGV[2])
 local out = {}
 for _, id in ipairs(redis.call('ZRANGE', ready, '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[3])) do
-  local job = loadJob(id)
-  if job then
-    job.leaseOwner = ARGV[4]
-    job.leaseUntil = leaseUntil
+  local text = redis.call('HGET', jobs, id)
+  if text then
+    redis.call('HSET', leases, id, ARGV[4])
     redis.call('ZADD', ready, ARGV[2], id)
     out[#out + 1] = id
-    out[#out + 1] = saveJob(id, job)
+    out[#out + 1] = text
   else
     -- A ready time without its job (the hash edited by hand): drop it rather than meet it every pass.
     redis.call('ZREM', ready, id)
@@ -34,13 +32,9 @@ return out
 
 /** ARGV: owner, lease end, ids... Returns the ids still held. */
 const RENEW = jobScript(`
-local leaseUntil = tonumber(ARGV[2])
 local kept = {}
 for i = 3, #ARGV do
-  local job = held(ARGV[i], ARGV[1])
-  if job then
-    job.leaseUntil = leaseUntil
-    saveJob(ARGV[i], job)
+  if holds(ARGV[i], ARGV[1]) then
     redis.call('ZADD', ready, ARGV[2], ARGV[i])
     kept[#kept + 1] = ARGV[i]
   end
@@ -50,7 +44,7 @@ return kept
 
 /** ARGV: id, owner, generation, channel. */
 const COMPLETE = jobScript(`
-local job = held(ARGV[1], ARGV[2])
+local job = holds(ARGV[1], ARGV[2]) and loadJob(ARGV[1])
 if not job then return 0 end
 if job.generation == tonumber(ARGV[3]) then
   if removeJob(ARGV[1], job) then redis.call('PUBLISH', ARGV[4], '') end
@@ -62,12 +56,13 @@ return 1
 
 /** ARGV: id, owner, generation, due time, '1' and the error text or '0'. */
 const RETRY = jobScript(`
-local job = held(ARGV[1], ARGV[2])
+local job = holds(ARGV[1], ARGV[2]) and loadJob(ARGV[1])
 if not job then return 0 end
 if job.generation == tonumber(ARGV[3]) then
   job.attempts = job.attempts + 1
   job.dueAt = tonumber(ARGV[4])
   if ARGV[5] == '1' then job.lastError = ARGV[6] end
+  saveJob(ARGV[1], job)
 end
 endLease(ARGV[1], job)
 return 1
@@ -75,19 +70,26 @@ return 1
 
 /** ARGV: id, owner, channel. */
 const RELEASE = jobScript(`
-local job = held(ARGV[1], ARGV[2])
+local job = holds(ARGV[1], ARGV[2]) and loadJob(ARGV[1])
 if not job then return 0 end
 endLease(ARGV[1], job)
 redis.call('PUBLISH', ARGV[3], '')
 return 1
 `);
 
-export const WORK_QUEUE_SCRIPTS: readonly LuaScript[] = [CLAIM, RENEW, COMPLETE, RETRY, RELEASE];
+/** ARGV: id. Returns the job JSON, its lease holder and its ready time (nil when not stored). */
+const GET = new LuaScript(`#!lua flags=no-writes
+local text = redis.call('HGET', KEYS[2], ARGV[1])
+if not text then return nil end
+return { text, redis.call('HGET', KEYS[4], ARGV[1]), redis.call('ZSCORE', KEYS[1], ARGV[1]) }
+`);
+
+export const WORK_QUEUE_SCRIPTS: readonly LuaScript[] = [CLAIM, RENEW, COMPLETE, RETRY, RELEASE, GET];
 
 /**
  * The job queue on Redis (layout: `RedisLayout`). `claim` is one script: the due ids from the
- * `ready` ZSET (`ZRANGE ready -inf now BYSCORE LIMIT 0 n`), each leased and re-scored to its lease
- * end: O(claimed × log N), whatever else is stored. `nextReadyAt` is the first member of `ready`.
+ * `ready` ZSET (`ZRANGE ready -inf now BYSCORE LIMIT 0 n`), each leased (`leases`) and re-scored
+ * to its lease end: O(claimed × log N), whatever else is stored. `nextReadyAt` is the first member of `ready`.
  * No operation scans the keyspace.
  */
 export class RedisWorkQueue implements WorkQueue {
@@ -102,7 +104,7 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   private run(script: LuaScript, args: string[]): Promise<unknown> {
-    return script.run(this.client, [this.layout.ready, this.layout.jobs, this.layout.orders], args);
+    return script.run(this.client, [this.layout.ready, this.layout.jobs, this.layout.orders, this.layout.leases], args);
   }
 
   async claim({ owner, now, leaseMs, limit }: ClaimOptions): Promise<Job[]> {
@@ -111,7 +113,8 @@ export class RedisWorkQueue implements WorkQueue {
     const until = wholeMs(now + leaseMs, 'claim: now + leaseMs');
     const reply = (await this.run(CLAIM, [at, until, String(Math.floor(limit)), owner])) as string[];
     const jobs: Job[] = [];
-    for (let i = 0; i < reply.length; i += 2) jobs.push(jobFromStored(reply[i]!, reply[i + 1]!));
+    const lease = { owner, until: Number(until) };
+    for (let i = 0; i < reply.length; i += 2) jobs.push(jobFromStored(reply[i]!, reply[i + 1]!, lease));
     return jobs;
   }
 
@@ -139,8 +142,10 @@ export class RedisWorkQueue implements WorkQueue {
   }
 
   async get(id: string): Promise<Job | undefined> {
-    const text = (await this.client.sendCommand(['HGET', this.layout.jobs, id])) as string | null;
-    return text === null ? undefined : jobFromStored(id, text);
+    const reply = (await this.run(GET, [id])) as [string, string | null, string | null] | null;
+    if (reply === null) return undefined;
+    const [text, owner, readyAt] = reply;
+    return jobFromStored(id, text, owner === null ? undefined : { owner, until: Number(readyAt) });
   }
 
   async size(): Promise<number> {
