@@ -11,10 +11,14 @@ import type { Right } from '../../src/domain/rights.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
 import { coreHarness, HOUR, MINUTE, type CoreHarness } from '../helpers/core.js';
+import { REDIS_URL, redisTestPrefixes } from '../store/redis-test-prefix.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'durability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const redisPrefixes = redisTestPrefixes();
+afterAll(() => redisPrefixes.dropAll());
 
 // Priya asks Full Access on Zoë's mailbox: Zoë (owner) and Emma (Zoë's manager) both approve.
 const input: SubmitInput = { requesterId: 'u-priya', kind: 'grant', granteeId: 'u-priya', targetId: 'u-zoe', right: 'FullAccess', language: 'en' };
@@ -119,6 +123,11 @@ describe('exactly once under concurrency', () => {
   it('50 concurrent approvals of one request apply it once (SQLite, two engines on one file)', async () => {
     const open = sqliteFile('concurrent.sqlite');
     await concurrentApprovals(async () => [open(), open()]);
+  });
+
+  it('50 concurrent approvals of one request apply it once (Redis, two engines on two connections)', async () => {
+    const keyPrefix = redisPrefixes.next();
+    await concurrentApprovals(async () => [await createRedisStore(REDIS_URL, { keyPrefix }), await createRedisStore(REDIS_URL, { keyPrefix })]);
   });
 });
 
