@@ -113,8 +113,7 @@ export class RedisWorkQueue implements WorkQueue {
     const until = wholeMs(now + leaseMs, 'claim: now + leaseMs');
     const reply = (await this.run(CLAIM, [at, until, String(Math.floor(limit)), owner])) as string[];
     const jobs: Job[] = [];
-    const lease = { owner, until: Number(until) };
-    for (let i = 0; i < reply.length; i += 2) jobs.push(jobFromStored(reply[i]!, reply[i + 1]!, lease));
+    for (let i = 0; i < reply.length; i += 2) jobs.push(jobFromStored(reply[i]!, reply[i + 1]!, { owner, until: Number(until) }));
     return jobs;
   }
 
