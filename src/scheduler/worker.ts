@@ -104,14 +104,19 @@ export class Worker {
       return this.looking;
     }
     this.looking = (async () => {
-      do {
-        this.lookAgain = false;
-        await this.claimAndStart().catch((error) => this.logger.error({ err: error }, 'work queue look failed'));
-      } while (this.lookAgain && !this.stopping);
-      await this.sleepUntilNext();
-    })().finally(() => {
-      this.looking = undefined;
-    });
+      try {
+        do {
+          this.lookAgain = false;
+          await this.claimAndStart().catch((error) => this.logger.error({ err: error }, 'work queue look failed'));
+          // A wake() while the sleep reads the next ready time (a run just ended, a job was just
+          // scheduled) must not be lost to a sleep of up to `pollMs`: look again instead.
+          if (!this.lookAgain) await this.sleepUntilNext();
+        } while (this.lookAgain && !this.stopping);
+      } finally {
+        // In the same step as the last check of `lookAgain`: a wake() after it starts a new look.
+        this.looking = undefined;
+      }
+    })();
     return this.looking;
   }
 
