@@ -58,11 +58,12 @@ export interface AppOverrides {
   directory?: Directory;
   permissions?: PermissionService;
   store?: DurableStore;
+  /** How outside calls wait between their in-process retries (the Bot Connector's; tests: at once). */
   sleep?: (ms: number) => Promise<void>;
   metrics?: Metrics;
   /** Worker settings (tests: short leases, low concurrency). */
   worker?: { leaseMs?: number; concurrency?: number; pollMs?: number };
-  /** Engine settings tests change. */
+  /** Engine settings tests change; `random` is the jitter of every backoff (engine, deliveries, worker). */
   engine?: { callTimeoutMs?: number; random?: () => number };
 }
 
@@ -101,6 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger,
     leaseMs: config.WORK_LEASE,
     ...overrides.worker,
+    ...(overrides.engine?.random ? { random: overrides.engine.random } : {}),
     onRun: ({ kind, lateMs }) => metrics.timerLateness(kind, lateMs / 1000),
   });
   const notifiers = new NotifierSlot();
@@ -130,6 +132,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     observers: () => notifiers.observers,
     logger,
     metrics,
+    ...(overrides.engine?.random ? { random: overrides.engine.random } : {}),
   });
   return {
     config,

@@ -10,6 +10,7 @@ import {
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
 import { BotConnectorHttp, withPlainJsonActivityCalls } from './bot-connector-http.js';
+import type { Sleep } from './permissions/http-retry.js';
 
 /** Distinct (app id, service URL, audience) clients kept; Teams uses a handful of service URLs. */
 const MAX_CLIENTS = 64;
@@ -33,7 +34,11 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   private readonly factories = new Map<string, ConnectorFactory>();
   private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    /** How the clients' send, reply and update calls wait between retries (tests: at once). */
+    readonly http: { sleep?: Sleep } = {},
+  ) {
     super();
   }
 
@@ -120,7 +125,8 @@ class ReusingConnectorFactory extends ConnectorFactory {
       // Sends, replies and updates as plain JSON with the client's own credentials (see BotConnectorHttp).
       // The user agent the library built for this client ("Microsoft-BotFramework/3.1 botbuilder-js/..."), kept for Teams' telemetry.
       const userAgent = (client as unknown as { options?: { userAgent?: unknown } }).options?.userAgent;
-      return withPlainJsonActivityCalls(client, new BotConnectorHttp(serviceUrl, client.credentials, typeof userAgent === 'string' ? { userAgent } : {}));
+      const options = { ...this.owner.http, ...(typeof userAgent === 'string' ? { userAgent } : {}) };
+      return withPlainJsonActivityCalls(client, new BotConnectorHttp(serviceUrl, client.credentials, options));
     });
   }
 }

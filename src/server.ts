@@ -11,6 +11,7 @@ import restify from 'restify';
 import { ReusedClientsAuthentication } from './bot-framework-auth.js';
 import { hasBotCredentials, type Config } from './config.js';
 import { errorSummary } from './channels/teams/proactive.js';
+import type { Sleep } from './permissions/http-retry.js';
 
 /** The Bot Framework adapter and the authentication it validates incoming JWTs with. */
 export interface BotAdapter {
@@ -22,7 +23,8 @@ export interface BotAdapter {
 }
 
 /** botbuilder's own configuration names; with no app id, authentication is off. */
-export function createBotAdapter(config: Config, logger: Logger): BotAdapter {
+/** `sleep`: how Bot Connector calls wait between their own retries (tests pass one that returns at once). */
+export function createBotAdapter(config: Config, logger: Logger, options: { sleep?: Sleep } = {}): BotAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.MicrosoftAppId,
     MicrosoftAppPassword: config.MicrosoftAppPassword,
@@ -30,7 +32,7 @@ export function createBotAdapter(config: Config, logger: Logger): BotAdapter {
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
   // The adapter gets the same authentication with its outbound clients reused between turns.
-  const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth));
+  const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth, options));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {

@@ -53,7 +53,7 @@ export interface RunningBot {
 export async function launchTeamsBot(config: Config, understand: UnderstandFn, overrides: AppOverrides = {}): Promise<RunningBot> {
   const logger = overrides.logger ?? createLogger(config);
   const app = await createApp(config, { ...overrides, logger });
-  const botAdapter = createBotAdapter(config, logger);
+  const botAdapter = createBotAdapter(config, logger, overrides.sleep ? { sleep: overrides.sleep } : {});
   const teams = createTeamsChannel(app, botAdapter, understand);
   await app.start();
   const server = await startServer({
