@@ -69,10 +69,13 @@ export class ProactiveSender {
       await client.conversations.updateActivity(conversationId, copy.activityId, outgoing);
       return;
     }
-    await this.adapter.continueConversationAsync(this.appId, copy.reference, async (context) => {
-      this.remember(context);
-      await context.updateActivity({ ...activity, type: 'message', id: copy.activityId });
-    });
+    await proactiveTurn(
+      (logic) => this.adapter.continueConversationAsync(this.appId, copy.reference, logic),
+      async (context) => {
+        this.remember(context);
+        await context.updateActivity({ ...activity, type: 'message', id: copy.activityId });
+      },
+    );
   }
 
   private async sendTo(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<Delivered> {
@@ -86,10 +89,13 @@ export class ProactiveSender {
       return { reference, activityId: response?.id ?? '' };
     }
     let activityId = '';
-    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
-      this.remember(context);
-      activityId = (await context.sendActivity(activity))?.id ?? '';
-    });
+    await proactiveTurn(
+      (logic) => this.adapter.continueConversationAsync(this.appId, reference, logic),
+      async (context) => {
+        this.remember(context);
+        activityId = (await context.sendActivity(activity))?.id ?? '';
+      },
+    );
     return { reference, activityId };
   }
 
@@ -118,18 +124,15 @@ export class ProactiveSender {
     }
     const tenantId = this.directory.tenantId;
     let delivered: Delivered | undefined;
-    await this.adapter.createConversationAsync(
-      this.appId,
-      'msteams',
-      channel.serviceUrl,
-      '',
-      {
-        isGroup: false,
-        bot: channel.bot ?? { id: this.appId, name: '' },
-        members: [{ id: userId, name: '' }],
-        tenantId,
-        channelData: { tenant: { id: tenantId } },
-      },
+    const parameters = {
+      isGroup: false,
+      bot: channel.bot ?? { id: this.appId, name: '' },
+      members: [{ id: userId, name: '' }],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    };
+    await proactiveTurn(
+      (logic) => this.adapter.createConversationAsync(this.appId, 'msteams', channel.serviceUrl!, '', parameters, logic),
       async (context) => {
         this.remember(context);
         const reference = TurnContext.getConversationReference(context.activity);
@@ -141,6 +144,27 @@ export class ProactiveSender {
     );
     return delivered;
   }
+}
+
+/**
+ * Runs a proactive turn (`start` is the adapter call, given the turn's logic) and throws what
+ * failed in its logic. botbuilder runs the logic inside the adapter's middleware, where
+ * `onTurnError` catches and swallows whatever it throws (`BotAdapter.runMiddleware`): a Bot
+ * Connector 503 inside a proactive send looked like a delivery, and the message was lost.
+ */
+async function proactiveTurn(
+  start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
+  logic: (context: TurnContext) => Promise<void>,
+): Promise<void> {
+  let failure: { error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      await logic(context);
+    } catch (error) {
+      failure = { error };
+    }
+  });
+  if (failure) throw failure.error;
 }
 
 /** An error's code and status for logs, without request bodies or headers. */
