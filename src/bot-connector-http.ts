@@ -19,6 +19,10 @@ import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from './permissi
  * retries; 429 and 503 wait out `Retry-After`; 408, other 5xx (not 501 or 505) and network errors
  * back off exponentially from 1 s (at most 64 s). One addition: a 429 without `Retry-After` backs
  * off too (the library gave up at once), as Teams' rate-limit guidance asks of bots.
+ *
+ * A `Retry-After` longer than 64 s is not waited out in-process (nor cut short): the call fails at
+ * once. The error carries the last answer's `Retry-After` as `retryAfterMs`, so a durable caller
+ * (a delivery job) sends again no sooner than the connector asked.
  */
 export class BotConnectorHttp {
   private readonly base: string;
@@ -71,10 +75,13 @@ export class BotConnectorHttp {
         const response = await request(url, { method, headers, body, dispatcher: this.dispatcher });
         const text = await response.body.text();
         if (response.statusCode >= 200 && response.statusCode < 300) return parseResource(text);
-        failure = errorFrom(response.statusCode, text, method, path);
         const retryAfter = retryAfterOf(response.headers);
-        if ((response.statusCode === 429 || response.statusCode === 503) && retryAfter !== undefined) delay = Math.min(retryAfter, BACKOFF.maxDelayMs);
-        else if (isTransientStatus(response.statusCode)) delay = backoffDelay(retry + 1, BACKOFF, this.random);
+        failure = errorFrom(response.statusCode, text, method, path, retryAfter);
+        if ((response.statusCode === 429 || response.statusCode === 503) && retryAfter !== undefined) {
+          // Sending again before Retry-After would only be refused again: longer waits are the caller's.
+          if (retryAfter > BACKOFF.maxDelayMs) throw failure;
+          delay = retryAfter;
+        } else if (isTransientStatus(response.statusCode)) delay = backoffDelay(retry + 1, BACKOFF, this.random);
       } catch (error) {
         if (error instanceof BotConnectorError) throw error;
         // The request may not have reached the connector (refused, reset, timed out): try again.
@@ -101,6 +108,8 @@ export class BotConnectorError extends Error {
     /** The connector's error code (`ConversationNotFound`, `Throttled`...), or the network error's. */
     readonly code?: string,
     cause?: unknown,
+    /** How long the connector asked to wait before sending again (its `Retry-After`, ms), when it did. */
+    readonly retryAfterMs?: number,
   ) {
     super(message, cause === undefined ? undefined : { cause });
   }
@@ -134,7 +143,7 @@ function parseResource(text: string): ResourceResponse {
   }
 }
 
-function errorFrom(status: number, text: string, method: string, path: string): BotConnectorError {
+function errorFrom(status: number, text: string, method: string, path: string, retryAfterMs: number | undefined): BotConnectorError {
   let code: string | undefined;
   let message = `${method} ${path} answered HTTP ${status}`;
   try {
@@ -144,7 +153,7 @@ function errorFrom(status: number, text: string, method: string, path: string): 
   } catch {
     // not JSON: the status says enough
   }
-  return new BotConnectorError(message, status, code);
+  return new BotConnectorError(message, status, code, undefined, retryAfterMs);
 }
 
 let agent: Dispatcher | undefined;

@@ -140,12 +140,28 @@ describe('BotConnectorHttp retries', () => {
     expect(waits).toEqual([2000, 250]);
   });
 
-  it('gives up after 3 retries with the last status', async () => {
+  it('gives up after 3 retries with the last status and its Retry-After', async () => {
     const { http, waits } = client();
     connector.throttle(4, 1);
     const error = await http.sendToConversation('a:1to1-u-megan', message('a:1to1-u-megan')).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: 'BotConnectorError', statusCode: 429, code: 'Throttled' });
+    expect(error).toMatchObject({ name: 'BotConnectorError', statusCode: 429, code: 'Throttled', retryAfterMs: 1000 });
     expect(waits).toEqual([1000, 1000, 1000]);
+    expect(connector.sent).toEqual([]);
+  });
+
+  it('does not wait out a Retry-After above 64 s, nor send sooner: fails at once, saying how long to wait', async () => {
+    const { http, waits } = client();
+    connector.failNext(1, 429, { 'retry-after': '600' });
+    connector.failNext(1, 503, { 'retry-after': '65' });
+    for (const [status, retryAfterMs] of [
+      [429, 600_000],
+      [503, 65_000],
+    ]) {
+      const error = await http.sendToConversation('a:1to1-u-megan', message('a:1to1-u-megan')).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'BotConnectorError', statusCode: status, retryAfterMs });
+    }
+    expect(waits).toEqual([]);
+    expect(connector.throttledAnswers).toHaveLength(2);
     expect(connector.sent).toEqual([]);
   });
 
