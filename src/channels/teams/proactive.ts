@@ -39,7 +39,11 @@ export class ProactiveSender {
       try {
         return await this.sendTo(stored.reference, activity);
       } catch (error) {
-        // The user may have removed the app; a fresh 1:1 chat is the way back.
+        // Teams refused the saved chat (403: the app was removed there; 404: the chat is gone): a
+        // fresh 1:1 chat is the way back. Throttling, an outage or a network error is not: the
+        // caller retries later (after Retry-After), and the saved chat stays.
+        const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
+        if (status !== 403 && status !== 404) throw error;
         this.logger.warn({ userId, err: errorSummary(error) }, 'proactive send to saved conversation failed; opening a new chat');
       }
     }
