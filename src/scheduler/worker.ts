@@ -141,8 +141,16 @@ export class Worker {
     if (free <= 0 || this.stopping) return 0;
     const now = this.options.clock.now();
     const jobs = await this.options.queue.claim({ owner: this.owner, now, leaseMs: this.leaseMs, limit: free });
-    for (const job of jobs) this.startRun(job, now);
-    return jobs.length;
+    let started = 0;
+    for (const job of jobs) {
+      // Our own run, claimed back after its lease lapsed (a heartbeat that could not reach the
+      // store in time): it is still running, and the claim has renewed its lease. A second run
+      // would do the work twice and lose track of the first.
+      if (this.running.has(job.id)) continue;
+      this.startRun(job, now);
+      started++;
+    }
+    return started;
   }
 
   private startRun(job: Job, claimedAt: number): void {

@@ -315,6 +315,33 @@ describe('Worker', () => {
     expect(await store.work.size()).toBe(0);
   });
 
+  it('does not start a second run of a job it still runs when its lease lapsed and it claims the job back', async () => {
+    fresh();
+    const leaseMs = 60_000;
+    const w = worker({ leaseMs, concurrency: 4 });
+    const release = deferred();
+    let runs = 0;
+    w.handle('work', async () => {
+      runs++;
+      await release.promise;
+    });
+    await schedule({ id: 'stalled' });
+    const first = w.runUntilIdle();
+    await until(() => runs === 1);
+    // No heartbeat (the worker was not started): the lease lapses while the run goes on.
+    clock.advance(leaseMs);
+    const second = w.runUntilIdle();
+    await until(async () => (await store.work.get('stalled'))?.lease?.until === clock.now() + leaseMs);
+    expect(runs).toBe(1);
+    expect(w.busy).toBe(1);
+
+    release.resolve();
+    await Promise.all([first, second]);
+    expect(runs).toBe(1);
+    expect(w.busy).toBe(0);
+    expect(await store.work.size()).toBe(0);
+  });
+
   it('stop(deadline) waits for running jobs, then hands the unfinished ones back at once, attempts unchanged', async () => {
     fresh();
     const stopping = worker({ concurrency: 4, pollMs: 60_000 });
