@@ -26,30 +26,45 @@ export interface CreatedConversation {
  * updates and the 1:1 chats it opens, and answers 400 to anything not shaped as Teams expects:
  * the bot must send activities with a type and the path's conversation id, update only activities
  * it sent, and open chats with one member, the tenant id and `channelData.tenant`.
+ *
+ * Faults, after those shape checks: canned answers for the next sends and updates (`failNext`,
+ * `throttle`), an outage of every call until `recover()` (`outage`), and people who never installed
+ * the app, for whom opening a 1:1 chat is refused with 403 as Teams does (`refuseChatsWith`).
  */
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
   readonly updates: UpdatedActivity[] = [];
   readonly created: CreatedConversation[] = [];
   readonly rejected: { method: string; path: string; reason: string }[] = [];
-  /** Every request as it arrived: method, path and the headers a client chooses (auth, content type, agent, request id). */
-  readonly requests: { method: string; path: string; headers: Record<string, string | undefined> }[] = [];
+  /**
+   * Every request as it arrived: method, path and the headers a client chooses (auth, content type,
+   * agent, request id); `status` once answered, and `at` from the `now` option (the test's clock).
+   */
+  readonly requests: { method: string; path: string; headers: Record<string, string | undefined>; status?: number; at?: number }[] = [];
   /** Requests being answered right now, and the most at once (with `latencyMs`, how much the bot overlaps its calls). */
   inFlight = 0;
   maxInFlight = 0;
-  /** Sends still to be refused with 429 (Teams' throttling), and the Retry-After they carry. */
   /** Canned failures for the next sends and updates, in order (`throttle`, `failNext`). */
   private readonly failures: { status: number; headers: Record<string, string> }[] = [];
-  /** The conversations of the sends and updates answered with a canned failure. */
+  /** While set, every call is answered with this (`outage`). */
+  private down: { status: number; headers: Record<string, string> } | undefined;
+  /** Entra object ids of people who never installed the app: opening a chat with them is refused. */
+  private readonly refused = new Set<string>();
+  /** The conversations of the sends and updates answered with a canned failure or during an outage ('' for opening a chat). */
   readonly throttledAnswers: string[] = [];
+  /** Who a 1:1 chat was refused with (`refuseChatsWith`), once per attempt. */
+  readonly refusedChats: string[] = [];
   private server?: Server;
   private seq = 0;
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
 
   constructor(
     private readonly tenantId: string,
-    /** `latencyMs`: each answer waits this long, like a Bot Connector across the internet (benchmarks). */
-    private readonly options: { latencyMs?: number } = {},
+    /**
+     * `latencyMs`: each answer waits this long, like a Bot Connector across the internet (benchmarks).
+     * `now`: the time recorded with each request (a test's manual clock).
+     */
+    private readonly options: { latencyMs?: number; now?: () => number } = {},
   ) {}
 
   get serviceUrl(): string {
@@ -95,6 +110,23 @@ export class FakeConnector {
     for (let i = 0; i < count; i++) this.failures.push({ status, headers });
   }
 
+  /**
+   * Teams is down: every call (sends, updates, opening chats) is answered with `status` (and
+   * `headers`) until `recover()`. Requests are still checked for shape first.
+   */
+  outage(status = 503, headers: Record<string, string> = {}): void {
+    this.down = { status, headers };
+  }
+
+  recover(): void {
+    this.down = undefined;
+  }
+
+  /** `userId` (an Entra object id) never installed the app: opening a 1:1 chat with them is answered 403. */
+  refuseChatsWith(userId: string): void {
+    this.refused.add(userId);
+  }
+
   /** Messages sent into one conversation. */
   sentTo(conversationId: string): SentActivity[] {
     return this.sent.filter((s) => s.conversationId === conversationId);
@@ -125,7 +157,7 @@ export class FakeConnector {
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const header = (name: string) => req.headers[name] as string | undefined;
-    this.requests.push({
+    const record: FakeConnector['requests'][number] = {
       method: req.method ?? '',
       path: req.url ?? '',
       headers: {
@@ -134,7 +166,21 @@ export class FakeConnector {
         'user-agent': header('user-agent'),
         'x-ms-client-request-id': header('x-ms-client-request-id'),
       },
-    });
+      ...(this.options.now ? { at: this.options.now() } : {}),
+    };
+    this.requests.push(record);
+    const answer = await this.answer(req);
+    record.status = answer.status;
+    return answer;
+  }
+
+  private failed(conversationId: string, failure: { status: number; headers: Record<string, string> }) {
+    this.throttledAnswers.push(conversationId);
+    const code = failure.status === 429 ? 'Throttled' : 'ServiceError';
+    return { status: failure.status, body: { error: { code, message: `answered ${failure.status} on purpose` } }, headers: failure.headers };
+  }
+
+  private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let body: Record<string, any>;
@@ -152,6 +198,11 @@ export class FakeConnector {
       if (!Array.isArray(members) || members.length !== 1 || typeof members[0]?.id !== 'string') return this.reject(req, 'exactly one member with an id');
       if (body.tenantId !== this.tenantId || body.channelData?.tenant?.id !== this.tenantId) return this.reject(req, 'tenantId and channelData.tenant.id must name the tenant');
       if (typeof body.bot?.id !== 'string') return this.reject(req, 'bot.id missing');
+      if (this.down) return this.failed('', this.down);
+      if (this.refused.has(members[0].id)) {
+        this.refusedChats.push(members[0].id);
+        return { status: 403, body: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } } };
+      }
       const conversationId = `a:1to1-${members[0].id}`;
       this.created.push({ conversationId, parameters: body });
       return { status: 201, body: { id: conversationId } };
@@ -167,12 +218,8 @@ export class FakeConnector {
           return this.reject(req, 'only Adaptive Card attachments are expected');
         }
       }
-      const failure = req.method === 'POST' || req.method === 'PUT' ? this.failures.shift() : undefined;
-      if (failure) {
-        this.throttledAnswers.push(conversationId);
-        const code = failure.status === 429 ? 'Throttled' : 'ServiceError';
-        return { status: failure.status, body: { error: { code, message: `answered ${failure.status} on purpose` } }, headers: failure.headers };
-      }
+      const failure = this.down ?? (req.method === 'POST' || req.method === 'PUT' ? this.failures.shift() : undefined);
+      if (failure) return this.failed(conversationId, failure);
       if (req.method === 'POST') {
         const id = `m-${++this.seq}`;
         this.sent.push({ conversationId, id, activity: body, ...(activityId ? { replyToId: activityId } : {}) });

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
+import type { AppOverrides } from '../../../src/app.js';
 import { launchTeamsBot, type RunningBot } from '../../../src/channels/teams/launch.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
@@ -38,6 +39,8 @@ export interface TeamsHarness {
   bot: RunningBot;
   connector: FakeConnector;
   clock: ManualClock;
+  /** The waits Bot Connector calls asked for between their own retries (ms); they return at once. */
+  waits: number[];
   ctx: TeamsContext;
   install(user: TeamsUser): Promise<void>;
   say(user: TeamsUser, text: string): Promise<{ status: number; body: any }>;
@@ -53,11 +56,16 @@ export interface TeamsHarness {
 /**
  * The bot as `npm start` runs it (SPEC section 5 environment, Contoso directory, simulated
  * permission service), driven through `/api/messages` with Teams-shaped activities and a fake Bot
- * Connector on loopback as `serviceUrl`.
+ * Connector on loopback as `serviceUrl` (it records each request's time on the manual clock).
+ * `app`: more of the core's overrides (metrics, worker and engine settings).
  */
-export async function teamsHarness(env: Record<string, string> = {}, options: { store?: DurableStore; clock?: ManualClock; connector?: FakeConnector } = {}): Promise<TeamsHarness> {
-  const connector = options.connector ?? (await new FakeConnector(TENANT).start());
+export async function teamsHarness(
+  env: Record<string, string> = {},
+  options: { store?: DurableStore; clock?: ManualClock; connector?: FakeConnector; app?: AppOverrides } = {},
+): Promise<TeamsHarness> {
   const clock = options.clock ?? new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+  const connector = options.connector ?? (await new FakeConnector(TENANT, { now: () => clock.now() }).start());
+  const waits: number[] = [];
   const config = loadConfig({
     PORT: '0',
     DIRECTORY: `file:${DIRECTORY}`,
@@ -70,6 +78,8 @@ export async function teamsHarness(env: Record<string, string> = {}, options: { 
     ...env,
   });
   const bot = await launchTeamsBot(config, understand, {
+    sleep: async (ms) => void waits.push(ms),
+    ...options.app,
     clock,
     logger: pino({ level: 'silent' }),
     ...(options.store ? { store: options.store } : {}),
@@ -81,6 +91,7 @@ export async function teamsHarness(env: Record<string, string> = {}, options: { 
     bot,
     connector,
     clock,
+    waits,
     ctx,
     async install(user) {
       const response = await post(bot.port, installationUpdate(user, ctx));
