@@ -332,13 +332,13 @@ describe('a hung permission-service call', () => {
     while (!hung) await new Promise((resolve) => setTimeout(resolve, 5));
     await h.click(miriam, 'approve', { requestId: sales!.id }, h.inbox(miriam).at(-1));
     const appliedOn = (marker: string) => h.inbox(alex).some((s) => headline(s).startsWith(`${marker}: Send As for Megan Bowen on Sales`));
-    await h.connector.waitFor(() => appliedOn('Applied'), 'the Sales post-back "applied"', 15_000);
+    await h.connector.waitFor(() => appliedOn('Applied'), 'the Sales post-back "applied"', 30_000);
     const appliedAt = (await h.bot.app.engine.get(sales!.id))!.appliedAt!;
 
     // The window (10 minutes) ends; the worker finds the post-back without anyone waiting for the hung run.
     h.clock.set(appliedAt + 10 * MINUTE);
     h.bot.app.worker.wake();
-    await h.connector.waitFor(() => appliedOn('In effect'), 'the Sales post-back "in effect"', 15_000);
+    await h.connector.waitFor(() => appliedOn('In effect'), 'the Sales post-back "in effect"', 30_000);
     expect((await h.bot.app.engine.get(sales!.id))?.state).toBe('effective');
     // Sent at the window's end, the clock's time when the worker ran it.
     expect(postTimes(personalConversationId(alex), 200).at(-1)).toBe(appliedAt + 10 * MINUTE);
@@ -349,6 +349,6 @@ describe('a hung permission-service call', () => {
     release();
     await h.settle();
     expect((await h.bot.app.engine.get(training!.id))?.state).toBe('applied');
-  });
+  }, 60_000);
 });
 
