@@ -122,7 +122,8 @@ export class ProactiveSender {
 
   private async createAndSend(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
     const channel = await this.repository.channel();
-    if (!channel?.serviceUrl) {
+    const serviceUrl = channel?.serviceUrl;
+    if (!channel || !serviceUrl) {
       this.logger.warn({ userId }, 'cannot reach user: no conversation reference and no service URL known yet');
       return undefined;
     }
@@ -136,7 +137,7 @@ export class ProactiveSender {
       channelData: { tenant: { id: tenantId } },
     };
     await proactiveTurn(
-      (logic) => this.adapter.createConversationAsync(this.appId, 'msteams', channel.serviceUrl!, '', parameters, logic),
+      (logic) => this.adapter.createConversationAsync(this.appId, 'msteams', serviceUrl, '', parameters, logic),
       async (context) => {
         this.remember(context);
         const reference = TurnContext.getConversationReference(context.activity);
