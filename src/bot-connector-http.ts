@@ -20,8 +20,8 @@ import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from './permissi
  * back off exponentially from 1 s (at most 64 s). One addition: a 429 without `Retry-After` backs
  * off too (the library gave up at once), as Teams' rate-limit guidance asks of bots.
  *
- * A `Retry-After` longer than 64 s is not waited out in-process (nor cut short): the call fails at
- * once. The error carries the last answer's `Retry-After` as `retryAfterMs`, so a durable caller
+ * A `Retry-After` longer than 10 s is not waited out in-process (nor cut short): the call fails at
+ * once, so the waits of one call (3 retries) stay inside a delivery job's 40 s deadline. The error carries the last answer's `Retry-After` as `retryAfterMs`, so a durable caller
  * (a delivery job) sends again no sooner than the connector asked.
  */
 export class BotConnectorHttp {
@@ -79,7 +79,7 @@ export class BotConnectorHttp {
         failure = errorFrom(response.statusCode, text, method, path, retryAfter);
         if ((response.statusCode === 429 || response.statusCode === 503) && retryAfter !== undefined) {
           // Sending again before Retry-After would only be refused again: longer waits are the caller's.
-          if (retryAfter > BACKOFF.maxDelayMs) throw failure;
+          if (retryAfter > MAX_RETRY_AFTER_MS) throw failure;
           delay = retryAfter;
         } else if (isTransientStatus(response.statusCode)) delay = backoffDelay(retry + 1, BACKOFF, this.random);
       } catch (error) {
@@ -116,8 +116,10 @@ export class BotConnectorError extends Error {
 }
 
 const MAX_RETRIES = 3;
-/** Exponential backoff from 1 s; also the longest `Retry-After` waited out. */
+/** Exponential backoff from 1 s (core-rest-pipeline's). */
 const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 64_000 };
+/** The longest `Retry-After` waited out in-process; a longer one is left to the durable caller. */
+const MAX_RETRY_AFTER_MS = 10_000;
 
 function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);

@@ -32,10 +32,10 @@ describe('the compiled bot (npm start)', () => {
         }
       });
       child!.once('exit', (code) => reject(new Error(`bot exited with ${code}: ${out}`)));
-      setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 20_000);
+      setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 120_000);
     });
     expect(listening.host).toBe('127.0.0.1');
     const health = await fetch(`http://127.0.0.1:${listening.port}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok' });
-  }, 60_000);
+  }, 240_000);
 });

@@ -23,7 +23,7 @@ export interface NotificationPlan {
  * | event | approval card to | post-back to | copies updated |
  * |---|---|---|---|
  * | approval_needed, approver_reminder | approvers still reachable | | |
- * | approver_unreachable | the admins it escalated to | requester (who was and was not reached) | |
+ * | approver_unreachable | the admins it escalated to | requester (who was and was not reached) | yes |
  * | decided | | requester, grantee | yes |
  * | cancelled | | requester, when someone else cancelled | yes |
  * | applied, effective, revoked | | requester, grantee | yes |
@@ -51,7 +51,8 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
     case 'approver_unreachable':
       if (request.state === 'pending') for (const id of event.escalatedTo) add(id, 'approver');
       add(request.requesterId, 'requester');
-      return { messages, updateCopies: false };
+      // The requester's summary card names the approvers: it shows who has the card now.
+      return { messages, updateCopies: true };
     case 'cancelled':
       if (request.cancelledBy && request.cancelledBy !== request.requesterId) add(request.requesterId, 'requester');
       return { messages, updateCopies: true };
