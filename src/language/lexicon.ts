@@ -13,7 +13,7 @@ export type RightWord = Right | 'access' | 'read' | 'rights';
  * Multi-word right phrases, longest first at each position. `targetAfter`: the name right after
  * the phrase is the mailbox or group ("send as Training", "on behalf of Marketing", "namens Sales").
  */
-export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAfter?: boolean }> = [
+export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAfter?: boolean; generic?: boolean }> = [
   // Send As
   ...[
     'send as', 'sendas', 'send mail as', 'send email as', 'send e mail as', 'send mails as', 'send emails as',
@@ -30,12 +30,17 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
     'send on behalf of', 'send on behalf', 'sendonbehalf', 'sendonbehalfof', 'send on behalf to', 'on behalf of',
     'on behalf', 'send mail on behalf of', 'send email on behalf of', 'send emails on behalf of',
     'send mails on behalf of', 'send messages on behalf of', 'sending on behalf of', 'send out on behalf of',
-    'delegate', 'delegate access', 'delegate rights', 'delegate permission', 'delegate permissions',
     'verzenden namens', 'versturen namens', 'mailen namens', 'e mailen namens', 'emailen namens', 'zenden namens',
     'verzend namens', 'verstuur namens', 'sturen namens', 'mail versturen namens', 'mail verzenden namens',
     'mails versturen namens', 'mails verzenden namens', 'e mail versturen namens', 'e mail verzenden namens',
-    'verzenden uit naam van', 'versturen uit naam van', 'uit naam van', 'namens', 'gemachtigde', 'gedelegeerde',
+    'verzenden uit naam van', 'versturen uit naam van', 'uit naam van', 'namens',
   ].map((p) => ({ words: p.split(' '), right: 'SendOnBehalf' as const, targetAfter: /(of|namens|van|to|for)$/.test(p) })),
+  // A delegate sends on behalf, unless the message names the right: "make Priya a delegate for Support
+  // with send-as rights" is Send As, "een gemachtigde met volledige toegang" Full Access.
+  ...[
+    'delegate', 'delegate access', 'delegate rights', 'delegate permission', 'delegate permissions',
+    'gemachtigde', 'gedelegeerde',
+  ].map((p) => ({ words: p.split(' '), right: 'SendOnBehalf' as const, generic: true })),
   // Full Access, explicit
   ...[
     'full access', 'fullaccess', 'full mailbox access', 'full mailbox permission', 'full mailbox permissions',
@@ -83,6 +88,10 @@ export const GRANT_VERBS = set(
     'machtig machtigen moet moeten svp aub alsjeblieft alstublieft gaarne zet configureer activeer fix arrange sort ' +
     'organise organize configure activate make',
 );
+/** "add Zoë to the Support mailbox", "voeg Zoë toe aan het postvak Support": asking for Full Access. */
+export const ADD_VERBS = set('add adding voeg voegt toevoegen');
+/** The preposition before the mailbox in an add request: "to", "into", "aan", "bij". */
+export const ADD_TO_PREPS = set('to into aan bij');
 /** Verbs directly before the person who receives the right ("give Megan", "laat Lee", "mag Diego"). */
 export const GRANTEE_AFTER = set(
   'give grant let allow permit enable add assign provide get help like want need geef verleen laat mag kan kun ' +
@@ -178,3 +187,124 @@ export const STOPWORDS = set(
     'gedeeld mail naar om tot bij uit over door te kan kun mag wil zou moet heeft hebben heb krijgen ' +
     'nodig svp aub a.u.b t even er allemaal precies eigenlijk nou toch wel soms gewoon misschien dus',
 );
+
+// ---------------------------------------------------------------------------------------------
+// Sets the pipeline stages ask about (tokens, mentions, roles, intent), built once.
+
+/** Chat spellings read as two words: "gimme" is "give me". A Map: "constructor" must not find Object.prototype. */
+export const EXPANSIONS = new Map<string, string[]>([
+  ['gimme', ['give', 'me']], ['lemme', ['let', 'me']], ['wanna', ['want', 'to']], ['gotta', ['have', 'to']], ['gonna', ['going', 'to']],
+]);
+/** Words before "'s" that make a contraction, not a possessive: "it's", "what's", "let's". */
+export const CONTRACTION_BASES = set('it that what who let there here he she where how whats');
+/** Greetings and forms of address before a request ("Goedemiddag, wat kan deze bot?"). */
+export const OPENERS = new Set('hi hey hello hallo hoi dear beste good morning afternoon evening goedemorgen goedemiddag goedenavond dag team all allemaal'.split(' '));
+/** A first word that still leaves a bare request ("hi, send as Training for Megan"). */
+export const GREETINGS = new Set(['hi', 'hey', 'hello', 'hallo', 'hoi', 'ok', 'okay', 'so', 'dear', 'beste', 'goedemorgen', 'morning']);
+/** "I will send as IT tomorrow" announces; with no verb that asks it is not a request. */
+export const FUTURE = new Set('will shall going zal zullen gaat gaan'.split(' '));
+/** "we may need to grant more access someday": a maybe is not a request. */
+export const HEDGES = new Set('maybe perhaps someday sometime eventually possibly misschien wellicht ooit'.split(' '));
+/** Verbs that ask for a grant even around words that would otherwise hedge or describe. */
+export const GRANT_IMPERATIVES = new Set(['give', 'grant', 'geef', 'verleen']);
+/** Past participles of revoking: "can be removed" asks, "was removed" reports. */
+export const PASSIVE_REVOKE = new Set('removed revoked deleted withdrawn ingetrokken verwijderd weggehaald afgenomen'.split(' '));
+/** Nouns that ask for an overview: a query. */
+export const OVERVIEW_WORDS = new Set('overview overzicht report rapport rapportage'.split(' '));
+/** Verbs that ask to be shown something: a query with a people noun or "who". */
+export const LIST_WORDS = new Set('list show display toon overzicht overview lijst'.split(' '));
+/** "everyone", "iedereen": a query about all holders. */
+export const EVERYONE = new Set('everyone everybody anyone anybody iedereen'.split(' '));
+/** Verbs after "who" that make it a question about holders ("who has", "wie mag"). */
+export const WHO_VERBS = new Set('has have had can could is are was may might should heeft hebben had kan kunnen mag mogen is zijn'.split(' '));
+/** Words that ask to check something: a query, never a grant. */
+export const CHECK_WORDS = new Set('check whether verify confirm controleer controleren nakijken navragen checken verifieer'.split(' '));
+/** Requests the bot cannot carry out as one grant: copying or moving someone's rights. */
+export const UNSUPPORTED = new Set('same dezelfde zelfde copy kopieer kopieren mirror transfer move verplaats overzetten overdragen swap replace vervang'.split(' '));
+/** With a request noun: withdrawing one's own request is a cancel. */
+export const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek', 'annuleer', 'delete', 'verwijder', 'remove']);
+/** With a request noun: asking about open requests is a status question. */
+export const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
+/** Words that ask who holds rights. */
+export const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
+/** "no longer", "niet meer": with a negation, the negation is the revoke. */
+export const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer', 'langer']);
+/** "all", "alles": in a revoke, every right. */
+export const ALL_WORDS = new Set(['all', 'alle', 'alles', 'everything']);
+/** Words that mark a message as Dutch (language detection counts them against EN_MARKERS). */
+export const NL_MARKERS = new Set(
+  ('geef geeft geen mag kan kun kunt wil wilt ik mij mijn het de een van op tot toegang postvak verzenden versturen ' +
+    'namens als lezen wie heeft hebben heb voor weken dagen maand maanden uur verwijder verwijderen intrekken hulp ' +
+    'aanvragen aanvraag verzoek graag nodig alsjeblieft alstublieft laat met zonder omdat niet meer en ook dit dat ' +
+    'zijn waar wat welke toe gedeelde beheren lezen openen krijgen vrijdag maandag dinsdag woensdag donderdag ' +
+    'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
+    'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je haal weg uit neem ' +
+    'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep').split(/\s+/).filter(Boolean),
+);
+/** Words that mark a message as English. */
+export const EN_MARKERS = new Set(
+  ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
+    'weeks days month months hours until and with without because what which help requests request status full ' +
+    'as should would like want could allow add take away from all get able manage open friday monday tuesday ' +
+    'wednesday thursday saturday sunday tomorrow two three four five hello hi thanks cancel delegates list show ' +
+    'rights permissions mail mailbox inbox does do group team pls you it').split(/\s+/).filter(Boolean),
+);
+/** Any word the lexicon uses is not a name on its own (a capitalised one mid-sentence may be: "give Grant ..."). */
+export const LEXICON_WORDS = new Set<string>([
+  ...STOPWORDS, ...GRANT_VERBS, ...REVOKE_VERBS, ...NL_SEND_VERBS, ...MAILBOX_WORDS, ...GROUP_WORDS,
+  ...SHARED_WORDS, ...NEGATIONS, ...PAST_WORDS, ...STATE_VERBS, ...CANCEL_WORDS, ...STATUS_WORDS,
+  ...REQUEST_NOUNS, ...HELP_WORDS, ...QUERY_START_TARGET, ...QUERY_START_PERSON, ...QUERY_START_CHECK,
+  ...QUERY_TOPIC, ...PEOPLE_NOUNS, ...SELF_OBJECT, ...SELF_SUBJECT, ...SELF_POSSESSIVE,
+  ...OTHER_PRONOUNS, ...OTHER_POSSESSIVE, ...TARGET_PREPS, ...TO_PREPS, ...FOR_PREPS, ...FROM_PREPS,
+  ...OF_PREPS, ...GRANTEE_PREPS, ...COORDINATORS, ...OUT_OF_SCOPE, ...ARTICLES, ...SUBJECT_BEFORE,
+  ...GRANTEE_AFTER, ...REVOKE_IMPERATIVES,
+  ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
+]);
+/**
+ * Names that are also everyday words: written in lower case among capitalised names, they are words
+ * ("I hope you can ...", "niet langer", "the admin's mailbox"), not Hope, Isaiah Langer or Ines Admin.
+ */
+export const WORD_NAMES = new Set(
+  ('hope will may mark bill rose summer dean grant joy faith grace june april august hunter chase frank sue pat art ' +
+    'jack guy penny ruby amber ivy lily daisy holly robin sky rob bas roos wil mees kim sterre bloem storm ' +
+    'langer long young king best white black brown green price power hall bell page wood hill field stone ' +
+    'little small short strong sharp rich gold silver day north south west east admin manager office ' +
+    'bos berg dam hof kok vos wit groot klein jong lang kort bakker visser smit koster boer molenaar mulder ' +
+    'schouten timmerman beek dijk veld brink kuiper').split(' '),
+);
+/** Words that may sit inside a multi-word name but never end one. */
+export const INNER_WORDS = new Set(['and', 'en', 'of', 'the', 'for', 'voor', 'de', 'het', 'van', 'on', 'op', 'in', 'a', 'to']);
+/** Pronouns, articles, prepositions and negations: never (part of) a name, capitalised or not. */
+export const NEVER_NAME = new Set<string>([
+  ...SELF_OBJECT, ...SELF_SUBJECT, ...SELF_POSSESSIVE, ...OTHER_PRONOUNS, ...OTHER_POSSESSIVE,
+  ...ARTICLES, ...TARGET_PREPS, ...TO_PREPS, ...FOR_PREPS, ...FROM_PREPS, ...OF_PREPS,
+  ...GRANTEE_PREPS, ...COORDINATORS, ...NEGATIONS,
+]);
+/** Words between a subject and its verb: "Kwame no longer needs", "Mark hoeft niet meer". */
+export const SUBJECT_FILLERS = new Set('no longer not dont doesnt does do did still also really now only just shouldnt wont cant mustnt cannot niet geen meer ook nog al nu alleen echt'.split(' '));
+/** Singular nouns that name what follows: "het postvak Info", "the group Training" (not "mailboxes Megan can open"). */
+export const NOUN_BEFORE = new Set('mailbox inbox postvak postbus group groep team mail'.split(' '));
+/** "..., Mark too", "Lee ook": someone added on. */
+export const ALSO = new Set('too also ook eveneens'.split(' '));
+/** Politeness between a verb and its object: "Trek alsjeblieft Megan ...". */
+export const SOFTENERS = new Set('alsjeblieft alstublieft even svp aub please pls plz kindly graag ff nog'.split(' '));
+/** "you" in "could you Megan ...", "kun je Megan ... geven". */
+export const YOU = new Set('you je jij jullie u ye'.split(' '));
+/** Modals before "you": "kunnen jullie Lee ... geven". */
+export const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
+/** Verbs after "X to": "I want Megan to have ...". */
+export const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
+/** The revoke phrases as text (one space between words), and the words they start with. */
+export const REVOKE_PHRASE_TEXTS = REVOKE_PHRASES.map((words) => words.join(' '));
+export const REVOKE_PHRASE_STARTS = new Set(REVOKE_PHRASES.map((words) => words[0]!));
+/** Verbs of Dutch and English split revokes, directly before the person ("neem Zoë ... af"). */
+export const REVOKE_SPLIT_VERBS = new Set(['take', 'neem', 'haal', 'trek', 'cut']);
+export const SPLIT_REVOKE: Array<[string, Set<string>]> = [
+  ['take', new Set(['off', 'away', 'out'])],
+  ['neem', new Set(['af', 'weg'])],
+  ['haal', new Set(['weg', 'af'])],
+  ['trek', new Set(['in'])],
+  ['zet', new Set(['uit'])],
+  ['schakel', new Set(['uit'])],
+];
+

@@ -1,0 +1,190 @@
+/**
+ * Stage 7: intent. Out of scope, cancel, status, help, query, then revoke or grant with the vetoes
+ * (negation, reports about the past, statements of what someone holds, hedges, unknown leading verbs).
+ * Precision first: what is not plainly a request for a right is `unknown`, so the bot asks.
+ */
+import * as L from './lexicon.js';
+import type { Mention } from './mentions.js';
+import type { RightMention } from './right-phrases.js';
+import type { QueryForm } from './roles.js';
+import type { Intent } from './types.js';
+import type { Token } from './tokens.js';
+
+
+/**
+ * The word sets `decideIntent` asks about, one bit each, and for every word the bits of the sets it is in:
+ * a message's words are looked up once, then "is any word in this set" is one AND instead of a lookup per
+ * word (`Words.has` scans for a set not listed here).
+ */
+const ASKED_SETS = [
+  L.CANCEL_WORDS, L.GRANT_VERBS, L.HELP_WORDS, L.PAST_WORDS, L.PEOPLE_NOUNS, L.QUERY_TOPIC, L.REQUEST_NOUNS,
+  L.REVOKE_VERBS, L.STATE_VERBS, L.CHECK_WORDS, L.EVERYONE, L.FUTURE, L.GRANT_IMPERATIVES, L.HEDGES, L.LIST_WORDS, L.NO_MORE_WORDS,
+  L.OVERVIEW_WORDS, L.PASSIVE_REVOKE, L.PENDING_WORDS, L.REVOKE_PHRASE_STARTS, L.UNSUPPORTED, L.WHO_WORDS, L.WITHDRAW_WORDS,
+];
+if (ASKED_SETS.length > 31) throw new Error('ASKED_SETS: at most 31 sets fit the bits of a number');
+const SET_BIT = new Map(ASKED_SETS.map((words, i) => [words, 1 << i]));
+const WORD_BITS = new Map<string, number>();
+for (const [words, bit] of SET_BIT) for (const w of words) WORD_BITS.set(w, (WORD_BITS.get(w) ?? 0) | bit);
+
+/**
+ * The words of a message with the lookups the intent rules make. Methods rather than closures made per
+ * message: tsx (esbuild's keepNames) gives each named closure its name when it is created, at a cost
+ * greater than the lookups themselves.
+ */
+class Words {
+  /** A norm is never empty and holds no space, so consecutive words are a substring between spaces. */
+  private readonly spaced: string;
+  /** The bits (SET_BIT) of the word sets any of the words is in. */
+  private readonly bits: number;
+  constructor(private readonly norms: string[]) {
+    this.spaced = ` ${norms.join(' ')} `;
+    let bits = 0;
+    for (const w of norms) bits |= WORD_BITS.get(w) ?? 0;
+    this.bits = bits;
+  }
+  has(words: Set<string>): boolean {
+    const bit = SET_BIT.get(words);
+    if (bit !== undefined) return (this.bits & bit) !== 0;
+    for (const w of this.norms) if (words.has(w)) return true;
+    return false;
+  }
+  /** The words of `phrase` (one space between them) follow each other in the message. */
+  hasSeq(phrase: string): boolean {
+    // ` ${phrase} ` in `spaced`, without building that string for every question.
+    for (let i = this.spaced.indexOf(phrase); i >= 0; i = this.spaced.indexOf(phrase, i + 1)) {
+      if (this.spaced[i - 1] === ' ' && this.spaced[i + phrase.length] === ' ') return true;
+    }
+    return false;
+  }
+  /** A word of `words` among the first four, with only lexicon words before it ("can you tell me who ..."). */
+  leading(words: Set<string>): boolean {
+    const i = this.norms.findIndex((w) => words.has(w));
+    return i >= 0 && i <= 3 && this.norms.slice(0, i).every((w) => L.LEXICON_WORDS.has(w));
+  }
+}
+
+/** Everything the intent and role rules look at, read once. */
+export interface Sentence {
+  tokens: Token[];
+  norms: string[];
+  rights: RightMention[];
+  mentions: Mention[];
+  /** A request id was written. */
+  ref: boolean;
+  /** The message ends with a question mark. */
+  question: boolean;
+}
+
+/**
+ * The intent, in order: out of scope, cancel, status, help, query, then revoke or grant with the vetoes
+ * (negation, reports about the past, statements of what someone holds, unknown leading verbs).
+ */
+export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
+  const { tokens, norms, rights, mentions } = s;
+  const said = new Words(norms);
+  const hasRight = rights.length > 0;
+  const resolvedNames = mentions.filter((m) => m.kind === 'name');
+
+  // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
+  const outOfScope = norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end));
+  if (outOfScope) return { intent: 'unknown' };
+
+  const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
+  const requestNoun = said.has(L.REQUEST_NOUNS);
+  const withdrawRequest = requestNoun && said.has(L.WITHDRAW_WORDS);
+  if (said.has(L.CANCEL_WORDS) || said.hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
+    return { intent: 'cancel' };
+  }
+  const statusLike =
+    norms.includes('status') ||
+    myRequest ||
+    (requestNoun && said.has(L.PENDING_WORDS)) ||
+    (s.ref && !hasRight);
+  if (statusLike && !said.has(L.REVOKE_VERBS)) return { intent: 'status' };
+
+  // Greetings in front do not change what is asked: "Goedemiddag, wat kan deze bot?".
+  let lead = 0;
+  while (lead < norms.length - 1 && L.OPENERS.has(norms[lead]!)) lead++;
+  const flat = norms.slice(lead).join(' ');
+  if (
+    /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
+    /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
+    /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|what can (this|the) bot do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?|wat (kan|doet) (deze|de|die) bot( allemaal)?( doen)?)$/.test(flat) ||
+    (said.has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
+  ) {
+    return { intent: 'help' };
+  }
+
+  const topic = said.has(L.QUERY_TOPIC) || hasRight || said.has(L.WHO_WORDS);
+  let queryForm: QueryForm | undefined;
+  if (said.leading(L.QUERY_START_TARGET)) queryForm = 'target';
+  else if (said.leading(L.QUERY_START_PERSON) && topic) {
+    queryForm = tokens.some((t, i) => L.PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
+  } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
+    queryForm = said.has(L.WHO_WORDS) ? 'target' : 'check';
+  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(L.REVOKE_VERBS)) {
+    queryForm = 'check';
+  } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
+  // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
+  // "kun je kijken of ...": never a grant.
+  if (!queryForm) {
+    const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => L.WHO_VERBS.has(v)));
+    const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
+    if (whoAt >= 0) queryForm = 'target';
+    else if (whatAt >= 0 && topic && !said.has(L.GRANT_IMPERATIVES)) queryForm = 'person';
+    else if (said.has(L.CHECK_WORDS) || said.hasSeq('kijken of') || said.hasSeq('kijk of') || said.hasSeq('check if')) queryForm = 'check';
+    else if (said.has(L.LIST_WORDS) && (said.has(L.PEOPLE_NOUNS) || said.has(L.EVERYONE) || said.has(L.WHO_WORDS))) queryForm = 'target';
+    else if (said.hasSeq('laat zien') || said.hasSeq('show me')) queryForm = 'check';
+  }
+  if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
+  if (!queryForm && said.leading(L.QUERY_START_PERSON) && said.has(L.STATE_VERBS)) queryForm = 'person';
+  if (!queryForm && said.has(L.OVERVIEW_WORDS) && !said.has(L.GRANT_VERBS)) queryForm = 'check';
+  if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
+  if (said.has(L.UNSUPPORTED)) return { intent: 'unknown' };
+
+  let intent: Intent;
+  if (queryForm) intent = 'query';
+  else {
+    const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
+    const revokePhrase = (said.has(L.REVOKE_PHRASE_STARTS) && L.REVOKE_PHRASE_TEXTS.some((p) => said.hasSeq(p))) || (negationIdx >= 0 && said.has(L.NO_MORE_WORDS));
+    // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
+    const splitVerb = L.SPLIT_REVOKE.some(([verb, particles]) => {
+      const i = norms.indexOf(verb);
+      return i >= 0 && norms.slice(i + 2).some((w) => particles.has(w));
+    });
+    // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
+    const passiveRevoke = said.has(L.PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
+    const commandAt = norms.findIndex((w) => !L.POLITE.has(w));
+    const imperativeRevoke = commandAt >= 0 && L.REVOKE_IMPERATIVES.has(norms[commandAt]!);
+    const revokeCue = said.has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
+    const negated = negationIdx >= 0;
+    const negationIsTheRevoke = negated && said.has(L.NO_MORE_WORDS);
+    // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
+    const past = said.has(L.PAST_WORDS) && !said.hasSeq('be granted') && !said.hasSeq('be given');
+    const grantCue = said.has(L.GRANT_VERBS);
+    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
+    else if (negated || past) intent = 'unknown';
+    else if (hasRight && (grantCue || mentions.length > 0)) {
+      // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
+      const describesHeld = mentions.some((m) => m.possessive && m.kind !== 'pronoun' && rights.some((r) => r.start === m.end));
+      // Without a verb that asks, only a bare request counts ("Megan: send as Training", "sendas for megan ...");
+      // an unknown leading verb ("Pull ...", "Reset ...") is not a grant.
+      const first = tokens[0]!;
+      const bare =
+        mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || L.GREETINGS.has(first.norm);
+      if (said.has(L.STATE_VERBS) && !grantCue && !said.hasSeq('has to') && !said.hasSeq('have to')) {
+        intent = s.question ? 'query' : 'unknown';
+        queryForm = 'check';
+      } else if (!grantCue && (describesHeld || !bare || said.has(L.FUTURE))) intent = 'unknown';
+      else if (said.has(L.HEDGES) && !(commandAt >= 0 && L.GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
+      else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
+        // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
+        intent = s.question ? 'query' : 'unknown';
+        queryForm = 'check';
+      }
+      else if (describesHeld && !said.has(L.GRANT_IMPERATIVES)) intent = 'unknown';
+      else intent = 'grant';
+    } else intent = 'unknown';
+  }
+  return { intent, queryForm };
+}

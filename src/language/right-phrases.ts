@@ -1,0 +1,103 @@
+/**
+ * Stage 4: right phrases. Marks the words that name a right ("send as", "verzenden namens", "full
+ * access", "lezen"), longest phrase first at each position, and, once names are known, the shapes
+ * that name a right around a name: Dutch "als Marketing verzenden" (Send As) and "add Zoë to the
+ * Support mailbox" / "voeg Zoë toe aan het postvak Support" (Full Access on that mailbox).
+ */
+import * as L from './lexicon.js';
+import type { Mention } from './mentions.js';
+import type { Token } from './tokens.js';
+
+/** A right phrase found in the tokens. */
+export interface RightMention {
+  start: number;
+  /** Exclusive token index. */
+  end: number;
+  right: L.RightWord;
+  /** The name right after the phrase is the mailbox or group ("send as Training", "namens Sales"). */
+  targetAfter: boolean;
+  /** Names Send on Behalf only when no other right is named ("a delegate with send-as rights" is Send As). */
+  generic?: boolean;
+  /** How it was found, for `explain`: a lexicon phrase, or a shape around a name. */
+  source?: 'phrase' | 'als-name-verb' | 'add-to-mailbox';
+}
+
+const PHRASES_BY_FIRST = new Map<string, typeof L.RIGHT_PHRASES>();
+for (const p of L.RIGHT_PHRASES) {
+  const list = PHRASES_BY_FIRST.get(p.words[0]!) ?? [];
+  list.push(p);
+  PHRASES_BY_FIRST.set(p.words[0]!, list);
+}
+for (const list of PHRASES_BY_FIRST.values()) list.sort((a, b) => b.words.length - a.words.length);
+
+/** The right phrases of the lexicon in `tokens`, in order, not overlapping, none across punctuation. */
+export function findRights(tokens: Token[]): RightMention[] {
+  const found: RightMention[] = [];
+  for (let i = 0; i < tokens.length; ) {
+    const candidates = PHRASES_BY_FIRST.get(tokens[i]!.norm);
+    let hit: RightMention | undefined;
+    for (const p of candidates ?? []) {
+      if (i + p.words.length > tokens.length) continue;
+      let ok = true;
+      for (let k = 0; k < p.words.length && ok; k++) {
+        const t = tokens[i + k]!;
+        ok = t.norm === p.words[k] && (k === 0 || !t.breakBefore) && !(t.possessive && k < p.words.length - 1);
+      }
+      if (ok) {
+        hit = { start: i, end: i + p.words.length, right: p.right, targetAfter: !!p.targetAfter };
+        if (p.generic) hit.generic = true;
+        break;
+      }
+    }
+    if (hit) {
+      found.push(hit);
+      i = hit.end;
+    } else i++;
+  }
+  return found;
+}
+
+/**
+ * Dutch "als Marketing verzenden": "als" + name + a send verb within four words is Send As on that
+ * name. Adds the right (on the "als") to `rights` and marks it used.
+ */
+export function findAlsNameVerb(tokens: Token[], mentions: Mention[], rights: RightMention[], used: boolean[]): void {
+  for (const m of mentions) {
+    const before = tokens[m.start - 1];
+    if (before && before.norm === 'als' && !used[m.start - 1] && tokens.slice(m.end, m.end + 4).some((t) => L.NL_SEND_VERBS.has(t.norm))) {
+      rights.push({ start: m.start - 1, end: m.start, right: 'SendAs', targetAfter: true, source: 'als-name-verb' });
+      used[m.start - 1] = true;
+    }
+  }
+}
+
+/**
+ * "add Zoë to the Support shared mailbox", "add me to Emma's mailbox", "voeg Zoë toe aan de gedeelde
+ * mailbox Support", "Zoë toevoegen aan het postvak van Emma": adding a person to a mailbox is how
+ * many people ask for Full Access. With no right named, an add verb, and a name after "to"/"aan"
+ * (past articles, "shared", a mailbox noun) that is a mailbox and not a group, the "to"/"aan" counts
+ * as plain access naming that mailbox, so the permission follows the target (Full Access on a
+ * mailbox). Adding to a group is membership, which the bot does not do: not marked, so not a grant.
+ */
+export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: RightMention[]): void {
+  if (rights.length > 0 || !tokens.some((t) => L.ADD_VERBS.has(t.norm))) return;
+  for (const m of mentions) {
+    if (m.kind !== 'name' || m.targets.some((x) => x.kind === 'group')) continue;
+    let j = m.start - 1;
+    let mailboxNoun = L.MAILBOX_WORDS.has(tokens[m.end]?.norm ?? '') || L.SHARED_WORDS.has(tokens[m.end]?.norm ?? '');
+    // Back over "the shared mailbox", "het postvak van", "de gedeelde mailbox".
+    for (; j >= 0; j--) {
+      const w = tokens[j]!.norm;
+      if (L.GROUP_WORDS.has(w)) return;
+      if (L.MAILBOX_WORDS.has(w)) mailboxNoun = true;
+      else if (!(L.ARTICLES.has(w) || L.SHARED_WORDS.has(w) || (L.OF_PREPS.has(w) && mailboxNoun))) break;
+    }
+    const prep = tokens[j];
+    if (!prep || !L.ADD_TO_PREPS.has(prep.norm)) continue;
+    // A person's name needs "mailbox" or a possessive: "add Zoë to Emma" adds to nothing.
+    const mailbox = m.targets.length > 0 || ((mailboxNoun || m.possessive) && m.users.length > 0);
+    if (!mailbox) continue;
+    rights.push({ start: j, end: j + 1, right: 'access', targetAfter: true, source: 'add-to-mailbox' });
+    return;
+  }
+}

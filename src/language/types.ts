@@ -1,0 +1,57 @@
+/**
+ * The shapes the language layer hands out: what a message asks (SPEC section 5 plus the fields the bot
+ * uses), and the options `understand` reads against. `understand.ts` re-exports them.
+ */
+import type { Directory } from '../directory/directory.js';
+import type { Right } from '../domain/rights.js';
+import type { Explanation } from './explain.js';
+
+/** A name read from the text, looked up in the directory: one id, several candidates, or not found. */
+export type Resolution =
+  | { status: 'resolved'; id: string }
+  | { status: 'ambiguous'; candidates: string[] }
+  | { status: 'unknown'; text: string };
+/** What the message asks for (SPEC section 5). */
+export type Intent = 'grant' | 'revoke' | 'query' | 'status' | 'cancel' | 'help' | 'unknown';
+/** What a message asks. The first seven fields are the SPEC section 5 contract (`toContractJson`). */
+export interface Understanding {
+  intent: Intent;
+  permission: Right | null;
+  grantee: Resolution | null;
+  target: Resolution | null;
+  duration: string | null;
+  until: string | null;
+  language: 'en' | 'nl';
+  /** false when the text says "without automapping" / "zonder automapping". */
+  autoMapping?: boolean;
+  /** "because ..." / "omdat ..." text if given (trimmed, max 500 chars). */
+  reason?: string;
+  /** A request id mentioned, e.g. "cancel REQ-7K2F9" -> "REQ-7K2F9". */
+  requestRef?: string;
+  /**
+   * Set when the grantee is several people named together ("give Zoë and Priya full access to Facturen",
+   * "geef Zoë en Priya ..."): one resolution per person, in the order written, so the conversation can make
+   * one request per person (each approved on its own). `grantee` then holds every candidate as
+   * `ambiguous`, the contract-compatible answer that never acts on one of them silently.
+   */
+  grantees?: Resolution[];
+  /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */
+  explain?: Explanation;
+}
+/** What `understand` reads a message against. */
+export interface UnderstandOptions {
+  directory: Directory;
+  requesterId: string;
+  now: Date;
+  /** minutes east of UTC for "until Friday" etc.; default 0 */
+  utcOffsetMinutes?: number;
+  /**
+   * Rights currently held on a target (e.g. read from the permission service). Used only to settle a
+   * revoke: "remove Joni's send on behalf on Marketing" means the Joni who holds it. Default: the
+   * directory's `initialPermissions()`.
+   */
+  rightsOn?: (targetId: string) => Promise<Array<{ trustee: string; right: Right }>>;
+  /** Fill `Understanding.explain` (costs a little time; for the CLI's `--explain` and corpus misses). */
+  explain?: boolean;
+}
+
