@@ -1,31 +1,42 @@
 /**
- * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME]`
+ * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]`
  *
  * One request per line on stdin, one SPEC section 5 JSON object per line on stdout, same order.
  * Nothing else goes to stdout. Setup errors (bad directory, unknown --as, bad --now) go to stderr
  * with exit code 2; a bad request line still gets its own (unknown) line, so counts always match.
+ * Each line is cleaned as the bot cleans a message (`cleanInput`: entities, markup); `--html` reads
+ * each line as the content of a `text/html` attachment of a message with empty text (Teams sends
+ * some messages only so). `--explain` adds an `explain` key (rights, mentions, role cues) to each
+ * object, after the contract keys: for tuning phrasings, not for the scorer.
  */
 import { loadDirectoryFile } from '../directory/file-directory.js';
-import { toContractJson, understand } from '../language/understand.js';
+import { cleanInput, toContractJson, understand } from '../language/understand.js';
 
 function fail(message: string): never {
   process.stderr.write(`understand: ${message}\n`);
   process.exit(2);
 }
 
-export function parseArgs(argv: string[]): { directory: string; as: string; now?: string } {
+const USAGE = 'usage: understand --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]';
+
+export function parseArgs(argv: string[]): { directory: string; as: string; now?: string; html: boolean; explain: boolean } {
   const out: Record<string, string> = {};
+  const flags = { html: false, explain: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--html' || arg === '--explain') {
+      flags[arg.slice(2) as 'html' | 'explain'] = true;
+      continue;
+    }
     const m = /^--(directory|as|now)(?:=(.*))?$/.exec(arg);
-    if (!m) fail(`unexpected argument ${JSON.stringify(arg)}; usage: understand --directory PATH --as USER_ID [--now ISO_TIME]`);
+    if (!m) fail(`unexpected argument ${JSON.stringify(arg)}; ${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
     out[m[1]!] = value;
   }
   if (!out.directory) fail('--directory PATH is required');
   if (!out.as) fail('--as USER_ID is required');
-  return { directory: out.directory, as: out.as, now: out.now };
+  return { directory: out.directory, as: out.as, now: out.now, ...flags };
 }
 
 /** The instant and the UTC offset written in an ISO time ("2026-11-23T09:00:00+01:00" -> +60). */
@@ -69,7 +80,9 @@ async function main(): Promise<void> {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     let json: object;
     try {
-      json = toContractJson(await understand(line, { directory, requesterId: args.as, now, utcOffsetMinutes }));
+      const text = args.html ? cleanInput('', [line]) : cleanInput(line);
+      const u = await understand(text, { directory, requesterId: args.as, now, utcOffsetMinutes, explain: args.explain });
+      json = args.explain ? { ...toContractJson(u), ...(u.grantees ? { grantees: u.grantees } : {}), explain: u.explain } : toContractJson(u);
     } catch (error) {
       // A request line never stops the run; the reason goes to stderr.
       process.stderr.write(`understand: line ${out.length + 1}: ${(error as Error).message}\n`);

@@ -128,7 +128,9 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
   // "kun je kijken of ...": never a grant.
   if (!queryForm) {
-    const whoAt = norms.findIndex((w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => L.WHO_VERBS.has(v)));
+    const whoAt = norms.findIndex(
+      (w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => L.WHO_VERBS.has(v)) && !relativeWho(s, i),
+    );
     const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
     if (whoAt >= 0) queryForm = 'target';
     else if (whatAt >= 0 && topic && !said.has(L.GRANT_IMPERATIVES)) queryForm = 'person';
@@ -187,4 +189,14 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
     } else intent = 'unknown';
   }
   return { intent, queryForm };
+}
+
+/**
+ * "who" at `i` opens a relative clause about the word before it ("a delegate who can send ...", "Priya,
+ * who is new, needs ..."), so it asks nothing.
+ */
+function relativeWho(s: Sentence, i: number): boolean {
+  if (i === 0) return false;
+  if (L.RELATIVE_ANTECEDENTS.has(s.norms[i - 1]!)) return true;
+  return s.mentions.some((m) => m.end === i && m.kind === 'name' && m.users.length > 0);
 }

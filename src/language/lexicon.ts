@@ -86,16 +86,18 @@ export const GRANT_VERBS = set(
     'geef geeft geven verleen verleent verlenen laat laten mag mogen kan kun kunt kunnen wil wilt willen zou zouden ' +
     'graag nodig krijgen krijg krijgt toevoegen voeg toekennen ken regel regelen instellen stel aanvragen vraag ' +
     'machtig machtigen moet moeten svp aub alsjeblieft alstublieft gaarne zet configureer activeer fix arrange sort ' +
-    'organise organize configure activate make',
+    'organise organize configure activate make maak authorize authorise autoriseer autoriseren sta toestaan',
 );
 /** "add Zoë to the Support mailbox", "voeg Zoë toe aan het postvak Support": asking for Full Access. */
 export const ADD_VERBS = set('add adding voeg voegt toevoegen');
 /** The preposition before the mailbox in an add request: "to", "into", "aan", "bij". */
 export const ADD_TO_PREPS = set('to into aan bij');
+/** Dutch infinitives right after the person who receives the right: "Zoë toevoegen aan ...", "Jan toestaan om ...". */
+export const OBJECT_BEFORE = set('toevoegen toestaan machtigen autoriseren');
 /** Verbs directly before the person who receives the right ("give Megan", "laat Lee", "mag Diego"). */
 export const GRANTEE_AFTER = set(
   'give grant let allow permit enable add assign provide get help like want need geef verleen laat mag kan kun ' +
-    'can could may should machtig geeft gun set up setup make voeg',
+    'can could may should machtig geeft gun set up setup make maak voeg sta authorize authorise autoriseer',
 );
 /** Verbs and modals directly after the person who receives the right ("Lee needs", "Renee should"). */
 export const SUBJECT_BEFORE = set(
@@ -226,6 +228,11 @@ export const WITHDRAW_WORDS = new Set(['withdraw', 'intrekken', 'intrek', 'trek'
 /** With a request noun: asking about open requests is a status question. */
 export const PENDING_WORDS = new Set(['pending', 'openstaande', 'openstaand', 'lopende', 'outstanding', 'open']);
 /** Words that ask who holds rights. */
+/**
+ * Words after which "who"/"die" starts a relative clause, not a question: "add Priya as a delegate who
+ * can send on behalf of Emma", "someone who can read Support" (a name before "who" counts too).
+ */
+export const RELATIVE_ANTECEDENTS = set('delegate gemachtigde gedelegeerde someone somebody person colleague collega user member');
 export const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
 /** "no longer", "niet meer": with a negation, the negation is the revoke. */
 export const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer', 'langer']);
@@ -239,7 +246,8 @@ export const NL_MARKERS = new Set(
     'zijn waar wat welke toe gedeelde beheren lezen openen krijgen vrijdag maandag dinsdag woensdag donderdag ' +
     'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
     'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je haal weg uit neem ' +
-    'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep').split(/\s+/).filter(Boolean),
+    'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep ' +
+    'voeg toevoegen sta toestaan maak om te gemachtigde').split(/\s+/).filter(Boolean),
 );
 /** Words that mark a message as English. */
 export const EN_MARKERS = new Set(

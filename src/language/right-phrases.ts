@@ -77,7 +77,8 @@ export function findAlsNameVerb(tokens: Token[], mentions: Mention[], rights: Ri
  * many people ask for Full Access. With no right named, an add verb, and a name after "to"/"aan"
  * (past articles, "shared", a mailbox noun) that is a mailbox and not a group, the "to"/"aan" counts
  * as plain access naming that mailbox, so the permission follows the target (Full Access on a
- * mailbox). Adding to a group is membership, which the bot does not do: not marked, so not a grant.
+ * mailbox). Someone to add must be named before the "to". Adding to a group is membership, which the
+ * bot does not do: not marked, so not a grant.
  */
 export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: RightMention[]): void {
   if (rights.length > 0 || !tokens.some((t) => L.ADD_VERBS.has(t.norm))) return;
@@ -90,13 +91,18 @@ export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: R
       const w = tokens[j]!.norm;
       if (L.GROUP_WORDS.has(w)) return;
       if (L.MAILBOX_WORDS.has(w)) mailboxNoun = true;
-      else if (!(L.ARTICLES.has(w) || L.SHARED_WORDS.has(w) || (L.OF_PREPS.has(w) && mailboxNoun))) break;
+      else if (!(L.ARTICLES.has(w) || L.SHARED_WORDS.has(w) || (L.OF_PREPS.has(w) && L.MAILBOX_WORDS.has(tokens[j - 1]?.norm ?? '')))) break;
     }
     const prep = tokens[j];
     if (!prep || !L.ADD_TO_PREPS.has(prep.norm)) continue;
     // A person's name needs "mailbox" or a possessive: "add Zoë to Emma" adds to nothing.
     const mailbox = m.targets.length > 0 || ((mailboxNoun || m.possessive) && m.users.length > 0);
     if (!mailbox) continue;
+    // Someone to add, before the "to": "add me", "voeg Zoë toe", "Zoë toevoegen" ("add a signature to ..." is not).
+    const person = mentions.some(
+      (o) => o.end <= j && (o.kind === 'self' || (o.kind === 'name' && o.users.length > 0) || (o.kind === 'unknown' && tokens[o.start]!.cap)),
+    );
+    if (!person) return;
     rights.push({ start: j, end: j + 1, right: 'access', targetAfter: true, source: 'add-to-mailbox' });
     return;
   }

@@ -50,6 +50,7 @@ export const CUES = {
   beforeRight: { g: 2, t: 0, example: 'Megan send as, Lee full access' },
   label: { g: 2.5, t: 0, example: 'Joni Sherman: remove send on behalf on Marketing' },
   toControlVerb: { g: 3, t: 0, example: 'I want Megan to have, we need Priya to get' },
+  beforeInfinitive: { g: 3, t: 0, example: 'Zoë toevoegen aan het postvak Support, Jan toestaan om ...' },
   selfSubject: { g: 3, t: 0, example: 'I need, ik wil' },
   selfObject: { g: 2, t: 0, example: 'give me, geef mij' },
   inDirectory: { g: 0.5, t: 0.5, example: 'a name the directory knows' },
@@ -197,6 +198,7 @@ export function scoreMention(m: Mention, ctx: RoleContext): Scored {
   if (m.start === 0 && next?.labelBefore && isPersonish(m)) fire(s, 'label');
   // "I want Megan to have ...", "we need Priya to get ...".
   if (next && next.norm === 'to' && L.CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') fire(s, 'toControlVerb');
+  if (next && !next.breakBefore && L.OBJECT_BEFORE.has(next.norm) && !m.possessive && m.kind !== 'unknown') fire(s, 'beforeInfinitive');
 
   if (m.kind === 'self') {
     const objectAfter =

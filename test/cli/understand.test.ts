@@ -73,4 +73,26 @@ describe('understand command', () => {
       expect(r.stderr).toMatch(/understand: /);
     }
   });
+
+  it('reads entities the way the bot does, and with --html each line as an HTML attachment of an empty message', () => {
+    const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-emma', '--now', DEFAULT_NOW];
+    const plain = runDirect(args, 'give Priya send on behalf of &quot;Training&quot;\ngive O&#39;Connor full access to Facturen\n');
+    expect(plain.status).toBe(0);
+    expect(plain.stdout.trim().split('\n').map((l) => JSON.parse(l))).toMatchObject([
+      { intent: 'grant', permission: 'SendOnBehalf', grantee: { id: 'u-priya' }, target: { id: 'g-training' } },
+      { intent: 'grant', permission: 'FullAccess', grantee: { id: 'u-liam' }, target: { id: 's-invoices' } },
+    ]);
+    const html = runDirect([...args, '--html'], '<div><at id="0">Bot</at>&nbsp;geef <b>O&#39;Connor</b> volledige toegang tot Facturen</div>\n');
+    expect(JSON.parse(html.stdout)).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { id: 'u-liam' }, language: 'nl' });
+  });
+
+  it('adds grantees and the explanation after the contract keys with --explain, and only then', () => {
+    const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-emma', '--now', DEFAULT_NOW];
+    const r = runDirect([...args, '--explain'], 'give Zoë and Priya full access to Facturen\n');
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['intent', 'permission', 'grantee', 'target', 'duration', 'until', 'language', 'grantees', 'explain']);
+    expect(out.grantees).toEqual([{ status: 'resolved', id: 'u-zoe' }, { status: 'resolved', id: 'u-priya' }]);
+    expect(out.explain.mentions.find((m: { role?: string }) => m.role === 'target')).toMatchObject({ text: 'Facturen', cues: expect.arrayContaining(['accessTo']) });
+    expect(Object.keys(JSON.parse(runDirect(args, 'give Zoë and Priya full access to Facturen\n').stdout))).toHaveLength(7);
+  });
 });

@@ -112,3 +112,56 @@ describe('understand on words that are also Object.prototype members', () => {
     expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', target: { status: 'resolved', id: 'g-sales' } });
   });
 });
+
+describe('understand with several people in one request', () => {
+  it('names every person in grantees, in the order written, and keeps the contract answer ambiguous', async () => {
+    const u = await ask('give Zoë and Seán full access to Info');
+    expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-zoe' }, { status: 'resolved', id: 'u-sean' }]);
+    expect(toContractJson(u)).toMatchObject({
+      intent: 'grant', permission: 'FullAccess', grantee: { status: 'ambiguous', candidates: ['u-zoe', 'u-sean'] }, target: { status: 'resolved', id: 's-info' },
+    });
+    expect(Object.keys(toContractJson(u))).toEqual(['intent', 'permission', 'grantee', 'target', 'duration', 'until', 'language']);
+  });
+
+  it('keeps each person whole: an ambiguous one stays ambiguous, an unknown one unknown, "me" is the requester', async () => {
+    const dutch = await ask('geef Jan, Zoë en Bob verzenden als op Sales');
+    expect(dutch.grantees).toEqual([
+      { status: 'ambiguous', candidates: ['u-jan-b', 'u-jan-v'] },
+      { status: 'resolved', id: 'u-zoe' },
+      { status: 'unknown', text: 'Bob' },
+    ]);
+    expect((await ask('give me and Zoë send as on Sales')).grantees).toEqual([{ status: 'resolved', id: 'u-emma' }, { status: 'resolved', id: 'u-zoe' }]);
+  });
+
+  it('sets no grantees for one person, even written twice', async () => {
+    expect((await ask('give Zoë send as on Sales')).grantees).toBeUndefined();
+    expect((await ask('give Zoe Dubois (zoe.dubois@fabrikam.example) send as on Sales')).grantees).toBeUndefined();
+  });
+});
+
+describe('understand --explain', () => {
+  it('shows the right phrases, each mention with its scores and the cues that fired, and the roles', async () => {
+    const u = await ask('make Mei a delegate of the Iris group with send as', { explain: true });
+    expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { id: 'u-mei' }, target: { id: 'g-iris' } });
+    expect(u.explain!.rights).toEqual([
+      { words: 'delegate', right: 'SendOnBehalf', source: 'phrase', generic: true },
+      { words: 'send as', right: 'SendAs', source: 'phrase' },
+    ]);
+    const [mei, iris] = u.explain!.mentions;
+    expect(mei).toMatchObject({ text: 'Mei', role: 'grantee', cues: ['afterVerb', 'inDirectory'], g: 3.5, t: 0.5 });
+    expect(iris).toMatchObject({ text: 'Iris', role: 'target', cues: expect.arrayContaining(['mailboxNoun']) });
+  });
+
+  it('says when roles made the answer unknown, and is absent unless asked for', async () => {
+    const u = await ask('give Zoe send as on Sales for Mark', { explain: true });
+    expect(u.intent).toBe('unknown');
+    expect(u.explain!.veto).toBe('leftover');
+    expect((await ask('give Zoe send as on Sales')).explain).toBeUndefined();
+  });
+
+  it('marks "add X to the mailbox" as the shape it is', async () => {
+    const u = await ask('add Zoë to the Klantenservice shared mailbox', { explain: true });
+    expect(u.explain!.rights).toEqual([{ words: 'to', right: 'access', source: 'add-to-mailbox' }]);
+    expect(u.permission).toBe('FullAccess');
+  });
+});
