@@ -1,72 +1,48 @@
+/**
+ * Calendar arithmetic for grant end times, with Luxon (time zones from the runtime's Intl data):
+ * month and year durations land on the same day of the target month, clamped to its last day
+ * (31 January + P1M = 28 or 29 February), days follow the calendar across daylight-saving changes
+ * in the requester's zone, hours and minutes are exact.
+ */
+import { DateTime, Duration, IANAZone } from 'luxon';
 import { BotError } from './errors.js';
 
-const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
+// The forms requests carry (SPEC section 5: P14D, P1M, PT8H; also P2W, P1Y, P1DT4H): whole numbers only.
+const ISO_DURATION = /^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?$/;
 
-/** Adds an ISO 8601 duration (P14D, P2W, P1M, PT8H, P1DT4H) to `from` (epoch ms), calendar-aware for months and years. */
-export function addIsoDuration(from: number, duration: string): number {
-  const match = ISO_DURATION.exec(duration);
-  if (!match || duration === 'P' || duration.endsWith('T')) {
-    throw new BotError('invalid_request', `"${duration}" is not an ISO 8601 duration`);
-  }
-  const [years, months, weeks, days, hours, minutes] = match.slice(1).map((v) => Number(v ?? 0)) as number[];
-  const date = new Date(from);
-  if (years || months) date.setUTCMonth(date.getUTCMonth() + (years ?? 0) * 12 + (months ?? 0));
-  return date.getTime() + ((weeks ?? 0) * 7 + (days ?? 0)) * 86_400_000 + (hours ?? 0) * 3_600_000 + (minutes ?? 0) * 60_000;
+/** The zone to compute in: the IANA name when this runtime knows it, else UTC. */
+function zoneOf(timeZone: string | null | undefined): string {
+  return isTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
-// Intl formatters are costly to build and few zones are in use: one per zone, kept (bounded).
-const zoneFormatters = new Map<string, Intl.DateTimeFormat | null>();
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat | null {
-  let format = zoneFormatters.get(timeZone);
-  if (format === undefined) {
-    try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
-      format = null; // not a time zone this runtime knows
-    }
-    if (zoneFormatters.size > 500) zoneFormatters.clear();
-    zoneFormatters.set(timeZone, format);
-  }
-  return format;
+/**
+ * `from` (epoch ms) plus an ISO 8601 duration (P14D, P2W, P1M, P1Y, PT8H, P1DT4H), in epoch ms.
+ * Years, months, weeks and days move the calendar in `timeZone` (an IANA name; UTC when absent or
+ * unknown): the wall-clock time stays, a month end is clamped (2026-01-31 + P1M = 2026-02-28,
+ * 2028-01-31 + P1M = 2028-02-29, 2028-02-29 + P1Y = 2029-02-28), and a day across a daylight-saving
+ * change is 23 or 25 hours. Hours and minutes are added as elapsed time.
+ * @throws BotError `invalid_request` when `duration` is not of that form.
+ */
+export function addIsoDuration(from: number, duration: string, timeZone?: string | null): number {
+  const parsed = ISO_DURATION.test(duration) && duration !== 'P' && !duration.endsWith('T') ? Duration.fromISO(duration) : undefined;
+  if (!parsed?.isValid) throw new BotError('invalid_request', `"${duration}" is not an ISO 8601 duration`);
+  return DateTime.fromMillis(from, { zone: zoneOf(timeZone) }).plus(parsed).toMillis();
 }
 
 /** Whether `timeZone` is an IANA time zone name this runtime knows ("Europe/Amsterdam"). */
 export function isTimeZone(timeZone: string | null | undefined): timeZone is string {
-  return typeof timeZone === 'string' && timeZone.length > 0 && timeZone.length < 64 && zoneFormatter(timeZone) !== null;
-}
-
-/** How far the zone's wall clock is ahead of UTC at `utcMs`, in ms. */
-function zoneOffsetMs(utcMs: number, format: Intl.DateTimeFormat): number {
-  const part: Record<string, number> = {};
-  for (const { type, value } of format.formatToParts(utcMs)) part[type] = Number(value);
-  const wallClockAsUtc = Date.UTC(part.year!, part.month! - 1, part.day!, part.hour!, part.minute!, part.second!);
-  return wallClockAsUtc - Math.floor(utcMs / 1000) * 1000;
+  return typeof timeZone === 'string' && timeZone.length > 0 && timeZone.length < 64 && IANAZone.isValidZone(timeZone);
 }
 
 /**
  * The end of a grant "until YYYY-MM-DD": the end of that day, so "until Friday" includes Friday.
  * The day is the requester's: midnight after it in `timeZone` (an IANA name, as Teams and Slack
- * report it). Without a known zone the day is taken in UTC.
+ * report it; a daylight-saving change that day is followed). Without a known zone the day is taken
+ * in UTC. Returns epoch ms.
+ * @throws BotError `invalid_request` when `date` is not a calendar date written YYYY-MM-DD.
  */
 export function endOfDate(date: string, timeZone?: string | null): number {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  const utcMidnightAfter = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + 1) : Number.NaN;
-  if (Number.isNaN(utcMidnightAfter) || new Date(utcMidnightAfter - 1).toISOString().slice(0, 10) !== date) {
-    throw new BotError('invalid_request', `"${date}" is not a date (YYYY-MM-DD)`);
-  }
-  const format = timeZone ? zoneFormatter(timeZone) : null;
-  if (!format) return utcMidnightAfter;
-  // Midnight on the zone's clock: shift by the offset, then once more with the offset found at
-  // that instant, which differs when a daylight-saving change lies in between.
-  const first = utcMidnightAfter - zoneOffsetMs(utcMidnightAfter, format);
-  return utcMidnightAfter - zoneOffsetMs(first, format);
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? DateTime.fromISO(date, { zone: zoneOf(timeZone) }) : undefined;
+  if (!day?.isValid) throw new BotError('invalid_request', `"${date}" is not a date (YYYY-MM-DD)`);
+  return day.plus({ days: 1 }).startOf('day').toMillis();
 }

@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { DateTime, FixedOffsetZone } from 'luxon';
 
 /**
  * Durations ("for 2 weeks", "twee weken") and end dates ("until Friday", "tot 31 december")
@@ -69,8 +70,7 @@ const MONTHS = new Map<string, number>(Object.entries({
   september: 9, sep: 9, sept: 9, october: 10, oct: 10, oktober: 10, okt: 10, november: 11, nov: 11,
   december: 12, dec: 12,
 }));
-const pad = (n: number) => String(n).padStart(2, '0');
-const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+const ymd = (d: DateTime) => d.toISODate()!;
 
 function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
@@ -106,12 +106,23 @@ function unitOf(word: string): Unit {
   return 'D';
 }
 
-/** A calendar date from the words after "until"/"tot"; `local` is now shifted into the requester's zone. */
-function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
+/**
+ * A calendar date from the words after "until"/"tot", in the requester's calendar (`now` at
+ * `utcOffsetMinutes`); calendar steps (next weekday, end of month, next month) by Luxon.
+ */
+function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
   | { date: string; length: number }
   | undefined {
   const text = phrase.toLowerCase();
-  const today = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  const today = DateTime.fromJSDate(now, { zone: FixedOffsetZone.instance(utcOffsetMinutes) }).startOf('day');
+  /** The year of the next month-day from today on, for a date written without a year (29 February: the next leap year). */
+  const comingYear = (month: number, day: number): number => {
+    for (let year = today.year; year < today.year + 8; year++) {
+      const date = DateTime.fromObject({ year, month, day }, { zone: today.zone });
+      if (date.isValid && date >= today) return year;
+    }
+    return today.year; // no such day: `valid` refuses it
+  };
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
@@ -122,52 +133,49 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     let month = +m[2]!;
     // An English month-first date (12/31) only when it cannot be read day first.
     if (language === 'en' && month > 12 && day <= 12) [day, month] = [month, day];
-    let year = m[3] ? +m[3] : local.getUTCFullYear();
+    let year = m[3] ? +m[3] : comingYear(month, day);
     if (year < 100) year += 2000;
-    if (!m[3] && Date.UTC(year, month - 1, day) < today) year += 1;
     return valid(year, month, day, m[0].length);
   }
   m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
     // "until Friday" is the next Friday after now (never today).
-    const diff = ((WEEKDAYS.get(m[1]!)! - local.getUTCDay() + 7) % 7) || 7;
-    return { date: daysAfter(today, diff), length: m[0].length };
+    const diff = ((WEEKDAYS.get(m[1]!)! - (today.weekday % 7) + 7) % 7) || 7;
+    return { date: ymd(today.plus({ days: diff })), length: m[0].length };
   }
   m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
   if (m) {
     const word = m[1]!;
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
-    return { date: daysAfter(today, n), length: m[0].length };
+    return { date: ymd(today.plus({ days: n })), length: m[0].length };
   }
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
   if (m) {
     const what = m[1]!;
-    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: daysAfter(today, 0), length: m[0].length };
-    if (what === 'month' || what === 'maand') {
-      return { date: ymd(new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0))), length: m[0].length };
-    }
-    if (what === 'year' || what === 'jaar') return { date: `${local.getUTCFullYear()}-12-31`, length: m[0].length };
+    if (/^(day|dag|today|vandaag)$/.test(what)) return { date: ymd(today), length: m[0].length };
+    if (what === 'month' || what === 'maand') return { date: ymd(today.endOf('month')), length: m[0].length };
+    if (what === 'year' || what === 'jaar') return { date: ymd(today.endOf('year')), length: m[0].length };
     // End of the week: the coming Friday (working week), today if it is Friday.
-    const diff = (5 - local.getUTCDay() + 7) % 7;
-    return { date: daysAfter(today, diff), length: m[0].length };
+    const diff = (5 - (today.weekday % 7) + 7) % 7;
+    return { date: ymd(today.plus({ days: diff })), length: m[0].length };
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
   if (m && MONTHS.get(m[1]!)) {
     const month = MONTHS.get(m[1]!)!;
-    let year = local.getUTCFullYear();
-    if (Date.UTC(year, month, 0) < today) year += 1;
-    return { date: ymd(new Date(Date.UTC(year, month, 0))), length: m[0].length };
+    let end = DateTime.fromObject({ year: today.year, month }, { zone: today.zone }).endOf('month').startOf('day');
+    if (end < today) end = end.plus({ years: 1 }).endOf('month').startOf('day');
+    return { date: ymd(end), length: m[0].length };
   }
   // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
   m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
   if (m) {
     const day = +m[1]!;
-    let year = local.getUTCFullYear();
-    let month = local.getUTCMonth() + 1;
-    if (day <= local.getUTCDate()) month += 1;
-    if (month > 12) [month, year] = [1, year + 1];
-    return valid(year, month, day, m[0].length);
+    if (day < 1 || day > 31) return undefined;
+    // The next month that has that day: "the 30th" on 31 January is 30 March.
+    let month = (day <= today.day ? today.plus({ months: 1 }) : today).startOf('month');
+    while (day > month.daysInMonth!) month = month.plus({ months: 1 });
+    return valid(month.year, month.month, day, m[0].length);
   }
   // The common shapes with a month name ("31 December", "December 31st", "1 januari 2027") directly;
   // chrono (below) for the rest ("Dec. 31st, 2026", "the 31st of December").
@@ -178,9 +186,7 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
     const month = MONTHS.get((dayFirst ? m[2]! : m[1]!).toLowerCase());
     const day = +(dayFirst ? m[1]! : m[2]!);
     if (month) {
-      let year = m[3] ? +m[3] : local.getUTCFullYear();
-      if (!m[3] && Date.UTC(year, month - 1, day) < today) year += 1;
-      return valid(year, month, day, m[0].length);
+      return valid(m[3] ? +m[3] : comingYear(month, day), month, day, m[0].length);
     }
   }
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
@@ -191,7 +197,7 @@ function parseEndDate(phrase: string, local: Date, now: Date, utcOffsetMinutes: 
   const results = parser.parse(phrase.slice(article), { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
   const first = results[0];
   if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
-    const year = first.start.get('year') ?? local.getUTCFullYear();
+    const year = first.start.get('year') ?? today.year;
     return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
@@ -242,16 +248,11 @@ export function mayStartChronoDate(text: string, language: 'en' | 'nl'): boolean
   return CHRONO_START[language].test(text);
 }
 
-/** `today` (a UTC midnight in ms) plus `n` days, as YYYY-MM-DD. */
-function daysAfter(today: number, n: number): string {
-  return ymd(new Date(today + n * 86_400_000));
-}
-
 /** A real calendar date in a sane range, with the length of the text it was read from. */
 function valid(year: number, month: number, day: number, length: number): { date: string; length: number } | undefined {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day || year < 2000 || year > 2200) return undefined;
-  return { date: ymd(d), length };
+  if (year < 2000 || year > 2200) return undefined;
+  const d = DateTime.fromObject({ year, month, day }, { zone: 'utc' });
+  return d.isValid ? { date: ymd(d), length } : undefined;
 }
 
 /** Finds at most one duration or end date in `text`. */
@@ -259,14 +260,13 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   let rest = text;
   let duration: string | null = null;
   let until: string | null = null;
-  const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
 
   UNTIL_RE.lastIndex = 0;
   for (let m = UNTIL_RE.exec(text); m; m = UNTIL_RE.exec(text)) {
     const phraseStart = m.index + m[0].length - m[1]!.length;
     // Stop at a blanked-out stretch (a reason taken out before) and at trailing spaces: chrono misreads them.
     const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
-    const found = phrase ? parseEndDate(phrase, local, now, utcOffsetMinutes, language) : undefined;
+    const found = phrase ? parseEndDate(phrase, now, utcOffsetMinutes, language) : undefined;
     if (found) {
       until = found.date;
       rest = blank(rest, m.index, phraseStart + found.length);

@@ -49,7 +49,43 @@ describe('addIsoDuration', () => {
     expect(addIsoDuration(from, 'P14D')).toBe(Date.parse('2026-02-14T10:00:00Z'));
     expect(addIsoDuration(from, 'P2W')).toBe(Date.parse('2026-02-14T10:00:00Z'));
     expect(addIsoDuration(from, 'PT8H')).toBe(Date.parse('2026-01-31T18:00:00Z'));
+    expect(addIsoDuration(from, 'P1DT4H')).toBe(Date.parse('2026-02-01T14:00:00Z'));
     expect(addIsoDuration(Date.parse('2026-03-15T00:00:00Z'), 'P1M')).toBe(Date.parse('2026-04-15T00:00:00Z'));
-    expect(() => addIsoDuration(from, 'P')).toThrow();
+  });
+
+  it('ends a month or year on the same day of the target month, clamped to its last day', () => {
+    // 31 January + 1 month is the end of February, not 3 March.
+    expect(addIsoDuration(Date.parse('2026-01-31T10:00:00Z'), 'P1M')).toBe(Date.parse('2026-02-28T10:00:00Z'));
+    expect(addIsoDuration(Date.parse('2028-01-31T10:00:00Z'), 'P1M')).toBe(Date.parse('2028-02-29T10:00:00Z'));
+    expect(addIsoDuration(Date.parse('2026-03-31T09:00:00Z'), 'P1M')).toBe(Date.parse('2026-04-30T09:00:00Z'));
+    expect(addIsoDuration(Date.parse('2026-11-30T09:00:00Z'), 'P3M')).toBe(Date.parse('2027-02-28T09:00:00Z'));
+    expect(addIsoDuration(Date.parse('2026-12-31T09:00:00Z'), 'P2M')).toBe(Date.parse('2027-02-28T09:00:00Z'));
+    // Leap day + 1 year is 28 February; + 4 years is the next leap day.
+    expect(addIsoDuration(Date.parse('2028-02-29T12:00:00Z'), 'P1Y')).toBe(Date.parse('2029-02-28T12:00:00Z'));
+    expect(addIsoDuration(Date.parse('2028-02-29T12:00:00Z'), 'P4Y')).toBe(Date.parse('2032-02-29T12:00:00Z'));
+    expect(addIsoDuration(Date.parse('2028-02-29T12:00:00Z'), 'P12M')).toBe(Date.parse('2029-02-28T12:00:00Z'));
+  });
+
+  it('moves the calendar in the requester\'s zone: the wall-clock time stays across a daylight-saving change', () => {
+    // Amsterdam: summer time from 02:00 on 29 March 2026 (+01:00 -> +02:00), winter time from 03:00 on 25 October 2026.
+    const beforeSpring = Date.parse('2026-03-28T09:00:00Z'); // 10:00 in Amsterdam
+    expect(addIsoDuration(beforeSpring, 'P1D', 'Europe/Amsterdam')).toBe(Date.parse('2026-03-29T08:00:00Z')); // 10:00, 23 h later
+    expect(addIsoDuration(beforeSpring, 'P1D')).toBe(Date.parse('2026-03-29T09:00:00Z')); // UTC: 24 h
+    expect(addIsoDuration(Date.parse('2026-03-15T09:00:00Z'), 'P1M', 'Europe/Amsterdam')).toBe(Date.parse('2026-04-15T08:00:00Z'));
+    expect(addIsoDuration(Date.parse('2026-10-24T08:00:00Z'), 'P1W', 'Europe/Amsterdam')).toBe(Date.parse('2026-10-31T09:00:00Z'));
+    // Hours are elapsed time, also across the change.
+    expect(addIsoDuration(Date.parse('2026-03-29T00:00:00Z'), 'PT8H', 'Europe/Amsterdam')).toBe(Date.parse('2026-03-29T08:00:00Z'));
+    // The month end is the requester's: 30 January 23:30 UTC is 31 January 00:30 in Amsterdam, so + 1 month
+    // ends at 28 February 00:30 there; in UTC the 30th + 1 month is (clamped) 28 February 23:30.
+    expect(addIsoDuration(Date.parse('2026-01-30T23:30:00Z'), 'P1M', 'Europe/Amsterdam')).toBe(Date.parse('2026-02-27T23:30:00Z'));
+    expect(addIsoDuration(Date.parse('2026-01-30T23:30:00Z'), 'P1M')).toBe(Date.parse('2026-02-28T23:30:00Z'));
+    // An unknown zone computes in UTC.
+    expect(addIsoDuration(beforeSpring, 'P1D', 'Mars/Olympus_Mons')).toBe(Date.parse('2026-03-29T09:00:00Z'));
+  });
+
+  it('refuses what is not a whole-number ISO 8601 duration', () => {
+    for (const bad of ['P', 'PT', '14D', 'P1.5D', 'P-1D', 'P1D ', 'one month', '']) {
+      expect(() => addIsoDuration(0, bad), bad).toThrow(expect.toSatisfy((e: unknown) => isBotError(e, 'invalid_request')));
+    }
   });
 });

@@ -10,6 +10,24 @@ const span = (text: string, language: 'en' | 'nl' = 'en', offset = 60) => {
 };
 
 describe('extractTimeSpan', () => {
+  it('does calendar arithmetic on real month lengths and leap years, in the requester\'s calendar', () => {
+    const at = (iso: string, text: string, language: 'en' | 'nl' = 'en', offset = 60) => extractTimeSpan(text, new Date(iso), offset, language).until;
+    expect(at('2026-02-10T09:00:00Z', 'until the end of the month')).toBe('2026-02-28');
+    expect(at('2028-02-10T09:00:00Z', 'tot het einde van de maand', 'nl')).toBe('2028-02-29');
+    expect(at('2026-11-23T09:00:00Z', 'tot eind februari', 'nl')).toBe('2027-02-28');
+    expect(at('2027-03-01T09:00:00Z', 'until the end of February')).toBe('2028-02-29');
+    expect(at('2026-01-31T09:00:00Z', 'until the 30th')).toBe('2026-03-30');
+    expect(at('2026-01-31T09:00:00Z', 'until the 28th')).toBe('2026-02-28');
+    expect(at('2026-11-23T09:00:00Z', 'until the 31st')).toBe('2026-12-31');
+    expect(at('2026-12-28T09:00:00Z', 'until Friday')).toBe('2027-01-01');
+    expect(at('2026-12-31T09:00:00Z', 'tot het einde van het jaar', 'nl')).toBe('2026-12-31');
+    // 31 December 23:30 UTC is already 1 January in Amsterdam: "tomorrow" is 2 January there.
+    expect(at('2026-12-31T23:30:00Z', 'until tomorrow')).toBe('2027-01-02');
+    expect(at('2026-12-31T23:30:00Z', 'until tomorrow', 'en', 0)).toBe('2027-01-01');
+    expect(at('2027-02-28T09:00:00Z', 'until 29 February')).toBe('2028-02-29');
+    expect(extractTimeSpan('until 2027-02-29', new Date('2026-11-23T09:00:00Z'), 60, 'en')).toMatchObject({ until: null, unread: true });
+  });
+
   it('normalises durations: days and weeks as days, months as months, hours as hours', () => {
     expect(span('for 2 weeks')).toEqual({ duration: 'P14D', until: null });
     expect(span('for three days')).toEqual({ duration: 'P3D', until: null });
