@@ -1,14 +1,15 @@
 /**
- * Calendar arithmetic for grant end times, with Luxon (time zones from the runtime's Intl data):
- * month and year durations land on the same day of the target month, clamped to its last day
- * (31 January + P1M = 28 or 29 February), days follow the calendar across daylight-saving changes
- * in the requester's zone, hours and minutes are exact.
+ * Calendar arithmetic for grant end times, with date-fns on a `TZDate` (@date-fns/tz: time zones from
+ * the runtime's Intl data): month and year durations land on the same day of the target month,
+ * clamped to its last day (31 January + P1M = 28 or 29 February); days follow the calendar across
+ * daylight-saving changes in the requester's zone; hours and minutes are elapsed time.
  */
-import { DateTime, Duration, IANAZone } from 'luxon';
+import { TZDate } from '@date-fns/tz';
+import { add, addDays } from 'date-fns';
 import { BotError } from './errors.js';
 
 // The forms requests carry (SPEC section 5: P14D, P1M, PT8H; also P2W, P1Y, P1DT4H): whole numbers only.
-const ISO_DURATION = /^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?$/;
+const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
 
 /** The zone to compute in: the IANA name when this runtime knows it, else UTC. */
 function zoneOf(timeZone: string | null | undefined): string {
@@ -20,18 +21,36 @@ function zoneOf(timeZone: string | null | undefined): string {
  * Years, months, weeks and days move the calendar in `timeZone` (an IANA name; UTC when absent or
  * unknown): the wall-clock time stays, a month end is clamped (2026-01-31 + P1M = 2026-02-28,
  * 2028-01-31 + P1M = 2028-02-29, 2028-02-29 + P1Y = 2029-02-28), and a day across a daylight-saving
- * change is 23 or 25 hours. Hours and minutes are added as elapsed time.
+ * change is 23 or 25 hours. Hours and minutes are added as elapsed time (date-fns `add`).
  * @throws BotError `invalid_request` when `duration` is not of that form.
  */
 export function addIsoDuration(from: number, duration: string, timeZone?: string | null): number {
-  const parsed = ISO_DURATION.test(duration) && duration !== 'P' && !duration.endsWith('T') ? Duration.fromISO(duration) : undefined;
-  if (!parsed?.isValid) throw new BotError('invalid_request', `"${duration}" is not an ISO 8601 duration`);
-  return DateTime.fromMillis(from, { zone: zoneOf(timeZone) }).plus(parsed).toMillis();
+  const match = ISO_DURATION.exec(duration);
+  if (!match || duration === 'P' || duration.endsWith('T')) {
+    throw new BotError('invalid_request', `"${duration}" is not an ISO 8601 duration`);
+  }
+  const [years, months, weeks, days, hours, minutes] = match.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  return add(new TZDate(from, zoneOf(timeZone)), { years, months, weeks, days, hours, minutes }).getTime();
 }
+
+// Intl formatters are costly to build and few zones are in use: whether a zone is known, kept (bounded).
+const knownZones = new Map<string, boolean>();
 
 /** Whether `timeZone` is an IANA time zone name this runtime knows ("Europe/Amsterdam"). */
 export function isTimeZone(timeZone: string | null | undefined): timeZone is string {
-  return typeof timeZone === 'string' && timeZone.length > 0 && timeZone.length < 64 && IANAZone.isValidZone(timeZone);
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length >= 64) return false;
+  let known = knownZones.get(timeZone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      known = true;
+    } catch {
+      known = false; // not a time zone this runtime knows
+    }
+    if (knownZones.size > 500) knownZones.clear();
+    knownZones.set(timeZone, known);
+  }
+  return known;
 }
 
 /**
@@ -42,7 +61,11 @@ export function isTimeZone(timeZone: string | null | undefined): timeZone is str
  * @throws BotError `invalid_request` when `date` is not a calendar date written YYYY-MM-DD.
  */
 export function endOfDate(date: string, timeZone?: string | null): number {
-  const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? DateTime.fromISO(date, { zone: zoneOf(timeZone) }) : undefined;
-  if (!day?.isValid) throw new BotError('invalid_request', `"${date}" is not a date (YYYY-MM-DD)`);
-  return day.plus({ days: 1 }).startOf('day').toMillis();
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [NaN, NaN, NaN];
+  const start = new TZDate(year, month - 1, day, zoneOf(timeZone));
+  if (Number.isNaN(start.getTime()) || start.getFullYear() !== year || start.getMonth() !== month - 1 || start.getDate() !== day) {
+    throw new BotError('invalid_request', `"${date}" is not a date (YYYY-MM-DD)`);
+  }
+  return addDays(start, 1).getTime();
 }

@@ -1,5 +1,6 @@
 import * as chrono from 'chrono-node';
-import { DateTime, FixedOffsetZone } from 'luxon';
+import { UTCDate } from '@date-fns/utc';
+import { addDays, addMonths, addYears, getDaysInMonth, isExists, lastDayOfMonth, lastDayOfYear, startOfMonth } from 'date-fns';
 
 /**
  * Durations ("for 2 weeks", "twee weken") and end dates ("until Friday", "tot 31 december")
@@ -70,7 +71,8 @@ const MONTHS = new Map<string, number>(Object.entries({
   september: 9, sep: 9, sept: 9, october: 10, oct: 10, oktober: 10, okt: 10, november: 11, nov: 11,
   december: 12, dec: 12,
 }));
-const ymd = (d: DateTime) => d.toISODate()!;
+/** YYYY-MM-DD of a `UTCDate` (its calendar fields are UTC's). */
+const ymd = (d: Date) => d.toISOString().slice(0, 10);
 
 function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
@@ -108,21 +110,15 @@ function unitOf(word: string): Unit {
 
 /**
  * A calendar date from the words after "until"/"tot", in the requester's calendar (`now` at
- * `utcOffsetMinutes`); calendar steps (next weekday, end of month, next month) by Luxon.
+ * `utcOffsetMinutes`), held as a `UTCDate` at that day's midnight; calendar steps (weekdays, month ends,
+ * next month, leap years) by date-fns.
  */
 function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
   | { date: string; length: number }
   | undefined {
   const text = phrase.toLowerCase();
-  const today = DateTime.fromJSDate(now, { zone: FixedOffsetZone.instance(utcOffsetMinutes) }).startOf('day');
-  /** The year of the next month-day from today on, for a date written without a year (29 February: the next leap year). */
-  const comingYear = (month: number, day: number): number => {
-    for (let year = today.year; year < today.year + 8; year++) {
-      const date = DateTime.fromObject({ year, month, day }, { zone: today.zone });
-      if (date.isValid && date >= today) return year;
-    }
-    return today.year; // no such day: `valid` refuses it
-  };
+  const local = new UTCDate(now.getTime() + utcOffsetMinutes * 60_000);
+  const today = new UTCDate(local.getFullYear(), local.getMonth(), local.getDate());
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
@@ -133,39 +129,39 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     let month = +m[2]!;
     // An English month-first date (12/31) only when it cannot be read day first.
     if (language === 'en' && month > 12 && day <= 12) [day, month] = [month, day];
-    let year = m[3] ? +m[3] : comingYear(month, day);
+    let year = m[3] ? +m[3] : comingYear(today, month, day);
     if (year < 100) year += 2000;
     return valid(year, month, day, m[0].length);
   }
   m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
     // "until Friday" is the next Friday after now (never today).
-    const diff = ((WEEKDAYS.get(m[1]!)! - (today.weekday % 7) + 7) % 7) || 7;
-    return { date: ymd(today.plus({ days: diff })), length: m[0].length };
+    const diff = ((WEEKDAYS.get(m[1]!)! - today.getDay() + 7) % 7) || 7;
+    return { date: ymd(addDays(today, diff)), length: m[0].length };
   }
   m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
   if (m) {
     const word = m[1]!;
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
-    return { date: ymd(today.plus({ days: n })), length: m[0].length };
+    return { date: ymd(addDays(today, n)), length: m[0].length };
   }
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
   if (m) {
     const what = m[1]!;
     if (/^(day|dag|today|vandaag)$/.test(what)) return { date: ymd(today), length: m[0].length };
-    if (what === 'month' || what === 'maand') return { date: ymd(today.endOf('month')), length: m[0].length };
-    if (what === 'year' || what === 'jaar') return { date: ymd(today.endOf('year')), length: m[0].length };
+    if (what === 'month' || what === 'maand') return { date: ymd(lastDayOfMonth(today)), length: m[0].length };
+    if (what === 'year' || what === 'jaar') return { date: ymd(lastDayOfYear(today)), length: m[0].length };
     // End of the week: the coming Friday (working week), today if it is Friday.
-    const diff = (5 - (today.weekday % 7) + 7) % 7;
-    return { date: ymd(today.plus({ days: diff })), length: m[0].length };
+    const diff = (5 - today.getDay() + 7) % 7;
+    return { date: ymd(addDays(today, diff)), length: m[0].length };
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
   if (m && MONTHS.get(m[1]!)) {
     const month = MONTHS.get(m[1]!)!;
-    let end = DateTime.fromObject({ year: today.year, month }, { zone: today.zone }).endOf('month').startOf('day');
-    if (end < today) end = end.plus({ years: 1 }).endOf('month').startOf('day');
-    return { date: ymd(end), length: m[0].length };
+    let first = new UTCDate(today.getFullYear(), month - 1, 1);
+    if (lastDayOfMonth(first) < today) first = addYears(first, 1);
+    return { date: ymd(lastDayOfMonth(first)), length: m[0].length };
   }
   // "the 15th", "de 15e": the next such day of a month (this month if it is still ahead).
   m = /^(?:the\s+|de\s+)?(\d{1,2})(?:st|nd|rd|th|e|ste|de)(?![\p{L}\p{N}])(?!\s+(?:of\s+)?\p{L})/u.exec(text);
@@ -173,9 +169,9 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     const day = +m[1]!;
     if (day < 1 || day > 31) return undefined;
     // The next month that has that day: "the 30th" on 31 January is 30 March.
-    let month = (day <= today.day ? today.plus({ months: 1 }) : today).startOf('month');
-    while (day > month.daysInMonth!) month = month.plus({ months: 1 });
-    return valid(month.year, month.month, day, m[0].length);
+    let month = startOfMonth(day <= today.getDate() ? addMonths(today, 1) : today);
+    while (day > getDaysInMonth(month)) month = addMonths(month, 1);
+    return valid(month.getFullYear(), month.getMonth() + 1, day, m[0].length);
   }
   // The common shapes with a month name ("31 December", "December 31st", "1 januari 2027") directly;
   // chrono (below) for the rest ("Dec. 31st, 2026", "the 31st of December").
@@ -186,7 +182,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     const month = MONTHS.get((dayFirst ? m[2]! : m[1]!).toLowerCase());
     const day = +(dayFirst ? m[1]! : m[2]!);
     if (month) {
-      return valid(m[3] ? +m[3] : comingYear(month, day), month, day, m[0].length);
+      return valid(m[3] ? +m[3] : comingYear(today, month, day), month, day, m[0].length);
     }
   }
   // Month names in either language ("31 December", "December 31st", "1 januari 2027"): chrono knows them.
@@ -197,7 +193,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
   const results = parser.parse(phrase.slice(article), { instant: now, timezone: utcOffsetMinutes }, { forwardDate: true });
   const first = results[0];
   if (first && first.index === 0 && first.start.isCertain('month') && first.start.isCertain('day')) {
-    const year = first.start.get('year') ?? today.year;
+    const year = first.start.get('year') ?? today.getFullYear();
     return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
@@ -250,9 +246,20 @@ export function mayStartChronoDate(text: string, language: 'en' | 'nl'): boolean
 
 /** A real calendar date in a sane range, with the length of the text it was read from. */
 function valid(year: number, month: number, day: number, length: number): { date: string; length: number } | undefined {
-  if (year < 2000 || year > 2200) return undefined;
-  const d = DateTime.fromObject({ year, month, day }, { zone: 'utc' });
-  return d.isValid ? { date: ymd(d), length } : undefined;
+  if (year < 2000 || year > 2200 || !isExists(year, month - 1, day)) return undefined;
+  return { date: ymd(new UTCDate(year, month - 1, day)), length };
+}
+
+/**
+ * The year of the next month-day from `today` on, for a date written without a year ("31 December",
+ * "29 February": the next leap year); this year when there is no such day (then `valid` refuses it).
+ */
+function comingYear(today: Date, month: number, day: number): number {
+  const year = today.getFullYear();
+  for (let y = year; y < year + 8; y++) {
+    if (isExists(y, month - 1, day) && new UTCDate(y, month - 1, day) >= today) return y;
+  }
+  return year;
 }
 
 /** Finds at most one duration or end date in `text`. */
