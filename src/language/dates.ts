@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { UTCDate } from '@date-fns/utc';
-import { addDays, addMonths, addYears, getDaysInMonth, isExists, lastDayOfMonth, lastDayOfYear, startOfMonth } from 'date-fns';
+import { addMonths, addYears, getDaysInMonth, isExists, lastDayOfMonth, lastDayOfYear, startOfMonth } from 'date-fns';
 
 /**
  * Durations ("for 2 weeks", "twee weken") and end dates ("until Friday", "tot 31 december")
@@ -73,6 +73,11 @@ const MONTHS = new Map<string, number>(Object.entries({
 }));
 /** YYYY-MM-DD of a `UTCDate` (its calendar fields are UTC's). */
 const ymd = (d: Date) => d.toISOString().slice(0, 10);
+/**
+ * `today` plus `n` days, YYYY-MM-DD. A day in the requester's calendar (held at UTC midnight, no zone
+ * rules) is exactly 24 hours, so this needs no library; months and years (lengths, leap years) do.
+ */
+const daysAfter = (today: Date, n: number) => ymd(new Date(today.getTime() + n * 86_400_000));
 
 function blank(text: string, start: number, end: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
@@ -110,15 +115,15 @@ function unitOf(word: string): Unit {
 
 /**
  * A calendar date from the words after "until"/"tot", in the requester's calendar (`now` at
- * `utcOffsetMinutes`), held as a `UTCDate` at that day's midnight; calendar steps (weekdays, month ends,
+ * `utcOffsetMinutes`), held as a `UTCDate` at that day's midnight; month and year steps (month ends,
  * next month, leap years) by date-fns.
  */
 function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
   | { date: string; length: number }
   | undefined {
   const text = phrase.toLowerCase();
-  const local = new UTCDate(now.getTime() + utcOffsetMinutes * 60_000);
-  const today = new UTCDate(local.getFullYear(), local.getMonth(), local.getDate());
+  const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
+  const today = new UTCDate(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
@@ -137,13 +142,13 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
     // "until Friday" is the next Friday after now (never today).
     const diff = ((WEEKDAYS.get(m[1]!)! - today.getDay() + 7) % 7) || 7;
-    return { date: ymd(addDays(today, diff)), length: m[0].length };
+    return { date: daysAfter(today, diff), length: m[0].length };
   }
   m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
   if (m) {
     const word = m[1]!;
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
-    return { date: ymd(addDays(today, n)), length: m[0].length };
+    return { date: daysAfter(today, n), length: m[0].length };
   }
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(?:the\s+|de\s+|het\s+|this\s+|deze\s+|dit\s+)?(month|maand|year|jaar|week|day|dag|today|vandaag)(?![\p{L}])/u.exec(text);
   if (m) {
@@ -153,7 +158,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     if (what === 'year' || what === 'jaar') return { date: ymd(lastDayOfYear(today)), length: m[0].length };
     // End of the week: the coming Friday (working week), today if it is Friday.
     const diff = (5 - today.getDay() + 7) % 7;
-    return { date: ymd(addDays(today, diff)), length: m[0].length };
+    return { date: daysAfter(today, diff), length: m[0].length };
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
@@ -257,7 +262,7 @@ function valid(year: number, month: number, day: number, length: number): { date
 function comingYear(today: Date, month: number, day: number): number {
   const year = today.getFullYear();
   for (let y = year; y < year + 8; y++) {
-    if (isExists(y, month - 1, day) && new UTCDate(y, month - 1, day) >= today) return y;
+    if (isExists(y, month - 1, day) && Date.UTC(y, month - 1, day) >= today.getTime()) return y;
   }
   return year;
 }

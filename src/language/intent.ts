@@ -3,7 +3,45 @@
  * (negation, reports about the past, statements of what someone holds, hedges, unknown leading verbs).
  * Precision first: what is not plainly a request for a right is `unknown`, so the bot asks.
  */
-import * as L from './lexicon.js';
+import {
+  CANCEL_WORDS,
+  CHECK_WORDS,
+  EVERYONE,
+  FUTURE,
+  GRANT_IMPERATIVES,
+  GRANT_VERBS,
+  GREETINGS,
+  HEDGES,
+  HELP_WORDS,
+  LEXICON_WORDS,
+  LIST_WORDS,
+  NEGATIONS,
+  NO_MORE_WORDS,
+  OPENERS,
+  OUT_OF_SCOPE,
+  OVERVIEW_WORDS,
+  PASSIVE_REVOKE,
+  PAST_WORDS,
+  PENDING_WORDS,
+  PEOPLE_NOUNS,
+  POLITE,
+  QUERY_START_PERSON,
+  QUERY_START_TARGET,
+  QUERY_TOPIC,
+  RELATIVE_ANTECEDENTS,
+  REQUEST_NOUNS,
+  REVOKE_IMPERATIVES,
+  REVOKE_PHRASE_STARTS,
+  REVOKE_PHRASE_TEXTS,
+  REVOKE_VERBS,
+  SELF_POSSESSIVE,
+  SPLIT_REVOKE,
+  STATE_VERBS,
+  UNSUPPORTED,
+  WHO_VERBS,
+  WHO_WORDS,
+  WITHDRAW_WORDS,
+} from './lexicon.js';
 import type { Mention } from './mentions.js';
 import type { RightMention } from './right-phrases.js';
 import type { QueryForm } from './roles.js';
@@ -17,9 +55,9 @@ import type { Token } from './tokens.js';
  * word (`Words.has` scans for a set not listed here).
  */
 const ASKED_SETS = [
-  L.CANCEL_WORDS, L.GRANT_VERBS, L.HELP_WORDS, L.PAST_WORDS, L.PEOPLE_NOUNS, L.QUERY_TOPIC, L.REQUEST_NOUNS,
-  L.REVOKE_VERBS, L.STATE_VERBS, L.CHECK_WORDS, L.EVERYONE, L.FUTURE, L.GRANT_IMPERATIVES, L.HEDGES, L.LIST_WORDS, L.NO_MORE_WORDS,
-  L.OVERVIEW_WORDS, L.PASSIVE_REVOKE, L.PENDING_WORDS, L.REVOKE_PHRASE_STARTS, L.UNSUPPORTED, L.WHO_WORDS, L.WITHDRAW_WORDS,
+  CANCEL_WORDS, GRANT_VERBS, HELP_WORDS, PAST_WORDS, PEOPLE_NOUNS, QUERY_TOPIC, REQUEST_NOUNS,
+  REVOKE_VERBS, STATE_VERBS, CHECK_WORDS, EVERYONE, FUTURE, GRANT_IMPERATIVES, HEDGES, LIST_WORDS, NO_MORE_WORDS,
+  OVERVIEW_WORDS, PASSIVE_REVOKE, PENDING_WORDS, REVOKE_PHRASE_STARTS, UNSUPPORTED, WHO_WORDS, WITHDRAW_WORDS,
 ];
 if (ASKED_SETS.length > 31) throw new Error('ASKED_SETS: at most 31 sets fit the bits of a number');
 const SET_BIT = new Map(ASKED_SETS.map((words, i) => [words, 1 << i]));
@@ -59,7 +97,7 @@ class Words {
   /** A word of `words` among the first four, with only lexicon words before it ("can you tell me who ..."). */
   leading(words: Set<string>): boolean {
     const i = this.norms.findIndex((w) => words.has(w));
-    return i >= 0 && i <= 3 && this.norms.slice(0, i).every((w) => L.LEXICON_WORDS.has(w));
+    return i >= 0 && i <= 3 && this.norms.slice(0, i).every((w) => LEXICON_WORDS.has(w));
   }
 }
 
@@ -86,85 +124,85 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
 
   // Calendars, folders, ownership, membership: not these three rights. (A name such as "Agenda Team" is not.)
-  const outOfScope = norms.some((w, i) => L.OUT_OF_SCOPE.has(w) && !mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end));
+  const outOfScope = norms.some((w, i) => OUT_OF_SCOPE.has(w) && !mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end));
   if (outOfScope) return { intent: 'unknown' };
 
-  const myRequest = tokens.some((t, i) => L.SELF_POSSESSIVE.has(t.norm) && L.REQUEST_NOUNS.has(norms[i + 1] ?? ''));
-  const requestNoun = said.has(L.REQUEST_NOUNS);
-  const withdrawRequest = requestNoun && said.has(L.WITHDRAW_WORDS);
-  if (said.has(L.CANCEL_WORDS) || said.hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
+  const myRequest = tokens.some((t, i) => SELF_POSSESSIVE.has(t.norm) && REQUEST_NOUNS.has(norms[i + 1] ?? ''));
+  const requestNoun = said.has(REQUEST_NOUNS);
+  const withdrawRequest = requestNoun && said.has(WITHDRAW_WORDS);
+  if (said.has(CANCEL_WORDS) || said.hasSeq('never mind') || (withdrawRequest && (myRequest || s.ref))) {
     return { intent: 'cancel' };
   }
   const statusLike =
     norms.includes('status') ||
     myRequest ||
-    (requestNoun && said.has(L.PENDING_WORDS)) ||
+    (requestNoun && said.has(PENDING_WORDS)) ||
     (s.ref && !hasRight);
-  if (statusLike && !said.has(L.REVOKE_VERBS)) return { intent: 'status' };
+  if (statusLike && !said.has(REVOKE_VERBS)) return { intent: 'status' };
 
   // Greetings in front do not change what is asked: "Goedemiddag, wat kan deze bot?".
   let lead = 0;
-  while (lead < norms.length - 1 && L.OPENERS.has(norms[lead]!)) lead++;
+  while (lead < norms.length - 1 && OPENERS.has(norms[lead]!)) lead++;
   const flat = norms.slice(lead).join(' ');
   if (
     /^(what can you do|what do you do|wat kan je( allemaal)?( doen)?|wat kun je( allemaal)?( doen)?|wat (kan|kun|kunt) (jij|u)( allemaal)?( doen)?|wat doe je|how does (this|it) work|hoe werkt (dit|het)( precies)?|how do i use (this|you|it)|hoe gebruik ik (dit|je|jou|het))$/.test(flat) ||
     /^(how (do|can|should|would) (i|we|you)|hoe (kan|moet|doe|vraag) (ik|je|jij|we)|hoe werkt)\b/.test(flat) ||
     /^(what can i (do|ask)( with (this|you|the|this bot|the bot))?( bot)?( here)?|what do you do|what can (this|the) bot do|wat kan ik (hier|met (deze|de|jou|je|dit|jullie))( bot)?( doen| vragen)?|wat (kan|doet) (deze|de|die) bot( allemaal)?( doen)?)$/.test(flat) ||
-    (said.has(L.HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
+    (said.has(HELP_WORDS) && (!hasRight || resolvedNames.length === 0 || /\b(help|hulp) (with|bij|met)\b/.test(flat)))
   ) {
     return { intent: 'help' };
   }
 
-  const topic = said.has(L.QUERY_TOPIC) || hasRight || said.has(L.WHO_WORDS);
+  const topic = said.has(QUERY_TOPIC) || hasRight || said.has(WHO_WORDS);
   let queryForm: QueryForm | undefined;
-  if (said.leading(L.QUERY_START_TARGET)) queryForm = 'target';
-  else if (said.leading(L.QUERY_START_PERSON) && topic) {
-    queryForm = tokens.some((t, i) => L.PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
+  if (said.leading(QUERY_START_TARGET)) queryForm = 'target';
+  else if (said.leading(QUERY_START_PERSON) && topic) {
+    queryForm = tokens.some((t, i) => PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
   } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
-    queryForm = said.has(L.WHO_WORDS) ? 'target' : 'check';
-  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(L.REVOKE_VERBS)) {
+    queryForm = said.has(WHO_WORDS) ? 'target' : 'check';
+  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(REVOKE_VERBS)) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
   // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",
   // "kun je kijken of ...": never a grant.
   if (!queryForm) {
     const whoAt = norms.findIndex(
-      (w, i) => L.QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => L.WHO_VERBS.has(v)) && !relativeWho(s, i),
+      (w, i) => QUERY_START_TARGET.has(w) && norms.slice(i + 1, i + 4).some((v) => WHO_VERBS.has(v)) && !relativeWho(s, i),
     );
     const whatAt = norms.findIndex((w) => w === 'what' || w === 'which' || w === 'welke' || w === 'waar' || w === 'waartoe');
     if (whoAt >= 0) queryForm = 'target';
-    else if (whatAt >= 0 && topic && !said.has(L.GRANT_IMPERATIVES)) queryForm = 'person';
-    else if (said.has(L.CHECK_WORDS) || said.hasSeq('kijken of') || said.hasSeq('kijk of') || said.hasSeq('check if')) queryForm = 'check';
-    else if (said.has(L.LIST_WORDS) && (said.has(L.PEOPLE_NOUNS) || said.has(L.EVERYONE) || said.has(L.WHO_WORDS))) queryForm = 'target';
+    else if (whatAt >= 0 && topic && !said.has(GRANT_IMPERATIVES)) queryForm = 'person';
+    else if (said.has(CHECK_WORDS) || said.hasSeq('kijken of') || said.hasSeq('kijk of') || said.hasSeq('check if')) queryForm = 'check';
+    else if (said.has(LIST_WORDS) && (said.has(PEOPLE_NOUNS) || said.has(EVERYONE) || said.has(WHO_WORDS))) queryForm = 'target';
     else if (said.hasSeq('laat zien') || said.hasSeq('show me')) queryForm = 'check';
   }
   if (!queryForm && /^(why|waarom|how come|hoezo)\b/.test(flat)) queryForm = 'check';
-  if (!queryForm && said.leading(L.QUERY_START_PERSON) && said.has(L.STATE_VERBS)) queryForm = 'person';
-  if (!queryForm && said.has(L.OVERVIEW_WORDS) && !said.has(L.GRANT_VERBS)) queryForm = 'check';
+  if (!queryForm && said.leading(QUERY_START_PERSON) && said.has(STATE_VERBS)) queryForm = 'person';
+  if (!queryForm && said.has(OVERVIEW_WORDS) && !said.has(GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
-  if (said.has(L.UNSUPPORTED)) return { intent: 'unknown' };
+  if (said.has(UNSUPPORTED)) return { intent: 'unknown' };
 
   let intent: Intent;
   if (queryForm) intent = 'query';
   else {
-    const negationIdx = norms.findIndex((w, i) => L.NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
-    const revokePhrase = (said.has(L.REVOKE_PHRASE_STARTS) && L.REVOKE_PHRASE_TEXTS.some((p) => said.hasSeq(p))) || (negationIdx >= 0 && said.has(L.NO_MORE_WORDS));
+    const negationIdx = norms.findIndex((w, i) => NEGATIONS.has(w) && !(w === 'no' && norms[i + 1] === 'longer'));
+    const revokePhrase = (said.has(REVOKE_PHRASE_STARTS) && REVOKE_PHRASE_TEXTS.some((p) => said.hasSeq(p))) || (negationIdx >= 0 && said.has(NO_MORE_WORDS));
     // Split verbs: "take Zoe off Sales", "neem Zoë de rechten af", "haal Priya's toegang weg".
-    const splitVerb = L.SPLIT_REVOKE.some(([verb, particles]) => {
+    const splitVerb = SPLIT_REVOKE.some(([verb, particles]) => {
       const i = norms.indexOf(verb);
       return i >= 0 && norms.slice(i + 2).some((w) => particles.has(w));
     });
     // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
-    const passiveRevoke = said.has(L.PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
-    const commandAt = norms.findIndex((w) => !L.POLITE.has(w));
-    const imperativeRevoke = commandAt >= 0 && L.REVOKE_IMPERATIVES.has(norms[commandAt]!);
-    const revokeCue = said.has(L.REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
+    const passiveRevoke = said.has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
+    const commandAt = norms.findIndex((w) => !POLITE.has(w));
+    const imperativeRevoke = commandAt >= 0 && REVOKE_IMPERATIVES.has(norms[commandAt]!);
+    const revokeCue = said.has(REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
     const negated = negationIdx >= 0;
-    const negationIsTheRevoke = negated && said.has(L.NO_MORE_WORDS);
+    const negationIsTheRevoke = negated && said.has(NO_MORE_WORDS);
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
-    const past = said.has(L.PAST_WORDS) && !said.hasSeq('be granted') && !said.hasSeq('be given');
-    const grantCue = said.has(L.GRANT_VERBS);
-    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(L.REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
+    const past = said.has(PAST_WORDS) && !said.hasSeq('be granted') && !said.hasSeq('be given');
+    const grantCue = said.has(GRANT_VERBS);
+    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
     else if (hasRight && (grantCue || mentions.length > 0)) {
       // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
@@ -173,18 +211,18 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
       // an unknown leading verb ("Pull ...", "Reset ...") is not a grant.
       const first = tokens[0]!;
       const bare =
-        mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || L.GREETINGS.has(first.norm);
-      if (said.has(L.STATE_VERBS) && !grantCue && !said.hasSeq('has to') && !said.hasSeq('have to')) {
+        mentions.some((m) => m.start === 0 && m.kind !== 'unknown') || rights.some((r) => r.start === 0) || GREETINGS.has(first.norm);
+      if (said.has(STATE_VERBS) && !grantCue && !said.hasSeq('has to') && !said.hasSeq('have to')) {
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
-      } else if (!grantCue && (describesHeld || !bare || said.has(L.FUTURE))) intent = 'unknown';
-      else if (said.has(L.HEDGES) && !(commandAt >= 0 && L.GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
+      } else if (!grantCue && (describesHeld || !bare || said.has(FUTURE))) intent = 'unknown';
+      else if (said.has(HEDGES) && !(commandAt >= 0 && GRANT_IMPERATIVES.has(norms[commandAt]!))) intent = 'unknown';
       else if (!grantCue && rights.every((r) => r.right === 'access' || r.right === 'rights')) {
         // "permissions on Helpdesk?", "access for Lee": a noun alone does not ask for anything.
         intent = s.question ? 'query' : 'unknown';
         queryForm = 'check';
       }
-      else if (describesHeld && !said.has(L.GRANT_IMPERATIVES)) intent = 'unknown';
+      else if (describesHeld && !said.has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
   }
@@ -197,6 +235,6 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
  */
 function relativeWho(s: Sentence, i: number): boolean {
   if (i === 0) return false;
-  if (L.RELATIVE_ANTECEDENTS.has(s.norms[i - 1]!)) return true;
+  if (RELATIVE_ANTECEDENTS.has(s.norms[i - 1]!)) return true;
   return s.mentions.some((m) => m.end === i && m.kind === 'name' && m.users.length > 0);
 }

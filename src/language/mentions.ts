@@ -5,7 +5,24 @@
  * Grant send-as" finds Grant Wilson).
  */
 import type { Directory, DirectoryUser, MailTarget } from '../directory/directory.js';
-import * as L from './lexicon.js';
+import {
+  COORDINATORS,
+  GROUP_WORDS,
+  INNER_WORDS,
+  LEXICON_WORDS,
+  MAILBOX_WORDS,
+  NAME_PARTICLES,
+  NEVER_NAME,
+  OTHER_POSSESSIVE,
+  OTHER_PRONOUNS,
+  QUERY_TOPIC,
+  SELF_OBJECT,
+  SELF_POSSESSIVE,
+  SELF_SUBJECT,
+  SUBJECT_BEFORE,
+  SUBJECT_FILLERS,
+  WORD_NAMES,
+} from './lexicon.js';
 import type { RightMention } from './right-phrases.js';
 import type { Token } from './tokens.js';
 
@@ -42,15 +59,15 @@ async function lookup(directory: Directory, key: string): Promise<{ users: Direc
 function nameable(tokens: Token[], i: number, writesCapitals: boolean): boolean {
   const t = tokens[i]!;
   if (t.mail) return true;
-  if (!L.LEXICON_WORDS.has(t.norm)) {
+  if (!LEXICON_WORDS.has(t.norm)) {
     // "I hope you can ..." is not Hope Adeyemi when names are written with capitals.
-    return !(writesCapitals && !t.cap && L.WORD_NAMES.has(t.norm));
+    return !(writesCapitals && !t.cap && WORD_NAMES.has(t.norm));
   }
-  if (!t.cap || t.raw.length < 2 || L.NEVER_NAME.has(t.norm)) return false;
+  if (!t.cap || t.raw.length < 2 || NEVER_NAME.has(t.norm)) return false;
   // "give Grant send-as": a capitalised lexicon word mid-sentence; "Will needs ...": at the start before a verb.
   let v = i + 1;
-  while (v < tokens.length && v <= i + 3 && L.SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
-  return !t.sentenceStart || L.SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
+  while (v < tokens.length && v <= i + 3 && SUBJECT_FILLERS.has(tokens[v]!.norm)) v++;
+  return !t.sentenceStart || SUBJECT_BEFORE.has(tokens[v]?.norm ?? '');
 }
 
 /**
@@ -69,9 +86,9 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
     // looked up whole, never on its own.
     const startable =
       nameable(tokens, i, writesCapitals) ||
-      L.WORD_NAMES.has(first.norm) ||
-      L.NAME_PARTICLES.has(first.norm) ||
-      ((first.cap || !writesCapitals || L.GROUP_WORDS.has(first.norm) || L.MAILBOX_WORDS.has(first.norm)) && !L.NEVER_NAME.has(first.norm));
+      WORD_NAMES.has(first.norm) ||
+      NAME_PARTICLES.has(first.norm) ||
+      ((first.cap || !writesCapitals || GROUP_WORDS.has(first.norm) || MAILBOX_WORDS.has(first.norm)) && !NEVER_NAME.has(first.norm));
     if (used[i] || !startable) {
       unknownRun = undefined;
       i++;
@@ -99,13 +116,13 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
         // Inside a longer name an everyday word is part of it ("jan bakker"); only alone is it a word.
-        if (!nameable(tokens, i + maxLen, writesCapitals) && !L.NAME_PARTICLES.has(t.norm) && !L.INNER_WORDS.has(t.norm) && !L.WORD_NAMES.has(t.norm)) break;
+        if (!nameable(tokens, i + maxLen, writesCapitals) && !NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
       for (let len = maxLen; len >= 1 && !hit; len--) {
         const last = tokens[i + len - 1]!;
-        if ((L.NAME_PARTICLES.has(last.norm) || L.INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(tokens, i + len - 1, writesCapitals))) continue;
+        if ((NAME_PARTICLES.has(last.norm) || INNER_WORDS.has(last.norm)) && (len === 1 || !nameable(tokens, i + len - 1, writesCapitals))) continue;
         if (len === 1 && !nameable(tokens, i, writesCapitals)) continue;
         const key = tokens.slice(i, i + len).map((t) => t.norm).join(' ');
         let r = await lookup(directory, key);
@@ -120,7 +137,7 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
       }
       // Dutch and hurried English possessives without an apostrophe: "Megans postvak", "Thomass mailbox".
       const next = tokens[i + 1];
-      if (!hit && maxLen >= 1 && first.norm.length > 3 && first.norm.endsWith('s') && next && L.MAILBOX_WORDS.has(next.norm)) {
+      if (!hit && maxLen >= 1 && first.norm.length > 3 && first.norm.endsWith('s') && next && MAILBOX_WORDS.has(next.norm)) {
         const r = await lookup(directory, first.norm.slice(0, -1));
         if (r.users.length) hit = { start: i, end: i + 1, text: first.raw, kind: 'name', users: r.users, targets: [], possessive: true };
       }
@@ -132,7 +149,7 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
       continue;
     }
     // Not in the directory: a name-like word becomes (part of) an unknown name, so the bot can ask.
-    if (!L.LEXICON_WORDS.has(first.norm) && /^\p{L}[\p{L}'’-]*$/u.test(first.raw) && first.norm.length >= 2) {
+    if (!LEXICON_WORDS.has(first.norm) && /^\p{L}[\p{L}'’-]*$/u.test(first.raw) && first.norm.length >= 2) {
       if (unknownRun && unknownRun.end === i && !first.breakBefore && unknownRun.end - unknownRun.start < 3 && !unknownRun.possessive) {
         unknownRun.end = i + 1;
         unknownRun.text = rawSpan(tokens, unknownRun.start, i + 1);
@@ -206,14 +223,14 @@ export function findPronouns(tokens: Token[], used: boolean[], rights: RightMent
     if (used[i]) return;
     const next = tokens[i + 1];
     const nextIsNounOrRight =
-      !!next && (L.MAILBOX_WORDS.has(next.norm) || rights.some((r) => r.start === i + 1) || L.QUERY_TOPIC.has(next.norm));
-    if (L.SELF_OBJECT.has(t.norm) || L.SELF_SUBJECT.has(t.norm)) {
+      !!next && (MAILBOX_WORDS.has(next.norm) || rights.some((r) => r.start === i + 1) || QUERY_TOPIC.has(next.norm));
+    if (SELF_OBJECT.has(t.norm) || SELF_SUBJECT.has(t.norm)) {
       pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: false });
-    } else if (L.SELF_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
+    } else if (SELF_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
       pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'self', users: [], targets: [], possessive: true });
-    } else if (L.OTHER_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
+    } else if (OTHER_POSSESSIVE.has(t.norm) && nextIsNounOrRight) {
       pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: true });
-    } else if (L.OTHER_PRONOUNS.has(t.norm) && t.norm !== 'ons') {
+    } else if (OTHER_PRONOUNS.has(t.norm) && t.norm !== 'ons') {
       pronounMentions.push({ start: i, end: i + 1, text: t.raw, kind: 'pronoun', users: [], targets: [], possessive: false });
     }
     if (pronounMentions.at(-1)?.start === i) used[i] = true;
@@ -231,7 +248,7 @@ export function coordinate(mentions: Mention[], tokens: Token[], text: string): 
       const gapText = text.slice(tokens[prev.end - 1]!.start + tokens[prev.end - 1]!.raw.length, tokens[m.start]!.start);
       const bothNames = prev.kind === 'name' && m.kind === 'name';
       const joined =
-        (between.length === 1 && L.COORDINATORS.has(between[0]!.norm)) ||
+        (between.length === 1 && COORDINATORS.has(between[0]!.norm)) ||
         (between.length === 0 && /^\s*(&|\+|and|en)\s*$/i.test(gapText)) ||
         (between.length === 0 && /^\s*,\s*$/.test(gapText) && bothNames);
       const sameSort = (isTargetOnly(prev) === isTargetOnly(m) || prev.kind === 'unknown' || m.kind === 'unknown') && !prev.possessive;

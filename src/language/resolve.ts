@@ -4,7 +4,7 @@
  */
 import type { Directory } from '../directory/directory.js';
 import type { Right, TargetKind } from '../domain/rights.js';
-import * as L from './lexicon.js';
+import { ARTICLES, GROUP_WORDS, MAILBOX_WORDS, OF_PREPS, SHARED_WORDS } from './lexicon.js';
 import type { Mention } from './mentions.js';
 import type { RightMention } from './right-phrases.js';
 import type { Token } from './tokens.js';
@@ -79,18 +79,18 @@ function combine(parts: Resolution[], text: string): Resolution {
 /** The noun right around a mention that says what it is: "the Training group", "het postvak van Thomas". */
 export function nounOf(m: Mention, tokens: Token[]): 'mailbox' | 'group' | undefined {
   const next = tokens[m.end];
-  if (next && L.GROUP_WORDS.has(next.norm)) return 'group';
-  if (next && (L.MAILBOX_WORDS.has(next.norm) || L.SHARED_WORDS.has(next.norm))) return 'mailbox';
+  if (next && GROUP_WORDS.has(next.norm)) return 'group';
+  if (next && (MAILBOX_WORDS.has(next.norm) || SHARED_WORDS.has(next.norm))) return 'mailbox';
   let j = m.start - 1;
-  while (j >= 0 && L.ARTICLES.has(tokens[j]!.norm)) j--;
+  while (j >= 0 && ARTICLES.has(tokens[j]!.norm)) j--;
   let prev = tokens[j];
-  if (prev && L.OF_PREPS.has(prev.norm)) {
+  if (prev && OF_PREPS.has(prev.norm)) {
     j--;
-    while (j >= 0 && L.ARTICLES.has(tokens[j]!.norm)) j--;
+    while (j >= 0 && ARTICLES.has(tokens[j]!.norm)) j--;
     prev = tokens[j];
   }
-  if (prev && L.GROUP_WORDS.has(prev.norm)) return 'group';
-  if (prev && L.MAILBOX_WORDS.has(prev.norm)) return 'mailbox';
+  if (prev && GROUP_WORDS.has(prev.norm)) return 'group';
+  if (prev && MAILBOX_WORDS.has(prev.norm)) return 'mailbox';
   return undefined;
 }
 

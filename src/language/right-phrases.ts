@@ -4,7 +4,18 @@
  * that name a right around a name: Dutch "als Marketing verzenden" (Send As) and "add Zoë to the
  * Support mailbox" / "voeg Zoë toe aan het postvak Support" (Full Access on that mailbox).
  */
-import * as L from './lexicon.js';
+import {
+  ADD_TO_PREPS,
+  ADD_VERBS,
+  ARTICLES,
+  GROUP_WORDS,
+  MAILBOX_WORDS,
+  NL_SEND_VERBS,
+  OF_PREPS,
+  RIGHT_PHRASES,
+  SHARED_WORDS,
+  type RightWord,
+} from './lexicon.js';
 import type { Mention } from './mentions.js';
 import type { Token } from './tokens.js';
 
@@ -13,7 +24,7 @@ export interface RightMention {
   start: number;
   /** Exclusive token index. */
   end: number;
-  right: L.RightWord;
+  right: RightWord;
   /** The name right after the phrase is the mailbox or group ("send as Training", "namens Sales"). */
   targetAfter: boolean;
   /** Names Send on Behalf only when no other right is named ("a delegate with send-as rights" is Send As). */
@@ -22,8 +33,8 @@ export interface RightMention {
   source?: 'phrase' | 'als-name-verb' | 'add-to-mailbox';
 }
 
-const PHRASES_BY_FIRST = new Map<string, typeof L.RIGHT_PHRASES>();
-for (const p of L.RIGHT_PHRASES) {
+const PHRASES_BY_FIRST = new Map<string, typeof RIGHT_PHRASES>();
+for (const p of RIGHT_PHRASES) {
   const list = PHRASES_BY_FIRST.get(p.words[0]!) ?? [];
   list.push(p);
   PHRASES_BY_FIRST.set(p.words[0]!, list);
@@ -64,7 +75,7 @@ export function findRights(tokens: Token[]): RightMention[] {
 export function findAlsNameVerb(tokens: Token[], mentions: Mention[], rights: RightMention[], used: boolean[]): void {
   for (const m of mentions) {
     const before = tokens[m.start - 1];
-    if (before && before.norm === 'als' && !used[m.start - 1] && tokens.slice(m.end, m.end + 4).some((t) => L.NL_SEND_VERBS.has(t.norm))) {
+    if (before && before.norm === 'als' && !used[m.start - 1] && tokens.slice(m.end, m.end + 4).some((t) => NL_SEND_VERBS.has(t.norm))) {
       rights.push({ start: m.start - 1, end: m.start, right: 'SendAs', targetAfter: true, source: 'als-name-verb' });
       used[m.start - 1] = true;
     }
@@ -81,20 +92,20 @@ export function findAlsNameVerb(tokens: Token[], mentions: Mention[], rights: Ri
  * bot does not do: not marked, so not a grant.
  */
 export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: RightMention[]): void {
-  if (rights.length > 0 || !tokens.some((t) => L.ADD_VERBS.has(t.norm))) return;
+  if (rights.length > 0 || !tokens.some((t) => ADD_VERBS.has(t.norm))) return;
   for (const m of mentions) {
     if (m.kind !== 'name' || m.targets.some((x) => x.kind === 'group')) continue;
     let j = m.start - 1;
-    let mailboxNoun = L.MAILBOX_WORDS.has(tokens[m.end]?.norm ?? '') || L.SHARED_WORDS.has(tokens[m.end]?.norm ?? '');
+    let mailboxNoun = MAILBOX_WORDS.has(tokens[m.end]?.norm ?? '') || SHARED_WORDS.has(tokens[m.end]?.norm ?? '');
     // Back over "the shared mailbox", "het postvak van", "de gedeelde mailbox".
     for (; j >= 0; j--) {
       const w = tokens[j]!.norm;
-      if (L.GROUP_WORDS.has(w)) return;
-      if (L.MAILBOX_WORDS.has(w)) mailboxNoun = true;
-      else if (!(L.ARTICLES.has(w) || L.SHARED_WORDS.has(w) || (L.OF_PREPS.has(w) && L.MAILBOX_WORDS.has(tokens[j - 1]?.norm ?? '')))) break;
+      if (GROUP_WORDS.has(w)) return;
+      if (MAILBOX_WORDS.has(w)) mailboxNoun = true;
+      else if (!(ARTICLES.has(w) || SHARED_WORDS.has(w) || (OF_PREPS.has(w) && MAILBOX_WORDS.has(tokens[j - 1]?.norm ?? '')))) break;
     }
     const prep = tokens[j];
-    if (!prep || !L.ADD_TO_PREPS.has(prep.norm)) continue;
+    if (!prep || !ADD_TO_PREPS.has(prep.norm)) continue;
     // A person's name needs "mailbox" or a possessive: "add Zoë to Emma" adds to nothing.
     const mailbox = m.targets.length > 0 || ((mailboxNoun || m.possessive) && m.users.length > 0);
     if (!mailbox) continue;

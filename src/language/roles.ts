@@ -5,7 +5,33 @@
  * best grantee/target pair is chosen; a tie, or another name with a role of its own, makes the answer
  * unknown (the bot asks).
  */
-import * as L from './lexicon.js';
+import {
+  ALSO,
+  ARTICLES,
+  CONTROL_VERBS,
+  FOR_PREPS,
+  FROM_PREPS,
+  GRANTEE_AFTER,
+  GRANTEE_PREPS,
+  GROUP_WORDS,
+  MAILBOX_WORDS,
+  MODALS,
+  NOUN_BEFORE,
+  OBJECT_BEFORE,
+  OF_PREPS,
+  QUERY_TOPIC,
+  REVOKE_IMPERATIVES,
+  REVOKE_SPLIT_VERBS,
+  REVOKE_VERBS,
+  SELF_SUBJECT,
+  SHARED_WORDS,
+  SOFTENERS,
+  SUBJECT_BEFORE,
+  SUBJECT_FILLERS,
+  TARGET_PREPS,
+  TO_PREPS,
+  YOU,
+} from './lexicon.js';
 import { isPersonish, isTargetOnly, type Mention } from './mentions.js';
 import type { RightMention } from './right-phrases.js';
 import type { Token } from './tokens.js';
@@ -107,7 +133,7 @@ export interface RoleContext {
 
 /** The index of the first word at or before `j` that is not an article. */
 function skipBack(tokens: Token[], j: number): number {
-  while (j >= 0 && L.ARTICLES.has(tokens[j]!.norm)) j--;
+  while (j >= 0 && ARTICLES.has(tokens[j]!.norm)) j--;
   return j;
 }
 
@@ -121,17 +147,17 @@ export function scoreMention(m: Mention, ctx: RoleContext): Scored {
   const nextRight = rights.find((r) => r.start === m.end);
   let noun: 'mailbox' | 'group' | undefined;
   if (next && !next.breakBefore) {
-    if (L.MAILBOX_WORDS.has(next.norm) || L.SHARED_WORDS.has(next.norm)) noun = 'mailbox';
-    else if (L.GROUP_WORDS.has(next.norm)) noun = 'group';
+    if (MAILBOX_WORDS.has(next.norm) || SHARED_WORDS.has(next.norm)) noun = 'mailbox';
+    else if (GROUP_WORDS.has(next.norm)) noun = 'group';
   }
 
   // The words before: skip articles, then maybe a noun ("het postvak Info", "the mailbox of Megan").
   let j = skipBack(tokens, m.start - 1);
   let prev = tokens[j];
-  if (prev && !tokens[m.start]!.breakBefore && L.NOUN_BEFORE.has(prev.norm) && !endsRight(rights, j)) {
-    noun ??= L.GROUP_WORDS.has(prev.norm) ? 'group' : 'mailbox';
+  if (prev && !tokens[m.start]!.breakBefore && NOUN_BEFORE.has(prev.norm) && !endsRight(rights, j)) {
+    noun ??= GROUP_WORDS.has(prev.norm) ? 'group' : 'mailbox';
     j = skipBack(tokens, j - 1);
-    while (j >= 0 && L.SHARED_WORDS.has(tokens[j]!.norm)) j = skipBack(tokens, j - 1);
+    while (j >= 0 && SHARED_WORDS.has(tokens[j]!.norm)) j = skipBack(tokens, j - 1);
     prev = tokens[j];
   }
   const prevNorm = prev?.norm ?? '';
@@ -141,20 +167,20 @@ export function scoreMention(m: Mention, ctx: RoleContext): Scored {
   const rightBeforePrep = endsRight(rights, k);
 
   // "the mailbox of Megan", "de mail van Nestor", "het postvak van Thomas".
-  if (!noun && L.OF_PREPS.has(prevNorm) && beforePrep && !rightBeforePrep) {
-    if (L.MAILBOX_WORDS.has(beforePrep.norm)) noun = 'mailbox';
-    else if (L.GROUP_WORDS.has(beforePrep.norm)) noun = 'group';
+  if (!noun && OF_PREPS.has(prevNorm) && beforePrep && !rightBeforePrep) {
+    if (MAILBOX_WORDS.has(beforePrep.norm)) noun = 'mailbox';
+    else if (GROUP_WORDS.has(beforePrep.norm)) noun = 'group';
   }
   if (noun) fire(s, 'mailboxNoun');
   if (m.possessive) {
     if (next && /^(delegates?|gemachtigden?)$/.test(next.norm)) fire(s, 'possessiveDelegates');
-    else if (nextRight || (next && L.QUERY_TOPIC.has(next.norm))) fire(s, 'possessiveRight');
+    else if (nextRight || (next && QUERY_TOPIC.has(next.norm))) fire(s, 'possessiveRight');
     else if (!noun) fire(s, 'possessiveBare');
   }
   if (rightBefore?.targetAfter && !m.possessive && !tokens[m.start]!.breakBefore) fire(s, 'afterTargetRight');
   else if (rightBefore && !noun && !m.possessive) fire(s, 'afterOtherRight');
-  if (L.TARGET_PREPS.has(prevNorm)) fire(s, 'afterOn');
-  if (L.TO_PREPS.has(prevNorm)) {
+  if (TARGET_PREPS.has(prevNorm)) fire(s, 'afterOn');
+  if (TO_PREPS.has(prevNorm)) {
     const accessNoun = rightBeforePrep && (rightBeforePrep.right === 'access' || rightBeforePrep.right === 'FullAccess' || rightBeforePrep.right === 'read');
     // "full access to Info" names the target; "send as rights to Lynne", "give Megan to" name the grantee.
     if (prevNorm === 'tot' || accessNoun) {
@@ -162,51 +188,51 @@ export function scoreMention(m: Mention, ctx: RoleContext): Scored {
       // "full mailbox access to Liam for the Klantenservice mailbox": a person may still be the grantee
       // when another name is plainly the mailbox.
       if (isPersonish(m) && prevNorm === 'to') fire(s, 'accessToPerson');
-    } else if (rightBeforePrep || mentions.some((o) => o !== m && o.end - 1 === k) || (beforePrep && L.GRANTEE_AFTER.has(beforePrep.norm))) {
+    } else if (rightBeforePrep || mentions.some((o) => o !== m && o.end - 1 === k) || (beforePrep && GRANTEE_AFTER.has(beforePrep.norm))) {
       fire(s, 'toGrantee');
     } else fire(s, 'toUnclear');
   }
-  if (L.FOR_PREPS.has(prevNorm)) fire(s, isTargetOnly(m) ? 'forMailbox' : 'forPerson');
-  if (L.FROM_PREPS.has(prevNorm)) fire(s, rightBeforePrep && !noun && !isTargetOnly(m) ? 'rightFromPerson' : 'fromMailbox');
-  if (L.OF_PREPS.has(prevNorm) && !noun) {
+  if (FOR_PREPS.has(prevNorm)) fire(s, isTargetOnly(m) ? 'forMailbox' : 'forPerson');
+  if (FROM_PREPS.has(prevNorm)) fire(s, rightBeforePrep && !noun && !isTargetOnly(m) ? 'rightFromPerson' : 'fromMailbox');
+  if (OF_PREPS.has(prevNorm) && !noun) {
     if (beforePrep && /^(delegates?|gemachtigden?|owners|eigenaren|members|leden)$/.test(beforePrep.norm)) fire(s, 'delegatesOf');
     else if (rightBeforePrep) fire(s, 'rightOfPerson');
   }
-  if (L.GRANTEE_PREPS.has(prevNorm)) fire(s, 'aan');
+  if (GRANTEE_PREPS.has(prevNorm)) fire(s, 'aan');
   // The word before, past politeness: "Trek alsjeblieft Megan ...", "give please Megan ...".
   let d = m.start - 1;
-  while (d >= 0 && L.SOFTENERS.has(tokens[d]!.norm)) d--;
+  while (d >= 0 && SOFTENERS.has(tokens[d]!.norm)) d--;
   const direct = tokens[d];
-  if (direct && (L.GRANTEE_AFTER.has(direct.norm) || L.REVOKE_VERBS.has(direct.norm) || L.REVOKE_IMPERATIVES.has(direct.norm) || L.REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) fire(s, 'afterVerb');
+  if (direct && (GRANTEE_AFTER.has(direct.norm) || REVOKE_VERBS.has(direct.norm) || REVOKE_IMPERATIVES.has(direct.norm) || REVOKE_SPLIT_VERBS.has(direct.norm)) && !noun) fire(s, 'afterVerb');
   // "kunnen jullie Lee ... geven", "kun je Megan ... geven", "could you Megan ..."
   const twoBack = tokens[m.start - 2];
-  if (direct && L.YOU.has(direct.norm) && twoBack && L.MODALS.has(twoBack.norm) && !noun && (m.kind !== 'unknown' || tokens[m.start]!.cap)) fire(s, 'modalYouBefore');
+  if (direct && YOU.has(direct.norm) && twoBack && MODALS.has(twoBack.norm) && !noun && (m.kind !== 'unknown' || tokens[m.start]!.cap)) fire(s, 'modalYouBefore');
   // "Lee needs", "Kwame no longer needs", "Liam doesn't need", "Mark hoeft niet meer".
   let n = m.end;
-  while (n < tokens.length && n < m.end + 3 && L.SUBJECT_FILLERS.has(tokens[n]!.norm) && !tokens[n]!.breakBefore) n++;
+  while (n < tokens.length && n < m.end + 3 && SUBJECT_FILLERS.has(tokens[n]!.norm) && !tokens[n]!.breakBefore) n++;
   const subjectVerb = tokens[n];
   // ... unless another person follows as the object: "Alex wants Megan to have", "Alex wil dat Megan ...".
   const personObjectAfter = mentions.some(
     (o) => o !== m && o.kind === 'name' && o.users.length > 0 && !o.possessive && o.start > n && o.start <= n + 2 &&
-      !(tokens[o.start - 1] && (L.TO_PREPS.has(tokens[o.start - 1]!.norm) || L.TARGET_PREPS.has(tokens[o.start - 1]!.norm) || L.OF_PREPS.has(tokens[o.start - 1]!.norm))),
+      !(tokens[o.start - 1] && (TO_PREPS.has(tokens[o.start - 1]!.norm) || TARGET_PREPS.has(tokens[o.start - 1]!.norm) || OF_PREPS.has(tokens[o.start - 1]!.norm))),
   );
-  if (subjectVerb && !subjectVerb.breakBefore && L.SUBJECT_BEFORE.has(subjectVerb.norm) && !personObjectAfter) fire(s, 'subjectOfVerb');
+  if (subjectVerb && !subjectVerb.breakBefore && SUBJECT_BEFORE.has(subjectVerb.norm) && !personObjectAfter) fire(s, 'subjectOfVerb');
   // "Alex wil dat Megan ...", "I want that Megan ...".
   if (direct && (direct.norm === 'dat' || direct.norm === 'that') && m.kind !== 'unknown') fire(s, 'afterThat');
   if (nextRight && !m.possessive && !noun) fire(s, 'beforeRight');
   // "Joni Sherman: remove send on behalf on Marketing", "Megan - send as Training".
   if (m.start === 0 && next?.labelBefore && isPersonish(m)) fire(s, 'label');
   // "I want Megan to have ...", "we need Priya to get ...".
-  if (next && next.norm === 'to' && L.CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') fire(s, 'toControlVerb');
-  if (next && !next.breakBefore && L.OBJECT_BEFORE.has(next.norm) && !m.possessive && m.kind !== 'unknown') fire(s, 'beforeInfinitive');
+  if (next && next.norm === 'to' && CONTROL_VERBS.has(tokens[m.end + 1]?.norm ?? '') && !noun && m.kind !== 'unknown') fire(s, 'toControlVerb');
+  if (next && !next.breakBefore && OBJECT_BEFORE.has(next.norm) && !m.possessive && m.kind !== 'unknown') fire(s, 'beforeInfinitive');
 
   if (m.kind === 'self') {
     const objectAfter =
       mentions.some((o) => o.kind === 'name' && o.start > m.end && o.start <= m.end + 3 && o.users.length > 0 && !o.possessive) ||
       // "I'd like to request Send As for Megan": the asker is not the grantee.
       mentions.some((o) => o.kind === 'name' && o.users.length > 0 && /^(for|voor|aan)$/.test(tokens[o.start - 1]?.norm ?? ''));
-    if (L.SELF_SUBJECT.has(tokens[m.start]!.norm) && objectAfter && !nextRight) reset(s, 'askerNotGrantee');
-    else if (L.SELF_SUBJECT.has(tokens[m.start]!.norm)) fire(s, 'selfSubject');
+    if (SELF_SUBJECT.has(tokens[m.start]!.norm) && objectAfter && !nextRight) reset(s, 'askerNotGrantee');
+    else if (SELF_SUBJECT.has(tokens[m.start]!.norm)) fire(s, 'selfSubject');
     else if (!m.possessive) fire(s, 'selfObject');
     if (!noun) reset(s, 'selfNotTarget');
   }
@@ -255,7 +281,7 @@ export function assignRoles(scored: Scored[]): { g?: Mention; t?: Mention; tie: 
 const mentionIds = (m: Mention | undefined) => (m ? [...m.users.map((u) => u.id), ...m.targets.map((x) => x.id)].sort().join(',') : '');
 const sameAs = (m: Mention, other: Mention | undefined) => !!other && m.kind === 'name' && mentionIds(m) !== '' && mentionIds(m) === mentionIds(other);
 // "..., Mark too", "Lee ook": someone added on; the request is for more than one person.
-const addedOn = (m: Mention, tokens: Token[]) => L.ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
+const addedOn = (m: Mention, tokens: Token[]) => ALSO.has(tokens[m.end]?.norm ?? '') && m.kind !== 'pronoun';
 
 /**
  * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
@@ -269,7 +295,7 @@ export function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention 
     (x) =>
       x.m !== roles.g && x.m !== roles.t && (x.m.kind === 'name' || x.m.kind === 'self') && Math.max(x.g, x.t) >= 2 &&
       // The asker as subject ("I hope you can give Bill ...") is not a second request.
-      !(x.m.kind === 'self' && L.SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
+      !(x.m.kind === 'self' && SELF_SUBJECT.has(tokens[x.m.start]!.norm) && roles.g !== undefined) &&
       // "Megan Bowen (meganb@contoso.com)" names one person twice.
       !sameAs(x.m, roles.g) && !sameAs(x.m, roles.t),
   );

@@ -20,7 +20,7 @@ import { detectLanguage } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent } from './intent.js';
-import * as L from './lexicon.js';
+import { ALL_WORDS, EN_MARKERS, NL_MARKERS, SELF_OBJECT } from './lexicon.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights } from './right-phrases.js';
@@ -122,7 +122,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
   for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
   const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
-  if (sentenceWords.some((w) => L.NL_MARKERS.has(w) || L.EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
+  if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
 
   // "add Zoë to the Support mailbox": Full Access, though no right is named (after the language, which
   // the "to"/"aan" it marks still counts for).
@@ -143,7 +143,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   let candidates = mentions;
   if (intent === 'query') {
     // "show me who ...", "can you tell me ...": the asker is not the subject unless "I"/"my".
-    candidates = mentions.filter((m) => !(m.kind === 'self' && L.SELF_OBJECT.has(tokens[m.start]!.norm)));
+    candidates = mentions.filter((m) => !(m.kind === 'self' && SELF_OBJECT.has(tokens[m.start]!.norm)));
   }
   const scored = candidates.map((m) => scoreMention(m, ctx));
   const roles = assignRoles(scored);
@@ -166,7 +166,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // ---- the right; for a revoke, who actually holds it
   if (intent === 'revoke') await settleRevoke(result, explicitRights(rights), options);
   const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
-  const saysAll = norms.some((w) => L.ALL_WORDS.has(w));
+  const saysAll = norms.some((w) => ALL_WORDS.has(w));
   result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
   // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
   // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
