@@ -37,10 +37,12 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
   ].map((p) => ({ words: p.split(' '), right: 'SendOnBehalf' as const, targetAfter: /(of|namens|van|to|for)$/.test(p) })),
   // A delegate sends on behalf, unless the message names the right: "make Priya a delegate for Support
   // with send-as rights" is Send As, "een gemachtigde met volledige toegang" Full Access.
+  // "a delegate for Emma", "gemachtigde van Support": the name after is the mailbox or group.
   ...[
     'delegate', 'delegate access', 'delegate rights', 'delegate permission', 'delegate permissions',
-    'gemachtigde', 'gedelegeerde',
-  ].map((p) => ({ words: p.split(' '), right: 'SendOnBehalf' as const, generic: true })),
+    'delegate for', 'delegate of', 'delegate on', 'gemachtigde', 'gedelegeerde', 'gemachtigde voor',
+    'gemachtigde van', 'gemachtigde op', 'gedelegeerde voor', 'gedelegeerde van',
+  ].map((p) => ({ words: p.split(' '), right: 'SendOnBehalf' as const, generic: true, targetAfter: / (for|of|on|voor|van|op)$/.test(p) })),
   // Full Access, explicit
   ...[
     'full access', 'fullaccess', 'full mailbox access', 'full mailbox permission', 'full mailbox permissions',
@@ -62,7 +64,7 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
   ...['access', 'accessing', 'acces', 'acess', 'axess', 'toegang', 'toegan', 'toegangsrechten', 'mailbox access', 'mailboxtoegang', 'postvaktoegang']
     .map((p) => ({ words: p.split(' '), right: 'access' as const })),
   // Nouns for rights in general: like plain access, but "permission to Lynne" names the grantee.
-  ...['permissions', 'permission', 'rights', 'rechten', 'recht', 'machtiging', 'machtigingen', 'verzendrechten']
+  ...['permissions', 'permission', 'rights', 'rechten', 'recht', 'machtiging', 'machtigingen', 'verzendrechten', 'toestemming']
     .map((p) => ({ words: p.split(' '), right: 'rights' as const })),
 ];
 
@@ -90,6 +92,9 @@ export const GRANT_VERBS = set(
 );
 /** "add Zoë to the Support mailbox", "voeg Zoë toe aan het postvak Support": asking for Full Access. */
 export const ADD_VERBS = set('add adding voeg voegt toevoegen');
+/** The passive of adding, a request only with "be"/"worden": "can Zoë be added to ...", "kan Zoë worden toegevoegd aan ...". */
+export const ADDED = set('added toegevoegd');
+export const PASSIVE_AUX = set('be worden wordt');
 /** The preposition before the mailbox in an add request: "to", "into", "aan", "bij". */
 export const ADD_TO_PREPS = set('to into aan bij');
 /** Dutch infinitives right after the person who receives the right: "Zoë toevoegen aan ...", "Jan toestaan om ...". */
@@ -97,7 +102,7 @@ export const OBJECT_BEFORE = set('toevoegen toestaan machtigen autoriseren');
 /** Verbs directly before the person who receives the right ("give Megan", "laat Lee", "mag Diego"). */
 export const GRANTEE_AFTER = set(
   'give grant let allow permit enable add assign provide get help like want need geef verleen laat mag kan kun ' +
-    'can could may should machtig geeft gun set up setup make maak voeg sta authorize authorise autoriseer',
+    'can could may should machtig geeft gun set up setup make maak voeg sta stel authorize authorise autoriseer',
 );
 /** Verbs and modals directly after the person who receives the right ("Lee needs", "Renee should"). */
 export const SUBJECT_BEFORE = set(

@@ -5,6 +5,7 @@
  * Support mailbox" / "voeg Zoë toe aan het postvak Support" (Full Access on that mailbox).
  */
 import {
+  ADDED,
   ADD_TO_PREPS,
   ADD_VERBS,
   ARTICLES,
@@ -12,6 +13,7 @@ import {
   MAILBOX_WORDS,
   NL_SEND_VERBS,
   OF_PREPS,
+  PASSIVE_AUX,
   RIGHT_PHRASES,
   SHARED_WORDS,
   type RightWord,
@@ -92,7 +94,7 @@ export function findAlsNameVerb(tokens: Token[], mentions: Mention[], rights: Ri
  * bot does not do: not marked, so not a grant.
  */
 export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: RightMention[]): void {
-  if (rights.length > 0 || !tokens.some((t) => ADD_VERBS.has(t.norm))) return;
+  if (rights.length > 0 || !asksToAdd(tokens)) return;
   for (const m of mentions) {
     if (m.kind !== 'name' || m.targets.some((x) => x.kind === 'group')) continue;
     let j = m.start - 1;
@@ -117,4 +119,9 @@ export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: R
     rights.push({ start: j, end: j + 1, right: 'access', targetAfter: true, source: 'add-to-mailbox' });
     return;
   }
+}
+
+/** An add verb, or its passive with "be"/"worden" ("was added" reports, and stays no request). */
+function asksToAdd(tokens: Token[]): boolean {
+  return tokens.some((t) => ADD_VERBS.has(t.norm)) || (tokens.some((t) => ADDED.has(t.norm)) && tokens.some((t) => PASSIVE_AUX.has(t.norm)));
 }

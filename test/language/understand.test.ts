@@ -144,7 +144,7 @@ describe('understand --explain', () => {
     const u = await ask('make Mei a delegate of the Iris group with send as', { explain: true });
     expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { id: 'u-mei' }, target: { id: 'g-iris' } });
     expect(u.explain!.rights).toEqual([
-      { words: 'delegate', right: 'SendOnBehalf', source: 'phrase', generic: true },
+      { words: 'delegate of', right: 'SendOnBehalf', source: 'phrase', generic: true },
       { words: 'send as', right: 'SendAs', source: 'phrase' },
     ]);
     const [mei, iris] = u.explain!.mentions;
