@@ -4,8 +4,9 @@
  * clamped to its last day (31 January + P1M = 28 or 29 February); days follow the calendar across
  * daylight-saving changes in the requester's zone; hours and minutes are elapsed time.
  */
-import { TZDate } from '@date-fns/tz';
-import { add, addDays } from 'date-fns';
+import { TZDate } from '@date-fns/tz/date';
+import { add } from 'date-fns/add';
+import { addDays } from 'date-fns/addDays';
 import { BotError } from './errors.js';
 
 // The forms requests carry (SPEC section 5: P14D, P1M, PT8H; also P2W, P1Y, P1DT4H): whole numbers only.

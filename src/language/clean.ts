@@ -4,7 +4,7 @@
  * looks at the text at all (empty? too long? control characters?), so the bot and the `understand`
  * command read the same words.
  */
-import { decodeHTMLStrict } from 'entities';
+import { decodeHTMLStrict } from 'entities/decode';
 import { Parser } from 'htmlparser2';
 
 /** Longer messages are not requests (and would cost time): answered as unknown. */

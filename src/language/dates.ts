@@ -1,6 +1,12 @@
 import * as chrono from 'chrono-node';
-import { UTCDate } from '@date-fns/utc';
-import { addMonths, addYears, getDaysInMonth, isExists, lastDayOfMonth, lastDayOfYear, startOfMonth } from 'date-fns';
+import { UTCDate } from '@date-fns/utc/date';
+import { addMonths } from 'date-fns/addMonths';
+import { addYears } from 'date-fns/addYears';
+import { getDaysInMonth } from 'date-fns/getDaysInMonth';
+import { isExists } from 'date-fns/isExists';
+import { lastDayOfMonth } from 'date-fns/lastDayOfMonth';
+import { lastDayOfYear } from 'date-fns/lastDayOfYear';
+import { startOfMonth } from 'date-fns/startOfMonth';
 
 /**
  * Durations ("for 2 weeks", "twee weken") and end dates ("until Friday", "tot 31 december")
