@@ -8,15 +8,19 @@ const fixture = (name: string) => fileURLToPath(new URL(`../language/fixtures/${
 
 /** Runs the real command exactly as the scorer does: `npm run --silent understand -- ...`. */
 function run(args: string[], input: string) {
-  return spawnSync('npm', ['run', '--silent', 'understand', '--', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync('npm', ['run', '--silent', 'understand', '--', ...args], { cwd: root, input, encoding: 'utf8', timeout: 150_000 });
 }
 /** The same entry point without npm in front (faster, for the error paths). */
 function runDirect(args: string[], input: string) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/understand.ts', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/understand.ts', ...args], { cwd: root, input, encoding: 'utf8', timeout: 150_000 });
 }
 
+// Each test starts real processes (tsx compiles the CLI on every start): seconds each on an idle machine,
+// far more on a busy one, so these tests get minutes rather than the suite's default.
+const SPAWNING = { timeout: 300_000 };
+
 describe('understand command', () => {
-  it('answers the shared sample with one clean JSON line per request, all understood', () => {
+  it('answers the shared sample with one clean JSON line per request, all understood', SPAWNING, () => {
     const cases = readCorpus(fixture('eval-sample/understand-sample.jsonl'));
     const groups = new Map<string, number[]>();
     cases.forEach((c, i) => {
@@ -43,7 +47,7 @@ describe('understand command', () => {
     expect(wrong).toBe(0);
   });
 
-  it('keeps line counts for bad lines: empty, 100 KB, control characters, lone CR, U+2028, markup', () => {
+  it('keeps line counts for bad lines: empty, 100 KB, control characters, lone CR, U+2028, markup', SPAWNING, () => {
     const bad = ['', 'x'.repeat(100 * 1024), 'give Megan\u0000 send-as on Training', 'give Megan\rsend-as', 'a\u2028b', '<script>alert(1)</script>', "x; Remove-Mailbox -Identity Support", '\u0007\u001b[31m'];
     const r = run(['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-alex', '--now', DEFAULT_NOW], bad.join('\n') + '\n');
     expect(r.status).toBe(0);
@@ -59,7 +63,7 @@ describe('understand command', () => {
     expect(confident).toEqual([]);
   });
 
-  it('exits 2 with a message on stderr and nothing on stdout for a bad directory, an unknown --as or a bad --now', () => {
+  it('exits 2 with a message on stderr and nothing on stdout for a bad directory, an unknown --as or a bad --now', SPAWNING, () => {
     const cases = [
       ['--directory', '/nonexistent/dir.json', '--as', 'u-alex'],
       ['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-nobody'],
@@ -74,7 +78,7 @@ describe('understand command', () => {
     }
   });
 
-  it('reads entities the way the bot does, and with --html each line as an HTML attachment of an empty message', () => {
+  it('reads entities the way the bot does, and with --html each line as an HTML attachment of an empty message', SPAWNING, () => {
     const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-emma', '--now', DEFAULT_NOW];
     const plain = runDirect(args, 'give Priya send on behalf of &quot;Training&quot;\ngive O&#39;Connor full access to Facturen\n');
     expect(plain.status).toBe(0);
@@ -86,7 +90,7 @@ describe('understand command', () => {
     expect(JSON.parse(html.stdout)).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { id: 'u-liam' }, language: 'nl' });
   });
 
-  it('adds grantees and the explanation after the contract keys with --explain, and only then', () => {
+  it('adds grantees and the explanation after the contract keys with --explain, and only then', SPAWNING, () => {
     const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-emma', '--now', DEFAULT_NOW];
     const r = runDirect([...args, '--explain'], 'give Zoë and Priya full access to Facturen\n');
     const out = JSON.parse(r.stdout);
