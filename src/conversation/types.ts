@@ -294,9 +294,12 @@ export interface AuditPage {
   next?: string;
 }
 
-/** The engine as the conversation uses it (its `audit` paged, newest first). */
+/**
+ * The engine as the conversation uses it. `audit` answers one page, newest first; an engine that
+ * still answers every entry at once (an array, oldest first) is paged by the conversation.
+ */
 export interface ConversationEngine extends Omit<RequestEngineApi, 'audit'> {
-  audit(actorId: string, filter: AuditFilter, page?: AuditPageOptions): Promise<AuditPage>;
+  audit(actorId: string, filter: AuditFilter, page?: AuditPageOptions): Promise<AuditPage | AuditEntry[]>;
 }
 
 /** The language layer's entry point (`src/language/understand.ts`). */

@@ -1,20 +1,43 @@
 import type pino from 'pino';
 import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
+import { adminCenterUrl } from '../../conversation/admin-center.js';
+import { Conversation } from '../../conversation/conversation.js';
+import { StoredDrafts } from '../../conversation/drafts.js';
+import { TurnLedger } from '../../conversation/turn-ledger.js';
+import type { UnderstandFn } from '../../conversation/types.js';
 import { rightsOnFrom } from '../../language/rights-on.js';
 import { cloudEndpoints } from '../../permissions/clouds.js';
-import { createBotAdapter, createLogger, startServer, type BotAdapter, type RunningServer } from '../../server.js';
+import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
+import { escapeText } from './cards.js';
+import { createBotAdapter, teamsMount, type BotAdapter } from './mount.js';
 import { TeamsMessaging } from './teams-messaging.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
-import type { UnderstandFn } from './bot.js';
 
 export interface TeamsChannel {
   bot: TeamsBot;
+  conversation: Conversation;
   messaging: TeamsMessaging;
   sender: ProactiveSender;
   repository: TeamsRepository;
+}
+
+/** The shared conversation on a built core, as every channel builds it (Teams escapes for Adaptive Card Markdown). */
+export function createConversation(app: App, understand: UnderstandFn, escape = escapeText): Conversation {
+  const cloud = cloudEndpoints(app.config.CLOUD);
+  return new Conversation({
+    engine: app.engine,
+    directory: app.directory,
+    understand,
+    drafts: new StoredDrafts(app.store),
+    clock: app.clock,
+    logger: app.logger,
+    escape,
+    adminCenterUrl: (kind) => adminCenterUrl(cloud, kind),
+    rightsOn: rightsOnFrom(app.directory, app.permissions),
+  });
 }
 
 /** The Teams edge on a built core: bot, messaging channel (attached to the deliveries), proactive sender. */
@@ -24,18 +47,9 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
   const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
   app.notifiers.attachChannel(messaging);
-  const bot = new TeamsBot({
-    engine: app.engine,
-    cloud: cloudEndpoints(app.config.CLOUD),
-    directory: app.directory,
-    understand,
-    repository,
-    clock: app.clock,
-    logger,
-    rightsOn: rightsOnFrom(app.directory, app.permissions),
-    presence: app.presence,
-  });
-  return { bot, messaging, sender, repository };
+  const conversation = createConversation(app, understand);
+  const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence });
+  return { bot, conversation, messaging, sender, repository };
 }
 
 export interface RunningBot {
@@ -57,9 +71,7 @@ export async function launchTeamsBot(config: Config, understand: UnderstandFn, o
   const teams = createTeamsChannel(app, botAdapter, understand);
   await app.start();
   const server = await startServer({
-    bot: teams.bot,
-    botAdapter,
-    tenantId: app.directory.tenantId,
+    channels: [teamsMount({ bot: teams.bot, botAdapter, tenantId: app.directory.tenantId, logger })],
     logger,
     port: config.PORT,
     ...(config.HOST ? { host: config.HOST } : {}),
