@@ -1,13 +1,10 @@
 import type pino from 'pino';
 import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
-import { adminCenterUrl } from '../../conversation/admin-center.js';
-import { Conversation } from '../../conversation/conversation.js';
-import { StoredDrafts } from '../../conversation/drafts.js';
+import type { Conversation } from '../../conversation/conversation.js';
+import { createConversation } from '../../conversation/create.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
-import { rightsOnFrom } from '../../language/rights-on.js';
-import { cloudEndpoints } from '../../permissions/clouds.js';
 import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
 import { escapeText } from './cards.js';
@@ -24,22 +21,6 @@ export interface TeamsChannel {
   repository: TeamsRepository;
 }
 
-/** The shared conversation on a built core, as every channel builds it (Teams escapes for Adaptive Card Markdown). */
-export function createConversation(app: App, understand: UnderstandFn, escape = escapeText): Conversation {
-  const cloud = cloudEndpoints(app.config.CLOUD);
-  return new Conversation({
-    engine: app.engine,
-    directory: app.directory,
-    understand,
-    drafts: new StoredDrafts(app.store),
-    clock: app.clock,
-    logger: app.logger,
-    escape,
-    adminCenterUrl: (kind) => adminCenterUrl(cloud, kind),
-    rightsOn: rightsOnFrom(app.directory, app.permissions),
-  });
-}
-
 /** The Teams edge on a built core: bot, messaging channel (attached to the deliveries), proactive sender. */
 export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand: UnderstandFn): TeamsChannel {
   const logger = app.logger as pino.Logger;
@@ -47,7 +28,7 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
   const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
   app.notifiers.attachChannel(messaging);
-  const conversation = createConversation(app, understand);
+  const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
   const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence });
   return { bot, conversation, messaging, sender, repository };
 }

@@ -81,7 +81,7 @@ export async function statusView(requests: readonly PermissionRequest[], awaitin
         status: state.status,
         ends: end !== undefined && !['rejected', 'cancelled', 'expired', 'failed', 'revoked'].includes(request.state) ? t(lang, 'status.ends', { end: formatEnd(end, audience) }) : '',
         cancellable: request.state === 'pending',
-        cancelLabel: t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }),
+        cancelLabel: request.state === 'pending' ? t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }) : '',
       };
     }),
   );
