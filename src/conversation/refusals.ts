@@ -64,6 +64,10 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
       return refusal(code, t(lang, 'refusal.not_yours', { requestId }), details);
     case 'not_found':
       return refusal(code, t(lang, 'reply.notFound'), details);
+    case 'unknown_person':
+      return refusal(code, t(lang, 'reply.unknownPerson', { text: names.escape(str(error.details.userId) ?? details.granteeId ?? '?', 80) }), details);
+    case 'unknown_target':
+      return refusal(code, t(lang, 'reply.unknownTarget', { text: details.targetId ? (await names.target(details.targetId)).name : '?' }), details);
     case 'not_an_approver':
       return refusal(code, t(lang, 'reply.notAnApprover'), details);
     case 'not_pending':
@@ -101,6 +105,10 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
   const op = context.operation;
   switch (error.code) {
     case 'not_found':
+      // The engine's not_found names what it did not find: a person (`role`), a mailbox or group, or a request.
+      if (typeof error.details.role === 'string') return 'unknown_person';
+      if (typeof error.details.targetId === 'string' && typeof error.details.requestId !== 'string') return 'unknown_target';
+      return 'not_found';
     case 'not_an_approver':
     case 'guest_not_allowed':
     case 'not_a_member':
@@ -136,10 +144,13 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
   }
 }
 
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= 200 ? value : undefined;
+}
+
 /** The error's structured details (the engine's), completed with the turn's ids. */
 function detailsOf(error: BotError, context: RefusalContext): RefusalDetails {
   const d = error.details;
-  const str = (value: unknown) => (typeof value === 'string' && value.length <= 200 ? value : undefined);
   const details: RefusalDetails = { errorCode: error.code };
   const requestId = str(d.requestId) ?? context.requestId;
   const granteeId = str(d.granteeId) ?? context.granteeId;

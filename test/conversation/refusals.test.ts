@@ -96,6 +96,18 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect(refusalOf(replies)).toMatchObject({ code: 'unknown_person', text: 'I could not find "Xyzzy" in the directory.' });
   });
 
+  it('a person the directory no longer knows when the request is made is named as not found, not as a request', async () => {
+    const directory = new FileDirectory(parseDirectoryFile(JSON.parse(readFileSync(CONTOSO, 'utf8'))));
+    // Megan is found by name, then gone by id: a directory that changed between the two reads.
+    const changing = Object.assign(Object.create(directory) as FileDirectory, {
+      getUser: async (id: string) => (id === PEOPLE.megan.id ? undefined : directory.getUser(id)),
+    });
+    h = await conversationHarness({ directory: changing });
+    const refusal = refusalOf(await h.say('alex', 'give Megan send as on Training'));
+    expect(refusal.code).toBe('unknown_person');
+    expect(refusal.text).toContain(PEOPLE.megan.id);
+  });
+
   it('tampered, foreign and unknown clicks change nothing', async () => {
     h = await conversationHarness();
     await h.say('alex', 'give Megan send as on Training');
