@@ -26,6 +26,7 @@ const INVALID_RULES: Record<string, RefusalCode> = {
   own_mailbox: 'own_mailbox',
   full_access_on_group: 'full_access_on_group',
   duration_and_until: 'duration_and_until',
+  duration_and_end: 'duration_and_until',
   right: 'right_missing',
   right_missing: 'right_missing',
 };
@@ -129,7 +130,7 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
     case 'conflict':
       if (op === 'retry') return 'not_failed';
       if (op === 'revoke') return 'not_revocable';
-      if (details.rule && INVALID_RULES[details.rule]) return INVALID_RULES[details.rule]!;
+      for (const rule of [details.rule, str(error.details.reason)]) if (rule && INVALID_RULES[rule]) return INVALID_RULES[rule]!;
       if (op === 'submit' && context.durationAndUntil) return 'duration_and_until';
       return 'invalid_request';
     case 'permission_service_rejected':

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TurnLedger } from '../../src/conversation/turn-ledger.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { createMemoryStore, createSqliteStore } from '../../src/store/keyv-store.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 
 const HOUR = 3_600_000;
 
