@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ConnectorClient } from 'botframework-connector';
-import { BotConnectorHttp, type RequestSigner } from '../src/bot-connector-http.js';
+import { BotConnectorHttp, type RequestSigner } from '../src/channels/teams/bot-connector-http.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');

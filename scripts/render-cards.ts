@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadDirectoryFile } from '../src/directory/file-directory.js';
 import { SAMPLE_DIRECTORY_PATH } from '../src/config.js';
-import type { CardJson } from '../src/channels/teams/cards.js';
+import { escapeText, type CardJson } from '../src/channels/teams/cards.js';
+import { ExampleSource } from '../src/conversation/examples.js';
 import type { PermissionRequest } from '../src/domain/request.js';
 import { accessCard, approvalCard, choiceCard, helpCard, Names, summaryCard } from '../src/channels/teams/views.js';
 
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
       names,
       audience,
     ),
-    'help-card': helpCard('en'),
+    'help-card': helpCard('en', await new ExampleSource(directory, escapeText).namesFor('u-liam')),
   };
 
   const browser = await chromium.launch({

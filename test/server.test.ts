@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTeamsBot, type RunningBot } from '../src/channels/teams/launch.js';
-import type { UnderstandFn } from '../src/channels/teams/bot.js';
+import type { UnderstandFn } from '../src/conversation/types.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { FakeConnector } from './fakes/fake-connector.js';
@@ -62,6 +62,26 @@ describe('HTTP server without Bot Framework credentials', () => {
     expect((await post(bot.port, noTenant)).status).toBe(403);
     expect(connector.sent).toEqual([]);
     expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
+  });
+
+  it('answers an activity without serviceUrl with 400 and one quiet log line', async () => {
+    const lines: string[] = [];
+    const quiet = await launchTeamsBot(loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', LOG_LEVEL: 'info' }), understandNotReached, {
+      clock: new ManualClock(),
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      lines.length = 0;
+      const response = await post(quiet.port, { type: 'event', conversation: { tenantId: TENANT } });
+      expect(response.status).toBe(400);
+      const about = lines.filter((line) => !line.includes('"msg":"http"'));
+      expect(about).toHaveLength(1);
+      expect(about[0]).toContain('activity without serviceUrl refused');
+      expect(about[0]).not.toMatch(/stack|"err"/);
+      expect(connector.sent).toEqual([]);
+    } finally {
+      await quiet.close();
+    }
   });
 
   it('keeps the conversation reference from installationUpdate in the store', async () => {

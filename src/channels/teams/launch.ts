@@ -1,17 +1,21 @@
 import type pino from 'pino';
 import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
-import { rightsOnFrom } from '../../language/rights-on.js';
-import { cloudEndpoints } from '../../permissions/clouds.js';
-import { createBotAdapter, createLogger, startServer, type BotAdapter, type RunningServer } from '../../server.js';
+import type { Conversation } from '../../conversation/conversation.js';
+import { createConversation } from '../../conversation/create.js';
+import { TurnLedger } from '../../conversation/turn-ledger.js';
+import type { UnderstandFn } from '../../conversation/types.js';
+import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
+import { escapeText } from './cards.js';
+import { createBotAdapter, teamsMount, type BotAdapter } from './mount.js';
 import { TeamsMessaging } from './teams-messaging.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
-import type { UnderstandFn } from './bot.js';
 
 export interface TeamsChannel {
   bot: TeamsBot;
+  conversation: Conversation;
   messaging: TeamsMessaging;
   sender: ProactiveSender;
   repository: TeamsRepository;
@@ -24,18 +28,9 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const sender = new ProactiveSender(botAdapter.adapter, botAdapter.appId, repository, app.directory, logger);
   const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
   app.notifiers.attachChannel(messaging);
-  const bot = new TeamsBot({
-    engine: app.engine,
-    cloud: cloudEndpoints(app.config.CLOUD),
-    directory: app.directory,
-    understand,
-    repository,
-    clock: app.clock,
-    logger,
-    rightsOn: rightsOnFrom(app.directory, app.permissions),
-    presence: app.presence,
-  });
-  return { bot, messaging, sender, repository };
+  const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
+  const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence });
+  return { bot, conversation, messaging, sender, repository };
 }
 
 export interface RunningBot {
@@ -57,9 +52,7 @@ export async function launchTeamsBot(config: Config, understand: UnderstandFn, o
   const teams = createTeamsChannel(app, botAdapter, understand);
   await app.start();
   const server = await startServer({
-    bot: teams.bot,
-    botAdapter,
-    tenantId: app.directory.tenantId,
+    channels: [teamsMount({ bot: teams.bot, botAdapter, tenantId: app.directory.tenantId, logger })],
     logger,
     port: config.PORT,
     ...(config.HOST ? { host: config.HOST } : {}),

@@ -1,9 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Clock } from '../../domain/clock.js';
-import type { Right } from '../../domain/rights.js';
 import type { VersionedStore } from '../../store/versioned-store.js';
 import type { Lang } from './cards.js';
-import type { Resolution } from '../../language/understand.js';
 
 /** How to reach a user proactively: the reference of their personal chat with the bot. */
 export interface StoredReference {
@@ -24,32 +22,11 @@ export interface CardCopy {
   timeZone?: string;
 }
 
-/** A request still being completed in conversation (a name to pick, a right to choose...). */
-export interface Draft {
-  id: string;
-  requesterId: string;
-  intent: 'grant' | 'revoke' | 'query';
-  permission: Right | null;
-  grantee: Resolution | null;
-  target: Resolution | null;
-  duration: string | null;
-  until: string | null;
-  /** The requester's time zone when they wrote (an "until" date ends at midnight there). */
-  timeZone?: string;
-  reason?: string;
-  autoMapping?: boolean;
-  language: Lang;
-  /** The slot the last question or choice card asked for, and the values a choice may pick. */
-  awaiting?: 'grantee' | 'target' | 'permission';
-  options?: string[];
-  createdAt: number;
-}
-
 const NS = 'conversations';
 const CARDS_NS = 'cards';
 
 /**
- * Conversation references, card copies and drafts, kept in the store so proactive messages and
+ * Conversation references and card copies, kept in the store so proactive messages and
  * card updates work after a restart and across bot instances.
  */
 export class TeamsRepository {
@@ -120,17 +97,5 @@ export class TeamsRepository {
       this.store.get<CardCopy[]>(CARDS_NS, `${requestId}:summary`),
     ]);
     return [...(approvers?.value ?? []), ...(summaries?.value ?? [])];
-  }
-
-  async saveDraft(draft: Draft): Promise<void> {
-    await this.store.put(NS, `draft:${draft.requesterId}`, draft);
-  }
-
-  async draft(userId: string): Promise<Draft | undefined> {
-    return (await this.store.get<Draft>(NS, `draft:${userId}`))?.value;
-  }
-
-  async deleteDraft(userId: string): Promise<void> {
-    await this.store.delete(NS, `draft:${userId}`);
   }
 }

@@ -12,7 +12,9 @@ import {
   noticeCard,
   statusCard,
   summaryCard,
+  auditLayout,
 } from '../../../src/channels/teams/views.js';
+import { auditView } from '../../../src/conversation/wording/views.js';
 import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
 import { SAMPLE_DIRECTORY_PATH } from '../../../src/config.js';
 import type { PermissionRequest } from '../../../src/domain/request.js';
@@ -53,7 +55,15 @@ async function renderAll(lang: Lang): Promise<Record<string, CardJson[]>> {
     await holdingsCard({ trusteeId: 'u-zoe', holdings: [{ targetId: 'g-training', targetKind: 'group', displayName: 'Training', rights: ['SendAs'] }], propagating: [] }, names, audience),
     await holdingsCard({ trusteeId: 'u-zoe', holdings: [], propagating: [] }, names, audience),
   ];
-  out.help = [helpCard(lang)];
+  const entries = [
+    { id: 'a-2', at: Date.parse('2026-11-23T09:30:00Z'), requestId: 'req-1', targetId: 'g-training', granteeId: 'u-zoe', actorId: 'u-emma', action: 'approved', outcome: 'ok' as const },
+    { id: 'a-1', at: Date.parse('2026-11-23T09:00:00Z'), requestId: 'req-1', targetId: 'g-training', granteeId: 'u-zoe', actorId: 'u-liam', action: hostile, outcome: 'refused' as const },
+  ];
+  out.audit = [
+    auditLayout(await auditView('Training', { targetId: 'g-training' }, entries, '1:a-1', names, audience)),
+    auditLayout(await auditView(escapeText(hostile), { granteeId: 'u-zoe' }, [], undefined, names, audience)),
+  ];
+  out.help = [helpCard(lang, { person: 'Zoë', other: 'Liam', group: 'Training', shared: 'Support' })];
   return out;
 }
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedPermissionService } from '../../../src/permissions/simulated.js';
 import { createSqliteStore } from '../../../src/store/keyv-store.js';
 import { FakeConnector } from '../../fakes/fake-connector.js';
-import { personalConversationId } from '../../fakes/teams-activities.js';
+import { message, personalConversationId, post } from '../../fakes/teams-activities.js';
 import { cardProblems } from './card-validation.js';
 import { cardOf, DIRECTORY, people, teamsHarness, TENANT, textOf, TRAINING, type TeamsHarness } from './harness.js';
 
@@ -410,6 +410,41 @@ describe('Teams conversation through /api/messages', () => {
     expect(textOf(h.inbox(alex).at(-1))).not.toContain('[click](');
     expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(0);
     expect(h.connector.rejected).toEqual([]);
+  });
+
+  it('answers an activity Teams delivers twice (same id) once, also after a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-again-'));
+    try {
+      const connector = await new FakeConnector(TENANT).start();
+      closeAfter = connector;
+      const first = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      await first.install(alex);
+      const activity = message(alex, first.ctx, 'give Megan send-as on Training');
+      expect((await post(first.bot.port, activity)).status).toBe(200);
+      expect((await post(first.bot.port, activity)).status).toBe(200);
+      await first.settle();
+      const answers = () => connector.sent.filter((s) => s.conversationId === personalConversationId(alex) && s.replyToId === activity.id);
+      expect(answers()).toHaveLength(1);
+      expect(textOf(answers()[0])).toContain('Request: Send As for Megan Bowen on Training');
+      await first.close();
+
+      h = await teamsHarness({}, { store: createSqliteStore(join(dir, 'bot.sqlite')), connector });
+      expect((await post(h.bot.port, activity)).status).toBe(200);
+      await h.settle();
+      expect(answers()).toHaveLength(1);
+      expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows the end of a time-bound grant the same way on the card and in my requests', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'give Megan send-as on Training until 4 December');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Friday, 4 December 2026 at 24:00');
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Ends Friday, 4 December 2026 at 24:00');
   });
 
   it("resolves names with apostrophes (O'Brien)", async () => {

@@ -1,7 +1,7 @@
 import type { Activity, ResourceResponse } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
 import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
-import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from './permissions/http-retry.js';
+import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from '../../permissions/http-retry.js';
 
 /**
  * The three Bot Connector calls every turn makes (send, reply to and update an activity), sent as

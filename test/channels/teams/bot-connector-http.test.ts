@@ -1,9 +1,9 @@
 import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BotConnectorHttp, withPlainJsonActivityCalls, type RequestSigner } from '../src/bot-connector-http.js';
-import { ReusedClientsAuthentication } from '../src/bot-framework-auth.js';
-import { FakeConnector } from './fakes/fake-connector.js';
+import { BotConnectorHttp, withPlainJsonActivityCalls, type RequestSigner } from '../../../src/channels/teams/bot-connector-http.js';
+import { ReusedClientsAuthentication } from '../../../src/channels/teams/bot-framework-auth.js';
+import { FakeConnector } from '../../fakes/fake-connector.js';
 
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 const TOKEN = 'Bearer token-from-the-credentials';

@@ -10,7 +10,7 @@ import {
 } from 'botframework-connector';
 import type { Activity } from 'botbuilder';
 import { BotConnectorHttp, withPlainJsonActivityCalls } from './bot-connector-http.js';
-import type { Sleep } from './permissions/http-retry.js';
+import type { Sleep } from '../../permissions/http-retry.js';
 
 /** Distinct (app id, service URL, audience) clients kept; Teams uses a handful of service URLs. */
 const MAX_CLIENTS = 64;

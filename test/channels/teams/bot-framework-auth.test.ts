@@ -1,6 +1,6 @@
 import { ConfigurationBotFrameworkAuthentication, type Activity } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
-import { ReusedClientsAuthentication } from '../src/bot-framework-auth.js';
+import { ReusedClientsAuthentication } from '../../../src/channels/teams/bot-framework-auth.js';
 
 const activity = (serviceUrl: string) => ({ type: 'message', channelId: 'msteams', serviceUrl, conversation: { id: 'a:1' } }) as unknown as Activity;
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BotConnectorHttp } from '../src/bot-connector-http.js';
-import { FakeConnector } from './fakes/fake-connector.js';
+import { BotConnectorHttp } from '../../../src/channels/teams/bot-connector-http.js';
+import { FakeConnector } from '../../fakes/fake-connector.js';
 
 // Its own file: the connection pool is made once per process, from the environment of that moment.
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';

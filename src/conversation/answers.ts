@@ -1,0 +1,17 @@
+import type { Resolution, UnderstandOptions } from '../language/understand.js';
+import type { UnderstandFn } from './types.js';
+
+/**
+ * A name typed on its own, read by the language layer: the answer to "For whom?" / "On which
+ * mailbox or group?", or the subject of "audit ...". The language layer resolves names only inside
+ * a sentence, so the answer is put in the one sentence whose role for it is fixed: a grant's
+ * grantee ("give <answer> access") or a query's target ("who has access to <answer>?"). The
+ * language layer then applies its own rules: "me"/"mij" for the writer, longest-match names,
+ * namesakes as candidates, unknown text as unknown.
+ */
+export async function resolveAnswer(text: string, slot: 'grantee' | 'target', understand: UnderstandFn, options: UnderstandOptions): Promise<Resolution> {
+  const answer = text.trim();
+  const sentence = slot === 'grantee' ? `give ${answer} access` : `who has access to ${answer}?`;
+  const understood = await understand(sentence, options);
+  return understood[slot] ?? { status: 'unknown', text: answer };
+}

@@ -1,0 +1,251 @@
+import { isBotError, type BotError } from '../domain/errors.js';
+import { MAX_TEXT_LENGTH, type Understanding } from '../language/understand.js';
+import { readCommand, type Command } from './commands.js';
+import type { Core } from './core.js';
+import { ExampleSource } from './examples.js';
+import { audit, auditMore, help, myRequests, notUnderstood } from './queries.js';
+import { refusalFor } from './refusals.js';
+import { answerDraft, choose, startRequest } from './requests.js';
+import { turnLogger, type Turn } from './turn.js';
+import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, Reply, Speaker, TextInput } from './types.js';
+import { escapeMarkdown } from './wording/escape.js';
+import { formatMoment } from './wording/format.js';
+import { Names } from './wording/names.js';
+import { langOf, t } from './wording/strings.js';
+import { approvalView, noticeView, statusView } from './wording/views.js';
+
+// Control characters other than newline, carriage return and tab, and bidi overrides.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+
+/**
+ * The conversation every channel shares: text requests in English or Dutch, clarifying questions
+ * and choices, decisions, my requests, cancel, admin actions (retry, revoke), queries, audit and
+ * help. Who may do what is decided by the engine from the authenticated `userId`, never from card
+ * data; every refusal is a reply with its own code, in the person's language.
+ */
+export class Conversation implements ConversationApi {
+  private readonly core: Core;
+
+  constructor(deps: ConversationDeps) {
+    const escape = deps.escape ?? escapeMarkdown;
+    this.core = { ...deps, escape, examples: new ExampleSource(deps.directory, escape) };
+  }
+
+  async handleText(input: TextInput): Promise<Reply[]> {
+    const { core } = this;
+    const turn = this.turn(input, { lang: langOf(input.locale) ?? 'en', ...zone(input) });
+    const raw = typeof input.text === 'string' ? input.text : '';
+    if (CONTROL.test(raw)) {
+      // Nobody types these; such a message is refused rather than guessed at.
+      turn.log.info({}, 'message with control characters refused');
+      return [{ kind: 'refusal', code: 'control_chars', text: t(turn.audience.lang, 'reply.controlChars'), details: {} }];
+    }
+    // One line for the language layer: chat clients send line breaks as \n.
+    const text = raw.replace(/\s+/g, ' ').trim();
+    if (text.length > MAX_TEXT_LENGTH) {
+      turn.log.info({ length: text.length }, 'message too long');
+      return [{ kind: 'refusal', code: 'text_too_long', text: t(turn.audience.lang, 'reply.tooLong', { length: text.length, limit: MAX_TEXT_LENGTH }), details: {} }];
+    }
+    try {
+      if (!text) {
+        const example = await this.firstExample(turn);
+        return [{ kind: 'text', text: t(turn.audience.lang, 'reply.emptyExample', { example }) }];
+      }
+      const understanding = await core.understand(text, {
+        directory: core.directory,
+        requesterId: input.userId,
+        now: new Date(core.clock.now()),
+        ...(input.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: input.utcOffsetMinutes } : {}),
+        ...(core.rightsOn ? { rightsOn: core.rightsOn } : {}),
+      });
+      turn.audience = { ...turn.audience, lang: understanding.language };
+      turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
+      const command = readCommand(text, understanding);
+      // A free-text answer to the question asked before ("For whom?").
+      if (understanding.intent === 'unknown' && !command && (await answerDraft(core, turn, text))) return turn.replies;
+      // A new request replaces whatever was being completed.
+      await core.drafts.deleteDraft(input.userId);
+      await this.dispatch(turn, understanding, command);
+    } catch (error) {
+      turn.replies.push(await refusalFor(error, turn.context, turn.names, turn.audience.lang, turn.log));
+    }
+    return turn.replies;
+  }
+
+  async handleAction(input: ActionInput): Promise<Reply[]> {
+    const { core } = this;
+    // The answer replaces a card the person may have got unprompted, so it speaks their language the same way.
+    const preferred = langOf((await core.directory.getUser(input.userId).catch(() => undefined))?.preferredLanguage);
+    const turn = this.turn(input, { lang: preferred ?? langOf(input.locale) ?? 'en', ...zone(input) });
+    const data = input.data && typeof input.data === 'object' ? input.data : {};
+    turn.log.info({ verb: String(input.verb).slice(0, 20) }, 'card action');
+    try {
+      switch (input.verb) {
+        case 'approve':
+        case 'reject':
+          await this.decide(turn, input.verb, data);
+          break;
+        case 'choose': {
+          const label = await choose(core, turn, data.draftId, data.pick);
+          if (label === undefined) return [refusal(turn, 'choice_expired', 'reply.choiceExpired')];
+          // The click is answered with what was picked; the rest of the request follows as new messages.
+          turn.replies.unshift({ kind: 'notice', view: noticeView(turn.audience.lang, [`✓ ${label}`], { title: t(turn.audience.lang, 'choose.title') }) });
+          break;
+        }
+        case 'retry':
+        case 'revoke': {
+          const requestId = requestIdOf(data);
+          if (!requestId) return [refusal(turn, 'bad_action', 'reply.badAction')];
+          await this.adminAction(turn, input.verb, requestId);
+          break;
+        }
+        case 'cancel':
+          await this.cancelByClick(turn, data);
+          break;
+        case 'audit':
+          await auditMore(core, turn, data);
+          break;
+        default:
+          return [refusal(turn, 'bad_action', 'reply.badAction')];
+      }
+    } catch (error) {
+      turn.replies.unshift(await refusalFor(error, turn.context, turn.names, turn.audience.lang, turn.log));
+    }
+    return turn.replies;
+  }
+
+  private turn(input: Speaker, audience: Audience): Turn {
+    return {
+      userId: input.userId,
+      audience,
+      names: new Names(this.core.directory, this.core.escape),
+      log: turnLogger(this.core.logger, { channel: input.channel, messageId: input.messageId, userId: input.userId }),
+      replies: [],
+      context: { operation: 'action' },
+    };
+  }
+
+  private async firstExample(turn: Turn): Promise<string> {
+    const names = await this.core.examples.namesFor(turn.userId);
+    return t(turn.audience.lang, 'example.grant', { ...names });
+  }
+
+  private async dispatch(turn: Turn, u: Understanding, command: Command | undefined): Promise<void> {
+    const { core } = this;
+    if (command?.verb === 'retry') return this.adminAction(turn, 'retry', command.requestId);
+    if (command?.verb === 'audit') return audit(core, turn, command);
+    switch (u.intent) {
+      case 'help':
+        return help(core, turn);
+      case 'status':
+        return myRequests(core, turn);
+      case 'cancel':
+        return this.cancelByText(turn, u);
+      case 'revoke':
+        if (u.requestRef && !u.grantee && !u.target) return this.adminAction(turn, 'revoke', u.requestRef);
+        return startRequest(core, turn, { ...u, intent: 'revoke' });
+      case 'grant':
+      case 'query':
+        return startRequest(core, turn, { ...u, intent: u.intent });
+      case 'unknown':
+        return notUnderstood(core, turn);
+    }
+  }
+
+  /** Admin only (the engine checks): revoke an applied grant now, or retry a failed apply. */
+  private async adminAction(turn: Turn, action: 'revoke' | 'retry', requestId: string): Promise<void> {
+    const { engine } = this.core;
+    const { lang } = turn.audience;
+    turn.context = { operation: action, requestId };
+    try {
+      const request = action === 'revoke' ? await engine.revokeNow(requestId, turn.userId) : await engine.retry(requestId, turn.userId);
+      const key = action === 'revoke' ? 'reply.revoking' : 'reply.retrying';
+      turn.replies.push({ kind: 'text', text: t(lang, key, { requestId: turn.names.escape(request.id, 80) }) });
+    } catch (error) {
+      // "Only a failed request can be retried (effective)": the state as it is now.
+      if (isBotError(error, 'invalid_request') || isBotError(error, 'conflict')) turn.context.state = (await engine.get(requestId))?.state ?? '?';
+      throw error;
+    }
+  }
+
+  /** "cancel": the one pending request, the named one, or the list to pick from. */
+  private async cancelByText(turn: Turn, u: Understanding): Promise<void> {
+    const { engine } = this.core;
+    const { lang } = turn.audience;
+    if (u.requestRef) {
+      await this.cancel(turn, u.requestRef);
+      return;
+    }
+    const open = (await engine.requestsOf(turn.userId, { openOnly: true })).filter((r) => r.state === 'pending');
+    if (open.length === 0) turn.replies.push({ kind: 'text', text: t(lang, 'reply.noOpenRequests') });
+    else if (open.length === 1) await this.cancel(turn, open[0]!.id);
+    else turn.replies.push({ kind: 'requests', mine: open, awaiting: [], view: await statusView(open, [], turn.names, turn.audience) });
+  }
+
+  /** Cancel on a "Your requests" card: the card is redrawn without that Cancel, and the cancellation confirmed. */
+  private async cancelByClick(turn: Turn, data: Record<string, unknown>): Promise<void> {
+    const requestId = requestIdOf(data);
+    if (!requestId) {
+      turn.replies.push(refusal(turn, 'bad_action', 'reply.badAction'));
+      return;
+    }
+    await this.cancel(turn, requestId);
+    const confirmation = turn.replies.pop()!;
+    await myRequests(this.core, turn);
+    turn.replies.push(confirmation);
+  }
+
+  private async cancel(turn: Turn, requestId: string): Promise<void> {
+    turn.context = { operation: 'cancel', requestId };
+    const request = await this.core.engine.cancel(requestId, turn.userId);
+    turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.cancelled', { requestId: turn.names.escape(request.id, 80) }) });
+  }
+
+  /** Approve or reject; a late click is shown who decided first and when. */
+  private async decide(turn: Turn, verdict: 'approve' | 'reject', data: Record<string, unknown>): Promise<void> {
+    const { engine } = this.core;
+    const requestId = requestIdOf(data);
+    if (!requestId) {
+      turn.replies.push(refusal(turn, 'bad_action', 'reply.badAction'));
+      return;
+    }
+    const reason = typeof data.reason === 'string' ? data.reason.replace(CONTROL_ALL, '').trim().slice(0, 500) : '';
+    turn.context = { operation: 'decide', requestId };
+    try {
+      const request = await engine.decide(requestId, turn.userId, verdict, verdict === 'reject' && reason ? reason : undefined);
+      turn.replies.push({ kind: 'approval', request, view: await approvalView(request, turn.names, turn.audience), audience: turn.audience });
+    } catch (error) {
+      if (!isBotError(error, 'already_decided')) throw error;
+      const request = await engine.get(requestId);
+      const note = await this.alreadyDecidedNote(error, turn);
+      if (request) turn.replies.push({ kind: 'approval', request, view: await approvalView(request, turn.names, turn.audience, { note }), audience: turn.audience });
+      else turn.replies.push({ kind: 'refusal', code: 'not_pending', text: note, details: { requestId } });
+    }
+  }
+
+  private async alreadyDecidedNote(error: BotError, turn: Turn): Promise<string> {
+    const { lang } = turn.audience;
+    const verdict = error.details.verdict;
+    if (verdict !== 'approved' && verdict !== 'rejected') {
+      // Cancelled or expired before anyone decided.
+      return t(lang, 'reply.notPending', { state: turn.names.escape(String(error.details.state ?? verdict ?? ''), 40) });
+    }
+    const by = typeof error.details.by === 'string' ? await turn.names.person(error.details.by) : '?';
+    const at = typeof error.details.at === 'number' ? formatMoment(error.details.at, turn.audience) : '?';
+    return t(lang, 'state.alreadyDecided', { verdict: t(lang, `verdict.${verdict}`), by, at });
+  }
+}
+
+function refusal(turn: Turn, code: 'bad_action' | 'choice_expired', key: string): Reply {
+  return { kind: 'refusal', code, text: t(turn.audience.lang as Lang, key), details: {} };
+}
+
+function requestIdOf(data: Record<string, unknown>): string | undefined {
+  const id = data.requestId;
+  return typeof id === 'string' && id.length > 0 && id.length <= 100 ? id : undefined;
+}
+
+function zone(input: Speaker): { timeZone?: string } {
+  return typeof input.timeZone === 'string' && input.timeZone.length < 64 ? { timeZone: input.timeZone } : {};
+}

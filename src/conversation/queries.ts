@@ -1,0 +1,114 @@
+import type { Core } from './core.js';
+import { auditPage } from './audit-paging.js';
+import { resolveAnswer } from './answers.js';
+import type { Command } from './commands.js';
+import type { AuditFilter } from './types.js';
+import type { Turn } from './turn.js';
+import { t } from './wording/strings.js';
+import { accessView, auditView, helpExamples, helpView, holdingsView, statusView } from './wording/views.js';
+
+/** "help" / "hulp": what the bot does, with examples named from the directory in use. */
+export async function help(core: Core, turn: Turn): Promise<void> {
+  turn.replies.push({ kind: 'help', view: helpView(turn.audience.lang, await core.examples.namesFor(turn.userId)) });
+}
+
+/** "Sorry, I did not understand that", with an example that works in this directory. */
+export async function notUnderstood(core: Core, turn: Turn): Promise<void> {
+  const [example] = helpExamples(turn.audience.lang, await core.examples.namesFor(turn.userId));
+  turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.notUnderstoodExample', { example: example ?? '' }) });
+}
+
+/** "my requests" / "status": the person's last ten requests and what awaits their decision. */
+export async function myRequests(core: Core, turn: Turn): Promise<void> {
+  const [mine, awaiting] = await Promise.all([core.engine.requestsOf(turn.userId, { limit: 10 }), core.engine.awaitingDecisionBy(turn.userId)]);
+  turn.replies.push({ kind: 'requests', mine, awaiting, view: await statusView(mine, awaiting, turn.names, turn.audience) });
+}
+
+/** "who has access to X" (admins and X's owners; the engine decides). */
+export async function whoHasAccess(core: Core, turn: Turn, targetId: string): Promise<void> {
+  turn.context = { operation: 'query_target', targetId };
+  const report = await core.engine.whoHasAccess(turn.userId, targetId);
+  const adminUrl = core.adminCenterUrl?.(report.target.kind) ?? '';
+  turn.replies.push({ kind: 'access', report, view: await accessView(report, turn.names, turn.audience, adminUrl) });
+}
+
+/** "what can Y access" (admins; the engine decides), with the end of each time-bound grant the bot made. */
+export async function whatCanAccess(core: Core, turn: Turn, granteeId: string): Promise<void> {
+  turn.context = { operation: 'query_person', granteeId };
+  const report = await core.engine.whatCanAccess(turn.userId, granteeId);
+  const ends = await grantEnds(core, turn.userId, granteeId);
+  turn.replies.push({ kind: 'holdings', report, view: await holdingsView(report, turn.names, turn.audience, ends) });
+}
+
+/**
+ * Target id -> end (epoch ms) of the time-bound grants the bot applied to this person and that are
+ * still in place, from the person's recent audit history (the last 50 entries).
+ */
+async function grantEnds(core: Core, actorId: string, granteeId: string): Promise<Map<string, number>> {
+  const ends = new Map<string, number>();
+  const page = await auditPage(core.engine, actorId, { granteeId }, { limit: 50 }).catch(() => ({ entries: [] }));
+  const applied = new Set(page.entries.filter((e) => e.action === 'applied' && e.requestId).map((e) => e.requestId));
+  for (const requestId of applied) {
+    const request = await core.engine.get(requestId);
+    if (request?.kind === 'grant' && request.endsAt !== undefined && (request.state === 'applied' || request.state === 'effective')) {
+      ends.set(request.targetId, Math.min(request.endsAt, ends.get(request.targetId) ?? Infinity));
+    }
+  }
+  return ends;
+}
+
+/**
+ * "audit REQ-7K2F9", "audit Support", "audit Priya": one page of history, newest first. A person's
+ * history is what was asked or done for them (as grantee); a mailbox's or group's, what concerns it.
+ */
+export async function audit(core: Core, turn: Turn, command: Extract<Command, { verb: 'audit' }>): Promise<void> {
+  const { lang } = turn.audience;
+  if (command.requestId) {
+    await auditOf(core, turn, { requestId: command.requestId }, turn.names.escape(command.requestId, 80));
+    return;
+  }
+  if (!command.subject) {
+    const names = await core.examples.namesFor(turn.userId);
+    turn.replies.push({ kind: 'text', text: t(lang, 'reply.askAudit', { shared: names.shared, person: names.person }) });
+    return;
+  }
+  const found = await resolveAnswer(command.subject, 'target', core.understand, { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()) });
+  if (found.status === 'unknown') {
+    turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(found.text, 80) }), details: {} });
+    return;
+  }
+  if (found.status === 'ambiguous') {
+    const labels = await Promise.all(found.candidates.slice(0, 6).map((id) => turn.names.labelled(id)));
+    turn.replies.push({ kind: 'text', text: `${t(lang, 'reply.chooseTarget')} ${labels.join('; ')}` });
+    return;
+  }
+  const target = await core.directory.getTarget(found.id);
+  if (target?.kind === 'user') await auditOf(core, turn, { granteeId: found.id }, await turn.names.person(found.id));
+  else await auditOf(core, turn, { targetId: found.id }, (await turn.names.target(found.id)).name);
+}
+
+/** The "older entries" button: the same filter, the page before `before`. Card data is untrusted: the engine checks who may read it. */
+export async function auditMore(core: Core, turn: Turn, data: Record<string, unknown>): Promise<void> {
+  const filter: AuditFilter = {};
+  for (const key of ['requestId', 'targetId', 'granteeId'] as const) {
+    const value = data[key];
+    if (typeof value === 'string' && value.length > 0 && value.length <= 100) filter[key] = value;
+  }
+  const before = typeof data.before === 'string' && data.before.length <= 200 ? data.before : undefined;
+  if (Object.keys(filter).length !== 1 || !before) {
+    turn.replies.push({ kind: 'refusal', code: 'bad_action', text: t(turn.audience.lang, 'reply.badAction'), details: {} });
+    return;
+  }
+  const subject = filter.requestId
+    ? turn.names.escape(filter.requestId, 80)
+    : filter.granteeId
+      ? await turn.names.person(filter.granteeId)
+      : (await turn.names.target(filter.targetId!)).name;
+  await auditOf(core, turn, filter, subject, before);
+}
+
+async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: string, before?: string): Promise<void> {
+  turn.context = { operation: 'audit', ...filter };
+  const page = await auditPage(core.engine, turn.userId, filter, before ? { before } : {});
+  turn.replies.push({ kind: 'audit', filter, page, view: await auditView(subject, filter, page.entries, page.next, turn.names, turn.audience) });
+}

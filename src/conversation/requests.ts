@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
+import type { Resolution, Understanding } from '../language/understand.js';
+import { resolveAnswer } from './answers.js';
+import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
+import { whatCanAccess, whoHasAccess } from './queries.js';
+import { refusalFor } from './refusals.js';
+import type { Turn } from './turn.js';
+import type { Draft } from './types.js';
+import { rightLabel } from './wording/requests.js';
+import { t } from './wording/strings.js';
+import { summaryView } from './wording/views.js';
+
+/** The language layer's answer, with the list of people it may report for "give Zoë and Priya ...". */
+type UnderstandingWithGrantees = Understanding & { grantees?: Resolution[] };
+
+/** A grant, revoke or query as understood: a draft, completed by asking for what is missing or unclear. */
+export async function startRequest(core: Core, turn: Turn, u: UnderstandingWithGrantees & { intent: Draft['intent'] }): Promise<void> {
+  const draft: Draft = {
+    id: randomUUID(),
+    requesterId: turn.userId,
+    intent: u.intent,
+    permission: u.permission,
+    grantee: u.grantee,
+    target: u.target,
+    duration: u.duration,
+    until: u.until,
+    ...(turn.audience.timeZone ? { timeZone: turn.audience.timeZone } : {}),
+    language: turn.audience.lang,
+    createdAt: core.clock.now(),
+  };
+  if (u.reason) draft.reason = u.reason;
+  if (u.autoMapping !== undefined) draft.autoMapping = u.autoMapping;
+  // Several people named: one request per person, each settled and approved on its own.
+  if (u.intent !== 'query' && u.grantees && u.grantees.length > 1) {
+    draft.grantee = u.grantees[0]!;
+    draft.granteesLeft = u.grantees.slice(1);
+    draft.granteesSettled = [];
+  }
+  await advance(core, turn, draft);
+}
+
+/** A typed answer to the question the draft asked; `false` when no fresh draft is waiting for one. */
+export async function answerDraft(core: Core, turn: Turn, text: string): Promise<boolean> {
+  const draft = await core.drafts.draft(turn.userId);
+  if (!draft?.awaiting || core.clock.now() - draft.createdAt >= DRAFT_TTL_MS) return false;
+  if (draft.awaiting === 'permission') {
+    // A right is picked on the choice; a typed answer to it starts over.
+    await core.drafts.deleteDraft(turn.userId);
+    return false;
+  }
+  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()) };
+  draft[draft.awaiting] = await resolveAnswer(text, draft.awaiting, core.understand, options);
+  turn.audience = { ...turn.audience, lang: draft.language };
+  await advance(core, turn, draft);
+  return true;
+}
+
+/** A picked option of a choice: the draft's awaited slot, continued in this turn. `undefined` when the choice is no longer open. */
+export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: unknown): Promise<string | undefined> {
+  const draft = await core.drafts.draft(turn.userId);
+  const pick = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
+  // The draft is looked up by the clicking person: someone else's choice does nothing here.
+  if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting || !Number.isInteger(pick) || pick < 0 || pick >= draft.options.length) return undefined;
+  const value = draft.options[pick]!;
+  turn.audience = { ...turn.audience, lang: draft.language };
+  let label: string;
+  if (draft.awaiting === 'permission') {
+    if (!(RIGHTS as readonly string[]).includes(value)) return undefined;
+    draft.permission = value as Right;
+    label = rightLabel(draft.permission, draft.language);
+  } else {
+    draft[draft.awaiting] = { status: 'resolved', id: value };
+    label = await turn.names.labelled(value);
+  }
+  await advance(core, turn, draft);
+  return label;
+}
+
+/** Asks for the next missing or unclear slot, or submits the complete request (one per person). */
+async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
+  const { lang } = turn.audience;
+  // A draft that asked something before is stored and must be removed once submitted.
+  const stored = draft.awaiting !== undefined;
+  delete draft.awaiting;
+  delete draft.options;
+
+  if (draft.intent === 'query') {
+    if (draft.target) {
+      if (await settle(core, turn, draft, 'target')) await whoHasAccess(core, turn, resolvedId(draft.target));
+      return;
+    }
+    if (draft.grantee) {
+      if (await settle(core, turn, draft, 'grantee')) await whatCanAccess(core, turn, resolvedId(draft.grantee));
+      return;
+    }
+    await ask(core, turn, draft, 'target');
+    return;
+  }
+
+  for (;;) {
+    if (!(await settle(core, turn, draft, 'grantee'))) return;
+    const next = draft.granteesLeft?.shift();
+    if (!next) break;
+    draft.granteesSettled = [...(draft.granteesSettled ?? []), resolvedId(draft.grantee)];
+    draft.grantee = next;
+  }
+  if (!(await settle(core, turn, draft, 'target'))) return;
+  const targetId = resolvedId(draft.target);
+  const target = await core.directory.getTarget(targetId);
+  if (!target) {
+    turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(targetId, 80) }), details: { targetId } });
+    return;
+  }
+  if (draft.intent === 'grant' && (draft.permission === null || !rightAppliesTo(draft.permission, target.kind))) {
+    const wasFullAccessOnGroup = draft.permission === 'FullAccess';
+    const options = RIGHTS.filter((r) => rightAppliesTo(r, target.kind));
+    draft.awaiting = 'permission';
+    draft.options = [...options];
+    draft.permission = null;
+    await core.drafts.saveDraft(draft);
+    const question = `${wasFullAccessOnGroup ? `${t(lang, 'reply.rightNotOnGroup')} ` : ''}${t(lang, 'reply.chooseRight', { target: turn.names.escape(target.displayName, 120) })}`;
+    turn.replies.push({ kind: 'choice', slot: 'right', draftId: draft.id, title: t(lang, 'choose.title'), question, options: options.map((r, pick) => ({ label: rightLabel(r, lang), pick })) });
+    return;
+  }
+
+  if (stored) await core.drafts.deleteDraft(draft.requesterId);
+  const granteeIds = [...new Set([...(draft.granteesSettled ?? []), resolvedId(draft.grantee)])];
+  if (granteeIds.length === 1) {
+    await submit(core, turn, draft, granteeIds[0]!, targetId);
+    return;
+  }
+  turn.replies.push({ kind: 'text', text: t(lang, 'reply.perPerson', { count: granteeIds.length, grantees: await turn.names.people(granteeIds) }) });
+  for (const granteeId of granteeIds) {
+    // One person's refusal (a guest, say) does not stop the others' requests.
+    await submit(core, turn, draft, granteeId, targetId).catch(async (error: unknown) => {
+      turn.replies.push(await refusalFor(error, turn.context, turn.names, lang, turn.log));
+    });
+  }
+}
+
+async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, targetId: string): Promise<void> {
+  const { lang } = turn.audience;
+  turn.context = { operation: 'submit', granteeId, targetId, durationAndUntil: Boolean(draft.duration && draft.until) };
+  const outcome = await core.engine.submit({
+    requesterId: draft.requesterId,
+    kind: draft.intent === 'revoke' ? 'revoke' : 'grant',
+    granteeId,
+    targetId,
+    right: draft.permission,
+    duration: draft.duration,
+    until: draft.until,
+    timeZone: draft.timeZone ?? turn.audience.timeZone ?? null,
+    ...(draft.reason ? { reason: draft.reason } : {}),
+    ...(draft.autoMapping !== undefined ? { autoMapping: draft.autoMapping } : {}),
+    language: lang,
+  });
+  switch (outcome.outcome) {
+    case 'created':
+    case 'duplicate':
+      if (outcome.outcome === 'duplicate') turn.replies.push({ kind: 'text', text: t(lang, 'reply.duplicate', { requestId: turn.names.escape(outcome.request.id, 80) }) });
+      turn.replies.push({ kind: 'summary', request: outcome.request, view: await summaryView(outcome.request, turn.names, turn.audience), audience: turn.audience });
+      return;
+    case 'already_held':
+      turn.replies.push({
+        kind: 'text',
+        text: t(lang, 'reply.alreadyHeld', { grantee: await turn.names.person(outcome.granteeId), right: rightLabel(outcome.right, lang), target: (await turn.names.target(outcome.targetId)).name }),
+      });
+      return;
+    case 'nothing_to_revoke':
+      turn.replies.push({ kind: 'text', text: t(lang, 'reply.nothingToRevoke', { grantee: await turn.names.person(outcome.granteeId), target: (await turn.names.target(outcome.targetId)).name }) });
+      return;
+  }
+}
+
+/**
+ * Makes one slot resolved: `true` when it is; otherwise asks (question or choice), saves the draft
+ * and returns `false`.
+ */
+async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target'): Promise<boolean> {
+  const value: Resolution | null = draft[slot];
+  const { lang } = turn.audience;
+  if (value?.status === 'resolved') return true;
+  if (value?.status === 'ambiguous' && value.candidates.length > MAX_CHOICES) {
+    // Too many to list as options: ask for the full name instead.
+    turn.replies.push({ kind: 'text', text: t(lang, 'reply.tooManyMatches', { count: value.candidates.length }) });
+    await ask(core, turn, draft, slot);
+    return false;
+  }
+  if (value?.status === 'ambiguous' && value.candidates.length > 0) {
+    const labels = await Promise.all(value.candidates.map((id) => turn.names.labelled(id)));
+    draft.awaiting = slot;
+    draft.options = value.candidates;
+    await core.drafts.saveDraft(draft);
+    turn.replies.push({
+      kind: 'choice',
+      slot,
+      draftId: draft.id,
+      title: t(lang, 'choose.title'),
+      question: t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : 'reply.chooseTarget'),
+      options: labels.map((label, pick) => ({ label, pick })),
+    });
+    return false;
+  }
+  if (value?.status === 'unknown') {
+    const code = slot === 'grantee' ? 'unknown_person' : 'unknown_target';
+    turn.replies.push({ kind: 'refusal', code, text: t(lang, slot === 'grantee' ? 'reply.unknownPerson' : 'reply.unknownTarget', { text: turn.names.escape(value.text, 80) }), details: {} });
+  }
+  await ask(core, turn, draft, slot);
+  return false;
+}
+
+async function ask(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target'): Promise<void> {
+  draft.awaiting = slot;
+  delete draft.options;
+  await core.drafts.saveDraft(draft);
+  turn.replies.push({ kind: 'ask', slot, text: t(turn.audience.lang, slot === 'grantee' ? 'reply.askGrantee' : 'reply.askTarget') });
+}
+
+function resolvedId(resolution: Resolution | null): string {
+  if (resolution?.status !== 'resolved') throw new Error('slot not settled');
+  return resolution.id;
+}

@@ -1,0 +1,92 @@
+import type { PermissionRequest } from '../../domain/request.js';
+import { endOfDate, isTimeZone } from '../../domain/time.js';
+import type { Audience, Escape, Lang } from '../types.js';
+import { escapeMarkdown } from './escape.js';
+import { t } from './strings.js';
+
+// Intl formatters are costly to build; a handful of languages and zones cover every user.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(lang: Lang, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${lang}|${zone}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { ...options, timeZone: zone });
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, format);
+  }
+  return format;
+}
+
+/** The audience's zone when the runtime knows it (Teams and Slack send IANA names), else undefined. */
+function validZone(zone: string | undefined): string | undefined {
+  return isTimeZone(zone) ? zone : undefined;
+}
+
+const CLOCK: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+const DAY: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+
+/** "14:05" in the audience's zone; "14:05 UTC" when the zone is unknown. `ms`: epoch milliseconds. */
+export function formatClock(ms: number, audience: Audience): string {
+  const zone = validZone(audience.timeZone);
+  const text = formatter(audience.lang, zone ?? 'UTC', CLOCK).format(ms);
+  return zone ? text : `${text} UTC`;
+}
+
+/** "22 Nov 2026 14:05" (with UTC when the zone is unknown): when something happened. */
+export function formatMoment(ms: number, audience: Audience): string {
+  const zone = validZone(audience.timeZone);
+  const date = formatter(audience.lang, zone ?? 'UTC', { day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
+  return `${date} ${formatClock(ms, audience)}`;
+}
+
+/**
+ * The end of a time-bound grant, one rendering everywhere (cards, post-backs, my requests, what
+ * can X access): "Friday 4 December 2026 at 24:00" when it ends at midnight on the audience's
+ * clock (a grant "until Friday" includes Friday), else "Saturday 5 December 2026 at 14:05". The
+ * clock is the audience's zone, or UTC (said so) when unknown. `ms`: epoch milliseconds.
+ */
+export function formatEnd(ms: number, audience: Audience): string {
+  const zone = validZone(audience.timeZone) ?? 'UTC';
+  const clock = formatter(audience.lang, zone, CLOCK).format(ms);
+  const midnight = clock === '00:00' || clock === '24:00';
+  const day = formatter(audience.lang, zone, DAY).format(midnight ? ms - 1 : ms);
+  const time = `${midnight ? '24:00' : clock}${validZone(audience.timeZone) ? '' : ' UTC'}`;
+  return t(audience.lang, 'end.at', { day, time });
+}
+
+/** The notifier's name for the end of a grant: the same rendering as `formatEnd`. */
+export const formatDate = formatEnd;
+
+/**
+ * When a grant ends (epoch ms): the end fixed at apply time, else the end of its "until" date in the
+ * requester's zone; undefined for a standing grant or one whose duration starts counting at apply.
+ */
+export function endOf(request: Pick<PermissionRequest, 'endsAt' | 'until' | 'untilTimeZone'>): number | undefined {
+  if (request.endsAt !== undefined) return request.endsAt;
+  if (!request.until) return undefined;
+  try {
+    return endOfDate(request.until, request.untilTimeZone);
+  } catch {
+    return undefined;
+  }
+}
+
+const UNIT_WORDS: Record<Lang, Record<string, [string, string]>> = {
+  en: { D: ['day', 'days'], W: ['week', 'weeks'], M: ['month', 'months'], Y: ['year', 'years'], H: ['hour', 'hours'], MIN: ['minute', 'minutes'] },
+  nl: { D: ['dag', 'dagen'], W: ['week', 'weken'], M: ['maand', 'maanden'], Y: ['jaar', 'jaar'], H: ['uur', 'uur'], MIN: ['minuut', 'minuten'] },
+};
+
+/** "P14D" -> "14 days" / "14 dagen"; unknown shapes are shown as given (escaped). */
+export function formatDuration(iso: string, lang: Lang, escape: Escape = escapeMarkdown): string {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
+  if (!match || iso === 'P' || iso === 'PT') return escape(iso, 40);
+  const units = ['Y', 'M', 'W', 'D', 'H', 'MIN'];
+  const parts: string[] = [];
+  units.forEach((unit, i) => {
+    const n = match[i + 1];
+    if (n === undefined) return;
+    const [one, many] = UNIT_WORDS[lang][unit]!;
+    parts.push(`${Number(n)} ${Number(n) === 1 ? one : many}`);
+  });
+  return parts.join(' ');
+}

@@ -1,0 +1,141 @@
+import type { PermissionRequest, PreflightWarning } from '../../domain/request.js';
+import type { Right } from '../../domain/rights.js';
+import type { Audience, Fact, Lang, Tone } from '../types.js';
+import { endOf, formatClock, formatDuration, formatEnd, formatMoment } from './format.js';
+import type { Names } from './names.js';
+import { t } from './strings.js';
+
+/** "Send As" / "Verzenden als" */
+export function rightLabel(right: Right, lang: Lang): string {
+  return t(lang, `right.${right}`);
+}
+
+/** "Send As, Send on Behalf"; an empty list (a revoke of everything) is "all rights". */
+export function rightsLabel(rights: readonly Right[], lang: Lang): string {
+  return rights.length === 0 ? t(lang, 'allRights') : rights.map((r) => rightLabel(r, lang)).join(', ');
+}
+
+/** The parts every sentence about a request is made of, escaped. */
+export interface RequestWords {
+  requester: string;
+  grantee: string;
+  target: string;
+  targetMail: string;
+  targetKind: string;
+  right: string;
+  /** "Send As for Megan Bowen on Training" */
+  summary: string;
+}
+
+export async function requestWords(request: PermissionRequest, names: Names, lang: Lang): Promise<RequestWords> {
+  const [requester, grantee, target] = await Promise.all([
+    names.person(request.requesterId),
+    names.person(request.granteeId),
+    names.target(request.targetId),
+  ]);
+  const right = rightsLabel(request.rights, lang);
+  const key = request.kind === 'grant' ? 'summary.title.grant' : 'summary.title.revoke';
+  // The summary title minus its "Request:" lead-in, reused in post-backs.
+  const summary = t(lang, key, { right, grantee, target: target.name }).replace(/^[^:]+:\s*/, '');
+  return { requester, grantee, target: target.name, targetMail: target.mail, targetKind: target.kind, right, summary };
+}
+
+/** One line: what state the request is in, who decided and when, and its tone. */
+export async function stateLine(request: PermissionRequest, names: Names, audience: Audience): Promise<{ status: string; tone: Tone }> {
+  const { lang } = audience;
+  const decision = request.decision;
+  const by = decision ? await names.person(decision.by) : '';
+  const at = decision ? formatMoment(decision.at, audience) : '';
+  switch (request.state) {
+    case 'pending':
+      return { status: t(lang, 'state.pending'), tone: 'accent' };
+    case 'approved':
+    case 'applying':
+      return { status: t(lang, `state.${request.state}`, { by, at }), tone: 'good' };
+    case 'applied':
+      return {
+        status: t(lang, 'state.applied', { by, at, effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?' }),
+        tone: 'good',
+      };
+    case 'effective':
+      return { status: t(lang, 'state.effective', { by, at }), tone: 'good' };
+    case 'failed':
+      return { status: t(lang, 'state.failed', { by, at }), tone: 'attention' };
+    case 'rejected':
+      return decision?.reason
+        ? { status: t(lang, 'state.rejectedReason', { by, at, reason: names.escape(decision.reason) }), tone: 'attention' }
+        : { status: t(lang, 'state.rejected', { by, at }), tone: 'attention' };
+    case 'cancelled':
+      return { status: t(lang, 'state.cancelled', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
+    case 'expired':
+      return { status: t(lang, 'state.expired', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
+    case 'revoked':
+      return { status: t(lang, 'state.revoked', { at: formatMoment(request.revokedAt ?? request.updatedAt, audience) }), tone: 'warning' };
+  }
+}
+
+/** The pre-flight warnings as sentences, each with a warning sign. */
+export function warningLines(warnings: readonly PreflightWarning[], words: RequestWords, lang: Lang, names: Names): string[] {
+  return warnings.map((w) => {
+    switch (w.code) {
+      case 'replacement':
+        return `⚠ ${t(lang, 'warning.replacement', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang) })}`;
+      case 'not_a_member':
+        return `⚠ ${t(lang, 'warning.not_a_member', { grantee: words.grantee })}`;
+      case 'already_pending':
+        return `⚠ ${t(lang, 'warning.already_pending', { requestId: names.escape(w.requestId, 80) })}`;
+    }
+  });
+}
+
+/**
+ * When a grant ends, as a fact: the duration asked for until it is applied (the clock starts then),
+ * the end itself once known (`formatEnd`, the one rendering of ends), or "no end date".
+ */
+export function endFact(request: PermissionRequest, audience: Audience, names: Names): Fact | undefined {
+  const { lang } = audience;
+  if (request.kind !== 'grant') return undefined;
+  const end = endOf(request);
+  if (end !== undefined) return { title: t(lang, 'label.until'), value: formatEnd(end, audience) };
+  if (request.duration) return { title: t(lang, 'label.duration'), value: formatDuration(request.duration, lang, names.escape) };
+  return { title: t(lang, 'label.duration'), value: t(lang, 'label.permanent') };
+}
+
+/** The facts of a request card: who asked, for whom, which right on what, how long, why, approvers, id. */
+export async function requestFacts(request: PermissionRequest, words: RequestWords, names: Names, audience: Audience, withApprovers: boolean): Promise<Fact[]> {
+  const { lang } = audience;
+  const facts: Fact[] = [
+    { title: t(lang, 'label.requester'), value: words.requester },
+    { title: t(lang, 'label.grantee'), value: words.grantee },
+    { title: t(lang, 'label.right'), value: words.right },
+    { title: t(lang, 'label.target'), value: `${words.target} (${t(lang, `kind.${words.targetKind}`)})` },
+  ];
+  const end = endFact(request, audience, names);
+  if (end) facts.push(end);
+  if (request.reason) facts.push({ title: t(lang, 'label.reason'), value: names.escape(request.reason) });
+  if (request.rights.includes('FullAccess') && request.kind === 'grant' && !request.autoMapping) {
+    facts.push({ title: t(lang, 'label.autoMapping'), value: t(lang, 'label.autoMappingOff') });
+  }
+  if (withApprovers) facts.push({ title: t(lang, 'label.approvers'), value: await names.people(request.approverIds) });
+  facts.push({ title: t(lang, 'label.request'), value: names.escape(request.id, 80) });
+  return facts;
+}
+
+/** What each right of the request lets the grantee do, one sentence per right. */
+export function explanation(request: PermissionRequest, words: RequestWords, lang: Lang): string {
+  return request.rights.map((right) => t(lang, `explain.${right}`, { grantee: words.grantee, target: words.target })).join(' ');
+}
+
+/** How to use a right, for the "effective" post-back. */
+export function howToUse(request: PermissionRequest, words: RequestWords, lang: Lang): string {
+  return request.rights
+    .map((right) =>
+      t(lang, `use.${right}`, {
+        mail: words.targetMail,
+        target: words.target,
+        grantee: words.grantee,
+        automap: t(lang, request.autoMapping ? 'use.automap' : 'use.noAutomap'),
+      }),
+    )
+    .join(' ');
+}

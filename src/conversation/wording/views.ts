@@ -1,0 +1,199 @@
+import type { AuditEntry, PropagatingRight, TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
+import type { PermissionRequest } from '../../domain/request.js';
+import { RIGHTS, rightAppliesTo } from '../../domain/rights.js';
+import type { AccessView, ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
+import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
+import type { Names } from './names.js';
+import { explanation, requestFacts, requestWords, rightLabel, rightsLabel, stateLine, warningLines } from './requests.js';
+import { strings, t } from './strings.js';
+
+/**
+ * The view models of every reply and card: all words, phrased for one audience, and no layout.
+ * Teams lays them out as Adaptive Cards (`src/channels/teams/views.ts`), Slack as Block Kit.
+ */
+
+/** The approver's card. Pending: decision controls; decided or closed: who decided and when (or `note`). */
+export async function approvalView(
+  request: PermissionRequest,
+  names: Names,
+  audience: Audience,
+  options: { reminder?: boolean; note?: string } = {},
+): Promise<ApprovalView> {
+  const { lang } = audience;
+  const words = await requestWords(request, names, lang);
+  const actionable = request.state === 'pending';
+  const state = await stateLine(request, names, audience);
+  const s = strings(lang);
+  return {
+    requestId: request.id,
+    title: t(lang, request.kind === 'grant' ? 'approval.title.grant' : 'approval.title.revoke', {
+      requester: words.requester,
+      right: words.right,
+      grantee: words.grantee,
+      target: words.target,
+    }),
+    explanation: explanation(request, words, lang),
+    facts: await requestFacts(request, words, names, audience, false),
+    warnings: warningLines(request.warnings, words, lang, names),
+    status: options.note ?? (actionable ? '' : state.status),
+    tone: options.note ? 'attention' : state.tone,
+    actionable,
+    reminder: options.reminder && actionable ? t(lang, 'approval.reminder') : '',
+    labels: { approve: s['approval.approve']!, reject: s['approval.reject']!, rejectReason: s['approval.rejectReason']! },
+  };
+}
+
+/** The requester's summary: what, for whom, who will approve, the request id and its state. */
+export async function summaryView(request: PermissionRequest, names: Names, audience: Audience): Promise<RequestView> {
+  const { lang } = audience;
+  const words = await requestWords(request, names, lang);
+  const state = await stateLine(request, names, audience);
+  return {
+    requestId: request.id,
+    title: t(lang, request.kind === 'grant' ? 'summary.title.grant' : 'summary.title.revoke', { right: words.right, grantee: words.grantee, target: words.target }),
+    explanation: explanation(request, words, lang),
+    facts: await requestFacts(request, words, names, audience, true),
+    warnings: warningLines(request.warnings, words, lang, names),
+    status: state.status,
+    tone: state.tone,
+  };
+}
+
+/** A short message: a title (default "Mailbox access"), lines of already escaped text, facts and buttons. */
+export function noticeView(lang: Lang, lines: string[], options: Partial<Omit<NoticeView, 'lines'>> = {}): NoticeView {
+  return { title: options.title ?? t(lang, 'post.title'), lines, tone: options.tone ?? 'default', facts: options.facts ?? [], actions: options.actions ?? [] };
+}
+
+/**
+ * "My requests": each with its state and end, Cancel offered on the pending ones, and what awaits the
+ * viewer's decision.
+ */
+export async function statusView(requests: readonly PermissionRequest[], awaiting: readonly PermissionRequest[], names: Names, audience: Audience): Promise<StatusView> {
+  const { lang } = audience;
+  const items = await Promise.all(
+    requests.map(async (request) => {
+      const words = await requestWords(request, names, lang);
+      const state = await stateLine(request, names, audience);
+      const end = request.kind === 'grant' ? endOf(request) : undefined;
+      return {
+        requestId: request.id,
+        title: `${names.escape(request.id, 80)}: ${words.summary}`,
+        status: state.status,
+        ends: end !== undefined && !['rejected', 'cancelled', 'expired', 'failed', 'revoked'].includes(request.state) ? t(lang, 'status.ends', { end: formatEnd(end, audience) }) : '',
+        cancellable: request.state === 'pending',
+        cancelLabel: request.state === 'pending' ? t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }) : '',
+      };
+    }),
+  );
+  const awaitingLines = await Promise.all(awaiting.map(async (request) => `${names.escape(request.id, 80)}: ${(await requestWords(request, names, lang)).summary}`));
+  return { title: t(lang, 'status.title'), empty: t(lang, 'reply.noRequests'), items, awaitingTitle: t(lang, 'status.awaiting'), awaiting: awaitingLines };
+}
+
+/** "Who has access to X": one row per right that exists on X (no Full Access on a group) with its holders. */
+export async function accessView(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = ''): Promise<AccessView> {
+  const { lang } = audience;
+  const rows = await Promise.all(
+    RIGHTS.filter((right) => rightAppliesTo(right, report.target.kind)).map(async (right) => ({
+      title: rightLabel(right, lang),
+      value: report.holders[right].length ? await names.people(report.holders[right]) : t(lang, 'access.none'),
+    })),
+  );
+  rows.push(...(await propagatingRows(report.propagating ?? [], audience, (p) => names.person(p.granteeId))));
+  return {
+    title: t(lang, 'access.title', { target: names.escape(report.target.displayName, 120) }),
+    subtitle: `${names.escape(report.target.mail, 200)} (${t(lang, `kind.${report.target.kind}`)})`,
+    rows,
+    adminUrl,
+    adminLabel: t(lang, 'access.adminCenter'),
+  };
+}
+
+/** "What can Y access": one row per mailbox or group with the rights held there (and their end, when the bot granted them until then). */
+export async function holdingsView(
+  report: TrusteeAccessReport,
+  names: Names,
+  audience: Audience,
+  ends: ReadonlyMap<string, number> = new Map(),
+): Promise<AccessView> {
+  const { lang } = audience;
+  const grantee = await names.person(report.trusteeId);
+  const rows = report.holdings.map((h) => {
+    const end = ends.get(h.targetId);
+    const rights = rightsLabel(h.rights, lang);
+    return {
+      title: `${names.escape(h.displayName, 120)} (${t(lang, `kind.${h.targetKind}`)})`,
+      value: end === undefined ? rights : t(lang, 'holdings.until', { rights, end: formatEnd(end, audience) }),
+    };
+  });
+  rows.push(...(await propagatingRows(report.propagating ?? [], audience, async (p) => (await names.target(p.targetId)).name)));
+  return { title: t(lang, 'holdings.title', { grantee }), subtitle: rows.length ? '' : t(lang, 'holdings.none'), rows, adminUrl: '', adminLabel: '' };
+}
+
+/**
+ * Rights the bot applied whose window has not passed: the service may not show them yet, so they
+ * are listed as such ("applied 09:00, effective by about 10:00"; a removal likewise).
+ */
+async function propagatingRows(list: readonly PropagatingRight[], audience: Audience, who: (p: PropagatingRight) => Promise<string>): Promise<{ title: string; value: string }[]> {
+  const { lang } = audience;
+  return Promise.all(
+    list.map(async (p) => ({
+      title: `${await who(p)} (${rightLabel(p.right, lang)})`,
+      value: t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
+        appliedAt: formatClock(p.appliedAt, audience),
+        effectiveBy: formatClock(p.effectiveBy, audience),
+      }),
+    })),
+  );
+}
+
+/** Names from the directory in use for the help examples (escaped); see `examplesFor`. */
+export interface ExampleNames {
+  person: string;
+  other: string;
+  group: string;
+  shared: string;
+}
+
+const EXAMPLE_KEYS = ['example.grant', 'example.read', 'example.self', 'example.revoke', 'example.who', 'example.what', 'example.mine'];
+
+/** The help examples, in the audience's language, with names from the directory in use. */
+export function helpExamples(lang: Lang, names: ExampleNames): string[] {
+  return EXAMPLE_KEYS.map((key) => t(lang, key, { ...names }));
+}
+
+export function helpView(lang: Lang, names: ExampleNames): HelpView {
+  return { title: t(lang, 'help.title'), intro: t(lang, 'help.intro'), examplesTitle: t(lang, 'help.examples'), examples: helpExamples(lang, names), rights: t(lang, 'help.rights') };
+}
+
+/** One page of audit history, newest first, with the "older entries" button when there are more. */
+export async function auditView(
+  subject: string,
+  filter: AuditFilter,
+  entries: readonly AuditEntry[],
+  next: string | undefined,
+  names: Names,
+  audience: Audience,
+): Promise<AuditView> {
+  const { lang } = audience;
+  const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang), outcome: entry.outcome })));
+  const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty: t(lang, 'audit.empty'), lines };
+  if (next) {
+    const data: Record<string, string> = { before: next };
+    for (const [key, value] of Object.entries(filter)) if (typeof value === 'string') data[key] = value;
+    view.more = { label: t(lang, 'audit.more'), verb: 'audit', data };
+  }
+  return view;
+}
+
+const AUDIT_ACTIONS = new Set(['created', 'approved', 'rejected', 'cancelled', 'expired', 'applying', 'applied', 'effective', 'failed', 'revoked', 'retry_requested', 'revoke_requested', 'decide', 'query_target', 'query_trustee']);
+
+/** "Emma Clarke: approved (REQ-7K2F9, Zoë Dubois on Training)". */
+async function auditLine(entry: AuditEntry, names: Names, lang: Lang): Promise<string> {
+  const actor = entry.actorId === 'system' ? t(lang, 'audit.system') : await names.person(entry.actorId);
+  const action = AUDIT_ACTIONS.has(entry.action) ? t(lang, `audit.action.${entry.action}`) : names.escape(entry.action, 40);
+  const about = entry.requestId
+    ? t(lang, 'audit.about', { requestId: names.escape(entry.requestId, 80), grantee: entry.granteeId ? await names.person(entry.granteeId) : '?', target: entry.targetId ? (await names.target(entry.targetId)).name : '?' })
+    : '';
+  const outcome = entry.outcome === 'ok' ? '' : ` (${t(lang, `audit.outcome.${entry.outcome}`)})`;
+  return `${actor}: ${action}${outcome}${about ? ` ${about}` : ''}`;
+}

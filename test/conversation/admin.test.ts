@@ -1,0 +1,111 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/conversation/types.js';
+import type { SimulatedPermissionService } from '../../src/permissions/simulated.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const MINUTE = 60_000;
+
+async function failedRequest(harness: ConversationHarness): Promise<string> {
+  await harness.say('alex', 'give Megan send as on Training');
+  const [request] = await harness.app.engine.requestsOf(PEOPLE.alex.id);
+  (harness.app.permissions as SimulatedPermissionService).faults.push({ kind: 'reject', message: 'The mailbox is on litigation hold' });
+  await harness.click('adele', 'approve', { requestId: request!.id });
+  expect((await harness.app.engine.get(request!.id))?.state).toBe('failed');
+  return request!.id;
+}
+
+function only(replies: Reply[]): Reply {
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+}
+
+describe('admin actions in chat', () => {
+  it('"retry REQ-..." is an admin\'s retry, refused to others, in words or with the button', async () => {
+    h = await conversationHarness();
+    const id = await failedRequest(h);
+    expect(only(await h.say('alex', `retry ${id}`))).toMatchObject({ kind: 'refusal', code: 'admin_only_retry' });
+    expect((await h.app.engine.get(id))?.state).toBe('failed');
+    expect(only(await h.say('nestor', `retry ${id}`))).toEqual({ kind: 'text', text: `Retrying ${id} now.` });
+    expect((await h.app.engine.get(id))?.state).toBe('applied');
+    const again = only(await h.click('nestor', 'retry', { requestId: id }));
+    expect(again).toMatchObject({ kind: 'refusal', code: 'not_failed', details: { state: 'applied' } });
+    expect(wordsOf(again)).toBe('Only a failed request can be retried (applied).');
+  });
+
+  it('"revoke REQ-..." ends an applied grant for admins only', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    await h.click('adele', 'approve', { requestId: request!.id });
+    h.clock.advance(10 * MINUTE);
+    await h.app.engine.idle();
+    expect(only(await h.say('alex', `revoke ${request!.id}`))).toMatchObject({ kind: 'refusal', code: 'admin_only_revoke' });
+    expect(wordsOf(only(await h.say('nestor', `revoke ${request!.id}`)))).toContain(`Revoking ${request!.id} now`);
+    await h.app.engine.idle();
+    expect((await h.app.engine.get(request!.id))?.state).toBe('revoked');
+  });
+});
+
+describe('audit in chat', () => {
+  it('an admin reads a request, a mailbox or group, or a person, newest first', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    h.clock.advance(MINUTE);
+    await h.click('adele', 'approve', { requestId: request!.id });
+
+    const byId = only(await h.say('nestor', `audit ${request!.id}`));
+    if (byId.kind !== 'audit') throw new Error(`not an audit page: ${byId.kind}`);
+    expect(byId.filter).toEqual({ requestId: request!.id });
+    const actions = byId.page.entries.map((e) => e.action);
+    expect(actions.at(-1)).toBe('created');
+    expect(actions.indexOf('approved')).toBeLessThan(actions.indexOf('created'));
+    expect(byId.view.title).toBe(`History of ${request!.id}`);
+    expect(byId.view.lines.at(-1)!.text).toBe(`Alex Wilber: requested (${request!.id}: Megan Bowen on Training)`);
+    expect(byId.view.lines.some((l) => l.text.startsWith('Adele Vance: approved'))).toBe(true);
+
+    const byTarget = only(await h.say('nestor', 'audit Training'));
+    expect(byTarget).toMatchObject({ kind: 'audit', filter: { targetId: request!.targetId } });
+    const byPerson = only(await h.say('nestor', 'geschiedenis van Megan'));
+    expect(byPerson).toMatchObject({ kind: 'audit', filter: { granteeId: PEOPLE.megan.id } });
+    expect(wordsOf(byPerson)).toContain('Geschiedenis van Megan Bowen');
+  });
+
+  it('is refused to people who may not read it, and asks what when nothing is named', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect(only(await h.say('alex', `audit ${request!.id}`))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    expect(wordsOf(only(await h.say('nestor', 'audit')))).toContain('audit Support');
+    expect(only(await h.say('nestor', 'audit Xyzzy'))).toMatchObject({ kind: 'refusal', code: 'unknown_target' });
+  });
+
+  it('pages: ten entries at a time, the button gives the older ones, none twice', async () => {
+    h = await conversationHarness();
+    for (const grantee of ['Megan', 'Patti', 'Jan Smit', 'Jan Jansen', 'Adele', 'Alex']) {
+      await h.say('isaiah', `give ${grantee} send on behalf of Support`);
+      h.clock.advance(MINUTE);
+    }
+    for (const request of await h.app.engine.awaitingDecisionBy(PEOPLE.miriam.id)) await h.click('miriam', 'approve', { requestId: request.id });
+    const first = only(await h.say('nestor', 'audit Support'));
+    if (first.kind !== 'audit') throw new Error('not an audit page');
+    expect(first.view.lines).toHaveLength(10);
+    expect(first.view.more?.data).toMatchObject({ targetId: first.filter.targetId });
+    const at = first.page.entries.map((e) => e.at);
+    expect([...at].sort((a, b) => b - a)).toEqual(at);
+    const second = only(await h.click('nestor', 'audit', first.view.more!.data));
+    if (second.kind !== 'audit') throw new Error('not an audit page');
+    const seen = new Set(first.page.entries.map((e) => e.id));
+    expect(second.page.entries.length).toBeGreaterThan(0);
+    expect(second.page.entries.every((e) => !seen.has(e.id) && e.at <= at.at(-1)!)).toBe(true);
+    // The same page again for someone who may not read it: refused.
+    expect(only(await h.click('alex', 'audit', first.view.more!.data))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+  });
+});

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/conversation/types.js';
+import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { CONTOSO, conversationHarness, type ConversationHarness } from './harness.js';
+import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
+
+/** Words that only English has: a Dutch refusal must contain none of them. */
+const ENGLISH_ONLY = /\b(the|only|cannot|past|guest|request|member|nobody|approve|your)\b/i;
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function refusalOf(replies: Reply[]): Extract<Reply, { kind: 'refusal' }> {
+  const refusal = replies.find((r) => r.kind === 'refusal');
+  if (refusal?.kind !== 'refusal') throw new Error(`no refusal in ${JSON.stringify(replies).slice(0, 400)}`);
+  return refusal;
+}
+
+/** Contoso with a guest account, Tom Guest. */
+function withGuest(): FileDirectory {
+  const raw = JSON.parse(readFileSync(CONTOSO, 'utf8'));
+  raw.users.push({ id: 'guest-tom', displayName: 'Tom Guest', mail: 'tom@partner.example', guest: true });
+  return new FileDirectory(parseDirectoryFile(raw));
+}
+
+describe('refusals name the person and the mailbox or group, each with its own code, in the language asked', () => {
+  it('a guest cannot get a right on a group', async () => {
+    h = await conversationHarness({ directory: withGuest() });
+    const en = refusalOf(await h.say('alex', 'give Tom Guest send as on Training'));
+    expect(en.code).toBe('guest_not_allowed');
+    expect(en.text).toContain('Tom Guest');
+    expect(en.text).toContain('Training');
+    expect(en.details).toMatchObject({ errorCode: 'guest_not_allowed', granteeId: 'guest-tom', targetId: TARGETS.training });
+    const nl = refusalOf(await h.say('alex', 'geef Tom Guest verzenden als op Training'));
+    expect(nl.code).toBe('guest_not_allowed');
+    expect(nl.text).toContain('Tom Guest is een gast');
+    expect(nl.text).toContain('Training');
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+
+  it('not a member, when the policy refuses', async () => {
+    h = await conversationHarness({ env: { GROUP_MEMBERSHIP_POLICY: 'refuse' } });
+    const en = refusalOf(await h.say('alex', 'give Isaiah send as on Training'));
+    expect([en.code, en.text]).toEqual(['not_a_member', 'Isaiah Langer is not a member of Training; this organisation grants group rights only to members.']);
+    const nl = refusalOf(await h.say('alex', 'geef Isaiah verzenden als op Training'));
+    expect(nl.code).toBe('not_a_member');
+    expect(nl.text).toContain('Isaiah Langer is geen lid van Training');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+  });
+
+  it('an end date in the past', async () => {
+    h = await conversationHarness();
+    const en = refusalOf(await h.say('alex', 'give Megan send as on Training until 1 January 2020'));
+    expect(en.code).toBe('end_in_past');
+    expect(en.text).toContain('Megan Bowen');
+    expect(en.text).toContain('Training');
+    expect(en.details.rule).toBe('end_in_past');
+    const nl = refusalOf(await h.say('alex', 'geef Megan verzenden als op Training tot 1 januari 2020'));
+    expect(nl.code).toBe('end_in_past');
+    expect(nl.text).toContain('in het verleden');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+
+  it('nobody can approve: said so, never "you can only cancel your own requests"', async () => {
+    h = await conversationHarness();
+    // Nestor is the only admin and has no manager: for his own mailbox nobody else is left to approve.
+    const en = refusalOf(await h.say('nestor', 'give Miriam full access to Nestor'));
+    expect(en.code).toBe('nobody_can_approve');
+    expect(en.text).toContain('Miriam Graham');
+    expect(en.text).toContain('Nestor Wilke');
+    expect(en.text).not.toContain('cancel');
+    const nl = refusalOf(await h.say('nestor', 'geef Miriam volledige toegang tot Nestor', 'nl-NL'));
+    expect(nl.code).toBe('nobody_can_approve');
+    expect(nl.text).toContain('Niemand kan deze aanvraag');
+  });
+
+  it("cancelling someone else's request", async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const refusal = refusalOf(await h.say('megan', `cancel ${request!.id}`));
+    expect(refusal.code).toBe('not_yours');
+    expect(refusal.text).toContain(request!.id);
+    expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
+  });
+
+  it('an unknown person is said so and asked for', async () => {
+    h = await conversationHarness();
+    const replies = await h.say('alex', 'give Xyzzy send as on Training');
+    expect(replies.map((r) => r.kind)).toEqual(['refusal', 'ask']);
+    expect(refusalOf(replies)).toMatchObject({ code: 'unknown_person', text: 'I could not find "Xyzzy" in the directory.' });
+  });
+
+  it('a person the directory no longer knows when the request is made is named as not found, not as a request', async () => {
+    const directory = new FileDirectory(parseDirectoryFile(JSON.parse(readFileSync(CONTOSO, 'utf8'))));
+    // Megan is found by name, then gone by id: a directory that changed between the two reads.
+    const changing = Object.assign(Object.create(directory) as FileDirectory, {
+      getUser: async (id: string) => (id === PEOPLE.megan.id ? undefined : directory.getUser(id)),
+    });
+    h = await conversationHarness({ directory: changing });
+    const refusal = refusalOf(await h.say('alex', 'give Megan send as on Training'));
+    expect(refusal.code).toBe('unknown_person');
+    expect(refusal.text).toContain(PEOPLE.megan.id);
+  });
+
+  it('tampered, foreign and unknown clicks change nothing', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect(refusalOf(await h.click('adele', 'approve', { requestId: { $ne: 1 } })).code).toBe('bad_action');
+    expect(refusalOf(await h.click('adele', 'approve', { requestId: 'REQ-NOPE' })).code).toBe('not_found');
+    expect(refusalOf(await h.click('megan', 'approve', { requestId: request!.id })).code).toBe('not_an_approver');
+    expect(refusalOf(await h.click('adele', 'delete', { requestId: request!.id })).code).toBe('bad_action');
+    expect(refusalOf(await h.click('alex', 'audit', { targetId: 'x', granteeId: 'y', before: '1:a' })).code).toBe('bad_action');
+    expect(refusalOf(await h.click('alex', 'choose', { draftId: 'nope', pick: 0 })).code).toBe('choice_expired');
+    expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
+  });
+
+  it('control characters and over-long text are refused before the language layer', async () => {
+    h = await conversationHarness({
+      understand: async () => {
+        throw new Error('the language layer must not be reached');
+      },
+    });
+    expect(refusalOf(await h.say('alex', 'give Megan\u0000 send as on Training')).code).toBe('control_chars');
+    expect(refusalOf(await h.say('alex', 'x'.repeat(5000))).code).toBe('text_too_long');
+    expect(refusalOf(await h.say('alex', 'x'.repeat(5000), 'nl-NL')).text).toContain('te lang');
+  });
+});
