@@ -156,8 +156,8 @@ describe('deliveries through a Bot Connector outage', () => {
       h.connector.updates.filter((u) => u.activityId === copy.id).map((u) => (u.activity.attachments[0].content.body as { text?: string }[]).at(-1)!.text);
     expect(statuses(approval)).toEqual([
       'Goedgekeurd door Adele Vance om 23 nov 2026 09:00',
-      'Goedgekeurd door Adele Vance om 23 nov 2026 09:00; toegepast, actief rond 09:10',
-      'Goedgekeurd door Adele Vance om 23 nov 2026 09:00; actief',
+      'Goedgekeurd door Adele Vance om 23 nov 2026 09:00; toegepast, van kracht rond 09:10',
+      'Goedgekeurd door Adele Vance om 23 nov 2026 09:00; van kracht',
     ]);
     expect(statuses(summary)).toEqual([
       'Approved by Adele Vance at 23 Nov 2026 09:00',
@@ -241,7 +241,7 @@ describe('deliveries through a Bot Connector outage', () => {
 describe('approvers who cannot be reached', () => {
   const told = {
     en: 'I could not reach Adele Vance with the approval card for Send As for Megan Bowen on Training. Nestor Wilke has it now.',
-    nl: 'Ik kon Adele Vance niet bereiken met het goedkeuringsverzoek voor Verzenden als voor Megan Bowen op Training. Nestor Wilke heeft het nu.',
+    nl: 'Ik kon Adele Vance het goedkeuringsverzoek voor Verzenden als voor Megan Bowen op Training niet bezorgen; Nestor Wilke heeft het nu.',
   };
 
   it.each([
@@ -295,7 +295,7 @@ describe('approvers who cannot be reached', () => {
     expect(h.inbox(miriam).map(headline)).toEqual([expect.stringContaining('Alex Wilber asks for Send As for Megan Bowen on Isaiah Langer')]);
     expect(h.inbox(nestor)).toEqual([]);
     expect(h.inbox(alex).map(headline).filter((t) => t.startsWith('Ik kon'))).toEqual([
-      'Ik kon Isaiah Langer niet bereiken met het goedkeuringsverzoek voor Verzenden als voor Megan Bowen op Isaiah Langer. Miriam Graham heeft het nu.',
+      'Ik kon Isaiah Langer het goedkeuringsverzoek voor Verzenden als voor Megan Bowen op Isaiah Langer niet bezorgen; Miriam Graham heeft het nu.',
     ]);
     const trail = await auditOf(request!.id);
     expect(trail.map((e) => e.action)).toEqual(['created', 'delivery_failed', 'approver_unreachable']);

@@ -28,7 +28,7 @@ export async function startBotProcess(env: Record<string, string>, options: { ti
   child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bot did not start: ${out.slice(-2000)}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => reject(new Error(`bot did not start: ${out.slice(-2000)}`)), options.timeoutMs ?? 120_000);
     const look = () => {
       for (const line of out.split('\n')) {
         if (line.includes('"msg":"listening"')) {

@@ -49,5 +49,5 @@ describe('kill -9 between the Approve click and the post-back (real processes, o
     expect(await bot.terminate()).toBe(0);
     bot = undefined;
     await expectAppliedOnceAndTold(file, requestIds, connector);
-  }, 420_000);
+  }, 900_000);
 });
