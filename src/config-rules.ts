@@ -29,6 +29,9 @@ function botCredentialProblems(config: Config): string[] {
     if (password || certificate) problems.push('MicrosoftAppType=UserAssignedMSI uses the managed identity: leave MicrosoftAppPassword and the certificate empty');
     return problems;
   }
+  if (certificate && config.CLOUD !== 'worldwide') {
+    problems.push(`CertificateThumbprint: botbuilder signs certificate credentials in at the worldwide cloud only; with CLOUD=${config.CLOUD} use MicrosoftAppPassword or MicrosoftAppType=UserAssignedMSI`);
+  }
   if (type === 'SingleTenant' && !tenant) problems.push('MicrosoftAppType=SingleTenant needs MicrosoftAppTenantId (the tenant of the app registration)');
   if (!password && !certificate) {
     problems.push('MicrosoftAppId is set without MicrosoftAppPassword or a certificate (CertificateThumbprint and CertificatePrivateKey): the bot could not sign its replies');
