@@ -65,12 +65,13 @@ describe('configuration rules', () => {
   });
 
   it('accepts the working combinations', () => {
-    for (const env of [
+    const working: Record<string, string>[] = [
       {},
       { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' },
       { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, CLOUD: 'china' },
       { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, CLOUD: 'dod' },
-    ]) {
+    ];
+    for (const env of working) {
       expect(refusal(env)).toBeUndefined();
     }
   });
