@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,32 @@ describe('the compiled bot (npm start)', () => {
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
   }, 120_000);
+});
+
+describe('the compiled permission service (npm run permission-service)', () => {
+  it('runs from dist/ on plain Node, answers /healthz and stops on SIGTERM with exit code 0', async () => {
+    const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['permission-service']!;
+    expect(script).toMatch(/node .*dist\/permissions\/permission-service-main\.js$/);
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/permissions/permission-service-main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, PERMISSION_SERVICE_TOKEN: 'a-long-enough-token-123', PERMISSION_SERVICE_PORT: '0', STORE: 'memory', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.includes('permission service listening'));
+        if (line) resolve((JSON.parse(line) as { url: string }).url);
+      });
+      void exited.then((code) => reject(new Error(`exited with ${code}: ${out}`)));
+    });
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 30_000);
 });
 
 describe('a configuration mistake stops the start with one line', () => {
