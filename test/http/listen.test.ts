@@ -8,7 +8,7 @@ import { isBotError } from '../../src/domain/errors.js';
 import { understand } from '../../src/language/understand.js';
 import { startPermissionServiceServer } from '../../src/permissions/http-server.js';
 import { SimulatedPermissionService } from '../../src/permissions/simulated.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { contractFixture } from '../permissions/permission-service-contract.js';
 

@@ -5,7 +5,7 @@ import { noopMetrics, type Metrics } from '../../src/domain/metrics.js';
 import { withCallMetrics } from '../../src/permissions/measured.js';
 import { SimulatedPermissionService } from '../../src/permissions/simulated.js';
 import { PrometheusMetrics } from '../../src/observability/prometheus.js';
-import { createMemoryStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 import { labelValues, sampleValue } from '../helpers/prometheus-text.js';
 import { contractFixture, permissionServiceContract } from './permission-service-contract.js';
 
