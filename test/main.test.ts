@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,14 @@ import { people, TENANT } from './channels/teams/harness.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONTOSO = fileURLToPath(new URL('./fixtures/contoso-directory.json', import.meta.url));
 
-/** The compiled bot as `npm start` runs it, in a child process. */
+/**
+ * The compiled bot as `npm start` runs it, in a child process: test/global-setup.ts compiles src/
+ * with the build's tsconfig once into .test-dist/, beside dist/ (so the paths to cards/ and
+ * directory/ are the same).
+ */
+const COMPILED = join(ROOT, '.test-dist');
+
+/** The compiled bot in a child process. */
 interface ChildBot {
   child: ChildProcess;
   /** Log lines (JSON) so far. */
@@ -23,7 +30,7 @@ interface ChildBot {
 }
 
 function spawnBot(dir: string, env: Record<string, string>): ChildBot {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(COMPILED, 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', STORE: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -55,10 +62,8 @@ async function listening(bot: ChildBot): Promise<{ host: string; port: number }>
 let dir: string;
 const children: ChildProcess[] = [];
 beforeAll(() => {
-  // `npm start` builds src/ into dist/ and runs the compiled bot: every test here runs that build.
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
   dir = mkdtempSync(join(tmpdir(), 'start-'));
-}, 120_000);
+});
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -86,7 +91,7 @@ describe('the compiled permission service (npm run permission-service)', () => {
   it('runs from dist/ on plain Node, answers /healthz and stops on SIGTERM with exit code 0', async () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['permission-service']!;
     expect(script).toMatch(/node .*dist\/permissions\/permission-service-main\.js$/);
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(ROOT, 'dist/permissions/permission-service-main.js')], {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(COMPILED, 'permissions/permission-service-main.js')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: dir, PERMISSION_SERVICE_TOKEN: 'a-long-enough-token-123', PERMISSION_SERVICE_PORT: '0', STORE: 'memory', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
