@@ -2,7 +2,7 @@ import pino from 'pino';
 import { ClaimsIdentity } from 'botframework-connector';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
-import { createBotAdapter } from '../../../src/server.js';
+import { createBotAdapter } from '../../../src/channels/teams/mount.js';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT = '7d3c1f0e-5b7a-4c1e-9a51-2f0d6e4b8a90';
