@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { launchTeamsBot } from '../../src/channels/teams/launch.js';
 import { loadConfig } from '../../src/config.js';
+import { understand } from '../../src/language/understand.js';
 import { FakeConnector } from '../fakes/fake-connector.js';
 import { message, post } from '../fakes/teams-activities.js';
 import { people, teamsHarness, TENANT, type TeamsHarness } from '../channels/teams/harness.js';
@@ -49,22 +53,20 @@ describe('GET /metrics', () => {
 
   it('counts a turn the bot failed as an error, although botbuilder answered it', async () => {
     const connector = await new FakeConnector(TENANT).start();
-    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', LOG_LEVEL: 'silent' });
-    const bot = await launchTeamsBot(
-      config,
-      async () => {
-        throw new Error('language layer broke');
-      },
-      { logger: pino({ level: 'silent' }) },
-    );
+    const dir = mkdtempSync(join(tmpdir(), 'metrics-'));
+    const config = loadConfig({ STORE: `sqlite:${join(dir, 'bot.sqlite')}`, DIRECTORY: `file:${DIRECTORY}`, PORT: '0', LOG_LEVEL: 'silent' });
+    const bot = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) });
     try {
-      await post(bot.port, message(people.alex, { tenantId: TENANT, serviceUrl: connector.serviceUrl }, 'hello'));
+      // The store goes away under the bot: the turn cannot read or write anything and throws.
+      await bot.app.store.close();
+      await post(bot.port, message(people.alex, { tenantId: TENANT, serviceUrl: connector.serviceUrl }, 'my requests'));
       const { text } = await scrape(bot.port);
       expect(sampleValue(text, 'mailbox_bot_turns_total', { channel: 'teams', outcome: 'error' })).toBe(1);
       expect(sampleValue(text, 'mailbox_bot_turns_total', { channel: 'teams', outcome: 'ok' })).toBeUndefined();
     } finally {
-      await bot.close();
+      await bot.server.close();
       await connector.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
