@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { checkBotAdmins } from './bot-admins.js';
 import { simulatedVisibilityDelay, type Config } from './config.js';
 import type { Directory } from './directory/directory.js';
 import { loadDirectoryFile } from './directory/file-directory.js';
@@ -9,6 +10,7 @@ import type { Logger } from './domain/logger.js';
 import type { Notifier } from './domain/notifier.js';
 import type { PermissionService } from './permissions/permission-service.js';
 import { createExchangePermissionService } from './permissions/exchange.js';
+import { withCallMetrics } from './permissions/measured.js';
 import { createRemotePermissionService } from './permissions/remote.js';
 import { SimulatedPermissionService } from './permissions/simulated.js';
 import { registerDeliveries } from './conversation/deliveries.js';
@@ -45,7 +47,10 @@ export interface App {
   engine: RequestEngine;
   notifiers: NotifierSlot;
   presence: Presence;
+  /** Operators' counters (`GET /metrics`); `noopMetrics` unless the caller passed one. */
   metrics: Metrics;
+  /** A cheap read of the store (`GET /readyz`): resolves when the store answers, rejects or hangs when it does not. */
+  probe(): Promise<void>;
   /** Starts running durable work (timers and deliveries); nothing to repair first. */
   start(): Promise<void>;
   /** Stops taking work, waits up to `deadlineMs` for running jobs, hands back the rest, closes the store. */
@@ -93,9 +98,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger = (overrides.logger ?? pino({ level: config.LOG_LEVEL })) as App['logger'];
   const clock = overrides.clock ?? systemClock;
   const directory = overrides.directory ?? (await loadDirectory(config));
-  const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
-  const permissions = overrides.permissions ?? createPermissionService(config, { store, directory, clock });
+  await checkBotAdmins(config.BOT_ADMINS, directory, logger);
   const metrics = overrides.metrics ?? noopMetrics;
+  const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
+  const permissions = withCallMetrics(overrides.permissions ?? createPermissionService(config, { store, directory, clock }), metrics);
   const worker = new Worker({
     queue: store.work,
     clock,
@@ -146,6 +152,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     notifiers,
     presence,
     metrics,
+    async probe() {
+      await store.get('meta', 'readiness-probe');
+    },
     async start() {
       worker.start();
     },

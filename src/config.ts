@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { configProblems } from './config-rules.js';
 import { BotError } from './domain/errors.js';
 
 /** The bundled sample directory: the default DIRECTORY. */
@@ -21,14 +22,23 @@ export function parseDuration(text: string): number | undefined {
   return consumed === compact.length ? Math.round(total) : undefined;
 }
 
-const duration = (fallback: string) =>
+/** A duration variable; zero and negative values are refused unless `allowZero` (a delay that may be none). */
+const duration = (fallback: string, options: { allowZero?: boolean } = {}) =>
   z
     .string()
     .default(fallback)
     .transform((value, ctx) => {
+      if (value.trim().startsWith('-')) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is negative; use a positive duration such as 90s, 60m, 24h, 7d` });
+        return z.NEVER;
+      }
       const ms = parseDuration(value);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration (use e.g. 90s, 60m, 24h, 7d)` });
+        return z.NEVER;
+      }
+      if (ms === 0 && !options.allowZero) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is zero; use a positive duration such as 90s, 60m, 24h, 7d` });
         return z.NEVER;
       }
       return ms;
@@ -88,6 +98,9 @@ export const configSchema = z.object({
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),
   MicrosoftAppTenantId: optionalString,
+  /** Certificate credentials instead of MicrosoftAppPassword (botbuilder's names): the thumbprint and the PEM private key. */
+  CertificateThumbprint: optionalString,
+  CertificatePrivateKey: optionalString,
   DIRECTORY: directorySchema,
   PERMISSION_SERVICE: permissionServiceSchema,
   STORE: storeSchema,
@@ -95,6 +108,8 @@ export const configSchema = z.object({
   BOT_ADMINS: list,
   CLOUD: z.enum(['worldwide', 'gcchigh', 'dod', 'china']).default('worldwide'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** SIGTERM: how long running work may take to finish or be handed back before the process exits anyway. */
+  SHUTDOWN_TIMEOUT: duration('25s'),
 
   /**
    * How long a bot instance holds a piece of durable work without renewing it (it renews every third
@@ -108,7 +123,7 @@ export const configSchema = z.object({
   /** How long a simulated change takes to become visible to `check` (the simulated propagation). */
   // Unset: 5 minutes, or the propagation window when that is shorter (see `simulatedVisibilityDelay`), so a
   // demo with a short window behaves like production with a long one.
-  SIMULATED_VISIBILITY_DELAY: z.preprocess(emptyToUndefined, duration('5m').optional()),
+  SIMULATED_VISIBILITY_DELAY: z.preprocess(emptyToUndefined, duration('5m', { allowZero: true }).optional()),
   /** `warn`: group requests for non-members show a warning; `refuse`: they are refused. */
   GROUP_MEMBERSHIP_POLICY: z.enum(['warn', 'refuse']).default('warn'),
 
@@ -134,13 +149,13 @@ export const configSchema = z.object({
 
 export type Config = z.output<typeof configSchema>;
 
-/** Parses the environment; a bad value throws `config_invalid` naming the variable. */
+/** Parses the environment; a bad value throws `config_invalid` naming the variable, on one line. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
-    throw new BotError('config_invalid', `Invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
+  const problems = parsed.success
+    ? configProblems(parsed.data)
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+  if (!parsed.success || problems.length) throw new BotError('config_invalid', `Invalid configuration: ${problems.join('; ')}`);
   return parsed.data;
 }
 

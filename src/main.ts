@@ -6,7 +6,8 @@ import { runProcess } from './run-process.js';
 
 // Entry point of `npm start`: configuration, directory and store are loaded before listening.
 runProcess(async () => {
-  const running = await launchTeamsBot(loadConfig(), understand);
+  const config = loadConfig();
+  const running = await launchTeamsBot(config, understand);
   running.app.logger.info({ port: running.port, host: running.server.host, tenant: running.app.directory.tenantDomain }, 'bot ready');
-  return () => running.close();
+  return { stop: () => running.close(), shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT, logger: running.app.logger };
 });

@@ -1,7 +1,13 @@
-import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import restify from 'restify';
 import type { Config } from './config.js';
+import { InFlightRequests } from './http/in-flight.js';
+import { listen } from './http/listen.js';
+import { metricsRoute } from './http/metrics.js';
+import { readyzRoute, type Readiness } from './http/readyz.js';
+import { shutdownGate } from './http/shutdown-gate.js';
+import { TurnCounter } from './http/turn-metrics.js';
+import type { PrometheusMetrics } from './observability/prometheus.js';
 
 /**
  * A chat channel's HTTP side, as the server sees it: it adds its routes and says whether it
@@ -30,35 +36,45 @@ export interface ServerOptions {
   host?: string;
   /** Largest accepted request body. */
   maxBodyBytes?: number;
+  /** `GET /readyz` and the 503 for new work once shutdown began. */
+  readiness: Readiness;
+  /** `GET /metrics` and the turn counters; without it neither is served. */
+  metrics?: PrometheusMetrics;
 }
 
 export interface RunningServer {
   port: number;
   host: string;
+  /** Waits for the requests being answered, then closes the listener. Turn readiness off first so no new work comes in. */
   close(): Promise<void>;
 }
 
-/** restify 11 with `GET /healthz` and every channel's routes. Malformed JSON gets 400. */
+/**
+ * restify 11 with `GET /healthz`, `GET /readyz`, `GET /metrics` and every channel's routes.
+ * Malformed JSON gets 400; once shutdown began, new work gets 503 (`shutdownGate`).
+ */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { channels, logger } = options;
   const authenticated = channels.some((c) => c.authenticated);
   const host = options.host ?? (authenticated ? '0.0.0.0' : '127.0.0.1');
   const server = restify.createServer({ name: 'mailbox-delegation-bot', handleUncaughtExceptions: false });
+  const inFlight = new InFlightRequests(server.server);
+  server.pre(shutdownGate(options.readiness));
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 1_048_576, mapParams: false, rejectUnknown: true }));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     logger.info({ method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - req.time() }, 'http');
   });
 
+  if (options.metrics) server.on('after', new TurnCounter(options.metrics).after);
+
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
+  server.get('/readyz', readyzRoute(options.readiness));
+  if (options.metrics) server.get('/metrics', metricsRoute(options.metrics));
   for (const channel of channels) channel.mount(server);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port, host, 'PORT');
   if (!authenticated) {
     logger.warn({ host, port }, 'no channel credentials (MicrosoftAppId): authentication is off, listening on loopback only');
   }
@@ -66,7 +82,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     port,
     host,
+    // Running requests finish first; then the listener closes (Node also closes idle keep-alive connections).
     async close() {
+      await inFlight.idle();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const channel of channels) await channel.close();
     },

@@ -42,9 +42,10 @@ export type MetricsChannel = 'teams' | 'slack';
 /**
  * How a turn ended at the edge: `ok` (handled, whatever the user was told), `bad_request`
  * (malformed payload), `unauthorized` (authentication failed), `wrong_tenant` (another
- * organisation), `duplicate` (a re-sent activity already handled), `error` (the bot failed).
+ * organisation), `duplicate` (a re-sent activity already handled), `shutting_down` (refused with
+ * 503 while the instance drains; the channel delivers it again), `error` (the bot failed).
  */
-export type TurnOutcome = 'ok' | 'bad_request' | 'unauthorized' | 'wrong_tenant' | 'duplicate' | 'error';
+export type TurnOutcome = 'ok' | 'bad_request' | 'unauthorized' | 'wrong_tenant' | 'duplicate' | 'shutting_down' | 'error';
 
 export type DecisionVerdict = 'approved' | 'rejected';
 

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen.js';
 import type { Config } from '../config.js';
 import { BotError, isBotError } from '../domain/errors.js';
 import { silentLogger, type Logger } from '../domain/logger.js';
@@ -113,11 +113,7 @@ export async function startPermissionServiceServer(config: Config, service: Perm
   server.get('/healthz', async (_req: Request, res: Response) => send(res, 200, { status: 'ok' }));
 
   const host = config.HOST ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PERMISSION_SERVICE_PORT, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, config.PERMISSION_SERVICE_PORT, host, 'PERMISSION_SERVICE_PORT');
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   logger.info({ url, backend: config.PERMISSION_SERVICE.kind }, 'permission service listening');
   return {

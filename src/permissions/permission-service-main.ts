@@ -25,8 +25,12 @@ runProcess(async () => {
   const logger = pino({ level: config.LOG_LEVEL });
   const { service, close } = await backend(config);
   const server = await startPermissionServiceServer(config, service, logger);
-  return async () => {
-    await server.close();
-    await close();
+  return {
+    async stop() {
+      await server.close();
+      await close();
+    },
+    shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT,
+    logger,
   };
 });

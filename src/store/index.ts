@@ -18,6 +18,6 @@ export async function openStore(config: StoreConfig, warn: (message: string, err
     case 'sqlite':
       return createSqliteStore(config.path, { warn });
     case 'redis':
-      return createRedisStore(config.url);
+      return createRedisStore(config.url, { warn });
   }
 }

@@ -10,6 +10,7 @@ import { LuaScript, type RedisCommander } from './redis-lua.js';
 import type { RedisSubscriber } from './redis-schedule-channel.js';
 import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
 import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
+import { checkRedisKeepsData, redisAddress } from './redis-durability.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
 const REPLACE_IF_VERSION = new LuaScript(`
@@ -34,6 +35,8 @@ export interface RedisStoreOptions {
    * Default '': the keys earlier versions wrote.
    */
   keyPrefix?: string;
+  /** Hears a setting that risks data without stopping the start (no append-only file). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -51,8 +54,12 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
   try {
     client = await adapter.getClient();
   } catch (cause) {
-    throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${url}`, { cause });
+    throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${redisAddress(url)}`, { cause });
   }
+  await checkRedisKeepsData(client, url, options.warn ?? (() => {})).catch(async (error: unknown) => {
+    await adapter.disconnect();
+    throw error;
+  });
   const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout);
   await store.loadScripts().catch(async (cause: unknown) => {
     await adapter.disconnect();

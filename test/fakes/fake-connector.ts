@@ -57,6 +57,8 @@ export class FakeConnector {
   private server?: Server;
   private seq = 0;
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
+  /** While paused, requests wait here unanswered (`pause`, `resume`). */
+  private held: (() => void)[] | undefined;
 
   constructor(
     private readonly tenantId: string,
@@ -78,7 +80,8 @@ export class FakeConnector {
       res.once('close', () => this.inFlight--);
       const latency = this.options.latencyMs ?? 0;
       const delayed = <T>(value: T) => (latency > 0 ? new Promise<T>((resolve) => setTimeout(() => resolve(value), latency)) : value);
-      void this.handle(req)
+      void this.holdWhilePaused()
+        .then(() => this.handle(req))
         .then(delayed)
         .then(
           ({ status, body, headers }) => {
@@ -125,6 +128,32 @@ export class FakeConnector {
   /** `userId` (an Entra object id) never installed the app: opening a 1:1 chat with them is answered 403. */
   refuseChatsWith(userId: string): void {
     this.refused.add(userId);
+  }
+
+  /** From now on requests are held unanswered (a connector that hangs) until `resume()`. */
+  pause(): void {
+    this.held ??= [];
+  }
+
+  /** Answers the held requests and stops holding. */
+  resume(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const release of held) release();
+  }
+
+  /** Requests waiting unanswered now. */
+  get heldCount(): number {
+    return this.held?.length ?? 0;
+  }
+
+  private holdWhilePaused(): Promise<void> {
+    if (!this.held) return Promise.resolve();
+    const held = this.held;
+    return new Promise((resolve) => {
+      held.push(resolve);
+      this.wake();
+    });
   }
 
   /** Messages sent into one conversation. */

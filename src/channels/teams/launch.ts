@@ -5,6 +5,8 @@ import type { Conversation } from '../../conversation/conversation.js';
 import { createConversation } from '../../conversation/create.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
+import { Readiness } from '../../http/readyz.js';
+import { PrometheusMetrics } from '../../observability/prometheus.js';
 import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
 import { escapeText } from './cards.js';
@@ -38,8 +40,19 @@ export interface RunningBot {
   teams: TeamsChannel;
   server: RunningServer;
   port: number;
+  /** `GET /readyz`; `close()` turns it to 503 first. */
+  readiness: Readiness;
+  /**
+   * Graceful stop (SIGTERM): readyz answers 503 at once and new work 503, running requests
+   * finish and the listener closes, then the core stops (`App.close(deadline)`: the worker takes
+   * no more jobs, running ones get until SHUTDOWN_TIMEOUT less 2 s, the rest are handed back by
+   * releasing their leases, the store closes).
+   */
   close(): Promise<void>;
 }
+
+/** Of SHUTDOWN_TIMEOUT, what is kept for handing back unfinished work and closing the store. */
+const HAND_BACK_MARGIN_MS = 2_000;
 
 /**
  * Everything `npm start` runs: the core from the configuration, the Teams channel, the timers and
@@ -47,7 +60,9 @@ export interface RunningBot {
  */
 export async function launchTeamsBot(config: Config, understand: UnderstandFn, overrides: AppOverrides = {}): Promise<RunningBot> {
   const logger = overrides.logger ?? createLogger(config);
-  const app = await createApp(config, { ...overrides, logger });
+  const metrics = new PrometheusMetrics();
+  const app = await createApp(config, { ...overrides, logger, metrics });
+  const readiness = new Readiness(() => app.probe());
   const botAdapter = createBotAdapter(config, logger, overrides.sleep ? { sleep: overrides.sleep } : {});
   const teams = createTeamsChannel(app, botAdapter, understand);
   await app.start();
@@ -56,15 +71,25 @@ export async function launchTeamsBot(config: Config, understand: UnderstandFn, o
     logger,
     port: config.PORT,
     ...(config.HOST ? { host: config.HOST } : {}),
+    readiness,
+    metrics,
+  }).catch(async (error: unknown) => {
+    await app.close();
+    throw error;
   });
   return {
     app,
     teams,
     server,
     port: server.port,
+    readiness,
     async close() {
+      // Running jobs get what is left of SHUTDOWN_TIMEOUT, less a margin to hand back the rest
+      // (release their leases) and close the store before the process deadline strikes.
+      const deadline = Date.now() + config.SHUTDOWN_TIMEOUT - HAND_BACK_MARGIN_MS;
+      readiness.beginShutdown();
       await server.close();
-      await app.close();
+      await app.close(Math.max(0, deadline - Date.now()));
     },
   };
 }

@@ -4,7 +4,9 @@ import type restify from 'restify';
 import { hasBotCredentials, type Config } from '../../config.js';
 import type { Sleep } from '../../permissions/http-retry.js';
 import type { ChannelMount } from '../../server.js';
+import { observeTurn } from '../../http/turn-metrics.js';
 import { ReusedClientsAuthentication } from './bot-framework-auth.js';
+import { botFrameworkCloudSettings } from './bot-framework-clouds.js';
 import { errorSummary } from './proactive.js';
 
 /** The Bot Framework adapter and the authentication it validates incoming JWTs with. */
@@ -26,6 +28,9 @@ export function createBotAdapter(config: Config, logger: Logger, options: { slee
     MicrosoftAppPassword: config.MicrosoftAppPassword,
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+    CertificateThumbprint: config.CertificateThumbprint,
+    CertificatePrivateKey: config.CertificatePrivateKey,
+    ...botFrameworkCloudSettings(config),
   });
   // The adapter gets the same authentication with its outbound clients reused between turns.
   const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth, options));
@@ -86,7 +91,7 @@ export function teamsMount(options: { bot: ActivityHandler; botAdapter: BotAdapt
           res.send(400, { error: 'bad_request', message: 'an activity needs a serviceUrl to be answered' });
           return;
         }
-        await botAdapter.adapter.process(req, res, (context) => bot.run(context));
+        await botAdapter.adapter.process(req, res, observeTurn(req, (context) => bot.run(context)));
       });
     },
     async close() {},

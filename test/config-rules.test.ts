@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { isBotError } from '../src/domain/errors.js';
+
+/** The `config_invalid` message loadConfig throws for `env`, or undefined when it accepts it. */
+function refusal(env: Record<string, string>): string | undefined {
+  try {
+    loadConfig(env);
+    return undefined;
+  } catch (error) {
+    expect(isBotError(error, 'config_invalid')).toBe(true);
+    return (error as Error).message;
+  }
+}
+
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const TENANT = '7d3c1f0e-5b7a-4c1e-9a51-2f0d6e4b8a90';
+
+describe('configuration rules', () => {
+  it.each(['PROPAGATION_WINDOW', 'REQUEST_EXPIRY', 'APPROVER_REMINDER', 'EXCHANGE_REQUEST_TIMEOUT', 'SHUTDOWN_TIMEOUT'])(
+    'refuses a zero or negative %s, naming it, on one line',
+    (name) => {
+      for (const value of ['0s', '0', '0m0s', '-5m', ' -1d']) {
+        const message = refusal({ [name]: value });
+        expect(message).toContain(name);
+        expect(message).toMatch(/zero|negative|not a duration/);
+        expect(message).not.toContain('\n');
+      }
+    },
+  );
+
+  it('accepts a zero simulated visibility delay (changes visible at once) but not a negative one', () => {
+    expect(loadConfig({ SIMULATED_VISIBILITY_DELAY: '0s' }).SIMULATED_VISIBILITY_DELAY).toBe(0);
+    expect(refusal({ SIMULATED_VISIBILITY_DELAY: '-1m' })).toContain('SIMULATED_VISIBILITY_DELAY');
+  });
+
+  it('refuses a reminder that would come after the request expired', () => {
+    expect(refusal({ REQUEST_EXPIRY: '2d', APPROVER_REMINDER: '2d' })).toContain('APPROVER_REMINDER must be shorter than REQUEST_EXPIRY');
+    expect(refusal({ REQUEST_EXPIRY: '12h' })).toContain('APPROVER_REMINDER'); // the default 24h reminder
+    expect(loadConfig({ REQUEST_EXPIRY: '2d', APPROVER_REMINDER: '1d' }).APPROVER_REMINDER).toBe(86_400_000);
+  });
+
+  it('refuses MicrosoftAppId without a password or certificate: the bot could not sign its replies', () => {
+    expect(refusal({ MicrosoftAppId: APP_ID })).toMatch(/MicrosoftAppId is set without MicrosoftAppPassword or a certificate/);
+    expect(refusal({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT })).toMatch(/without MicrosoftAppPassword/);
+    expect(refusal({ MicrosoftAppId: APP_ID, CertificateThumbprint: 'AB12' })).toMatch(/needs both CertificateThumbprint and CertificatePrivateKey/);
+  });
+
+  it('refuses single-tenant and managed-identity bots without their tenant, and a secret beside a managed identity', () => {
+    expect(refusal({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 's', MicrosoftAppType: 'SingleTenant' })).toContain('SingleTenant needs MicrosoftAppTenantId');
+    expect(refusal({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI' })).toContain('UserAssignedMSI needs MicrosoftAppTenantId');
+    expect(refusal({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, MicrosoftAppPassword: 's' })).toContain(
+      'leave MicrosoftAppPassword and the certificate empty',
+    );
+  });
+
+  it('refuses credentials without MicrosoftAppId (they would silently run without authentication)', () => {
+    expect(refusal({ MicrosoftAppPassword: 'secret' })).toContain('MicrosoftAppPassword set without MicrosoftAppId');
+  });
+
+  it('refuses certificate credentials on a government or 21Vianet cloud (botbuilder signs them in worldwide only)', () => {
+    const certificate = { MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, CertificateThumbprint: 'AB12', CertificatePrivateKey: '-----BEGIN PRIVATE KEY-----' };
+    expect(loadConfig(certificate).CertificateThumbprint).toBe('AB12');
+    expect(refusal({ ...certificate, CLOUD: 'gcchigh' })).toMatch(/CertificateThumbprint.*CLOUD=gcchigh/);
+  });
+
+  it('accepts the working combinations', () => {
+    const working: Record<string, string>[] = [
+      {},
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' },
+      { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT, CLOUD: 'china' },
+      { MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT, CLOUD: 'dod' },
+    ];
+    for (const env of working) {
+      expect(refusal(env)).toBeUndefined();
+    }
+  });
+
+  it('names every problem in one line', () => {
+    const message = refusal({ PORT: 'eighty', PROPAGATION_WINDOW: '0s' })!;
+    expect(message).toContain('PORT');
+    expect(message).toContain('PROPAGATION_WINDOW');
+    expect(message).not.toContain('\n');
+  });
+});
