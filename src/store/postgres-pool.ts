@@ -1,0 +1,104 @@
+import pg, { type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
+
+/** How the PostgreSQL store connects: the `STORE` URL, plus a schema of its own when asked (tests, several bots in one database). */
+export interface PostgresConnection {
+  /** `postgres://user:password@host:port/database?...`, as libpq reads it (`options=-c search_path=bot` picks a schema). */
+  url: string;
+  /** Overrides the URL's `search_path` with this one schema (created if missing). Plain identifiers only. */
+  schema?: string;
+  /** `application_name`, shown in `pg_stat_activity`. */
+  applicationName?: string;
+}
+
+const INT8_OID = 20;
+
+/**
+ * `bigint` columns (epoch ms, versions, sequence numbers) as JavaScript numbers rather than pg's
+ * default strings: every value the store keeps there stays below 2^53.
+ */
+const types: CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)) as CustomTypesConfig['getTypeParser'],
+};
+
+/** The client settings shared by the pool and the LISTEN connection. */
+export function clientConfig(connection: PostgresConnection): ClientConfig {
+  const config: ClientConfig = {
+    connectionString: connection.url,
+    types,
+    application_name: connection.applicationName ?? 'mailbox-delegation-bot',
+    keepAlive: true,
+  };
+  if (connection.schema === undefined) return config;
+  assertIdentifier(connection.schema);
+  // pg lets the connection string override the config object, so the schema goes into the URL.
+  const url = new URL(connection.url);
+  url.searchParams.set('options', `-c search_path=${connection.schema}`);
+  return { ...config, connectionString: url.toString() };
+}
+
+export function assertIdentifier(name: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`"${name}" is not a plain PostgreSQL identifier (a-z, 0-9, _)`);
+}
+
+/** The URL without its password, for messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
+
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+
+/**
+ * Runs `work` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it
+ * throws or returns `{ rollback: true }`. A deadlock or serialization failure (PostgreSQL rolled the
+ * transaction back and says so) runs it again, up to 5 times.
+ */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      if (isRollback(result)) {
+        await client.query('ROLLBACK');
+        return result.value;
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch (rollbackError) {
+        // The connection is gone: the server ends its transaction; the pool must not reuse it.
+        broken = rollbackError as Error;
+      }
+      const code = (error as { code?: string }).code;
+      if (!broken && code && RETRYABLE.has(code) && attempt < 5) continue;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+}
+
+/** What a transaction returns to be rolled back while answering `value`. */
+export interface Rollback<T> {
+  rollback: true;
+  value: T;
+}
+
+export function rollback<T>(value: T): Rollback<T> {
+  return { rollback: true, value };
+}
+
+function isRollback<T>(result: T | Rollback<T>): result is Rollback<T> {
+  return typeof result === 'object' && result !== null && (result as Rollback<T>).rollback === true && 'value' in result;
+}
