@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { BotError } from '../domain/errors.js';
+import { SCHEMA_V1 } from './postgres-schema.js';
 
 /** One schema change; `version`s only grow, and a released one is never edited (add the next instead). */
 export interface Migration {
@@ -8,58 +9,8 @@ export interface Migration {
   sql: string;
 }
 
-/**
- * The tables the PostgreSQL store owns, in the schema first on the connection's `search_path`.
- *
- * - `records`: the versioned records. `value` is `json`, not `jsonb`: `jsonb` refuses the string
- *   escape `\u0000` (PostgreSQL text cannot hold NUL), and a chat message may carry one; `json`
- *   keeps the text as written, and the store only ever reads and writes whole values.
- * - `sorted_index`: members by score; `(name, score, member)` answers every page in O(log N + page).
- *   Members compare byte-wise (COLLATE "C"), as SQLite and Redis order them.
- * - `jobs`: the work queue. `ready_at` is the due time, the lease end while leased, and NULL while
- *   the job waits behind an earlier one of its `order_key`; the partial index on it is the only
- *   index a claim or `nextReadyAt` reads. `(order_key, seq)` finds the head of an order.
- */
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'records, sorted indexes and jobs',
-    sql: `
-      CREATE TABLE records (
-        namespace text COLLATE "C" NOT NULL,
-        key text COLLATE "C" NOT NULL,
-        version bigint NOT NULL,
-        value json NOT NULL,
-        PRIMARY KEY (namespace, key)
-      );
-      CREATE TABLE sorted_index (
-        name text COLLATE "C" NOT NULL,
-        member text COLLATE "C" NOT NULL,
-        score bigint NOT NULL,
-        PRIMARY KEY (name, member)
-      );
-      CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
-      CREATE SEQUENCE job_seq;
-      CREATE TABLE jobs (
-        id text COLLATE "C" PRIMARY KEY,
-        kind text NOT NULL,
-        due_at bigint NOT NULL,
-        payload json NOT NULL,
-        order_key text COLLATE "C",
-        seq bigint NOT NULL DEFAULT nextval('job_seq'),
-        generation integer NOT NULL DEFAULT 1,
-        attempts integer NOT NULL DEFAULT 0,
-        last_error text,
-        lease_owner text,
-        lease_until bigint,
-        ready_at bigint
-      );
-      ALTER SEQUENCE job_seq OWNED BY jobs.seq;
-      CREATE INDEX jobs_ready ON jobs (ready_at, seq) WHERE ready_at IS NOT NULL;
-      CREATE INDEX jobs_order ON jobs (order_key, seq) WHERE order_key IS NOT NULL;
-    `,
-  },
-];
+/** Every version of the schema, oldest first (postgres-schema.ts explains the tables). */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'records, sorted indexes, jobs; commit and complete functions', sql: SCHEMA_V1 }];
 
 /**
  * Brings the schema up to the newest migration and answers the schema's name. Safe when several

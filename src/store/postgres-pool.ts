@@ -1,4 +1,4 @@
-import pg, { type ClientConfig, type CustomTypesConfig, type PoolClient } from 'pg';
+import pg, { type ClientConfig, type CustomTypesConfig } from 'pg';
 
 /** How the PostgreSQL store connects: the `STORE` URL, plus a schema of its own when asked (tests, several bots in one database). */
 export interface PostgresConnection {
@@ -52,53 +52,22 @@ export function redactedUrl(url: string): string {
   }
 }
 
-/** SQLSTATEs after which the whole transaction may simply run again. */
+/** SQLSTATEs after which the statement may simply run again: PostgreSQL rolled it back and says so. */
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
 /**
- * Runs `work` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it
- * throws or returns `{ rollback: true }`. A deadlock or serialization failure (PostgreSQL rolled the
- * transaction back and says so) runs it again, up to 5 times.
+ * Runs `statement` (one statement, so one transaction) again after a deadlock or a serialization
+ * failure, up to 5 times. The store takes its locks in one order, so a deadlock needs an unusual
+ * pair of batches (one cancelling a job another reschedules, in the other order); when PostgreSQL
+ * breaks one up anyway, the loser's work is not lost.
  */
-export async function inTransaction<T>(pool: pg.Pool, work: (client: PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
+export async function retryOnConflict<T>(statement: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await pool.connect();
-    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      if (isRollback(result)) {
-        await client.query('ROLLBACK');
-        return result.value;
-      }
-      await client.query('COMMIT');
-      return result;
+      return await statement();
     } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch (rollbackError) {
-        // The connection is gone: the server ends its transaction; the pool must not reuse it.
-        broken = rollbackError as Error;
-      }
       const code = (error as { code?: string }).code;
-      if (!broken && code && RETRYABLE.has(code) && attempt < 5) continue;
-      throw error;
-    } finally {
-      client.release(broken);
+      if (!(code && RETRYABLE.has(code)) || attempt >= 5) throw error;
     }
   }
-}
-
-/** What a transaction returns to be rolled back while answering `value`. */
-export interface Rollback<T> {
-  rollback: true;
-  value: T;
-}
-
-export function rollback<T>(value: T): Rollback<T> {
-  return { rollback: true, value };
-}
-
-function isRollback<T>(result: T | Rollback<T>): result is Rollback<T> {
-  return typeof result === 'object' && result !== null && (result as Rollback<T>).rollback === true && 'value' in result;
 }

@@ -4,8 +4,8 @@ import { BotError } from '../domain/errors.js';
 import { DEFAULT_PAGE, type DurableStore, type IndexEntry, type RangePage, type WriteBatch } from './durable-store.js';
 import { NotificationListener } from './postgres-listener.js';
 import { migrate } from './postgres-migrations.js';
-import { clientConfig, inTransaction, redactedUrl, rollback, type PostgresConnection } from './postgres-pool.js';
-import { applyIndexChanges, applyRecordWrites, jsonText } from './postgres-record-writes.js';
+import { COMMIT_SQL, commitArguments, jsonText } from './postgres-batch.js';
+import { clientConfig, redactedUrl, retryOnConflict, type PostgresConnection } from './postgres-pool.js';
 import { PostgresWorkQueue } from './postgres-work-queue.js';
 import type { Versioned } from './versioned-store.js';
 
@@ -58,10 +58,10 @@ export function jobsChannel(schema: string): string {
 }
 
 /**
- * The DurableStore on PostgreSQL: `records`, `sorted_index` and `jobs` (postgres-migrations.ts).
- * A `commit` is one transaction; its record expectations are checked by the row counts of
- * `INSERT ... ON CONFLICT DO NOTHING` and `UPDATE ... WHERE version = n`, and the first that fails
- * rolls the whole batch back.
+ * The DurableStore on PostgreSQL: `records`, `sorted_index` and `jobs` (postgres-schema.ts).
+ * A `commit` is one call of `store_commit`, so one transaction and one round trip; its record
+ * expectations are checked by the row counts of `INSERT ... ON CONFLICT DO NOTHING` and
+ * `UPDATE ... WHERE version = n`, and the first that fails undoes the whole batch.
  */
 export class PostgresStore implements DurableStore {
   readonly work: PostgresWorkQueue;
@@ -69,7 +69,7 @@ export class PostgresStore implements DurableStore {
   constructor(
     private readonly pool: pg.Pool,
     private readonly listener: NotificationListener,
-    channel: string,
+    private readonly channel: string,
   ) {
     this.work = new PostgresWorkQueue(pool, channel, listener);
   }
@@ -131,15 +131,9 @@ export class PostgresStore implements DurableStore {
   async commit(batch: WriteBatch): Promise<boolean> {
     const { records = [], index = [], schedule = [], cancel = [] } = batch;
     if (!records.length && !index.length && !schedule.length && !cancel.length) return true;
-    return inTransaction(this.pool, async (client) => {
-      // Records first: a batch that lost its compare-and-set stops before taking any other lock.
-      if (!(await applyRecordWrites(client, records))) return rollback(false);
-      await applyIndexChanges(client, index);
-      await this.work.lockOrders(client, schedule, cancel);
-      await this.work.cancel(client, cancel);
-      await this.work.schedule(client, schedule);
-      return true;
-    });
+    const args = commitArguments(batch, this.channel);
+    const { rows } = await retryOnConflict(() => this.pool.query<{ ok: boolean }>(COMMIT_SQL, args));
+    return rows[0]!.ok;
   }
 
   async range(name: string, page: RangePage = {}): Promise<IndexEntry[]> {

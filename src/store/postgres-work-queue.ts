@@ -1,10 +1,9 @@
-import type { Pool, PoolClient } from 'pg';
-import type { JobSpec } from './durable-store.js';
+import type { Pool } from 'pg';
 import type { NotificationListener } from './postgres-listener.js';
-import { inTransaction } from './postgres-pool.js';
+import { retryOnConflict } from './postgres-pool.js';
 import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './work-queue.js';
 
-/** A row of `jobs` (see postgres-migrations.ts). */
+/** A row of `jobs` (see postgres-schema.ts). */
 interface JobRow {
   id: string;
   kind: string;
@@ -19,23 +18,15 @@ interface JobRow {
   lease_until: number | null;
 }
 
-/** Seed of the advisory-lock hash of order keys (migrations use another one, so the two never meet). */
-const ORDER_LOCK_SEED = 4_711;
-
-type Queryable = Pool | PoolClient;
-
 /**
- * The job queue on PostgreSQL, in the `jobs` table.
+ * The job queue on PostgreSQL, in the `jobs` table (postgres-schema.ts).
  *
  * - `claim` is one statement: `SELECT ... ORDER BY ready_at, seq LIMIT n FOR UPDATE SKIP LOCKED`
  *   on the partial index `jobs_ready`, then an UPDATE of those rows. Workers claiming at once each
  *   skip the rows another has locked, so none waits and none gets a job twice.
- * - Order keys: every change to an order (a new job joining it, its head leaving) holds a
- *   transaction-scoped advisory lock on the key, so "is anyone ahead of me?" and "who is next?"
- *   are never answered from stale rows by two transactions at once. Locks are taken in key order
- *   and before any row lock of a job of the order; a deadlock PostgreSQL still detects is retried.
- * - Scheduling happens only inside `DurableStore.commit` (`schedule`, `cancel` below run on its
- *   transaction) and notifies `channel` (LISTEN/NOTIFY), delivered to listeners when it commits.
+ * - `complete` calls `job_complete`, which holds the order's advisory lock while the head leaves.
+ * - Scheduling and cancelling happen only in `DurableStore.commit` (`store_commit`), which notifies
+ *   `channel` (LISTEN/NOTIFY); `release` notifies too, since the job is ready at once.
  */
 export class PostgresWorkQueue implements WorkQueue {
   constructor(
@@ -43,70 +34,6 @@ export class PostgresWorkQueue implements WorkQueue {
     private readonly channel: string,
     private readonly listener: NotificationListener,
   ) {}
-
-  /**
-   * Takes the order locks a batch needs: the keys of the jobs it schedules and of the jobs it
-   * cancels (read here without a lock: a job's key never changes while it exists).
-   */
-  async lockOrders(client: PoolClient, specs: readonly JobSpec[], cancelIds: readonly string[]): Promise<void> {
-    const keys = [...new Set(specs.flatMap((spec) => (spec.orderKey ? [spec.orderKey] : [])))];
-    if (!keys.length && !cancelIds.length) return;
-    await client.query(
-      `SELECT count(pg_advisory_xact_lock(hashtextextended(k, ${ORDER_LOCK_SEED}))) FROM (
-         SELECT k FROM (SELECT unnest($1::text[]) AS k UNION SELECT order_key FROM jobs WHERE id = ANY($2::text[]) AND order_key IS NOT NULL) u
-         ORDER BY k
-       ) ordered`,
-      [keys, cancelIds],
-    );
-  }
-
-  /** Deletes jobs whatever their condition; the next job of each of their orders becomes scheduled. */
-  async cancel(client: PoolClient, ids: readonly string[]): Promise<void> {
-    if (!ids.length) return;
-    const { rows } = await client.query<{ order_key: string }>(
-      `WITH gone AS (DELETE FROM jobs WHERE id = ANY($1::text[]) RETURNING order_key)
-       SELECT DISTINCT order_key FROM gone WHERE order_key IS NOT NULL`,
-      [ids],
-    );
-    await promoteHeads(client, rows.map((row) => row.order_key));
-  }
-
-  /** Upserts jobs (see `WorkQueue`), then notifies listeners once the transaction commits. */
-  async schedule(client: PoolClient, specs: readonly JobSpec[]): Promise<void> {
-    for (const round of uniqueIdRounds(specs)) {
-      const seen = new Set<string>();
-      // Within one statement the NOT EXISTS below cannot see the statement's own rows, so only the
-      // first new job of an order in it may be ready; the ones after it wait.
-      const head = round.map(({ orderKey }) => {
-        if (!orderKey || seen.has(orderKey)) return !orderKey;
-        seen.add(orderKey);
-        return true;
-      });
-      await client.query(
-        `WITH upserted AS (
-           INSERT INTO jobs (id, kind, due_at, payload, order_key, ready_at)
-           SELECT s.id, s.kind, s.due_at, s.payload::json, s.order_key,
-                  CASE WHEN s.order_key IS NULL OR (s.head AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.order_key = s.order_key))
-                       THEN s.due_at END
-           FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::bool[]) AS s(id, kind, due_at, payload, order_key, head)
-           ON CONFLICT (id) DO UPDATE SET
-             due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, generation = jobs.generation + 1, attempts = 0, last_error = NULL,
-             ready_at = CASE WHEN jobs.lease_owner IS NULL AND jobs.ready_at IS NOT NULL THEN EXCLUDED.due_at ELSE jobs.ready_at END
-           RETURNING 1
-         )
-         SELECT (SELECT count(*) FROM upserted) AS n, pg_notify($7, '')`,
-        [
-          round.map((spec) => spec.id),
-          round.map((spec) => spec.kind),
-          round.map((spec) => spec.dueAt),
-          round.map((spec) => JSON.stringify(spec.payload ?? null)),
-          round.map((spec) => spec.orderKey ?? null),
-          head,
-          this.channel,
-        ],
-      );
-    }
-  }
 
   async claim({ owner, now, leaseMs, limit }: ClaimOptions): Promise<Job[]> {
     if (limit <= 0) return [];
@@ -133,29 +60,10 @@ export class PostgresWorkQueue implements WorkQueue {
   }
 
   async complete(job: Job, owner: string): Promise<boolean> {
-    const finish = async (db: Queryable) => {
-      const { rows } = await db.query<{ deleted: number; ended: number; order_key: string | null }>(
-        `WITH done AS (DELETE FROM jobs WHERE id = $1 AND lease_owner = $2 AND generation = $3 RETURNING order_key),
-              ended AS (UPDATE jobs SET lease_owner = NULL, lease_until = NULL, ready_at = due_at
-                        WHERE id = $1 AND lease_owner = $2 AND generation <> $3 RETURNING 1)
-         SELECT (SELECT count(*) FROM done) AS deleted, (SELECT count(*) FROM ended) AS ended, (SELECT order_key FROM done) AS order_key`,
-        [job.id, owner, job.generation],
-      );
-      return rows[0]!;
-    };
-    const { orderKey } = job;
-    if (!orderKey) {
-      const result = await finish(this.pool);
-      return result.deleted + result.ended > 0;
-    }
-    // The head of an order leaves: under the order's lock, so a job joining the order meanwhile
-    // either sees this one (and waits) or is seen here (and becomes scheduled).
-    return inTransaction(this.pool, async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, ${ORDER_LOCK_SEED}))`, [orderKey]);
-      const result = await finish(client);
-      if (result.order_key !== null) await promoteHeads(client, [result.order_key]);
-      return result.deleted + result.ended > 0;
-    });
+    const { rows } = await retryOnConflict(() =>
+      this.pool.query<{ ok: boolean }>('SELECT job_complete($1, $2, $3, $4) AS ok', [job.id, owner, job.generation, job.orderKey ?? null]),
+    );
+    return rows[0]!.ok;
   }
 
   async retry(job: Job, owner: string, dueAt: number, lastError?: string): Promise<boolean> {
@@ -201,38 +109,6 @@ export class PostgresWorkQueue implements WorkQueue {
   subscribe(listener: () => void): () => void {
     return this.listener.subscribe(listener);
   }
-}
-
-/** Makes the first job of each order scheduled, unless it already is, or runs. */
-async function promoteHeads(client: PoolClient, orderKeys: readonly string[]): Promise<void> {
-  if (!orderKeys.length) return;
-  await client.query(
-    `UPDATE jobs SET ready_at = due_at
-     WHERE id IN (SELECT DISTINCT ON (order_key) id FROM jobs WHERE order_key = ANY($1::text[]) ORDER BY order_key, seq)
-       AND ready_at IS NULL AND lease_owner IS NULL`,
-    [orderKeys],
-  );
-}
-
-/**
- * Splits specs into runs without a repeated id (an upsert statement may touch a row once), keeping
- * their order: scheduling an id twice in one batch acts as two schedules, as in every backend.
- */
-function uniqueIdRounds(specs: readonly JobSpec[]): JobSpec[][] {
-  const rounds: JobSpec[][] = [];
-  let ids = new Set<string>();
-  let current: JobSpec[] = [];
-  for (const spec of specs) {
-    if (ids.has(spec.id)) {
-      rounds.push(current);
-      current = [];
-      ids = new Set();
-    }
-    ids.add(spec.id);
-    current.push(spec);
-  }
-  if (current.length) rounds.push(current);
-  return rounds;
 }
 
 /** PostgreSQL text cannot hold NUL; an error message may. */

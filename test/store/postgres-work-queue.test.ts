@@ -120,6 +120,27 @@ describe('PostgreSQL wake-ups (LISTEN/NOTIFY)', () => {
 });
 
 describe('PostgreSQL records', () => {
+  it('undo the writes a batch already made when a later expectation fails', async () => {
+    const [a] = await twoInstances();
+    await a.create('r', 'z', 'kept');
+    // Writes run in key order: 'a' is created before 'z' is found at another version.
+    const ok = await a.commit({
+      records: [
+        { namespace: 'r', key: 'z', expect: 5, value: 'lost' },
+        { namespace: 'r', key: 'a', expect: 'absent', value: 'new' },
+        { namespace: 'r', key: 'm', expect: 'any', value: 'new' },
+      ],
+      index: [{ index: 'ix', member: 'a', score: 1 }],
+      schedule: [job('a:job', T0)],
+    });
+    expect(ok).toBe(false);
+    expect(await a.get('r', 'a')).toBeUndefined();
+    expect(await a.get('r', 'm')).toBeUndefined();
+    expect(await a.get('r', 'z')).toEqual({ version: 1, value: 'kept' });
+    expect(await a.count('ix')).toBe(0);
+    expect(await a.work.size()).toBe(0);
+  });
+
   it('lists a namespace of more than one page once each, in key order', async () => {
     const [a, b] = await twoInstances();
     const keys = Array.from({ length: 1_234 }, (_, i) => `k${String(i).padStart(5, '0')}`);
