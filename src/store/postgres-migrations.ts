@@ -29,6 +29,8 @@ export async function migrate(pool: Pool, options: { createSchema?: string; migr
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
+    // Waiting for another instance's migration, or building an index on a large table, may take long.
+    await client.query('SET LOCAL statement_timeout = 0');
     await client.query("SELECT pg_advisory_xact_lock(hashtextextended('mailbox-bot:migrations:' || coalesce($1, current_schema(), ''), 0))", [
       options.createSchema ?? null,
     ]);

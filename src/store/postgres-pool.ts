@@ -11,6 +11,9 @@ export interface PostgresConnection {
 }
 
 const INT8_OID = 20;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** Longer than any statement of the store takes; migrations lift it for their own transaction. */
+export const STATEMENT_TIMEOUT_MS = 30_000;
 
 /**
  * `bigint` columns (epoch ms, versions, sequence numbers) as JavaScript numbers rather than pg's
@@ -28,6 +31,10 @@ export function clientConfig(connection: PostgresConnection): ClientConfig {
     types,
     application_name: connection.applicationName ?? 'mailbox-delegation-bot',
     keepAlive: true,
+    // A server that does not answer fails the start (or the call) instead of hanging it.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Every statement of the store is short; one stuck behind a lock fails and is retried by its caller.
+    statement_timeout: STATEMENT_TIMEOUT_MS,
   };
   if (connection.schema === undefined) return config;
   assertIdentifier(connection.schema);
