@@ -1,0 +1,114 @@
+import { FakeConnector, type SentActivity } from '../fakes/fake-connector.js';
+import {
+  cardAction,
+  installationUpdate,
+  message,
+  personalConversationId,
+  post,
+  type TeamsContext,
+  type TeamsUser,
+} from '../fakes/teams-activities.js';
+import { adminQuery, dropSchemas, freshSchema, POSTGRES_URL } from '../helpers/postgres.js';
+import { BotProcess } from './bot-process.js';
+
+export interface FleetOptions {
+  instances: number;
+  /** The directory file every instance reads. */
+  directory: string;
+  /** The tenant of that directory (activities and the fake connector carry it). */
+  tenantId: string;
+  /** More environment for every instance (durations, permission service). */
+  env?: Record<string, string>;
+}
+
+/**
+ * Several bot processes on one PostgreSQL schema, behind a round-robin "load balancer" (each
+ * activity goes to the next live instance), all sending to one fake Bot Connector on loopback.
+ */
+export class Fleet {
+  readonly bots: (BotProcess | undefined)[] = [];
+  private turn = 0;
+
+  private constructor(
+    readonly connector: FakeConnector,
+    readonly schema: string,
+    readonly ctx: TeamsContext,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  static async start(options: FleetOptions): Promise<Fleet> {
+    const connector = await new FakeConnector(options.tenantId).start();
+    const schema = freshSchema('fleet');
+    const store = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    await adminQuery(`CREATE SCHEMA ${schema}`);
+    const env = { STORE: store, DIRECTORY: `file:${options.directory}`, ...options.env };
+    const fleet = new Fleet(connector, schema, { tenantId: options.tenantId, serviceUrl: connector.serviceUrl }, env);
+    // Instances start together, as a deployment's replicas do: their migrations meet.
+    const bots = await Promise.all(Array.from({ length: options.instances }, () => BotProcess.start(env)));
+    fleet.bots.push(...bots);
+    return fleet;
+  }
+
+  /** The live instances. */
+  live(): BotProcess[] {
+    return this.bots.filter((bot): bot is BotProcess => bot !== undefined);
+  }
+
+  /** Posts to the next live instance, as a round-robin load balancer would. */
+  async post(activity: unknown): Promise<{ status: number; body: any; instance: number }> {
+    for (;;) {
+      const index = this.turn++ % this.bots.length;
+      const bot = this.bots[index];
+      if (bot) return { ...(await post(bot.port, activity)), instance: index };
+    }
+  }
+
+  async install(user: TeamsUser): Promise<void> {
+    const answer = await this.post(installationUpdate(user, this.ctx));
+    if (answer.status !== 200) throw new Error(`installationUpdate answered ${answer.status}`);
+  }
+
+  say(user: TeamsUser, text: string) {
+    return this.post(message(user, this.ctx, text));
+  }
+
+  click(user: TeamsUser, verb: string, data: Record<string, unknown>, on: SentActivity) {
+    return this.post(cardAction(user, this.ctx, verb, data, { replyToId: on.id, conversationId: on.conversationId }));
+  }
+
+  /** What the bot sent into a user's chats (the personal chat and any 1:1 chat it opened). */
+  inbox(user: TeamsUser): SentActivity[] {
+    const conversations = [
+      personalConversationId(user),
+      ...this.connector.created.filter((c) => c.parameters.members[0].id === user.aad).map((c) => c.conversationId),
+    ];
+    return this.connector.sent.filter((s) => conversations.includes(s.conversationId));
+  }
+
+  /** `kill -9` of one instance; the load balancer stops sending to it. */
+  async kill(index: number): Promise<void> {
+    const bot = this.bots[index];
+    this.bots[index] = undefined;
+    await bot?.kill();
+  }
+
+  /** Starts a new instance in slot `index`. */
+  async restart(index: number): Promise<void> {
+    this.bots[index] = await BotProcess.start(this.env);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.live().map((bot) => bot.stop()));
+    await this.connector.close();
+    await dropSchemas([this.schema]);
+  }
+}
+
+/** Resolves once `condition` holds, checking every 50 ms; rejects after `timeoutMs` saying what was awaited. */
+export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
