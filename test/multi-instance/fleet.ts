@@ -104,11 +104,11 @@ export class Fleet {
   }
 }
 
-/** Resolves once `condition` holds, checking every 50 ms; rejects after `timeoutMs` saying what was awaited. */
-export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+/** Resolves once `condition` holds, checking every 50 ms; rejects after `timeoutMs` saying what was awaited (and `detail()`). */
+export async function eventually(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000, detail?: () => unknown): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}${detail ? ` (${JSON.stringify(detail())})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
