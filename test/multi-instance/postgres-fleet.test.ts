@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadDirectoryFile } from '../../src/directory/file-directory.js';
 import { cardOf, textOf } from '../channels/teams/harness.js';
 import type { SentActivity } from '../fakes/fake-connector.js';
@@ -18,18 +18,19 @@ let directory: FleetDirectory;
 let cloud: CloudFakes;
 let fleet: Fleet | undefined;
 
-beforeAll(async () => {
+beforeAll(() => {
   directory = writeFleetDirectory(dir, 100);
+});
+// Exchange starts empty for every test: a right granted in one would be "already held" in the next.
+beforeEach(async () => {
   cloud = await startCloudFakes({ directory: loadDirectoryFile(directory.path) });
 });
 afterEach(async () => {
   await fleet?.close();
   fleet = undefined;
-});
-afterAll(async () => {
   await cloud.close();
-  rmSync(dir, { recursive: true, force: true });
 });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function exchangeEnv(): Record<string, string> {
   return {
@@ -94,7 +95,11 @@ describe('several bot instances on one PostgreSQL database', () => {
     const limit = pLimit(8);
     await Promise.all([...requesters, approver].map((user) => limit(() => f.install(user))));
     await Promise.all(requesters.map((user) => limit(() => f.say(user, 'give me full access to support'))));
-    await eventually('100 approval cards', () => approvalCards(f, approver).size === 100, 120_000, () => approvalCards(f, approver).size);
+    const withoutCard = () => {
+      const asked = new Set([...approvalCards(f, approver).values()].map(([card]) => textOf(card)));
+      return requesters.filter((user) => ![...asked].some((text) => text.includes(`${user.name} asks`))).map((user) => [user.name, f.inbox(user).map((s) => textOf(s).slice(0, 300))]);
+    };
+    await eventually('100 approval cards', () => approvalCards(f, approver).size === 100, 120_000, withoutCard);
 
     const cards = approvalCards(f, approver);
     expect([...cards.values()].every((copies) => copies.length === 1)).toBe(true);
