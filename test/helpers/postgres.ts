@@ -7,6 +7,11 @@ import pg from 'pg';
  */
 export const POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
+/** `STORE` for a bot process working in `schema` (libpq's `options` sets its search_path). */
+export function postgresStoreUrl(schema: string): string {
+  return `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+}
+
 /** A schema name no other test uses. */
 export function freshSchema(prefix = 't'): string {
   return `${prefix}_${randomBytes(6).toString('hex')}`;

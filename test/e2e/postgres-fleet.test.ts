@@ -8,7 +8,7 @@ import { cardOf, textOf } from '../channels/teams/harness.js';
 import type { SentActivity } from '../fakes/fake-connector.js';
 import { CLIENT_ID, CLIENT_SECRET, startCloudFakes, TENANT_ID, type CloudFakes } from '../fakes/microsoft-cloud.js';
 import type { TeamsUser } from '../fakes/teams-activities.js';
-import { FLEET_TENANT, writeFleetDirectory, type FleetDirectory, type FleetUser } from './directory.js';
+import { FLEET_TENANT, writeFleetDirectory, type FleetDirectory, type FleetUser } from './fleet-directory.js';
 import { eventually, Fleet } from './fleet.js';
 
 // Real bot processes (src/main.ts) on one PostgreSQL schema, Exchange Online played by the loopback

@@ -8,8 +8,8 @@ import {
   type TeamsContext,
   type TeamsUser,
 } from '../fakes/teams-activities.js';
-import { adminQuery, dropSchemas, freshSchema, POSTGRES_URL } from '../helpers/postgres.js';
-import { BotProcess } from './bot-process.js';
+import { adminQuery, dropSchemas, freshSchema, postgresStoreUrl } from '../helpers/postgres.js';
+import { startBotProcess, type BotProcess } from './bot-process.js';
 
 export interface FleetOptions {
   instances: number;
@@ -39,12 +39,11 @@ export class Fleet {
   static async start(options: FleetOptions): Promise<Fleet> {
     const connector = await new FakeConnector(options.tenantId).start();
     const schema = freshSchema('fleet');
-    const store = `${POSTGRES_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     await adminQuery(`CREATE SCHEMA ${schema}`);
-    const env = { STORE: store, DIRECTORY: `file:${options.directory}`, ...options.env };
+    const env = { STORE: postgresStoreUrl(schema), DIRECTORY: `file:${options.directory}`, ...options.env };
     const fleet = new Fleet(connector, schema, { tenantId: options.tenantId, serviceUrl: connector.serviceUrl }, env);
     // Instances start together, as a deployment's replicas do: their migrations meet.
-    const bots = await Promise.all(Array.from({ length: options.instances }, () => BotProcess.start(env)));
+    const bots = await Promise.all(Array.from({ length: options.instances }, () => startBotProcess(env)));
     fleet.bots.push(...bots);
     return fleet;
   }
@@ -89,16 +88,16 @@ export class Fleet {
   async kill(index: number): Promise<void> {
     const bot = this.bots[index];
     this.bots[index] = undefined;
-    await bot?.kill();
+    await bot?.kill9();
   }
 
   /** Starts a new instance in slot `index`. */
   async restart(index: number): Promise<void> {
-    this.bots[index] = await BotProcess.start(this.env);
+    this.bots[index] = await startBotProcess(this.env);
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.live().map((bot) => bot.stop()));
+    await Promise.all(this.live().map((bot) => bot.terminate()));
     await this.connector.close();
     await dropSchemas([this.schema]);
   }
