@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import { createExchangePermissionService } from '../../src/permissions/exchange.js';
+import { startPermissionServiceServer } from '../../src/permissions/http-server.js';
 import { cardOf, textOf } from '../channels/teams/harness.js';
 import type { SentActivity } from '../fakes/fake-connector.js';
 import { CLIENT_ID, CLIENT_SECRET, startCloudFakes, TENANT_ID, type CloudFakes } from '../fakes/microsoft-cloud.js';
@@ -116,4 +119,35 @@ describe('several bot instances on one PostgreSQL database', () => {
     expect(approvalCards(f, approver).size).toBe(100);
     expect(f.connector.rejected).toEqual([]);
   }, 300_000);
+
+  it('three instances share one Exchange budget through the shared permission service: never more calls at once than its limit', async () => {
+    // One permission service holds the tenant's Exchange slots (EXCHANGE_MAX_CONCURRENCY=2); every
+    // instance calls it instead of Exchange. Exchange answers in 150 ms, so calls pile up.
+    const token = 'fleet-permission-service-token';
+    const serviceConfig = loadConfig({ ...exchangeEnv(), PERMISSION_SERVICE_TOKEN: token, PERMISSION_SERVICE_PORT: '0', EXCHANGE_MAX_CONCURRENCY: '2' });
+    const service = await startPermissionServiceServer(serviceConfig, createExchangePermissionService(serviceConfig));
+    try {
+      cloud.exchange.primary.latencyMs = 150;
+      fleet = await Fleet.start({
+        instances: 3,
+        directory: directory.path,
+        tenantId: FLEET_TENANT,
+        env: { PERMISSION_SERVICE: service.url, PERMISSION_SERVICE_TOKEN: token, PROPAGATION_WINDOW: '2s' },
+      });
+      const f = fleet;
+      const requesters = directory.requesters.slice(0, 12);
+      await Promise.all([...requesters, directory.approver].map((user) => f.install(user)));
+      await Promise.all(requesters.map((user) => f.say(user, 'give me full access to support')));
+      await eventually('12 approval cards', () => approvalCards(f, directory.approver).size === 12);
+      // Every approval at once, spread over the three instances: 12 applies compete for the slots.
+      await Promise.all([...approvalCards(f, directory.approver)].map(([requestId, [card]]) => f.click(directory.approver, 'approve', { requestId }, card!)));
+      await eventually('every requester told "in effect"', () => requesters.every((user) => postBacks(f, user, 'In effect:').length === 1));
+      for (const user of requesters) expect(grantsFor(user)).toHaveLength(1);
+      expect(cloud.exchange.primary.maxInFlight).toBe(2);
+      expect(cloud.exchange.regional.maxInFlight).toBe(0);
+      expect(cloud.violations()).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  }, 180_000);
 });
