@@ -50,7 +50,9 @@ export class NotificationListener {
     const client = new pg.Client({ ...this.config, application_name: `${this.config.application_name ?? 'bot'}:listen` });
     this.client = client;
     const lost = (error?: Error) => {
+      // 'error' and 'end' both report one loss: act on the first.
       if (epoch !== this.epoch) return;
+      this.epoch++;
       this.warn('PostgreSQL LISTEN connection lost; reconnecting', error);
       this.client = undefined;
       client.end().catch(() => {});
