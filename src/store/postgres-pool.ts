@@ -4,7 +4,7 @@ import pg, { type ClientConfig, type CustomTypesConfig } from 'pg';
 export interface PostgresConnection {
   /** `postgres://user:password@host:port/database?...`, as libpq reads it (`options=-c search_path=bot` picks a schema). */
   url: string;
-  /** Overrides the URL's `search_path` with this one schema (created if missing). Plain identifiers only. */
+  /** This one schema (created if missing) instead of the URL's `search_path`; the URL's other options stay. Plain identifiers only. */
   schema?: string;
   /** `application_name`, shown in `pg_stat_activity`. */
   applicationName?: string;
@@ -38,9 +38,11 @@ export function clientConfig(connection: PostgresConnection): ClientConfig {
   };
   if (connection.schema === undefined) return config;
   assertIdentifier(connection.schema);
-  // pg lets the connection string override the config object, so the schema goes into the URL.
+  // pg lets the connection string override the config object, so the schema goes into the URL's
+  // options, after any the URL already sets.
   const url = new URL(connection.url);
-  url.searchParams.set('options', `-c search_path=${connection.schema}`);
+  const given = url.searchParams.get('options');
+  url.searchParams.set('options', `${given ? `${given} ` : ''}-c search_path=${connection.schema}`);
   return { ...config, connectionString: url.toString() };
 }
 

@@ -78,6 +78,19 @@ describe('PostgreSQL migrations', () => {
     expect((noSchema as Error).message).toMatch(/no PostgreSQL schema on the search_path/);
   });
 
+  it('put a store in its own schema while keeping the options the URL sets', async () => {
+    const name = schema();
+    const url = `${POSTGRES_URL}?options=${encodeURIComponent('-c lock_timeout=4321')}`;
+    const client = new pg.Client(clientConfig({ url, schema: name }));
+    await client.connect();
+    try {
+      expect((await client.query('SHOW search_path')).rows[0].search_path).toBe(name);
+      expect((await client.query('SHOW lock_timeout')).rows[0].lock_timeout).toBe('4321ms');
+    } finally {
+      await client.end();
+    }
+  });
+
   it('say which server could not be reached, without its password', async () => {
     const error = await createPostgresStore('postgres://bot:s3cret@127.0.0.1:1/test').catch((e: unknown) => e);
     expect(isBotError(error, 'config_invalid')).toBe(true);
