@@ -23,17 +23,16 @@ export interface FleetOptions {
 
 /**
  * Several bot processes on one PostgreSQL schema, behind a round-robin "load balancer" (each
- * activity goes to the next live instance), all sending to one fake Bot Connector on loopback.
+ * activity goes to the next instance), all sending to one fake Bot Connector on loopback.
  */
 export class Fleet {
-  readonly bots: (BotProcess | undefined)[] = [];
+  readonly bots: BotProcess[] = [];
   private turn = 0;
 
   private constructor(
     readonly connector: FakeConnector,
     readonly schema: string,
     readonly ctx: TeamsContext,
-    private readonly env: Record<string, string>,
   ) {}
 
   static async start(options: FleetOptions): Promise<Fleet> {
@@ -41,25 +40,22 @@ export class Fleet {
     const schema = freshSchema('fleet');
     await adminQuery(`CREATE SCHEMA ${schema}`);
     const env = { STORE: postgresStoreUrl(schema), DIRECTORY: `file:${options.directory}`, ...options.env };
-    const fleet = new Fleet(connector, schema, { tenantId: options.tenantId, serviceUrl: connector.serviceUrl }, env);
+    const fleet = new Fleet(connector, schema, { tenantId: options.tenantId, serviceUrl: connector.serviceUrl });
     // Instances start together, as a deployment's replicas do: their migrations meet.
-    const bots = await Promise.all(Array.from({ length: options.instances }, () => startBotProcess(env)));
-    fleet.bots.push(...bots);
+    const started = await Promise.allSettled(Array.from({ length: options.instances }, () => startBotProcess(env)));
+    for (const result of started) if (result.status === 'fulfilled') fleet.bots.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) {
+      await fleet.close();
+      throw failed.reason;
+    }
     return fleet;
   }
 
-  /** The live instances. */
-  live(): BotProcess[] {
-    return this.bots.filter((bot): bot is BotProcess => bot !== undefined);
-  }
-
-  /** Posts to the next live instance, as a round-robin load balancer would. */
+  /** Posts to the next instance, as a round-robin load balancer would. */
   async post(activity: unknown): Promise<{ status: number; body: any; instance: number }> {
-    for (;;) {
-      const index = this.turn++ % this.bots.length;
-      const bot = this.bots[index];
-      if (bot) return { ...(await post(bot.port, activity)), instance: index };
-    }
+    const index = this.turn++ % this.bots.length;
+    return { ...(await post(this.bots[index]!.port, activity)), instance: index };
   }
 
   async install(user: TeamsUser): Promise<void> {
@@ -84,20 +80,8 @@ export class Fleet {
     return this.connector.sent.filter((s) => conversations.includes(s.conversationId));
   }
 
-  /** `kill -9` of one instance; the load balancer stops sending to it. */
-  async kill(index: number): Promise<void> {
-    const bot = this.bots[index];
-    this.bots[index] = undefined;
-    await bot?.kill9();
-  }
-
-  /** Starts a new instance in slot `index`. */
-  async restart(index: number): Promise<void> {
-    this.bots[index] = await startBotProcess(this.env);
-  }
-
   async close(): Promise<void> {
-    await Promise.all(this.live().map((bot) => bot.terminate()));
+    await Promise.all(this.bots.map((bot) => bot.terminate()));
     await this.connector.close();
     await dropSchemas([this.schema]);
   }
