@@ -1,8 +1,10 @@
 // Cost of the DurableStore operations as the store fills: a transition's commit, claiming due jobs
 // among many that are not due, a page of a sorted index. Each should grow with log N at most.
-// Run: npx tsx bench/store-ops.ts [--store sqlite|memory|redis] [--sizes 1000,10000,100000]
+// Run: npx tsx bench/store-ops.ts [--store sqlite|memory|redis|postgres] [--sizes 1000,10000,100000]
 //      [--url redis://127.0.0.1:6379] (redis: each size under a fresh key prefix, deleted afterwards;
 //      times include the loopback round trip, CPU is this process's only, not the Redis server's)
+//      (postgres: the machine's server, 127.0.0.1:5432 database test, a schema per size, dropped
+//      afterwards; ANALYZE after the load, as autovacuum does; CPU is this process's only)
 //
 // At each size N the store holds N requests (records of ~300 bytes), two indexes of N members
 // (`by-created`, `state:pending`) and N jobs not due for a day (`REQ-i:remind`). Then:
@@ -24,7 +26,9 @@ import { parseArgs } from 'node:util';
 import type { DurableStore, IndexChange, JobSpec, RecordWrite } from '../src/store/durable-store.js';
 import { createSqliteStore } from '../src/store/keyv-store.js';
 import { createMemoryStore } from '../src/store/memory-store.js';
+import { createPostgresStore } from '../src/store/postgres-store.js';
 import { createRedisStore } from '../src/store/redis-store.js';
+import { adminQuery, dropSchemas, freshSchema, POSTGRES_URL } from '../test/helpers/postgres.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -42,17 +46,28 @@ let opened = 0;
 /** A plain Redis connection for what the store does not offer: its memory use, and deleting a bench's keys. */
 const redis = args.store === 'redis' ? await connectRedis(args.url) : undefined;
 const prefixes = new Map<DurableStore, string>();
+/** PostgreSQL: the schema of each size. */
+const schemas: string[] = [];
+
+/** PostgreSQL plans by its statistics, which autovacuum refreshes within a minute of a load like `fill`'s: measure those plans. */
+async function settle(): Promise<void> {
+  if (args.store === 'postgres') await adminQuery(`ANALYZE ${schemas.at(-1)}.records, ${schemas.at(-1)}.sorted_index, ${schemas.at(-1)}.jobs`);
+}
 
 async function open(name: string): Promise<DurableStore> {
   if (args.store === 'memory') return createMemoryStore();
   if (args.store === 'sqlite') return createSqliteStore(join(dir, `${name}.sqlite`));
+  if (args.store === 'postgres') {
+    schemas.push(freshSchema('bench'));
+    return createPostgresStore(POSTGRES_URL, { schema: schemas.at(-1) });
+  }
   if (args.store === 'redis') {
     const keyPrefix = `bench-${randomBytes(6).toString('hex')}-${name}/`;
     const store = await createRedisStore(args.url, { keyPrefix });
     prefixes.set(store, keyPrefix);
     return store;
   }
-  throw new Error(`--store: sqlite, memory or redis, not ${args.store}`);
+  throw new Error(`--store: sqlite, memory, redis or postgres, not ${args.store}`);
 }
 
 async function connectRedis(url: string): Promise<{ client: RedisConnectionClientType; close: () => Promise<void> }> {
@@ -142,6 +157,7 @@ const show = (t: Timing) => `${us(t.p50)} (CPU ${us(t.cpu)})`;
 async function measure(n: number): Promise<Record<string, string>> {
   const store = await open(`n${n}-${++opened}`);
   await fill(store, n);
+  await settle();
   const out: Record<string, string> = {};
 
   const approve = async (i: number) => {
@@ -202,7 +218,7 @@ async function measure(n: number): Promise<Record<string, string>> {
   out['range 50, after a cursor deep in the index'] = show(deep);
 
   out.count = show(await time(20, () => store.count('by-created')));
-  out['work.size (O(N) on SQLite)'] = show(await time(20, () => store.work.size()));
+  out['work.size (O(N) on SQLite and PostgreSQL)'] = show(await time(20, () => store.work.size()));
   const prefix = prefixes.get(store);
   if (prefix !== undefined) out['Redis memory'] = await redisMemory(prefix, await store.work.size(), await store.count('by-created'));
   await store.close();
@@ -215,6 +231,7 @@ await measure(1_000);
 const results = new Map<number, Record<string, string>>();
 for (const n of sizes) results.set(n, await measure(n));
 rmSync(dir, { recursive: true, force: true });
+await dropSchemas(schemas);
 await redis?.close();
 
 console.log(`store: ${args.store}, Node ${process.version}`);

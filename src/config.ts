@@ -47,7 +47,7 @@ const duration = (fallback: string, options: { allowZero?: boolean } = {}) =>
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
-export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'redis'; url: string };
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'redis'; url: string } | { kind: 'postgres'; url: string };
 export type DirectoryConfig = { kind: 'file'; path: string } | { kind: 'graph' };
 export type PermissionServiceConfig = { kind: 'simulated' } | { kind: 'exchange' } | { kind: 'remote'; url: string };
 
@@ -58,7 +58,8 @@ const storeSchema = z
     if (value === 'memory') return { kind: 'memory' };
     if (value.startsWith('sqlite:') && value.length > 'sqlite:'.length) return { kind: 'sqlite', path: value.slice('sqlite:'.length) };
     if (/^rediss?:\/\/./.test(value)) return { kind: 'redis', url: value };
-    ctx.addIssue({ code: 'custom', message: `"${value}" is not sqlite:PATH, memory or redis://...` });
+    if (/^postgres(?:ql)?:\/\/./.test(value) && URL.canParse(value)) return { kind: 'postgres', url: value };
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not sqlite:PATH, memory, postgres://... or redis://...` });
     return z.NEVER;
   });
 

@@ -45,12 +45,17 @@ describe('configuration', () => {
       DIRECTORY: { kind: 'graph' },
       PERMISSION_SERVICE: { kind: 'exchange' },
     });
+    for (const url of ['postgres://bot:secret@db.example:5432/bot', 'postgresql://db.example/bot?options=-c%20search_path%3Dbot']) {
+      expect(loadConfig({ STORE: url }).STORE).toEqual({ kind: 'postgres', url });
+    }
   });
 
   it.each([
     ['PORT', 'eighty'],
     ['PORT', '70000'],
-    ['STORE', 'postgres://x'],
+    ['STORE', 'mysql://db.example/bot'],
+    ['STORE', 'postgres://'],
+    ['STORE', 'postgres://user:pa ss@[db/bot'],
     ['STORE', 'sqlite:'],
     ['DIRECTORY', '/tmp/org.json'],
     ['PERMISSION_SERVICE', 'powershell'],

@@ -11,8 +11,10 @@ import type { Right } from '../../src/domain/rights.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { createPostgresStore } from '../../src/store/postgres-store.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { coreHarness, HOUR, MINUTE, type CoreHarness } from '../helpers/core.js';
+import { dropSchemas, freshSchema, POSTGRES_URL } from '../helpers/postgres.js';
 import { REDIS_URL, redisTestPrefixes } from '../store/redis-test-prefix.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'durability-'));
@@ -128,6 +130,18 @@ describe('exactly once under concurrency', () => {
   it('50 concurrent approvals of one request apply it once (Redis, two engines on two connections)', async () => {
     const keyPrefix = redisPrefixes.next();
     await concurrentApprovals(async () => [await createRedisStore(REDIS_URL, { keyPrefix }), await createRedisStore(REDIS_URL, { keyPrefix })]);
+  });
+
+  it('50 concurrent approvals of one request apply it once (PostgreSQL, two engines on two pools)', async () => {
+    const schema = freshSchema('durability');
+    try {
+      await concurrentApprovals(async () => {
+        const first = await createPostgresStore(POSTGRES_URL, { schema });
+        return [first, await createPostgresStore(POSTGRES_URL, { schema })];
+      });
+    } finally {
+      await dropSchemas([schema]);
+    }
   });
 });
 

@@ -1,18 +1,22 @@
 import { expect } from 'vitest';
 import type { AuditEntry } from '../../src/domain/engine-api.js';
 import type { StoredRequest } from '../../src/domain/request.js';
-import { createSqliteStore } from '../../src/store/keyv-store.js';
+import type { DurableStore } from '../../src/store/durable-store.js';
 import type { FakeConnector } from '../fakes/fake-connector.js';
 import { liamHears } from './mission-script.js';
 
 /**
- * After the bots are gone: every request `i` of `requestIds` (ask `i` of the mission script) is in
+ * After the bots are gone, on the store they shared (`open`): every request `i` of `requestIds` (ask `i` of the mission script) is in
  * effect, was applied exactly once (one `applied` entry in its audit trail), and Liam heard
  * "Approved", "Applied" and "In effect" at least once (twice at most, where a kill hit the send
  * itself: at least once, never lost); nothing is left in the work queue.
  */
-export async function expectAppliedOnceAndTold(file: string, requestIds: readonly string[], connector: FakeConnector): Promise<void> {
-  const store = createSqliteStore(file);
+export async function expectAppliedOnceAndTold(
+  open: () => DurableStore | Promise<DurableStore>,
+  requestIds: readonly string[],
+  connector: FakeConnector,
+): Promise<void> {
+  const store = await open();
   try {
     for (const [i, id] of requestIds.entries()) {
       expect((await store.get<StoredRequest>('requests', id))!.value.state, `request ${i}`).toBe('effective');

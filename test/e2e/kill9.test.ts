@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { expectAppliedOnceAndTold } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, seeded, sleep, TENANT, until } from './mission-script.js';
 
@@ -48,6 +49,6 @@ describe('kill -9 between the Approve click and the post-back (real processes, o
     }
     expect(await bot.terminate()).toBe(0);
     bot = undefined;
-    await expectAppliedOnceAndTold(file, requestIds, connector);
+    await expectAppliedOnceAndTold(() => createSqliteStore(file), requestIds, connector);
   }, 900_000);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
+import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { expectAppliedOnceAndTold } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, TENANT, until } from './mission-script.js';
 
@@ -55,6 +56,6 @@ describe('two bot instances on one SQLite file, one killed mid-work', () => {
     }
     expect(await b!.terminate()).toBe(0);
     bots.length = 0;
-    await expectAppliedOnceAndTold(file, requestIds, connector);
+    await expectAppliedOnceAndTold(() => createSqliteStore(file), requestIds, connector);
   }, 300_000);
 });

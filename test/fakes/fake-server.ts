@@ -29,6 +29,11 @@ export class FakeServer {
   readonly violations: string[] = [];
   /** Answers used before the handler, one per request (429s, 5xx, slow answers). */
   readonly faults: FakeAnswer[] = [];
+  /** Requests being answered now, and the most at once (how many calls the clients overlap). */
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Every answer waits this long (a backend across the internet); 0 by default. */
+  latencyMs = 0;
   private server?: Server;
   baseUrl = '';
 
@@ -54,6 +59,8 @@ export class FakeServer {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+    res.once('close', () => this.inFlight--);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.baseUrl);
@@ -66,8 +73,9 @@ export class FakeServer {
       answer = { status: 500, body: { error: { code: 'FakeCrash', message: String(error) } } };
       this.violations.push(`${this.name}: handler crashed: ${String(error)}`);
     }
-    if (answer.delayMs) {
-      await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+    const delayMs = (answer.delayMs ?? 0) + this.latencyMs;
+    if (delayMs) {
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
       if (res.destroyed || req.socket.destroyed) return;
     }
     const body = answer.body === undefined ? '' : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
