@@ -128,6 +128,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     ...(config.BOT_ADMINS ? { admins: config.BOT_ADMINS } : {}),
     groupMembershipPolicy: config.GROUP_MEMBERSHIP_POLICY,
   });
+  // Pending durable work at each scrape: one count (an index lookup per backend, never a scan of requests).
+  metrics.pendingWork(async () => ({ all: await store.work.size() }));
   registerDeliveries({
     store,
     worker,
