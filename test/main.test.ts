@@ -88,7 +88,7 @@ describe('the compiled bot (npm start)', () => {
 });
 
 describe('the compiled permission service (npm run permission-service)', () => {
-  it('runs from dist/ on plain Node, answers /healthz and stops on SIGTERM with exit code 0', async () => {
+  it('runs compiled on plain Node, answers /healthz and stops on SIGTERM with exit code 0', async () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['permission-service']!;
     expect(script).toMatch(/node .*dist\/permissions\/permission-service-main\.js$/);
     const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(COMPILED, 'permissions/permission-service-main.js')], {
