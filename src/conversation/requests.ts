@@ -11,11 +11,8 @@ import { rightLabel } from './wording/requests.js';
 import { t } from './wording/strings.js';
 import { summaryView } from './wording/views.js';
 
-/** The language layer's answer, with the list of people it may report for "give Zoë and Priya ...". */
-type UnderstandingWithGrantees = Understanding & { grantees?: Resolution[] };
-
 /** A grant, revoke or query as understood: a draft, completed by asking for what is missing or unclear. */
-export async function startRequest(core: Core, turn: Turn, u: UnderstandingWithGrantees & { intent: Draft['intent'] }): Promise<void> {
+export async function startRequest(core: Core, turn: Turn, u: Understanding & { intent: Draft['intent'] }): Promise<void> {
   const draft: Draft = {
     id: randomUUID(),
     requesterId: turn.userId,

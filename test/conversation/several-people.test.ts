@@ -1,21 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UnderstandFn } from '../../src/conversation/types.js';
-import { understand } from '../../src/language/understand.js';
 import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
 import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
-
-/**
- * "give Megan and Patti full access to Support": the language layer reports each person in
- * `grantees` (its optional list, added by the language layer's own work on several people in one
- * request). Until it does, these tests add the list for their sentences, as the language layer will.
- */
-function withGrantees(people: Record<string, ({ status: 'resolved'; id: string } | { status: 'ambiguous'; candidates: string[] })[]>): UnderstandFn {
-  return async (text, options) => {
-    const understood = await understand(text, options);
-    const grantees = people[text];
-    return grantees ? { ...understood, grantees } : understood;
-  };
-}
 
 let h: ConversationHarness | undefined;
 afterEach(async () => {
@@ -23,10 +8,11 @@ afterEach(async () => {
   h = undefined;
 });
 
+/** "give Megan and Patti full access to Support": the language layer reports each person (`grantees`); one request per person. */
 describe('several people in one request', () => {
   it('makes one request per person, each approved on its own, and says so', async () => {
     const text = 'give Megan and Patti full access to Support';
-    h = await conversationHarness({ understand: withGrantees({ [text]: [{ status: 'resolved', id: PEOPLE.megan.id }, { status: 'resolved', id: '0a1e0008-aaaa-4bbb-8ccc-000000000008' }] }) });
+    h = await conversationHarness();
     const replies = await h.say('alex', text);
     expect(replies.map((r) => r.kind)).toEqual(['text', 'summary', 'summary']);
     expect(wordsOf(replies[0]!)).toBe("That is 2 people: one request per person (Megan Bowen, Patti O'Brien), each approved on its own.");
@@ -45,9 +31,7 @@ describe('several people in one request', () => {
 
   it('asks which one for an ambiguous person and keeps the others', async () => {
     const text = 'geef Megan en Jan volledige toegang tot Support';
-    h = await conversationHarness({
-      understand: withGrantees({ [text]: [{ status: 'resolved', id: PEOPLE.megan.id }, { status: 'ambiguous', candidates: [PEOPLE.janJansen.id, PEOPLE.janSmit.id] }] }),
-    });
+    h = await conversationHarness();
     const asked = await h.say('alex', text, 'nl-NL');
     expect(asked.map((r) => r.kind)).toEqual(['choice']);
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
@@ -61,7 +45,7 @@ describe('several people in one request', () => {
 
   it("one person's refusal does not stop the others", async () => {
     const text = 'give Megan and Isaiah full access to Support';
-    h = await conversationHarness({ understand: withGrantees({ [text]: [{ status: 'resolved', id: PEOPLE.megan.id }, { status: 'resolved', id: PEOPLE.isaiah.id }] }) });
+    h = await conversationHarness();
     const replies = await h.say('alex', text);
     // Isaiah already holds Full Access on Support: told at once, while Megan's request is made.
     expect(replies.map((r) => r.kind)).toEqual(['text', 'summary', 'text']);

@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
+import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import type { ConversationApi, Reply, Speaker } from '../../conversation/types.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, type CardJson } from './cards.js';
 import type { TeamsRepository } from './repositories.js';
@@ -79,8 +80,9 @@ export class TeamsBot extends TeamsActivityHandler {
     }
     await this.rememberConversation(context);
     const raw = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity) ?? activity.text) : '';
-    // Teams sends other mentions as <at>..</at>: the name stays, the markup goes.
-    const text = raw.replace(/<\/?at>/g, '');
+    // The language layer's one input cleaner: entities decoded, markup and other mentions' tags gone
+    // (the names stay), an HTML-only message read from its text/html attachment.
+    const text = cleanInput(raw, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
     const replies = await this.deps.conversation.handleText({ ...speaker(activity, userId), text });
     for (const reply of replies) await this.send(context, reply);
   }

@@ -447,6 +447,17 @@ describe('Teams conversation through /api/messages', () => {
     expect(textOf(h.inbox(alex).at(-1))).toContain('Ends Friday, 4 December 2026 at 24:00');
   });
 
+  it('reads entities and an HTML-only message as the words the person wrote', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, 'give Megan send on behalf of &quot;Training&quot;');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Request: Send on Behalf for Megan Bowen on Training');
+    const htmlOnly = { ...message(alex, h.ctx, ''), attachments: [{ contentType: 'text/html', content: '<p>give <b>Patti O&#39;Brien</b> send as on Training</p>' }] };
+    expect((await post(h.bot.port, htmlOnly)).status).toBe(200);
+    await h.settle();
+    expect(textOf(h.inbox(alex).at(-1))).toContain("Request: Send As for Patti O'Brien on Training");
+  });
+
   it("resolves names with apostrophes (O'Brien)", async () => {
     h = await teamsHarness();
     await h.install(alex);

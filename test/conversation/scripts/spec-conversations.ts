@@ -318,6 +318,30 @@ export const SPEC_SCRIPTS: Script[] = [
     ],
   },
   {
+    name: 'two people in one request: one request per person, each approved on its own',
+    lang: 'en',
+    steps: [
+      {
+        as: 'alex',
+        say: 'give Megan and Patti full access to Support',
+        replies: [{ kind: 'text', includes: ['one request per person', 'Megan Bowen', "Patti O'Brien"] }, { kind: 'summary' }, { kind: 'summary' }],
+      },
+    ],
+  },
+  {
+    name: 'twee personen in één aanvraag, een van hen dubbelzinnig',
+    lang: 'nl',
+    steps: [
+      { as: 'alex', locale: nl, say: 'geef Megan en Jan volledige toegang tot Support', replies: [{ kind: 'choice', options: ['Jan Jansen (jan.jansen@contoso.example)', 'Jan Smit (jan.smit@contoso.example)'] }] },
+      {
+        as: 'alex',
+        locale: nl,
+        click: { verb: 'choose', option: 1 },
+        replies: [{ kind: 'notice', includes: ['Jan Smit'] }, { kind: 'text', includes: ['Megan Bowen', 'Jan Smit'] }, { kind: 'summary' }, { kind: 'summary' }],
+      },
+    ],
+  },
+  {
     name: 'help, with examples from the directory in use',
     lang: 'en',
     steps: [{ as: 'alex', say: 'help', replies: [{ kind: 'help', includes: ['give Megan send as on Training', 'who has access to Support?'] }] }],
