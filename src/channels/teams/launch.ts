@@ -61,7 +61,7 @@ const HAND_BACK_MARGIN_MS = 2_000;
 export async function launchTeamsBot(config: Config, understand: UnderstandFn, overrides: AppOverrides = {}): Promise<RunningBot> {
   const logger = overrides.logger ?? createLogger(config);
   const metrics = new PrometheusMetrics();
-  const app = await createApp(config, { ...overrides, logger, metrics });
+  const app = await createApp(config, { ...overrides, logger, metrics: overrides.metrics ?? metrics });
   const readiness = new Readiness(() => app.probe());
   const botAdapter = createBotAdapter(config, logger, overrides.sleep ? { sleep: overrides.sleep } : {});
   const teams = createTeamsChannel(app, botAdapter, understand);
