@@ -141,9 +141,20 @@ export class SlackApiFake {
     return id;
   }
 
-  /** The direct-message channel between the bot and `userId`, once `conversations.open` created it. */
+  /** The direct-message channel between the bot and `userId`, once it exists. */
   dmOf(userId: string): string | undefined {
     return this.dms.get(userId);
+  }
+
+  /** The DM a person opens from the app's Messages tab (it exists before the bot calls `conversations.open`). */
+  openDmAsUser(userId: string): string {
+    return this.dms.get(userId) ?? this.createDm(userId);
+  }
+
+  private createDm(userId: string): string {
+    const channel = `D${String(this.dms.size + 1).padStart(9, '0')}`;
+    this.dms.set(userId, channel);
+    return channel;
   }
   /** Messages the bot posted into `userId`'s direct messages, oldest first. */
   inbox(userId: string): PostedMessage[] {
@@ -239,12 +250,7 @@ export class SlackApiFake {
     if (!user) return this.error('user_not_found');
     if (user.is_bot) return this.error('cannot_dm_bot');
     if (user.deleted) return this.error('user_disabled');
-    let channel = this.dms.get(user.id);
-    if (!channel) {
-      channel = `D${String(this.dms.size + 1).padStart(9, '0')}`;
-      this.dms.set(user.id, channel);
-    }
-    return this.ok({ channel: { id: channel } });
+    return this.ok({ channel: { id: this.dms.get(user.id) ?? this.createDm(user.id) } });
   }
 
   private userInfo(args: Args): FakeAnswer {

@@ -30,6 +30,8 @@ export interface SlackInboundDeps {
   claims: TurnClaims;
   home: HomeView;
   logger: Logger;
+  /** Where each person last spoke to the bot (the delivery jobs read it): told `slack` on every inbound turn. */
+  presence?: { spokeOn(userId: string, channel: string): Promise<void> };
 }
 
 /** Where a typed request came from and where its answers go. */
@@ -150,7 +152,7 @@ export class SlackInbound {
       const outcome = await this.deps.identities.resolve(slackUserId, teamId);
       if (outcome.known) return outcome.identity;
       this.deps.logger.info({ slackUserId, refusal: outcome.refusal }, 'slack user refused');
-      if (outcome.refusal !== 'bot' && outcome.refusal !== 'other_workspace') {
+      if (outcome.refusal !== 'bot') {
         const lang = langOf(outcome.locale) ?? 'en';
         await refuse(t(lang, `slack.identity.${outcome.refusal}`));
       }
@@ -170,7 +172,11 @@ export class SlackInbound {
     if (channel) link.dmChannel = channel;
     if (identity.locale) link.locale = identity.locale;
     if (identity.timeZone) link.timeZone = identity.timeZone;
-    await Promise.all([this.deps.repository.recordSeen(identity.user.id, identity.slackUserId), this.deps.repository.saveLink(identity.user.id, link)]);
+    await Promise.all([
+      this.deps.repository.recordSeen(identity.user.id, identity.slackUserId),
+      this.deps.repository.saveLink(identity.user.id, link),
+      this.deps.presence?.spokeOn(identity.user.id, 'slack'),
+    ]);
   }
 
   /** The person's direct-message channel with the app (for `/mailbox` answers). */

@@ -42,7 +42,12 @@ export class RestifySlackReceiver implements Receiver {
 
   /** Waits for listeners still running after their request was answered. */
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await this.idle();
+  }
+
+  /** Resolves once every request taken so far has finished, listeners included. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
   /** The `/slack/events` route. Never throws; every outcome is an HTTP answer. */

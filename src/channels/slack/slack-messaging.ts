@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { MessagingChannel, OutboundMessage } from '../../conversation/messaging.js';
-import type { Audience, Reply } from '../../conversation/types.js';
-import { approvalView, langOf, Names, summaryView } from '../../conversation/wording/index.js';
+import type { Audience } from '../../conversation/types.js';
+import { approvalView, langOf, Names, outboundReply, summaryView } from '../../conversation/wording/index.js';
 import type { Directory } from '../../directory/directory.js';
 import { BotError, isBotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
@@ -13,20 +13,12 @@ import { slackCall } from './slack-errors.js';
 import { inWorkspace } from './identity.js';
 import type { SlackWorkspace } from './workspace.js';
 
-/**
- * Phrases one owed message for its recipient, as the conversation core words it: an `approval`
- * reply for an approval request or reminder, a `notice` for everything else. Names are escaped
- * with `escape`.
- */
-export type PhraseOutbound = (message: OutboundMessage, audience: Audience, names: Names) => Promise<Reply>;
-
 export interface SlackMessagingDeps {
   /** The delivery client: no retries of its own, a 429 rejected at once (the delivery jobs retry). */
   client: WebClient;
   repository: SlackRepository;
   directory: Directory;
   workspace: SlackWorkspace;
-  phrase: PhraseOutbound;
   logger: Logger;
 }
 
@@ -57,7 +49,9 @@ export class SlackMessaging implements MessagingChannel {
     // A retried job whose earlier attempt did post (the process died before the job was marked done).
     if (isApproval && (await this.deps.repository.copies(message.request.id)).some((c) => c.messageId === message.id)) return;
     const { channel, audience } = await this.reach(message.recipientId, message.language);
-    const reply = await this.deps.phrase(message, audience, new Names(this.deps.directory, escapeSlack));
+    const reply = await outboundReply(message, new Names(this.deps.directory, escapeSlack), audience);
+    // An approval request for a request decided in the meantime: nothing left to ask.
+    if (!reply) return;
     const { text, blocks } = replyMessage(reply);
     const posted = await this.forgetIfGone(
       message.recipientId,

@@ -1,0 +1,97 @@
+import type { App as Bolt } from '@slack/bolt';
+import type pino from 'pino';
+import type { App } from '../../app.js';
+import { adminCenterUrl } from '../../conversation/admin-center.js';
+import { Conversation } from '../../conversation/conversation.js';
+import { StoredDrafts } from '../../conversation/drafts.js';
+import { TurnLedger } from '../../conversation/turn-ledger.js';
+import type { UnderstandFn } from '../../conversation/types.js';
+import { rightsOnFrom } from '../../language/rights-on.js';
+import { cloudEndpoints } from '../../permissions/clouds.js';
+import type { ChannelMount } from '../../server.js';
+import { escapeSlack } from './escape.js';
+import { homeViewBuilder } from './home.js';
+import { SlackIdentities } from './identity.js';
+import { SlackInbound } from './inbound.js';
+import { slackMount } from './mount.js';
+import { SlackPoster } from './poster.js';
+import { RestifySlackReceiver } from './receiver.js';
+import { SlackRepository } from './repository.js';
+import { createBoltApp } from './slack-app.js';
+import { SlackMessaging } from './slack-messaging.js';
+import { createSlackClients, SlackWorkspace } from './workspace.js';
+
+export interface SlackChannelOptions {
+  /** `SLACK_BOT_TOKEN` (xoxb-...). */
+  token: string;
+  /** `SLACK_SIGNING_SECRET`. */
+  signingSecret: string;
+  /** `SLACK_API_URL` (ends in `/api/`). */
+  apiUrl: string;
+  understand: UnderstandFn;
+  /** Where each person last spoke to the bot (the delivery jobs' `Presence`); told on every inbound message. */
+  presence?: { spokeOn(userId: string, channel: string): Promise<void> };
+}
+
+/** The Slack channel on a built core. */
+export interface SlackChannel {
+  /** `POST /slack/events`, for `startServer({ channels: [...] })`. */
+  mount: ChannelMount;
+  /** The messaging port, for the delivery jobs' channel list. */
+  messaging: SlackMessaging;
+  conversation: Conversation;
+  inbound: SlackInbound;
+  bolt: Bolt;
+  receiver: RestifySlackReceiver;
+  repository: SlackRepository;
+  identities: SlackIdentities;
+  workspace: SlackWorkspace;
+}
+
+/**
+ * Builds the Slack edge on the core (`createApp`): Bolt on a receiver served by the bot's own
+ * server, the shared conversation with Slack's escaping, identity by profile email, and the
+ * messaging port. Nothing is called on Slack until the first request or message (`auth.test` then
+ * names the workspace), so the bot starts while Slack is down.
+ *
+ * ```ts
+ * const slack = createSlackChannel(app, { token, signingSecret, apiUrl, understand, presence });
+ * await startServer({ channels: [teamsMount(...), slack.mount], ... });
+ * // delivery jobs: channels: () => [teamsMessaging, slack.messaging]
+ * ```
+ */
+export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
+  const logger = app.logger as pino.Logger;
+  const clients = createSlackClients({ token: options.token, apiUrl: options.apiUrl, logger });
+  const workspace = new SlackWorkspace(clients.turn);
+  const repository = new SlackRepository(app.store, app.clock);
+  const identities = new SlackIdentities({ client: clients.turn, directory: app.directory, workspace, clock: app.clock });
+  const cloud = cloudEndpoints(app.config.CLOUD);
+  const conversation = new Conversation({
+    engine: app.engine,
+    directory: app.directory,
+    understand: options.understand,
+    drafts: new StoredDrafts(app.store),
+    clock: app.clock,
+    logger: app.logger,
+    escape: escapeSlack,
+    adminCenterUrl: (kind) => adminCenterUrl(cloud, kind),
+    rightsOn: rightsOnFrom(app.directory, app.permissions),
+  });
+  const inbound = new SlackInbound({
+    conversation,
+    identities,
+    repository,
+    poster: new SlackPoster(clients.turn, repository, logger),
+    client: clients.turn,
+    workspace,
+    claims: new TurnLedger(app.store, app.clock),
+    home: homeViewBuilder({ engine: app.engine, directory: app.directory }),
+    logger,
+    ...(options.presence ? { presence: options.presence } : {}),
+  });
+  const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
+  const bolt = createBoltApp({ receiver, workspace, token: options.token, clientOptions: clients.options, inbound, logger });
+  const messaging = new SlackMessaging({ client: clients.delivery, repository, directory: app.directory, workspace, logger });
+  return { mount: slackMount(receiver), messaging, conversation, inbound, bolt, receiver, repository, identities, workspace };
+}
