@@ -185,11 +185,11 @@ export function blockActions(
   };
 }
 
-/** A button on a message by its `action_id`: its value, label and block. */
+/** A button on a message by its `action_id` (in an actions block or beside a section): its value, label and block. */
 export function findButton(blocks: Record<string, unknown>[], actionId: string): { value?: string; text: string; blockId?: string } | undefined {
   for (const block of blocks) {
-    if (block.type !== 'actions' || !Array.isArray(block.elements)) continue;
-    for (const element of block.elements as Record<string, any>[]) {
+    const elements = (block.type === 'actions' && Array.isArray(block.elements) ? block.elements : block.accessory ? [block.accessory] : []) as Record<string, any>[];
+    for (const element of elements) {
       if (element.action_id === actionId) return { value: element.value, text: element.text?.text, blockId: block.block_id as string | undefined };
     }
   }
