@@ -1,13 +1,10 @@
 import type { App as Bolt } from '@slack/bolt';
 import type pino from 'pino';
 import type { App } from '../../app.js';
-import { adminCenterUrl } from '../../conversation/admin-center.js';
-import { Conversation } from '../../conversation/conversation.js';
-import { StoredDrafts } from '../../conversation/drafts.js';
+import type { Conversation } from '../../conversation/conversation.js';
+import { createConversation } from '../../conversation/create.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
-import { rightsOnFrom } from '../../language/rights-on.js';
-import { cloudEndpoints } from '../../permissions/clouds.js';
 import type { ChannelMount } from '../../server.js';
 import { escapeSlack } from './escape.js';
 import { homeViewBuilder } from './home.js';
@@ -66,18 +63,7 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
   const workspace = new SlackWorkspace(clients.turn);
   const repository = new SlackRepository(app.store, app.clock);
   const identities = new SlackIdentities({ client: clients.turn, directory: app.directory, workspace, clock: app.clock });
-  const cloud = cloudEndpoints(app.config.CLOUD);
-  const conversation = new Conversation({
-    engine: app.engine,
-    directory: app.directory,
-    understand: options.understand,
-    drafts: new StoredDrafts(app.store),
-    clock: app.clock,
-    logger: app.logger,
-    escape: escapeSlack,
-    adminCenterUrl: (kind) => adminCenterUrl(cloud, kind),
-    rightsOn: rightsOnFrom(app.directory, app.permissions),
-  });
+  const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
   const inbound = new SlackInbound({
     conversation,
     identities,

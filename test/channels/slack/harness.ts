@@ -40,7 +40,7 @@ export interface SlackPersonFixture {
 }
 
 /** People of the Contoso fixture directory as members of its Slack workspace (profile email = directory mail). */
-export const slackPeople = {
+export const slackPeople: Record<'alex' | 'megan' | 'adele' | 'isaiah' | 'miriam' | 'janJansen' | 'nestor', SlackPersonFixture> = {
   alex: { id: 'U0ALEX0001', name: 'Alex Wilber', email: 'AlexW@contoso.example', locale: 'en-US', aad: '0a1e0001-aaaa-4bbb-8ccc-000000000001' },
   megan: { id: 'U0MEGAN001', name: 'Megan Bowen', email: 'meganb@contoso.example', locale: 'en-US', aad: '0a1e0002-aaaa-4bbb-8ccc-000000000002' },
   adele: { id: 'U0ADELE001', name: 'Adele Vance', email: 'adelev@contoso.example', locale: 'nl-NL', aad: '0a1e0003-aaaa-4bbb-8ccc-000000000003' },
@@ -48,7 +48,7 @@ export const slackPeople = {
   miriam: { id: 'U0MIRIAM01', name: 'Miriam Graham', email: 'miriamg@contoso.example', locale: 'en-US', aad: '0a1e0005-aaaa-4bbb-8ccc-000000000005' },
   janJansen: { id: 'U0JANJ0001', name: 'Jan Jansen', email: 'jan.jansen@contoso.example', locale: 'nl-NL', aad: '0a1e0006-aaaa-4bbb-8ccc-000000000006' },
   nestor: { id: 'U0NESTOR01', name: 'Nestor Wilke', email: 'nestorw@contoso.example', locale: 'en-US', aad: '0a1e0009-aaaa-4bbb-8ccc-000000000009' },
-} satisfies Record<string, SlackPersonFixture>;
+};
 
 export interface SlackHarness {
   app: App;
