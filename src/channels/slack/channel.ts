@@ -60,7 +60,7 @@ export interface SlackChannel {
 export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
   const logger = app.logger as pino.Logger;
   const clients = createSlackClients({ token: options.token, apiUrl: options.apiUrl, logger });
-  const workspace = new SlackWorkspace(clients.turn);
+  const workspace = new SlackWorkspace(clients.delivery);
   const repository = new SlackRepository(app.store, app.clock);
   const identities = new SlackIdentities({ client: clients.turn, directory: app.directory, workspace, clock: app.clock });
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
