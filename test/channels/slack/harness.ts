@@ -158,7 +158,6 @@ export async function slackHarness(env: Record<string, string> = {}, options: { 
     },
     async close() {
       await server.close();
-      await slack.mount.close();
       await app.close();
       await fake.close();
     },
