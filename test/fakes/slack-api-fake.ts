@@ -48,7 +48,7 @@ const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
  * A loopback fake of the Slack Web API (`SLACK_API_URL`): `auth.test`, `chat.postMessage`,
  * `chat.update`, `conversations.open`, `users.info`, `users.lookupByEmail`, `views.open`,
  * `views.publish`. Every call is checked for its method name, the bot token (`Authorization:
- * Bearer xoxb-...`, as @slack/web-api sends it), its content type and the shape of its arguments
+ * Bearer xoxb-...` as @slack/web-api sends it, or a `token` argument), its content type and the shape of its arguments
  * (Block Kit included); a wrong call is answered as Slack would (`ok:false`) and listed in
  * `violations`, which tests assert to be empty. Answers use Slack's shapes, including `ok:false`
  * errors (`user_not_found`, `cannot_dm_bot`, `message_not_found`...) and 429 with Retry-After.
@@ -176,13 +176,21 @@ export class SlackApiFake {
     const method = request.path.slice('/api/'.length);
     const handler = this.methods[method];
     if (!handler) return this.server.violation(`unknown or unexpected method ${method}`);
-    if (request.headers.authorization !== `Bearer ${this.token}`) {
-      this.server.violations.push(`slack: ${method} without the bot token`);
-      return this.error(request.headers.authorization ? 'invalid_auth' : 'not_authed');
-    }
     const args = parseArgs(request);
     if (!args) return this.server.violation(`${method}: content type ${String(request.headers['content-type'])} or body not parseable`);
-    if ('token' in args) return this.server.violation(`${method}: token in the body as well as the header`);
+    // Slack takes the token as `Authorization: Bearer` (what @slack/web-api sends) or as a `token` argument (Bolt's auth.test adds it too).
+    const header = request.headers.authorization;
+    const tokens = [...(header !== undefined ? [header.replace(/^Bearer /, '')] : []), ...('token' in args ? [String(args.token)] : [])];
+    if (tokens.length === 0 || tokens.some((t) => t !== this.token) || (header !== undefined && !header.startsWith('Bearer '))) {
+      this.server.violations.push(`slack: ${method} without the bot token`);
+      return this.error(tokens.length ? 'invalid_auth' : 'not_authed');
+    }
+    delete args.token;
+    // Bolt's clients add the workspace (`team_id`) to every call; Slack takes it when it is the token's own.
+    if ('team_id' in args) {
+      if (args.team_id !== FAKE_TEAM.id) return this.invalid(method, `team_id ${String(args.team_id)} is not the token's workspace`, 'team_access_not_granted');
+      delete args.team_id;
+    }
     const scripted = this.scripted.get(method)?.shift();
     if (scripted?.status !== undefined) {
       return scripted.status === 429

@@ -16,7 +16,8 @@ import { RestifySlackReceiver } from './receiver.js';
 import { SlackRepository } from './repository.js';
 import { createBoltApp } from './slack-app.js';
 import { SlackMessaging } from './slack-messaging.js';
-import { createSlackClients, SlackWorkspace } from './workspace.js';
+import { createSlackApis } from './web-api.js';
+import { SlackWorkspace } from './workspace.js';
 
 export interface SlackChannelOptions {
   /** `SLACK_BOT_TOKEN` (xoxb-...). */
@@ -59,17 +60,17 @@ export interface SlackChannel {
  */
 export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
   const logger = app.logger as pino.Logger;
-  const clients = createSlackClients({ token: options.token, apiUrl: options.apiUrl, logger });
-  const workspace = new SlackWorkspace(clients.delivery);
+  const apis = createSlackApis({ token: options.token, apiUrl: options.apiUrl });
+  const workspace = new SlackWorkspace(apis.delivery);
   const repository = new SlackRepository(app.store, app.clock);
-  const identities = new SlackIdentities({ client: clients.turn, directory: app.directory, workspace, clock: app.clock });
+  const identities = new SlackIdentities({ api: apis.turn, directory: app.directory, workspace, clock: app.clock });
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
   const inbound = new SlackInbound({
     conversation,
     identities,
     repository,
-    poster: new SlackPoster(clients.turn, repository, logger),
-    client: clients.turn,
+    poster: new SlackPoster(apis.turn, repository, logger),
+    api: apis.turn,
     workspace,
     claims: new TurnLedger(app.store, app.clock),
     home: homeViewBuilder({ engine: app.engine, directory: app.directory }),
@@ -77,7 +78,7 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
     ...(options.presence ? { presence: options.presence } : {}),
   });
   const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
-  const bolt = createBoltApp({ receiver, workspace, token: options.token, clientOptions: clients.options, inbound, logger });
-  const messaging = new SlackMessaging({ client: clients.delivery, repository, directory: app.directory, workspace, logger });
+  const bolt = createBoltApp({ receiver, workspace, token: options.token, apiUrl: options.apiUrl, inbound, logger });
+  const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
   return { mount: slackMount(receiver), messaging, conversation, inbound, bolt, receiver, repository, identities, workspace };
 }

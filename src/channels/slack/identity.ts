@@ -1,8 +1,7 @@
-import type { WebClient } from '@slack/web-api';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { isBotError } from '../../domain/errors.js';
-import { slackCall } from './slack-errors.js';
+import type { SlackUserInfo, SlackWebApi } from './web-api.js';
 import type { SlackWorkspace, WorkspaceInfo } from './workspace.js';
 
 /** A Slack user the bot serves: the directory user whose `mail` is their profile email. */
@@ -44,7 +43,7 @@ export class SlackIdentities {
   private readonly cache = new Map<string, { outcome: IdentityOutcome; at: number }>();
 
   constructor(
-    private readonly deps: { client: WebClient; directory: Directory; workspace: SlackWorkspace; clock: Clock; ttlMs?: number },
+    private readonly deps: { api: SlackWebApi; directory: Directory; workspace: SlackWorkspace; clock: Clock; ttlMs?: number },
   ) {}
 
   /**
@@ -67,7 +66,7 @@ export class SlackIdentities {
   private async lookUp(slackUserId: string, teamId: string, enterpriseId: string | undefined): Promise<IdentityOutcome> {
     let info;
     try {
-      info = await slackCall('users.info', () => this.deps.client.users.info({ user: slackUserId, include_locale: true }));
+      info = await this.deps.api.usersInfo(slackUserId);
     } catch (error) {
       // Slack does not show users of other workspaces (outside a shared channel) to this token.
       if (isBotError(error, 'recipient_unreachable')) return { known: false, refusal: 'other_workspace' };
@@ -105,8 +104,7 @@ export class SlackIdentities {
 }
 
 /** Whether a Slack user is a member of the bot's workspace (or, on Enterprise Grid, of its organisation). */
-export function inWorkspace(user: { team_id?: string }, workspace: Pick<WorkspaceInfo, 'teamId' | 'enterpriseId'>): boolean {
+export function inWorkspace(user: Pick<SlackUserInfo, 'team_id' | 'enterprise_user'>, workspace: Pick<WorkspaceInfo, 'teamId' | 'enterpriseId'>): boolean {
   if (user.team_id === workspace.teamId) return true;
-  const enterprise = (user as { enterprise_user?: { enterprise_id?: string } }).enterprise_user?.enterprise_id;
-  return workspace.enterpriseId !== undefined && enterprise === workspace.enterpriseId;
+  return workspace.enterpriseId !== undefined && user.enterprise_user?.enterprise_id === workspace.enterpriseId;
 }

@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ConversationApi, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
@@ -8,7 +7,7 @@ import type { SlackIdentities, SlackIdentity } from './identity.js';
 import type { SlackPoster } from './poster.js';
 import { rejectModal, rejectOrigin, submittedReason, type RejectOrigin } from './reject-modal.js';
 import type { SlackLink, SlackRepository } from './repository.js';
-import { slackCall } from './slack-errors.js';
+import type { SlackWebApi } from './web-api.js';
 import type { SlackWorkspace } from './workspace.js';
 
 /** One answer per Events API delivery (`event_id`), shared by every instance (the conversation core's `TurnLedger`). */
@@ -25,7 +24,7 @@ export interface SlackInboundDeps {
   repository: SlackRepository;
   poster: SlackPoster;
   /** The turn client (views.open, views.publish, conversations.open). */
-  client: WebClient;
+  api: SlackWebApi;
   workspace: SlackWorkspace;
   claims: TurnClaims;
   home: HomeView;
@@ -127,7 +126,7 @@ export class SlackInbound {
     if (!identity) return;
     await this.remember(identity);
     const view = await this.deps.home(identity);
-    await slackCall('views.publish', () => this.deps.client.views.publish({ user_id: visit.slackUserId, view: view as never }));
+    await this.deps.api.viewsPublish(visit.slackUserId, view);
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -189,9 +188,7 @@ export class SlackInbound {
   }
 
   private async dmOf(slackUserId: string): Promise<string> {
-    const opened = await slackCall('conversations.open', () => this.deps.client.conversations.open({ users: slackUserId }));
-    if (!opened.channel?.id) throw new Error('conversations.open named no channel');
-    return opened.channel.id;
+    return this.deps.api.openDm(slackUserId);
   }
 
   /** Why a person is not served, where they wrote. */
@@ -203,7 +200,7 @@ export class SlackInbound {
     // The language of the card that was clicked: the copy we posted (a store read, no Slack call).
     const copy = (await this.deps.repository.copies(origin.requestId)).find((c) => c.channel === turn.channel && c.ts === turn.ts);
     const lang = copy?.lang ?? langOf(this.deps.identities.peek(turn.slackUserId)?.locale) ?? 'en';
-    await slackCall('views.open', () => this.deps.client.views.open({ trigger_id: turn.triggerId, view: rejectModal(origin, lang) as never }));
+    await this.deps.api.viewsOpen(turn.triggerId, rejectModal(origin, lang));
   }
 }
 

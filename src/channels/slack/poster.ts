@@ -1,10 +1,9 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Reply } from '../../conversation/types.js';
 import { replyMessage } from './reply-blocks.js';
 import type { SlackRepository } from './repository.js';
 import { isBotError } from '../../domain/errors.js';
-import { slackCall } from './slack-errors.js';
+import type { SlackWebApi } from './web-api.js';
 
 /** Replies that may replace the clicked message; anything else (a refusal, a question) is posted below it. */
 const REPLACING: ReadonlySet<Reply['kind']> = new Set(['approval', 'summary', 'notice', 'requests', 'audit']);
@@ -16,7 +15,7 @@ const REPLACING: ReadonlySet<Reply['kind']> = new Set(['approval', 'summary', 'n
  */
 export class SlackPoster {
   constructor(
-    private readonly client: WebClient,
+    private readonly api: SlackWebApi,
     private readonly repository: SlackRepository,
     private readonly logger: Logger,
   ) {}
@@ -25,9 +24,7 @@ export class SlackPoster {
   async post(channel: string, replies: readonly Reply[], userId: string, threadTs?: string): Promise<void> {
     for (const reply of replies) {
       const { text, blocks } = replyMessage(reply);
-      const posted = await slackCall('chat.postMessage', () =>
-        this.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false, ...(threadTs ? { thread_ts: threadTs } : {}) }),
-      );
+      const posted = await this.api.postMessage({ channel, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
       if (reply.kind === 'summary' && posted.ts) {
         await this.repository.addCopy(reply.request.id, {
           userId,
@@ -52,7 +49,7 @@ export class SlackPoster {
     if (!REPLACING.has(first.kind)) return this.post(channel, replies, userId);
     const { text, blocks } = replyMessage(first);
     try {
-      await slackCall('chat.update', () => this.client.chat.update({ channel, ts, text, blocks }));
+      await this.api.update({ channel, ts, text, blocks });
     } catch (error) {
       const code = isBotError(error) ? error.details.slackError : undefined;
       if (code !== 'message_not_found' && code !== 'cant_update_message') throw error;

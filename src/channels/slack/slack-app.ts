@@ -1,5 +1,4 @@
 import { App, type Authorize } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { SlackInbound } from './inbound.js';
 import { boltLogger, type RestifySlackReceiver } from './receiver.js';
@@ -20,7 +19,8 @@ export function createBoltApp(deps: {
   receiver: RestifySlackReceiver;
   workspace: SlackWorkspace;
   token: string;
-  clientOptions: WebClientOptions;
+  /** `SLACK_API_URL`: Bolt's own client (unused by the listeners) points there too. */
+  apiUrl: string;
   inbound: SlackInbound;
   logger: Logger;
 }): App {
@@ -32,7 +32,7 @@ export function createBoltApp(deps: {
     if (!sameTeam && !sameOrg) throw new Error('a request from another workspace');
     return { botToken: deps.token, botId: workspace.botId, botUserId: workspace.botUserId, teamId: workspace.teamId };
   };
-  const app = new App({ receiver: deps.receiver, authorize, clientOptions: deps.clientOptions, logger: boltLogger(logger), convoStore: false, ignoreSelf: true });
+  const app = new App({ receiver: deps.receiver, authorize, clientOptions: { slackApiUrl: deps.apiUrl }, logger: boltLogger(logger), convoStore: false, ignoreSelf: true });
 
   app.message(async ({ message, body }) => {
     // Only what a person typed in their DM with the app: no edits, joins, files or bot messages.

@@ -1,5 +1,4 @@
-import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebAPIRequestError } from '@slack/web-api';
-import { BotError, isBotError } from '../../domain/errors.js';
+import { BotError } from '../../domain/errors.js';
 
 /**
  * Slack error codes (`ok:false`) meaning this person cannot be reached by the app at all: gone from
@@ -22,7 +21,7 @@ export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set([
 ]);
 
 /** `ok:false` codes of a passing condition on Slack's side: tried again later. */
-const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
+const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'team_added_to_org']);
 
 /**
  * Codes of a broken installation (a revoked or wrong token, a scope missing from the manifest): an
@@ -30,57 +29,38 @@ const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['ratelimited', 'internal_
  */
 const INSTALLATION_ERRORS: ReadonlySet<string> = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission', 'ekm_access_denied', 'team_access_not_granted']);
 
-/** The Slack error code of a Web API failure (`user_not_found`, `ratelimited`...), if it has one. */
-export function slackErrorCode(error: unknown): string | undefined {
-  if (error instanceof WebAPIPlatformError) return typeof error.data.error === 'string' ? error.data.error : undefined;
-  if (error instanceof WebAPIRateLimitedError) return 'ratelimited';
-  return undefined;
+/** What a failed Web API call came back with: an HTTP answer (status, body, Retry-After) or a network error. */
+export interface SlackCallFailure {
+  status?: number;
+  /** The parsed body, when it was JSON (`{ ok: false, error }`). */
+  data?: Record<string, unknown>;
+  retryAfterMs?: number;
+  networkError?: unknown;
 }
 
 /**
- * A Web API failure as the bot's coded error (`method` and Slack's code in `details`):
+ * A failed Web API call as the bot's coded error (`method` and Slack's code in `details`):
  * - `recipient_unreachable` (not retryable) for the codes of `UNREACHABLE_ERRORS`;
  * - `channel_unavailable` (retryable) for 429 (`details.retryAfterMs` from Retry-After), 5xx,
  *   network errors and timeouts, transient `ok:false` codes and a broken installation;
  * - `channel_unavailable`, not retryable, for anything else (`invalid_blocks`, `msg_too_long`: a
  *   message Slack will never take).
  */
-export function toBotError(error: unknown, method: string): BotError {
-  if (isBotError(error)) return error;
-  if (error instanceof WebAPIRateLimitedError) {
-    return new BotError('channel_unavailable', `Slack ${method}: rate limited`, { cause: error, details: { method, slackError: 'ratelimited', retryAfterMs: Math.max(0, error.retryAfter) * 1000 } });
+export function slackFailure(method: string, failure: SlackCallFailure): BotError {
+  const code = typeof failure.data?.error === 'string' ? failure.data.error : undefined;
+  if (failure.networkError !== undefined) {
+    const reason = failure.networkError instanceof Error ? failure.networkError.message : String(failure.networkError);
+    return new BotError('channel_unavailable', `Slack ${method}: ${reason}`, { cause: failure.networkError, details: { method } });
   }
-  if (error instanceof WebAPIPlatformError) {
-    const code = slackErrorCode(error) ?? 'unknown';
-    const details = { method, slackError: code };
-    if (UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { cause: error, details });
-    const retryable = TRANSIENT_ERRORS.has(code) || INSTALLATION_ERRORS.has(code);
-    return new BotError('channel_unavailable', `Slack ${method}: ${code}`, { cause: error, details, retryable });
+  if (failure.status === 429 || code === 'ratelimited') {
+    const details = { method, slackError: 'ratelimited', ...(failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {}) };
+    return new BotError('channel_unavailable', `Slack ${method}: rate limited`, { details });
   }
-  if (error instanceof WebAPIHTTPError) {
-    const retryAfterMs = retryAfterOf(error.headers);
-    return new BotError('channel_unavailable', `Slack ${method}: HTTP ${error.statusCode}`, {
-      cause: error,
-      details: { method, status: error.statusCode, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
-    });
+  if (failure.status !== 200 || !code) {
+    return new BotError('channel_unavailable', `Slack ${method}: HTTP ${failure.status ?? '?'}`, { details: { method, status: failure.status } });
   }
-  if (error instanceof WebAPIRequestError) {
-    return new BotError('channel_unavailable', `Slack ${method}: ${error.original?.message ?? 'request failed'}`, { cause: error, details: { method } });
-  }
-  return new BotError('channel_unavailable', `Slack ${method}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { method } });
-}
-
-function retryAfterOf(headers: Record<string, string> | undefined): number | undefined {
-  const value = headers?.['retry-after'];
-  const seconds = value === undefined ? NaN : Number(value);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
-
-/** Runs one Web API call, turning its failure into `toBotError`. */
-export async function slackCall<T>(method: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw toBotError(error, method);
-  }
+  const details = { method, slackError: code };
+  if (UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { details });
+  const retryable = TRANSIENT_ERRORS.has(code) || INSTALLATION_ERRORS.has(code);
+  return new BotError('channel_unavailable', `Slack ${method}: ${code}`, { details, retryable });
 }

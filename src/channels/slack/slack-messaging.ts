@@ -1,4 +1,3 @@
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { MessagingChannel, OutboundMessage } from '../../conversation/messaging.js';
 import type { Audience } from '../../conversation/types.js';
@@ -9,13 +8,13 @@ import type { PermissionRequest } from '../../domain/request.js';
 import { escapeSlack } from './escape.js';
 import { approvalMessage, replyMessage, requestMessage } from './reply-blocks.js';
 import type { SlackCopy, SlackLink, SlackRepository } from './repository.js';
-import { slackCall } from './slack-errors.js';
+import type { SlackWebApi } from './web-api.js';
 import { inWorkspace } from './identity.js';
 import type { SlackWorkspace } from './workspace.js';
 
 export interface SlackMessagingDeps {
-  /** The delivery client: no retries of its own, a 429 rejected at once (the delivery jobs retry). */
-  client: WebClient;
+  /** The delivery client: no retries of its own, a 429 answered at once (the delivery jobs retry). */
+  api: SlackWebApi;
   repository: SlackRepository;
   directory: Directory;
   workspace: SlackWorkspace;
@@ -55,7 +54,7 @@ export class SlackMessaging implements MessagingChannel {
     const { text, blocks } = replyMessage(reply);
     const posted = await this.forgetIfGone(
       message.recipientId,
-      slackCall('chat.postMessage', () => this.deps.client.chat.postMessage({ channel, text, blocks, unfurl_links: false, unfurl_media: false })),
+      this.deps.api.postMessage({ channel, text, blocks }),
     );
     if (reply.kind === 'approval' && posted.ts) {
       await this.deps.repository.addCopy(message.request.id, copyOf(message.recipientId, 'approver', channel, posted.ts, audience, message.id));
@@ -75,7 +74,7 @@ export class SlackMessaging implements MessagingChannel {
       const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
       const { text, blocks } = copy.role === 'approver' ? approvalMessage(await approvalView(request, names, audience)) : requestMessage(await summaryView(request, names, audience));
       try {
-        await slackCall('chat.update', () => this.deps.client.chat.update({ channel: copy.channel, ts: copy.ts, text, blocks }));
+        await this.deps.api.update({ channel: copy.channel, ts: copy.ts, text, blocks });
       } catch (error) {
         if (!isBotError(error)) throw error;
         if (error.retryable) retry ??= error;
@@ -101,9 +100,8 @@ export class SlackMessaging implements MessagingChannel {
     if (!link) link = await this.find(directoryId, user.mail);
     if (!link.dmChannel) {
       const slackUserId = link.slackUserId;
-      const opened = await this.forgetIfGone(directoryId, slackCall('conversations.open', () => this.deps.client.conversations.open({ users: slackUserId })));
-      if (!opened.channel?.id) throw new BotError('channel_unavailable', 'conversations.open named no channel', { details: { method: 'conversations.open' } });
-      link = { ...link, dmChannel: opened.channel.id };
+      const dmChannel = await this.forgetIfGone(directoryId, this.deps.api.openDm(slackUserId));
+      link = { ...link, dmChannel };
       await this.deps.repository.saveLink(directoryId, link);
     }
     const lang = preferred ?? langOf(user.preferredLanguage) ?? langOf(link.locale) ?? 'en';
@@ -112,7 +110,7 @@ export class SlackMessaging implements MessagingChannel {
 
   /** A person the app has not heard from, by their directory mail; only members of the bot's workspace. */
   private async find(directoryId: string, mail: string): Promise<SlackLink> {
-    const [found, workspace] = await Promise.all([slackCall('users.lookupByEmail', () => this.deps.client.users.lookupByEmail({ email: mail })), this.deps.workspace.get()]);
+    const [found, workspace] = await Promise.all([this.deps.api.lookupByEmail(mail), this.deps.workspace.get()]);
     const user = found.user;
     if (!user?.id || user.deleted || user.is_bot || !inWorkspace(user, workspace)) {
       throw new BotError('recipient_unreachable', `no active member of the workspace has ${directoryId}'s mail`, { details: { userId: directoryId } });

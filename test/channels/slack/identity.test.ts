@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_TTL_MS, SlackIdentities } from '../../../src/channels/slack/identity.js';
-import { createSlackClients, SlackWorkspace } from '../../../src/channels/slack/workspace.js';
+import { SlackWebApi } from '../../../src/channels/slack/web-api.js';
+import { SlackWorkspace } from '../../../src/channels/slack/workspace.js';
 import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { FAKE_TEAM, SlackApiFake } from '../../fakes/slack-api-fake.js';
@@ -20,8 +20,8 @@ describe('Slack identity: the directory user whose mail is the profile email', (
     fake.addUser({ id: 'U0GUEST002', name: 'Single Channel', email: 'alexw@contoso.example', is_ultra_restricted: true });
     fake.addUser({ id: 'U0GRID0001', name: 'Grid Member', email: 'nestorw@contoso.example', team_id: 'T0SISTER01' });
     fake.addUser({ id: 'U0SOMEBOT1', name: 'Some Bot', email: 'miriamg@contoso.example', is_bot: true });
-    const client = createSlackClients({ token: fake.token, apiUrl: fake.apiUrl, logger: pino({ level: 'silent' }) }).delivery;
-    identities = new SlackIdentities({ client, directory: await loadDirectoryFile(DIRECTORY), workspace: new SlackWorkspace(client), clock });
+    const api = new SlackWebApi({ token: fake.token, apiUrl: fake.apiUrl });
+    identities = new SlackIdentities({ api, directory: await loadDirectoryFile(DIRECTORY), workspace: new SlackWorkspace(api), clock });
   });
   afterAll(() => fake.close());
 

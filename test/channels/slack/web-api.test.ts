@@ -1,11 +1,8 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackCall } from '../../../src/channels/slack/slack-errors.js';
-import { createSlackClients } from '../../../src/channels/slack/workspace.js';
+import { SlackWebApi } from '../../../src/channels/slack/web-api.js';
 import { isBotError, type BotError } from '../../../src/domain/errors.js';
 import { SlackApiFake } from '../../fakes/slack-api-fake.js';
 
-const logger = pino({ level: 'silent' });
 
 async function failure(call: () => Promise<unknown>): Promise<BotError> {
   try {
@@ -17,14 +14,14 @@ async function failure(call: () => Promise<unknown>): Promise<BotError> {
   throw new Error('the call succeeded');
 }
 
-describe('Slack Web API failures as coded errors', () => {
+describe('Slack Web API calls and their failures as coded errors', () => {
   let fake: SlackApiFake;
-  let client: ReturnType<typeof createSlackClients>['delivery'];
-  const post = () => slackCall('chat.postMessage', () => client.chat.postMessage({ channel: 'C0GENERAL', text: 'hi' }));
+  let api: SlackWebApi;
+  const post = () => api.postMessage({ channel: 'C0GENERAL', text: 'hi', blocks: [] });
 
   beforeAll(async () => {
     fake = await new SlackApiFake().start();
-    client = createSlackClients({ token: fake.token, apiUrl: fake.apiUrl, logger }).delivery;
+    api = new SlackWebApi({ token: fake.token, apiUrl: fake.apiUrl });
   });
   afterAll(() => fake.close());
 
@@ -71,13 +68,38 @@ describe('Slack Web API failures as coded errors', () => {
     const closed = await new SlackApiFake().start();
     const url = closed.apiUrl;
     await closed.close();
-    const offline = createSlackClients({ token: fake.token, apiUrl: url, logger }).delivery;
-    const error = await failure(() => slackCall('auth.test', () => offline.auth.test()));
+    const offline = new SlackWebApi({ token: fake.token, apiUrl: url });
+    const error = await failure(() => offline.authTest());
     expect(error).toMatchObject({ code: 'channel_unavailable', retryable: true, details: { method: 'auth.test' } });
   });
 
   it('sends the token in the Authorization header and nothing the fake would refuse', async () => {
-    await slackCall('chat.postMessage', () => client.chat.postMessage({ channel: 'C0GENERAL', text: 'fine' }));
+    await api.postMessage({ channel: 'C0GENERAL', text: 'fine', blocks: [] });
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('the turn client tries twice more after a network error or 5xx, never after a 429; the delivery client not at all', async () => {
+    const turn = new SlackWebApi({ token: fake.token, apiUrl: fake.apiUrl, retries: 2, sleep: async () => undefined });
+    fake.httpNext('chat.postMessage', 503, undefined, 2);
+    await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'third time', blocks: [] })).resolves.toMatchObject({ channel: 'C0GENERAL' });
+    fake.httpNext('chat.postMessage', 429, 1);
+    const before = fake.calls('chat.postMessage').length;
+    await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'throttled', blocks: [] })).rejects.toMatchObject({ code: 'channel_unavailable', details: { retryAfterMs: 1000 } });
+    expect(fake.calls('chat.postMessage').length).toBe(before + 1);
+    fake.httpNext('chat.postMessage', 503);
+    await expect(post()).rejects.toMatchObject({ code: 'channel_unavailable' });
+  });
+
+  it('sends write methods as JSON and read methods form-encoded, as Slack takes them', async () => {
+    fake.addUser({ id: 'U0SOMEONE1', name: 'Some One', email: 'some.one@contoso.example' });
+    await api.usersInfo('U0SOMEONE1');
+    await api.postMessage({ channel: 'C0GENERAL', text: 'json', blocks: [{ type: 'divider' }] });
+    const [info] = fake.server.requests.filter((r) => r.path === '/api/users.info').slice(-1);
+    const [posted] = fake.server.requests.filter((r) => r.path === '/api/chat.postMessage').slice(-1);
+    expect(info!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(info!.body).toBe('user=U0SOMEONE1&include_locale=true');
+    expect(posted!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(posted!.body)).toEqual({ channel: 'C0GENERAL', text: 'json', blocks: [{ type: 'divider' }], unfurl_links: false, unfurl_media: false });
     expect(fake.violations).toEqual([]);
   });
 });
