@@ -1,6 +1,6 @@
 import type { Clock } from '../../domain/clock.js';
 import type { Lang } from '../../conversation/types.js';
-import type { VersionedStore } from '../../store/versioned-store.js';
+import type { Versioned, VersionedStore } from '../../store/versioned-store.js';
 
 /** When a directory user last spoke to the bot in Slack, and as which Slack user. */
 export interface SlackSeen {
@@ -34,6 +34,12 @@ export interface SlackCopy {
 
 const PEOPLE_NS = 'conversations';
 const COPIES_NS = 'cards';
+/**
+ * `lastSeen` is kept to the minute: a person writing every few seconds costs one write a minute.
+ * It only breaks ties between channels the person used within the same minute; the channel they
+ * last spoke on is recorded exactly by the delivery jobs' presence record.
+ */
+export const SEEN_PRECISION_MS = 60_000;
 
 /**
  * The Slack channel's records in the bot's store (so they survive restarts and are shared by every
@@ -43,6 +49,8 @@ const COPIES_NS = 'cards';
 export class SlackRepository {
   /** Links this process wrote or read, so a chatty user costs no extra write per message. */
   private readonly links = new Map<string, SlackLink>();
+  /** When this process last wrote each person's `lastSeen`, and as which Slack user. */
+  private readonly seenWritten = new Map<string, SlackSeen>();
 
   constructor(
     private readonly store: VersionedStore,
@@ -56,7 +64,11 @@ export class SlackRepository {
    */
   async recordSeen(directoryId: string, slackUserId: string): Promise<void> {
     const seen: SlackSeen = { slackUserId, at: this.clock.now() };
+    const written = this.seenWritten.get(directoryId);
+    if (written && written.slackUserId === slackUserId && seen.at - written.at < SEEN_PRECISION_MS && seen.at >= written.at) return;
     await this.store.put(PEOPLE_NS, `slack:seen:${directoryId}`, seen);
+    if (this.seenWritten.size > 50_000) this.seenWritten.clear();
+    this.seenWritten.set(directoryId, seen);
   }
 
   /** When `directoryId` last spoke to the bot in Slack (epoch ms), or undefined. */
@@ -91,9 +103,14 @@ export class SlackRepository {
     this.links.set(directoryId, link);
   }
 
-  /** Appends a copy with compare-and-set, so copies posted in parallel are all kept. */
-  async addCopy(requestId: string, copy: SlackCopy): Promise<void> {
+  /**
+   * Appends a copy with compare-and-set, so copies posted in parallel are all kept. `known` is the
+   * record as the caller last read it (`copiesRecord`), tried first; without it an absent record is
+   * assumed (a request's first copy), and anything else is read and retried.
+   */
+  async addCopy(requestId: string, copy: SlackCopy, known?: Versioned<SlackCopy[]>): Promise<void> {
     const key = `slack:${requestId}`;
+    if (known ? await this.store.compareAndSet(COPIES_NS, key, known.version, [...known.value, copy]) : await this.store.create(COPIES_NS, key, [copy])) return;
     for (let attempt = 0; attempt < 20; attempt++) {
       const current = await this.store.get<SlackCopy[]>(COPIES_NS, key);
       if (!current) {
@@ -106,7 +123,12 @@ export class SlackRepository {
   }
 
   async copies(requestId: string): Promise<SlackCopy[]> {
-    return (await this.store.get<SlackCopy[]>(COPIES_NS, `slack:${requestId}`))?.value ?? [];
+    return (await this.copiesRecord(requestId))?.value ?? [];
+  }
+
+  /** The copies with the version that guards them (for `addCopy`'s `known`). */
+  copiesRecord(requestId: string): Promise<Versioned<SlackCopy[]> | undefined> {
+    return this.store.get<SlackCopy[]>(COPIES_NS, `slack:${requestId}`);
   }
 }
 

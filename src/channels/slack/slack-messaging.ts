@@ -46,7 +46,8 @@ export class SlackMessaging implements MessagingChannel {
   async send(message: OutboundMessage): Promise<void> {
     const isApproval = message.role === 'approver' && (message.notice.event === 'approval_needed' || message.notice.event === 'approver_reminder');
     // A retried job whose earlier attempt did post (the process died before the job was marked done).
-    if (isApproval && (await this.deps.repository.copies(message.request.id)).some((c) => c.messageId === message.id)) return;
+    const copies = isApproval ? await this.deps.repository.copiesRecord(message.request.id) : undefined;
+    if (copies?.value.some((c) => c.messageId === message.id)) return;
     const { channel, audience } = await this.reach(message.recipientId, message.language);
     const reply = await outboundReply(message, new Names(this.deps.directory, escapeSlack), audience);
     // An approval request for a request decided in the meantime: nothing left to ask.
@@ -57,7 +58,7 @@ export class SlackMessaging implements MessagingChannel {
       this.deps.api.postMessage({ channel, text, blocks }),
     );
     if (reply.kind === 'approval' && posted.ts) {
-      await this.deps.repository.addCopy(message.request.id, copyOf(message.recipientId, 'approver', channel, posted.ts, audience, message.id));
+      await this.deps.repository.addCopy(message.request.id, copyOf(message.recipientId, 'approver', channel, posted.ts, audience, message.id), copies);
     }
   }
 
