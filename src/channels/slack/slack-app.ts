@@ -34,31 +34,25 @@ export function createBoltApp(deps: {
   };
   const app = new App({ receiver: deps.receiver, authorize, clientOptions: { slackApiUrl: deps.apiUrl }, logger: boltLogger(logger), convoStore: false, ignoreSelf: true });
 
-  app.message(async ({ message, body }) => {
-    // Only what a person typed in their DM with the app: no edits, joins, files or bot messages.
-    if (message.channel_type !== 'im' || message.subtype !== undefined || !('user' in message) || typeof message.text !== 'string') return;
-    await inbound.text({
-      slackUserId: message.user,
-      teamId: teamOf(body),
-      text: message.text,
-      channel: message.channel,
-      ...(message.thread_ts ? { threadTs: message.thread_ts } : {}),
-      ...(typeof body.event_id === 'string' ? { eventId: body.event_id } : {}),
-      messageId: message.ts,
-    });
-  });
-
-  app.event('app_mention', async ({ event, body }) => {
-    if (!event.user || event.channel.startsWith('D')) return;
-    await inbound.text({
-      slackUserId: event.user,
-      teamId: teamOf(body),
-      text: event.text,
-      channel: event.channel,
-      threadTs: event.thread_ts ?? event.ts,
-      ...(typeof body.event_id === 'string' ? { eventId: body.event_id } : {}),
-      messageId: event.ts,
-    });
+  // One listener for the three events: Bolt runs every listener's filters on every request.
+  app.event(/^(message|app_mention|app_home_opened)$/, async ({ event, body }) => {
+    const e = event as SlackEvent;
+    const eventId = typeof body.event_id === 'string' ? { eventId: body.event_id } : {};
+    const teamId = teamOf(body);
+    switch (e.type) {
+      case 'message':
+        // Only what a person typed in their DM with the app: no edits, joins, files or bot messages.
+        if (e.channel_type !== 'im' || e.subtype !== undefined || e.bot_id !== undefined || !e.user || typeof e.text !== 'string') return;
+        await inbound.text({ slackUserId: e.user, teamId, text: e.text, channel: e.channel, ...(e.thread_ts ? { threadTs: e.thread_ts } : {}), ...eventId, messageId: e.ts });
+        return;
+      case 'app_mention':
+        if (!e.user || typeof e.text !== 'string' || e.channel.startsWith('D')) return;
+        await inbound.text({ slackUserId: e.user, teamId, text: e.text, channel: e.channel, threadTs: e.thread_ts ?? e.ts, ...eventId, messageId: e.ts });
+        return;
+      case 'app_home_opened':
+        if (e.tab === 'home' && e.user) await inbound.homeOpened({ slackUserId: e.user, teamId, ...eventId });
+        return;
+    }
   });
 
   app.command('/mailbox', async ({ command, ack }) => {
@@ -88,17 +82,26 @@ export function createBoltApp(deps: {
     await inbound.rejectSubmitted({ slackUserId: body.user.id, teamId: body.team?.id ?? body.user.team_id, privateMetadata: view.private_metadata, view: view as never });
   });
 
-  app.event('app_home_opened', async ({ event, body }) => {
-    if (event.tab !== 'home') return;
-    await inbound.homeOpened({ slackUserId: event.user, teamId: teamOf(body), ...(typeof body.event_id === 'string' ? { eventId: body.event_id } : {}) });
-  });
-
   app.error(async (error) => {
     const reason = (error as { original?: Error }).original?.message ?? error.message;
     if (error.code === 'slack_bolt_authorization_error') logger.warn({ reason }, 'slack request not authorised');
     else logger.error({ code: error.code, reason }, 'slack listener failed');
   });
   return app;
+}
+
+/** The fields the bot reads of `message.im`, `app_mention` and `app_home_opened` events. */
+interface SlackEvent {
+  type: 'message' | 'app_mention' | 'app_home_opened';
+  user?: string;
+  text?: string;
+  channel: string;
+  channel_type?: string;
+  subtype?: string;
+  bot_id?: string;
+  ts: string;
+  thread_ts?: string;
+  tab?: string;
 }
 
 function teamOf(body: unknown): string | undefined {
