@@ -142,4 +142,14 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     void miriam;
     void FAKE_TEAM;
   });
+
+  it("ignores the app's own messages, edits and other message subtypes", async () => {
+    h = await slackHarness();
+    const channel = h.fake.openDmAsUser(alex.id);
+    const before = await footprint(h);
+    const own = { ...messageIm(alex, 'give Megan send-as on Training', channel), subtype: 'bot_message', bot_id: 'B0BOT00001', user: undefined };
+    const edited = { ...messageIm(alex, 'give Megan send-as on Training', channel), subtype: 'message_changed' };
+    for (const event of [own, edited]) expect((await h.post({ body: JSON.stringify(eventEnvelope(event)), contentType: 'application/json' })).status).toBe(200);
+    expect(await footprint(h)).toEqual(before);
+  });
 });
