@@ -42,9 +42,8 @@ const FORM_METHODS: ReadonlySet<string> = new Set(['auth.test', 'users.info', 'u
  *
  * Why not @slack/web-api's WebClient (Bolt keeps its own, unused by the bot's listeners): per call
  * it runs a p-queue, a p-retry wrapper, WHATWG fetch and serialises the body twice for debug logs
- * that are then dropped. Measured on loopback (`bench/slack-throughput.ts`, and a single-call
- * comparison in docs/slack.md): about 0.7 ms of CPU per call against 0.1 ms for the same JSON POST
- * here, and a grant request makes two calls.
+ * that are then dropped. Measured on loopback (`bench/slack-send.ts`): about 790 µs of CPU per
+ * `chat.postMessage` against 120 µs for the same call here, and a grant request makes two.
  *
  * `retries` quick retries (turn answers: 2; deliveries: 0, the delivery jobs own their retries)
  * follow network errors and 5xx only; a 429 is never waited out here.
