@@ -1,7 +1,10 @@
 // One Slack bot under load, in its own process so the load generator and the fake Slack Web API
 // don't share its CPU: `node bench/slack-bot-process.mjs echo|echo-two|mailbox DIRECTORY_PATH STORE API_URL TOKEN SECRET`.
 // Plain JavaScript on plain Node, like `npm start`: the mailbox bot is the compiled one in dist/.
-// Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
+// Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time, writes a CPU profile
+// between "profile-start" and "profile-stop FILE"; exits when stdin closes.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import bolt from '@slack/bolt';
 import pino from 'pino';
 
@@ -58,11 +61,24 @@ async function mailbox() {
 const port = kind === 'mailbox' ? await mailbox() : await echo();
 process.stdout.write(`PORT ${port}\n`);
 // "cpu" on stdin: reply with the CPU time this process has used (user + system, microseconds).
-process.stdin.on('data', (chunk) => {
+// "profile-start" / "profile-stop FILE": a V8 CPU profile of what runs in between, written to FILE.
+let profiler;
+process.stdin.on('data', async (chunk) => {
   for (const line of chunk.toString().split('\n')) {
     if (line === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.stdout.write(`CPU ${user + system}\n`);
+    } else if (line === 'profile-start') {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      process.stdout.write('PROFILING\n');
+    } else if (line.startsWith('profile-stop ')) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(line.slice('profile-stop '.length), JSON.stringify(profile));
+      profiler.disconnect();
+      process.stdout.write('PROFILED\n');
     }
   }
 });

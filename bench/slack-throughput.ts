@@ -30,7 +30,7 @@ const WARMUP = Math.min(300, Math.floor(TURNS / 4));
 const ROUNDS = Number(args.get('rounds') ?? 3);
 const BLOCKS = Number(args.get('blocks') ?? 4);
 const STORE = args.get('store') ?? 'memory';
-/** `--profile DIR`: V8 CPU profiles of the bot processes (whole runs, warm-up included), written when they exit. */
+/** `--profile DIR`: V8 CPU profiles of the measured blocks of each bot (`<bot>-<round>.cpuprofile`). */
 const PROFILE_DIR = args.get('profile');
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 
@@ -86,12 +86,13 @@ function combine(results: Result[]): Result {
 interface BotProcess {
   port: number;
   cpu(): Promise<number>;
+  profileStart(): Promise<void>;
+  profileStop(file: string): Promise<void>;
   stop(): Promise<void>;
 }
 
 async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: string, store: string, apiUrl: string): Promise<BotProcess> {
-  const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `${kind}-${Date.now()}.cpuprofile`] : [];
-  const child = spawn(process.execPath, [...profile, '--disable-warning=DEP0111', fileURLToPath(new URL('./slack-bot-process.mjs', import.meta.url)), kind, directoryPath, store, apiUrl, FAKE_BOT.token, SIGNING_SECRET], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', fileURLToPath(new URL('./slack-bot-process.mjs', import.meta.url)), kind, directoryPath, store, apiUrl, FAKE_BOT.token, SIGNING_SECRET], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -104,12 +105,22 @@ async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: st
     child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
   });
   let pendingCpu: ((micros: number) => void) | undefined;
+  let pendingProfile: (() => void) | undefined;
   child.stdout!.on('data', (chunk: Buffer) => {
-    const match = /CPU (\d+)/.exec(chunk.toString());
+    const text = chunk.toString();
+    const match = /CPU (\d+)/.exec(text);
     if (match && pendingCpu) pendingCpu(Number(match[1]));
+    if (/PROFIL(ING|ED)/.test(text) && pendingProfile) pendingProfile();
   });
+  const command = (line: string) =>
+    new Promise<void>((resolve) => {
+      pendingProfile = resolve;
+      child.stdin!.write(`${line}\n`);
+    });
   return {
     port,
+    profileStart: () => command('profile-start'),
+    profileStop: (file: string) => command(`profile-stop ${file}`),
     cpu: () =>
       new Promise<number>((resolve) => {
         pendingCpu = resolve;
@@ -201,6 +212,7 @@ async function main(): Promise<void> {
       const before = approvals();
       await drive(bot, slice.slice(0, WARMUP), () => approvals() >= before + WARMUP);
 
+      if (PROFILE_DIR) await Promise.all([echo.profileStart(), bot.profileStart()]);
       const parts = { echo: [] as Result[], echoTwo: [] as Result[], bot: [] as Result[] };
       const perBlock = Math.ceil(TURNS / BLOCKS);
       for (let from = 0; from < TURNS; from += perBlock) {
@@ -210,6 +222,7 @@ async function main(): Promise<void> {
         parts.echoTwo.push(await drive(echoTwo, block, expect(2 * block.length)));
         parts.bot.push(await drive(bot, block, () => approvals() >= before + WARMUP + to));
       }
+      if (PROFILE_DIR) await Promise.all([echo.profileStop(join(PROFILE_DIR, `echo-${round}.cpuprofile`)), bot.profileStop(join(PROFILE_DIR, `mailbox-${round}.cpuprofile`))]);
       runs.echo.push(combine(parts.echo));
       runs.echoTwo.push(combine(parts.echoTwo));
       runs.bot.push(combine(parts.bot));

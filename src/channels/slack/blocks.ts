@@ -37,8 +37,9 @@ export function mrkdwn(text: string): { type: 'mrkdwn'; text: string; verbatim: 
   return { type: 'mrkdwn', text: cap(text || ' ', 3000), verbatim: true };
 }
 
-export function plain(text: string, max = 3000): { type: 'plain_text'; text: string; emoji: true } {
-  return { type: 'plain_text', text: cap(text || ' ', max), emoji: true };
+/** Plain text (button labels, titles); Slack shows `:emoji:` codes in it by default. */
+export function plain(text: string, max = 3000): { type: 'plain_text'; text: string } {
+  return { type: 'plain_text', text: cap(text || ' ', max) };
 }
 
 export function section(text: string): SlackBlock {

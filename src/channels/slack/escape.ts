@@ -3,6 +3,8 @@ import type { Escape } from '../../conversation/types.js';
 // Control characters (but not tab/newline), bidi overrides and zero-width characters.
 const UNSAFE_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+/** Anything `escapeSlack` would change: most names and ids have none of it. */
+const NEEDS_WORK = /[&<>\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /**
  * Makes user-supplied text inert in Slack text objects (mrkdwn and plain_text alike). Slack's only
@@ -15,6 +17,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * `max` characters (default 500).
  */
 export const escapeSlack: Escape = (value: string, max = 500): string => {
+  if (value.length <= max && !NEEDS_WORK.test(value)) return value;
   let text = value.replace(UNSAFE_CHARS, '').replace(/\r\n?/g, '\n');
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   return text.replace(/[&<>]/g, (c) => ENTITIES[c]!);

@@ -68,11 +68,11 @@ export class SlackWebApi {
   }
 
   postMessage(args: SlackMessageArgs): Promise<{ channel: string; ts: string }> {
-    return this.call('chat.postMessage', { ...args, unfurl_links: false, unfurl_media: false });
+    return this.call('chat.postMessage', { ...args, unfurl_links: false, unfurl_media: false }, POSTED);
   }
 
   update(args: SlackMessageArgs & { ts: string }): Promise<{ channel: string; ts: string }> {
-    return this.call('chat.update', { ...args });
+    return this.call('chat.update', { ...args }, POSTED);
   }
 
   /** The direct-message channel with one user. */
@@ -98,8 +98,11 @@ export class SlackWebApi {
     return this.call('views.publish', { user_id: userId, view });
   }
 
-  /** One Web API method; answers the body of an `ok:true` answer, throws `BotError` otherwise. */
-  async call<T>(method: string, args: Record<string, unknown>): Promise<T> {
+  /**
+   * One Web API method; answers the body of an `ok:true` answer, throws `BotError` otherwise.
+   * `quick` reads what the caller needs from a successful answer without parsing all of it.
+   */
+  async call<T>(method: string, args: Record<string, unknown>, quick?: (text: string) => T | undefined): Promise<T> {
     const form = FORM_METHODS.has(method);
     const body = form ? formBody(args) : JSON.stringify(args);
     const headers = { authorization: this.authorization, 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json; charset=utf-8' };
@@ -108,6 +111,8 @@ export class SlackWebApi {
       try {
         const response = await request(this.base + method, { method: 'POST', headers, body, dispatcher: this.dispatcher });
         const text = await response.body.text();
+        const read = response.statusCode === 200 && quick ? quick(text) : undefined;
+        if (read) return read;
         const data = parseJson(text);
         if (response.statusCode === 200 && data?.ok === true) return data as T;
         const retryAfter = first(response.headers['retry-after']);
@@ -126,6 +131,17 @@ export class SlackWebApi {
 export function createSlackApis(options: { token: string; apiUrl: string }): { turn: SlackWebApi; delivery: SlackWebApi } {
   return { turn: new SlackWebApi({ ...options, retries: 2 }), delivery: new SlackWebApi({ ...options, retries: 0 }) };
 }
+
+/**
+ * `channel` and `ts` of a posted or updated message, read off the start of Slack's answer
+ * (`{"ok":true,"channel":"D…","ts":"…","message":{…}}`, which echoes the whole message back)
+ * instead of parsing it; undefined when the answer does not start that way.
+ */
+const POSTED = (text: string): { channel: string; ts: string } | undefined => {
+  if (!text.startsWith('{"ok":true,')) return undefined;
+  const match = /^\{"ok":true,"channel":"([A-Z0-9]+)","ts":"(\d+\.\d+)"/.exec(text);
+  return match ? { channel: match[1]!, ts: match[2]! } : undefined;
+};
 
 /** Form fields as Slack reads them: objects as JSON, booleans as `true`/`false`. */
 function formBody(args: Record<string, unknown>): string {
