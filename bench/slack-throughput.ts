@@ -2,7 +2,7 @@
 // bare Bolt app that echoes, built from the same installed packages (@slack/bolt, its WebClient), in
 // one run, against the same loopback fake of the Slack Web API.
 //
-//   npx tsx bench/slack-throughput.ts [--turns 1200] [--concurrency 16] [--rounds 3] [--blocks 4] [--store memory|sqlite] [--profile DIR]
+//   npx tsx bench/slack-throughput.ts [--turns 1200] [--concurrency 16] [--rounds 3] [--blocks 4] [--store sqlite|memory] [--profile DIR]
 //
 // Each bot runs in its own process (bench/slack-bot-process.mjs, plain Node; the mailbox bot
 // compiled, as `npm start` runs it); this process plays Slack: it signs and sends the events and runs
@@ -29,7 +29,8 @@ const CONCURRENCY = Number(args.get('concurrency') ?? 16);
 const WARMUP = Math.min(300, Math.floor(TURNS / 4));
 const ROUNDS = Number(args.get('rounds') ?? 3);
 const BLOCKS = Number(args.get('blocks') ?? 4);
-const STORE = args.get('store') ?? 'memory';
+/** The bot's store: `sqlite` (the default of `npm start`, a file in a temporary directory) or `memory`. */
+const STORE = args.get('store') ?? 'sqlite';
 /** `--profile DIR`: V8 CPU profiles of the measured blocks of each bot (`<bot>-<round>.cpuprofile`). */
 const PROFILE_DIR = args.get('profile');
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
