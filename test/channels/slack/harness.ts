@@ -87,7 +87,10 @@ export function textOf(message: PostedMessage | undefined): string {
  * directory, simulated permission service, memory store, manual clock), with the Slack Web API
  * faked on loopback (`SLACK_API_URL`) and Slack's side played by signed requests to /slack/events.
  */
-export async function slackHarness(env: Record<string, string> = {}, options: { store?: VersionedStore; people?: SlackPersonFixture[] } = {}): Promise<SlackHarness> {
+export async function slackHarness(
+  env: Record<string, string> = {},
+  options: { store?: VersionedStore; people?: SlackPersonFixture[]; presence?: { spokeOn(userId: string, channel: string): Promise<void> } } = {},
+): Promise<SlackHarness> {
   const fake = await new SlackApiFake().start();
   for (const person of options.people ?? Object.values(slackPeople)) {
     fake.addUser({ id: person.id, name: person.name, email: person.email, locale: person.locale, ...(person.team ? { team_id: person.team } : {}) });
@@ -108,7 +111,13 @@ export async function slackHarness(env: Record<string, string> = {}, options: { 
   });
   const logger = pino({ level: 'silent' });
   const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}) });
-  const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand });
+  const slack = createSlackChannel(app, {
+    token: config.SLACK_BOT_TOKEN!,
+    signingSecret: config.SLACK_SIGNING_SECRET!,
+    apiUrl: config.SLACK_API_URL,
+    understand,
+    ...(options.presence ? { presence: options.presence } : {}),
+  });
   const deliveries = new DeliveriesStandIn(slack.messaging, () => app.directory.admins());
   app.notifiers.attach(deliveries);
   await app.start();
