@@ -26,10 +26,8 @@ async function echo() {
 }
 
 /**
- * The mailbox bot as `npm start` builds it with Slack configured (core, Slack channel, the bot's
- * restify server). Until the durable delivery jobs are wired on main, the approval request of each
- * new request is sent here by a minimal notifier through the channel's messaging port (the same
- * `send` the delivery jobs call).
+ * The mailbox bot as `npm start` builds it with Slack configured: the core (its delivery jobs post
+ * each approval request through the Slack channel), the Slack channel and the bot's restify server.
  */
 async function mailbox() {
   const { createApp } = await import('../dist/app.js');
@@ -41,18 +39,6 @@ async function mailbox() {
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2));
   const app = await createApp(config, { logger });
   const slack = createSlackChannel(app, { token, signingSecret, apiUrl: config.SLACK_API_URL, understand });
-  let sequence = 0;
-  app.notifiers.attach({
-    async notify(event) {
-      if (event.type !== 'approval_needed') return;
-      const seq = ++sequence;
-      for (const approverId of event.request.approverIds) {
-        await slack.messaging
-          .send({ id: `${event.request.id}:${seq}:${approverId}`, recipientId: approverId, role: 'approver', notice: { event: event.type }, request: event.request })
-          .catch((error) => logger.warn({ err: error.message }, 'approval request not sent'));
-      }
-    },
-  });
   await app.start();
   const server = await startServer({ channels: [slack.mount], logger, port: 0, host: '127.0.0.1' });
   return server.port;

@@ -27,8 +27,6 @@ export interface SlackChannelOptions {
   /** `SLACK_API_URL` (ends in `/api/`). */
   apiUrl: string;
   understand: UnderstandFn;
-  /** Where each person last spoke to the bot (the delivery jobs' `Presence`); told on every inbound message. */
-  presence?: { spokeOn(userId: string, channel: string): Promise<void> };
 }
 
 /** The Slack channel on a built core. */
@@ -49,13 +47,14 @@ export interface SlackChannel {
 /**
  * Builds the Slack edge on the core (`createApp`): Bolt on a receiver served by the bot's own
  * server, the shared conversation with Slack's escaping, identity by profile email, and the
- * messaging port. Nothing is called on Slack until the first request or message (`auth.test` then
- * names the workspace), so the bot starts while Slack is down.
+ * messaging port, attached to the core's delivery jobs (`app.notifiers.attachChannel`), which reach
+ * each person on the channel they last spoke on (`app.presence`, told `slack` on every inbound
+ * turn). Nothing is called on Slack until the first request or message (`auth.test` then names the
+ * workspace), so the bot starts while Slack is down.
  *
  * ```ts
- * const slack = createSlackChannel(app, { token, signingSecret, apiUrl, understand, presence });
+ * const slack = createSlackChannel(app, { token, signingSecret, apiUrl, understand });
  * await startServer({ channels: [teamsMount(...), slack.mount], ... });
- * // delivery jobs: channels: () => [teamsMessaging, slack.messaging]
  * ```
  */
 export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
@@ -75,10 +74,11 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
     claims: new TurnLedger(app.store, app.clock),
     home: homeViewBuilder({ engine: app.engine, directory: app.directory }),
     logger,
-    ...(options.presence ? { presence: options.presence } : {}),
+    presence: app.presence,
   });
   const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
   const bolt = createBoltApp({ receiver, workspace, token: options.token, apiUrl: options.apiUrl, inbound, logger });
   const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
+  app.notifiers.attachChannel(messaging);
   return { mount: slackMount(receiver), messaging, conversation, inbound, bolt, receiver, repository, identities, workspace };
 }

@@ -5,7 +5,7 @@ import type { Conversation } from '../../conversation/conversation.js';
 import { createConversation } from '../../conversation/create.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
-import { createLogger, startServer, type ChannelMount, type RunningServer } from '../../server.js';
+import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
 import { escapeText } from './cards.js';
 import { createBotAdapter, teamsMount, type BotAdapter } from './mount.js';
@@ -45,21 +45,14 @@ export interface RunningBot {
  * Everything `npm start` runs: the core from the configuration, the Teams channel, the timers and
  * the HTTP server. Tests call it with `PORT=0` and overrides (clock, store, logger).
  */
-export async function launchTeamsBot(
-  config: Config,
-  understand: UnderstandFn,
-  overrides: AppOverrides = {},
-  /** Other channels on the same core and server (`main.ts` adds Slack); `serveTeams: false` leaves `/api/messages` out. */
-  options: { channels?: (app: App) => ChannelMount[]; serveTeams?: boolean } = {},
-): Promise<RunningBot> {
+export async function launchTeamsBot(config: Config, understand: UnderstandFn, overrides: AppOverrides = {}): Promise<RunningBot> {
   const logger = overrides.logger ?? createLogger(config);
   const app = await createApp(config, { ...overrides, logger });
   const botAdapter = createBotAdapter(config, logger, overrides.sleep ? { sleep: overrides.sleep } : {});
   const teams = createTeamsChannel(app, botAdapter, understand);
-  const others = options.channels?.(app) ?? [];
   await app.start();
   const server = await startServer({
-    channels: [...(options.serveTeams === false ? [] : [teamsMount({ bot: teams.bot, botAdapter, tenantId: app.directory.tenantId, logger })]), ...others],
+    channels: [teamsMount({ bot: teams.bot, botAdapter, tenantId: app.directory.tenantId, logger })],
     logger,
     port: config.PORT,
     ...(config.HOST ? { host: config.HOST } : {}),

@@ -12,8 +12,9 @@ import { approvalView, noticeView } from './views.js';
  *   no longer pending: there is nothing left to ask);
  * - an admin's failure notice: a `notice` with a Retry button (`verb: retry`, `data.requestId`);
  * - every post-back (approved, rejected with its reason, cancelled, applied with "effective by about
- *   HH:MM", effective with how to use the right, not yet visible, failed, expired, revoked,
- *   reminders): a `notice` with its lines and tone.
+ *   HH:MM", effective with how to use the right, not yet visible (and when it is checked again),
+ *   failed, expired, revoked, reminders, an approver who could not be reached and who was reached
+ *   instead): a `notice` with its lines and tone.
  * Names are escaped with `names.escape` (the channel's markup).
  */
 export async function outboundReply(message: OutboundMessage, names: Names, audience: Audience): Promise<Reply | undefined> {
@@ -53,7 +54,9 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       return lines;
     }
     case 'not_yet_visible':
-      return [t(lang, notice.finalCheck ? 'post.notVisibleFinal' : 'post.notYetVisible', { summary })];
+      return notice.finalCheck || notice.nextCheckAt === undefined
+        ? [t(lang, 'post.notVisibleFinal', { summary })]
+        : [t(lang, 'post.notYetVisibleAt', { summary, at: formatClock(notice.nextCheckAt, audience) })];
     case 'failed':
       return [t(lang, 'post.failed', { summary, message: names.escape(request.failure?.message ?? '', 300) })];
     case 'expired':
@@ -63,6 +66,13 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'revoke_reminder': {
       const end = endOf(request);
       return [t(lang, 'post.revokeReminder', { summary, endsAt: end !== undefined ? formatEnd(end, audience) : '?' })];
+    }
+    case 'approver_unreachable': {
+      const unreachable = await names.people(notice.unreachable ?? []);
+      const reached = notice.reachedInstead ?? [];
+      return reached.length
+        ? [t(lang, 'post.approverUnreachable', { summary, unreachable, reached: await names.people(reached) })]
+        : [t(lang, 'post.approverUnreachableNobody', { summary, unreachable })];
     }
     default:
       return [summary];
@@ -80,6 +90,7 @@ function toneOf(message: OutboundMessage): Tone {
       return 'warning';
     case 'failed':
     case 'not_yet_visible':
+    case 'approver_unreachable':
       return 'attention';
     default:
       return 'good';

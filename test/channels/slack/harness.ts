@@ -6,8 +6,7 @@ import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { understand } from '../../../src/language/understand.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
-import type { VersionedStore } from '../../../src/store/versioned-store.js';
-import { DeliveriesStandIn } from '../../helpers/deliveries-stand-in.js';
+import type { DurableStore } from '../../../src/store/durable-store.js';
 import { FAKE_TEAM, SlackApiFake, type PostedMessage, type SlackUser } from '../../fakes/slack-api-fake.js';
 import {
   appHomeOpened,
@@ -56,7 +55,6 @@ export interface SlackHarness {
   fake: SlackApiFake;
   server: RunningServer;
   clock: ManualClock;
-  deliveries: DeliveriesStandIn;
   /** A signed POST to /slack/events (the clock's time unless `timestamp` is given); waits for the listeners. */
   post(post: SignedPost): Promise<SlackResponse>;
   /** `person` writes `text` in their DM with the app (`message.im`). */
@@ -89,7 +87,7 @@ export function textOf(message: PostedMessage | undefined): string {
  */
 export async function slackHarness(
   env: Record<string, string> = {},
-  options: { store?: VersionedStore; people?: SlackPersonFixture[]; presence?: { spokeOn(userId: string, channel: string): Promise<void> } } = {},
+  options: { store?: DurableStore; people?: SlackPersonFixture[] } = {},
 ): Promise<SlackHarness> {
   const fake = await new SlackApiFake().start();
   for (const person of options.people ?? Object.values(slackPeople)) {
@@ -111,15 +109,7 @@ export async function slackHarness(
   });
   const logger = pino({ level: 'silent' });
   const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}) });
-  const slack = createSlackChannel(app, {
-    token: config.SLACK_BOT_TOKEN!,
-    signingSecret: config.SLACK_SIGNING_SECRET!,
-    apiUrl: config.SLACK_API_URL,
-    understand,
-    ...(options.presence ? { presence: options.presence } : {}),
-  });
-  const deliveries = new DeliveriesStandIn(slack.messaging, () => app.directory.admins());
-  app.notifiers.attach(deliveries);
+  const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand });
   await app.start();
   const server = await startServer({ channels: [slack.mount], logger, port: 0 });
   const baseUrl = `http://127.0.0.1:${server.port}`;
@@ -144,7 +134,6 @@ export async function slackHarness(
     fake,
     server,
     clock,
-    deliveries,
     post,
     dm: (person, text, opts = {}) =>
       json(eventEnvelope(messageIm(person, text, fake.openDmAsUser(person.id)), { ...(person.team ? { team: person.team } : {}), eventId: opts.eventId ?? eventId() }), opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {}),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEEN_PRECISION_MS, SlackRepository, type SlackCopy } from '../../../src/channels/slack/repository.js';
 import { ManualClock } from '../../../src/domain/clock.js';
-import { createMemoryStore } from '../../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../../src/store/memory-store.js';
 
 const copy = (n: number): SlackCopy => ({ userId: `u-${n}`, role: 'approver', channel: `D00000000${n}`, ts: `1763884800.00000${n}`, lang: 'en' });
 

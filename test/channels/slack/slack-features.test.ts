@@ -120,12 +120,12 @@ describe('Slack: the conversations of SPEC section 2', () => {
   });
 
   it('records that a person spoke on Slack for every message, click and Home visit (the delivery jobs reach them there)', async () => {
-    const spoken: string[] = [];
-    h = await slackHarness({}, { presence: { spokeOn: async (userId, channel) => void spoken.push(`${userId}:${channel}`) } });
+    h = await slackHarness();
+    expect(await h.app.presence.lastChannel(alex.aad)).toBeUndefined();
     await h.dm(alex, 'give Megan send-as on Training');
     await h.click(adele, h.inbox(adele).at(-1)!, 'approve');
     await h.openHome(megan);
-    expect(spoken).toEqual([`${alex.aad}:slack`, `${adele.aad}:slack`, `${megan.aad}:slack`]);
+    for (const person of [alex, adele, megan]) expect(await h.app.presence.lastChannel(person.aad)).toBe('slack');
     expect(await h.slack.messaging.lastSeen(adele.aad)).toBe(h.clock.now());
   });
 });
