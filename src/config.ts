@@ -146,6 +146,23 @@ export const configSchema = z.object({
   /** Bearer token between the bot and a remote permission service, and for `npm run permission-service`. */
   PERMISSION_SERVICE_TOKEN: optionalString,
   PERMISSION_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
+
+  /** Slack app credentials (Bolt's names); an empty token turns Slack off. */
+  SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^xoxb-[\w-]+$/, 'must be a bot token (xoxb-...)').optional()),
+  SLACK_SIGNING_SECRET: optionalString,
+  /** Base URL of the Slack Web API, ending in `/api/` (tests point it at a loopback fake). */
+  SLACK_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .default('https://slack.com/api/')
+      .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
+  ),
+}).superRefine((config, ctx) => {
+  // A token without a signing secret would accept nothing (every request fails the signature check).
+  if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
+  }
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -167,4 +184,9 @@ export function hasBotCredentials(config: Config): boolean {
 /** How long the simulated service takes to show a change: as configured, else 5 minutes or the window if shorter. */
 export function simulatedVisibilityDelay(config: Pick<Config, 'SIMULATED_VISIBILITY_DELAY' | 'PROPAGATION_WINDOW'>): number {
   return config.SIMULATED_VISIBILITY_DELAY ?? Math.min(5 * 60_000, config.PROPAGATION_WINDOW);
+}
+
+/** Slack is on when it has a bot token (its signing secret is then required). */
+export function slackEnabled(config: Config): config is Config & { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET: string } {
+  return Boolean(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET);
 }

@@ -4,7 +4,7 @@ import type { Config } from './config.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { listen } from './http/listen.js';
 import { metricsRoute } from './http/metrics.js';
-import { readyzRoute, type Readiness } from './http/readyz.js';
+import { Readiness, readyzRoute } from './http/readyz.js';
 import { shutdownGate } from './http/shutdown-gate.js';
 import { TurnCounter } from './http/turn-metrics.js';
 import type { PrometheusMetrics } from './observability/prometheus.js';
@@ -37,7 +37,8 @@ export interface ServerOptions {
   /** Largest accepted request body. */
   maxBodyBytes?: number;
   /** `GET /readyz` and the 503 for new work once shutdown began. */
-  readiness: Readiness;
+  /** `/readyz` and the shutdown gate; without it the server counts as ready while it runs (tests of one channel). */
+  readiness?: Readiness;
   /** `GET /metrics` and the turn counters; without it neither is served. */
   metrics?: PrometheusMetrics;
 }
@@ -59,7 +60,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? (authenticated ? '0.0.0.0' : '127.0.0.1');
   const server = restify.createServer({ name: 'mailbox-delegation-bot', handleUncaughtExceptions: false });
   const inFlight = new InFlightRequests(server.server);
-  server.pre(shutdownGate(options.readiness));
+  const readiness = options.readiness ?? new Readiness(async () => undefined);
+  server.pre(shutdownGate(readiness));
   server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 1_048_576, mapParams: false, rejectUnknown: true }));
   server.on('after', (req: restify.Request, res: restify.Response) => {
     logger.info({ method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - req.time() }, 'http');
@@ -70,7 +72,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
-  server.get('/readyz', readyzRoute(options.readiness));
+  server.get('/readyz', readyzRoute(readiness));
   if (options.metrics) server.get('/metrics', metricsRoute(options.metrics));
   for (const channel of channels) channel.mount(server);
 

@@ -7,12 +7,13 @@ export const LANGS: readonly Lang[] = ['en', 'nl'];
 
 /**
  * Where the strings live: `cards/strings/<lang>.json` (the card and reply strings, edited by
- * translators) and `cards/strings/conversation/<lang>.json` (the conversation's refusals, examples and
- * audit lines). Both are one table per language; a key is in exactly one file.
+ * translators), `cards/strings/conversation/<lang>.json` (the conversation's refusals, examples and
+ * audit lines) and `cards/strings/slack/<lang>.json` (Slack's own words: identity refusals, the
+ * Reject modal, the Home tab). All are one table per language; a key is in exactly one file.
  */
 export const STRINGS_DIR = fileURLToPath(new URL('../../../cards/strings/', import.meta.url));
 
-const STRING_FILES = ['', 'conversation/'];
+const STRING_FILES = ['', 'conversation/', 'slack/'];
 
 const stringTables = new Map<Lang, Record<string, string>>();
 

@@ -1,0 +1,84 @@
+import type { App as Bolt } from '@slack/bolt';
+import type pino from 'pino';
+import type { App } from '../../app.js';
+import type { Conversation } from '../../conversation/conversation.js';
+import { createConversation } from '../../conversation/create.js';
+import { TurnLedger } from '../../conversation/turn-ledger.js';
+import type { UnderstandFn } from '../../conversation/types.js';
+import type { ChannelMount } from '../../server.js';
+import { escapeSlack } from './escape.js';
+import { homeViewBuilder } from './home.js';
+import { SlackIdentities } from './identity.js';
+import { SlackInbound } from './inbound.js';
+import { slackMount } from './mount.js';
+import { SlackPoster } from './poster.js';
+import { RestifySlackReceiver } from './receiver.js';
+import { SlackRepository } from './repository.js';
+import { createBoltApp } from './slack-app.js';
+import { SlackMessaging } from './slack-messaging.js';
+import { createSlackApis } from './web-api.js';
+import { SlackWorkspace } from './workspace.js';
+
+export interface SlackChannelOptions {
+  /** `SLACK_BOT_TOKEN` (xoxb-...). */
+  token: string;
+  /** `SLACK_SIGNING_SECRET`. */
+  signingSecret: string;
+  /** `SLACK_API_URL` (ends in `/api/`). */
+  apiUrl: string;
+  understand: UnderstandFn;
+}
+
+/** The Slack channel on a built core. */
+export interface SlackChannel {
+  /** `POST /slack/events`, for `startServer({ channels: [...] })`. */
+  mount: ChannelMount;
+  /** The messaging port, for the delivery jobs' channel list. */
+  messaging: SlackMessaging;
+  conversation: Conversation;
+  inbound: SlackInbound;
+  bolt: Bolt;
+  receiver: RestifySlackReceiver;
+  repository: SlackRepository;
+  identities: SlackIdentities;
+  workspace: SlackWorkspace;
+}
+
+/**
+ * Builds the Slack edge on the core (`createApp`): Bolt on a receiver served by the bot's own
+ * server, the shared conversation with Slack's escaping, identity by profile email, and the
+ * messaging port, attached to the core's delivery jobs (`app.notifiers.attachChannel`), which reach
+ * each person on the channel they last spoke on (`app.presence`, told `slack` on every inbound
+ * turn). Nothing is called on Slack until the first request or message (`auth.test` then names the
+ * workspace), so the bot starts while Slack is down.
+ *
+ * ```ts
+ * const slack = createSlackChannel(app, { token, signingSecret, apiUrl, understand });
+ * await startServer({ channels: [teamsMount(...), slack.mount], ... });
+ * ```
+ */
+export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
+  const logger = app.logger as pino.Logger;
+  const apis = createSlackApis({ token: options.token, apiUrl: options.apiUrl });
+  const workspace = new SlackWorkspace(apis.delivery);
+  const repository = new SlackRepository(app.store, app.clock);
+  const identities = new SlackIdentities({ api: apis.turn, directory: app.directory, workspace, clock: app.clock });
+  const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
+  const inbound = new SlackInbound({
+    conversation,
+    identities,
+    repository,
+    poster: new SlackPoster(apis.turn, repository, logger),
+    api: apis.turn,
+    workspace,
+    claims: new TurnLedger(app.store, app.clock),
+    home: homeViewBuilder({ engine: app.engine, directory: app.directory }),
+    logger,
+    presence: app.presence,
+  });
+  const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
+  const bolt = createBoltApp({ receiver, workspace, token: options.token, apiUrl: options.apiUrl, inbound, logger });
+  const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
+  app.notifiers.attachChannel(messaging);
+  return { mount: slackMount(receiver), messaging, conversation, inbound, bolt, receiver, repository, identities, workspace };
+}

@@ -1,0 +1,216 @@
+import type { Logger } from 'pino';
+import type { ConversationApi, Speaker } from '../../conversation/types.js';
+import { langOf, t } from '../../conversation/wording/index.js';
+import { isBotError } from '../../domain/errors.js';
+import { plainTextOf } from './escape.js';
+import type { SlackIdentities, SlackIdentity } from './identity.js';
+import type { SlackPoster } from './poster.js';
+import { rejectModal, rejectOrigin, submittedReason, type RejectOrigin } from './reject-modal.js';
+import type { SlackLink, SlackRepository } from './repository.js';
+import type { SlackWebApi } from './web-api.js';
+import type { SlackWorkspace } from './workspace.js';
+
+/** One answer per Events API delivery (`event_id`), shared by every instance (the conversation core's `TurnLedger`). */
+export interface TurnClaims {
+  claim(channel: string, messageId: string): Promise<boolean>;
+}
+
+/** The App Home view for a person (built by `home.ts`). */
+export type HomeView = (identity: SlackIdentity) => Promise<Record<string, unknown>>;
+
+export interface SlackInboundDeps {
+  conversation: ConversationApi;
+  identities: SlackIdentities;
+  repository: SlackRepository;
+  poster: SlackPoster;
+  /** The turn client (views.open, views.publish, conversations.open). */
+  api: SlackWebApi;
+  workspace: SlackWorkspace;
+  claims: TurnClaims;
+  home: HomeView;
+  logger: Logger;
+  /** Where each person last spoke to the bot (the delivery jobs read it): told `slack` on every inbound turn. */
+  presence?: { spokeOn(userId: string, channel: string): Promise<void> };
+}
+
+/** Where a typed request came from and where its answers go. */
+export interface TextTurn {
+  slackUserId: string;
+  /** The workspace the request came from (envelope `team_id`, payload `team.id`). */
+  teamId: string | undefined;
+  text: string;
+  /** The channel to answer in: the direct message, the mention's channel; undefined: the person's DM (slash command). */
+  channel?: string;
+  /** Answer in this thread (a mention). */
+  threadTs?: string;
+  /** The Events API delivery, so a retry of it runs once. */
+  eventId?: string;
+  /** The message as Slack identifies it, for logs. */
+  messageId?: string;
+}
+
+export interface ClickTurn {
+  slackUserId: string;
+  teamId: string | undefined;
+  /** The button's `action_id`: the verb, with `:n` when several buttons share it. */
+  actionId: string;
+  /** The button's `value`: the action's data as JSON (untrusted). */
+  value: string | undefined;
+  channel: string;
+  ts: string;
+  triggerId: string;
+}
+
+/**
+ * The Slack turns: a typed request (direct message, mention, `/mailbox`), a button click, the
+ * Reject modal's submission and a visit to the Home tab. Each one identifies the verified Slack
+ * user as a directory user (or refuses them with a sentence in their Slack language), records that
+ * they spoke to the bot in Slack, hands the neutral input to the conversation core and lays out
+ * its replies. Who may do what is decided by the core from that directory user and the stored
+ * request; the button's value is only read as the data the core checks.
+ */
+export class SlackInbound {
+  constructor(private readonly deps: SlackInboundDeps) {}
+
+  async text(turn: TextTurn): Promise<void> {
+    if (turn.eventId && !(await this.deps.claims.claim('slack', turn.eventId))) {
+      this.deps.logger.info({ eventId: turn.eventId }, 'slack retry of an event already taken');
+      return;
+    }
+    const identity = await this.identify(turn.slackUserId, turn.teamId, async (text) => this.refuse(turn.channel ?? (await this.dmOf(turn.slackUserId)), text, turn.threadTs));
+    if (!identity) return;
+    const channel = turn.channel ?? (await this.dmWith(identity));
+    await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);
+    const { botUserId } = await this.deps.workspace.get();
+    const replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: plainTextOf(turn.text, botUserId) });
+    await this.deps.poster.post(channel, replies, identity.user.id, turn.threadTs);
+  }
+
+  /**
+   * A button. Reject opens the reason modal first, from the click alone (its trigger expires in 3
+   * seconds); every other verb goes to the core, whose first reply replaces the clicked message.
+   */
+  async click(turn: ClickTurn): Promise<void> {
+    const verb = turn.actionId.split(':')[0] ?? '';
+    const data = parseValue(turn.value);
+    if (verb === 'reject' && typeof data.requestId === 'string' && data.requestId.length <= 100) {
+      await this.openRejectModal({ requestId: data.requestId, channel: turn.channel, ts: turn.ts }, turn);
+      return;
+    }
+    const identity = await this.identify(turn.slackUserId, turn.teamId, (text) => this.refuse(turn.channel, text));
+    if (!identity) return;
+    await this.remember(identity);
+    const replies = await this.deps.conversation.handleAction({ ...this.speaker(identity, turn.ts), verb, data });
+    await this.deps.poster.answerClick(turn.channel, turn.ts, replies, identity.user.id);
+  }
+
+  /** The Reject modal's submission: the decision, with the reason typed (if any). */
+  async rejectSubmitted(submission: { slackUserId: string; teamId: string | undefined; privateMetadata: unknown; view: Parameters<typeof submittedReason>[0] }): Promise<void> {
+    const origin = rejectOrigin(submission.privateMetadata);
+    if (!origin) {
+      this.deps.logger.warn('reject submission without its origin ignored');
+      return;
+    }
+    const identity = await this.identify(submission.slackUserId, submission.teamId, (text) => this.refuse(origin.channel, text));
+    if (!identity) return;
+    await this.remember(identity);
+    const reason = submittedReason(submission.view).trim();
+    const replies = await this.deps.conversation.handleAction({ ...this.speaker(identity, origin.ts), verb: 'reject', data: { requestId: origin.requestId, ...(reason ? { reason } : {}) } });
+    await this.deps.poster.answerClick(origin.channel, origin.ts, replies, identity.user.id);
+  }
+
+  /** The Home tab: the person's requests and what awaits their decision, published for them. */
+  async homeOpened(visit: { slackUserId: string; teamId: string | undefined; eventId?: string }): Promise<void> {
+    if (visit.eventId && !(await this.deps.claims.claim('slack', visit.eventId))) return;
+    const identity = await this.identify(visit.slackUserId, visit.teamId, async () => undefined);
+    if (!identity) return;
+    await this.remember(identity);
+    const view = await this.deps.home(identity);
+    await this.deps.api.viewsPublish(visit.slackUserId, view);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private speaker(identity: SlackIdentity, messageId?: string): Speaker {
+    return {
+      userId: identity.user.id,
+      channel: 'slack',
+      ...(identity.locale ? { locale: identity.locale } : {}),
+      ...(identity.timeZone ? { timeZone: identity.timeZone } : {}),
+      ...(identity.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: identity.utcOffsetMinutes } : {}),
+      ...(messageId ? { messageId } : {}),
+    };
+  }
+
+  /**
+   * The directory user of a verified Slack user, or undefined after `refuse` told them (in their
+   * Slack language) why they are not served. Bots are ignored without an answer.
+   */
+  private async identify(slackUserId: string, teamId: string | undefined, refuse: (text: string) => Promise<void>): Promise<SlackIdentity | undefined> {
+    try {
+      const outcome = await this.deps.identities.resolve(slackUserId, teamId);
+      if (outcome.known) return outcome.identity;
+      this.deps.logger.info({ slackUserId, refusal: outcome.refusal }, 'slack user refused');
+      if (outcome.refusal !== 'bot') {
+        const lang = langOf(outcome.locale) ?? 'en';
+        await refuse(t(lang, `slack.identity.${outcome.refusal}`));
+      }
+      return undefined;
+    } catch (error) {
+      if (!isBotError(error, 'channel_unavailable')) throw error;
+      this.deps.logger.warn({ slackUserId, err: error.message }, 'slack identity unavailable');
+      return undefined;
+    }
+  }
+
+  /** Who spoke to the bot in Slack, and how to reach them there (`dmChannel`: the DM they wrote in). */
+  private async remember(identity: SlackIdentity, dmChannel?: string): Promise<void> {
+    const known = await this.deps.repository.link(identity.user.id);
+    const channel = dmChannel ?? (known?.slackUserId === identity.slackUserId ? known.dmChannel : undefined);
+    const link: SlackLink = { slackUserId: identity.slackUserId };
+    if (channel) link.dmChannel = channel;
+    if (identity.locale) link.locale = identity.locale;
+    if (identity.timeZone) link.timeZone = identity.timeZone;
+    await Promise.all([
+      this.deps.repository.recordSeen(identity.user.id, identity.slackUserId),
+      this.deps.repository.saveLink(identity.user.id, link),
+      this.deps.presence?.spokeOn(identity.user.id, 'slack'),
+    ]);
+  }
+
+  /** The person's direct-message channel with the app (for `/mailbox` answers). */
+  private async dmWith(identity: SlackIdentity): Promise<string> {
+    const link = await this.deps.repository.link(identity.user.id);
+    if (link?.dmChannel && link.slackUserId === identity.slackUserId) return link.dmChannel;
+    const channel = await this.dmOf(identity.slackUserId);
+    await this.deps.repository.saveLink(identity.user.id, { ...(link ?? {}), slackUserId: identity.slackUserId, dmChannel: channel });
+    return channel;
+  }
+
+  private async dmOf(slackUserId: string): Promise<string> {
+    return this.deps.api.openDm(slackUserId);
+  }
+
+  /** Why a person is not served, where they wrote. */
+  private async refuse(channel: string, text: string, threadTs?: string): Promise<void> {
+    await this.deps.poster.post(channel, [{ kind: 'text', text, tone: 'warning' }], '', threadTs);
+  }
+
+  private async openRejectModal(origin: RejectOrigin, turn: ClickTurn): Promise<void> {
+    // The language of the card that was clicked: the copy we posted (a store read, no Slack call).
+    const copy = (await this.deps.repository.copies(origin.requestId)).find((c) => c.channel === turn.channel && c.ts === turn.ts);
+    const lang = copy?.lang ?? langOf(this.deps.identities.peek(turn.slackUserId)?.locale) ?? 'en';
+    await this.deps.api.viewsOpen(turn.triggerId, rejectModal(origin, lang));
+  }
+}
+
+/** A button's value as the data object the core reads; anything else is no data. */
+function parseValue(value: string | undefined): Record<string, unknown> {
+  if (!value || value.length > 2000) return {};
+  try {
+    const data = JSON.parse(value) as unknown;
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

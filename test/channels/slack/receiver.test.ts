@@ -1,0 +1,122 @@
+import type { AddressInfo } from 'node:net';
+import { App } from '@slack/bolt';
+import pino from 'pino';
+import restify from 'restify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackMount } from '../../../src/channels/slack/mount.js';
+import { RestifySlackReceiver } from '../../../src/channels/slack/receiver.js';
+import { ManualClock } from '../../../src/domain/clock.js';
+import { FAKE_BOT, FAKE_TEAM } from '../../fakes/slack-api-fake.js';
+import { eventEnvelope, interactionBody, messageIm, postToSlackEvents, SIGNING_SECRET, slashCommandBody } from '../../fakes/slack-requests.js';
+
+const megan = { id: 'U0MEGAN', name: 'Megan Bowen' };
+
+describe('Slack receiver on the bot server (POST /slack/events)', () => {
+  const clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+  const now = () => Math.floor(clock.now() / 1000);
+  const seen: string[] = [];
+  let release: () => void = () => undefined;
+  let gate: Promise<void> = Promise.resolve();
+  let server: restify.Server;
+  let baseUrl = '';
+  const post = (body: string, contentType = 'application/json', extra: Parameters<typeof postToSlackEvents>[1] extends infer P ? Partial<P> : never = {}) =>
+    postToSlackEvents(baseUrl, { body, contentType, timestamp: now(), ...extra });
+
+  beforeAll(async () => {
+    const logger = pino({ level: 'silent' });
+    const receiver = new RestifySlackReceiver({ signingSecret: SIGNING_SECRET, clock, logger, bodyLimitBytes: 200_000 });
+    const app = new App({
+      receiver,
+      authorize: async () => ({ botToken: FAKE_BOT.token, botId: FAKE_BOT.botId, botUserId: FAKE_BOT.userId, teamId: FAKE_TEAM.id }),
+      convoStore: false,
+    });
+    app.message(async ({ message }) => {
+      seen.push(`message:${'text' in message ? message.text : ''}`);
+      await gate;
+      seen.push('message done');
+    });
+    app.command('/mailbox', async ({ command, ack }) => {
+      await ack({ text: `heard ${command.text}` });
+    });
+    server = restify.createServer({ handleUncaughtExceptions: false });
+    slackMount(receiver).mount(server);
+    server.use(restify.plugins.bodyParser({ mapParams: false, rejectUnknown: true }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    release();
+    server.server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  const event = (text: string) => JSON.stringify(eventEnvelope(messageIm(megan, text, 'D000000001')));
+
+  it('acknowledges a signed event before its listener finishes', async () => {
+    gate = new Promise<void>((resolve) => (release = resolve));
+    const response = await post(event('hello'));
+    expect(response.status).toBe(200);
+    expect(seen).toContain('message:hello');
+    expect(seen).not.toContain('message done');
+    release();
+    await expect.poll(() => seen.includes('message done')).toBe(true);
+  });
+
+  it('answers a slash command with what its listener acknowledged', async () => {
+    const response = await post(slashCommandBody(megan, 'my requests', 'D000000001'), 'application/x-www-form-urlencoded');
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ text: 'heard my requests' });
+  });
+
+  it.each([
+    ['no signature', { signature: null }],
+    ['a signature from another secret', { secret: 'someone-elses-secret' }],
+    ['an unknown signature version', { signature: 'v1=abc' }],
+    ['a timestamp 6 minutes old', { timestamp: Math.floor(Date.parse('2026-11-23T07:54:00Z') / 1000) }],
+    ['a timestamp 6 minutes ahead', { timestamp: Math.floor(Date.parse('2026-11-23T08:06:00Z') / 1000) }],
+  ])('refuses an event with %s with 401 and runs nothing', async (_name, extra) => {
+    const before = seen.length;
+    const response = await post(event(`refused ${_name}`), 'application/json', extra);
+    expect(response.status).toBe(401);
+    expect(response.text).toBe('');
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses a body changed after signing (401), even when it is not JSON', async () => {
+    const body = event('give Megan send-as on Training');
+    const signedFor = JSON.stringify(eventEnvelope(messageIm(megan, 'help', 'D000000001')));
+    const { sign } = await import('../../fakes/slack-requests.js');
+    const before = seen.length;
+    expect((await post(body, 'application/json', { signature: sign(SIGNING_SECRET, now(), signedFor) })).status).toBe(401);
+    expect((await post('{not json', 'application/json', { signature: null })).status).toBe(401);
+    expect(seen.length).toBe(before);
+  });
+
+  it('answers a signed body that is not JSON with 400', async () => {
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post(interactionBody({}).replace('payload=', 'payload=%7Bbroken'), 'application/x-www-form-urlencoded')).status).toBe(400);
+  });
+
+  it('answers url_verification with the challenge, only when signed', async () => {
+    const body = JSON.stringify({ token: 'x', challenge: 'c4allenge', type: 'url_verification' });
+    expect((await post(body)).json).toEqual({ challenge: 'c4allenge' });
+    expect((await post(body, 'application/json', { signature: null })).status).toBe(401);
+  });
+
+  it("answers Slack's unsigned ssl_check and runs nothing else in it", async () => {
+    const before = seen.length;
+    const body = `ssl_check=1&token=x&${interactionBody({ type: 'block_actions' })}`;
+    expect((await post(body, 'application/x-www-form-urlencoded', { signature: null })).status).toBe(200);
+    expect(seen.length).toBe(before);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    const response = await post(event('x'.repeat(250_000)));
+    expect(response.status).toBe(413);
+  });
+
+  it('leaves other routes to the server', async () => {
+    const response = await fetch(`${baseUrl}/slack/other`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FAKE_TEAM } from '../../fakes/slack-api-fake.js';
+import { SLACK_CONTROL_SEQUENCE } from '../../fakes/slack-block-kit.js';
+import { eventEnvelope, eventId, messageIm } from '../../fakes/slack-requests.js';
+import { slackHarness, slackPeople, textOf, type SlackHarness } from './harness.js';
+
+const { alex, megan, adele, miriam } = slackPeople;
+
+let h: SlackHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Requests in the store and messages the bot posted: what "nothing changed" is measured by. */
+async function footprint(h: SlackHarness) {
+  const requests = (await Promise.all(Object.values(slackPeople).map((p) => h.app.engine.requestsOf(p.aad)))).flat();
+  return { requests: requests.map((r) => `${r.id}:${r.state}`).sort(), posted: h.fake.calls('chat.postMessage').length, updated: h.fake.calls('chat.update').length };
+}
+
+async function approvalFor(h: SlackHarness) {
+  await h.dm(alex, 'give Megan send-as on Training');
+  const [request] = await h.app.engine.requestsOf(alex.aad);
+  return { request: request!, approval: h.inbox(adele).at(-1)! };
+}
+
+describe('Slack: bad input gets a clear answer and changes nothing', () => {
+  it('unsigned, wrongly signed and stale requests get 401 and run nothing', async () => {
+    h = await slackHarness();
+    const body = JSON.stringify(eventEnvelope(messageIm(alex, 'give Megan send-as on Training', h.fake.openDmAsUser(alex.id))));
+    const before = await footprint(h);
+    expect((await h.post({ body, contentType: 'application/json', signature: null })).status).toBe(401);
+    expect((await h.post({ body, contentType: 'application/json', secret: 'not-the-secret' })).status).toBe(401);
+    expect((await h.post({ body, contentType: 'application/json', timestamp: Math.floor(h.clock.now() / 1000) - 301 })).status).toBe(401);
+    expect(await footprint(h)).toEqual(before);
+    expect(h.fake.calls('users.info')).toEqual([]);
+  });
+
+  it("answers Slack's retries of an event once, also when they reach another instance", async () => {
+    h = await slackHarness();
+    const id = eventId();
+    await h.dm(alex, 'give Megan send-as on Training', { eventId: id });
+    const after = await footprint(h);
+    expect(after.requests).toHaveLength(1);
+    // Retries with the same event_id: acknowledged (200), not answered again.
+    expect((await h.dm(alex, 'give Megan send-as on Training', { eventId: id, retryNum: 1 })).status).toBe(200);
+    expect(await footprint(h)).toEqual(after);
+    // A second bot instance on the same store gets the third retry.
+    const { createSlackChannel } = await import('../../../src/channels/slack/channel.js');
+    const { startServer } = await import('../../../src/server.js');
+    const { understand } = await import('../../../src/language/understand.js');
+    const { postToSlackEvents } = await import('../../fakes/slack-requests.js');
+    const other = createSlackChannel(h.app, { token: h.fake.token, signingSecret: 'secret-for-instance-two', apiUrl: h.fake.apiUrl, understand });
+    const server = await startServer({ channels: [other.mount], logger: h.app.logger, port: 0 });
+    try {
+      const body = JSON.stringify(eventEnvelope(messageIm(alex, 'give Megan send-as on Training', h.fake.openDmAsUser(alex.id)), { eventId: id }));
+      const response = await postToSlackEvents(`http://127.0.0.1:${server.port}`, { body, contentType: 'application/json', timestamp: Math.floor(h.clock.now() / 1000), retryNum: 2, secret: 'secret-for-instance-two' });
+      expect(response.status).toBe(200);
+      await other.receiver.idle();
+      expect(await footprint(h)).toEqual(after);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a request from another workspace without acting (acknowledged, no answer, nothing stored)', async () => {
+    h = await slackHarness();
+    const before = await footprint(h);
+    const stranger = { id: 'U0STRANGER', name: 'Eve Stranger' };
+    const body = JSON.stringify(eventEnvelope(messageIm({ ...stranger, team: 'T0OTHERORG' }, 'give Eve full access to Support', 'D0OTHER001'), { team: 'T0OTHERORG' }));
+    expect((await h.post({ body, contentType: 'application/json' })).status).toBe(200);
+    expect(await footprint(h)).toEqual(before);
+    expect(h.fake.calls('users.info')).toEqual([]);
+  });
+
+  it('refuses a person of another workspace in a shared conversation, a guest, a deactivated account and an unknown email, each clearly', async () => {
+    const external = { id: 'U0EXTERN01', name: 'Ext Ernal', email: 'ext@fabrikam.example', locale: 'en-US', aad: '', team: 'T0FABRIKAM' };
+    const guest = { id: 'U0GUEST001', name: 'Gus Guest', email: 'isaiahl@contoso.example', locale: 'en-US', aad: '' };
+    const gone = { id: 'U0GONE0001', name: 'Old Account', email: 'pattio@contoso.example', locale: 'nl-NL', aad: '' };
+    const unknown = { id: 'U0NOBODY01', name: 'No Body', email: 'nobody@contoso.example', locale: 'en-US', aad: '' };
+    h = await slackHarness({}, { people: [...Object.values(slackPeople), external, unknown] });
+    h.fake.addUser({ id: guest.id, name: guest.name, email: guest.email, is_restricted: true });
+    h.fake.addUser({ id: gone.id, name: gone.name, email: gone.email, deleted: true, locale: 'nl-NL' });
+    const before = await footprint(h);
+    // The external person writes in a channel shared with our workspace: our team's envelope, their own team.
+    await h.post({ body: JSON.stringify(eventEnvelope(messageIm({ ...external, team: 'T0FABRIKAM' }, 'give Megan send-as on Training', h.fake.openDmAsUser(external.id)))), contentType: 'application/json' });
+    expect(textOf(h.inbox(external).at(-1))).toContain('only the members of its own workspace');
+    await h.dm(guest, 'give Megan send-as on Training');
+    expect(textOf(h.inbox(guest).at(-1))).toContain('Guest accounts cannot use this app');
+    await h.dm(gone, 'geef Megan verzenden als op Training');
+    expect(textOf(h.inbox(gone).at(-1))).toContain('gedeactiveerd');
+    await h.dm(unknown, 'give Megan send-as on Training');
+    expect(textOf(h.inbox(unknown).at(-1))).toContain('does not belong to anyone');
+    const after = await footprint(h);
+    expect(after.requests).toEqual(before.requests);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('answers 100 KB of text clearly and creates nothing', async () => {
+    h = await slackHarness();
+    const before = await footprint(h);
+    await h.dm(alex, `give Megan send-as on Training ${'x'.repeat(100 * 1024)}`);
+    expect((await footprint(h)).requests).toEqual(before.requests);
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/too long/i);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('keeps user text inert: no mention, broadcast or disguised link reaches a message', async () => {
+    h = await slackHarness();
+    // As Slack delivers it: a real @channel and mention as control sequences, typed ones as entities.
+    await h.dm(alex, 'give Megan send-as on Training because <!channel> <@U0MIRIAM01> &lt;!here&gt; see &lt;https://evil.example|the approval page&gt; &amp; more');
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    expect(request?.reason).toContain('@channel');
+    expect(textOf(h.inbox(adele).at(-1))).toContain('@channel');
+    expect(textOf(h.inbox(adele).at(-1))).toContain('&amp; more');
+    for (const message of h.fake.messages) {
+      for (const version of message.versions) expect(JSON.stringify(version.blocks)).not.toMatch(SLACK_CONTROL_SEQUENCE);
+    }
+  });
+
+  it('refuses tampered button values and clicks from people who may not approve, changing nothing', async () => {
+    h = await slackHarness();
+    const { request, approval } = await approvalFor(h);
+    await h.dm(megan, 'my requests');
+    const meganDm = h.inbox(megan).at(-1)!;
+    const before = await footprint(h);
+    const copyBefore = JSON.stringify(h.fake.message(approval.channel, approval.ts)!.blocks);
+
+    // Megan (the grantee, not an approver) sends an Approve naming the request from her own DM.
+    await h.click(megan, meganDm, 'approve', { value: JSON.stringify({ requestId: request.id }) });
+    expect(textOf(h.inbox(megan).at(-1))).toMatch(/not .*approver|cannot approve|can't approve/i);
+    // Adele's button with its value replaced: another request id, garbage, an unknown verb.
+    await h.click(adele, approval, 'approve', { value: JSON.stringify({ requestId: 'REQ-NOPE00' }) });
+    expect(textOf(h.inbox(adele).at(-1))).toMatch(/niet vinden/);
+    await h.click(adele, approval, 'approve', { value: '{"requestId":' });
+    await h.click(adele, approval, 'approve_all', { value: JSON.stringify({ requestId: request.id }) });
+    await h.click(adele, approval, 'approve', { value: JSON.stringify({ requestId: request.id, approverId: adele.aad, verb: 'reject' }).repeat(100) });
+
+    expect((await h.app.engine.get(request.id))?.state).toBe('pending');
+    expect((await footprint(h)).requests).toEqual(before.requests);
+    expect(JSON.stringify(h.fake.message(approval.channel, approval.ts)!.blocks)).toBe(copyBefore);
+    expect(h.fake.violations).toEqual([]);
+    void miriam;
+    void FAKE_TEAM;
+  });
+
+  it("ignores the app's own messages, edits and other message subtypes", async () => {
+    h = await slackHarness();
+    const channel = h.fake.openDmAsUser(alex.id);
+    const before = await footprint(h);
+    const own = { ...messageIm(alex, 'give Megan send-as on Training', channel), subtype: 'bot_message', bot_id: 'B0BOT00001', user: undefined };
+    const edited = { ...messageIm(alex, 'give Megan send-as on Training', channel), subtype: 'message_changed' };
+    for (const event of [own, edited]) expect((await h.post({ body: JSON.stringify(eventEnvelope(event)), contentType: 'application/json' })).status).toBe(200);
+    expect(await footprint(h)).toEqual(before);
+  });
+});
