@@ -444,7 +444,7 @@ async function main(): Promise<void> {
     }
     console.log(`load generator and fake connector (this process): ${Math.max(...loadGeneratorShare.map((s) => s * 100)).toFixed(0)}% of one core at most`);
     console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; echo-two runs: ${echoTwoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
-    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox block ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
+    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS * (PRELOAD > 0 ? 2 : 1)} (warm-up included; each mailbox block ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();
     rmSync(dir, { recursive: true, force: true });
