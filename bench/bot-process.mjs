@@ -3,6 +3,11 @@
 // Plain JavaScript on plain Node, like `npm start`: the mailbox bot is the compiled one in dist/
 // (`npm run build`), so neither bot pays for an on-the-fly TypeScript loader.
 // Prints "PORT <n>" when listening, answers "cpu" on stdin with its CPU time; exits when stdin closes.
+// The mailbox bot listens on BENCH_PORT when set (so a bench can poll /healthz from the start), uses
+// the Redis key prefix BENCH_REDIS_PREFIX or the PostgreSQL schema BENCH_PG_SCHEMA when set (a store
+// of the bench's own on a shared server), records how late each durable job started (the worker's
+// `onRun`, through the metrics interface: "lateness KIND" on stdin prints them), and stops on
+// SIGTERM as `npm start` does (graceful close).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
@@ -32,13 +37,37 @@ async function echo() {
   return server.address().port;
 }
 
+/** How late each durable job started, by kind (ms): the worker's `timerLateness` through the metrics interface. */
+const lateness = new Map();
+
 async function mailbox() {
   const { launchTeamsBot } = await import('../dist/channels/teams/launch.js');
   const { loadConfig } = await import('../dist/config.js');
   const { understand } = await import('../dist/language/understand.js');
-  const config = loadConfig({ PORT: '0', DIRECTORY: `file:${directoryPath}`, STORE: store ?? 'memory', LOG_LEVEL: 'silent' });
+  const { noopMetrics } = await import('../dist/domain/metrics.js');
+  const config = loadConfig({ PORT: process.env.BENCH_PORT ?? '0', DIRECTORY: `file:${directoryPath}`, STORE: store ?? 'memory', LOG_LEVEL: 'silent' });
+  const metrics = {
+    ...noopMetrics,
+    timerLateness(jobKind, seconds) {
+      let list = lateness.get(jobKind);
+      if (!list) lateness.set(jobKind, (list = []));
+      list.push(Math.max(0, seconds * 1000));
+    },
+  };
+  const overrides = { metrics, logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)) };
+  if (process.env.BENCH_REDIS_PREFIX) {
+    const { createRedisStore } = await import('../dist/store/redis-store.js');
+    overrides.store = await createRedisStore(store, { keyPrefix: process.env.BENCH_REDIS_PREFIX });
+  } else if (process.env.BENCH_PG_SCHEMA) {
+    const { createPostgresStore } = await import('../dist/store/postgres-store.js');
+    overrides.store = await createPostgresStore(store, { schema: process.env.BENCH_PG_SCHEMA });
+  }
   // BENCH_LOG_LEVEL=warn shows the bot's warnings on stderr (stdout carries PORT and CPU).
-  const bot = await launchTeamsBot(config, understand, { logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination(2)) });
+  const bot = await launchTeamsBot(config, understand, overrides);
+  process.once('SIGTERM', async () => {
+    await bot.close();
+    process.exit(0);
+  });
   return bot.port;
 }
 
@@ -52,6 +81,8 @@ process.stdin.on('data', async (chunk) => {
     if (line === 'cpu') {
       const { user, system } = process.cpuUsage();
       process.stdout.write(`CPU ${user + system}\n`);
+    } else if (line.startsWith('lateness ')) {
+      process.stdout.write(`LATENESS ${JSON.stringify(lateness.get(line.slice('lateness '.length)) ?? [])}\n`);
     } else if (line === 'profile-start') {
       profiler = new Session();
       profiler.connect();

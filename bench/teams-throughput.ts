@@ -4,7 +4,7 @@
 //
 //   npx tsx bench/teams-throughput.ts [--turns 1500] [--concurrency 16] [--rounds 3] [--blocks 5]
 //                                     [--store memory|sqlite] [--connector-latency MS] [--profile DIR]
-//                                     [--node-flags FLAGS]
+//                                     [--node-flags FLAGS] [--preload N]
 //
 // Each bot runs in its own process (bench/bot-process.mjs, plain Node; the mailbox bot compiled,
 // as `npm start` runs it); this process plays Teams: it sends the activities and runs the fake Bot
@@ -21,13 +21,24 @@
 //
 // The mailbox bot is also run on messages it does not understand (one line of text back, like the
 // echo bot): the difference between that and a grant request is what carrying out a request costs.
+//
+// `--preload N` (SQLite only): a second mailbox bot runs in every round, in the same alternating
+// blocks, on a store that already holds N pending requests (seeded through the real
+// RequestRepository before the bots start: bench/scale-fixture.ts; every one with its indexes,
+// audit entry and timers, none due during the run); the figure is its CPU per grant turn against
+// the mailbox bot's on the empty store, paired per round.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { copyFileSync, existsSync } from 'node:fs';
+import pino from 'pino';
+import { createApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
 import { FakeConnector, type SentActivity } from '../test/fakes/fake-connector.js';
 import { cardAction, message, type TeamsContext } from '../test/fakes/teams-activities.js';
+import { quietCreatedAt, SeedClock, seedPending } from './scale-fixture.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -43,6 +54,9 @@ const NODE_FLAGS = (args.get('node-flags') ?? '').split(' ').filter(Boolean);
 const PROFILE_DIR = args.get('profile');
 const STORE = args.get('store') ?? 'memory';
 const CONNECTOR_LATENCY = Number(args.get('connector-latency') ?? 0);
+/** Pending requests already in the second mailbox bot's store (0: no second bot). */
+const PRELOAD = Number(args.get('preload') ?? 0);
+if (PRELOAD > 0 && STORE !== 'sqlite') throw new Error('--preload seeds a SQLite file: use it with --store sqlite');
 const TENANT = '7e57be4c-0000-4000-8000-00000000be4c';
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ra', 've', 'no', 'ti', 'sa', 'de', 'bu', 'fo', 'ge', 'hu', 'ji', 'pe', 'wa'];
@@ -163,8 +177,7 @@ function isApprovalCard(sent: SentActivity): boolean {
 }
 
 /** Approvers click Approve on the last approval cards; returns the latency of the invoke answers (`seconds` holds the max in ms). */
-async function approveClicks(bot: BotProcess, connector: FakeConnector, ctx: TeamsContext, count: number, concurrency: number, skip = 0): Promise<Result> {
-  const all = connector.sent.filter(isApprovalCard);
+async function approveClicks(bot: BotProcess, all: SentActivity[], ctx: TeamsContext, count: number, concurrency: number, skip = 0): Promise<Result> {
   const cards = all.slice(all.length - skip - count, all.length - skip);
   const latencies: number[] = [];
   let next = 0;
@@ -242,6 +255,31 @@ async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: st
   };
 }
 
+/**
+ * Stores `PRELOAD` pending requests in a SQLite file through the real RequestRepository
+ * (bench/scale-fixture.ts): requesters `u-req-*`, grantee `u-a` on shared mailbox `s-b` with b != a,
+ * so no pair is one the measured turns ask for (they ask for `u-i` on `s-i`); nothing falls due
+ * for two hours.
+ */
+async function preload(directoryPath: string, file: string, people: number): Promise<void> {
+  const clock = new SeedClock();
+  const app = await createApp(loadConfig({ DIRECTORY: `file:${directoryPath}`, STORE: `sqlite:${file}`, LOG_LEVEL: 'silent' }), { clock, logger: pino({ level: 'silent' }) });
+  const now = Date.now();
+  await seedPending(
+    app,
+    clock,
+    (function* () {
+      for (let i = 0; i < PRELOAD; i++) {
+        const grantee = i % people;
+        const target = (grantee + 1 + Math.floor(i / people)) % people;
+        const { createdAt, reminded } = quietCreatedAt(i, PRELOAD, now);
+        yield { requesterId: `u-req-${i % REQUESTERS}`, granteeId: `u-${grantee}`, targetId: `s-${target}`, targetKind: 'shared' as const, right: 'FullAccess' as const, createdAt, reminded };
+      }
+    })(),
+  );
+  await app.close();
+}
+
 function median(results: Result[]): Result {
   return [...results].sort((a, b) => a.perSecond - b.perSecond)[Math.floor(results.length / 2)]!;
 }
@@ -250,7 +288,8 @@ async function main(): Promise<void> {
   // The mailbox bot runs compiled, as `npm start` runs it.
   execFileSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-p', fileURLToPath(new URL('../tsconfig.build.json', import.meta.url))], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'teams-bench-'));
-  const total = (TURNS + WARMUP) * ROUNDS;
+  // Each mailbox bot (two with --preload) gets turns it has not seen in every round.
+  const total = (TURNS + WARMUP) * ROUNDS * (PRELOAD > 0 ? 2 : 1);
   const directoryPath = join(dir, 'directory.json');
   writeFileSync(directoryPath, JSON.stringify(benchDirectory(total)));
   const connector = await new FakeConnector(TENANT, { latencyMs: CONNECTOR_LATENCY }).start();
@@ -269,8 +308,17 @@ async function main(): Promise<void> {
     const echoRuns: Result[] = [];
     const echoTwoRuns: Result[] = [];
     const botRuns: Result[] = [];
+    const loadedRuns: Result[] = [];
     const notUnderstoodRuns: Result[] = [];
     let offset = 0;
+    const template = join(dir, 'preloaded.sqlite');
+    if (PRELOAD > 0) {
+      const seedStarted = performance.now();
+      await preload(directoryPath, template, total);
+      console.error(`preloaded ${PRELOAD} pending requests in ${((performance.now() - seedStarted) / 1000).toFixed(0)} s`);
+    }
+    /** The approval cards of the mailbox bot on the empty store (the clicks answer those). */
+    const botCards: SentActivity[] = [];
     // Approval cards the connector has received, counted incrementally: the mailbox blocks poll this.
     let scanned = 0;
     let approvalCount = 0;
@@ -287,11 +335,28 @@ async function main(): Promise<void> {
       const echo = await startBot('echo', directoryPath, store);
       const echoTwo = await startBot('echo-two', directoryPath, store);
       const bot = await startBot('mailbox', directoryPath, round === 0 ? store : store.replace('bot.sqlite', `bot${round}.sqlite`));
+      let loaded: BotProcess | undefined;
+      if (PRELOAD > 0) {
+        const copy = join(dir, `preloaded${round}.sqlite`);
+        copyFileSync(template, copy);
+        if (existsSync(`${template}-wal`)) copyFileSync(`${template}-wal`, `${copy}-wal`);
+        loaded = await startBot('mailbox', directoryPath, `sqlite:${copy}`);
+      }
       await drive(echo, activities.slice(0, WARMUP), CONCURRENCY);
       await drive(echoTwo, activities.slice(0, WARMUP), CONCURRENCY);
       // Each round's mailbox bot gets turns it has not seen: new grantees and targets.
       const slice = activities.slice(offset, offset + WARMUP + TURNS);
       offset += WARMUP + TURNS;
+      const loadedSlice = loaded ? activities.slice(offset, offset + WARMUP + TURNS) : [];
+      if (loaded) offset += WARMUP + TURNS;
+      /** A mailbox block ends when its last approval card is out (one per grant request). */
+      const mailboxBlock = async (target: BotProcess, turns: unknown[], cards?: SentActivity[]) => {
+        const start = approvals();
+        const from = connector.sent.length;
+        const result = await drive(target, turns, CONCURRENCY, () => approvals() >= start + turns.length);
+        cards?.push(...connector.sent.slice(from).filter(isApprovalCard));
+        return result;
+      };
       const before = approvals();
       const sentBefore = connector.sent.length;
       await drive(bot, slice.slice(0, WARMUP), CONCURRENCY, () => approvals() >= before + WARMUP).catch((error: Error) => {
@@ -301,35 +366,39 @@ async function main(): Promise<void> {
         console.error(`approvals ${approvals() - before} of ${WARMUP}; replies:`, [...counts.entries()].slice(0, 15));
         throw error;
       });
+      if (loaded) await mailboxBlock(loaded, loadedSlice.slice(0, WARMUP));
 
-      if (PROFILE_DIR) await Promise.all([echo.profileStart(), bot.profileStart()]);
-      const parts = { echo: [] as Result[], echoTwo: [] as Result[], bot: [] as Result[] };
+      if (PROFILE_DIR) await Promise.all([echo.profileStart(), bot.profileStart(), loaded?.profileStart()]);
+      const parts = { echo: [] as Result[], echoTwo: [] as Result[], bot: [] as Result[], loaded: [] as Result[] };
       const perBlock = Math.ceil(TURNS / BLOCKS);
       for (let from = 0; from < TURNS; from += perBlock) {
         const to = Math.min(TURNS, from + perBlock);
         parts.echo.push(await drive(echo, activities.slice(WARMUP + from, WARMUP + to), CONCURRENCY));
         parts.echoTwo.push(await drive(echoTwo, activities.slice(WARMUP + from, WARMUP + to), CONCURRENCY));
-        // A mailbox block ends when its last approval card is out.
-        parts.bot.push(await drive(bot, slice.slice(WARMUP + from, WARMUP + to), CONCURRENCY, () => approvals() >= before + WARMUP + to));
+        parts.bot.push(await mailboxBlock(bot, slice.slice(WARMUP + from, WARMUP + to), botCards));
+        if (loaded) parts.loaded.push(await mailboxBlock(loaded, loadedSlice.slice(WARMUP + from, WARMUP + to)));
       }
       if (PROFILE_DIR) {
         await echo.profileStop(join(PROFILE_DIR, `echo-${round}.cpuprofile`));
         await bot.profileStop(join(PROFILE_DIR, `grant-${round}.cpuprofile`));
+        await loaded?.profileStop(join(PROFILE_DIR, `grant-preloaded-${round}.cpuprofile`));
       }
       echoRuns.push(combine(parts.echo));
       echoTwoRuns.push(combine(parts.echoTwo));
       botRuns.push(combine(parts.bot));
+      if (loaded) loadedRuns.push(combine(parts.loaded));
       await echo.stop();
       await echoTwo.stop();
+      await loaded?.stop();
 
       if (PROFILE_DIR) await bot.profileStart();
       notUnderstoodRuns.push(await drive(bot, notUnderstood, CONCURRENCY));
       if (PROFILE_DIR) await bot.profileStop(join(PROFILE_DIR, `not-understood-${round}.cpuprofile`));
       if (round === 0) {
         // One approver at a time first (the usual case), then a burst of simultaneous clicks.
-        single = await approveClicks(bot, connector, ctx, 50, 1);
+        single = await approveClicks(bot, botCards, ctx, 50, 1);
         await new Promise((resolve) => setTimeout(resolve, 2000));
-        clicks = await approveClicks(bot, connector, ctx, 200, CONCURRENCY, 50);
+        clicks = await approveClicks(bot, botCards, ctx, 200, CONCURRENCY, 50);
       }
       await bot.stop();
     }
@@ -347,6 +416,7 @@ async function main(): Promise<void> {
     console.log(row('echo bot, two messages/turn', echoTwoResult, cpu(echoTwoRuns)));
     console.log(row('mailbox bot (grant requests)', botResult, cpu(botRuns)));
     console.log(row('mailbox bot, not understood', median(notUnderstoodRuns), cpu(notUnderstoodRuns)));
+    if (PRELOAD > 0) console.log(row(`mailbox bot, ${PRELOAD} stored`, median(loadedRuns), cpu(loadedRuns)));
     // Ratios are paired: each round's bots ran in alternating blocks, so a round's ratio compares
     // like with like; the median of the rounds' ratios is the figure.
     const paired = (runs: Result[], by: (r: Result, base: Result) => number) => runs.map((r, i) => by(r, echoRuns[i]!));
@@ -355,6 +425,15 @@ async function main(): Promise<void> {
     const mid = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const list = (values: number[]) => values.map((v) => v.toFixed(2)).join(', ');
     console.log(`ratio (mailbox / echo): ${mid(paired(botRuns, rate)).toFixed(2)}x wall-clock throughput (rounds: ${list(paired(botRuns, rate))}), ${mid(paired(botRuns, perCpu)).toFixed(2)}x turns per CPU-second (rounds: ${list(paired(botRuns, perCpu))})`);
+    if (PRELOAD > 0) {
+      // Paired per round like the others: both mailbox bots ran in the same alternating blocks.
+      const cpuRatios = loadedRuns.map((r, i) => r.cpuMsPerTurn / botRuns[i]!.cpuMsPerTurn);
+      const rateRatios = loadedRuns.map((r, i) => r.perSecond / botRuns[i]!.perSecond);
+      console.log(
+        `store holding ${PRELOAD} pending requests vs empty (mailbox bot, grant requests): CPU per turn ${mid(cpuRatios).toFixed(3)}x (rounds: ${list(cpuRatios)}; ` +
+          `ms/turn ${list(loadedRuns.map((r) => r.cpuMsPerTurn))} vs ${list(botRuns.map((r) => r.cpuMsPerTurn))}), wall-clock throughput ${mid(rateRatios).toFixed(2)}x (rounds: ${list(rateRatios)})`,
+      );
+    }
     console.log(`ratio (echo with two messages / echo): ${mid(paired(echoTwoRuns, rate)).toFixed(2)}x wall-clock, ${mid(paired(echoTwoRuns, perCpu)).toFixed(2)}x per CPU-second`);
     console.log(`ratio (mailbox bot, not understood / echo): ${(median(notUnderstoodRuns).perSecond / echoResult.perSecond).toFixed(2)}x wall-clock, ${(cpu(echoRuns) / cpu(notUnderstoodRuns)).toFixed(2)}x per CPU-second`);
     console.log(`CPU a grant request adds to a turn the bot does not understand: ${(cpu(botRuns) - cpu(notUnderstoodRuns)).toFixed(2)} ms; to stay at 0.8x of the echo bot it could add ${(cpu(echoRuns) / 0.8 - cpu(notUnderstoodRuns)).toFixed(2)} ms; a second message alone adds ${(cpu(echoTwoRuns) - cpu(echoRuns)).toFixed(2)} ms (echo bots)`);
@@ -365,7 +444,7 @@ async function main(): Promise<void> {
     }
     console.log(`load generator and fake connector (this process): ${Math.max(...loadGeneratorShare.map((s) => s * 100)).toFixed(0)}% of one core at most`);
     console.log(`rounds=${ROUNDS} (median shown); echo runs: ${echoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; echo-two runs: ${echoTwoRuns.map((r) => r.perSecond.toFixed(0)).join(', ')}; mailbox runs: ${botRuns.map((r) => r.perSecond.toFixed(0)).join(', ')} turns/s; CPU ms/turn echo ${echoRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}, mailbox ${botRuns.map((r) => r.cpuMsPerTurn.toFixed(2)).join(', ')}`);
-    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS} (warm-up included; each mailbox block ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
+    console.log(`approval cards delivered: ${approvalCards} of ${(WARMUP + TURNS) * ROUNDS * (PRELOAD > 0 ? 2 : 1)} (warm-up included; each mailbox block ends when its last approval card is out), connector rejections: ${connector.rejected.length}`);
   } finally {
     await connector.close();
     rmSync(dir, { recursive: true, force: true });
