@@ -32,11 +32,21 @@ export interface RedisStoreOptions {
   /**
    * Put before every key and the channel, so several bots (or test runs) share one server without
    * seeing each other's data. Letters, digits and `_ . - / { } @ #`, no ':' (see `RedisLayout`).
-   * Default '': the keys earlier versions wrote.
+   * Default: the URL's `keyPrefix` parameter (`STORE=redis://host:6379?keyPrefix=bot-a/`; the Redis
+   * client ignores query parameters), else '', the keys earlier versions wrote.
    */
   keyPrefix?: string;
   /** Hears a setting that risks data without stopping the start (no append-only file). */
   warn?: (message: string) => void;
+}
+
+function keyPrefixOf(url: string, options: RedisStoreOptions): string {
+  if (options.keyPrefix !== undefined) return options.keyPrefix;
+  try {
+    return new URL(url).searchParams.get('keyPrefix') ?? '';
+  } catch {
+    return ''; // Not a URL: connecting says so.
+  }
 }
 
 /**
@@ -48,7 +58,7 @@ export interface RedisStoreOptions {
  * older than 7, or the prefix is not allowed.
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
-  const layout = redisLayout(options.keyPrefix);
+  const layout = redisLayout(keyPrefixOf(url, options));
   const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 });
   let client: Awaited<ReturnType<KeyvRedis<unknown>['getClient']>>;
   try {

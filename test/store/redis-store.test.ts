@@ -75,6 +75,15 @@ describe('Redis store: keys and prefixes', () => {
     expect(await a.get('requests', 'REQ-1')).toEqual({ version: 1, value: 1 });
   });
 
+  it('takes the prefix from the URL\'s keyPrefix parameter, as STORE can give it', async () => {
+    const prefix = prefixes.next();
+    const fromUrl = await createRedisStore(`${REDIS_URL}?keyPrefix=${encodeURIComponent(prefix)}`);
+    opened.push(fromUrl);
+    await fromUrl.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 'absent', value: 1 }] });
+    expect(await (await open(prefix)).get('requests', 'REQ-1')).toEqual({ version: 1, value: 1 });
+    await expect(createRedisStore('redis://127.0.0.1:1?keyPrefix=bot:')).rejects.toMatchObject({ code: 'config_invalid' });
+  });
+
   it('refuses a prefix keyv or SCAN would misread, before connecting', async () => {
     for (const keyPrefix of ['bot:', 'a*', 'x[1]', 'with space', 'a'.repeat(101)]) {
       await expect(createRedisStore('redis://127.0.0.1:1', { keyPrefix })).rejects.toMatchObject({ code: 'config_invalid' });
