@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { REDIS_URL, redisTestPrefixes } from '../store/redis-test-prefix.js';
 import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
@@ -9,13 +11,23 @@ import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { expectAppliedOnceAndTold } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, TENANT, until } from './mission-script.js';
 
-describe('two bot instances on one SQLite file, one killed mid-work', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
-  const file = join(dir, 'bot.sqlite');
+const dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
+const redisPrefixes = redisTestPrefixes();
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await redisPrefixes.dropAll();
+});
+const file = join(dir, 'bot.sqlite');
+const redisUrl = `${REDIS_URL}?keyPrefix=${encodeURIComponent(redisPrefixes.next())}`;
+
+describe.each([
+  { where: 'one SQLite file', store: `sqlite:${file}`, open: () => createSqliteStore(file) },
+  { where: 'one Redis', store: redisUrl, open: () => createRedisStore(redisUrl) },
+])('two bot instances on $where, one killed mid-work', ({ store, open }) => {
   let connector: FakeConnector;
   let ctx: TeamsContext;
   const bots: BotProcess[] = [];
-  const env = { STORE: `sqlite:${file}`, PROPAGATION_WINDOW: '2s', WORK_LEASE: '3s', APPROVER_REMINDER: '30d', REQUEST_EXPIRY: '60d' };
+  const env = { STORE: store, PROPAGATION_WINDOW: '2s', WORK_LEASE: '3s', APPROVER_REMINDER: '30d', REQUEST_EXPIRY: '60d' };
 
   beforeAll(async () => {
     connector = await new FakeConnector(TENANT).start();
@@ -24,7 +36,6 @@ describe('two bot instances on one SQLite file, one killed mid-work', () => {
   afterAll(async () => {
     for (const bot of bots) await bot.kill9();
     await connector.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the survivor finishes every request of both: one apply each, every post-back delivered', async () => {
@@ -56,6 +67,6 @@ describe('two bot instances on one SQLite file, one killed mid-work', () => {
     }
     expect(await b!.terminate()).toBe(0);
     bots.length = 0;
-    await expectAppliedOnceAndTold(() => createSqliteStore(file), requestIds, connector);
+    await expectAppliedOnceAndTold(open, requestIds, connector);
   }, 300_000);
 });
