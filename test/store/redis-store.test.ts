@@ -3,6 +3,7 @@ import type { DurableStore } from '../../src/store/durable-store.js';
 import { envelopeText } from '../../src/store/keyv-store.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { durableStoreContract } from './durable-store-contract.js';
+import { startOwnRedis } from '../helpers/redis-server.js';
 import { rawRedis, REDIS_URL, redisTestPrefixes } from './redis-test-prefix.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
 
@@ -110,5 +111,45 @@ describe('Redis store: keys and prefixes', () => {
     expect((await store.work.get('j'))?.dueAt).toBe(T0);
     const [job] = await store.work.claim({ owner: 'w', now: T0 + 0.6, leaseMs: 999.6, limit: 1 });
     expect(job?.lease).toEqual({ owner: 'w', until: T0 + 1_000 });
+  });
+});
+
+describe('Redis store over maxmemory', () => {
+  it('refuses a commit whole: nothing of it is written (Redis does not roll a script back, so it must not start)', async () => {
+    // A server of its own: the shared one's memory settings are not this test's to change.
+    const redis = await startOwnRedis(['--maxmemory', '3mb', '--maxmemory-policy', 'noeviction']);
+    const store = await createRedisStore(redis.url);
+    try {
+      let committed = 0;
+      let refused: unknown;
+      while (refused === undefined && committed < 10_000) {
+        await store
+          .commit({
+            records: [{ namespace: 'requests', key: `REQ-${committed}`, expect: 'absent', value: 'x'.repeat(5_000) }],
+            index: [{ index: 'ix', member: `REQ-${committed}`, score: committed }],
+            schedule: [{ id: `job-${committed}`, kind: 'k', dueAt: committed, orderKey: 'k' }],
+          })
+          .then(() => committed++, (error: unknown) => (refused = error));
+      }
+      expect(String(refused)).toMatch(/OOM/);
+      expect(committed).toBeGreaterThan(0);
+      // A delete would pass Redis's memory check on its own: the commit that starts with one is refused whole too.
+      const deleteThenCreate = store.commit({
+        records: [
+          { namespace: 'requests', key: 'REQ-0', expect: 1 },
+          { namespace: 'requests', key: 'REQ-new', expect: 'absent', value: 'y'.repeat(5_000) },
+        ],
+        index: [{ index: 'ix', member: 'REQ-0', remove: true }],
+        cancel: ['job-0'],
+      });
+      await expect(deleteThenCreate).rejects.toThrow(/OOM/);
+      expect(await store.get('requests', 'REQ-0')).toEqual({ version: 1, value: 'x'.repeat(5_000) });
+      expect(await store.get('requests', `REQ-${committed}`)).toBeUndefined();
+      expect(await store.count('ix')).toBe(committed);
+      expect(await store.work.size()).toBe(committed);
+    } finally {
+      await store.close();
+      await redis.close();
+    }
   });
 });
