@@ -6,28 +6,30 @@ export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /**
  * Fresh key prefixes for Redis stores under test, so tests (and other runs on the same server)
- * never see each other's data, and `dropAll` to delete what they wrote. Deleting walks the
- * prefix with SCAN, which only tests do.
+ * never see each other's data, and `dropAll` to delete what they wrote. The prefixes of one call
+ * share a run id, so deleting walks the keyspace once (SCAN, which only tests do), however many
+ * prefixes were handed out and however many keys other runs keep on the server.
  */
 export function redisTestPrefixes(): { next(): string; dropAll(): Promise<void> } {
-  const used: string[] = [];
+  const run = `test-${randomBytes(6).toString('hex')}`;
+  let handedOut = 0;
   return {
     next() {
-      const prefix = `test-${randomBytes(6).toString('hex')}/`;
-      used.push(prefix);
-      return prefix;
+      return `${run}-${++handedOut}/`;
     },
     async dropAll() {
+      if (handedOut === 0) return;
       const { client, close } = await rawRedis();
-      for (const prefix of used.splice(0)) {
+      try {
         let cursor = '0';
         do {
-          const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '1000'])) as [string, string[]];
+          const [next, keys] = (await client.sendCommand(['SCAN', cursor, 'MATCH', `${run}-*`, 'COUNT', '10000'])) as [string, string[]];
           if (keys.length) await client.sendCommand(['UNLINK', ...keys]);
           cursor = next;
         } while (cursor !== '0');
+      } finally {
+        await close();
       }
-      await close();
     },
   };
 }
