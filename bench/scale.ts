@@ -42,9 +42,11 @@ import { TeamsRepository } from '../src/channels/teams/repositories.js';
 import { loadConfig } from '../src/config.js';
 import type { DurableStore } from '../src/store/durable-store.js';
 import { createSqliteStore } from '../src/store/keyv-store.js';
+import { createPostgresStore } from '../src/store/postgres-store.js';
 import { createRedisStore } from '../src/store/redis-store.js';
 import { FakeConnector } from '../test/fakes/fake-connector.js';
 import { cardAction, type TeamsContext } from '../test/fakes/teams-activities.js';
+import { adminQuery, dropSchemas, POSTGRES_URL, postgresStoreUrl } from '../test/helpers/postgres.js';
 import { rawRedis, REDIS_URL } from '../test/store/redis-test-prefix.js';
 import {
   DAY,
@@ -123,6 +125,20 @@ const BACKENDS: Record<string, () => Backend> = {
         } while (cursor !== '0');
         await close();
       },
+    };
+  },
+  postgres: () => {
+    // A schema per size: the bot process reaches it through the URL's search_path.
+    const schema = (n: number) => `bench_scale_${runId}_${n}`;
+    return {
+      name: 'postgres',
+      storeUrl: (n) => postgresStoreUrl(schema(n)),
+      env: () => ({}),
+      open: async (n) => {
+        await adminQuery(`CREATE SCHEMA IF NOT EXISTS ${schema(n)}`);
+        return createPostgresStore(POSTGRES_URL, { schema: schema(n) });
+      },
+      drop: (n) => dropSchemas([schema(n)]),
     };
   },
 };
