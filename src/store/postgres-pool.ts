@@ -16,7 +16,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export const STATEMENT_TIMEOUT_MS = 30_000;
 
 /**
- * `bigint` columns (epoch ms, versions, sequence numbers) as JavaScript numbers rather than pg's
+ * `bigint` columns (versions, sequence numbers, counts) as JavaScript numbers rather than pg's
  * default strings: every value the store keeps there stays below 2^53.
  */
 const types: CustomTypesConfig = {

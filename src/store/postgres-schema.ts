@@ -6,6 +6,10 @@
  * one transaction; each statement inside a VOLATILE PL/pgSQL function still takes a fresh snapshot,
  * so a row read after an advisory lock was granted reflects every commit made before it.
  *
+ * Times (`due_at`, `ready_at`, `lease_until`) and scores are epoch ms as `double precision`, the
+ * JavaScript number itself: a clock may give fractions of a millisecond, and the memory, SQLite and
+ * Redis stores keep them too (a `bigint` refused them).
+ *
  * Tables:
  * - `records`: the versioned records. `value` is `json`, not `jsonb`: `jsonb` refuses the string
  *   escape `\u0000` (PostgreSQL text cannot hold NUL), and a chat message may carry one; `json`
@@ -34,7 +38,7 @@ CREATE TABLE records (
 CREATE TABLE sorted_index (
   name text COLLATE "C" NOT NULL,
   member text COLLATE "C" NOT NULL,
-  score bigint NOT NULL,
+  score double precision NOT NULL,
   PRIMARY KEY (name, member)
 );
 CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
@@ -43,7 +47,7 @@ CREATE SEQUENCE job_seq;
 CREATE TABLE jobs (
   id text COLLATE "C" PRIMARY KEY,
   kind text NOT NULL,
-  due_at bigint NOT NULL,
+  due_at double precision NOT NULL,
   payload json NOT NULL,
   order_key text COLLATE "C",
   seq bigint NOT NULL DEFAULT nextval('job_seq'),
@@ -51,8 +55,8 @@ CREATE TABLE jobs (
   attempts integer NOT NULL DEFAULT 0,
   last_error text,
   lease_owner text,
-  lease_until bigint,
-  ready_at bigint
+  lease_until double precision,
+  ready_at double precision
 ) WITH (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 ALTER SEQUENCE job_seq OWNED BY jobs.seq;
 CREATE INDEX jobs_ready ON jobs (ready_at, seq) WHERE ready_at IS NOT NULL;
@@ -71,8 +75,8 @@ $fn$;
 -- record's expectation fails; the block around the records is a savepoint that undoes them.
 CREATE FUNCTION store_commit(
   w_mode text[], w_namespace text[], w_key text[], w_version bigint[], w_value text[],
-  ix_name text[], ix_member text[], ix_score bigint[],
-  j_id text[], j_kind text[], j_due_at bigint[], j_payload text[], j_order_key text[],
+  ix_name text[], ix_member text[], ix_score double precision[],
+  j_id text[], j_kind text[], j_due_at double precision[], j_payload text[], j_order_key text[],
   cancel_ids text[], channel text
 ) RETURNS boolean LANGUAGE plpgsql AS $fn$
 DECLARE

@@ -77,6 +77,18 @@ describe('PostgreSQL work queue across instances', () => {
     expect((await a.work.claim({ owner: 'w', now: T0 + 10, leaseMs: 1_000, limit: 10 })).map((j) => j.id)).toEqual(['y']);
   });
 
+  it('keeps due times, leases and scores with fractions of a millisecond, as a clock may give them', async () => {
+    const [a] = await twoInstances();
+    const due = T0 + 0.8171;
+    await a.commit({ schedule: [job('f', due)], index: [{ index: 'ix', member: 'f', score: due }] });
+    expect(await a.work.claim({ owner: 'w', now: T0 + 0.5, leaseMs: 1_000, limit: 1 })).toEqual([]);
+    const [f] = await a.work.claim({ owner: 'w', now: due, leaseMs: 1_000.25, limit: 1 });
+    expect(f).toMatchObject({ dueAt: due, lease: { owner: 'w', until: due + 1_000.25 } });
+    expect(await a.work.retry(f!, 'w', due + 2.5)).toBe(true);
+    expect(await a.work.nextReadyAt()).toBe(due + 2.5);
+    expect(await a.range('ix', { after: { member: 'g', score: due } })).toEqual([{ member: 'f', score: due }]);
+  });
+
   it('stores text PostgreSQL cannot hold as text: NUL in a payload round-trips, in an error message it is replaced', async () => {
     const [a] = await twoInstances();
     await a.commit({ schedule: [job('n', T0, { payload: { text: 'a\u0000b', lone: '\ud800' } })] });
