@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { BotError } from '../domain/errors.js';
-import { SCHEMA_V1 } from './postgres-schema.js';
+import { SCHEMA_V1, SCHEMA_V2 } from './postgres-schema.js';
 
 /** One schema change; `version`s only grow, and a released one is never edited (add the next instead). */
 export interface Migration {
@@ -10,7 +10,10 @@ export interface Migration {
 }
 
 /** Every version of the schema, oldest first (postgres-schema.ts explains the tables). */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'records, sorted indexes, jobs; commit and complete functions', sql: SCHEMA_V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'records, sorted indexes, jobs; commit and complete functions', sql: SCHEMA_V1 },
+  { version: 2, name: 'times and scores as double precision', sql: SCHEMA_V2 },
+];
 
 /**
  * Brings the schema up to the newest migration and answers the schema's name. Safe when several
