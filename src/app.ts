@@ -13,7 +13,7 @@ import { createExchangePermissionService } from './permissions/exchange.js';
 import { withCallMetrics } from './permissions/measured.js';
 import { createRemotePermissionService } from './permissions/remote.js';
 import { SimulatedPermissionService } from './permissions/simulated.js';
-import { registerDeliveries } from './conversation/deliveries.js';
+import { deliveryOutbox, registerDeliveries } from './conversation/deliveries.js';
 import type { MessagingChannel } from './conversation/messaging.js';
 import { Presence } from './conversation/presence.js';
 import { noopMetrics, type Metrics } from './domain/metrics.js';
@@ -113,8 +113,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
   const notifiers = new NotifierSlot();
   const presence = new Presence(store);
-  const engine = new RequestEngine({
+  // The outbox asks the engine for its admins, once the engine exists (only when an event is committed).
+  const outbox = deliveryOutbox({ admins: () => engine.admins(), observers: () => notifiers.observers });
+  const engine: RequestEngine = new RequestEngine({
     store,
+    outbox,
     directory,
     permissions,
     clock,

@@ -2,8 +2,9 @@ import type { Clock } from '../domain/clock.js';
 import { BotError, isBotError } from '../domain/errors.js';
 import { silentLogger, type Logger } from '../domain/logger.js';
 import { noopMetrics, type Metrics, type MetricsChannel } from '../domain/metrics.js';
+import { NOTIFY_JOB, notifyJob, type EventOutbox, type NotifyPayload } from '../domain/event-outbox.js';
 import type { EngineEvent, Notifier } from '../domain/notifier.js';
-import { NOTIFY_JOB, toEngineEvent, type NotifyPayload } from '../domain/request-repository.js';
+import { toEngineEvent } from '../domain/request-repository.js';
 import type { PermissionRequest } from '../domain/request.js';
 import { DELIVERY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { JobOutcome, Worker } from '../scheduler/worker.js';
@@ -17,6 +18,30 @@ export const DELIVER_JOB = 'deliver';
 /** One delivery run's deadline (ms): shorter than a job's lease, so a hung chat service never holds a slot past it. */
 const DELIVERY_TIMEOUT_MS = 40_000;
 export const UPDATE_COPIES_JOB = 'update_copies';
+/** Tells the observers (tests' recorders) of one event; scheduled only while there are any. */
+export const OBSERVE_JOB = 'observe';
+
+export interface DeliveryOutboxOptions {
+  /** The bot's admins as directory ids (the engine's `admins()`): some events escalate to them. */
+  admins: () => Promise<string[]>;
+  /** Others who hear every event, at least once. */
+  observers?: () => readonly Notifier[];
+}
+
+/**
+ * The chat channels' `EventOutbox`: each event's `deliver` jobs (one per message the
+ * notification policy asks for) and its `update_copies` job, committed with the change that
+ * raised the event, so the first message can go as soon as the commit is done.
+ */
+export function deliveryOutbox(options: DeliveryOutboxOptions): EventOutbox {
+  return {
+    async jobsFor(event, eventId, now) {
+      const jobs = plan(event, eventId, await options.admins(), now);
+      if (options.observers?.().length) jobs.push({ ...notifyJob(event, eventId, now), kind: OBSERVE_JOB });
+      return jobs;
+    },
+  };
+}
 
 /** What deliveries need from the engine when a message cannot be delivered. */
 export interface DeliveryEngine {
@@ -49,9 +74,8 @@ interface DeliverPayload {
 
 /**
  * Every message owed to a person as a durable job (SPEC section 4):
- * - a `notify` job (one per engine event, in event order per request) asks the notification
- *   policy who is told what, and schedules one `deliver` job per message and one
- *   `update_copies` job, in one commit;
+ * - the `deliveryOutbox` plans each event's jobs with the change that raised it: one `deliver`
+ *   job per message the notification policy asks for, and one `update_copies` job;
  * - a `deliver` job sends one message on the recipient's channel, in order per request and
  *   recipient; a passing failure (Teams or Slack down, throttled) is retried with backoff
  *   through outages of up to 24 h, honouring Retry-After; a person who cannot be reached at all
@@ -65,9 +89,15 @@ export function registerDeliveries(options: DeliveriesOptions): void {
   const metrics = options.metrics ?? noopMetrics;
   const policy = options.retry ?? DELIVERY_RETRY;
 
+  worker.handle(OBSERVE_JOB, async (job) => {
+    const event = toEngineEvent(job.payload as NotifyPayload);
+    for (const observer of options.observers?.() ?? []) await observer.notify(event, { eventId: job.id });
+  }, { timeoutMs: DELIVERY_TIMEOUT_MS });
+
+  // An event committed without this outbox (by a version before it, still stored after an
+  // upgrade): plan its deliveries now, as that version did.
   worker.handle(NOTIFY_JOB, async (job) => {
-    const payload = job.payload as NotifyPayload;
-    const event = toEngineEvent(payload);
+    const event = toEngineEvent(job.payload as NotifyPayload);
     for (const observer of options.observers?.() ?? []) await observer.notify(event, { eventId: job.id });
     await store.commit({ schedule: plan(event, job.id, await engine.admins(), clock.now()) });
     worker.wake();

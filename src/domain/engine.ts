@@ -3,6 +3,7 @@ import type { PermissionService, PermissionTarget, PermissionTrustee } from '../
 import type { Worker } from '../scheduler/worker.js';
 import type { DurableStore } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
+import type { EventOutbox } from './event-outbox.js';
 import type {
   AuditEntry,
   AuditFilter,
@@ -52,6 +53,8 @@ export interface EngineOptions {
   callTimeoutMs?: number;
   /** Jitter source for backoff (tests pass a constant). */
   random?: () => number;
+  /** Plans the jobs that carry each event to people (the channels' deliveries); default: one `notify` job per event. */
+  outbox?: EventOutbox;
 }
 
 const MAX_GRANT_MS = 366 * 86_400_000;
@@ -77,6 +80,7 @@ export class RequestEngine implements RequestEngineApi {
       options.clock,
       { approverReminderMs: options.approverReminderMs, requestExpiryMs: options.requestExpiryMs, maxRechecks },
       () => options.worker.wake(),
+      options.outbox,
     );
     const handlers = lifecycleHandlers({
       repo: this.repo,

@@ -3,15 +3,13 @@ import type { Clock } from './clock.js';
 import type { AuditEntry } from './engine-api.js';
 import { BotError } from './errors.js';
 import { newId } from './ids.js';
+import { notifyJobOutbox, type EventOutbox, type NotifyPayload } from './event-outbox.js';
 import type { EngineEvent } from './notifier.js';
 import { indexesFor, timersFor, type LifecycleSettings, type PermissionRequest, type StoredRequest } from './request.js';
 import type { Right } from './rights.js';
 
 export const REQUESTS = 'requests';
 export const AUDIT = 'audit';
-/** The job kind that turns an engine event into messages (handled by the conversation layer). */
-export const NOTIFY_JOB = 'notify';
-
 /** An event to raise with a change; its job carries the request as it is after the change. */
 export interface EventSpec {
   type: EngineEvent['type'];
@@ -21,12 +19,6 @@ export interface EventSpec {
   unreachable?: string[];
   reachedInstead?: string[];
   escalatedTo?: string[];
-}
-
-/** The payload of a `notify` job. */
-export interface NotifyPayload {
-  event: EventSpec;
-  request: PermissionRequest;
 }
 
 /** An audit entry to write with a change (the request's ids and the time are filled in). */
@@ -45,7 +37,7 @@ export interface ChangeEffects {
   events?: EventSpec[];
 }
 
-/** The engine event a `notify` job carries. */
+/** The engine event of an event spec (or of a `notify` job's payload) and the request after the change. */
 export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
   switch (event.type) {
     case 'revoked':
@@ -75,8 +67,9 @@ export function parseCursor(cursor: string | undefined): IndexEntry | undefined 
 /**
  * Requests and their audit trail in a `DurableStore`. Every change is ONE commit: the request's
  * compare-and-set, its audit entries, the index entries of its new state, the timers of its new
- * state (`timersFor`, diffed against the old state's) and a `notify` job per event. So a crash can
- * leave a request only in a state whose work is stored with it.
+ * state (`timersFor`, diffed against the old state's) and, per event, the jobs the `EventOutbox`
+ * plans for it (the messages it owes people). So a crash can leave a request only in a state whose
+ * work is stored with it.
  */
 export class RequestRepository {
   constructor(
@@ -85,6 +78,8 @@ export class RequestRepository {
     private readonly settings: LifecycleSettings,
     /** Told when a commit scheduled work due now, so a worker runs it without waiting for its next look. */
     private readonly onDueNow: () => void = () => {},
+    /** Plans each event's jobs; without channels, one `notify` job per event. */
+    private readonly outbox: EventOutbox = notifyJobOutbox,
   ) {}
 
   async find(requestId: string): Promise<StoredRequest | undefined> {
@@ -139,10 +134,10 @@ export class RequestRepository {
       if (timersBefore[kind as keyof typeof timersBefore] !== dueAt) schedule.push({ id: `${after.id}:${kind}`, kind, dueAt, payload: { requestId: after.id } });
     }
     for (const kind of Object.keys(timersBefore)) if (!(kind in timersAfter)) cancel.push(`${after.id}:${kind}`);
-    for (const event of effects.events ?? []) {
+    for (const spec of effects.events ?? []) {
       after.eventSeq += 1;
-      const payload: NotifyPayload = { event, request: publicView(after) };
-      schedule.push({ id: `${after.id}:event:${after.eventSeq}`, kind: NOTIFY_JOB, dueAt: now, orderKey: `events:${after.id}`, payload });
+      const event = toEngineEvent({ event: spec, request: publicView(after) });
+      schedule.push(...(await this.outbox.jobsFor(event, `${after.id}:event:${after.eventSeq}`, now)));
     }
     const batch: WriteBatch = { records, index, schedule, cancel };
     if (!(await this.store.commit(batch))) return false;
