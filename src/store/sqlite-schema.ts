@@ -9,7 +9,9 @@ import { BotError } from '../domain/errors.js';
  *   waiting jobs. (order_key, seq) finds the head of an order.
  * - `job_sequence`: the next `seq`, one row, so a seq is never reused even after jobs are deleted.
  * - `sorted_index`: members by score per index name; (name, score, member) serves the pages.
- * - `sorted_index_sizes`: members per index, kept by every change, so a count is one lookup.
+ * - (version 1 kept `sorted_index_sizes`, each index's size, updated by every change; nothing but
+ *   `count` read it, and keeping it was a third B-tree write per index change, so version 2 drops
+ *   it and `count` counts the (name, ...) range.)
  *
  * Each migration runs once, in order, recorded in `schema_migrations`. Append new ones; never edit
  * one that has shipped.
@@ -41,6 +43,7 @@ const MIGRATIONS: readonly string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
    CREATE TABLE sorted_index_sizes (name TEXT PRIMARY KEY, members INTEGER NOT NULL) WITHOUT ROWID;`,
+  `DROP TABLE sorted_index_sizes;`,
 ];
 
 /** The schema version this code writes and reads. */

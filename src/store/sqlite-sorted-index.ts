@@ -2,18 +2,17 @@ import type { Database, Statement } from 'better-sqlite3';
 import { DEFAULT_PAGE, type IndexChange, type IndexEntry, type RangePage } from './durable-store.js';
 
 /**
- * The sorted indexes of the SQLite store, in its tables `sorted_index(name, member, score)` and
- * `sorted_index_sizes(name, members)` (see `sqlite-schema.ts`). A page is one range scan of the
- * (name, score, member) index from the cursor: the row-value comparison `(score, member) < (?, ?)`
- * is a range bound SQLite seeks to, so a page costs O(log N + page) however deep it is. A count is
- * one lookup of the size kept by every change (COUNT(*) would read every member). Members compare
- * byte-wise (BINARY), as in every backend.
+ * The sorted indexes of the SQLite store, in its table `sorted_index(name, member, score)` (see
+ * `sqlite-schema.ts`). A page is one range scan of the (name, score, member) index from the cursor:
+ * the row-value comparison `(score, member) < (?, ?)` is a range bound SQLite seeks to, so a page
+ * costs O(log N + page) however deep it is. A count reads the index's members (O(members), as on
+ * PostgreSQL): nothing on a request's path counts, and keeping sizes cost every change a third
+ * B-tree write. Members compare byte-wise (BINARY), as in every backend.
  */
 export class SqliteSortedIndex {
   private readonly insert: Statement<[string, string, number]>;
   private readonly move: Statement<[number, string, string]>;
   private readonly remove: Statement<[string, string]>;
-  private readonly grow: Statement<[string, number]>;
   private readonly pages: Record<'asc' | 'desc', { first: Statement<[string, number]>; after: Statement<[string, number, string, number]> }>;
   private readonly size: Statement<[string]>;
 
@@ -21,9 +20,6 @@ export class SqliteSortedIndex {
     this.insert = db.prepare('INSERT INTO sorted_index (name, member, score) VALUES (?, ?, ?) ON CONFLICT (name, member) DO NOTHING');
     this.move = db.prepare('UPDATE sorted_index SET score = ? WHERE name = ? AND member = ?');
     this.remove = db.prepare('DELETE FROM sorted_index WHERE name = ? AND member = ?');
-    this.grow = db.prepare(
-      'INSERT INTO sorted_index_sizes (name, members) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET members = members + excluded.members',
-    );
     const page = (order: 'ASC' | 'DESC', after: boolean) =>
       db.prepare(
         `SELECT member, score FROM sorted_index WHERE name = ?${after ? ` AND (score, member) ${order === 'ASC' ? '>' : '<'} (?, ?)` : ''}
@@ -33,23 +29,15 @@ export class SqliteSortedIndex {
       asc: { first: page('ASC', false), after: page('ASC', true) },
       desc: { first: page('DESC', false), after: page('DESC', true) },
     };
-    this.size = db.prepare('SELECT members FROM sorted_index_sizes WHERE name = ?').pluck();
+    this.size = db.prepare('SELECT count(*) FROM sorted_index WHERE name = ?').pluck();
   }
 
-  /** Applies the changes in order, and the sizes once per index touched. Synchronous: run it inside a transaction. */
+  /** Applies the changes in order. Synchronous: run it inside a transaction. */
   apply(changes: readonly IndexChange[]): void {
-    const growth = new Map<string, number>();
-    const grew = (name: string, by: number) => growth.set(name, (growth.get(name) ?? 0) + by);
     for (const change of changes) {
-      if ('remove' in change) {
-        if (this.remove.run(change.index, change.member).changes === 1) grew(change.index, -1);
-      } else if (this.insert.run(change.index, change.member, change.score).changes === 1) {
-        grew(change.index, 1);
-      } else {
-        this.move.run(change.score, change.index, change.member);
-      }
+      if ('remove' in change) this.remove.run(change.index, change.member);
+      else if (this.insert.run(change.index, change.member, change.score).changes === 0) this.move.run(change.score, change.index, change.member);
     }
-    for (const [name, by] of growth) if (by !== 0) this.grow.run(name, by);
   }
 
   range(name: string, page: RangePage = {}): IndexEntry[] {
@@ -63,6 +51,6 @@ export class SqliteSortedIndex {
   }
 
   count(name: string): number {
-    return (this.size.get(name) as number | undefined) ?? 0;
+    return this.size.get(name) as number;
   }
 }

@@ -31,6 +31,13 @@ durableStoreContract('sqlite', {
   openSecond: async (store) => createSqliteStore(fileOf.get(store)!),
 });
 
+function tables(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  db.close();
+  return names;
+}
+
 describe('sqlite store shared by several stores and processes', () => {
   it('two stores on one file in one process (they share its connection) apply concurrent claims exactly once', async () => {
     const file = join(dir, 'shared.sqlite');
@@ -149,14 +156,8 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
   }
 
   /** keyv's table, the old one renamed (once), and the store's own (src/store/sqlite-schema.ts), by name. */
-  const MIGRATED_TABLES = ['caches', 'job_sequence', 'jobs', 'keyv_migrated', 'schema_migrations', 'sorted_index', 'sorted_index_sizes'];
+  const MIGRATED_TABLES = ['caches', 'job_sequence', 'jobs', 'keyv_migrated', 'schema_migrations', 'sorted_index'];
 
-  function tables(file: string): string[] {
-    const db = new Database(file, { readonly: true });
-    const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
-    db.close();
-    return names;
-  }
 
   it('copies the old records into the new table once, versions intact, and keeps the old table renamed', async () => {
     const file = oldFile('old.sqlite', {
@@ -190,6 +191,31 @@ describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)
     expect(b).toEqual(a);
     await Promise.all([first.close(), second.close()]);
     expect(tables(file)).toEqual(MIGRATED_TABLES);
+  });
+});
+
+describe('sqlite file at schema version 1 (kept index sizes)', () => {
+  it('opens at the current version with its index entries intact, counts by reading the index, and drops the sizes table', async () => {
+    const file = join(dir, 'schema-v1.sqlite');
+    const store = createSqliteStore(file);
+    await store.commit({ index: [1, 2, 3].map((score) => ({ index: 'req:all', member: `REQ-${score}`, score })) });
+    await store.close();
+    // Back to what version 1 wrote: the sizes table, and no record of version 2.
+    const db = new Database(file);
+    db.exec("CREATE TABLE sorted_index_sizes (name TEXT PRIMARY KEY, members INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO sorted_index_sizes VALUES ('req:all', 3)");
+    db.prepare('DELETE FROM schema_migrations WHERE version > 1').run();
+    db.close();
+
+    const reopened = createSqliteStore(file);
+    expect(await reopened.count('req:all')).toBe(3);
+    await reopened.commit({ index: [{ index: 'req:all', member: 'REQ-1', remove: true }, { index: 'req:all', member: 'REQ-4', score: 4 }] });
+    expect(await reopened.count('req:all')).toBe(3);
+    expect((await reopened.range('req:all')).map((e) => e.member)).toEqual(['REQ-4', 'REQ-3', 'REQ-2']);
+    await reopened.close();
+    expect(tables(file)).not.toContain('sorted_index_sizes');
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    check.close();
   });
 });
 
