@@ -25,7 +25,7 @@ import { loadConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
 import { systemClock } from '../domain/clock.js';
 import type { AuditEntry } from '../domain/engine-api.js';
-import { RequestRepository } from '../domain/request-repository.js';
+import { cursorAt, RequestRepository } from '../domain/request-repository.js';
 import type { DurableStore } from '../store/durable-store.js';
 import { openStore } from '../store/index.js';
 
@@ -94,14 +94,14 @@ export async function exportAudit(options: AuditExportOptions): Promise<{ entrie
 
 /**
  * The entries of `audit:all` with `since <= at < until`, a page at a time, oldest first. Pages
- * through `RequestRepository.auditPage` ascending with its `score.member` cursors, starting where
+ * through `RequestRepository.auditPage` ascending with its `score|member` cursors, starting where
  * `RequestEngine.auditSince` starts (just before `since`), and stops at the first entry at or after
  * `until`: the index is ordered by time, so nothing later is read.
  */
 export async function* auditPages(store: DurableStore, since: number, until: number | undefined, pageSize: number): AsyncGenerator<AuditEntry[]> {
   // Read-only: the repository's lifecycle settings only matter to commits, which this never makes.
   const repo = new RequestRepository(store, systemClock, { approverReminderMs: 0, requestExpiryMs: 0, maxRechecks: 0 });
-  let cursor = `${Math.ceil(since) - 1}.~`; // after every member at since - 1 ms ("~" sorts after audit ids)
+  let cursor = cursorAt(Math.ceil(since) - 1, '~'); // after every member at since - 1 ms ("~" sorts after audit ids)
   let last: AuditEntry | undefined;
   for (;;) {
     const page = await repo.auditPage('audit:all', { limit: pageSize, before: cursor, order: 'asc' });
@@ -111,8 +111,8 @@ export async function* auditPages(store: DurableStore, since: number, until: num
         if (fresh.length) yield fresh;
         return;
       }
-      // A cursor that does not move past the previous page (a fractional `at` does not survive the
-      // `score.member` cursor) must neither repeat entries nor loop.
+      // Defence in depth: a cursor that did not move past the previous page must neither repeat
+      // entries nor loop (cursors before `score|member` lost a fractional `at`).
       if (entry.at < since || (last && !follows(entry, last))) continue;
       fresh.push(entry);
       last = entry;

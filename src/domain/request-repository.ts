@@ -51,17 +51,27 @@ export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
   }
 }
 
-/** A page cursor as the API hands it out: `score.member`. */
+/** A page cursor as the API hands it out: `score|member` (a score may have a fraction; no number has a `|`). */
 export function cursorOf(entry: IndexEntry | undefined): string | undefined {
-  return entry ? `${entry.score}.${entry.member}` : undefined;
+  return entry ? cursorAt(entry.score, entry.member) : undefined;
 }
 
+/** The cursor of a place in an index: the next page starts after (`score`, `member`). */
+export function cursorAt(score: number, member: string): string {
+  return `${score}|${member}`;
+}
+
+/**
+ * Reads a cursor of `cursorOf`, or of a version before it (`score.member`, whole scores only, as
+ * cards already posted may still carry).
+ */
 export function parseCursor(cursor: string | undefined): IndexEntry | undefined {
   if (!cursor) return undefined;
-  const dot = cursor.indexOf('.');
-  const score = Number(cursor.slice(0, dot));
-  if (dot < 1 || !Number.isSafeInteger(score)) throw new BotError('invalid_request', 'Unknown page cursor', { details: { reason: 'bad_cursor' } });
-  return { score, member: cursor.slice(dot + 1) };
+  const bar = cursor.indexOf('|');
+  const match = bar >= 0 ? ([cursor, cursor.slice(0, bar), cursor.slice(bar + 1)] as const) : /^(-?\d+)\.(.+)$/s.exec(cursor);
+  const score = match && /^-?\d+(\.\d+)?$/.test(match[1]!) ? Number(match[1]) : Number.NaN;
+  if (!match || !Number.isFinite(score) || !match[2]) throw new BotError('invalid_request', 'Unknown page cursor', { details: { reason: 'bad_cursor' } });
+  return { score, member: match[2] };
 }
 
 /**
