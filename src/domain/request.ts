@@ -187,8 +187,8 @@ export function timersFor(r: StoredRequest, settings: LifecycleSettings): Partia
  */
 export function indexesFor(r: PermissionRequest): Record<string, number> {
   const at = r.createdAt;
+  // No index of every request: nothing reads one (the whole history is the audit log's `audit:all`).
   const indexes: Record<string, number> = {
-    'req:all': at,
     [`req:state:${r.state}`]: at,
     [`req:requester:${r.requesterId}`]: at,
   };
