@@ -22,8 +22,20 @@ export function parseDuration(text: string): number | undefined {
   return consumed === compact.length ? Math.round(total) : undefined;
 }
 
-/** A duration variable; zero and negative values are refused unless `allowZero` (a delay that may be none). */
-const duration = (fallback: string, options: { allowZero?: boolean } = {}) =>
+const DAY_MS = 86_400_000;
+/**
+ * The longest a duration may be: a year and a day. Longer ones are typos (`99999999999d` passed
+ * once, then broke date arithmetic past the year 275,760 and every card that showed a time).
+ */
+const MAX_DURATION_MS = 366 * DAY_MS;
+/** The longest a deadline run with a Node timer may be: a day (a timer over 24.8 days fires at once). */
+const MAX_DEADLINE_MS = DAY_MS;
+
+/**
+ * A duration variable; zero and negative values are refused unless `allowZero` (a delay that may be
+ * none), and so are values over `max` (ms; default a year and a day).
+ */
+const duration = (fallback: string, options: { allowZero?: boolean; max?: number } = {}) =>
   z
     .string()
     .default(fallback)
@@ -39,6 +51,11 @@ const duration = (fallback: string, options: { allowZero?: boolean } = {}) =>
       }
       if (ms === 0 && !options.allowZero) {
         ctx.addIssue({ code: 'custom', message: `"${value}" is zero; use a positive duration such as 90s, 60m, 24h, 7d` });
+        return z.NEVER;
+      }
+      const max = options.max ?? MAX_DURATION_MS;
+      if (ms > max) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is longer than the ${max / DAY_MS === 1 ? 'day' : `${max / DAY_MS} days`} it may be at most` });
         return z.NEVER;
       }
       return ms;
@@ -92,7 +109,7 @@ const list = z
  * Nothing else in the code reads `process.env`.
  */
 export const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
   /** Interface to bind; empty means 127.0.0.1 without credentials and 0.0.0.0 with them. */
   HOST: optionalString,
   MicrosoftAppId: optionalString,
@@ -110,13 +127,13 @@ export const configSchema = z.object({
   CLOUD: z.enum(['worldwide', 'gcchigh', 'dod', 'china']).default('worldwide'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** SIGTERM: how long running work may take to finish or be handed back before the process exits anyway. */
-  SHUTDOWN_TIMEOUT: duration('25s'),
+  SHUTDOWN_TIMEOUT: duration('25s', { max: MAX_DEADLINE_MS }),
 
   /**
    * How long a bot instance holds a piece of durable work without renewing it (it renews every third
    * of this while the work runs): work of an instance that died is taken over by another after at most this.
    */
-  WORK_LEASE: duration('45s'),
+  WORK_LEASE: duration('45s', { max: MAX_DEADLINE_MS }),
   /** Pending requests expire after this long. */
   REQUEST_EXPIRY: duration('7d'),
   /** Approvers get one reminder after this long. */
@@ -137,7 +154,7 @@ export const configSchema = z.object({
   EXCHANGE_ORGANIZATION: optionalString,
   EXCHANGE_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(3),
   /** Per-attempt timeout of one Exchange admin API or Graph call (retried like a 503). */
-  EXCHANGE_REQUEST_TIMEOUT: duration('60s'),
+  EXCHANGE_REQUEST_TIMEOUT: duration('60s', { max: MAX_DEADLINE_MS }),
   /** Overrides of the cloud's endpoints (tests, proxies). */
   EXCHANGE_BASE_URL: optionalString,
   LOGIN_BASE_URL: optionalString,
@@ -145,7 +162,7 @@ export const configSchema = z.object({
 
   /** Bearer token between the bot and a remote permission service, and for `npm run permission-service`. */
   PERMISSION_SERVICE_TOKEN: optionalString,
-  PERMISSION_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(3980),
+  PERMISSION_SERVICE_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3980)),
 
   /** Slack app credentials (Bolt's names); an empty token turns Slack off. */
   SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^xoxb-[\w-]+$/, 'must be a bot token (xoxb-...)').optional()),

@@ -29,6 +29,25 @@ describe('configuration rules', () => {
     },
   );
 
+  it('refuses a duration longer than a year and a day, and a deadline longer than a day, on one line', () => {
+    expect(refusal({ PROPAGATION_WINDOW: '99999999999d' })).toMatch(/PROPAGATION_WINDOW.*longer than the 366 days/);
+    expect(refusal({ REQUEST_EXPIRY: '367d' })).toContain('REQUEST_EXPIRY');
+    expect(refusal({ REQUEST_EXPIRY: '366d' })).toBeUndefined();
+    for (const name of ['SHUTDOWN_TIMEOUT', 'WORK_LEASE', 'EXCHANGE_REQUEST_TIMEOUT']) {
+      // Node fires a timer of over 24.8 days at once: a 30-day shutdown deadline would be 1 ms.
+      const message = refusal({ [name]: '30d' });
+      expect(message).toMatch(new RegExp(`${name}.*longer than the day`));
+      expect(message).not.toContain('\n');
+      expect(refusal({ [name]: '24h' })).toBeUndefined();
+    }
+  });
+
+  it('reads an empty PORT as its default, as it reads an empty HOST', () => {
+    expect(loadConfig({ PORT: '' }).PORT).toBe(3978);
+    expect(loadConfig({ PORT: ' ', PERMISSION_SERVICE_PORT: '' }).PERMISSION_SERVICE_PORT).toBe(3980);
+    expect(refusal({ PORT: 'abc' })).toContain('PORT');
+  });
+
   it('accepts a zero simulated visibility delay (changes visible at once) but not a negative one', () => {
     expect(loadConfig({ SIMULATED_VISIBILITY_DELAY: '0s' }).SIMULATED_VISIBILITY_DELAY).toBe(0);
     expect(refusal({ SIMULATED_VISIBILITY_DELAY: '-1m' })).toContain('SIMULATED_VISIBILITY_DELAY');
