@@ -87,6 +87,15 @@ describe('the compiled bot (npm start)', () => {
   }, 120_000);
 });
 
+describe('the npm scripts that run a process', () => {
+  it('exec node, so the SIGTERM npm forwards reaches the process and its graceful shutdown runs', () => {
+    // `a && node ...` runs under `sh -c`, which does not pass npm's SIGTERM on: the server would
+    // outlive npm, orphaned, and skip its drain (found by trying `kill -TERM <npm start>`).
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'permission-service', 'audit']) expect(scripts[name], name).toMatch(/^npm run --silent build && exec node /);
+  });
+});
+
 describe('the compiled permission service (npm run permission-service)', () => {
   it('runs compiled on plain Node, answers /healthz and stops on SIGTERM with exit code 0', async () => {
     const script = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['permission-service']!;
