@@ -12,7 +12,7 @@
  * stdout by then is incomplete, and an `--out` file is not created.
  */
 import { createWriteStream, existsSync, realpathSync, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { chmod, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -34,7 +34,9 @@ export const USAGE = `usage: npm run --silent audit -- --since WHEN [--until WHE
   --since WHEN    first moment to export (inclusive), required
   --until WHEN    moment to stop at (exclusive); default: the end of the log
   --format F      csv (header row, formula-like values prefixed with ') or jsonl (default)
-  --out FILE      write to FILE (replaced only when the export completes); default: stdout
+  --out FILE      write to FILE (a file is replaced only when the export completes; a
+                  link is followed; /dev/null and pipes are written in place; - is stdout);
+                  default: stdout
   --help          this text
 
 WHEN is an ISO 8601 date or date-time: 2026-12-01 (midnight UTC), 2026-12-01T08:00Z,
@@ -307,8 +309,8 @@ export async function runAuditExport(
   }
   try {
     let out: Writable = io.stdout;
-    let file: { path: string; partial: string; stream: WriteStream } | undefined;
-    if (args.out !== undefined) {
+    let file: { path: string; partial?: string; stream: WriteStream } | undefined;
+    if (args.out !== undefined && args.out !== '-') {
       try {
         file = await openOutput(args.out);
         out = file.stream;
@@ -320,14 +322,14 @@ export async function runAuditExport(
     try {
       const { entries } = await exportAudit({ ...setup, since: args.since, ...(args.until !== undefined ? { until: args.until } : {}), format: args.format, out, end: file !== undefined });
       if (file) {
-        await rename(file.partial, file.path);
+        if (file.partial) await rename(file.partial, file.path);
         say(`${entries} entries written to ${args.out}`);
       }
       return 0;
     } catch (error) {
       if (file) {
         file.stream.destroy();
-        await rm(file.partial, { force: true });
+        if (file.partial) await rm(file.partial, { force: true });
       }
       say(`export failed: ${oneLine(error)}`);
       return 1;
@@ -356,16 +358,34 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
   }
 }
 
-/** A temporary file beside `path`, renamed over it when the export completes. */
-async function openOutput(path: string): Promise<{ path: string; partial: string; stream: WriteStream }> {
+/**
+ * Where `--out` writes. A regular file (or a new one) is written as a temporary file beside it,
+ * with the old file's mode, and renamed over it when the export completes, so a failed export
+ * leaves the old file as it was; a symbolic link is followed, so the file it points to is the one
+ * replaced. Anything else that is not a directory (`/dev/null`, a pipe) is written in place:
+ * renaming over a device would replace the device. `-` is stdout.
+ */
+async function openOutput(path: string): Promise<{ path: string; partial?: string; stream: WriteStream }> {
   const target = resolve(path);
-  const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
-  const stream = createWriteStream(partial, { flags: 'wx' });
-  await new Promise<void>((ready, failed) => {
-    stream.once('open', () => ready());
-    stream.once('error', (error) => failed(new UsageError(`cannot write ${path}: ${oneLine(error)}`)));
+  const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw new UsageError(`cannot write ${path}: ${oneLine(error)}`);
   });
-  return { path: target, partial, stream };
+  if (existing?.isDirectory()) throw new UsageError(`cannot write ${path}: it is a directory; give a file name`);
+  const opened = async (file: string, flags: string) => {
+    const stream = createWriteStream(file, { flags });
+    await new Promise<void>((ready, failed) => {
+      stream.once('open', () => ready());
+      stream.once('error', (error) => failed(new UsageError(`cannot write ${path}: ${oneLine(error)}`)));
+    });
+    return stream;
+  };
+  if (existing && !existing.isFile()) return { path: target, stream: await opened(target, 'w') };
+  const real = existing ? await realpath(target) : target;
+  const partial = join(dirname(real), `.${basename(real)}.${process.pid}.partial`);
+  const stream = await opened(partial, 'wx');
+  if (existing) await chmod(partial, existing.mode & 0o7777);
+  return { path: real, partial, stream };
 }
 
 function oneLine(error: unknown): string {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -236,6 +237,48 @@ describe('audit export', () => {
     expect(jsonl(readFileSync(out, 'utf8')).map((r) => r.id)).toEqual(all.map((e) => e.id));
     expect(stderr.text()).toBe(`audit-export: ${all.length} entries written to ${out}\n`);
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('--out follows a link, keeps the file\'s mode, writes a pipe in place, refuses a directory, and - is stdout', async () => {
+    const exportTo = async (out: string) => {
+      const stdout = sink();
+      const stderr = sink();
+      const code = await runAuditExport(['--since', '2026-11-23', '--out', out], { env: { STORE: `sqlite:${storeFile}` }, stdout, stderr });
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    };
+    const ids = all.map((e) => e.id);
+    const outs = join(dir, 'outs');
+    mkdirSync(outs);
+
+    // A link: the file it points to is replaced, the link stays a link.
+    const real = join(outs, 'real.jsonl');
+    writeFileSync(real, 'old\n');
+    chmodSync(real, 0o600);
+    symlinkSync(real, join(outs, 'link.jsonl'));
+    expect((await exportTo(join(outs, 'link.jsonl'))).code).toBe(0);
+    expect(lstatSync(join(outs, 'link.jsonl')).isSymbolicLink()).toBe(true);
+    expect(jsonl(readFileSync(real, 'utf8')).map((r) => r.id)).toEqual(ids);
+    expect(statSync(real).mode & 0o777).toBe(0o600);
+
+    // A named pipe (as /dev/null is a device): written in place, never renamed over.
+    const fifo = join(outs, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    let piped = '';
+    const reader = new Promise<void>((done) => createReadStream(fifo).on('data', (c) => (piped += c.toString())).on('end', () => done()));
+    expect((await exportTo(fifo)).code).toBe(0);
+    await reader;
+    expect(jsonl(piped).map((r) => r.id)).toEqual(ids);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+
+    const directory = await exportTo(outs);
+    expect([directory.code, directory.stdout]).toEqual([2, '']);
+    expect(directory.stderr).toMatch(/is a directory/);
+
+    const dash = await exportTo('-');
+    expect(dash.code).toBe(0);
+    expect(jsonl(dash.stdout).map((r) => r.id)).toEqual(ids);
+    expect(existsSync('-')).toBe(false);
+    expect(readdirSync(outs).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
   it('parses dates as midnight UTC and date-times without a zone as UTC', () => {
