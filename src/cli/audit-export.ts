@@ -354,7 +354,9 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
   try {
     return { store: await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`)), directory };
   } catch (error) {
-    throw new UsageError(`the store (STORE) cannot be opened: ${oneLine(error)}`);
+    // openStore's refusals already name STORE (`STORE: cannot open ...`); others get the prefix.
+    const message = oneLine(error);
+    throw new UsageError(message.startsWith('STORE:') ? message : `the store (STORE) cannot be opened: ${message}`);
   }
 }
 

@@ -26,6 +26,9 @@ function listenError(error: NodeJS.ErrnoException, port: number, host: string, p
       return new BotError('config_invalid', `${portVariable}: ${where} is already in use by another process (another instance of the bot?); stop it or choose another ${portVariable}`, { cause: error });
     case 'EACCES':
       return new BotError('config_invalid', `${portVariable}: not allowed to listen on ${where} (ports below 1024 need privileges); choose a port above 1023`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new BotError('config_invalid', `HOST: ${host} is not a name this machine can resolve; give an address of this machine (127.0.0.1, 0.0.0.0)`, { cause: error });
     case 'EADDRNOTAVAIL':
       return new BotError('config_invalid', `HOST: ${host} is not an address of this machine`, { cause: error });
     default:

@@ -2,7 +2,7 @@ import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import { KeyvSqlite } from '@resolid/keyv-sqlite';
 import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { envelopeText, type Envelope } from './envelope.js';
 import { deserialize, serialize } from './fast-serializer.js';
@@ -209,6 +209,9 @@ const openFiles = new Map<string, SqliteFile>();
 function openFile(file: string, warn: (message: string, error?: Error) => void): SqliteFile {
   let open = openFiles.get(file);
   if (!open) {
+    // A new file is normal on a first start; said out loud, so a mistyped STORE path that starts
+    // an empty store is seen in the log rather than taken for lost data.
+    if (!existsSync(file)) warn(`STORE: no SQLite file at ${file}; starting a new, empty store there`);
     mkdirSync(dirname(file), { recursive: true });
     // One connection for every namespace (see SqliteNamespaceView). WAL lets other processes read
     // while this one writes.

@@ -46,4 +46,11 @@ describe('a port already in use', () => {
     expect(isBotError(error, 'config_invalid')).toBe(true);
     expect(error.message).toBe('HOST: 192.0.2.1 is not an address of this machine');
   });
+
+  it('names HOST when it is a name that does not resolve (.invalid never does, RFC 2606)', async () => {
+    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', HOST: 'no-such-host.invalid', LOG_LEVEL: 'silent' });
+    const error = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) }).catch((e) => e);
+    expect(isBotError(error, 'config_invalid')).toBe(true);
+    expect(error.message).toMatch(/^HOST: no-such-host\.invalid is not a name this machine can resolve/);
+  });
 });

@@ -1,0 +1,49 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isBotError } from '../../src/domain/errors.js';
+import { openStore } from '../../src/store/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'open-store-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The config_invalid message openStore refuses with. */
+async function refusal(config: Parameters<typeof openStore>[0]): Promise<string> {
+  const error = await openStore(config).then(
+    (store) => store.close().then(() => undefined),
+    (e: unknown) => e,
+  );
+  expect(isBotError(error, 'config_invalid')).toBe(true);
+  return (error as Error).message;
+}
+
+describe('openStore: a STORE that cannot be opened is one line naming STORE', () => {
+  it('a SQLite path that is a directory, and a file that is not SQLite', async () => {
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder);
+    expect(await refusal({ kind: 'sqlite', path: folder })).toMatch(new RegExp(`^STORE: cannot open the SQLite file ${folder}: `));
+    const notSqlite = join(dir, 'notes.txt');
+    writeFileSync(notSqlite, 'these are not the pages of a database\n'.repeat(200));
+    const message = await refusal({ kind: 'sqlite', path: notSqlite });
+    expect(message).toMatch(/^STORE: cannot open the SQLite file .*notes\.txt: file is not a database$/);
+  });
+
+  it('a Redis URL the client cannot parse, without repeating the URL (it may carry a password)', async () => {
+    const message = await refusal({ kind: 'redis', url: 'redis://:s3cret@:6379x' });
+    expect(message).toMatch(/^STORE: cannot open the Redis store: /);
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('\n');
+  });
+
+  it('says so when it starts a new, empty SQLite file (a mistyped path is seen in the log)', async () => {
+    const warnings: string[] = [];
+    const file = join(dir, 'new', 'bot.sqlite');
+    const store = await openStore({ kind: 'sqlite', path: file }, (message) => warnings.push(message));
+    await store.close();
+    expect(warnings).toEqual([`STORE: no SQLite file at ${file}; starting a new, empty store there`]);
+    const again: string[] = [];
+    await (await openStore({ kind: 'sqlite', path: file }, (message) => again.push(message))).close();
+    expect(again).toEqual([]);
+  });
+});
