@@ -2,7 +2,7 @@ import Keyv, { type KeyvStoreAdapter, type StoredData } from 'keyv';
 import { KeyvSqlite } from '@resolid/keyv-sqlite';
 import { EventEmitter } from 'node:events';
 import type { Database, Statement } from 'better-sqlite3';
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { envelopeText, type Envelope } from './envelope.js';
 import { deserialize, serialize } from './fast-serializer.js';
@@ -211,8 +211,17 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
   if (!open) {
     // A new file is normal on a first start; said out loud, so a mistyped STORE path that starts
     // an empty store is seen in the log rather than taken for lost data.
-    if (!existsSync(file)) warn(`STORE: no SQLite file at ${file}; starting a new, empty store there`);
     mkdirSync(dirname(file), { recursive: true });
+    if (!existsSync(file)) {
+      warn(`STORE: no SQLite file at ${file}; starting a new, empty store there`);
+      // Readable by the bot's user only: it holds the audit log and people's mail addresses.
+      // SQLite gives its -wal and -shm files the database file's permissions.
+      try {
+        closeSync(openSync(file, 'wx', 0o600));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error; // another process made it first
+      }
+    }
     // One connection for every namespace (see SqliteNamespaceView). WAL lets other processes read
     // while this one writes.
     const adapter = new KeyvSqlite({

@@ -40,13 +40,23 @@ export interface RedisStoreOptions {
   warn?: (message: string) => void;
 }
 
+/**
+ * The key prefix: `options.keyPrefix`, else the URL's `keyPrefix` parameter. Any other query
+ * parameter is refused (`config_invalid`): the Redis client ignores them, so `?keyPrefx=bot-a/`
+ * would silently open the unprefixed keyspace (another deployment's data, or an empty store).
+ */
 function keyPrefixOf(url: string, options: RedisStoreOptions): string {
-  if (options.keyPrefix !== undefined) return options.keyPrefix;
+  let params: URLSearchParams;
   try {
-    return new URL(url).searchParams.get('keyPrefix') ?? '';
+    params = new URL(url).searchParams;
   } catch {
-    return ''; // Not a URL: connecting says so.
+    return options.keyPrefix ?? ''; // Not a URL: connecting says so.
   }
+  const unknown = [...params.keys()].filter((name) => name !== 'keyPrefix');
+  if (unknown.length) {
+    throw new BotError('config_invalid', `STORE: the Redis URL has ${unknown.map((n) => `"${n}"`).join(', ')}; the only parameter the bot reads is keyPrefix`, { details: { unknown } });
+  }
+  return options.keyPrefix ?? params.get('keyPrefix') ?? '';
 }
 
 /**

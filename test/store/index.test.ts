@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,8 +40,12 @@ describe('openStore: a STORE that cannot be opened is one line naming STORE', ()
     const warnings: string[] = [];
     const file = join(dir, 'new', 'bot.sqlite');
     const store = await openStore({ kind: 'sqlite', path: file }, (message) => warnings.push(message));
-    await store.close();
+    await store.create('requests', 'REQ-1', 1);
     expect(warnings).toEqual([`STORE: no SQLite file at ${file}; starting a new, empty store there`]);
+    // Only the bot's user may read it (the audit log, people's mail addresses), nor its WAL.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+    await store.close();
     const again: string[] = [];
     await (await openStore({ kind: 'sqlite', path: file }, (message) => again.push(message))).close();
     expect(again).toEqual([]);

@@ -85,6 +85,14 @@ describe('Redis store: keys and prefixes', () => {
     await expect(createRedisStore('redis://127.0.0.1:1?keyPrefix=bot:')).rejects.toMatchObject({ code: 'config_invalid' });
   });
 
+  it('refuses any other URL parameter before connecting: a mistyped keyPrefix would open the unprefixed keyspace', async () => {
+    for (const url of ['redis://127.0.0.1:1?keyPrefx=bot-a/', 'redis://127.0.0.1:1?keyPrefix=bot-a/&db=2']) {
+      const error = await createRedisStore(url).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'config_invalid' });
+      expect((error as Error).message).toMatch(/^STORE: the Redis URL has "(keyPrefx|db)"; the only parameter the bot reads is keyPrefix$/);
+    }
+  });
+
   it('refuses a prefix keyv or SCAN would misread, before connecting', async () => {
     for (const keyPrefix of ['bot:', 'a*', 'x[1]', 'with space', 'a'.repeat(101)]) {
       await expect(createRedisStore('redis://127.0.0.1:1', { keyPrefix })).rejects.toMatchObject({ code: 'config_invalid' });
