@@ -6,6 +6,24 @@ import type { FakeConnector } from '../fakes/fake-connector.js';
 import { liamHears } from './mission-script.js';
 
 /**
+ * Waits, while the bots run, until the shared work queue is empty: the survivors have finished
+ * everything, including what a killed instance held until its lease lapsed and the card updates
+ * that follow the last post-back (hearing "In effect" does not mean those are done yet).
+ */
+export async function untilWorkDone(open: () => DurableStore | Promise<DurableStore>, timeoutMs = 120_000): Promise<void> {
+  const store = await open();
+  try {
+    const end = Date.now() + timeoutMs;
+    for (let left = await store.work.size(); left > 0; left = await store.work.size()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for the work queue to empty (${left} jobs left)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * After the bots are gone, on the store they shared (`open`): every request `i` of `requestIds` (ask `i` of the mission script) is in
  * effect, was applied exactly once (one `applied` entry in its audit trail), and Liam heard
  * "Approved", "Applied" and "In effect" at least once (twice at most, where a kill hit the send

@@ -6,7 +6,7 @@ import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
-import { expectAppliedOnceAndTold } from './durable-outcome.js';
+import { expectAppliedOnceAndTold, untilWorkDone } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, seeded, sleep, TENANT, until } from './mission-script.js';
 
 describe('kill -9 between the Approve click and the post-back (real processes, one SQLite file)', () => {
@@ -47,6 +47,7 @@ describe('kill -9 between the Approve click and the post-back (real processes, o
     for (let i = 0; i < kills; i++) {
       await until(`"In effect" for request ${i} (${ASKS[i]!.name})`, () => (liamHears(connector, 'In effect: ', i) > 0 ? true : undefined));
     }
+    await untilWorkDone(() => createSqliteStore(file));
     expect(await bot.terminate()).toBe(0);
     bot = undefined;
     await expectAppliedOnceAndTold(() => createSqliteStore(file), requestIds, connector);

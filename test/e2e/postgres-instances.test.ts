@@ -4,7 +4,7 @@ import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { adminQuery, dropSchemas, freshSchema, POSTGRES_URL, postgresStoreUrl } from '../helpers/postgres.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
-import { expectAppliedOnceAndTold } from './durable-outcome.js';
+import { expectAppliedOnceAndTold, untilWorkDone } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, TENANT, until } from './mission-script.js';
 
 describe('three bot instances on one PostgreSQL database, one killed mid-work', () => {
@@ -54,6 +54,7 @@ describe('three bot instances on one PostgreSQL database, one killed mid-work', 
     for (let i = 0; i < count; i++) {
       await until(`"In effect" for request ${i}`, () => (liamHears(connector, 'In effect: ', i) > 0 ? true : undefined));
     }
+    await untilWorkDone(() => createPostgresStore(POSTGRES_URL, { schema }));
     expect(await a.terminate()).toBe(0);
     expect(await c.terminate()).toBe(0);
     bots.length = 0;

@@ -8,7 +8,7 @@ import { FakeConnector } from '../fakes/fake-connector.js';
 import { cardAction, installationUpdate, message, post, type TeamsContext } from '../fakes/teams-activities.js';
 import { startBotProcess, type BotProcess } from './bot-process.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
-import { expectAppliedOnceAndTold } from './durable-outcome.js';
+import { expectAppliedOnceAndTold, untilWorkDone } from './durable-outcome.js';
 import { ASKS, chat, daan, emma, liam, liamHears, newApprovalCard, TENANT, until } from './mission-script.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
@@ -65,6 +65,7 @@ describe.each([
     for (let i = 0; i < count; i++) {
       await until(`"In effect" for request ${i}`, () => (liamHears(connector, 'In effect: ', i) > 0 ? true : undefined));
     }
+    await untilWorkDone(open);
     expect(await b!.terminate()).toBe(0);
     bots.length = 0;
     await expectAppliedOnceAndTold(open, requestIds, connector);
