@@ -190,7 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems = parsed.success
     ? configProblems(parsed.data)
     : parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`);
-  if (!parsed.success || problems.length) throw new BotError('config_invalid', `Invalid configuration: ${problems.join('; ')}`);
+  // Each problem names its variable; the edge prefixes the code (`config_invalid: PORT: ...`).
+  if (!parsed.success || problems.length) throw new BotError('config_invalid', problems.join('; '));
   return parsed.data;
 }
 

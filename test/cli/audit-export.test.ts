@@ -205,7 +205,7 @@ describe('audit export', () => {
       const cases: [Record<string, string>, RegExp][] = [
         [{ STORE: 'memory' }, /STORE=memory lives inside the bot process/],
         [{ STORE: `sqlite:${join(dir, 'typo.sqlite')}` }, /STORE: no SQLite file at .*typo\.sqlite/],
-        [{ STORE: 'mysql://x' }, /Invalid configuration: STORE/],
+        [{ STORE: 'mysql://x' }, /^audit-export: STORE: "mysql:\/\/x" is not/],
         [{ STORE: `sqlite:${storeFile}`, DIRECTORY: `file:${join(dir, 'missing.json')}` }, /the directory \(DIRECTORY\) cannot be loaded: Directory file .*missing\.json cannot be read/],
       ];
       for (const [env, message] of cases) {
