@@ -25,7 +25,7 @@ import { loadConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
 import { systemClock } from '../domain/clock.js';
 import type { AuditEntry } from '../domain/engine-api.js';
-import { cursorAt, RequestRepository } from '../domain/request-repository.js';
+import { RequestRepository } from '../domain/request-repository.js';
 import type { DurableStore } from '../store/durable-store.js';
 import { openStore } from '../store/index.js';
 
@@ -95,40 +95,23 @@ export async function exportAudit(options: AuditExportOptions): Promise<{ entrie
 }
 
 /**
- * The entries of `audit:all` with `since <= at < until`, a page at a time, oldest first. Pages
- * through `RequestRepository.auditPage` ascending with its `score|member` cursors, starting where
- * `RequestEngine.auditSince` starts (just before `since`), and stops at the first entry at or after
- * `until`: the index is ordered by time, so nothing later is read.
+ * The entries of `audit:all` with `since <= at < until`, a page at a time, oldest first, through
+ * `RequestRepository.auditFrom` (as `RequestEngine.auditSince` reads them), stopping at the first
+ * entry at or after `until`: the index is ordered by time, so nothing later is read.
  */
 export async function* auditPages(store: DurableStore, since: number, until: number | undefined, pageSize: number): AsyncGenerator<AuditEntry[]> {
   // Read-only: the repository's lifecycle settings only matter to commits, which this never makes.
   const repo = new RequestRepository(store, systemClock, { approverReminderMs: 0, requestExpiryMs: 0, maxRechecks: 0 });
-  let cursor = cursorAt(Math.ceil(since) - 1, '~'); // after every member at since - 1 ms ("~" sorts after audit ids)
-  let last: AuditEntry | undefined;
-  for (;;) {
-    const page = await repo.auditPage('audit:all', { limit: pageSize, before: cursor, order: 'asc' });
-    const fresh: AuditEntry[] = [];
-    for (const entry of page.entries) {
-      if (until !== undefined && entry.at >= until) {
-        if (fresh.length) yield fresh;
-        return;
-      }
-      // Defence in depth: a cursor that did not move past the previous page must neither repeat
-      // entries nor loop (cursors before `score|member` lost a fractional `at`).
-      if (entry.at < since || (last && !follows(entry, last))) continue;
-      fresh.push(entry);
-      last = entry;
-    }
-    if (fresh.length) yield fresh;
-    if (!page.next) return;
-    if (!fresh.length && page.entries.length) throw new Error(`the audit index does not advance past cursor ${cursor}`);
-    cursor = page.next;
-  }
-}
-
-/** Index order: time, then id (the index's member) byte-wise. */
-function follows(entry: AuditEntry, previous: AuditEntry): boolean {
-  return entry.at !== previous.at ? entry.at > previous.at : entry.id > previous.id;
+  let before: string | undefined;
+  do {
+    const page = await repo.auditFrom(since, { limit: pageSize, ...(before ? { before } : {}) });
+    const ended = until !== undefined ? page.entries.findIndex((entry) => entry.at >= until) : -1;
+    // A fractional `since` may let in entries of the same millisecond just before it.
+    const entries = (ended >= 0 ? page.entries.slice(0, ended) : page.entries).filter((entry) => entry.at >= since);
+    if (entries.length) yield entries;
+    if (ended >= 0) return;
+    before = page.next;
+  } while (before);
 }
 
 /**

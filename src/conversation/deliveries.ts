@@ -89,16 +89,21 @@ export function registerDeliveries(options: DeliveriesOptions): void {
   const metrics = options.metrics ?? noopMetrics;
   const policy = options.retry ?? DELIVERY_RETRY;
 
-  worker.handle(OBSERVE_JOB, async (job) => {
+  /** Tells the observers of a job's event; returns the event. */
+  async function observe(job: Job): Promise<EngineEvent> {
     const event = toEngineEvent(job.payload as NotifyPayload);
     for (const observer of options.observers?.() ?? []) await observer.notify(event, { eventId: job.id });
+    return event;
+  }
+
+  worker.handle(OBSERVE_JOB, async (job) => {
+    await observe(job);
   }, { timeoutMs: DELIVERY_TIMEOUT_MS });
 
   // An event committed without this outbox (by a version before it, still stored after an
   // upgrade): plan its deliveries now, as that version did.
   worker.handle(NOTIFY_JOB, async (job) => {
-    const event = toEngineEvent(job.payload as NotifyPayload);
-    for (const observer of options.observers?.() ?? []) await observer.notify(event, { eventId: job.id });
+    const event = await observe(job);
     await store.commit({ schedule: plan(event, job.id, await engine.admins(), clock.now()) });
     worker.wake();
   }, { timeoutMs: DELIVERY_TIMEOUT_MS });

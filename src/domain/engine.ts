@@ -22,7 +22,7 @@ import { newRequestId } from './ids.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics.js';
 import { approversFor } from './policy.js';
-import { cursorAt, publicView, RequestRepository } from './request-repository.js';
+import { publicView, RequestRepository } from './request-repository.js';
 import { OPEN_STATES, TIMER_KINDS, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
@@ -481,7 +481,7 @@ export class RequestEngine implements RequestEngineApi {
   /** Every audit entry from `since` (epoch ms) on, oldest first, a page at a time (the export). */
   async auditSince(actorId: string, since: number, page: Page = {}): Promise<AuditPage> {
     if (!(await this.isAdmin(actorId)) && actorId !== 'system') throw new BotError('not_allowed', 'Only admins can export the audit log', { details: { reason: 'admin_only' } });
-    return this.repo.auditPage('audit:all', { ...page, order: 'asc', before: page.before ?? cursorAt(since - 1, '~') });
+    return this.repo.auditFrom(since, page);
   }
 
   /** Refused actions have no request change to ride on: they get an audit entry of their own. */

@@ -188,6 +188,16 @@ export class RequestRepository {
     return next ? { requests, next } : { requests };
   }
 
+  /**
+   * A page of the whole audit log (`audit:all`), oldest first, from `since` (epoch ms) on; `before`
+   * continues after a page. The first page starts after every entry of the millisecond before
+   * `since` ("~" sorts after every audit id), so it holds what is at or after `since` (a fractional
+   * `since` may also let in entries of the same millisecond just before it).
+   */
+  async auditFrom(since: number, options: { limit?: number; before?: string } = {}): Promise<{ entries: AuditEntry[]; next?: string }> {
+    return this.auditPage('audit:all', { ...options, order: 'asc', before: options.before ?? cursorAt(Math.ceil(since) - 1, '~') });
+  }
+
   /** A page of audit entries from an index (`audit:req:ID`, `audit:target:ID`, `audit:person:ID`, `audit:all`), newest first. */
   async auditPage(index: string, options: { limit?: number; before?: string; order?: 'asc' | 'desc' } = {}): Promise<{ entries: AuditEntry[]; next?: string }> {
     const limit = options.limit ?? 20;
