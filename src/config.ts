@@ -100,9 +100,16 @@ const permissionServiceSchema = z
     return z.NEVER;
   });
 
-const list = z
-  .preprocess(emptyToUndefined, z.string().optional())
-  .transform((value) => (value ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined));
+/** A comma-separated list; one of only commas and spaces (" , ") names nobody, which is refused rather than read as an empty list. */
+const list = z.preprocess(emptyToUndefined, z.string().optional()).transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!entries.length) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" names no entries (a comma-separated list; leave it unset for the default)` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 /**
  * The whole environment (SPEC section 5, plus the backend settings), parsed once at start.

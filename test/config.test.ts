@@ -61,6 +61,8 @@ describe('configuration', () => {
     ['PERMISSION_SERVICE', 'powershell'],
     ['PROPAGATION_WINDOW', '1 hour'],
     ['CLOUD', 'germany'],
+    ['BOT_ADMINS', ' , '],
+    ['BOT_ADMINS', ',,'],
   ])('refuses %s=%s with a message naming the variable', (name, value) => {
     let error: unknown;
     try {

@@ -223,7 +223,8 @@ export function parseArgs(argv: string[]): AuditArgs {
     if (!m) throw new UsageError(`unexpected argument ${JSON.stringify(arg)} (see --help)`);
     const name = m[1] as keyof typeof values;
     if (values[name] !== undefined) throw new UsageError(`--${name} given twice`);
-    const value = m[2] ?? argv[++i];
+    // "--since --format csv": the next option is not --since's value.
+    const value = m[2] ?? (argv[i + 1]?.startsWith('--') ? undefined : argv[++i]);
     if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
     values[name] = value;
   }

@@ -182,6 +182,8 @@ describe('audit export', () => {
     it.each([
       [[], /--since WHEN is required/],
       [['--since'], /--since needs a value/],
+      [['--since', '--format', 'csv'], /--since needs a value/],
+      [['--since', '2026-12-01', '--out', '--format', 'csv'], /--out needs a value/],
       [['--since', '2026-13-01'], /--since "2026-13-01" is not an ISO 8601 date/],
       [['--since', '2026-02-30'], /not an ISO 8601/],
       [['--since', '2026-12-01T24:00Z'], /not an ISO 8601/],
