@@ -7,6 +7,7 @@ import { whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
 import type { Draft } from './types.js';
+import { formatClock } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
 import { t } from './wording/strings.js';
 import { summaryView } from './wording/views.js';
@@ -158,16 +159,28 @@ async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, t
       if (outcome.outcome === 'duplicate') turn.replies.push({ kind: 'text', text: t(lang, 'reply.duplicate', { requestId: turn.names.escape(outcome.request.id, 80) }) });
       turn.replies.push({ kind: 'summary', request: outcome.request, view: await summaryView(outcome.request, turn.names, turn.audience), audience: turn.audience });
       return;
-    case 'already_held':
-      turn.replies.push({
-        kind: 'text',
-        text: t(lang, 'reply.alreadyHeld', { grantee: await turn.names.person(outcome.granteeId), right: rightLabel(outcome.right, lang), target: (await turn.names.target(outcome.targetId)).name }),
-      });
+    case 'already_held': {
+      const params = { grantee: await turn.names.person(outcome.granteeId), right: rightLabel(outcome.right, lang), target: (await turn.names.target(outcome.targetId)).name };
+      const text = outcome.propagating
+        ? t(lang, 'reply.alreadyHeldApplied', { ...params, ...windowTimes(outcome.propagating, turn) })
+        : t(lang, 'reply.alreadyHeld', params);
+      turn.replies.push({ kind: 'text', text });
       return;
-    case 'nothing_to_revoke':
-      turn.replies.push({ kind: 'text', text: t(lang, 'reply.nothingToRevoke', { grantee: await turn.names.person(outcome.granteeId), target: (await turn.names.target(outcome.targetId)).name }) });
+    }
+    case 'nothing_to_revoke': {
+      const params = { grantee: await turn.names.person(outcome.granteeId), target: (await turn.names.target(outcome.targetId)).name };
+      const text = outcome.propagating
+        ? t(lang, 'reply.nothingToRevokeRemoved', { ...params, ...windowTimes(outcome.propagating, turn) })
+        : t(lang, 'reply.nothingToRevoke', params);
+      turn.replies.push({ kind: 'text', text });
       return;
+    }
   }
+}
+
+/** "applied 09:00, effective by about 10:00" in the reader's time zone. */
+function windowTimes(window: { appliedAt: number; effectiveBy: number }, turn: Turn): { appliedAt: string; effectiveBy: string } {
+  return { appliedAt: formatClock(window.appliedAt, turn.audience), effectiveBy: formatClock(window.effectiveBy, turn.audience) };
 }
 
 /**

@@ -24,8 +24,21 @@ export type SubmitOutcome =
   /** A new pending request; approvers were notified (`approval_needed`). */
   | { outcome: 'created'; request: PermissionRequest }
   /** The grantee already holds the right (grant) or holds none of the rights (revoke): no approval round. */
-  | { outcome: 'already_held'; right: Right; granteeId: string; targetId: string }
-  | { outcome: 'nothing_to_revoke'; granteeId: string; targetId: string }
+  | {
+      outcome: 'already_held';
+      right: Right;
+      granteeId: string;
+      targetId: string;
+      /** Set when the bot applied the right within the propagation window: the service may not show it yet (epoch ms). */
+      propagating?: { requestId: string; appliedAt: number; effectiveBy: number };
+    }
+  | {
+      outcome: 'nothing_to_revoke';
+      granteeId: string;
+      targetId: string;
+      /** Set when the bot removed the right(s) within the propagation window: the service may still show them (epoch ms). */
+      propagating?: { requestId: string; appliedAt: number; effectiveBy: number };
+    }
   /** The same request is already open; nothing new was created. */
   | { outcome: 'duplicate'; request: PermissionRequest };
 

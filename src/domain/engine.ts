@@ -171,16 +171,26 @@ export class RequestEngine implements RequestEngineApi {
     const pTarget: PermissionTarget = { id: target.id, kind: target.kind, mail: target.mail };
     const pTrustee: PermissionTrustee = { id: grantee.id, mail: grantee.mail };
 
+    // What the bot applied within the propagation window decides over what the service shows: a
+    // right granted minutes ago may not be visible yet, one removed may still be (SPEC section 3,
+    // "a right the bot has applied is shown as such at once").
+    const recent = latestPropagating(await this.propagating(`req:propagating-target:${target.id}`), grantee.id);
+    const holds = async (right: Right) => {
+      const applied = recent.get(right);
+      return applied ? applied.kind === 'grant' : await this.withService(() => permissions.check(pTarget, pTrustee, right));
+    };
+
     let rights: Right[];
     const warnings: PreflightWarning[] = [];
     if (input.kind === 'grant') {
       const right = input.right!;
-      if (await this.withService(() => permissions.check(pTarget, pTrustee, right))) {
-        return { outcome: 'already_held', right, granteeId: grantee.id, targetId: target.id };
+      if (await holds(right)) {
+        const applied = recent.get(right);
+        return { outcome: 'already_held', right, granteeId: grantee.id, targetId: target.id, ...(applied ? { propagating: windowOf(applied) } : {}) };
       }
       rights = [right];
       const other = groupRightReplaced(right, target.kind);
-      if (other && (await this.withService(() => permissions.check(pTarget, pTrustee, other)))) {
+      if (other && (await holds(other))) {
         warnings.push({ code: 'replacement', replaces: other });
       }
       if (target.kind === 'group' && !(await directory.membersOf(target.id)).includes(grantee.id)) {
@@ -190,11 +200,16 @@ export class RequestEngine implements RequestEngineApi {
         warnings.push({ code: 'not_a_member' });
       }
     } else {
-      const held = (await this.withService(() => permissions.listDelegates(pTarget)))
+      const shown = (await this.withService(() => permissions.listDelegates(pTarget)))
         .filter((d) => d.trusteeId === grantee.id)
         .map((d) => d.right);
-      rights = input.right ? held.filter((r) => r === input.right) : RIGHTS.filter((r) => held.includes(r));
-      if (rights.length === 0) return { outcome: 'nothing_to_revoke', granteeId: grantee.id, targetId: target.id };
+      const held = RIGHTS.filter((r) => (recent.has(r) ? recent.get(r)!.kind === 'grant' : shown.includes(r)));
+      rights = input.right ? held.filter((r) => r === input.right) : held;
+      if (rights.length === 0) {
+        // Removed within the window: say when it is gone rather than only "holds none".
+        const removal = [...recent.values()].filter((p) => p.kind === 'revoke' && (!input.right || p.right === input.right)).sort((a, b) => b.appliedAt - a.appliedAt)[0];
+        return { outcome: 'nothing_to_revoke', granteeId: grantee.id, targetId: target.id, ...(removal ? { propagating: windowOf(removal) } : {}) };
+      }
     }
 
     // Open requests for the same person and mailbox: the same one again is a duplicate; another
@@ -514,3 +529,21 @@ function alreadyDecided(request: PermissionRequest): BotError {
 }
 
 export type { AuditEntry };
+
+/**
+ * The newest propagating change per right for one grantee (a grant then a revoke of the same right
+ * within the window: the revoke decides).
+ */
+function latestPropagating(list: readonly PropagatingRight[], granteeId: string): Map<Right, PropagatingRight> {
+  const latest = new Map<Right, PropagatingRight>();
+  for (const p of list) {
+    if (p.granteeId !== granteeId) continue;
+    const seen = latest.get(p.right);
+    if (!seen || p.appliedAt > seen.appliedAt) latest.set(p.right, p);
+  }
+  return latest;
+}
+
+function windowOf(p: PropagatingRight): { requestId: string; appliedAt: number; effectiveBy: number } {
+  return { requestId: p.requestId, appliedAt: p.appliedAt, effectiveBy: p.effectiveBy };
+}

@@ -211,6 +211,44 @@ describe('request engine', () => {
     expect(core.events.events).toEqual([]);
   });
 
+  it('a right applied minutes ago is "already held" before the service shows it, with its window', async () => {
+    const first = await created();
+    await core.engine.decide(first.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    const appliedAt = core.clock.now();
+    // The simulated service shows the change only after its visibility delay (5 minutes here).
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(false);
+    const window = { requestId: first.id, appliedAt, effectiveBy: appliedAt + HOUR };
+    // The requester again, and someone else: no second approval round.
+    for (const requesterId of ['u-liam', 'u-jan-b']) {
+      expect(await core.engine.submit(grant({ requesterId }))).toEqual({ outcome: 'already_held', right: 'SendAs', granteeId: 'u-priya', targetId: 'g-training', propagating: window });
+    }
+    await core.engine.idle();
+    expect(core.events.ofType('approval_needed')).toHaveLength(1);
+    // Revoking it is possible at once (the service does not list it yet).
+    const revoke = await created(grant({ kind: 'revoke', right: null, requesterId: 'u-jan-b' }));
+    expect(revoke).toMatchObject({ kind: 'revoke', rights: ['SendAs'], state: 'pending' });
+  });
+
+  it('a right removed minutes ago is "nothing to revoke" while the service still lists it, and can be asked for again', async () => {
+    const support = { id: 's-support', kind: 'shared' as const, mail: 'support@northwind.example' };
+    const liam = { id: 'u-liam', mail: 'liam.oconnor@northwind.example' };
+    const removal = await created(grant({ kind: 'revoke', granteeId: 'u-liam', targetId: 's-support', right: 'FullAccess', requesterId: 'u-priya' }));
+    await core.engine.decide(removal.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    const appliedAt = core.clock.now();
+    expect(await core.permissions.check(support, liam, 'FullAccess')).toBe(true);
+    expect(await core.engine.submit(grant({ kind: 'revoke', granteeId: 'u-liam', targetId: 's-support', right: null, requesterId: 'u-jan-b' }))).toEqual({
+      outcome: 'nothing_to_revoke',
+      granteeId: 'u-liam',
+      targetId: 's-support',
+      propagating: { requestId: removal.id, appliedAt, effectiveBy: appliedAt + HOUR },
+    });
+    // Asking for it back is a new request, not "already held".
+    const back = await created(grant({ granteeId: 'u-liam', targetId: 's-support', right: 'FullAccess', requesterId: 'u-jan-b' }));
+    expect(back).toMatchObject({ kind: 'grant', rights: ['FullAccess'], state: 'pending' });
+  });
+
   it('refuses guests on groups, Full Access on groups, own mailbox, unknown ids, and missing rights', async () => {
     const refused = async (input: SubmitInput, code: string) =>
       expect(core.engine.submit(input)).rejects.toSatisfy((e) => isBotError(e) && e.code === code);
