@@ -200,6 +200,23 @@ interface SqliteFile {
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
 /**
+ * Creates the store file's own directory (`./data` on the defaults) when it is missing, but not a
+ * whole missing path: `sqlite:/srv/bto/data/bot.sqlite` with no `/srv/bto` is a typo to refuse,
+ * not a tree to build and an empty store to start in it.
+ * @throws Error naming the missing parent directory.
+ */
+function createStoreDirectory(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code === 'ENOENT') throw new Error(`the directory ${dirname(dir)} does not exist (the bot creates only the store's own directory, ${dir})`);
+    throw error;
+  }
+}
+
+/**
  * Open files by path. Stores on the same file in one process share its connection: with the group
  * commit a second connection would wait for the first one's lock on the very thread that must
  * release it.
@@ -211,7 +228,7 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
   if (!open) {
     // A new file is normal on a first start; said out loud, so a mistyped STORE path that starts
     // an empty store is seen in the log rather than taken for lost data.
-    mkdirSync(dirname(file), { recursive: true });
+    createStoreDirectory(dirname(file));
     if (!existsSync(file)) {
       warn(`STORE: no SQLite file at ${file}; starting a new, empty store there`);
       // Readable by the bot's user only: it holds the audit log and people's mail addresses.

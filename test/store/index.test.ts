@@ -29,6 +29,14 @@ describe('openStore: a STORE that cannot be opened is one line naming STORE', ()
     expect(message).toMatch(/^STORE: cannot open the SQLite file .*notes\.txt: file is not a database$/);
   });
 
+  it('a SQLite path under a directory that does not exist: the store\'s own directory is made, not a whole tree', async () => {
+    const typo = join(dir, 'srv', 'bto', 'data', 'bot.sqlite');
+    expect(await refusal({ kind: 'sqlite', path: typo })).toBe(
+      `STORE: cannot open the SQLite file ${typo}: the directory ${join(dir, 'srv', 'bto')} does not exist (the bot creates only the store's own directory, ${join(dir, 'srv', 'bto', 'data')})`,
+    );
+    expect(() => statSync(join(dir, 'srv'))).toThrow();
+  });
+
   it('a Redis URL the client cannot parse, without repeating the URL (it may carry a password)', async () => {
     const message = await refusal({ kind: 'redis', url: 'redis://:s3cret@:6379x' });
     expect(message).toMatch(/^STORE: cannot open the Redis store: /);
