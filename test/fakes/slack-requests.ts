@@ -151,7 +151,7 @@ function payloadUser(user: SlackPerson): Record<string, unknown> {
  */
 export function blockActions(
   user: SlackPerson,
-  message: Pick<PostedMessage, 'channel' | 'ts' | 'text' | 'blocks'>,
+  message: Pick<PostedMessage, 'channel' | 'ts' | 'text' | 'blocks' | 'threadTs'>,
   action: { actionId: string; value?: string; blockId?: string },
   triggerId: string,
   options: { team?: string } = {},
@@ -169,7 +169,7 @@ export function blockActions(
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: message.channel, name: 'directmessage' },
-    message: { type: 'message', user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, text: message.text, blocks: message.blocks, ts: message.ts, team },
+    message: { type: 'message', user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, text: message.text, blocks: message.blocks, ts: message.ts, ...(message.threadTs ? { thread_ts: message.threadTs } : {}), team },
     state: { values: {} },
     response_url: `https://hooks.slack.com/actions/${team}/1234567890/abcdefABCDEF`,
     actions: [

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ConversationApi, Speaker } from '../../conversation/types.js';
+import type { ConversationApi, Lang, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
 import { plainTextOf } from './escape.js';
@@ -39,10 +39,16 @@ export interface TextTurn {
   /** The workspace the request came from (envelope `team_id`, payload `team.id`). */
   teamId: string | undefined;
   text: string;
-  /** The channel to answer in: the direct message, the mention's channel; undefined: the person's DM (slash command). */
+  /** Where the person wrote: their direct message, the mention's channel; undefined: a slash command (answered in their DM). */
   channel?: string;
   /** Answer in this thread (a mention). */
   threadTs?: string;
+  /**
+   * `channel` is read by others (a channel, private channel or group DM: the event's
+   * `channel_type` is not `im`): every reply goes to the person's DM and the thread gets only a
+   * pointer to it, since the answers name who holds which rights (SPEC section 2).
+   */
+  shared?: boolean;
   /** The Events API delivery, so a retry of it runs once. */
   eventId?: string;
   /** The message as Slack identifies it, for logs. */
@@ -58,6 +64,8 @@ export interface ClickTurn {
   value: string | undefined;
   channel: string;
   ts: string;
+  /** The thread the clicked message is a reply in (its parent's `ts`), if any. */
+  threadTs?: string;
   triggerId: string;
 }
 
@@ -66,7 +74,10 @@ export interface ClickTurn {
  * Reject modal's submission and a visit to the Home tab. Each one identifies the verified Slack
  * user as a directory user (or refuses them with a sentence in their Slack language), records that
  * they spoke to the bot in Slack, hands the neutral input to the conversation core and lays out
- * its replies. Who may do what is decided by the core from that directory user and the stored
+ * its replies. A turn from a conversation others read (a mention in a channel, private channel or
+ * group DM; a click on a card left in one) is answered in the person's DM with the app, as
+ * `/mailbox` is, and the thread gets only "I've answered you in a direct message": queries, audit
+ * and requests name who holds which rights (SPEC section 2). Who may do what is decided by the core from that directory user and the stored
  * request; the button's value is only read as the data the core checks.
  */
 export class SlackInbound {
@@ -77,13 +88,18 @@ export class SlackInbound {
       this.deps.logger.info({ eventId: turn.eventId }, 'slack retry of an event already taken');
       return;
     }
-    const identity = await this.identify(turn.slackUserId, turn.teamId, async (text) => this.refuse(turn.channel ?? (await this.dmOf(turn.slackUserId)), text, turn.threadTs));
+    const shared = turn.shared === true && turn.channel !== undefined ? { channel: turn.channel, threadTs: turn.threadTs } : undefined;
+    const identity = await this.identify(turn.slackUserId, turn.teamId, async (text, lang) =>
+      shared ? this.refusePrivately(turn.slackUserId, shared, text, lang) : this.refuse(turn.channel ?? (await this.dmOf(turn.slackUserId)), text, turn.threadTs),
+    );
     if (!identity) return;
-    const channel = turn.channel ?? (await this.dmWith(identity));
+    // `/mailbox` and a shared conversation are answered in the DM with the app, like later messages.
+    const channel = turn.channel && !shared ? turn.channel : await this.dmWith(identity);
     await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);
     const { botUserId } = await this.deps.workspace.get();
     const replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: plainTextOf(turn.text, botUserId) });
-    await this.deps.poster.post(channel, replies, identity.user.id, turn.threadTs);
+    await this.deps.poster.post(channel, replies, identity.user.id, shared ? undefined : turn.threadTs);
+    if (shared && replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }
 
   /**
@@ -97,11 +113,17 @@ export class SlackInbound {
       await this.openRejectModal({ requestId: data.requestId, channel: turn.channel, ts: turn.ts }, turn);
       return;
     }
-    const identity = await this.identify(turn.slackUserId, turn.teamId, (text) => this.refuse(turn.channel, text));
+    // A card left in a channel before its answers went by DM (IM ids start with D): answered in the DM too.
+    const shared = turn.channel.startsWith('D') ? undefined : { channel: turn.channel, threadTs: turn.threadTs ?? turn.ts };
+    const identity = await this.identify(turn.slackUserId, turn.teamId, (text, lang) =>
+      shared ? this.refusePrivately(turn.slackUserId, shared, text, lang) : this.refuse(turn.channel, text),
+    );
     if (!identity) return;
     await this.remember(identity);
     const replies = await this.deps.conversation.handleAction({ ...this.speaker(identity, turn.ts), verb, data });
-    await this.deps.poster.answerClick(turn.channel, turn.ts, replies, identity.user.id);
+    if (!shared) return this.deps.poster.answerClick(turn.channel, turn.ts, replies, identity.user.id);
+    await this.deps.poster.post(await this.dmWith(identity), replies, identity.user.id);
+    if (replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }
 
   /** The Reject modal's submission: the decision, with the reason typed (if any). */
@@ -146,14 +168,14 @@ export class SlackInbound {
    * The directory user of a verified Slack user, or undefined after `refuse` told them (in their
    * Slack language) why they are not served. Bots are ignored without an answer.
    */
-  private async identify(slackUserId: string, teamId: string | undefined, refuse: (text: string) => Promise<void>): Promise<SlackIdentity | undefined> {
+  private async identify(slackUserId: string, teamId: string | undefined, refuse: (text: string, lang: Lang) => Promise<void>): Promise<SlackIdentity | undefined> {
     try {
       const outcome = await this.deps.identities.resolve(slackUserId, teamId);
       if (outcome.known) return outcome.identity;
       this.deps.logger.info({ slackUserId, refusal: outcome.refusal }, 'slack user refused');
       if (outcome.refusal !== 'bot') {
         const lang = langOf(outcome.locale) ?? 'en';
-        await refuse(t(lang, `slack.identity.${outcome.refusal}`));
+        await refuse(t(lang, `slack.identity.${outcome.refusal}`), lang);
       }
       return undefined;
     } catch (error) {
@@ -191,6 +213,28 @@ export class SlackInbound {
     return this.deps.api.openDm(slackUserId);
   }
 
+  /**
+   * Why a person is not served, in their DM when they wrote in a shared conversation. A person
+   * Slack will not let the app DM (another organisation's member) is told in the thread: the
+   * sentence names no rights, only why they are not served.
+   */
+  private async refusePrivately(slackUserId: string, shared: SharedPlace, text: string, lang: Lang): Promise<void> {
+    let dm: string;
+    try {
+      dm = await this.dmOf(slackUserId);
+    } catch (error) {
+      if (!isBotError(error, 'recipient_unreachable')) throw error;
+      return this.refuse(shared.channel, text, shared.threadTs);
+    }
+    await this.refuse(dm, text);
+    await this.pointToDm(shared, lang);
+  }
+
+  /** The one line a shared conversation gets for a turn answered in the DM: no content of the answer. */
+  private async pointToDm(shared: SharedPlace, lang: Lang): Promise<void> {
+    await this.deps.poster.post(shared.channel, [{ kind: 'text', text: t(lang, 'slack.answeredInDm') }], '', shared.threadTs);
+  }
+
   /** Why a person is not served, where they wrote. */
   private async refuse(channel: string, text: string, threadTs?: string): Promise<void> {
     await this.deps.poster.post(channel, [{ kind: 'text', text, tone: 'warning' }], '', threadTs);
@@ -202,6 +246,17 @@ export class SlackInbound {
     const lang = copy?.lang ?? langOf(this.deps.identities.peek(turn.slackUserId)?.locale) ?? 'en';
     await this.deps.api.viewsOpen(turn.triggerId, rejectModal(origin, lang));
   }
+}
+
+/** Where a turn from a shared conversation came from: the pointer to the DM goes there. */
+interface SharedPlace {
+  channel: string;
+  threadTs: string | undefined;
+}
+
+/** The person's language for words nobody phrased yet: their directory preference, else their Slack locale (as `SlackMessaging` does). */
+function langOfIdentity(identity: SlackIdentity): Lang {
+  return langOf(identity.user.preferredLanguage) ?? langOf(identity.locale) ?? 'en';
 }
 
 /** A button's value as the data object the core reads; anything else is no data. */

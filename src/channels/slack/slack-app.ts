@@ -47,7 +47,10 @@ export function createBoltApp(deps: {
         return;
       case 'app_mention':
         if (!e.user || typeof e.text !== 'string' || e.channel.startsWith('D')) return;
-        await inbound.text({ slackUserId: e.user, teamId, text: e.text, channel: e.channel, threadTs: e.thread_ts ?? e.ts, ...eventId, messageId: e.ts });
+        // A channel, private channel or group DM: others read the thread, so the answer goes to
+        // the person's DM (an app_mention
+        // need not carry channel_type: absent counts as shared).
+        await inbound.text({ slackUserId: e.user, teamId, text: e.text, channel: e.channel, threadTs: e.thread_ts ?? e.ts, shared: e.channel_type !== 'im', ...eventId, messageId: e.ts });
         return;
       case 'app_home_opened':
         if (e.tab === 'home' && e.user) await inbound.homeOpened({ slackUserId: e.user, teamId, ...eventId });
@@ -66,6 +69,7 @@ export function createBoltApp(deps: {
     if (body.type !== 'block_actions' || action.type !== 'button' || !('action_id' in action)) return;
     const container = body.container as { type?: string; channel_id?: string; message_ts?: string } | undefined;
     if (container?.type !== 'message' || !container.channel_id || !container.message_ts) return;
+    const threadTs = threadOf(body);
     await inbound.click({
       slackUserId: body.user.id,
       teamId: body.team?.id ?? body.user.team_id,
@@ -73,6 +77,7 @@ export function createBoltApp(deps: {
       value: action.value,
       channel: container.channel_id,
       ts: container.message_ts,
+      ...(threadTs ? { threadTs } : {}),
       triggerId: body.trigger_id,
     });
   });
@@ -107,4 +112,10 @@ interface SlackEvent {
 function teamOf(body: unknown): string | undefined {
   const team = (body as { team_id?: unknown }).team_id;
   return typeof team === 'string' ? team : undefined;
+}
+
+/** The thread of the clicked message (`message.thread_ts`), when it is a reply in one. */
+function threadOf(body: unknown): string | undefined {
+  const thread = (body as { message?: { thread_ts?: unknown } }).message?.thread_ts;
+  return typeof thread === 'string' ? thread : undefined;
 }
