@@ -10,7 +10,9 @@ import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import type { ConversationApi, Reply, Speaker } from '../../conversation/types.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, type CardJson } from './cards.js';
+import { langOf } from '../../conversation/wording/strings.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, t, type CardJson } from './cards.js';
+import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
 import { replyCard } from './replies.js';
 
@@ -25,13 +27,21 @@ export interface TeamsBotDeps {
   logger: Logger;
   /** Where each person last spoke to the bot: messages owed to them go there. */
   presence?: Presence;
+  /**
+   * The person's personal chat with the bot (saved reference, else a new 1:1 chat): where the
+   * answers to a turn in a channel or group chat go. Without it such a turn gets only the pointer.
+   */
+  sender?: Pick<ProactiveSender, 'sendToUser'>;
 }
 
 /**
  * The Teams edge of the conversation: turns activities into the conversation's neutral input
  * (the authenticated `from.aadObjectId`, plain text, locale, time zone) and its replies into
  * messages and Adaptive Cards. Keeps conversation references and card copies so later messages and
- * card updates reach people.
+ * card updates reach people. A turn in a channel or group chat (`conversation.conversationType`
+ * other than `personal`) is answered in the person's personal chat, and the shared conversation
+ * gets only a pointer: queries, audit, "my requests" and summaries name who holds which rights
+ * (SPEC section 2), which the other members must not read.
  */
 export class TeamsBot extends TeamsActivityHandler {
   constructor(private readonly deps: TeamsBotDeps) {
@@ -84,7 +94,46 @@ export class TeamsBot extends TeamsActivityHandler {
     // (the names stay), an HTML-only message read from its text/html attachment.
     const text = cleanInput(raw, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
     const replies = await this.deps.conversation.handleText({ ...speaker(activity, userId), text });
+    if (isShared(activity)) {
+      if (replies.length === 0) return;
+      const pointer = await this.answerPrivately(activity, userId, replies);
+      await context.sendActivity({ type: 'message', text: pointer, textFormat: 'plain' });
+      return;
+    }
     for (const reply of replies) await this.send(context, reply);
+  }
+
+  /**
+   * Sends a shared conversation's turn's replies to the person's personal chat (keeping a summary's
+   * copy there, and recording that they spoke on Teams, so later messages reach them there) and
+   * returns the pointer for the shared conversation, in their Teams language: "answered in our
+   * personal chat", or, when that chat cannot be reached (never installed for them, no chat known
+   * yet to open one from, Teams failing), "message me in a personal chat". Nothing of the answer is
+   * ever posted where others read it.
+   */
+  private async answerPrivately(activity: Activity, userId: string, replies: readonly Reply[]): Promise<string> {
+    const lang = langOf(activity.locale) ?? 'en';
+    const delivered = await this.sendPrivately(userId, replies);
+    return t(lang, delivered ? 'teams.answeredInChat' : 'teams.askInChat');
+  }
+
+  private async sendPrivately(userId: string, replies: readonly Reply[]): Promise<boolean> {
+    const { sender } = this.deps;
+    if (!sender) return false;
+    try {
+      for (const reply of replies) {
+        const sent = await sender.sendToUser(userId, activityOf(reply));
+        if (!sent) return false;
+        if (reply.kind === 'summary') {
+          await this.deps.repository.addCardCopy(reply.request.id, { userId: reply.request.requesterId, role: 'summary', reference: sent.reference, activityId: sent.activityId, ...reply.audience });
+        }
+      }
+    } catch (error) {
+      this.deps.logger.warn({ userId, err: errorSummary(error) }, 'answer to a shared conversation not delivered to the personal chat');
+      return false;
+    }
+    await this.deps.presence?.spokeOn(userId, 'teams');
+    return true;
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -94,20 +143,19 @@ export class TeamsBot extends TeamsActivityHandler {
     // The cards' own field names (`draft`, `rejectReason`) as the conversation's.
     const data: Record<string, unknown> = { ...raw, draftId: raw.draft, reason: raw.rejectReason };
     const verb = userId ? String(invokeValue?.action?.verb ?? '') : '';
-    const [answer, ...more] = await this.deps.conversation.handleAction({ ...speaker(activity, userId), verb, data });
+    const replies = await this.deps.conversation.handleAction({ ...speaker(activity, userId), verb, data });
+    // A card left in a channel: answered in the personal chat; the clicker alone sees the pointer, the card stays.
+    if (isShared(activity) && userId && replies.length > 0) return invokeMessage(await this.answerPrivately(activity, userId, replies));
+    const [answer, ...more] = replies;
     for (const reply of more) await this.send(context, reply);
     if (!answer) return invokeMessage('');
     if (answer.kind === 'text' || answer.kind === 'ask' || answer.kind === 'refusal') return invokeMessage(answer.text);
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: replyCard(answer) as unknown as AdaptiveCardInvokeResponse['value'] };
   }
 
-  /** One reply as a message: text as plain text, the rest as a card; a summary's copy is kept for later updates. */
+  /** One reply as a message in the turn's conversation; a summary's copy is kept for later updates. */
   private async send(context: TurnContext, reply: Reply): Promise<void> {
-    if (reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal') {
-      await context.sendActivity({ type: 'message', text: reply.text, textFormat: 'plain' });
-      return;
-    }
-    const response = await context.sendActivity({ type: 'message', attachments: [cardAttachment(replyCard(reply) as CardJson)] });
+    const response = await context.sendActivity(activityOf(reply));
     if (reply.kind === 'summary' && response?.id) {
       await this.deps.repository.addCardCopy(reply.request.id, {
         userId: reply.request.requesterId,
@@ -118,6 +166,18 @@ export class TeamsBot extends TeamsActivityHandler {
       });
     }
   }
+}
+
+/** A reply as a message: text, questions and refusals as plain text, the rest as a card. */
+function activityOf(reply: Reply): Partial<Activity> {
+  if (reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal') return { type: 'message', text: reply.text, textFormat: 'plain' };
+  return { type: 'message', attachments: [cardAttachment(replyCard(reply) as CardJson)] };
+}
+
+/** A channel or group chat, read by others than the person (an absent type is taken as Teams' personal chat). */
+function isShared(activity: Activity): boolean {
+  const type = activity.conversation?.conversationType;
+  return type !== undefined && type !== 'personal';
 }
 
 function invokeMessage(text: string): AdaptiveCardInvokeResponse {

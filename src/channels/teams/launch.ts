@@ -31,7 +31,7 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
   app.notifiers.attachChannel(messaging);
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
-  const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence });
+  const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender });
   return { bot, conversation, messaging, sender, repository };
 }
 
