@@ -64,6 +64,18 @@ const duration = (fallback: string, options: { allowZero?: boolean; max?: number
 const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+/** A TCP port, 0-65535 (0: any free port); empty means `fallback`. Said in words, not as zod's "expected number, received NaN". */
+const port = (fallback: number) =>
+  z.preprocess(emptyToUndefined, z.union([z.string(), z.number()]).optional()).transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    const text = String(value).trim();
+    if (!/^\d{1,5}$/.test(text) || Number(text) > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a port number (0-65535)` });
+      return z.NEVER;
+    }
+    return Number(text);
+  });
+
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'memory' } | { kind: 'redis'; url: string } | { kind: 'postgres'; url: string };
 export type DirectoryConfig = { kind: 'file'; path: string } | { kind: 'graph' };
 export type PermissionServiceConfig = { kind: 'simulated' } | { kind: 'exchange' } | { kind: 'remote'; url: string };
@@ -116,7 +128,7 @@ const list = z.preprocess(emptyToUndefined, z.string().optional()).transform((va
  * Nothing else in the code reads `process.env`.
  */
 export const configSchema = z.object({
-  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+  PORT: port(3978),
   /** Interface to bind; empty means 127.0.0.1 without credentials and 0.0.0.0 with them. */
   HOST: optionalString,
   MicrosoftAppId: optionalString,
@@ -169,9 +181,9 @@ export const configSchema = z.object({
 
   /** Bearer token between the bot and a remote permission service, and for `npm run permission-service`. */
   PERMISSION_SERVICE_TOKEN: optionalString,
-  PERMISSION_SERVICE_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3980)),
+  PERMISSION_SERVICE_PORT: port(3980),
 
-  /** Slack app credentials (Bolt's names); an empty token turns Slack off. */
+  /** Slack app credentials (Bolt's names): both set turn Slack on, both empty leave it off; one alone is refused. */
   SLACK_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().regex(/^xoxb-[\w-]+$/, 'must be a bot token (xoxb-...)').optional()),
   SLACK_SIGNING_SECRET: optionalString,
   /** Base URL of the Slack Web API, ending in `/api/` (tests point it at a loopback fake). */
@@ -183,9 +195,13 @@ export const configSchema = z.object({
       .transform((url) => (url.endsWith('/') ? url : `${url}/`)),
   ),
 }).superRefine((config, ctx) => {
-  // A token without a signing secret would accept nothing (every request fails the signature check).
+  // Slack needs both: a token without a signing secret would accept nothing (every request fails the
+  // signature check), a secret without a token would quietly start without Slack (/slack/events 404).
   if (config.SLACK_BOT_TOKEN && !config.SLACK_SIGNING_SECRET) {
-    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set' });
+    ctx.addIssue({ code: 'custom', path: ['SLACK_SIGNING_SECRET'], message: 'is required when SLACK_BOT_TOKEN is set (leave both empty to run without Slack)' });
+  }
+  if (config.SLACK_SIGNING_SECRET && !config.SLACK_BOT_TOKEN) {
+    ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when SLACK_SIGNING_SECRET is set (leave both empty to run without Slack)' });
   }
 });
 
@@ -211,7 +227,7 @@ export function simulatedVisibilityDelay(config: Pick<Config, 'SIMULATED_VISIBIL
   return config.SIMULATED_VISIBILITY_DELAY ?? Math.min(5 * 60_000, config.PROPAGATION_WINDOW);
 }
 
-/** Slack is on when it has a bot token (its signing secret is then required). */
+/** Slack is on when it has a bot token and a signing secret (`loadConfig` refuses one without the other). */
 export function slackEnabled(config: Config): config is Config & { SLACK_BOT_TOKEN: string; SLACK_SIGNING_SECRET: string } {
   return Boolean(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET);
 }

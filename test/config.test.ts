@@ -74,6 +74,21 @@ describe('configuration', () => {
     expect((error as Error).message).toContain(name);
   });
 
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['PERMISSION_SERVICE_PORT', 'eighty'],
+  ])('refuses %s=%s as not a port number, in words', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(`${name}: "${value}" is not a port number (0-65535)`);
+  });
+
+  it('takes ports 0 to 65535, and the default when empty', () => {
+    expect(loadConfig({ PORT: '0', PERMISSION_SERVICE_PORT: '65535' })).toMatchObject({ PORT: 0, PERMISSION_SERVICE_PORT: 65535 });
+    expect(loadConfig({ PORT: ' ', PERMISSION_SERVICE_PORT: '' })).toMatchObject({ PORT: 3978, PERMISSION_SERVICE_PORT: 3980 });
+  });
+
   it('parses durations', () => {
     expect(parseDuration('60m')).toBe(3_600_000);
     expect(parseDuration('90s')).toBe(90_000);
