@@ -1,5 +1,6 @@
 import { createApp, type App, type AppOverrides } from './app.js';
 import { createSlackChannel, type SlackChannel } from './channels/slack/channel.js';
+import { checkSlackToken } from './channels/slack/token-check.js';
 import { createTeamsChannel, type TeamsChannel } from './channels/teams/launch.js';
 import { createBotAdapter, teamsMount } from './channels/teams/mount.js';
 import { hasBotCredentials, slackEnabled, type Config } from './config.js';
@@ -26,7 +27,8 @@ export interface RunningChannels {
  * for, the durable work and the HTTP server.
  * - Teams (`POST /api/messages`) with its credentials; without them only while Slack is off (the
  *   development set-up, on loopback).
- * - Slack (`POST /slack/events`) when `SLACK_BOT_TOKEN` is set.
+ * - Slack (`POST /slack/events`) when `SLACK_BOT_TOKEN` is set; its token is checked with
+ *   `auth.test` first (`checkSlackToken`): one Slack refuses stops the start with `config_invalid`.
  * With Slack on and no Teams credentials Teams is left out entirely: its unauthenticated endpoint
  * must not come along when Slack's signed requests make the server listen beyond loopback, and the
  * delivery jobs must not try a channel that cannot reach anyone.
@@ -47,6 +49,11 @@ export async function launchBot(config: Config, understand: UnderstandFn, overri
   if (slackEnabled(config)) {
     slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN, signingSecret: config.SLACK_SIGNING_SECRET, apiUrl: config.SLACK_API_URL, understand });
     mounts.push(slack.mount);
+    // A token Slack refuses stops the start (config_invalid); Slack being down does not.
+    await checkSlackToken(slack.workspace, logger).catch(async (error: unknown) => {
+      await app.close();
+      throw error;
+    });
   }
   await app.start();
   const server = await startServer({ channels: mounts, logger, port: config.PORT, ...(config.HOST ? { host: config.HOST } : {}), readiness, metrics }).catch(

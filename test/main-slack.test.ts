@@ -3,44 +3,102 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { SlackApiFake } from './fakes/slack-api-fake.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_TEAM, SlackApiFake } from './fakes/slack-api-fake.js';
 import { postToSlackEvents, SIGNING_SECRET } from './fakes/slack-requests.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+interface SlackBot {
+  child: ChildProcess;
+  /** Log lines (JSON) so far. */
+  logs: Record<string, any>[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
 // `npm run dev` (src/main.ts through tsx): the same wiring as `npm start`, with Slack configured.
 describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
   const dir = mkdtempSync(join(tmpdir(), 'start-slack-'));
-  let child: ChildProcess | undefined;
-  let fake: SlackApiFake | undefined;
+  const children: ChildProcess[] = [];
+  let fake: SlackApiFake;
+  beforeAll(async () => {
+    fake = await new SlackApiFake().start();
+  });
   afterAll(async () => {
-    child?.kill('SIGTERM');
-    await fake?.close();
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves /slack/events (signed requests only) and, without Teams credentials, not /api/messages', async () => {
-    fake = await new SlackApiFake().start();
-    child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', join(ROOT, 'src/main.ts')], {
+  function spawnBot(env: Record<string, string>): SlackBot {
+    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', join(ROOT, 'src/main.ts')], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', HOST: '127.0.0.1', STORE: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'info', SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', HOST: '127.0.0.1', STORE: 'memory', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const listening = await new Promise<{ port: number; channels: string[] }>((resolve, reject) => {
-      let out = '';
-      child!.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        for (const line of out.split('\n')) if (line.includes('"msg":"listening"')) resolve(JSON.parse(line) as { port: number; channels: string[] });
-      });
-      child!.once('exit', (code) => reject(new Error(`bot exited with ${code}: ${out}`)));
-      setTimeout(() => reject(new Error(`bot did not start: ${out}`)), 30_000);
+    children.push(child);
+    const logs: Record<string, any>[] = [];
+    let pending = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, any>);
     });
-    expect(listening.channels).toEqual(['slack']);
-    const base = `http://127.0.0.1:${listening.port}`;
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, logs, stderr: () => stderr, exited };
+  }
+
+  /** Waits until the bot logged `listening`; fails if it exited first. */
+  async function listening(bot: SlackBot): Promise<{ port: number; channels: string[] }> {
+    for (;;) {
+      const line = bot.logs.find((l) => l.msg === 'listening');
+      if (line) return line as unknown as { port: number; channels: string[] };
+      const early = await Promise.race([bot.exited.then((code) => ({ code })), new Promise((resolve) => setTimeout(resolve, 25))]);
+      if (early && typeof early === 'object') throw new Error(`bot exited with ${(early as { code: number }).code}: ${bot.stderr()}`);
+    }
+  }
+
+  it('serves /slack/events (signed requests only) and, without Teams credentials, not /api/messages', async () => {
+    const before = fake.calls('auth.test').length;
+    const bot = spawnBot({ STORE: `sqlite:${join(dir, 'bot.sqlite')}` });
+    const address = await listening(bot);
+    expect(address.channels).toEqual(['slack']);
+    // The token was checked once at start; its workspace is the one Slack named.
+    expect(fake.calls('auth.test').length).toBe(before + 1);
+    expect(bot.logs.find((l) => l.msg === 'slack token accepted')).toMatchObject({ level: 30, team: FAKE_TEAM.id });
+    const base = `http://127.0.0.1:${address.port}`;
     const challenge = JSON.stringify({ token: 'x', challenge: 'ch4llenge', type: 'url_verification' });
     expect((await postToSlackEvents(base, { body: challenge, contentType: 'application/json' })).json).toEqual({ challenge: 'ch4llenge' });
     expect((await postToSlackEvents(base, { body: challenge, contentType: 'application/json', signature: null })).status).toBe(401);
     expect((await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":"message"}' })).status).toBe(404);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 60_000);
+
+  it('stops the start with one line when Slack refuses the token', async () => {
+    const bot = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-wrong' });
+    expect(await bot.exited).toBe(1);
+    const lines = bot.stderr().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^config_invalid: SLACK_BOT_TOKEN: Slack refused it \(invalid_auth\)/);
+    expect(bot.logs.some((l) => l.msg === 'listening')).toBe(false);
+    fake.violations.length = 0; // the wrong token was meant
+  }, 60_000);
+
+  it('starts with a warning when Slack cannot be reached (nothing listens at SLACK_API_URL)', async () => {
+    const closed = await new SlackApiFake().start();
+    const url = closed.apiUrl;
+    await closed.close();
+    const bot = spawnBot({ SLACK_API_URL: url });
+    const address = await listening(bot);
+    expect(address.channels).toEqual(['slack']);
+    expect(bot.logs.find((l) => l.msg?.startsWith('slack auth.test failed at start'))).toMatchObject({ level: 40 });
+    expect((await fetch(`http://127.0.0.1:${address.port}/readyz`)).status).toBe(200);
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
   }, 60_000);
 });

@@ -49,8 +49,8 @@ export interface SlackChannel {
  * server, the shared conversation with Slack's escaping, identity by profile email, and the
  * messaging port, attached to the core's delivery jobs (`app.notifiers.attachChannel`), which reach
  * each person on the channel they last spoke on (`app.presence`, told `slack` on every inbound
- * turn). Nothing is called on Slack until the first request or message (`auth.test` then names the
- * workspace), so the bot starts while Slack is down.
+ * turn). Building it calls nothing on Slack; `launchBot` then asks `auth.test` once
+ * (`checkSlackToken`), which names the workspace or, while Slack is down, leaves that to the first use.
  *
  * ```ts
  * const slack = createSlackChannel(app, { token, signingSecret, apiUrl, understand });
