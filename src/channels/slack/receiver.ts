@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import { HTTPModuleFunctions, HTTPResponseAck, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
+import { isSslCheck, MalformedSlackBody, parseSlackBody } from './request-body.js';
 
 /** Slack's window for `X-Slack-Request-Timestamp`: older (or newer) requests are refused as replays. */
 export const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
@@ -21,9 +21,11 @@ export type RefusalReason = 'unsigned' | 'stale' | 'bad_signature' | 'too_large'
  * commands. It checks Slack's v0 signature over the raw body and a timestamp within 5 minutes of
  * the clock (401, nothing runs, otherwise), answers `url_verification` and `ssl_check`, then hands
  * the request to `App.processEvent` with Bolt's `HTTPResponseAck`: events are acknowledged by Bolt
- * before any listener runs, actions and commands by their listener's first `ack()`, and an
- * unacknowledged request is answered after 3 s. Listeners may run on after the answer; `stop()`
- * waits for them.
+ * before any listener runs, actions and commands by their listener's first `ack()`. A signed body
+ * that is none of Slack's shapes gets 400 with a short reason; one no listener acknowledged (a
+ * payload type or callback the bot does not handle) is acknowledged with 200 once Bolt is done with
+ * it, and ignored (Slack would otherwise show an error, and Bolt answer 404 after 3 s). Listeners
+ * may run on after the answer; `stop()` waits for them.
  */
 export class RestifySlackReceiver implements Receiver {
   private app?: App;
@@ -77,21 +79,33 @@ export class RestifySlackReceiver implements Receiver {
     let parsed: Record<string, unknown>;
     try {
       parsed = parseSlackBody(body, req.headers['content-type']);
-    } catch {
-      return this.refuse(res, 400, 'malformed');
+    } catch (error) {
+      const reason = error instanceof MalformedSlackBody ? error.message : 'unreadable body';
+      return this.refuse(res, 400, 'malformed', reason);
     }
     if (parsed.type === 'url_verification') return answer(res, 200, { challenge: parsed.challenge });
 
     const ack = new HTTPResponseAck({ logger: boltLogger(log), processBeforeResponse: false, httpRequest: req as never, httpRequestBody: parsed, httpResponse: res });
+    const boltAck = ack.bind();
+    let acknowledged = false;
     const retryNum = Number(header(req, 'x-slack-retry-num'));
     const event: ReceiverEvent = {
       body: parsed,
-      ack: ack.bind(),
+      ack: (response) => {
+        acknowledged = true;
+        return boltAck(response);
+      },
       ...(Number.isInteger(retryNum) ? { retryNum, retryReason: header(req, 'x-slack-retry-reason') ?? '' } : {}),
     };
     try {
       if (!this.app) throw new Error('receiver used before App.init');
       await this.app.processEvent(event);
+      // Bolt has run every listener: nobody acknowledges this request any more.
+      if (!acknowledged && !res.headersSent) {
+        ack.ack();
+        log.debug({ type: String(parsed.type ?? parsed.command ?? '').slice(0, 64) }, 'slack request not handled: acknowledged and ignored');
+        answer(res, 200);
+      }
     } catch (error) {
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'slack request failed');
       if (!res.headersSent) {
@@ -121,9 +135,10 @@ export class RestifySlackReceiver implements Receiver {
     }
   }
 
-  private refuse(res: ServerResponse, status: number, reason: RefusalReason): void {
-    this.options.logger.warn({ status, reason }, 'slack request refused');
-    answer(res, status);
+  /** Refuses a request; only a signed one (`detail`, for 400) is told why, the others get an empty answer. */
+  private refuse(res: ServerResponse, status: number, reason: RefusalReason, detail?: string): void {
+    this.options.logger.warn({ status, reason, ...(detail ? { detail } : {}) }, 'slack request refused');
+    answer(res, status, detail ? { error: detail } : undefined);
   }
 }
 
@@ -134,31 +149,6 @@ async function readBody(req: MaybeReadRequest, limit: number): Promise<Buffer> {
   if (Buffer.isBuffer(req.body)) return req.body;
   if (typeof req.body === 'string') return Buffer.from(req.body, 'utf8');
   return (await HTTPModuleFunctions.bufferIncomingMessage(req, limit)).rawBody;
-}
-
-/**
- * Slack's three body shapes: an Events API envelope (JSON), interactivity (a form whose `payload`
- * field is JSON) and slash commands (plain form fields).
- */
-export function parseSlackBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
-  const text = body.toString('utf8');
-  if ((contentType ?? '').split(';')[0]!.trim() === 'application/x-www-form-urlencoded') {
-    const form = parseQuery(text);
-    if (typeof form.payload === 'string') return asObject(JSON.parse(form.payload));
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(form)) fields[key] = Array.isArray(value) ? value[0] : value;
-    return fields;
-  }
-  return asObject(JSON.parse(text));
-}
-
-function isSslCheck(body: Buffer, contentType: string | undefined): boolean {
-  return (contentType ?? '').startsWith('application/x-www-form-urlencoded') && parseQuery(body.toString('utf8')).ssl_check === '1';
-}
-
-function asObject(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
-  return value as Record<string, unknown>;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -177,9 +167,12 @@ function answer(res: ServerResponse, status: number, json?: unknown): void {
   }
 }
 
+/** Bolt's warning for a body of a type it has no listener kind for: the receiver acknowledges those and logs them at debug. */
+const BOLT_UNROUTED = 'Could not determine the type of an incoming event';
+
 /**
  * Bolt's logger interface over pino. Bolt's debug lines carry request bodies (message text), which
- * the bot's logs never hold, so they are dropped.
+ * the bot's logs never hold, so they are dropped; its warning for a type it cannot route is debug.
  */
 export function boltLogger(logger: Logger): import('@slack/bolt').Logger {
   let level = 'info';
@@ -187,7 +180,11 @@ export function boltLogger(logger: Logger): import('@slack/bolt').Logger {
   return {
     debug: () => undefined,
     info: (...msg: unknown[]) => logger.info(join(msg)),
-    warn: (...msg: unknown[]) => logger.warn(join(msg)),
+    warn: (...msg: unknown[]) => {
+      const text = join(msg);
+      if (text.startsWith(BOLT_UNROUTED)) logger.debug(text);
+      else logger.warn(text);
+    },
     error: (...msg: unknown[]) => logger.error(join(msg)),
     setLevel: (l: string) => {
       level = l;

@@ -4,7 +4,7 @@ import pino from 'pino';
 import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackMount } from '../../../src/channels/slack/mount.js';
-import { RestifySlackReceiver } from '../../../src/channels/slack/receiver.js';
+import { boltLogger, RestifySlackReceiver } from '../../../src/channels/slack/receiver.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { FAKE_BOT, FAKE_TEAM } from '../../fakes/slack-api-fake.js';
 import { eventEnvelope, interactionBody, messageIm, postToSlackEvents, SIGNING_SECRET, slashCommandBody } from '../../fakes/slack-requests.js';
@@ -15,6 +15,8 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
   const clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
   const now = () => Math.floor(clock.now() / 1000);
   const seen: string[] = [];
+  /** What the receiver and Bolt logged (pino's JSON lines). */
+  const logs: Array<{ level: number; msg: string; [key: string]: unknown }> = [];
   let release: () => void = () => undefined;
   let gate: Promise<void> = Promise.resolve();
   let server: restify.Server;
@@ -23,12 +25,13 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
     postToSlackEvents(baseUrl, { body, contentType, timestamp: now(), ...extra });
 
   beforeAll(async () => {
-    const logger = pino({ level: 'silent' });
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as (typeof logs)[number]) });
     const receiver = new RestifySlackReceiver({ signingSecret: SIGNING_SECRET, clock, logger, bodyLimitBytes: 200_000 });
     const app = new App({
       receiver,
       authorize: async () => ({ botToken: FAKE_BOT.token, botId: FAKE_BOT.botId, botUserId: FAKE_BOT.userId, teamId: FAKE_TEAM.id }),
       convoStore: false,
+      logger: boltLogger(logger),
     });
     app.message(async ({ message }) => {
       seen.push(`message:${'text' in message ? message.text : ''}`);
@@ -95,6 +98,44 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
   it('answers a signed body that is not JSON with 400', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post(interactionBody({}).replace('payload=', 'payload=%7Bbroken'), 'application/x-www-form-urlencoded')).status).toBe(400);
+  });
+
+  it.each([
+    ['a form without payload or command', 'foo=bar', 'application/x-www-form-urlencoded', 'form body without payload or command'],
+    ['a payload that is not JSON', 'payload=%7Bbroken', 'application/x-www-form-urlencoded', 'payload is not a JSON object'],
+    ['a payload without a type', interactionBody({ user: { id: megan.id } }), 'application/x-www-form-urlencoded', 'payload names no type'],
+    ['a JSON array', '[]', 'application/json', 'body is not a JSON object'],
+    ['a JSON object without a type', '{"event":{}}', 'application/json', 'body names no type'],
+  ])('answers a signed body that is none of Slack\'s shapes (%s) with 400 and the reason', async (_what, body, contentType, reason) => {
+    const before = seen.length;
+    const response = await post(body, contentType);
+    expect(response.status).toBe(400);
+    expect(response.json).toEqual({ error: reason });
+    expect(seen.length).toBe(before);
+  });
+
+  it('acknowledges (200) and ignores, at debug, what no listener handles: a new payload type, an unknown action, another command', async () => {
+    logs.length = 0;
+    const before = seen.length;
+    const bodies = [
+      interactionBody({ type: 'some_future_type', user: { id: megan.id }, team: { id: FAKE_TEAM.id } }),
+      interactionBody({ type: 'block_actions', user: { id: megan.id }, team: { id: FAKE_TEAM.id }, actions: [{ type: 'button', action_id: 'nobody_listens', value: 'x' }], trigger_id: '1.2.3' }),
+      slashCommandBody(megan, 'hello', 'D000000001', { command: '/other' }),
+    ];
+    for (const body of bodies) {
+      const response = await post(body, 'application/x-www-form-urlencoded');
+      expect(response.status).toBe(200);
+      expect(response.text).toBe('');
+    }
+    expect(seen.length).toBe(before);
+    expect(logs.filter((l) => l.msg === 'slack request not handled: acknowledged and ignored').map((l) => [l.level, l.type])).toEqual([
+      [20, 'some_future_type'],
+      [20, 'block_actions'],
+      [20, '/other'],
+    ]);
+    // Past Bolt's 3-second acknowledgement deadline: nothing says the requests went unanswered.
+    await new Promise((resolve) => setTimeout(resolve, 3_300));
+    expect(logs.filter((l) => l.level >= 40)).toEqual([]);
   });
 
   it('answers url_verification with the challenge, only when signed', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_TEAM } from '../../fakes/slack-api-fake.js';
 import { SLACK_CONTROL_SEQUENCE } from '../../fakes/slack-block-kit.js';
-import { eventEnvelope, eventId, messageIm } from '../../fakes/slack-requests.js';
+import { eventEnvelope, eventId, interactionBody, messageIm } from '../../fakes/slack-requests.js';
 import { slackHarness, slackPeople, textOf, type SlackHarness } from './harness.js';
 
 const { alex, megan, adele, miriam } = slackPeople;
@@ -33,6 +33,18 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect((await h.post({ body, contentType: 'application/json', timestamp: Math.floor(h.clock.now() / 1000) - 301 })).status).toBe(401);
     expect(await footprint(h)).toEqual(before);
     expect(h.fake.calls('users.info')).toEqual([]);
+  });
+
+  it('answers a signed form without payload 400, and acknowledges a payload of a type the bot does not handle (200), changing nothing', async () => {
+    h = await slackHarness();
+    const before = await footprint(h);
+    const bare = await h.post({ body: 'foo=bar', contentType: 'application/x-www-form-urlencoded' });
+    expect(bare.status).toBe(400);
+    expect(bare.json).toEqual({ error: 'form body without payload or command' });
+    const unknown = await h.post({ body: interactionBody({ type: 'some_future_type', user: { id: alex.id, team_id: FAKE_TEAM.id }, team: { id: FAKE_TEAM.id } }), contentType: 'application/x-www-form-urlencoded' });
+    expect(unknown.status).toBe(200);
+    expect(await footprint(h)).toEqual(before);
+    expect(h.fake.violations).toEqual([]);
   });
 
   it("answers Slack's retries of an event once, also when they reach another instance", async () => {
