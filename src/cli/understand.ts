@@ -1,5 +1,6 @@
 /**
  * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]`
+ * (`--help` or `-h`: the usage on stdout, exit 0)
  *
  * One request per line on stdin, one SPEC section 5 JSON object per line on stdout, same order.
  * Nothing else goes to stdout. Setup errors (bad directory, unknown --as, bad --now) go to stderr
@@ -19,11 +20,28 @@ function fail(message: string): never {
 
 const USAGE = 'usage: understand --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]';
 
+const HELP = `${USAGE}
+
+Reads one request per line on stdin and writes one JSON object per line on stdout, in the same order.
+  --directory PATH  the directory file (JSON) that names people and mailboxes
+  --as USER_ID      the directory user who is asking
+  --now ISO_TIME    the time of the requests, its offset the requester's (default: now; no offset: UTC)
+  --html            read each line as the HTML attachment of a message with empty text (Teams)
+  --explain         add an "explain" key (rights, mentions, role cues) after the contract keys
+  -h, --help        show this help
+Setup errors go to stderr with exit code 2.
+`;
+
 export function parseArgs(argv: string[]): { directory: string; as: string; now?: string; html: boolean; explain: boolean } {
   const out: Record<string, string> = {};
   const flags = { html: false, explain: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') {
+      // Asked for, so not an error: the usage on stdout, exit 0.
+      process.stdout.write(HELP);
+      process.exit(0);
+    }
     if (arg === '--html' || arg === '--explain') {
       flags[arg.slice(2) as 'html' | 'explain'] = true;
       continue;

@@ -63,6 +63,16 @@ describe('understand command', () => {
     expect(confident).toEqual([]);
   });
 
+  it('prints the usage on stdout and exits 0 for --help and -h, also after other arguments', SPAWNING, () => {
+    for (const args of [['--help'], ['-h'], ['--directory', '/nonexistent/dir.json', '--help']]) {
+      const r = runDirect(args, '');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^usage: understand --directory PATH --as USER_ID/);
+      expect(r.stdout).toContain('--explain');
+      expect(r.stderr).toBe('');
+    }
+  });
+
   it('exits 2 with a message on stderr and nothing on stdout for a bad directory, an unknown --as or a bad --now', SPAWNING, () => {
     const cases = [
       ['--directory', '/nonexistent/dir.json', '--as', 'u-alex'],
