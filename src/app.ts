@@ -74,7 +74,7 @@ export interface AppOverrides {
 
 /** The directory named by DIRECTORY. */
 export async function loadDirectory(config: Config): Promise<Directory> {
-  if (config.DIRECTORY.kind === 'file') return loadDirectoryFile(config.DIRECTORY.path);
+  if (config.DIRECTORY.kind === 'file') return loadDirectoryFile(config.DIRECTORY.path, 'DIRECTORY');
   return createGraphDirectory(config);
 }
 

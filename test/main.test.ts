@@ -136,6 +136,7 @@ describe('a configuration mistake stops the start with one line', () => {
     ['a port in use', () => ({ PORT: String(busyPort) }), /^config_invalid: PORT: 127\.0\.0\.1:\d+ is already in use/],
     ['MicrosoftAppId without a password', () => ({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555' }), /^config_invalid: .*MicrosoftAppId is set without MicrosoftAppPassword/],
     ['BOT_ADMINS naming nobody', () => ({ BOT_ADMINS: 'nobody@northwind.example' }), /^config_invalid: BOT_ADMINS: none of "nobody@northwind.example"/],
+    ['a directory file that does not exist', () => ({ DIRECTORY: 'file:/nope.json' }), /^config_invalid: DIRECTORY: file \/nope\.json cannot be read \(no such file\)$/],
     ['SLACK_SIGNING_SECRET without SLACK_BOT_TOKEN', () => ({ SLACK_SIGNING_SECRET: 's3cret' }), /^config_invalid: SLACK_BOT_TOKEN: is required when SLACK_SIGNING_SECRET is set/],
     ['a zero and a negative duration', () => ({ PROPAGATION_WINDOW: '0m', REQUEST_EXPIRY: '-7d' }), /^config_invalid: .*PROPAGATION_WINDOW: "0m" is zero.*; REQUEST_EXPIRY: "-7d" is negative/],
   ])('%s', async (_what, env, expected) => {

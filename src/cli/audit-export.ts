@@ -333,7 +333,9 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
   try {
     directory = await loadDirectory(config);
   } catch (error) {
-    throw new UsageError(`the directory (DIRECTORY) cannot be loaded: ${oneLine(error)}`);
+    // A file's problems name DIRECTORY already (`DIRECTORY: file ... cannot be read (no such file)`).
+    const reason = oneLine(error);
+    throw new UsageError(`the directory ${reason.startsWith('DIRECTORY:') ? '' : '(DIRECTORY) '}cannot be loaded: ${reason}`);
   }
   try {
     return { store: await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`)), directory };

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   let directory;
   try {
-    directory = loadDirectoryFile(args.directory);
+    directory = loadDirectoryFile(args.directory, '--directory');
   } catch (error) {
     fail((error as Error).message);
   }

@@ -39,11 +39,14 @@ const directoryFileSchema = z.object({
 export type DirectoryFile = z.infer<typeof directoryFileSchema>;
 
 function invalid(source: string, message: string): BotError {
-  return new BotError('config_invalid', `Directory ${source}: ${message}`);
+  return new BotError('config_invalid', `${source}: ${message}`);
 }
 
-/** Validates a parsed directory file: schema first, then the cross references. Throws naming the entry. */
-export function parseDirectoryFile(raw: unknown, source = 'file'): DirectoryFile {
+/**
+ * Validates a parsed directory file: schema first, then the cross references. Throws
+ * `config_invalid` naming the entry, after `source` (what the file is called: `DIRECTORY: file PATH`).
+ */
+export function parseDirectoryFile(raw: unknown, source = 'Directory file'): DirectoryFile {
   const parsed = directoryFileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -90,21 +93,44 @@ export function parseDirectoryFile(raw: unknown, source = 'file'): DirectoryFile
   return file;
 }
 
-/** Reads and validates a directory file. */
-export function loadDirectoryFile(path: string): FileDirectory {
+/**
+ * Reads and validates a directory file. `setting` names where the path came from (`DIRECTORY`,
+ * `--directory`), so each `config_invalid` it throws says what to fix, on one line:
+ * `DIRECTORY: file /nope.json cannot be read (no such file)`.
+ */
+export function loadDirectoryFile(path: string, setting = 'Directory'): FileDirectory {
+  const source = `${setting}: file ${path}`;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new BotError('config_invalid', `Directory file ${path} cannot be read`, { cause });
+    throw new BotError('config_invalid', `${source} cannot be read (${readFailure(cause)})`, { cause });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (cause) {
-    throw new BotError('config_invalid', `Directory file ${path} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new BotError('config_invalid', `${source} is not valid JSON: ${(cause as Error).message}`, { cause });
   }
-  return new FileDirectory(parseDirectoryFile(raw, path));
+  return new FileDirectory(parseDirectoryFile(raw, source));
+}
+
+/** Node's file errors in words (`ENOENT` -> no such file); another code as it is. */
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Users and targets filed under one folded key, so a single lookup answers `findNamed`. */

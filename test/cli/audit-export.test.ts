@@ -208,7 +208,7 @@ describe('audit export', () => {
         [{ STORE: 'memory' }, /STORE=memory lives inside the bot process/],
         [{ STORE: `sqlite:${join(dir, 'typo.sqlite')}` }, /STORE: no SQLite file at .*typo\.sqlite/],
         [{ STORE: 'mysql://x' }, /^audit-export: STORE: "mysql:\/\/x" is not/],
-        [{ STORE: `sqlite:${storeFile}`, DIRECTORY: `file:${join(dir, 'missing.json')}` }, /the directory \(DIRECTORY\) cannot be loaded: Directory file .*missing\.json cannot be read/],
+        [{ STORE: `sqlite:${storeFile}`, DIRECTORY: `file:${join(dir, 'missing.json')}` }, /the directory cannot be loaded: DIRECTORY: file .*missing\.json cannot be read \(no such file\)/],
       ];
       for (const [env, message] of cases) {
         const r = await run(since, env);

@@ -91,11 +91,20 @@ describe('file directory', () => {
     refused(raw, /permissions\[0\].*unknown target "ghost"/);
   });
 
-  it('refuses a file that is not JSON or cannot be read, naming the file', () => {
+  it('refuses a file that is not JSON or cannot be read, naming the setting, the file and the cause', () => {
     const dir = mkdtempSync(join(tmpdir(), 'directory-'));
     const path = join(dir, 'broken.json');
     writeFileSync(path, '{ "tenant": ');
-    expect(() => loadDirectoryFile(path)).toThrow(/broken\.json is not valid JSON/);
-    expect(() => loadDirectoryFile(join(dir, 'missing.json'))).toThrow(/missing\.json cannot be read/);
+    expect(() => loadDirectoryFile(path, 'DIRECTORY')).toThrow(`DIRECTORY: file ${path} is not valid JSON`);
+    expect(() => loadDirectoryFile(join(dir, 'missing.json'), 'DIRECTORY')).toThrow(`DIRECTORY: file ${join(dir, 'missing.json')} cannot be read (no such file)`);
+    expect(() => loadDirectoryFile(dir, '--directory')).toThrow(`--directory: file ${dir} cannot be read (is a directory)`);
+    expect(() => loadDirectoryFile(join(path, 'inner.json'), 'DIRECTORY')).toThrow('cannot be read (a part of the path is not a directory)');
+  });
+
+  it('names the setting and the file before a wrong entry', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'directory-'));
+    const path = join(dir, 'org.json');
+    writeFileSync(path, JSON.stringify({ ...base(), admins: ['ghost'] }));
+    expect(() => loadDirectoryFile(path, 'DIRECTORY')).toThrow(`DIRECTORY: file ${path}: admins names unknown user "ghost"`);
   });
 });
