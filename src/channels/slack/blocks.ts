@@ -109,6 +109,19 @@ export function message(text: string, blocks: SlackBlock[]): SlackMessage {
   return { text: cap(fallback(text), 3000), blocks: kept };
 }
 
+/**
+ * A header and its body as one notification line, "Mailbox access: Approved: …": notifications show
+ * `text` on one line, where a bare space ran them together ("Mailbox access Approved: …"). A header
+ * that ends in punctuation keeps it; body lines are sentences, joined by spaces.
+ */
+export function headed(header: string, body: readonly string[]): string {
+  const head = header.trim();
+  const rest = body.map((line) => line.trim()).filter(Boolean).join(' ');
+  if (!rest) return head;
+  if (!head) return rest;
+  return /[:.!?…]$/.test(head) ? `${head} ${rest}` : `${head}: ${rest}`;
+}
+
 /** The notification text: mrkdwn markers removed, entities kept (Slack decodes them). */
 function fallback(text: string): string {
   return text.replace(/\*/g, '').trim() || '…';

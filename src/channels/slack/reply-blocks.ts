@@ -1,5 +1,5 @@
 import type { AccessView, ApprovalView, AuditView, HelpView, NoticeView, Reply, RequestView, StatusView } from '../../conversation/types.js';
-import { actions, context, divider, factBlocks, message, section, sectionWithButton, title, toned, type SlackBlock, type SlackMessage } from './blocks.js';
+import { actions, context, divider, factBlocks, headed, message, section, sectionWithButton, title, toned, type SlackBlock, type SlackMessage } from './blocks.js';
 
 /**
  * The conversation core's replies laid out in Block Kit. The core has phrased and escaped every
@@ -121,5 +121,5 @@ function helpMessage(view: HelpView): SlackMessage {
 export function noticeMessage(view: NoticeView): SlackMessage {
   const blocks: SlackBlock[] = [title(toned(view.title, view.tone)), ...view.lines.map((line) => section(line)), ...factBlocks(view.facts)];
   if (view.actions.length) blocks.push(actions(view.actions.map((a) => ({ label: a.title, verb: a.verb, data: a.data })), 'notice'));
-  return message([view.title, ...view.lines].join(' '), blocks);
+  return message(headed(view.title, view.lines), blocks);
 }

@@ -39,6 +39,15 @@ describe('Block Kit layout of the core replies', () => {
     expect(message.text.length).toBeLessThanOrEqual(3000);
   });
 
+  it('separates a notice\'s title from its lines in the notification text', () => {
+    const notice = (title: string, lines: string[]) => replyMessage({ kind: 'notice', view: { title, lines, tone: 'good', facts: [], actions: [] } }).text;
+    expect(notice('Mailbox access', ['Approved: Send As for Megan Bowen on Training, by Adele Vance.', 'Applying it now.'])).toBe(
+      'Mailbox access: Approved: Send As for Megan Bowen on Training, by Adele Vance. Applying it now.',
+    );
+    expect(notice('Please choose:', ['✓ Megan Bowen'])).toBe('Please choose: ✓ Megan Bowen');
+    expect(notice('Mailbox access', [])).toBe('Mailbox access');
+  });
+
   it('puts Approve and Reject on a pending approval, the verb in action_id and only the request id in value', () => {
     const buttons = approvalMessage(approval).blocks.flatMap((b: any) => (b.type === 'actions' ? b.elements : []));
     expect(buttons.map((b: any) => [b.action_id, b.value, b.style])).toEqual([
