@@ -58,12 +58,13 @@ export class Conversation implements ConversationApi {
         now: new Date(core.clock.now()),
         ...(input.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: input.utcOffsetMinutes } : {}),
         ...(core.rightsOn ? { rightsOn: core.rightsOn } : {}),
+        ...(input.mentions?.length ? { mentions: input.mentions } : {}),
       });
       turn.audience = { ...turn.audience, lang: understanding.language };
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
       const command = readCommand(text, understanding);
       // A free-text answer to the question asked before ("For whom?").
-      if (understanding.intent === 'unknown' && !command && (await answerDraft(core, turn, text))) return turn.replies;
+      if (understanding.intent === 'unknown' && !command && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
       // A new request replaces whatever was being completed.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command);

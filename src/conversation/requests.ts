@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
-import type { Resolution, Understanding } from '../language/understand.js';
+import type { MarkedMention, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswer } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { whatCanAccess, whoHasAccess } from './queries.js';
@@ -38,8 +38,8 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
   await advance(core, turn, draft);
 }
 
-/** A typed answer to the question the draft asked; `false` when no fresh draft is waiting for one. */
-export async function answerDraft(core: Core, turn: Turn, text: string): Promise<boolean> {
+/** A typed answer to the question the draft asked (`mentions`: the channel's marked people in it); `false` when no fresh draft is waiting for one. */
+export async function answerDraft(core: Core, turn: Turn, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
   const draft = await core.drafts.draft(turn.userId);
   if (!draft?.awaiting || core.clock.now() - draft.createdAt >= DRAFT_TTL_MS) return false;
   if (draft.awaiting === 'permission') {
@@ -47,7 +47,7 @@ export async function answerDraft(core: Core, turn: Turn, text: string): Promise
     await core.drafts.deleteDraft(turn.userId);
     return false;
   }
-  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()) };
+  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(mentions?.length ? { mentions } : {}) };
   draft[draft.awaiting] = await resolveAnswer(text, draft.awaiting, core.understand, options);
   turn.audience = { ...turn.audience, lang: draft.language };
   await advance(core, turn, draft);

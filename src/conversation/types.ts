@@ -12,7 +12,9 @@ import type { ErrorCode } from '../domain/errors.js';
 import type { Logger } from '../domain/logger.js';
 import type { PermissionRequest } from '../domain/request.js';
 import type { Right, TargetKind } from '../domain/rights.js';
-import type { Resolution, Understanding, UnderstandOptions } from '../language/understand.js';
+import type { MarkedMention, Resolution, Understanding, UnderstandOptions } from '../language/understand.js';
+
+export type { MarkedMention } from '../language/understand.js';
 
 /** The languages the bot speaks. */
 export type Lang = 'en' | 'nl';
@@ -49,6 +51,12 @@ export interface Speaker {
  */
 export interface TextInput extends Speaker {
   text: string;
+  /**
+   * People the channel marked in the message and identified itself (Slack `<@U…>`: the channel puts
+   * the person's name in `text` and says here who that is, or that it is nobody the bot serves).
+   * The language layer takes those words as that person, never as a name to look up.
+   */
+  mentions?: readonly MarkedMention[];
 }
 
 /** Verbs a channel's buttons carry. Anything else is answered with `bad_action`. */

@@ -53,5 +53,18 @@ export interface UnderstandOptions {
   rightsOn?: (targetId: string) => Promise<Array<{ trustee: string; right: Right }>>;
   /** Fill `Understanding.explain` (costs a little time; for the CLI's `--explain` and corpus misses). */
   explain?: boolean;
+  /**
+   * People the channel itself marked in the text (a Slack `<@U…>` mention), already identified by it:
+   * where the words of `text` appear in the message they are that directory user, or, without
+   * `userId`, a person the bot does not serve (answered as an unknown name). Such words are never
+   * looked up by name, so a namesake in the directory cannot stand in for the person meant.
+   */
+  mentions?: readonly MarkedMention[];
+}
+
+/** A person the channel marked in a message: the words standing for them, and their directory id if any. */
+export interface MarkedMention {
+  text: string;
+  userId?: string;
 }
 

@@ -5,7 +5,8 @@
  *   1. clean.ts         the text as one plain line (entities decoded, markup and invisible characters
  *                       out); refuse control characters and huge input
  *   2. fixed-shapes.ts  take out request id, "without automapping", the reason, durations and end dates
- *   3. tokens.ts        words, possessives, mail addresses, punctuation breaks
+ *   3. tokens.ts        words, possessives, mail addresses, punctuation breaks; marked.ts the
+ *                       channel's own mentions (Slack `<@U…>`), identified before anything else
  *   4. right-phrases.ts mark right phrases ("send as", "verzenden namens", "add X to the mailbox")
  *   5. mentions.ts      names by longest n-gram against the directory's index; "me"; pronouns; "X and Y"
  *   6. roles.ts         grantee and target scores from a named cue table; the best pair
@@ -21,6 +22,7 @@ import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent } from './intent.js';
 import { ALL_WORDS, EN_MARKERS, NL_MARKERS, SELF_OBJECT } from './lexicon.js';
+import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights } from './right-phrases.js';
@@ -28,7 +30,7 @@ import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './role
 import { tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
 
-export type { Intent, Resolution, Understanding, UnderstandOptions } from './types.js';
+export type { Intent, MarkedMention, Resolution, Understanding, UnderstandOptions } from './types.js';
 export type { Explanation } from './explain.js';
 export { cleanInput, hasControlCharacters, htmlAttachmentsOf, MAX_TEXT_LENGTH } from './clean.js';
 
@@ -95,12 +97,15 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // Nothing left but a request id ("REQ-7K2F9?") or a bare "?".
   if (!tokens.length) return finish(result, ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
 
-  const rights = findRights(tokens);
   const used = new Array<boolean>(tokens.length).fill(false);
+  // The channel's own mentions first: their words are that person, whatever else they could read as.
+  const marked = options.mentions?.length ? await findMarked(tokens, used, options.mentions, options.directory) : [];
+  const rights = findRights(tokens).filter((r) => !used.slice(r.start, r.end).some(Boolean));
   for (const r of rights) for (let i = r.start; i < r.end; i++) used[i] = true;
 
   const pronounMentions = findPronouns(tokens, used, rights);
-  const named = await findMentions(tokens, used, options.directory, work);
+  const byName = await findMentions(tokens, used, options.directory, work);
+  const named = marked.length ? [...marked, ...byName].sort((a, b) => a.start - b.start) : byName;
   // "Adele haar toegang", "Megan d'r postvak": a possessive pronoun right after a name is that name's.
   for (const p of pronounMentions.filter((x) => x.kind === 'pronoun' && x.possessive && ownerOf(x, named))) {
     const owner = ownerOf(p, named)!;

@@ -25,14 +25,17 @@ export const escapeSlack: Escape = (value: string, max = 500): string => {
 
 /**
  * The plain text of a message as typed, from the text Slack delivers: mentions of the app removed
- * (`<@U0BOT>` in an app_mention), other mentions, channels and links reduced to what the person
- * saw (`<@U123|megan>` -> `@megan`, `<https://x|label>` -> `label`), and `&amp;`, `&lt;`, `&gt;`
- * decoded.
+ * (`<@U0BOT>` in an app_mention), a user mention found in `people` (Slack user id -> the words that
+ * stand for the person, see `readMentions`) replaced by those words, other mentions, channels and
+ * links reduced to what the person saw (`<@U123|megan>` -> `@megan`, `<https://x|label>` ->
+ * `label`), and `&amp;`, `&lt;`, `&gt;` decoded.
  */
-export function plainTextOf(text: string, botUserId?: string): string {
+export function plainTextOf(text: string, botUserId?: string, people?: ReadonlyMap<string, string>): string {
   return text
     .replace(/<([@#!])([^>|]*)(?:\|([^>]*))?>/g, (_all, sigil: string, id: string, label: string | undefined) => {
       if (sigil === '@' && id === botUserId) return ' ';
+      const person = sigil === '@' ? people?.get(id) : undefined;
+      if (person) return person;
       if (label) return sigil === '!' ? label : `${sigil === '#' ? '#' : '@'}${label}`;
       return sigil === '!' ? `@${id.split('^')[0]}` : `${sigil}${id}`;
     })

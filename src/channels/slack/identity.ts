@@ -28,7 +28,7 @@ export type IdentityRefusal = 'other_workspace' | 'guest' | 'deleted' | 'bot' | 
 
 export type IdentityOutcome =
   | { known: true; identity: SlackIdentity }
-  | { known: false; refusal: IdentityRefusal; locale?: string };
+  | { known: false; refusal: IdentityRefusal; locale?: string; name?: string };
 
 /** How long a `users.info` answer is trusted (a deactivation or a new email shows within this). */
 export const IDENTITY_TTL_MS = 5 * 60_000;
@@ -75,7 +75,9 @@ export class SlackIdentities {
     const user = info.user;
     if (!user) return { known: false, refusal: 'other_workspace' };
     const locale = typeof user.locale === 'string' ? user.locale : undefined;
-    const refused = (refusal: IdentityRefusal): IdentityOutcome => ({ known: false, refusal, ...(locale ? { locale } : {}) });
+    // The name Slack shows for them (a mention of someone the bot does not serve is answered with it).
+    const name = user.profile?.display_name || user.real_name || user.profile?.real_name || undefined;
+    const refused = (refusal: IdentityRefusal): IdentityOutcome => ({ known: false, refusal, ...(locale ? { locale } : {}), ...(name ? { name } : {}) });
     if (!inWorkspace(user, { teamId, ...(enterpriseId ? { enterpriseId } : {}) })) return refused('other_workspace');
     if (user.deleted) return refused('deleted');
     if (user.is_bot || user.id === 'USLACKBOT') return refused('bot');

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { ConversationApi, Lang, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
-import { plainTextOf } from './escape.js';
 import type { SlackIdentities, SlackIdentity } from './identity.js';
+import { readMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
 import { rejectModal, rejectOrigin, submittedReason, type RejectOrigin } from './reject-modal.js';
 import type { SlackLink, SlackRepository } from './repository.js';
@@ -97,7 +97,12 @@ export class SlackInbound {
     const channel = turn.channel && !shared ? turn.channel : await this.dmWith(identity);
     await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);
     const { botUserId } = await this.deps.workspace.get();
-    const replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: plainTextOf(turn.text, botUserId) });
+    const read = await readMentions(turn.text, {
+      botUserId,
+      resolve: (slackUserId) => this.deps.identities.resolve(slackUserId, turn.teamId),
+      unnamed: t(langOf(identity.locale) ?? 'en', 'slack.mention.unnamed'),
+    });
+    const replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
     await this.deps.poster.post(channel, replies, identity.user.id, shared ? undefined : turn.threadTs);
     if (shared && replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }

@@ -16,7 +16,9 @@ export interface SlackUserInfo {
   tz_offset?: number;
   /** Only with `include_locale`. */
   locale?: string;
-  profile?: { email?: string };
+  /** The full name; `profile.display_name` is the name clients show when it is set. */
+  real_name?: string;
+  profile?: { email?: string; display_name?: string; real_name?: string };
   enterprise_user?: { enterprise_id?: string };
 }
 

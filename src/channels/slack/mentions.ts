@@ -1,0 +1,76 @@
+import type { MarkedMention } from '../../conversation/types.js';
+import { isBotError } from '../../domain/errors.js';
+import { plainTextOf } from './escape.js';
+import type { IdentityOutcome } from './identity.js';
+
+/** A message's plain text with its user mentions as words, and who those words are. */
+export interface ReadMessage {
+  text: string;
+  /** One per person mentioned (the app itself left out), for `TextInput.mentions`. */
+  mentions: MarkedMention[];
+}
+
+/** At most this many people are looked up per message (each may cost a `users.info`); any more count as unknown. */
+export const MAX_MENTIONS = 10;
+
+const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
+
+/**
+ * Reads a message as Slack delivers it (`text` of `message.im` / `app_mention` / a slash command):
+ * each user mention, `<@U…>` or `<@U…|label>` (Slack sends them unlabelled now), is identified the
+ * way the sender is (`resolve`: `SlackIdentities.resolve`, i.e. `users.info` -> profile email ->
+ * directory user by mail, own workspace only, cached) and written as that directory user's display
+ * name, which `mentions` marks as them. A person the bot does not serve (not in the directory, a
+ * guest, deactivated, another workspace, or Slack could not be asked) is written as the name Slack
+ * shows for them (the label, else their profile name, else `unnamed`) and marked without a user, so
+ * the core answers that it could not find them and never takes a namesake. The app's own mention
+ * (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`.
+ */
+export async function readMentions(
+  text: string,
+  options: { botUserId?: string; resolve: (slackUserId: string) => Promise<IdentityOutcome>; unnamed: string },
+): Promise<ReadMessage> {
+  const labels = new Map<string, string | undefined>();
+  for (const match of text.matchAll(USER_MENTION)) {
+    const id = match[1]!;
+    if (id !== options.botUserId && !labels.has(id)) labels.set(id, match[2]);
+  }
+  if (labels.size === 0) return { text: plainTextOf(text, options.botUserId), mentions: [] };
+  const people = new Map<string, string>();
+  const mentions: MarkedMention[] = [];
+  let looked = 0;
+  for (const [id, label] of labels) {
+    const outcome = looked++ < MAX_MENTIONS ? await identify(options.resolve, id) : undefined;
+    const words = outcome?.known ? asWords(outcome.identity.user.displayName) : undefined;
+    if (outcome?.known && words) {
+      people.set(id, words);
+      mentions.push({ text: words, userId: outcome.identity.user.id });
+      continue;
+    }
+    const shown = asWords(label) ?? asWords(outcome && !outcome.known ? outcome.name : undefined) ?? asWords(options.unnamed) ?? 'unknown';
+    people.set(id, shown);
+    mentions.push({ text: shown });
+  }
+  return { text: plainTextOf(text, options.botUserId, people), mentions };
+}
+
+/** The person, or undefined when Slack could not be asked (they are then not found, and nothing changes). */
+async function identify(resolve: (slackUserId: string) => Promise<IdentityOutcome>, slackUserId: string): Promise<IdentityOutcome | undefined> {
+  try {
+    return await resolve(slackUserId);
+  } catch (error) {
+    if (isBotError(error, 'channel_unavailable')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A name as plain words the language layer reads back as the same words: letters, digits, spaces,
+ * apostrophes, dots and hyphens only (a profile name is user-supplied), at most 80 characters;
+ * undefined when nothing readable is left.
+ */
+function asWords(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const words = name.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}'’ .-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim();
+  return /[\p{L}\p{N}]/u.test(words) ? words : undefined;
+}

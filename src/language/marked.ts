@@ -1,0 +1,35 @@
+/**
+ * Stage 3b: marked mentions. People the channel marked in the text itself (a Slack `<@U…>`, which
+ * the channel has replaced by the person's name and identified), found before right phrases and
+ * names, so their words are that person and nothing else: never a right, a pronoun, or a name looked
+ * up in the directory (where a namesake could answer).
+ */
+import type { Directory } from '../directory/directory.js';
+import { rawSpan, type Mention } from './mentions.js';
+import { tokenize, type Token } from './tokens.js';
+import type { MarkedMention } from './types.js';
+
+/**
+ * The spans of `tokens` that spell a marked mention's `text` (word by word, after folding), as
+ * mentions: `name` with the one directory user, or `unknown` when the channel found no directory
+ * user (or the id is no longer in the directory). Each matched token is set in `used`. Longer texts
+ * are matched first, and spans never overlap.
+ */
+export async function findMarked(tokens: Token[], used: boolean[], marked: readonly MarkedMention[], directory: Directory): Promise<Mention[]> {
+  const found: Mention[] = [];
+  const byLength = marked
+    .map((m) => ({ mark: m, norms: tokenize(m.text).map((t) => t.norm) }))
+    .filter((m) => m.norms.length > 0)
+    .sort((a, b) => b.norms.length - a.norms.length);
+  for (const { mark, norms } of byLength) {
+    const users = mark.userId ? await directory.getUser(mark.userId).then((u) => (u ? [u] : [])) : [];
+    for (let i = 0; i + norms.length <= tokens.length; i++) {
+      if (!norms.every((norm, k) => !used[i + k] && tokens[i + k]!.norm === norm)) continue;
+      const end = i + norms.length;
+      for (let k = i; k < end; k++) used[k] = true;
+      found.push({ start: i, end, text: rawSpan(tokens, i, end), kind: users.length ? 'name' : 'unknown', users, targets: [], possessive: tokens[end - 1]!.possessive });
+      i = end - 1;
+    }
+  }
+  return found.sort((a, b) => a.start - b.start);
+}
