@@ -220,7 +220,7 @@ export class Conversation implements ConversationApi {
       if (!isBotError(error, 'already_decided')) throw error;
       const request = await engine.get(requestId);
       const note = await this.alreadyDecidedNote(error, turn);
-      if (request) turn.replies.push({ kind: 'approval', request, view: await approvalView(request, turn.names, turn.audience, { note }), audience: turn.audience });
+      if (request) turn.replies.push({ kind: 'approval', request, view: await approvalView(request, turn.names, turn.audience, { note }), audience: turn.audience, note });
       else turn.replies.push({ kind: 'refusal', code: 'not_pending', text: note, details: { requestId } });
     }
   }

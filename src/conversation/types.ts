@@ -265,8 +265,13 @@ export type Reply =
    * posted it, so the card can be updated when the request changes (`MessagingChannel.updateCopies`).
    */
   | { kind: 'summary'; request: PermissionRequest; view: RequestView; audience: Audience }
-  /** The approver's card after a decision click (replaces the clicked card). */
-  | { kind: 'approval'; request: PermissionRequest; view: ApprovalView; audience: Audience }
+  /**
+   * The approver's card after a decision click (replaces the clicked card). `note` is set on a late
+   * click (the request was decided, cancelled or expired before it): who decided and when, which
+   * `view.status` then shows too; a channel may instead show the card as after the decision and
+   * tell the clicker the note apart (Slack does).
+   */
+  | { kind: 'approval'; request: PermissionRequest; view: ApprovalView; audience: Audience; note?: string }
   /** A refusal: its own code and sentence; nothing was changed. */
   | { kind: 'refusal'; code: RefusalCode; text: string; details: RefusalDetails }
   | { kind: 'access'; report: TargetAccessReport; view: AccessView }

@@ -29,6 +29,13 @@ export interface PostedMessage {
   versions: { text: string; blocks: Record<string, unknown>[] }[];
 }
 
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
 export interface OpenedView {
   triggerId: string;
   view: Record<string, unknown>;
@@ -46,7 +53,7 @@ const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
 
 /**
  * A loopback fake of the Slack Web API (`SLACK_API_URL`): `auth.test`, `chat.postMessage`,
- * `chat.update`, `conversations.open`, `users.info`, `users.lookupByEmail`, `views.open`,
+ * `chat.update`, `chat.postEphemeral`, `conversations.open`, `users.info`, `users.lookupByEmail`, `views.open`,
  * `views.publish`. Every call is checked for its method name, the bot token (`Authorization:
  * Bearer xoxb-...` as @slack/web-api sends it, or a `token` argument), its content type and the shape of its arguments
  * (Block Kit included); a wrong call is answered as Slack would (`ok:false`) and listed in
@@ -59,6 +66,8 @@ export class SlackApiFake {
   /** Every message the bot posted, in order. */
   readonly messages: PostedMessage[] = [];
   readonly modals: OpenedView[] = [];
+  /** Every ephemeral message (`chat.postEphemeral`): seen only by `user`, never stored or updated. */
+  readonly ephemerals: EphemeralMessage[] = [];
   /** The Home tab last published per user. */
   readonly homes = new Map<string, Record<string, unknown>>();
   /** Per method, answers used before the normal one: `{ error }` (ok:false), `{ status, retryAfter }` (HTTP). */
@@ -74,6 +83,7 @@ export class SlackApiFake {
       'auth.test': () => this.ok({ url: `https://${FAKE_TEAM.domain}.slack.com/`, team: FAKE_TEAM.name, user: 'mailbox', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, is_enterprise_install: false }),
       'chat.postMessage': (a) => this.postMessage(a),
       'chat.update': (a) => this.update(a),
+      'chat.postEphemeral': (a) => this.postEphemeral(a),
       'conversations.open': (a) => this.openDm(a),
       'users.info': (a) => this.userInfo(a),
       'users.lookupByEmail': (a) => this.lookupByEmail(a),
@@ -215,7 +225,12 @@ export class SlackApiFake {
 
   // ---- methods ------------------------------------------------------------------------------
 
-  private checkMessage(method: string, args: Args): FakeAnswer | { text: string; blocks: Record<string, unknown>[] } {
+  /** Ephemeral messages `userId` was shown, oldest first. */
+  ephemeralsFor(userId: string): EphemeralMessage[] {
+    return this.ephemerals.filter((m) => m.user === userId);
+  }
+
+  private checkMessage(method: string, args: Args, extra: readonly string[] = []): FakeAnswer | { text: string; blocks: Record<string, unknown>[] } {
     if (typeof args.channel !== 'string' || !/^[CDG][A-Z0-9]{2,}$/.test(args.channel)) return this.invalid(method, `channel ${String(args.channel)}`, 'channel_not_found');
     if (typeof args.text !== 'string' || args.text.length === 0) return this.invalid(method, 'text (the notification fallback) is missing', 'no_text');
     if (args.text.length > 40_000) return this.invalid(method, 'text over 40,000 characters', 'msg_too_long');
@@ -223,7 +238,7 @@ export class SlackApiFake {
     const problems = blockKitProblems(blocks, 'message');
     if (problems.length) return this.invalid(method, problems.join('; '), 'invalid_blocks');
     for (const key of Object.keys(args)) {
-      if (!['channel', 'text', 'blocks', 'ts', 'thread_ts', 'unfurl_links', 'unfurl_media'].includes(key)) return this.invalid(method, `unexpected argument ${key}`);
+      if (!['channel', 'text', 'blocks', 'ts', 'thread_ts', 'unfurl_links', 'unfurl_media', ...extra].includes(key)) return this.invalid(method, `unexpected argument ${key}`);
     }
     return { text: args.text, blocks: blocks as Record<string, unknown>[] };
   }
@@ -238,6 +253,18 @@ export class SlackApiFake {
     if (typeof args.thread_ts === 'string') posted.threadTs = args.thread_ts;
     this.messages.push(posted);
     return this.ok({ channel, ts, message: { type: 'message', text: checked.text, blocks: checked.blocks, user: FAKE_BOT.userId, bot_id: FAKE_BOT.botId, ts } });
+  }
+
+  private postEphemeral(args: Args): FakeAnswer {
+    if (typeof args.user !== 'string' || !/^[UW][A-Z0-9]+$/.test(args.user)) return this.invalid('chat.postEphemeral', `user ${String(args.user)}`, 'user_not_found');
+    if ('ts' in args) return this.invalid('chat.postEphemeral', 'unexpected argument ts');
+    const checked = this.checkMessage('chat.postEphemeral', args, ['user']);
+    if ('status' in checked) return checked;
+    const channel = args.channel as string;
+    // In a direct message only its own member can be shown anything.
+    if (channel.startsWith('D') && this.dms.get(args.user) !== channel) return this.error('user_not_in_channel');
+    this.ephemerals.push({ channel, user: args.user, text: checked.text, blocks: checked.blocks });
+    return this.ok({ message_ts: this.nextTs() });
   }
 
   private update(args: Args): FakeAnswer {

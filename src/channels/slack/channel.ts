@@ -64,8 +64,11 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
   const repository = new SlackRepository(app.store, app.clock);
   const identities = new SlackIdentities({ api: apis.turn, directory: app.directory, workspace, clock: app.clock });
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
+  const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
   const inbound = new SlackInbound({
     conversation,
+    requests: app.engine,
+    cards: messaging,
     identities,
     repository,
     poster: new SlackPoster(apis.turn, repository, logger),
@@ -78,7 +81,6 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
   });
   const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
   const bolt = createBoltApp({ receiver, workspace, token: options.token, apiUrl: options.apiUrl, inbound, logger });
-  const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
   app.notifiers.attachChannel(messaging);
   return { mount: slackMount(receiver), messaging, conversation, inbound, bolt, receiver, repository, identities, workspace };
 }

@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
-import type { ConversationApi, Lang, Speaker } from '../../conversation/types.js';
+import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
 import type { SlackIdentities, SlackIdentity } from './identity.js';
 import { readMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
-import { rejectModal, rejectOrigin, submittedReason, type RejectOrigin } from './reject-modal.js';
-import type { SlackLink, SlackRepository } from './repository.js';
+import type { PermissionRequest } from '../../domain/request.js';
+import { rejectModal, rejectOrigin, submittedReason } from './reject-modal.js';
+import { replyMessage } from './reply-blocks.js';
+import type { SlackCopy, SlackLink, SlackRepository } from './repository.js';
 import type { SlackWebApi } from './web-api.js';
 import type { SlackWorkspace } from './workspace.js';
 
@@ -20,6 +22,10 @@ export type HomeView = (identity: SlackIdentity) => Promise<Record<string, unkno
 
 export interface SlackInboundDeps {
   conversation: ConversationApi;
+  /** The stored requests (a store read, fast enough before a Reject modal's 3-second trigger). */
+  requests: { get(requestId: string): Promise<PermissionRequest | undefined> };
+  /** Re-renders one posted copy of a request from its stored state (`SlackMessaging.refreshCopy`). */
+  cards: { refreshCopy(request: PermissionRequest, copy: SlackCopy, api?: SlackWebApi): Promise<void> };
   identities: SlackIdentities;
   repository: SlackRepository;
   poster: SlackPoster;
@@ -108,16 +114,14 @@ export class SlackInbound {
   }
 
   /**
-   * A button. Reject opens the reason modal first, from the click alone (its trigger expires in 3
-   * seconds); every other verb goes to the core, whose first reply replaces the clicked message.
+   * A button. Approve and Reject are honoured only on a stored copy of the request their value
+   * names (`decisionClick`); every other verb goes to the core, whose first reply replaces the
+   * clicked message.
    */
   async click(turn: ClickTurn): Promise<void> {
     const verb = turn.actionId.split(':')[0] ?? '';
     const data = parseValue(turn.value);
-    if (verb === 'reject' && typeof data.requestId === 'string' && data.requestId.length <= 100) {
-      await this.openRejectModal({ requestId: data.requestId, channel: turn.channel, ts: turn.ts }, turn);
-      return;
-    }
+    if (verb === 'approve' || verb === 'reject') return this.decisionClick(verb, data, turn);
     // A card left in a channel before its answers went by DM (IM ids start with D): answered in the DM too.
     const shared = turn.channel.startsWith('D') ? undefined : { channel: turn.channel, threadTs: turn.threadTs ?? turn.ts };
     const identity = await this.identify(turn.slackUserId, turn.teamId, (text, lang) =>
@@ -131,19 +135,92 @@ export class SlackInbound {
     if (replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }
 
-  /** The Reject modal's submission: the decision, with the reason typed (if any). */
+  /**
+   * Approve or Reject on an approval card. The clicked message (`channel`, `ts`) must be a copy the
+   * bot posted of the request the value names, to the person clicking; anything else (a tampered
+   * value naming another request, garbage) is refused to the clicker alone and the message is left
+   * as it was. Reject opens the reason modal from the click and two store reads (its trigger
+   * expires in 3 seconds), but only while the request is pending; a late click of either goes to
+   * the core, which changes nothing and says who decided (`answerDecision`).
+   */
+  private async decisionClick(verb: 'approve' | 'reject', data: Record<string, unknown>, turn: ClickTurn): Promise<void> {
+    const requestId = typeof data.requestId === 'string' && data.requestId.length <= 100 ? data.requestId : undefined;
+    const copy = requestId ? await this.copyAt(requestId, turn.channel, turn.ts) : undefined;
+    const known = this.deps.identities.peek(turn.slackUserId);
+    if (verb === 'reject' && requestId && copy && (!known || known.user.id === copy.userId) && (await this.deps.requests.get(requestId))?.state === 'pending') {
+      await this.deps.api.viewsOpen(turn.triggerId, rejectModal({ requestId, channel: turn.channel, ts: turn.ts }, copy.lang));
+      return;
+    }
+    const identity = await this.identify(turn.slackUserId, turn.teamId, (text) => this.refuse(turn.channel, text));
+    if (!identity) return;
+    await this.remember(identity);
+    if (!requestId || copy?.userId !== identity.user.id) {
+      this.deps.logger.warn({ slackUserId: turn.slackUserId, verb, channel: turn.channel }, 'decision click not on a copy of the request it names; refused');
+      await this.tell(turn.channel, identity, t(langOfIdentity(identity), 'reply.badAction'));
+      return;
+    }
+    const replies = await this.deps.conversation.handleAction({ ...this.speaker(identity, turn.ts), verb, data: { requestId } });
+    await this.answerDecision(copy, replies, identity);
+  }
+
+  /**
+   * The Reject modal's submission: the decision, with the reason typed (if any), for the copy the
+   * modal was opened from; a `private_metadata` naming anything but a copy of that request posted
+   * to the submitter is refused in their own DM, and nothing changes.
+   */
   async rejectSubmitted(submission: { slackUserId: string; teamId: string | undefined; privateMetadata: unknown; view: Parameters<typeof submittedReason>[0] }): Promise<void> {
     const origin = rejectOrigin(submission.privateMetadata);
     if (!origin) {
       this.deps.logger.warn('reject submission without its origin ignored');
       return;
     }
-    const identity = await this.identify(submission.slackUserId, submission.teamId, (text) => this.refuse(origin.channel, text));
+    const copy = await this.copyAt(origin.requestId, origin.channel, origin.ts);
+    const identity = await this.identify(submission.slackUserId, submission.teamId, async (text) => this.refuse(await this.dmOf(submission.slackUserId), text));
     if (!identity) return;
     await this.remember(identity);
+    if (copy?.userId !== identity.user.id) {
+      this.deps.logger.warn({ slackUserId: submission.slackUserId, channel: origin.channel }, 'reject submission not for a copy of its request; refused');
+      await this.refuse(await this.dmWith(identity), t(langOfIdentity(identity), 'reply.badAction'));
+      return;
+    }
     const reason = submittedReason(submission.view).trim();
     const replies = await this.deps.conversation.handleAction({ ...this.speaker(identity, origin.ts), verb: 'reject', data: { requestId: origin.requestId, ...(reason ? { reason } : {}) } });
-    await this.deps.poster.answerClick(origin.channel, origin.ts, replies, identity.user.id);
+    await this.answerDecision(copy, replies, identity);
+  }
+
+  /**
+   * The core's answer to a decision on `copy`. A late one (`note`: decided, cancelled or expired
+   * before the click) leaves the card showing the request as it is now, rendered as every copy is
+   * after a decision, and tells the clicker alone who decided and when; anything else replaces the
+   * card or follows it as usual (`SlackPoster.answerClick`).
+   */
+  private async answerDecision(copy: SlackCopy, replies: Reply[], identity: SlackIdentity): Promise<void> {
+    const [first, ...rest] = replies;
+    if (first?.kind !== 'approval' || first.note === undefined) return this.deps.poster.answerClick(copy.channel, copy.ts, replies, identity.user.id);
+    try {
+      await this.deps.cards.refreshCopy(first.request, copy, this.deps.api);
+    } catch (error) {
+      if (!isBotError(error) || error.retryable) throw error;
+      this.deps.logger.info({ requestId: first.request.id, slackError: error.details.slackError }, 'late click: copy not re-rendered');
+    }
+    await this.tell(copy.channel, identity, first.note);
+    await this.deps.poster.post(copy.channel, rest, identity.user.id);
+  }
+
+  /** The copy of `requestId` posted as the message `channel`/`ts`, if the bot posted one (a store read). */
+  private async copyAt(requestId: string, channel: string, ts: string): Promise<SlackCopy | undefined> {
+    return (await this.deps.repository.copies(requestId)).find((c) => c.channel === channel && c.ts === ts);
+  }
+
+  /** A sentence only the person sees, where they clicked (`chat.postEphemeral`); a plain message there if Slack will not. */
+  private async tell(channel: string, identity: SlackIdentity, text: string): Promise<void> {
+    const { blocks } = replyMessage({ kind: 'text', text, tone: 'warning' });
+    try {
+      await this.deps.api.postEphemeral({ channel, user: identity.slackUserId, text, blocks });
+    } catch (error) {
+      if (!isBotError(error) || error.retryable) throw error;
+      await this.refuse(channel, text);
+    }
   }
 
   /** The Home tab: the person's requests and what awaits their decision, published for them. */
@@ -243,13 +320,6 @@ export class SlackInbound {
   /** Why a person is not served, where they wrote. */
   private async refuse(channel: string, text: string, threadTs?: string): Promise<void> {
     await this.deps.poster.post(channel, [{ kind: 'text', text, tone: 'warning' }], '', threadTs);
-  }
-
-  private async openRejectModal(origin: RejectOrigin, turn: ClickTurn): Promise<void> {
-    // The language of the card that was clicked: the copy we posted (a store read, no Slack call).
-    const copy = (await this.deps.repository.copies(origin.requestId)).find((c) => c.channel === turn.channel && c.ts === turn.ts);
-    const lang = copy?.lang ?? langOf(this.deps.identities.peek(turn.slackUserId)?.locale) ?? 'en';
-    await this.deps.api.viewsOpen(turn.triggerId, rejectModal(origin, lang));
   }
 }
 

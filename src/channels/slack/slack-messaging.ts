@@ -72,10 +72,8 @@ export class SlackMessaging implements MessagingChannel {
     const names = new Names(this.deps.directory, escapeSlack);
     let retry: BotError | undefined;
     for (const copy of copies) {
-      const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
-      const { text, blocks } = copy.role === 'approver' ? approvalMessage(await approvalView(request, names, audience)) : requestMessage(await summaryView(request, names, audience));
       try {
-        await this.deps.api.update({ channel: copy.channel, ts: copy.ts, text, blocks });
+        await this.render(request, copy, names, this.deps.api);
       } catch (error) {
         if (!isBotError(error)) throw error;
         if (error.retryable) retry ??= error;
@@ -83,6 +81,21 @@ export class SlackMessaging implements MessagingChannel {
       }
     }
     if (retry) throw retry;
+  }
+
+  /**
+   * Re-renders one copy from `request` as `updateCopies` does (the request's state now, in the
+   * copy's language and zone), with `api` (the turn client when a click asks for it). Throws what
+   * `chat.update` throws.
+   */
+  async refreshCopy(request: PermissionRequest, copy: SlackCopy, api: SlackWebApi = this.deps.api): Promise<void> {
+    await this.render(request, copy, new Names(this.deps.directory, escapeSlack), api);
+  }
+
+  private async render(request: PermissionRequest, copy: SlackCopy, names: Names, api: SlackWebApi): Promise<void> {
+    const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
+    const { text, blocks } = copy.role === 'approver' ? approvalMessage(await approvalView(request, names, audience)) : requestMessage(await summaryView(request, names, audience));
+    await api.update({ channel: copy.channel, ts: copy.ts, text, blocks });
   }
 
   health(): Promise<boolean> {

@@ -77,6 +77,14 @@ export class SlackWebApi {
     return this.call('chat.update', { ...args }, POSTED);
   }
 
+  /**
+   * A message only `user` sees, in `channel` (Slack's `chat.postEphemeral`: not stored, so never
+   * updated; `user_not_in_channel` when they cannot see the channel).
+   */
+  postEphemeral(args: SlackMessageArgs & { user: string }): Promise<unknown> {
+    return this.call('chat.postEphemeral', { ...args });
+  }
+
   /** The direct-message channel with one user. */
   async openDm(userId: string): Promise<string> {
     const opened = await this.call<{ channel?: { id?: string } }>('conversations.open', { users: userId });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_TEAM } from '../../fakes/slack-api-fake.js';
 import { SLACK_CONTROL_SEQUENCE } from '../../fakes/slack-block-kit.js';
-import { eventEnvelope, eventId, interactionBody, messageIm } from '../../fakes/slack-requests.js';
+import { eventEnvelope, eventId, interactionBody, messageIm, viewSubmission } from '../../fakes/slack-requests.js';
 import { slackHarness, slackPeople, textOf, type SlackHarness } from './harness.js';
 
 const { alex, megan, adele, miriam } = slackPeople;
@@ -137,12 +137,13 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     const before = await footprint(h);
     const copyBefore = JSON.stringify(h.fake.message(approval.channel, approval.ts)!.blocks);
 
-    // Megan (the grantee, not an approver) sends an Approve naming the request from her own DM.
+    // Megan (the grantee, not an approver) sends an Approve naming the request from her own DM:
+    // that message is no card of the request, so she alone is told the button is not valid.
     await h.click(megan, meganDm, 'approve', { value: JSON.stringify({ requestId: request.id }) });
-    expect(textOf(h.inbox(megan).at(-1))).toMatch(/not .*approver|cannot approve|can't approve/i);
+    expect(h.fake.ephemeralsFor(megan.id).at(-1)?.text).toMatch(/not valid/);
     // Adele's button with its value replaced: another request id, garbage, an unknown verb.
     await h.click(adele, approval, 'approve', { value: JSON.stringify({ requestId: 'REQ-NOPE00' }) });
-    expect(textOf(h.inbox(adele).at(-1))).toMatch(/niet vinden/);
+    expect(h.fake.ephemeralsFor(adele.id).at(-1)?.text).toMatch(/niet \(meer\) geldig/);
     await h.click(adele, approval, 'approve', { value: '{"requestId":' });
     await h.click(adele, approval, 'approve_all', { value: JSON.stringify({ requestId: request.id }) });
     await h.click(adele, approval, 'approve', { value: JSON.stringify({ requestId: request.id, approverId: adele.aad, verb: 'reject' }).repeat(100) });
@@ -153,6 +154,57 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect(h.fake.violations).toEqual([]);
     void miriam;
     void FAKE_TEAM;
+  });
+
+  it('refuses a button whose value names another request the clicker may decide: neither request nor card changes', async () => {
+    h = await slackHarness();
+    const a = await approvalFor(h);
+    await h.dm(miriam, 'give Isaiah send-as on Training');
+    const [b] = await h.app.engine.requestsOf(miriam.aad);
+    const cardB = h.inbox(adele).at(-1)!;
+    const before = await footprint(h);
+    const blocksA = JSON.stringify(a.approval.blocks);
+    const blocksB = JSON.stringify(cardB.blocks);
+    const modals = h.fake.modals.length;
+
+    // On card A, Approve and Reject whose values name B (Adele may approve B).
+    await h.click(adele, a.approval, 'approve', { value: JSON.stringify({ requestId: b!.id }) });
+    await h.click(adele, a.approval, 'reject', { value: JSON.stringify({ requestId: b!.id }) });
+    expect(h.fake.modals).toHaveLength(modals);
+    expect(h.fake.ephemeralsFor(adele.id).map((m) => m.text)).toEqual([expect.stringMatching(/niet \(meer\) geldig/), expect.stringMatching(/niet \(meer\) geldig/)]);
+    expect((await h.app.engine.get(a.request.id))?.state).toBe('pending');
+    expect((await h.app.engine.get(b!.id))?.state).toBe('pending');
+    expect(await footprint(h)).toEqual(before);
+    expect(JSON.stringify(h.fake.message(a.approval.channel, a.approval.ts)!.blocks)).toBe(blocksA);
+    expect(JSON.stringify(h.fake.message(cardB.channel, cardB.ts)!.blocks)).toBe(blocksB);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it("refuses a Reject submission whose metadata names a message that is not the submitter's copy of that request, in the submitter's own DM", async () => {
+    h = await slackHarness();
+    const a = await approvalFor(h);
+    await h.dm(miriam, 'give Isaiah send-as on Training');
+    const cardB = h.inbox(adele).at(-1)!;
+    const alexSummary = h.inbox(alex).at(-1)!;
+    await h.click(adele, a.approval, 'reject');
+    const modal = h.fake.modals.at(-1)!;
+    const before = await footprint(h);
+    const alexMessages = h.inbox(alex).length;
+    const submit = (metadata: Record<string, string>) =>
+      h.post({ body: interactionBody(viewSubmission(adele, { ...modal.view, private_metadata: JSON.stringify(metadata) }, { reason: { reason: 'no' } }, { viewId: modal.id })), contentType: 'application/x-www-form-urlencoded' });
+
+    // Request A on card B; request A on Alex's summary of A (his DM); an unknown request in Alex's DM.
+    await submit({ requestId: a.request.id, channel: cardB.channel, ts: cardB.ts });
+    await submit({ requestId: a.request.id, channel: alexSummary.channel, ts: alexSummary.ts });
+    await submit({ requestId: 'REQ-NOPE00', channel: alexSummary.channel, ts: alexSummary.ts });
+
+    expect((await h.app.engine.get(a.request.id))?.state).toBe('pending');
+    expect((await footprint(h)).requests).toEqual(before.requests);
+    expect(h.fake.calls('chat.update')).toHaveLength(before.updated);
+    expect(h.inbox(alex)).toHaveLength(alexMessages);
+    const refusals = h.inbox(adele).slice(-3).map(textOf);
+    expect(refusals.every((text) => /niet \(meer\) geldig/.test(text))).toBe(true);
+    expect(h.fake.violations).toEqual([]);
   });
 
   it("ignores the app's own messages, edits and other message subtypes", async () => {

@@ -46,9 +46,12 @@ describe('Slack conversation through /slack/events', () => {
     expect(h.fake.calls('users.lookupByEmail').map((c) => c.args.email)).toContain('meganb@contoso.example');
     expect(textOf(h.last(megan, 'Applied:'))).toContain('Send As for Megan Bowen on Training');
 
-    // A second click (a client still showing the old buttons): "already approved by X at T", on Adele's copy.
+    // A second click (a client still showing the old buttons): "already approved by X at T", to Adele
+    // alone; her copy keeps showing the approval as it is.
+    const decided = JSON.stringify(adeleCopy.blocks);
     await h.click(adele, approval, 'approve', { value: JSON.stringify({ requestId: request!.id }) });
-    expect(textOf(h.fake.message(approval.channel, approval.ts))).toMatch(/Al goedgekeurd door Adele Vance om 23 nov 2026 \d\d:\d\d/);
+    expect(h.fake.ephemeralsFor(adele.id).at(-1)?.text).toMatch(/Al goedgekeurd door Adele Vance om 23 nov 2026 \d\d:\d\d/);
+    expect(JSON.stringify(h.fake.message(approval.channel, approval.ts)!.blocks)).toBe(decided);
 
     // After the propagation window: effective, with how to use the right.
     await h.advance(10 * MINUTE);
