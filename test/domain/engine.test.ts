@@ -230,6 +230,28 @@ describe('request engine', () => {
     expect(revoke).toMatchObject({ kind: 'revoke', rights: ['SendAs'], state: 'pending' });
   });
 
+  it('a revoke applied inside a grant\'s window ends that grant: no false "not visible" alarm, and the right can be asked for again', async () => {
+    const granted = await created();
+    await core.engine.decide(granted.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(2 * MINUTE);
+    const removal = await created(grant({ kind: 'revoke', right: 'SendAs', requesterId: 'u-priya' }));
+    await core.engine.decide(removal.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect(await core.engine.get(granted.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-emma' });
+    expect(core.events.ofType('revoked').map((e) => e.request.id)).toEqual([granted.id]);
+
+    // Long after both windows: no post-back of the grant at all, and the right is not held.
+    await core.advance(3 * HOUR);
+    expect(core.events.ofType('not_yet_visible')).toEqual([]);
+    expect((await core.engine.get(removal.id))?.state).toBe('effective');
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(false);
+    const again = await core.engine.submit(grant());
+    expect(again.outcome).toBe('created');
+    const trail = await core.trail('u-admin', { requestId: granted.id });
+    expect(trail.at(-1)).toMatchObject({ action: 'revoked', actorId: 'u-emma', detail: `by ${removal.id}` });
+  });
+
   it('a right removed minutes ago is "nothing to revoke" while the service still lists it, and can be asked for again', async () => {
     const support = { id: 's-support', kind: 'shared' as const, mail: 'support@northwind.example' };
     const liam = { id: 'u-liam', mail: 'liam.oconnor@northwind.example' };
