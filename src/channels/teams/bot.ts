@@ -69,8 +69,7 @@ export class TeamsBot extends TeamsActivityHandler {
     const activity = context.activity;
     const userId = activity.from?.aadObjectId;
     // Only personal chats are a way to reach someone privately.
-    const type = activity.conversation?.conversationType;
-    if (!userId || (type && type !== 'personal')) return;
+    if (!userId || isShared(activity)) return;
     const reference = TurnContext.getConversationReference(activity);
     await this.deps.repository.saveReference(userId, reference, { locale: activity.locale, timeZone: timeZoneOf(activity) });
     await this.deps.presence?.spokeOn(userId, 'teams');
@@ -174,10 +173,17 @@ function activityOf(reply: Reply): Partial<Activity> {
   return { type: 'message', attachments: [cardAttachment(replyCard(reply) as CardJson)] };
 }
 
-/** A channel or group chat, read by others than the person (an absent type is taken as Teams' personal chat). */
+/**
+ * A channel or group chat, read by others than the person. Teams names it in
+ * `conversation.conversationType`; without one, `isGroup` or a thread id (`19:…@thread…`, Teams'
+ * channel and group-chat ids) still marks it shared, and only what is left is taken as the
+ * personal chat (some clients and older emulators send no type).
+ */
 function isShared(activity: Activity): boolean {
-  const type = activity.conversation?.conversationType;
-  return type !== undefined && type !== 'personal';
+  const conversation = activity.conversation;
+  const type = conversation?.conversationType;
+  if (type !== undefined && type !== '') return type !== 'personal';
+  return conversation?.isGroup === true || /^19:.*@thread/i.test(conversation?.id ?? '');
 }
 
 function invokeMessage(text: string): AdaptiveCardInvokeResponse {

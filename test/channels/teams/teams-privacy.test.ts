@@ -37,6 +37,21 @@ describe('Teams: answers to a turn in a channel or group chat go to the personal
     expect(JSON.stringify(sentTo(CHANNEL))).not.toContain('Isaiah');
   });
 
+  it('a channel message without conversationType (isGroup, a 19:…@thread id) is shared too, and never saved as the personal chat', async () => {
+    h = await teamsHarness();
+    await h.install(nestor);
+    const activity = message(nestor, h.ctx, 'who has access to Support?');
+    const response = await post(h.bot.port, { ...activity, conversation: { tenantId: TENANT, id: CHANNEL, isGroup: true } });
+    expect(response.status).toBe(200);
+    await h.settle();
+    expect(h.inbox(nestor).at(-1)!.conversationId).toBe(personalConversationId(nestor));
+    expect(sentTo(CHANNEL).map((s) => s.activity.text)).toEqual([ANSWERED]);
+    // Later messages still go to the personal chat, not the channel.
+    await sayIn(nestor, 'help', 'channel', CHANNEL);
+    expect(sentTo(CHANNEL).map((s) => s.activity.text)).toEqual([ANSWERED, ANSWERED]);
+    expect(h.inbox(nestor).at(-1)!.conversationId).toBe(personalConversationId(nestor));
+  });
+
   it('sends a request made in a group chat to the personal chat, where the decision updates the summary', async () => {
     h = await teamsHarness();
     await h.install(adele);
