@@ -145,7 +145,7 @@ export class SlackInbound {
    */
   private async decisionClick(verb: 'approve' | 'reject', data: Record<string, unknown>, turn: ClickTurn): Promise<void> {
     const requestId = typeof data.requestId === 'string' && data.requestId.length <= 100 ? data.requestId : undefined;
-    const copy = requestId ? await this.copyAt(requestId, turn.channel, turn.ts) : undefined;
+    const copy = requestId ? await this.approvalCopyAt(requestId, turn.channel, turn.ts) : undefined;
     const known = this.deps.identities.peek(turn.slackUserId);
     if (verb === 'reject' && requestId && copy && (!known || known.user.id === copy.userId) && (await this.deps.requests.get(requestId))?.state === 'pending') {
       await this.deps.api.viewsOpen(turn.triggerId, rejectModal({ requestId, channel: turn.channel, ts: turn.ts }, copy.lang));
@@ -171,10 +171,12 @@ export class SlackInbound {
   async rejectSubmitted(submission: { slackUserId: string; teamId: string | undefined; privateMetadata: unknown; view: Parameters<typeof submittedReason>[0] }): Promise<void> {
     const origin = rejectOrigin(submission.privateMetadata);
     if (!origin) {
-      this.deps.logger.warn('reject submission without its origin ignored');
+      this.deps.logger.warn({ slackUserId: submission.slackUserId }, 'reject submission without its origin; refused');
+      const identity = await this.identify(submission.slackUserId, submission.teamId, async (text) => this.refuse(await this.dmOf(submission.slackUserId), text));
+      if (identity) await this.refuse(await this.dmWith(identity), t(langOfIdentity(identity), 'reply.badAction'));
       return;
     }
-    const copy = await this.copyAt(origin.requestId, origin.channel, origin.ts);
+    const copy = await this.approvalCopyAt(origin.requestId, origin.channel, origin.ts);
     const identity = await this.identify(submission.slackUserId, submission.teamId, async (text) => this.refuse(await this.dmOf(submission.slackUserId), text));
     if (!identity) return;
     await this.remember(identity);
@@ -207,19 +209,24 @@ export class SlackInbound {
     await this.deps.poster.post(copy.channel, rest, identity.user.id);
   }
 
-  /** The copy of `requestId` posted as the message `channel`/`ts`, if the bot posted one (a store read). */
-  private async copyAt(requestId: string, channel: string, ts: string): Promise<SlackCopy | undefined> {
-    return (await this.deps.repository.copies(requestId)).find((c) => c.channel === channel && c.ts === ts);
+  /**
+   * The approval card of `requestId` posted as the message `channel`/`ts`, if the bot posted one (a
+   * store read). Only an approver's copy carries Approve and Reject: a decision named on the
+   * requester's summary is tampered data.
+   */
+  private async approvalCopyAt(requestId: string, channel: string, ts: string): Promise<SlackCopy | undefined> {
+    return (await this.deps.repository.copies(requestId)).find((c) => c.role === 'approver' && c.channel === channel && c.ts === ts);
   }
 
-  /** A sentence only the person sees, where they clicked (`chat.postEphemeral`); a plain message there if Slack will not. */
+  /** A sentence only the person sees, where they clicked (`chat.postEphemeral`); in their own DM if Slack will not. */
   private async tell(channel: string, identity: SlackIdentity, text: string): Promise<void> {
     const { blocks } = replyMessage({ kind: 'text', text, tone: 'warning' });
     try {
       await this.deps.api.postEphemeral({ channel, user: identity.slackUserId, text, blocks });
     } catch (error) {
       if (!isBotError(error) || error.retryable) throw error;
-      await this.refuse(channel, text);
+      // Never a plain message where others read it (a forged click may name someone else's DM).
+      await this.refuse(await this.dmWith(identity), text);
     }
   }
 

@@ -207,6 +207,35 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect(h.fake.violations).toEqual([]);
   });
 
+  it("refuses Approve and Reject on the requester's own summary (no modal), answers a submission without metadata, and never posts a refusal into someone else's DM", async () => {
+    h = await slackHarness();
+    const a = await approvalFor(h);
+    const alexSummary = h.inbox(alex).at(-1)!;
+    const modals = h.fake.modals.length;
+    const before = await footprint(h);
+
+    // Alex, the requester, tampers his summary's button into a decision: it is no approval card.
+    await h.click(alex, alexSummary, 'reject', { value: JSON.stringify({ requestId: a.request.id }) });
+    await h.click(alex, alexSummary, 'approve', { value: JSON.stringify({ requestId: a.request.id }) });
+    expect(h.fake.modals).toHaveLength(modals);
+    expect(h.fake.ephemeralsFor(alex.id).map((m) => m.text)).toEqual([expect.stringMatching(/not valid/), expect.stringMatching(/not valid/)]);
+
+    // A Reject submission whose metadata is garbage: the submitter hears it in their own DM.
+    await h.post({ body: interactionBody(viewSubmission(adele, { callback_id: 'reject_reason', private_metadata: '{"x":' }, { reason: { reason: 'no' } })), contentType: 'application/x-www-form-urlencoded' });
+    expect(textOf(h.inbox(adele).at(-1)!)).toMatch(/niet \(meer\) geldig/);
+
+    // Megan forges a click on Adele's card; Slack refuses the ephemeral: the fallback goes to Megan's own DM, not Adele's.
+    const adeleMessages = h.inbox(adele).length;
+    h.fake.failNext('chat.postEphemeral', 'user_not_in_channel');
+    await h.click(megan, a.approval, 'approve', { value: JSON.stringify({ requestId: a.request.id }) });
+    expect(h.inbox(adele)).toHaveLength(adeleMessages);
+    expect(textOf(h.inbox(megan).at(-1)!)).toMatch(/not valid/);
+
+    expect((await h.app.engine.get(a.request.id))?.state).toBe('pending');
+    expect((await footprint(h)).requests).toEqual(before.requests);
+    expect(h.fake.violations).toEqual([]);
+  });
+
   it("ignores the app's own messages, edits and other message subtypes", async () => {
     h = await slackHarness();
     const channel = h.fake.openDmAsUser(alex.id);
