@@ -130,12 +130,19 @@ export class SlackWebApi {
       } catch (error) {
         failure = slackFailure(method, { networkError: error });
       }
-      const transient = failure.retryable && failure.retryAfterMs === undefined && failure.details.slackError === undefined;
+      // A 429 whose Retry-After is short is waited out within the turn (the event is already
+      // acknowledged); a longer one, or one for the delivery jobs (retries 0), goes to the caller,
+      // whose jobs reschedule themselves at Retry-After.
+      const shortWait = failure.retryAfterMs !== undefined && failure.retryAfterMs <= MAX_TURN_RETRY_AFTER_MS;
+      const transient = failure.retryable && (shortWait || (failure.retryAfterMs === undefined && failure.details.slackError === undefined));
       if (!transient || attempt >= this.retries) throw failure;
-      await this.sleep(backoffDelay(attempt + 1, { baseDelayMs: 200, maxDelayMs: 1000 }, Math.random));
+      await this.sleep(shortWait ? failure.retryAfterMs! : backoffDelay(attempt + 1, { baseDelayMs: 200, maxDelayMs: 1000 }, Math.random));
     }
   }
 }
+
+/** The longest Retry-After (ms) a turn waits out before it gives up on answering in that turn. */
+export const MAX_TURN_RETRY_AFTER_MS = 3_000;
 
 /** The bot's two clients: `turn` answers a person within their turn, `delivery` sends what the delivery jobs owe. */
 export function createSlackApis(options: { token: string; apiUrl: string }): { turn: SlackWebApi; delivery: SlackWebApi } {

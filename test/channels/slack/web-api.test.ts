@@ -78,13 +78,18 @@ describe('Slack Web API calls and their failures as coded errors', () => {
     expect(fake.violations).toEqual([]);
   });
 
-  it('the turn client tries twice more after a network error or 5xx, never after a 429; the delivery client not at all', async () => {
-    const turn = new SlackWebApi({ token: fake.token, apiUrl: fake.apiUrl, retries: 2, sleep: async () => undefined });
+  it('the turn client tries twice more after a network error or 5xx, waits out a 429 of up to 3 s but not a longer one; the delivery client not at all', async () => {
+    const waits: number[] = [];
+    const turn = new SlackWebApi({ token: fake.token, apiUrl: fake.apiUrl, retries: 2, sleep: async (ms) => void waits.push(ms) });
     fake.httpNext('chat.postMessage', 503, undefined, 2);
     await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'third time', blocks: [] })).resolves.toMatchObject({ channel: 'C0GENERAL' });
+    waits.length = 0;
     fake.httpNext('chat.postMessage', 429, 1);
+    await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'throttled briefly', blocks: [] })).resolves.toMatchObject({ channel: 'C0GENERAL' });
+    expect(waits).toEqual([1000]);
+    fake.httpNext('chat.postMessage', 429, 7);
     const before = fake.calls('chat.postMessage').length;
-    await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'throttled', blocks: [] })).rejects.toMatchObject({ code: 'channel_unavailable', details: { retryAfterMs: 1000 } });
+    await expect(turn.postMessage({ channel: 'C0GENERAL', text: 'throttled', blocks: [] })).rejects.toMatchObject({ code: 'channel_unavailable', details: { retryAfterMs: 7000 } });
     expect(fake.calls('chat.postMessage').length).toBe(before + 1);
     fake.httpNext('chat.postMessage', 503);
     await expect(post()).rejects.toMatchObject({ code: 'channel_unavailable' });
