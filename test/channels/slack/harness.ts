@@ -55,6 +55,8 @@ export interface SlackHarness {
   fake: SlackApiFake;
   server: RunningServer;
   clock: ManualClock;
+  /** What the bot logged at warn and above (pino's JSON lines): client garbage must never be logged as an error. */
+  logs: Array<{ level: number; msg: string; [key: string]: unknown }>;
   /** A signed POST to /slack/events (the clock's time unless `timestamp` is given); waits for the listeners. */
   post(post: SignedPost): Promise<SlackResponse>;
   /** `person` writes `text` in their DM with the app (`message.im`). */
@@ -107,7 +109,8 @@ export async function slackHarness(
     SLACK_API_URL: fake.apiUrl,
     ...env,
   });
-  const logger = pino({ level: 'silent' });
+  const logs: SlackHarness['logs'] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as SlackHarness['logs'][number]) });
   const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}) });
   const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand });
   await app.start();
@@ -134,6 +137,7 @@ export async function slackHarness(
     fake,
     server,
     clock,
+    logs,
     post,
     dm: (person, text, opts = {}) =>
       json(eventEnvelope(messageIm(person, text, fake.openDmAsUser(person.id)), { ...(person.team ? { team: person.team } : {}), eventId: opts.eventId ?? eventId() }), opts.retryNum !== undefined ? { retryNum: opts.retryNum } : {}),
