@@ -1,4 +1,5 @@
 import { parse as parseQuery } from 'node:querystring';
+import { slackShapeProblem } from './request-shapes.js';
 
 /** A signed body that is not one of Slack's request shapes; `message` is the short reason the 400 answer gives. */
 export class MalformedSlackBody extends Error {}
@@ -9,19 +10,28 @@ export class MalformedSlackBody extends Error {}
  * - interactivity: a form whose `payload` field is a JSON object with a string `type`
  *   (`block_actions`, `view_submission`...);
  * - a slash command: plain form fields, `command` among them.
- * Anything else (`foo=bar`, a `payload` that is not JSON, an object without `type`) throws
- * `MalformedSlackBody`. Source: https://api.slack.com/apis/events-api,
+ * Anything else (`foo=bar`, a `payload` that is not JSON, an object without `type`, a form field
+ * given twice, a body without the fields Slack always sends and Bolt reads: see `slackShapeProblem`)
+ * throws `MalformedSlackBody`. Source: https://api.slack.com/apis/events-api,
  * https://api.slack.com/interactivity/handling#payloads, https://api.slack.com/interactivity/slash-commands.
  */
 export function parseSlackBody(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const parsed = parseSlackEnvelope(body, contentType);
+  const problem = slackShapeProblem(parsed);
+  if (problem) throw new MalformedSlackBody(problem);
+  return parsed;
+}
+
+function parseSlackEnvelope(body: Buffer, contentType: string | undefined): Record<string, unknown> {
   const text = body.toString('utf8');
   if (isForm(contentType)) {
     const form = parseQuery(text);
-    if (form.payload !== undefined) return typed(parseJson(first(form.payload), 'payload is not a JSON object'), 'payload');
+    // Slack sends each field once; with two, which one counts would be a guess (`payload` twice once gave a 500).
+    const repeated = Object.keys(form).find((key) => Array.isArray(form[key]));
+    if (repeated !== undefined) throw new MalformedSlackBody(`form field ${repeated.slice(0, 64)} given more than once`);
+    if (typeof form.payload === 'string') return typed(parseJson(form.payload, 'payload is not a JSON object'), 'payload');
     if (typeof form.command !== 'string') throw new MalformedSlackBody('form body without payload or command');
-    const fields: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(form)) fields[key] = first(value);
-    return fields;
+    return { ...form };
   }
   return typed(parseJson(text, 'body is not a JSON object'), 'body');
 }
@@ -49,8 +59,4 @@ function parseJson(text: string | undefined, reason: string): Record<string, unk
 function typed(value: Record<string, unknown>, what: string): Record<string, unknown> {
   if (typeof value.type !== 'string' || !value.type) throw new MalformedSlackBody(`${what} names no type`);
   return value;
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -106,12 +106,22 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
     ['a payload without a type', interactionBody({ user: { id: megan.id } }), 'application/x-www-form-urlencoded', 'payload names no type'],
     ['a JSON array', '[]', 'application/json', 'body is not a JSON object'],
     ['a JSON object without a type', '{"event":{}}', 'application/json', 'body names no type'],
+    ['a url_verification whose challenge is no string', '{"type":"url_verification","challenge":{"a":1}}', 'application/json', 'url_verification: challenge: Invalid input: expected string, received object'],
+    [
+      'a block_actions whose actions is no array',
+      interactionBody({ type: 'block_actions', user: { id: megan.id }, team: { id: FAKE_TEAM.id }, actions: 'x', trigger_id: '1.2.3' }),
+      'application/x-www-form-urlencoded',
+      'block_actions: actions: Invalid input: expected array, received string',
+    ],
   ])('answers a signed body that is none of Slack\'s shapes (%s) with 400 and the reason', async (_what, body, contentType, reason) => {
     const before = seen.length;
+    logs.length = 0;
     const response = await post(body, contentType);
     expect(response.status).toBe(400);
     expect(response.json).toEqual({ error: reason });
     expect(seen.length).toBe(before);
+    // Client garbage is a warning, never an error.
+    expect(logs.filter((l) => l.level >= 40).map((l) => [l.level, l.msg])).toEqual([[40, 'slack request refused']]);
   });
 
   it('acknowledges (200) and ignores, at debug, what no listener handles: a new payload type, an unknown action, another command', async () => {

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FAKE_TEAM } from '../../fakes/slack-api-fake.js';
 import { SLACK_CONTROL_SEQUENCE } from '../../fakes/slack-block-kit.js';
-import { eventEnvelope, eventId, interactionBody, messageIm, viewSubmission } from '../../fakes/slack-requests.js';
+import { blockActions, eventEnvelope, eventId, interactionBody, messageIm, slashCommandBody, viewSubmission } from '../../fakes/slack-requests.js';
+import type { PostedMessage } from '../../fakes/slack-api-fake.js';
 import { slackHarness, slackPeople, textOf, type SlackHarness } from './harness.js';
 
 const { alex, megan, adele, miriam } = slackPeople;
@@ -45,6 +46,54 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect(unknown.status).toBe(200);
     expect(await footprint(h)).toEqual(before);
     expect(h.fake.violations).toEqual([]);
+  });
+
+  /** A real Approve click on Adele's card, and a Reject submission for it, for the cases below to break. */
+  const clickOn = (approval: PostedMessage) => blockActions(adele, approval, { actionId: 'approve' }, h.fake.issueTrigger());
+  const without = (object: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
+  const form = (fields: Record<string, string>, drop: string[] = [], extra: [string, string][] = []) => {
+    const params = new URLSearchParams(fields);
+    for (const key of drop) params.delete(key);
+    for (const [key, value] of extra) params.append(key, value);
+    return params.toString();
+  };
+  const command = (drop: string[] = [], extra: [string, string][] = []) =>
+    form(Object.fromEntries(new URLSearchParams(slashCommandBody(alex, 'give Megan send-as on Training', 'C0GENERAL1'))), drop, extra);
+  const malformed: Array<[string, (approval: PostedMessage) => { body: string; contentType: string }, string]> = [
+    ['block_actions without user', (a) => ({ body: interactionBody(without(clickOn(a), 'user')), contentType: 'application/x-www-form-urlencoded' }), 'block_actions: user: '],
+    ['block_actions whose user has no id', (a) => ({ body: interactionBody({ ...clickOn(a), user: { team_id: FAKE_TEAM.id } }), contentType: 'application/x-www-form-urlencoded' }), 'block_actions: user.id: '],
+    ['block_actions with actions "x"', (a) => ({ body: interactionBody({ ...clickOn(a), actions: 'x' }), contentType: 'application/x-www-form-urlencoded' }), 'block_actions: actions: '],
+    ['block_actions with an action without action_id', (a) => ({ body: interactionBody({ ...clickOn(a), actions: [{ type: 'button', value: 'x' }] }), contentType: 'application/x-www-form-urlencoded' }), 'block_actions: actions.0.action_id: '],
+    ['block_actions naming no team', (a) => ({ body: interactionBody({ ...without(clickOn(a), 'team'), user: { id: adele.id } }), contentType: 'application/x-www-form-urlencoded' }), 'block_actions: team.id: '],
+    ['two payload fields', (a) => ({ body: form({}, [], [['payload', JSON.stringify(clickOn(a))], ['payload', JSON.stringify(clickOn(a))]]), contentType: 'application/x-www-form-urlencoded' }), 'form field payload given more than once'],
+    ['view_submission without view', () => ({ body: interactionBody(without(viewSubmission(adele, {}, {}), 'view')), contentType: 'application/x-www-form-urlencoded' }), 'view_submission: view: '],
+    ['view_submission without user', () => ({ body: interactionBody(without(viewSubmission(adele, {}, {}), 'user')), contentType: 'application/x-www-form-urlencoded' }), 'view_submission: user: '],
+    ['a slash command without user_id', () => ({ body: command(['user_id']), contentType: 'application/x-www-form-urlencoded' }), 'slash command: user_id: '],
+    ['a slash command without team_id', () => ({ body: command(['team_id']), contentType: 'application/x-www-form-urlencoded' }), 'slash command: team_id: '],
+    ['a slash command without text', () => ({ body: command(['text']), contentType: 'application/x-www-form-urlencoded' }), 'slash command: text: '],
+    ['a slash command with two user_id fields', () => ({ body: command([], [['user_id', megan.id]]), contentType: 'application/x-www-form-urlencoded' }), 'form field user_id given more than once'],
+    ['event_callback without event', () => ({ body: JSON.stringify(without(eventEnvelope(messageIm(alex, 'help', 'D0ALEXDM01')), 'event')), contentType: 'application/json' }), 'event_callback: event: '],
+    ['event_callback whose event is a string', () => ({ body: JSON.stringify({ ...eventEnvelope(messageIm(alex, 'help', 'D0ALEXDM01')), event: 'message' }), contentType: 'application/json' }), 'event_callback: event: '],
+    ['event_callback without team_id', () => ({ body: JSON.stringify(without(eventEnvelope(messageIm(alex, 'help', 'D0ALEXDM01')), 'team_id')), contentType: 'application/json' }), 'event_callback: team_id: '],
+    ['a message event without channel', () => ({ body: JSON.stringify(eventEnvelope(without(messageIm(alex, 'help', 'D0ALEXDM01'), 'channel'))), contentType: 'application/json' }), 'event_callback: event.channel: '],
+    ['a message event whose user is a number', () => ({ body: JSON.stringify(eventEnvelope({ ...messageIm(alex, 'help', 'D0ALEXDM01'), user: 42 })), contentType: 'application/json' }), 'event_callback: event.user: '],
+  ];
+
+  it.each(malformed)('answers a signed %s with 400 and a short reason, calls no Web API method, stores nothing and logs no error', async (_what, build, reason) => {
+    h = await slackHarness();
+    const { approval } = await approvalFor(h);
+    const { body, contentType } = build(approval);
+    const before = await footprint(h);
+    const calls = h.fake.calls().length;
+    const logs = h.logs.length;
+    const response = await h.post({ body, contentType });
+    expect(response.status).toBe(400);
+    expect((response.json as { error: string }).error.startsWith(reason)).toBe(true);
+    expect((response.json as { error: string }).error.length).toBeLessThanOrEqual(200);
+    expect(h.fake.calls().slice(calls)).toEqual([]);
+    expect(await footprint(h)).toEqual(before);
+    expect(h.fake.violations).toEqual([]);
+    expect(h.logs.slice(logs).map((l) => [l.level, l.msg])).toEqual([[40, 'slack request refused']]);
   });
 
   it("answers Slack's retries of an event once, also when they reach another instance", async () => {
