@@ -27,7 +27,7 @@ export async function findMarked(tokens: Token[], used: boolean[], marked: reado
       if (!norms.every((norm, k) => !used[i + k] && tokens[i + k]!.norm === norm)) continue;
       const end = i + norms.length;
       for (let k = i; k < end; k++) used[k] = true;
-      found.push({ start: i, end, text: rawSpan(tokens, i, end), kind: users.length ? 'name' : 'unknown', users, targets: [], possessive: tokens[end - 1]!.possessive });
+      found.push({ start: i, end, text: rawSpan(tokens, i, end), kind: users.length ? 'name' : 'unknown', users, targets: [], possessive: tokens[end - 1]!.possessive, marked: true });
       i = end - 1;
     }
   }

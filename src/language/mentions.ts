@@ -42,6 +42,8 @@ export interface Mention {
   possessive: boolean;
   /** Coordinated names ("Megan and Alex"): every part counts. */
   parts?: Mention[];
+  /** A person the channel marked in the text (a Slack `<@U…>`, `findMarked`); on coordinated names, the last part. */
+  marked?: boolean;
 }
 
 async function lookup(directory: Directory, key: string): Promise<{ users: DirectoryUser[]; targets: MailTarget[] }> {
@@ -238,7 +240,10 @@ export function findPronouns(tokens: Token[], used: boolean[], rights: RightMent
   return pronounMentions;
 }
 
-/** "Megan and Alex", "Megan, Alex": one mention with several `parts`, so the bot never picks one silently. */
+/**
+ * "Megan and Alex", "Megan, Alex", and marked people side by side ("<@Megan> <@Alex>" in Slack): one
+ * mention with several `parts`, so the bot never picks one silently.
+ */
 export function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention[] {
   const out: Mention[] = [];
   for (const m of mentions) {
@@ -250,7 +255,11 @@ export function coordinate(mentions: Mention[], tokens: Token[], text: string): 
       const joined =
         (between.length === 1 && COORDINATORS.has(between[0]!.norm)) ||
         (between.length === 0 && /^\s*(&|\+|and|en)\s*$/i.test(gapText)) ||
-        (between.length === 0 && /^\s*,\s*$/.test(gapText) && bothNames);
+        (between.length === 0 && /^\s*,\s*$/.test(gapText) && bothNames) ||
+        // "<@Megan> <@Zoë>": Slack's autocomplete puts only a space between mentions, and each one is a
+        // person of its own, so two marked people side by side are a list. Typed names side by side
+        // ("Megan Bowen") stay one name.
+        (between.length === 0 && /^\s+$/.test(gapText) && prev.marked === true && m.marked === true);
       const sameSort = (isTargetOnly(prev) === isTargetOnly(m) || prev.kind === 'unknown' || m.kind === 'unknown') && !prev.possessive;
       if (joined && sameSort) {
         const parts = [...(prev.parts ?? [prev]), ...(m.parts ?? [m])];

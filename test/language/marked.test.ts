@@ -23,4 +23,45 @@ describe('understand: people the channel marked (a Slack mention)', () => {
     expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs' });
     expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-jan-b' }, { status: 'resolved', id: 'u-zoe' }]);
   });
+
+  describe('marked people side by side, as Slack autocomplete writes them (only a space between)', () => {
+    it('reads two known people as a list of grantees, one resolution each', async () => {
+      const u = await understand('give Jan Zoë Dubois send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Zoë Dubois', userId: 'u-zoe' }] });
+      expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs', target: { status: 'resolved', id: 'g-sales' } });
+      expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-jan-v' }, { status: 'resolved', id: 'u-zoe' }]);
+    });
+
+    it('keeps a marked person the channel could not identify in the list, as unknown', async () => {
+      const u = await understand('give Jan Zoë Outside send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Zoë Outside' }] });
+      expect(u).toMatchObject({ intent: 'grant', permission: 'SendAs' });
+      expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-jan-v' }, { status: 'unknown', text: 'Zoë Outside' }]);
+    });
+
+    it('reads a long run of marked people, known and unknown, as one list in the order written', async () => {
+      const people = ['Mark Visser', 'Iris Bakker', 'Mei Chen', 'Liam O\'Connor', 'Noor El Amrani'];
+      const ids = ['u-mark', 'u-iris', 'u-mei', 'u-liam', 'u-noor'];
+      const text = `give ${people.join(' ')} Sam Outsider send on behalf on Sales`;
+      const u = await understand(text, { ...options, mentions: [...people.map((p, i) => ({ text: p, userId: ids[i] })), { text: 'Sam Outsider' }] });
+      expect(u).toMatchObject({ intent: 'grant', permission: 'SendOnBehalf' });
+      expect(u.grantees).toEqual([...ids.map((id) => ({ status: 'resolved', id })), { status: 'unknown', text: 'Sam Outsider' }]);
+    });
+
+    it('mixes with typed separators: "A B and C", "A, B C"', async () => {
+      const mentions = [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Zoë Dubois', userId: 'u-zoe' }, { text: 'Mei Chen', userId: 'u-mei' }];
+      const expected = [{ status: 'resolved', id: 'u-jan-v' }, { status: 'resolved', id: 'u-zoe' }, { status: 'resolved', id: 'u-mei' }];
+      expect((await understand('give Jan Zoë Dubois and Mei Chen send as on Sales', { ...options, mentions })).grantees).toEqual(expected);
+      expect((await understand('give Jan, Zoë Dubois Mei Chen send as on Sales', { ...options, mentions })).grantees).toEqual(expected);
+    });
+
+    it('leaves typed names side by side as one name: only marked people make a list', async () => {
+      // "Daan Jansen" is one person, though "Daan" and "Jansen" are each a name of their own.
+      const plain = await understand('give Daan Jansen send as on Sales', options);
+      expect(plain.grantee).toEqual({ status: 'resolved', id: 'u-daan' });
+      expect(plain.grantees).toBeUndefined();
+      // A marked person beside a typed name is not read as a list either (the bot does not guess).
+      const mixed = await understand('give Jan Mei Chen send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }] });
+      expect(mixed.grantees).toBeUndefined();
+      expect(mixed.grantee).not.toEqual({ status: 'resolved', id: 'u-jan-v' });
+    });
+  });
 });
