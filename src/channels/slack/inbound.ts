@@ -3,7 +3,7 @@ import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/t
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
 import type { SlackIdentities, SlackIdentity } from './identity.js';
-import { readMentions } from './mentions.js';
+import { MAX_MENTIONS, readMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { rejectModal, rejectOrigin, submittedReason } from './reject-modal.js';
@@ -108,7 +108,10 @@ export class SlackInbound {
       resolve: (slackUserId) => this.deps.identities.resolve(slackUserId, turn.teamId),
       unnamed: t(langOf(identity.locale) ?? 'en', 'slack.mention.unnamed'),
     });
-    const replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
+    // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
+    const replies: Reply[] = read.tooMany
+      ? [{ kind: 'text', text: t(langOfIdentity(identity), 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }]
+      : await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
     await this.deps.poster.post(channel, replies, identity.user.id, shared ? undefined : turn.threadTs);
     if (shared && replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }

@@ -8,9 +8,19 @@ export interface ReadMessage {
   text: string;
   /** One per person mentioned (the app itself left out), for `TextInput.mentions`. */
   mentions: MarkedMention[];
+  /**
+   * Set (to how many people were mentioned) when more than `MAX_MENTIONS` different people are: none
+   * of them was looked up, and the message is to be refused whole rather than read.
+   */
+  tooMany?: number;
 }
 
-/** At most this many people are looked up per message (each may cost a `users.info`); any more count as unknown. */
+/**
+ * At most this many different people are looked up per message (each may cost a `users.info`). A
+ * message mentioning more is refused whole: the people past the limit could be neither identified
+ * nor even named back (Slack sends mentions without labels), and acting on the first ten of a longer
+ * list would silently leave the others out.
+ */
 export const MAX_MENTIONS = 10;
 
 const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
@@ -24,7 +34,8 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  * guest, deactivated, another workspace, or Slack could not be asked) is written as the name Slack
  * shows for them (the label, else their profile name, else `unnamed`) and marked without a user, so
  * the core answers that it could not find them and never takes a namesake. The app's own mention
- * (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`.
+ * (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`. More than `MAX_MENTIONS` different
+ * people: nobody is looked up and `tooMany` is set.
  */
 export async function readMentions(
   text: string,
@@ -36,11 +47,11 @@ export async function readMentions(
     if (id !== options.botUserId && !labels.has(id)) labels.set(id, match[2]);
   }
   if (labels.size === 0) return { text: plainTextOf(text, options.botUserId), mentions: [] };
+  if (labels.size > MAX_MENTIONS) return { text: plainTextOf(text, options.botUserId), mentions: [], tooMany: labels.size };
   const people = new Map<string, string>();
   const mentions: MarkedMention[] = [];
-  let looked = 0;
   for (const [id, label] of labels) {
-    const outcome = looked++ < MAX_MENTIONS ? await identify(options.resolve, id) : undefined;
+    const outcome = await identify(options.resolve, id);
     const words = outcome?.known ? asWords(outcome.identity.user.displayName) : undefined;
     if (outcome?.known && words) {
       people.set(id, words);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_MENTIONS } from '../../../src/channels/slack/mentions.js';
 import { FAKE_BOT } from '../../fakes/slack-api-fake.js';
 import { slackHarness, slackPeople, TRAINING, textOf, type SlackHarness } from './harness.js';
 
@@ -69,4 +70,57 @@ describe('Slack: a user mention is the directory user behind it', () => {
     await h.dm(alex, `give <@${janSmit.id}> send on behalf on Training`);
     expect(h.fake.calls('users.info').filter((c) => c.args.user === janSmit.id)).toHaveLength(1);
   });
+
+  describe('people mentioned side by side, as Slack autocomplete writes them (only a space between)', () => {
+    const { megan, adele } = slackPeople;
+
+    it('makes one request per person for two known people', async () => {
+      h = await slackHarness();
+      await h.dm(alex, `give <@${megan.id}> <@${adele.id}> send-as on Training`);
+      const requests = await requestsOfAlex(h);
+      expect(requests.map((r) => [r.granteeId, r.targetId, r.rights, r.state]).sort()).toEqual(
+        [[megan.aad, TRAINING, ['SendAs'], 'pending'], [adele.aad, TRAINING, ['SendAs'], 'pending']].sort(),
+      );
+      expect(h.inbox(alex).map(textOf).join(' ')).toContain('one request per person (Megan Bowen, Adele Vance)');
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it('answers "could not find" for a person the bot does not serve, creating nothing for them and keeping the others', async () => {
+      h = await slackHarness();
+      h.fake.addUser({ id: 'U0ZOE00001', name: 'Zoë Outside', email: 'zoe@fabrikam.example' });
+      await h.dm(alex, `give <@${megan.id}> <@U0ZOE00001> send-as on Training`);
+      const answer = h.inbox(alex).slice(-2).map(textOf).join(' ');
+      expect(answer).toContain('could not find "Zoë Outside"');
+      expect(answer).toContain('For whom');
+      expect(await requestsOfAlex(h)).toEqual([]);
+      // Naming someone else instead of Zoë makes both requests: Megan was not dropped either.
+      await h.dm(alex, `<@${adele.id}>`);
+      expect((await requestsOfAlex(h)).map((r) => r.granteeId).sort()).toEqual([megan.aad, adele.aad].sort());
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it(`refuses a message naming more than ${MAX_MENTIONS} people whole: nobody is looked up, nothing is created`, async () => {
+      h = await slackHarness();
+      const others = Array.from({ length: 12 }, (_, i) => h.fake.addUser({ id: `U0PERSON${String(i).padStart(2, '0')}`, name: `Person ${i}`, email: `person${i}@fabrikam.example` }).id);
+      await h.dm(alex, `give <@${megan.id}> ${others.map((id) => `<@${id}>`).join(' ')} send on behalf on Training`);
+      const answer = textOf(h.inbox(alex).at(-1));
+      expect(answer).toContain('You mentioned 13 people in one message; I can look up at most 10 at a time');
+      expect(answer).toContain('nothing was changed');
+      expect(await requestsOfAlex(h)).toEqual([]);
+      expect(h.fake.calls('users.info').filter((c) => c.args.user !== alex.id)).toEqual([]);
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it(`reads exactly ${MAX_MENTIONS} people (the same person twice counts once)`, async () => {
+      h = await slackHarness();
+      const others = Array.from({ length: MAX_MENTIONS - 1 }, (_, i) => h.fake.addUser({ id: `U0PERSON${String(i).padStart(2, '0')}`, name: `Person ${i}`, email: `person${i}@fabrikam.example` }).id);
+      await h.dm(alex, `give <@${megan.id}> ${others.map((id) => `<@${id}>`).join(' ')} <@${megan.id}> send on behalf on Training`);
+      const answer = h.inbox(alex).slice(-2).map(textOf).join(' ');
+      expect(answer).not.toContain('You mentioned');
+      expect(answer).toContain('could not find "Person 0"');
+      expect(h.fake.calls('users.info').filter((c) => c.args.user !== alex.id)).toHaveLength(MAX_MENTIONS);
+      expect(await requestsOfAlex(h)).toEqual([]);
+    });
+  });
 });
+
