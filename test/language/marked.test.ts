@@ -64,4 +64,13 @@ describe('understand: people the channel marked (a Slack mention)', () => {
       expect(mixed.grantee).not.toEqual({ status: 'resolved', id: 'u-jan-v' });
     });
   });
+
+  it('reads words two marked namesakes share as both of them (the bot asks), never silently as the first', async () => {
+    // Both Jans shown as "Jan": which "Jan" is whom cannot be told from the words.
+    const both = await understand('give Jan Jan send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Jan', userId: 'u-jan-b' }] });
+    expect(both.grantees).toEqual([{ status: 'ambiguous', candidates: ['u-jan-v', 'u-jan-b'] }, { status: 'ambiguous', candidates: ['u-jan-v', 'u-jan-b'] }]);
+    // One of them someone the bot does not serve (a guest with the same name): nobody it may act for.
+    const guest = await understand('give Jan send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Jan' }] });
+    expect(guest.grantee).toEqual({ status: 'unknown', text: 'Jan' });
+  });
 });
