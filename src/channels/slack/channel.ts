@@ -14,6 +14,7 @@ import { slackMount } from './mount.js';
 import { SlackPoster } from './poster.js';
 import { RestifySlackReceiver } from './receiver.js';
 import { SlackRepository } from './repository.js';
+import { OwedReplies } from './owed-replies.js';
 import { createBoltApp } from './slack-app.js';
 import { SlackMessaging } from './slack-messaging.js';
 import { createSlackApis } from './web-api.js';
@@ -65,13 +66,16 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
   const identities = new SlackIdentities({ api: apis.turn, directory: app.directory, workspace, clock: app.clock });
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
   const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
+  const laterPoster = new SlackPoster(apis.delivery, repository, logger);
+  const owedReplies = new OwedReplies({ store: app.store, worker: app.worker, clock: app.clock, logger, post: (channel, reply, userId, threadTs) => laterPoster.postOne(channel, reply, userId, threadTs) });
   const inbound = new SlackInbound({
     conversation,
     requests: app.engine,
     cards: messaging,
     identities,
     repository,
-    poster: new SlackPoster(apis.turn, repository, logger),
+    // What Slack refuses in a turn is owed as a job, posted later by the delivery client.
+    poster: new SlackPoster(apis.turn, repository, logger, owedReplies),
     api: apis.turn,
     workspace,
     claims: new TurnLedger(app.store, app.clock),

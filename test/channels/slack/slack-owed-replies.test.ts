@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { slackHarness, slackPeople, textOf, type SlackHarness } from './harness.js';
+
+const { alex, adele } = slackPeople;
+let h: SlackHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/**
+ * SPEC section 4: a message owed to a person survives an outage of Slack. A turn's own replies
+ * (the requester's summary, answers) that Slack refuses for now become durable jobs and arrive when
+ * Slack is back, in order, the summary still kept as a copy the decision updates.
+ */
+describe('Slack: a turn reply Slack refuses for now is owed, not lost', () => {
+  it('posts the summary after a Slack outage during the turn, and the decision still updates it', async () => {
+    h = await slackHarness();
+    const dm = h.fake.openDmAsUser(alex.id);
+    // Every chat.postMessage fails for a while: the turn's client (three tries) and the first delivery attempts.
+    h.fake.httpNext('chat.postMessage', 503, undefined, 8);
+    await h.dm(alex, 'give Megan send-as on Training');
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    expect(request?.state).toBe('pending');
+    expect(h.logs.some((l) => /owed as a job/.test(l.msg))).toBe(true);
+
+    // Slack is back: the owed summary and the approval card go out as their retries come due.
+    for (let minute = 0; minute < 20; minute++) await h.advance(60_000);
+    const summary = h.inbox(alex).find((m) => textOf(m).includes(request!.id));
+    expect(summary?.channel).toBe(dm);
+    expect(h.inbox(adele).some((m) => textOf(m).includes(request!.id))).toBe(true);
+
+    // The owed summary is a copy of the request: Adele's decision updates it.
+    await h.click(adele, h.inbox(adele).at(-1)!, 'approve');
+    const updates = h.fake.calls('chat.update').filter((c) => c.args.channel === dm && c.args.ts === summary!.ts);
+    expect(updates.length).toBeGreaterThan(0);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('waits out a long Retry-After as a job, keeping the order of the replies', async () => {
+    h = await slackHarness();
+    h.fake.httpNext('chat.postMessage', 429, 30);
+    await h.dm(alex, 'help');
+    expect(h.inbox(alex)).toHaveLength(0);
+    await h.advance(10_000);
+    expect(h.inbox(alex)).toHaveLength(0);
+    await h.advance(25_000);
+    expect(h.inbox(alex).length).toBeGreaterThan(0);
+    expect(textOf(h.inbox(alex)[0])).toMatch(/Megan|help|request/i);
+  });
+});
