@@ -162,27 +162,23 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
 /**
  * A revoke applied while a grant of the same right to the same person on the same target is still
  * in its propagation window ends that grant (`revoked`: its requester and grantee hear "Revoked",
- * and its cards stop saying "applied, effective by"). Left `applied`, the grant's post-back would find the right absent and report a failure
- * to apply it, and the pre-flight would keep reading it as "already held".
+ * and its cards stop saying "applied, effective by"). Left `applied`, the grant's post-back would
+ * find the right absent and report a failure to apply it, and the pre-flight would keep reading it
+ * as "already held".
  */
 async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): Promise<void> {
   const { repo, clock } = deps;
   const actor = revoke.decision?.by ?? 'system';
-  let before: string | undefined;
-  do {
-    const page = await repo.page(`req:propagating-target:${revoke.targetId}`, { limit: 100, ...(before ? { before } : {}) });
-    for (const grant of page.requests) {
-      if (grant.kind !== 'grant' || grant.state !== 'applied' || grant.granteeId !== revoke.granteeId) continue;
-      if (!grant.rights.every((right) => revoke.rights.includes(right))) continue;
-      await repo.change(grant.id, (g) => {
-        if (g.state !== 'applied') return false;
-        g.revokedAt = clock.now();
-        g.revokedBy = actor;
-        return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
-      }, grant);
-    }
-    before = page.next;
-  } while (before);
+  for (const grant of await repo.all(`req:propagating-target:${revoke.targetId}`)) {
+    if (grant.kind !== 'grant' || grant.state !== 'applied' || grant.granteeId !== revoke.granteeId) continue;
+    if (!grant.rights.every((right) => revoke.rights.includes(right))) continue;
+    await repo.change(grant.id, (g) => {
+      if (g.state !== 'applied') return false;
+      g.revokedAt = clock.now();
+      g.revokedBy = actor;
+      return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
+    }, grant);
+  }
 }
 
 /** A transient failure is retried with backoff (a new `nextAttemptAt`); a final one fails the request. */

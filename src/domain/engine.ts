@@ -433,17 +433,12 @@ export class RequestEngine implements RequestEngineApi {
   /** Rights the bot applied whose window has not passed: shown "applied 09:00, effective by about 10:00". */
   private async propagating(index: string): Promise<PropagatingRight[]> {
     const list: PropagatingRight[] = [];
-    let before: string | undefined;
-    do {
-      const page = await this.repo.page(index, { limit: 100, ...(before ? { before } : {}) });
-      for (const r of page.requests) {
-        if (r.state !== 'applied') continue;
-        for (const right of r.rights) {
-          list.push({ requestId: r.id, kind: r.kind, granteeId: r.granteeId, targetId: r.targetId, right, appliedAt: r.appliedAt ?? r.updatedAt, effectiveBy: r.effectiveBy ?? r.updatedAt });
-        }
+    for (const r of await this.repo.all(index)) {
+      if (r.state !== 'applied') continue;
+      for (const right of r.rights) {
+        list.push({ requestId: r.id, kind: r.kind, granteeId: r.granteeId, targetId: r.targetId, right, appliedAt: r.appliedAt ?? r.updatedAt, effectiveBy: r.effectiveBy ?? r.updatedAt });
       }
-      before = page.next;
-    } while (before);
+    }
     return list;
   }
 

@@ -189,6 +189,21 @@ export class RequestRepository {
   }
 
   /**
+   * Every request of an index, newest first, read a page of `pageSize` at a time. For the small
+   * indexes (what is propagating on one target), not for lists that grow with the store.
+   */
+  async all(index: string, pageSize = 100): Promise<StoredRequest[]> {
+    const requests: StoredRequest[] = [];
+    let before: string | undefined;
+    do {
+      const page = await this.page(index, { limit: pageSize, ...(before ? { before } : {}) });
+      requests.push(...page.requests);
+      before = page.next;
+    } while (before);
+    return requests;
+  }
+
+  /**
    * A page of the whole audit log (`audit:all`), oldest first, from `since` (epoch ms) on; `before`
    * continues after a page. The first page starts after every entry of the millisecond before
    * `since` ("~" sorts after every audit id), so it holds what is at or after `since` (a fractional
