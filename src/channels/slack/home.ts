@@ -1,9 +1,9 @@
-import type { ConversationEngine, Lang, StatusItem } from '../../conversation/types.js';
-import { langOf, Names, statusView, t } from '../../conversation/wording/index.js';
+import type { ConversationEngine, StatusItem } from '../../conversation/types.js';
+import { Names, statusView, t } from '../../conversation/wording/index.js';
 import type { Directory } from '../../directory/directory.js';
 import { cap, context, divider, section, title, toned, type SlackBlock } from './blocks.js';
 import { escapeSlack } from './escape.js';
-import type { SlackIdentity } from './identity.js';
+import { langOfIdentity, type SlackIdentity } from './identity.js';
 
 /** Requests shown per list; the Home tab holds at most 100 blocks. */
 export const HOME_LIST_LIMIT = 20;
@@ -16,7 +16,7 @@ export const HOME_LIST_LIMIT = 20;
 export function homeViewBuilder(deps: { engine: Pick<ConversationEngine, 'requestsOf' | 'awaitingDecisionBy'>; directory: Directory }) {
   return async (identity: SlackIdentity): Promise<Record<string, unknown>> => {
     const userId = identity.user.id;
-    const lang: Lang = langOf(identity.user.preferredLanguage) ?? langOf(identity.locale) ?? 'en';
+    const lang = langOfIdentity(identity);
     const audience = identity.timeZone ? { lang, timeZone: identity.timeZone } : { lang };
     const names = new Names(deps.directory, escapeSlack);
     const [mine, awaiting] = await Promise.all([deps.engine.requestsOf(userId, { limit: HOME_LIST_LIMIT }), deps.engine.awaitingDecisionBy(userId)]);

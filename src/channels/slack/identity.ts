@@ -1,8 +1,15 @@
+import type { Lang } from '../../conversation/types.js';
+import { langOf } from '../../conversation/wording/index.js';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { isBotError } from '../../domain/errors.js';
 import type { SlackUserInfo, SlackWebApi } from './web-api.js';
 import type { SlackWorkspace, WorkspaceInfo } from './workspace.js';
+
+/** The person's language for words nobody phrased yet: their directory preference, else their Slack locale (as `SlackMessaging` does). */
+export function langOfIdentity(identity: SlackIdentity): Lang {
+  return langOf(identity.user.preferredLanguage) ?? langOf(identity.locale) ?? 'en';
+}
 
 /** A Slack user the bot serves: the directory user whose `mail` is their profile email. */
 export interface SlackIdentity {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
-import type { SlackIdentities, SlackIdentity } from './identity.js';
+import { langOfIdentity, type SlackIdentities, type SlackIdentity } from './identity.js';
 import { MAX_MENTIONS, readMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
 import type { PermissionRequest } from '../../domain/request.js';
@@ -337,11 +337,6 @@ export class SlackInbound {
 interface SharedPlace {
   channel: string;
   threadTs: string | undefined;
-}
-
-/** The person's language for words nobody phrased yet: their directory preference, else their Slack locale (as `SlackMessaging` does). */
-function langOfIdentity(identity: SlackIdentity): Lang {
-  return langOf(identity.user.preferredLanguage) ?? langOf(identity.locale) ?? 'en';
 }
 
 /** A button's value as the data object the core reads; anything else is no data. */
