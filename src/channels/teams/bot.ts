@@ -4,6 +4,7 @@ import {
   type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
@@ -123,9 +124,7 @@ export class TeamsBot extends TeamsActivityHandler {
       for (const reply of replies) {
         const sent = await sender.sendToUser(userId, activityOf(reply));
         if (!sent) return false;
-        if (reply.kind === 'summary') {
-          await this.deps.repository.addCardCopy(reply.request.id, { userId: reply.request.requesterId, role: 'summary', reference: sent.reference, activityId: sent.activityId, ...reply.audience });
-        }
+        await this.keepSummaryCopy(reply, sent.reference, sent.activityId);
       }
     } catch (error) {
       this.deps.logger.warn({ userId, err: errorSummary(error) }, 'answer to a shared conversation not delivered to the personal chat');
@@ -155,15 +154,13 @@ export class TeamsBot extends TeamsActivityHandler {
   /** One reply as a message in the turn's conversation; a summary's copy is kept for later updates. */
   private async send(context: TurnContext, reply: Reply): Promise<void> {
     const response = await context.sendActivity(activityOf(reply));
-    if (reply.kind === 'summary' && response?.id) {
-      await this.deps.repository.addCardCopy(reply.request.id, {
-        userId: reply.request.requesterId,
-        role: 'summary',
-        reference: TurnContext.getConversationReference(context.activity),
-        activityId: response.id,
-        ...reply.audience,
-      });
-    }
+    if (response?.id) await this.keepSummaryCopy(reply, TurnContext.getConversationReference(context.activity), response.id);
+  }
+
+  /** A requester's summary, once sent, is kept as a copy of its request, so later changes update it. */
+  private async keepSummaryCopy(reply: Reply, reference: Partial<ConversationReference>, activityId: string): Promise<void> {
+    if (reply.kind !== 'summary') return;
+    await this.deps.repository.addCardCopy(reply.request.id, { userId: reply.request.requesterId, role: 'summary', reference, activityId, ...reply.audience });
   }
 }
 
