@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,16 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_TEAM, SlackApiFake } from './fakes/slack-api-fake.js';
 import { postToSlackEvents, SIGNING_SECRET } from './fakes/slack-requests.js';
+import { listening, spawnBot, type ChildBot } from './helpers/child-bot.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface SlackBot {
-  child: ChildProcess;
-  /** Log lines (JSON) so far. */
-  logs: Record<string, any>[];
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
 
 // `npm run dev` (src/main.ts through tsx): the same wiring as `npm start`, with Slack configured.
 describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
@@ -31,40 +24,19 @@ describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function spawnBot(env: Record<string, string>): SlackBot {
-    const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--import', 'tsx', join(ROOT, 'src/main.ts')], {
+  /** `npm run dev`'s bot (src/main.ts through tsx) with Slack configured against the fake; `env` overrides. */
+  function spawnDev(env: Record<string, string>): ChildBot {
+    const bot = spawnBot(['--import', 'tsx', join(ROOT, 'src/main.ts')], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', HOST: '127.0.0.1', STORE: 'memory', LOG_LEVEL: 'info', SLACK_BOT_TOKEN: fake.token, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
-    const logs: Record<string, any>[] = [];
-    let pending = '';
-    let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop()!;
-      for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, any>);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    return { child, logs, stderr: () => stderr, exited };
-  }
-
-  /** Waits until the bot logged `listening`; fails if it exited first. */
-  async function listening(bot: SlackBot): Promise<{ port: number; channels: string[] }> {
-    for (;;) {
-      const line = bot.logs.find((l) => l.msg === 'listening');
-      if (line) return line as unknown as { port: number; channels: string[] };
-      const early = await Promise.race([bot.exited.then((code) => ({ code })), new Promise((resolve) => setTimeout(resolve, 25))]);
-      if (early && typeof early === 'object') throw new Error(`bot exited with ${(early as { code: number }).code}: ${bot.stderr()}`);
-    }
+    children.push(bot.child);
+    return bot;
   }
 
   it('serves /slack/events (signed requests only) and, without Teams credentials, not /api/messages', async () => {
     const before = fake.calls('auth.test').length;
-    const bot = spawnBot({ STORE: `sqlite:${join(dir, 'bot.sqlite')}` });
+    const bot = spawnDev({ STORE: `sqlite:${join(dir, 'bot.sqlite')}` });
     const address = await listening(bot);
     expect(address.channels).toEqual(['slack']);
     // The token was checked once at start; its workspace is the one Slack named.
@@ -80,7 +52,7 @@ describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
   }, 60_000);
 
   it('stops the start with one line when Slack refuses the token', async () => {
-    const bot = spawnBot({ SLACK_BOT_TOKEN: 'xoxb-wrong' });
+    const bot = spawnDev({ SLACK_BOT_TOKEN: 'xoxb-wrong' });
     expect(await bot.exited).toBe(1);
     const lines = bot.stderr().trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -93,7 +65,7 @@ describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
     const closed = await new SlackApiFake().start();
     const url = closed.apiUrl;
     await closed.close();
-    const bot = spawnBot({ SLACK_API_URL: url });
+    const bot = spawnDev({ SLACK_API_URL: url });
     const address = await listening(bot);
     expect(address.channels).toEqual(['slack']);
     expect(bot.logs.find((l) => l.msg?.startsWith('slack auth.test failed at start'))).toMatchObject({ level: 40 });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeConnector } from './fakes/fake-connector.js';
 import { installationUpdate, message, personalConversationId, post, type TeamsContext } from './fakes/teams-activities.js';
 import { people, TENANT } from './channels/teams/harness.js';
+import { listening, spawnBot, type ChildBot } from './helpers/child-bot.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONTOSO = fileURLToPath(new URL('./fixtures/contoso-directory.json', import.meta.url));
@@ -19,44 +20,12 @@ const CONTOSO = fileURLToPath(new URL('./fixtures/contoso-directory.json', impor
  */
 const COMPILED = join(ROOT, '.test-dist');
 
-/** The compiled bot in a child process. */
-interface ChildBot {
-  child: ChildProcess;
-  /** Log lines (JSON) so far. */
-  logs: Record<string, any>[];
-  stderr: () => string;
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
-}
-
-function spawnBot(dir: string, env: Record<string, string>): ChildBot {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', join(COMPILED, 'main.js')], {
+/** The compiled bot in a child process, in `dir` (its HOME and SQLite file). */
+function spawnCompiled(dir: string, env: Record<string, string>): ChildBot {
+  return spawnBot([join(COMPILED, 'main.js')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: dir, PORT: '0', STORE: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const logs: Record<string, any>[] = [];
-  let pending = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    pending += chunk.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, any>);
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, logs, stderr: () => stderr, exited };
-}
-
-/** Waits until the bot logged `listening` and answers its address. */
-async function listening(bot: ChildBot): Promise<{ host: string; port: number }> {
-  for (;;) {
-    const line = bot.logs.find((l) => l.msg === 'listening');
-    if (line) return line as unknown as { host: string; port: number };
-    const early = await Promise.race([bot.exited.then((code) => ({ code })), new Promise((resolve) => setTimeout(resolve, 25))]);
-    if (early && typeof early === 'object') throw new Error(`bot exited with ${(early as { code: number }).code}: ${bot.stderr()}`);
-  }
 }
 
 let dir: string;
@@ -70,7 +39,7 @@ afterAll(() => {
 });
 
 function started(env: Record<string, string>, where = dir): ChildBot {
-  const bot = spawnBot(where, env);
+  const bot = spawnCompiled(where, env);
   children.push(bot.child);
   return bot;
 }
