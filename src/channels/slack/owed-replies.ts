@@ -32,9 +32,12 @@ export type PostReply = (channel: string, reply: Reply, userId: string, threadTs
  * will never take (`recipient_unreachable`, a malformed message) is logged and dropped.
  */
 export class OwedReplies {
+  private readonly policy: RetryPolicy;
+
   constructor(
     private readonly deps: { store: DurableStore; worker: Worker; clock: Clock; logger: Logger; post: PostReply; retry?: RetryPolicy },
   ) {
+    this.policy = deps.retry ?? DELIVERY_RETRY;
     deps.worker.handle(SLACK_REPLY_JOB, (job) => this.deliver(job.payload as OwedReply, job.attempts));
   }
 
@@ -57,8 +60,8 @@ export class OwedReplies {
       await this.deps.post(owed.channel, owed.reply, owed.userId, owed.threadTs);
       return;
     } catch (error) {
-      const nextAt = this.deps.clock.now() + retryDelay(attempts + 1, error, this.deps.retry ?? DELIVERY_RETRY);
-      if (isBotError(error) && shouldRetry(error, nextAt, owed.queuedAt, this.deps.retry ?? DELIVERY_RETRY)) {
+      const nextAt = this.deps.clock.now() + retryDelay(attempts + 1, error, this.policy);
+      if (isBotError(error) && shouldRetry(error, nextAt, owed.queuedAt, this.policy)) {
         return { retryAt: nextAt, error: error.message };
       }
       this.deps.logger.error({ channel: owed.channel, userId: owed.userId, kind: owed.reply.kind, err: isBotError(error) ? error.code : String(error) }, 'a turn reply owed in Slack could not be delivered; dropped');

@@ -48,8 +48,7 @@ export function createBoltApp(deps: {
       case 'app_mention':
         if (!e.user || typeof e.text !== 'string' || e.channel.startsWith('D')) return;
         // A channel, private channel or group DM: others read the thread, so the answer goes to
-        // the person's DM (an app_mention
-        // need not carry channel_type: absent counts as shared).
+        // the person's DM (an app_mention need not carry channel_type: absent counts as shared).
         await inbound.text({ slackUserId: e.user, teamId, text: e.text, channel: e.channel, threadTs: e.thread_ts ?? e.ts, shared: e.channel_type !== 'im', ...eventId, messageId: e.ts });
         return;
       case 'app_home_opened':
