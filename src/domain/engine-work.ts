@@ -160,26 +160,36 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
 }
 
 /**
- * A revoke applied while a grant of the same right to the same person on the same target is still
- * in its propagation window ends that grant (`revoked`: its requester and grantee hear "Revoked",
- * and its cards stop saying "applied, effective by"). Left `applied`, the grant's post-back would
- * find the right absent and report a failure to apply it, and the pre-flight would keep reading it
- * as "already held".
+ * A revoke applied ends the grants of the same rights to the same person on the same target that
+ * the bot still tracks (`revoked`: their requester and grantee hear "Revoked"):
+ * - a grant still in its propagation window: left `applied`, its post-back would find the right
+ *   absent and report a failure to apply it, and the pre-flight would keep reading it as "already
+ *   held" (its cards would keep saying "applied, effective by");
+ * - a time-bound grant (applied or effective): left in place, its end-date timer would remove the
+ *   right again at its end, by then perhaps granted anew, and its "ends tomorrow" reminder would
+ *   still go out. Ending it cancels both timers in the same commit.
  */
 async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): Promise<void> {
   const { repo, clock } = deps;
   const actor = revoke.decision?.by ?? 'system';
-  for (const grant of await repo.all(`req:propagating-target:${revoke.targetId}`)) {
-    if (grant.kind !== 'grant' || grant.state !== 'applied' || grant.granteeId !== revoke.granteeId) continue;
+  const tracked = [...(await repo.all(`req:propagating-target:${revoke.targetId}`)), ...(await repo.all(`req:timebound-target:${revoke.targetId}`))];
+  const seen = new Set<string>();
+  for (const grant of tracked) {
+    if (seen.has(grant.id)) continue;
+    seen.add(grant.id);
+    if (grant.kind !== 'grant' || !STILL_IN_PLACE.includes(grant.state) || grant.granteeId !== revoke.granteeId) continue;
     if (!grant.rights.every((right) => revoke.rights.includes(right))) continue;
     await repo.change(grant.id, (g) => {
-      if (g.state !== 'applied') return false;
+      if (!STILL_IN_PLACE.includes(g.state)) return false;
       g.revokedAt = clock.now();
       g.revokedBy = actor;
       return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
     }, grant);
   }
 }
+
+/** The states of a grant whose right the bot still counts as in place. */
+const STILL_IN_PLACE: readonly RequestState[] = ['applied', 'effective'];
 
 /** A transient failure is retried with backoff (a new `nextAttemptAt`); a final one fails the request. */
 async function applyFailed(deps: LifecycleDeps, request: StoredRequest, error: unknown): Promise<JobOutcome> {

@@ -201,5 +201,10 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
     indexes[`req:propagating-target:${r.targetId}`] = at;
     indexes[`req:propagating-grantee:${r.granteeId}`] = at;
   }
+  // Time-bound grants still in place: a revoke of the same right ends them with their timers,
+  // which would otherwise remove the right again at their end, even after it was granted anew.
+  if (r.kind === 'grant' && r.endsAt !== undefined && (r.state === 'applied' || r.state === 'effective')) {
+    indexes[`req:timebound-target:${r.targetId}`] = at;
+  }
   return indexes;
 }

@@ -252,6 +252,32 @@ describe('request engine', () => {
     expect(trail.at(-1)).toMatchObject({ action: 'revoked', actorId: 'u-emma', detail: `by ${removal.id}` });
   });
 
+  it('a revoke ends a time-bound grant in place: its end-date timer and reminder are gone, so a later grant of the right stays', async () => {
+    const timeBound = await created(grant({ duration: 'P14D' }));
+    await core.engine.decide(timeBound.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(2 * HOUR);
+    expect((await core.engine.get(timeBound.id))?.state).toBe('effective');
+
+    const removal = await created(grant({ kind: 'revoke', right: 'SendAs', requesterId: 'u-priya' }));
+    await core.engine.decide(removal.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect(await core.engine.get(timeBound.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-emma' });
+    expect(core.events.ofType('revoked').map((e) => e.request.id)).toEqual([timeBound.id]);
+    await core.advance(2 * HOUR);
+
+    // Granted anew, for good this time.
+    const again = await created(grant());
+    await core.engine.decide(again.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(20 * DAY);
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(true);
+    expect((await core.engine.get(again.id))?.state).toBe('effective');
+    expect(core.events.ofType('revoke_reminder')).toEqual([]);
+    expect(core.events.ofType('revoked').map((e) => e.request.id)).toEqual([timeBound.id]);
+    expect(await core.store.work.size()).toBe(0);
+  });
+
   it('a right removed minutes ago is "nothing to revoke" while the service still lists it, and can be asked for again', async () => {
     const support = { id: 's-support', kind: 'shared' as const, mail: 'support@northwind.example' };
     const liam = { id: 'u-liam', mail: 'liam.oconnor@northwind.example' };
