@@ -47,3 +47,15 @@ export async function findMarked(tokens: Token[], used: boolean[], marked: reado
   }
   return found.sort((a, b) => a.start - b.start);
 }
+
+/**
+ * A name as words a channel can put in a message's text for a marked mention: letters, digits,
+ * spaces, apostrophes, dots and hyphens only (a profile or display name is user-supplied), at most 80
+ * characters, Unicode NFC, so `findMarked` reads them back as the same words. Undefined when nothing
+ * readable is left. Shared by the Slack and Teams channels.
+ */
+export function asMarkedWords(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const words = name.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}'’ .-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim();
+  return /[\p{L}\p{N}]/u.test(words) ? words : undefined;
+}

@@ -1,5 +1,6 @@
 import type { MarkedMention } from '../../conversation/types.js';
 import { isBotError } from '../../domain/errors.js';
+import { asMarkedWords as asWords } from '../../language/marked.js';
 import { plainTextOf } from './escape.js';
 import type { IdentityOutcome } from './identity.js';
 
@@ -73,15 +74,4 @@ async function identify(resolve: (slackUserId: string) => Promise<IdentityOutcom
     if (isBotError(error, 'channel_unavailable')) return undefined;
     throw error;
   }
-}
-
-/**
- * A name as plain words the language layer reads back as the same words: letters, digits, spaces,
- * apostrophes, dots and hyphens only (a profile name is user-supplied), at most 80 characters;
- * undefined when nothing readable is left.
- */
-function asWords(name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const words = name.normalize('NFC').replace(/[^\p{L}\p{M}\p{N}'’ .-]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim();
-  return /[\p{L}\p{N}]/u.test(words) ? words : undefined;
 }
