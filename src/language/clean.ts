@@ -32,7 +32,7 @@ export interface CleanOptions {
   /**
    * Whether a mention (`<at>...</at>`) that opens the message addresses the bot and is dropped. Default
    * true: in a channel or group chat a message to the bot starts with its mention. A channel that has
-   * removed the bot's own mention already (Teams: `TurnContext.removeRecipientMention`) passes false,
+   * removed the bot's own mention already (Teams: `TeamsMentionResolver.read`) passes false,
    * so "<at>Priya</at> needs send as on Training" keeps Priya. Mentions later in a message are names
    * and are always kept as text.
    */
@@ -45,8 +45,9 @@ export interface CleanOptions {
  * dropped, line breaks, tabs and runs of spaces as one space, trimmed, Unicode NFC.
  *
  * Channels must call this on every incoming message before anything else looks at the text:
- * Teams: `cleanInput(TurnContext.removeRecipientMention(activity) ?? activity.text ?? '',
- * htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false })`; Slack: `cleanInput(event.text)`.
+ * Teams: `cleanInput(text, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false })` on
+ * `activity.text` with the bot's own mentions removed and user mentions written as marked words
+ * (`TeamsMentionResolver.read`); Slack: `cleanInput(event.text)`.
  * Then refuse `hasControlCharacters(text)`, an empty result, and `text.length > MAX_TEXT_LENGTH`, and
  * pass the result to `understand` (which cleans again; that is harmless: the result has no markup, and
  * a second pass changes only entities the writer typed out literally, "&amp;quot;").

@@ -13,6 +13,7 @@ import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import type { ConversationApi, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, t, type CardJson } from './cards.js';
+import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
 import { replyCard } from './replies.js';
@@ -23,6 +24,8 @@ export interface TeamsBotDeps {
   /** The channel-neutral conversation: everything the bot says is decided there. */
   conversation: ConversationApi;
   repository: TeamsRepository;
+  /** Who the people @-mentioned in a message are (directory users, by Teams' mention entities). */
+  mentions: TeamsMentionResolver;
   /** One answer per activity id, across restarts and instances. */
   ledger: TurnLedger;
   logger: Logger;
@@ -37,7 +40,8 @@ export interface TeamsBotDeps {
 
 /**
  * The Teams edge of the conversation: turns activities into the conversation's neutral input
- * (the authenticated `from.aadObjectId`, plain text, locale, time zone) and its replies into
+ * (the authenticated `from.aadObjectId`, plain text, the people @-mentioned in it as marked
+ * mentions, locale, time zone) and its replies into
  * messages and Adaptive Cards. Keeps conversation references and card copies so later messages and
  * card updates reach people. A turn in a channel or group chat (`conversation.conversationType`
  * other than `personal`) is answered in the person's personal chat, and the shared conversation
@@ -89,11 +93,19 @@ export class TeamsBot extends TeamsActivityHandler {
       return;
     }
     await this.rememberConversation(context);
-    const raw = typeof activity.text === 'string' ? (TurnContext.removeRecipientMention(activity) ?? activity.text) : '';
-    // The language layer's one input cleaner: entities decoded, markup and other mentions' tags gone
-    // (the names stay), an HTML-only message read from its text/html attachment.
-    const text = cleanInput(raw, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
-    const replies = await this.deps.conversation.handleText({ ...speaker(activity, userId), text });
+    // The bot's own mentions dropped; each user @-mention written as the directory user Teams says it
+    // is (`TeamsMentionResolver`), and marked as them so a namesake is never taken instead.
+    const lang = langOf(activity.locale) ?? 'en';
+    const read = await this.deps.mentions.read(context, t(lang, 'teams.mention.unnamed'));
+    let replies: Reply[];
+    // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
+    if (read.tooMany) replies = [{ kind: 'text', text: t(lang, 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
+    else {
+      // The language layer's one input cleaner: entities decoded, markup and other mentions' tags gone
+      // (their names stay), an HTML-only message read from its text/html attachment.
+      const text = cleanInput(read.text, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
+      replies = await this.deps.conversation.handleText({ ...speaker(activity, userId), text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
+    }
     if (isShared(activity)) {
       if (replies.length === 0) return;
       const pointer = await this.answerPrivately(activity, userId, replies);

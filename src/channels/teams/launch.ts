@@ -11,6 +11,7 @@ import { createLogger, startServer, type RunningServer } from '../../server.js';
 import { TeamsBot } from './bot.js';
 import { escapeText } from './cards.js';
 import { createBotAdapter, teamsMount, type BotAdapter } from './mount.js';
+import { TeamsMentionResolver } from './mentions.js';
 import { TeamsMessaging } from './teams-messaging.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
@@ -31,7 +32,8 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const messaging = new TeamsMessaging(sender, repository, app.directory, logger);
   app.notifiers.attachChannel(messaging);
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
-  const bot = new TeamsBot({ conversation, repository, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender });
+  const mentions = new TeamsMentionResolver({ directory: app.directory, clock: app.clock, logger });
+  const bot = new TeamsBot({ conversation, repository, mentions, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender });
   return { bot, conversation, messaging, sender, repository };
 }
 
