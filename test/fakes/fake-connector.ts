@@ -27,9 +27,15 @@ export interface CreatedConversation {
  * the bot must send activities with a type and the path's conversation id, update only activities
  * it sent, and open chats with one member, the tenant id and `channelData.tenant`.
  *
+ * It also answers member lookups (`TeamsInfo.getMember`: `GET /v3/conversations/{id}/members/{memberId}`)
+ * from a roster (`addMember`), with the Connector's `TeamsChannelAccount` shape, or 404
+ * `MemberNotFoundInConversation` for anyone else; a lookup must be a GET without a body, for a Teams
+ * user id (`29:…`) in a conversation (or team) id.
+ *
  * Faults, after those shape checks: canned answers for the next sends and updates (`failNext`,
- * `throttle`), an outage of every call until `recover()` (`outage`), and people who never installed
- * the app, for whom opening a 1:1 chat is refused with 403 as Teams does (`refuseChatsWith`).
+ * `throttle`), an outage of every call until `recover()` (`outage`), member lookups failing
+ * (`failMemberLookups`), and people who never installed the app, for whom opening a 1:1 chat is
+ * refused with 403 as Teams does (`refuseChatsWith`).
  */
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
@@ -50,6 +56,12 @@ export class FakeConnector {
   private down: { status: number; headers: Record<string, string> } | undefined;
   /** Entra object ids of people who never installed the app: opening a chat with them is refused. */
   private readonly refused = new Set<string>();
+  /** Member lookups that passed the shape checks, in order (answered or not). */
+  readonly memberLookups: { conversationId: string; memberId: string }[] = [];
+  /** People Teams knows, by Teams user id (`29:…`): the accounts member lookups answer. */
+  private readonly roster = new Map<string, Record<string, unknown>>();
+  /** While set, member lookups are answered with this (`failMemberLookups`). */
+  private memberFailure: { status: number; headers: Record<string, string> } | undefined;
   /** The conversations of the sends and updates answered with a canned failure or during an outage ('' for opening a chat). */
   readonly throttledAnswers: string[] = [];
   /** Who a 1:1 chat was refused with (`refuseChatsWith`), once per attempt. */
@@ -128,6 +140,19 @@ export class FakeConnector {
   /** `userId` (an Entra object id) never installed the app: opening a 1:1 chat with them is answered 403. */
   refuseChatsWith(userId: string): void {
     this.refused.add(userId);
+  }
+
+  /**
+   * Teams knows `account` (a `TeamsChannelAccount`: `id` `29:…`, `name`, `aadObjectId`, `email`,
+   * `userPrincipalName`, `tenantId`...) as a member of every conversation: lookups of its id answer it.
+   */
+  addMember(account: { id: string } & Record<string, unknown>): void {
+    this.roster.set(account.id, { userRole: 'user', ...account });
+  }
+
+  /** Member lookups are answered with `status` (and `headers`) until called again without one. */
+  failMemberLookups(status?: number, headers: Record<string, string> = {}): void {
+    this.memberFailure = status === undefined ? undefined : { status, headers };
   }
 
   /** From now on requests are held unanswered (a connector that hangs) until `resume()`. */
@@ -212,9 +237,10 @@ export class FakeConnector {
   private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
     let body: Record<string, any>;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      body = JSON.parse(raw || '{}');
     } catch {
       return this.reject(req, 'body is not JSON');
     }
@@ -235,6 +261,21 @@ export class FakeConnector {
       const conversationId = `a:1to1-${members[0].id}`;
       this.created.push({ conversationId, parameters: body });
       return { status: 201, body: { id: conversationId } };
+    }
+
+    if ((match = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(path))) {
+      const conversationId = decodeURIComponent(match[1]!);
+      const memberId = decodeURIComponent(match[2]!);
+      if (req.method !== 'GET') return this.reject(req, 'a member is read with GET');
+      if (raw.trim()) return this.reject(req, 'a member lookup has no body');
+      if (!/^(a:|19:)/.test(conversationId)) return this.reject(req, 'not a conversation or team id');
+      if (!memberId.startsWith('29:')) return this.reject(req, 'not a Teams user id');
+      this.memberLookups.push({ conversationId, memberId });
+      const failure = this.down ?? this.memberFailure;
+      if (failure) return this.failed(conversationId, failure);
+      const member = this.roster.get(memberId);
+      if (!member) return { status: 404, body: { error: { code: 'MemberNotFoundInConversation', message: 'The member is not part of the conversation.' } } };
+      return { status: 200, body: member };
     }
 
     if ((match = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(path))) {

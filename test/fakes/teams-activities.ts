@@ -82,3 +82,40 @@ export async function post(port: number, activity: unknown, headers: Record<stri
   }
   return { status: response.status, body };
 }
+
+/**
+ * A user mention as Teams writes it: `<at>{shown}</at>` in `activity.text` (the person's display name,
+ * or the part of it the writer kept) and a `mention` entity whose `text` is exactly that tag and
+ * whose `mentioned` is the Teams account (`29:` + object id). Teams does not always put the Entra
+ * object id in the entity (`withAadObjectId`).
+ */
+export function mentionOf(user: Pick<TeamsUser, 'aad' | 'name'>, options: { shown?: string; withAadObjectId?: boolean } = {}) {
+  return {
+    type: 'mention',
+    text: `<at>${options.shown ?? user.name}</at>`,
+    mentioned: { id: `29:${user.aad}`, name: user.name, ...(options.withAadObjectId ? { aadObjectId: user.aad } : {}) },
+  };
+}
+
+/** The bot's own mention (`mentioned.id` is the activity's `recipient.id`), as a channel message to it starts. */
+export function botMentionOf(ctx: TeamsContext) {
+  return { type: 'mention', text: '<at>Mailbox access</at>', mentioned: { id: `28:${ctx.botId ?? 'bot-app-id'}`, name: 'Mailbox access' } };
+}
+
+/** A message with mention entities after the usual clientInfo one; `where` puts it in a group chat or a team's channel. */
+export function messageWithMentions(
+  user: TeamsUser,
+  ctx: TeamsContext,
+  text: string,
+  mentions: ReadonlyArray<ReturnType<typeof mentionOf>>,
+  where: { groupChat?: string; channel?: string; teamId?: string } = {},
+) {
+  const activity = message(user, ctx, text);
+  const conversation = where.channel
+    ? { conversationType: 'channel', tenantId: ctx.tenantId, id: where.channel, isGroup: true }
+    : where.groupChat
+      ? { conversationType: 'groupChat', tenantId: ctx.tenantId, id: where.groupChat, isGroup: true }
+      : activity.conversation;
+  const channelData = where.teamId ? { ...activity.channelData, team: { id: where.teamId }, channel: { id: where.channel } } : activity.channelData;
+  return { ...activity, conversation, channelData, entities: [...activity.entities, ...mentions] };
+}
