@@ -118,7 +118,8 @@ export interface Sentence {
  * (negation, reports about the past, statements of what someone holds, unknown leading verbs).
  */
 export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
-  const { tokens, norms, rights, mentions } = s;
+  const { tokens, rights, mentions } = s;
+  const norms = withNamesMasked(s.norms, mentions);
   const said = new Words(norms);
   const hasRight = rights.length > 0;
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
@@ -227,6 +228,22 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
     } else intent = 'unknown';
   }
   return { intent, queryForm };
+}
+
+/**
+ * `norms` with the words of every name the directory knows blanked out (same length, so indexes still
+ * line up): they are that person's, group's or mailbox's name, never a cue. "give Nobody Smith send
+ * as on Training" is a grant for Nobody Smith, not a negation; "give Ama Status send as ..." is no
+ * status question; a group called "Help Desk" asks for no help. The same for a person the channel
+ * marked (a Slack or Teams mention), known or not: "give @Nobody Home send as" is a grant the bot
+ * answers with "could not find Nobody Home".
+ */
+function withNamesMasked(norms: string[], mentions: readonly Mention[]): string[] {
+  const isName = (m: Mention) => m.kind === 'name' || m.marked === true;
+  if (!mentions.some(isName)) return norms;
+  const masked = [...norms];
+  for (const m of mentions) if (isName(m)) for (let i = m.start; i < m.end; i++) masked[i] = '';
+  return masked;
 }
 
 /**

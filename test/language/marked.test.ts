@@ -24,6 +24,13 @@ describe('understand: people the channel marked (a Slack mention)', () => {
     expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-jan-b' }, { status: 'resolved', id: 'u-zoe' }]);
   });
 
+  it('reads the words of a marked person as their name, never as a cue: a name like "Nobody Home" is no negation', async () => {
+    const known = await understand('give Nobody Home send as on Sales', { ...options, mentions: [{ text: 'Nobody Home', userId: 'u-jan-v' }] });
+    expect(known).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-jan-v' }, target: { status: 'resolved', id: 'g-sales' } });
+    const unknown = await understand('give Never Status send as on Sales', { ...options, mentions: [{ text: 'Never Status' }] });
+    expect(unknown).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'unknown', text: 'Never Status' } });
+  });
+
   describe('marked people side by side, as Slack autocomplete writes them (only a space between)', () => {
     it('reads two known people as a list of grantees, one resolution each', async () => {
       const u = await understand('give Jan Zoë Dubois send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Zoë Dubois', userId: 'u-zoe' }] });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import { FileDirectory, loadDirectoryFile, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { readFileSync } from 'node:fs';
 import { MAX_TEXT_LENGTH, toContractJson, understand, type UnderstandOptions } from '../../src/language/understand.js';
 
 const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
@@ -163,5 +164,16 @@ describe('understand --explain', () => {
     const u = await ask('add Zoë to the Klantenservice shared mailbox', { explain: true });
     expect(u.explain!.rights).toEqual([{ words: 'to', right: 'access', source: 'add-to-mailbox' }]);
     expect(u.permission).toBe('FullAccess');
+  });
+
+  it('reads the words of a name the directory knows as that name, not as a cue ("Ama Status", "Help Desk")', async () => {
+    const file = parseDirectoryFile(JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)), 'utf8')));
+    file.users.push({ id: 'u-ama', displayName: 'Ama Status', mail: 'ama.status@fabrikam.example', preferredLanguage: 'en-US' } as (typeof file.users)[number]);
+    file.sharedMailboxes.push({ id: 's-helpdesk-x', displayName: 'Cancel Help Desk', mail: 'cancelhelp@fabrikam.example', owners: ['u-emma'] } as (typeof file.sharedMailboxes)[number]);
+    const named = { ...options, directory: new FileDirectory(file) };
+    expect(await understand('give Ama Status send as on Sales', named)).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-ama' } });
+    expect(await understand('give Zoe full access to Cancel Help Desk', named)).toMatchObject({ intent: 'grant', permission: 'FullAccess', target: { status: 'resolved', id: 's-helpdesk-x' } });
+    // Outside a name the same words still count.
+    expect((await understand('status', named)).intent).toBe('status');
   });
 });
