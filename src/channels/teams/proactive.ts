@@ -35,16 +35,28 @@ export class ProactiveSender {
   /** `known`: the user's saved reference when the caller has just read it (`null`: none saved). */
   async sendToUser(userId: string, activity: Partial<Activity>, known?: StoredReference | null): Promise<Delivered | undefined> {
     const stored = known === undefined ? await this.repository.reference(userId) : known;
-    if (stored) {
+    return this.sendToChat(userId, stored?.reference, activity);
+  }
+
+  /**
+   * Sends `activity` as a new message into the conversation of `reference` (a turn's reference,
+   * kept with a reply owed to `userId`); when there is none, or Teams refuses it with 403 (the app
+   * was removed there) or 404 (the chat is gone), into a new 1:1 chat with `userId` (Entra object
+   * id), as `sendToUser` does with a saved chat. Resolves where it landed, or `undefined` when no
+   * chat can be opened yet (no service URL known); throws the Bot Connector's error otherwise
+   * (`statusCode`, `retryAfterMs`: see `asDeliveryError`).
+   */
+  async sendToChat(userId: string, reference: Partial<ConversationReference> | undefined, activity: Partial<Activity>): Promise<Delivered | undefined> {
+    if (reference) {
       try {
-        return await this.sendTo(stored.reference, activity);
+        return await this.sendTo(reference, activity);
       } catch (error) {
         // Teams refused the saved chat (403: the app was removed there; 404: the chat is gone): a
         // fresh 1:1 chat is the way back. Throttling, an outage or a network error is not: the
         // caller retries later (after Retry-After), and the saved chat stays.
         const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
         if (status !== 403 && status !== 404) throw error;
-        this.logger.warn({ userId, err: errorSummary(error) }, 'proactive send to saved conversation failed; opening a new chat');
+        this.logger.warn({ userId, err: errorSummary(error) }, 'proactive send to a known conversation failed; opening a new chat');
       }
     }
     // Several cards for someone the bot never reached arrive together: open one chat, not one each.

@@ -1,5 +1,7 @@
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { Reply } from '../../conversation/types.js';
-import type { CardJson } from './cards.js';
+import { cardAttachment, type CardJson } from './cards.js';
+import type { TeamsRepository } from './repositories.js';
 import { accessLayout, approvalLayout, auditLayout, choiceLayout, helpLayout, noticeLayout, statusLayout, summaryLayout } from './views.js';
 
 /** The Adaptive Card of a reply that is not plain text (text, questions and refusals are sent as text). */
@@ -23,4 +25,20 @@ export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusa
     case 'notice':
       return noticeLayout(reply.view);
   }
+}
+
+/** A reply as a message activity: text, questions and refusals as plain text, the rest as an Adaptive Card. */
+export function replyActivity(reply: Reply): Partial<Activity> {
+  if (reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal') return { type: 'message', text: reply.text, textFormat: 'plain' };
+  return { type: 'message', attachments: [cardAttachment(replyCard(reply))] };
+}
+
+/**
+ * A requester's summary, once sent (`activityId` in the conversation of `reference`), is kept as a
+ * copy of its request, so later changes update it (`TeamsMessaging.updateCopies`). Other replies:
+ * nothing. Throws what the store throws.
+ */
+export async function keepSummaryCopy(repository: TeamsRepository, reply: Reply, reference: Partial<ConversationReference>, activityId: string): Promise<void> {
+  if (reply.kind !== 'summary') return;
+  await repository.addCardCopy(reply.request.id, { userId: reply.request.requesterId, role: 'summary', reference, activityId, ...reply.audience });
 }

@@ -4,6 +4,7 @@ import type { Directory } from '../../directory/directory.js';
 import { BotError, isBotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
+import { BotConnectorError } from './bot-connector-http.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { StoredReference, TeamsRepository } from './repositories.js';
 import {
@@ -225,4 +226,22 @@ export function asDeliveryError(error: unknown): BotError {
     cause: error,
     details: { channel: 'teams', ...(typeof status === 'number' ? { status } : {}), ...(typeof retryAfterMs === 'number' ? { retryAfterMs } : {}) },
   });
+}
+
+/**
+ * A Bot Connector failure that may pass, coded as `asDeliveryError` codes it (`channel_unavailable`,
+ * retryable, with `retryAfterMs` when the connector sent Retry-After): throttling (429), 408, 5xx,
+ * and network errors and timeouts on the way to it. `undefined` for everything else: a refusal (400,
+ * 401, 403, 404, 413) and any error that did not come from a Bot Connector call at all (a bug is
+ * not an outage, and is not worth owing).
+ */
+export function passingDeliveryError(error: unknown): BotError | undefined {
+  const fromConnector =
+    isBotError(error) ||
+    error instanceof BotConnectorError ||
+    typeof (error as { statusCode?: unknown } | undefined)?.statusCode === 'number' ||
+    (error as { name?: unknown } | undefined)?.name === 'RestError';
+  if (!fromConnector) return undefined;
+  const coded = asDeliveryError(error);
+  return coded.code === 'channel_unavailable' && coded.retryable ? coded : undefined;
 }
