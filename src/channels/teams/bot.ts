@@ -4,7 +4,6 @@ import {
   type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
-  type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
@@ -12,11 +11,13 @@ import type { TurnLedger } from '../../conversation/turn-ledger.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import type { ConversationApi, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
-import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, t, type CardJson } from './cards.js';
+import { ADAPTIVE_CARD_CONTENT_TYPE, t } from './cards.js';
 import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
+import type { TeamsOwedReplies } from './owed-replies.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
-import { replyCard } from './replies.js';
+import { keepSummaryCopy, replyActivity, replyCard } from './replies.js';
+import { passingDeliveryError } from './teams-messaging.js';
 
 export type { UnderstandFn } from '../../conversation/types.js';
 
@@ -36,6 +37,12 @@ export interface TeamsBotDeps {
    * answers to a turn in a channel or group chat go. Without it such a turn gets only the pointer.
    */
   sender?: Pick<ProactiveSender, 'sendToUser'>;
+  /**
+   * Where a turn's replies go that the Bot Connector refuses for now (429, 5xx, network): durable
+   * jobs that send them when Teams is back (`createTeamsOwedReplies`). Without it such a failure
+   * fails the turn, and the reply is lost (Teams' redelivery is "answered before").
+   */
+  owed?: Pick<TeamsOwedReplies, 'owe'>;
 }
 
 /**
@@ -112,7 +119,7 @@ export class TeamsBot extends TeamsActivityHandler {
       await context.sendActivity({ type: 'message', text: pointer, textFormat: 'plain' });
       return;
     }
-    for (const reply of replies) await this.send(context, reply);
+    await this.sendReplies(context, replies, userId);
   }
 
   /**
@@ -134,9 +141,9 @@ export class TeamsBot extends TeamsActivityHandler {
     if (!sender) return false;
     try {
       for (const reply of replies) {
-        const sent = await sender.sendToUser(userId, activityOf(reply));
+        const sent = await sender.sendToUser(userId, replyActivity(reply));
         if (!sent) return false;
-        await this.keepSummaryCopy(reply, sent.reference, sent.activityId);
+        await keepSummaryCopy(this.deps.repository, reply, sent.reference, sent.activityId);
       }
     } catch (error) {
       this.deps.logger.warn({ userId, err: errorSummary(error) }, 'answer to a shared conversation not delivered to the personal chat');
@@ -157,29 +164,39 @@ export class TeamsBot extends TeamsActivityHandler {
     // A card left in a channel: answered in the personal chat; the clicker alone sees the pointer, the card stays.
     if (isShared(activity) && userId && replies.length > 0) return invokeMessage(await this.answerPrivately(activity, userId, replies));
     const [answer, ...more] = replies;
-    for (const reply of more) await this.send(context, reply);
+    await this.sendReplies(context, more, userId);
     if (!answer) return invokeMessage('');
     if (answer.kind === 'text' || answer.kind === 'ask' || answer.kind === 'refusal') return invokeMessage(answer.text);
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: replyCard(answer) as unknown as AdaptiveCardInvokeResponse['value'] };
   }
 
-  /** One reply as a message in the turn's conversation; a summary's copy is kept for later updates. */
-  private async send(context: TurnContext, reply: Reply): Promise<void> {
-    const response = await context.sendActivity(activityOf(reply));
-    if (response?.id) await this.keepSummaryCopy(reply, TurnContext.getConversationReference(context.activity), response.id);
+  /**
+   * Sends `replies` in order as messages in the turn's conversation, keeping a summary's copy for
+   * later updates. When the Bot Connector refuses one for now (429, 5xx, network: after its own
+   * in-process retries) and `owed` is set, that reply and the ones after it are committed as jobs
+   * sent into the same conversation when Teams is back, and this resolves: the activity id is
+   * already claimed in the ledger, so a failed turn would lose them. Other failures throw.
+   */
+  private async sendReplies(context: TurnContext, replies: readonly Reply[], userId: string): Promise<void> {
+    const reference = TurnContext.getConversationReference(context.activity);
+    for (const [index, reply] of replies.entries()) {
+      let response: { id?: string } | undefined;
+      try {
+        response = await context.sendActivity(replyActivity(reply));
+      } catch (error) {
+        const { owed } = this.deps;
+        const passing = owed && userId ? passingDeliveryError(error) : undefined;
+        if (!owed || !passing) throw error;
+        this.deps.logger.warn(
+          { conversationId: reference.conversation?.id, userId, owed: replies.length - index, err: errorSummary(error), retryAfterMs: passing.retryAfterMs },
+          'Teams refused a turn reply for now; it is owed as a job',
+        );
+        await owed.owe({ reference }, replies.slice(index), userId, passing.retryAfterMs ?? 0);
+        return;
+      }
+      if (response?.id) await keepSummaryCopy(this.deps.repository, reply, reference, response.id);
+    }
   }
-
-  /** A requester's summary, once sent, is kept as a copy of its request, so later changes update it. */
-  private async keepSummaryCopy(reply: Reply, reference: Partial<ConversationReference>, activityId: string): Promise<void> {
-    if (reply.kind !== 'summary') return;
-    await this.deps.repository.addCardCopy(reply.request.id, { userId: reply.request.requesterId, role: 'summary', reference, activityId, ...reply.audience });
-  }
-}
-
-/** A reply as a message: text, questions and refusals as plain text, the rest as a card. */
-function activityOf(reply: Reply): Partial<Activity> {
-  if (reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal') return { type: 'message', text: reply.text, textFormat: 'plain' };
-  return { type: 'message', attachments: [cardAttachment(replyCard(reply) as CardJson)] };
 }
 
 /**

@@ -13,6 +13,7 @@ import { escapeText } from './cards.js';
 import { createBotAdapter, teamsMount, type BotAdapter } from './mount.js';
 import { TeamsMentionResolver } from './mentions.js';
 import { TeamsMessaging } from './teams-messaging.js';
+import { createTeamsOwedReplies, type TeamsOwedReplies } from './owed-replies.js';
 import { ProactiveSender } from './proactive.js';
 import { TeamsRepository } from './repositories.js';
 
@@ -22,9 +23,14 @@ export interface TeamsChannel {
   messaging: TeamsMessaging;
   sender: ProactiveSender;
   repository: TeamsRepository;
+  /** A turn's replies the Bot Connector refused for now, as `teams_reply` jobs. */
+  owed: TeamsOwedReplies;
 }
 
-/** The Teams edge on a built core: bot, messaging channel (attached to the deliveries), proactive sender. */
+/**
+ * The Teams edge on a built core: bot, messaging channel (attached to the deliveries), proactive
+ * sender, and the owed turn replies (their job handler registered on `app.worker`).
+ */
 export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand: UnderstandFn): TeamsChannel {
   const logger = app.logger as pino.Logger;
   const repository = new TeamsRepository(app.store, app.clock);
@@ -33,8 +39,10 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   app.notifiers.attachChannel(messaging);
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
   const mentions = new TeamsMentionResolver({ directory: app.directory, clock: app.clock, logger });
-  const bot = new TeamsBot({ conversation, repository, mentions, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender });
-  return { bot, conversation, messaging, sender, repository };
+  // What the Bot Connector refuses in a turn is owed as a job, sent later through the proactive path.
+  const owed = createTeamsOwedReplies({ store: app.store, worker: app.worker, clock: app.clock, logger, sender, repository });
+  const bot = new TeamsBot({ conversation, repository, mentions, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender, owed });
+  return { bot, conversation, messaging, sender, repository, owed };
 }
 
 export interface RunningBot {
