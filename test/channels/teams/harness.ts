@@ -41,6 +41,8 @@ export interface TeamsHarness {
   clock: ManualClock;
   /** The waits Bot Connector calls asked for between their own retries (ms); they return at once. */
   waits: number[];
+  /** What the bot logged at warn and above (pino's JSON lines). */
+  logs: Array<{ level: number; msg: string; [key: string]: unknown }>;
   ctx: TeamsContext;
   install(user: TeamsUser): Promise<void>;
   say(user: TeamsUser, text: string): Promise<{ status: number; body: any }>;
@@ -66,6 +68,7 @@ export async function teamsHarness(
   const clock = options.clock ?? new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
   const connector = options.connector ?? (await new FakeConnector(TENANT, { now: () => clock.now() }).start());
   const waits: number[] = [];
+  const logs: TeamsHarness['logs'] = [];
   const config = loadConfig({
     PORT: '0',
     DIRECTORY: `file:${DIRECTORY}`,
@@ -81,7 +84,7 @@ export async function teamsHarness(
     sleep: async (ms) => void waits.push(ms),
     ...options.app,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as TeamsHarness['logs'][number]) }),
     ...(options.store ? { store: options.store } : {}),
   });
   const ctx: TeamsContext = { tenantId: TENANT, serviceUrl: connector.serviceUrl };
@@ -92,6 +95,7 @@ export async function teamsHarness(
     connector,
     clock,
     waits,
+    logs,
     ctx,
     async install(user) {
       const response = await post(bot.port, installationUpdate(user, ctx));
