@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { personalConversationId } from '../../fakes/teams-activities.js';
-import { people, teamsHarness, textOf, type TeamsHarness } from './harness.js';
+import { cardOf, people, teamsHarness, textOf, type TeamsHarness } from './harness.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const { alex, adele, megan, isaiah } = people;
+const { alex, adele, megan, isaiah, miriam } = people;
 
 let h: TeamsHarness | undefined;
 afterEach(async () => {
@@ -114,6 +114,37 @@ describe('Teams: a turn reply the Bot Connector refuses for now is owed, not los
     await h.advance(HOUR);
     expect(newIn(h, alex, before)).toHaveLength(3);
     expect(h.connector.rejected).toEqual([]);
+  });
+
+  it('owes the replies that follow a card click\'s answer too: the summary after a choice', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(miriam);
+    await h.say(alex, 'give Jan send-as on Sales');
+    const choice = h.inbox(alex).at(-1)!;
+    const before = h.inbox(alex).length;
+
+    // The click is answered in the invoke response; the summary that follows is a new message, refused for now.
+    h.connector.outage(503);
+    const picked = await h.click(alex, 'choose', cardOf(choice)!.actions[1].data, choice);
+    expect(picked.status).toBe(200);
+    expect(JSON.stringify(picked.body.value)).toContain('Jan Smit');
+    await h.settle();
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.granteeId).toBe(people.janSmit.aad);
+    expect(newIn(h, alex, before)).toEqual([]);
+
+    h.connector.recover();
+    for (let minute = 0; minute < 5; minute++) await h.advance(MINUTE);
+    const summaries = newIn(h, alex, before).filter((s) => textOf(s).includes(request!.id));
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]!.conversationId).toBe(choice.conversationId);
+
+    // Miriam's approval updates the summary sent late.
+    const approval = [...h.inbox(miriam)].reverse().find((s) => textOf(s).includes(request!.id))!;
+    await h.click(miriam, 'approve', { requestId: request!.id }, approval);
+    await h.settle();
+    expect(h.connector.updates.some((u) => u.activityId === summaries[0]!.id)).toBe(true);
   });
 
   it('sends an owed reply into a new 1:1 chat when the turn\'s chat is gone (404), as proactive messages do', async () => {
