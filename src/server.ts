@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import restify from 'restify';
 import type { Config } from './config.js';
+import { BotError } from './domain/errors.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { listen } from './http/listen.js';
 import { metricsRoute } from './http/metrics.js';
@@ -57,7 +58,15 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { channels, logger } = options;
   const authenticated = channels.some((c) => c.authenticated);
-  const host = options.host ?? (authenticated ? '0.0.0.0' : '127.0.0.1');
+  const open = channels.filter((c) => !c.authenticated);
+  const host = options.host ?? (open.length === 0 && authenticated ? '0.0.0.0' : '127.0.0.1');
+  // An endpoint that checks no one's identity may only be reached from this machine: anyone who
+  // could reach it from the network could speak as any user, approvals included.
+  if (open.length > 0 && !isLoopback(host)) {
+    throw new BotError('config_invalid', `HOST: ${host} would serve ${open.map((c) => c.name).join(', ')} without authentication to the network; set its credentials (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId) or leave HOST unset to listen on loopback only`, {
+      details: { variable: 'HOST', host, unauthenticated: open.map((c) => c.name) },
+    });
+  }
   const server = restify.createServer({ name: 'mailbox-delegation-bot', handleUncaughtExceptions: false });
   const inFlight = new InFlightRequests(server.server);
   const readiness = options.readiness ?? new Readiness(async () => undefined);
@@ -77,7 +86,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const channel of channels) channel.mount(server);
 
   const port = await listen(server, options.port, host, 'PORT');
-  if (!authenticated) {
+  if (open.length > 0) {
     logger.warn({ host, port }, 'no channel credentials (MicrosoftAppId): authentication is off, listening on loopback only');
   }
   logger.info({ host, port, authenticated, channels: channels.map((c) => c.name) }, 'listening');
@@ -91,4 +100,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       for (const channel of channels) await channel.close();
     },
   };
+}
+
+/**
+ * Whether `host` is a loopback address: `localhost`, 127.0.0.0/8 or `::1` (also as `[::1]` and the
+ * IPv4-mapped `::ffff:127.x.x.x`). `0.0.0.0`, `::` and every other address are reachable from elsewhere.
+ */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127(\.\d{1,3}){3}$/.test(h);
 }

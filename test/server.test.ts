@@ -5,6 +5,8 @@ import { launchTeamsBot, type RunningBot } from '../src/channels/teams/launch.js
 import type { UnderstandFn } from '../src/conversation/types.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
+import { isBotError } from '../src/domain/errors.js';
+import { isLoopback } from '../src/server.js';
 import { FakeConnector } from './fakes/fake-connector.js';
 import { installationUpdate, message, post, type TeamsContext, type TeamsUser } from './fakes/teams-activities.js';
 
@@ -39,6 +41,25 @@ describe('HTTP server without Bot Framework credentials', () => {
 
   it('listens on loopback only', () => {
     expect(bot.server.host).toBe('127.0.0.1');
+  });
+
+  it('refuses to start on an address beyond loopback, where anyone could speak as any user', async () => {
+    for (const host of ['0.0.0.0', '::', '192.0.2.10']) {
+      await expect(launch({ HOST: host })).rejects.toSatisfy(
+        (e) => isBotError(e, 'config_invalid') && e.message.startsWith(`HOST: ${host} would serve teams without authentication`),
+      );
+    }
+    const loopback = await launch({ HOST: 'localhost' });
+    try {
+      expect((await fetch(`http://127.0.0.1:${loopback.port}/healthz`)).status).toBe(200);
+    } finally {
+      await loopback.close();
+    }
+  });
+
+  it('counts localhost, 127.0.0.0/8 and ::1 as loopback, and nothing else', () => {
+    for (const host of ['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1', 'LOCALHOST']) expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '', '10.0.0.1', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', '::ffff:10.0.0.1']) expect(isLoopback(host), host).toBe(false);
   });
 
   it('answers GET /healthz', async () => {

@@ -13,6 +13,8 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { contractFixture } from '../permissions/permission-service-contract.js';
 
 const DIRECTORY = fileURLToPath(new URL('../fixtures/contoso-directory.json', import.meta.url));
+// With credentials the bot may listen beyond loopback, so HOST reaches the listener.
+const CREDENTIALS = { MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-a-real-secret', MicrosoftAppType: 'MultiTenant' };
 
 describe('a port already in use', () => {
   let occupant: Server;
@@ -41,14 +43,14 @@ describe('a port already in use', () => {
   });
 
   it('names HOST when the address is not this machine\'s', async () => {
-    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', HOST: '192.0.2.1', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', HOST: '192.0.2.1', LOG_LEVEL: 'silent', ...CREDENTIALS });
     const error = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) }).catch((e) => e);
     expect(isBotError(error, 'config_invalid')).toBe(true);
     expect(error.message).toBe('HOST: 192.0.2.1 is not an address of this machine');
   });
 
   it('names HOST when it is a name that does not resolve (.invalid never does, RFC 2606)', async () => {
-    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', HOST: 'no-such-host.invalid', LOG_LEVEL: 'silent' });
+    const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', HOST: 'no-such-host.invalid', LOG_LEVEL: 'silent', ...CREDENTIALS });
     const error = await launchTeamsBot(config, understand, { logger: pino({ level: 'silent' }) }).catch((e) => e);
     expect(isBotError(error, 'config_invalid')).toBe(true);
     expect(error.message).toMatch(/^HOST: no-such-host\.invalid is not a name this machine can resolve/);
