@@ -28,6 +28,7 @@ import type { AuditEntry } from '../domain/engine-api.js';
 import { RequestRepository } from '../domain/request-repository.js';
 import type { DurableStore } from '../store/durable-store.js';
 import { openStore } from '../store/index.js';
+import { bindStoreToTenant } from '../store-tenant.js';
 
 export const USAGE = `usage: npm run --silent audit -- --since WHEN [--until WHEN] [--format csv|jsonl] [--out FILE]
 
@@ -337,13 +338,22 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
     const reason = oneLine(error);
     throw new UsageError(`the directory ${reason.startsWith('DIRECTORY:') ? '' : '(DIRECTORY) '}cannot be loaded: ${reason}`);
   }
+  let store: DurableStore;
   try {
-    return { store: await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`)), directory };
+    store = await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`));
   } catch (error) {
     // openStore's refusals already name STORE (`STORE: cannot open ...`); others get the prefix.
     const message = oneLine(error);
     throw new UsageError(message.startsWith('STORE:') ? message : `the store (STORE) cannot be opened: ${message}`);
   }
+  // Another tenant's directory would name other people (or nobody) for the ids in the log.
+  try {
+    await bindStoreToTenant(store, directory, 'check', Date.now());
+  } catch (error) {
+    await store.close();
+    throw new UsageError(oneLine(error));
+  }
+  return { store, directory };
 }
 
 /**

@@ -6,6 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { BotError } from '../domain/errors.js';
 import { runProcess } from '../run-process.js';
 import { openStore } from '../store/index.js';
+import { bindStoreToTenant } from '../store-tenant.js';
 import { startPermissionServiceServer } from './http-server.js';
 import type { PermissionService } from './permission-service.js';
 
@@ -16,6 +17,10 @@ async function backend(config: Config): Promise<{ service: PermissionService; cl
   }
   const directory = await loadDirectory(config);
   const store = await openStore(config.STORE);
+  await bindStoreToTenant(store, directory, 'bind', systemClock.now()).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   return { service: createPermissionService(config, { store, directory, clock: systemClock }), close: () => store.close() };
 }
 
