@@ -19,7 +19,7 @@ import { Presence } from './conversation/presence.js';
 import { noopMetrics, type Metrics } from './domain/metrics.js';
 import { Worker } from './scheduler/worker.js';
 import { openStore } from './store/index.js';
-import { bindStoreToTenant } from './store-tenant.js';
+import { storeTenantMismatch } from './store-tenant.js';
 import type { DurableStore } from './store/durable-store.js';
 
 /**
@@ -102,10 +102,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await checkBotAdmins(config.BOT_ADMINS, directory, logger);
   const metrics = overrides.metrics ?? noopMetrics;
   const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
-  await bindStoreToTenant(store, directory, 'bind', clock.now()).catch(async (error: unknown) => {
-    if (!overrides.store) await store.close();
-    throw error;
-  });
+  const mismatch = await storeTenantMismatch(store, directory, 'bind', clock.now());
+  if (mismatch) logger.error({ code: mismatch.code, ...mismatch.details }, mismatch.message);
   const permissions = withCallMetrics(overrides.permissions ?? createPermissionService(config, { store, directory, clock }), metrics);
   const worker = new Worker({
     queue: store.work,

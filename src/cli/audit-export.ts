@@ -28,7 +28,7 @@ import type { AuditEntry } from '../domain/engine-api.js';
 import { RequestRepository } from '../domain/request-repository.js';
 import type { DurableStore } from '../store/durable-store.js';
 import { openStore } from '../store/index.js';
-import { bindStoreToTenant } from '../store-tenant.js';
+import { storeTenantMismatch } from '../store-tenant.js';
 
 export const USAGE = `usage: npm run --silent audit -- --since WHEN [--until WHEN] [--format csv|jsonl] [--out FILE]
 
@@ -347,11 +347,13 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
     throw new UsageError(message.startsWith('STORE:') ? message : `the store (STORE) cannot be opened: ${message}`);
   }
   // Another tenant's directory would name other people (or nobody) for the ids in the log.
-  try {
-    await bindStoreToTenant(store, directory, 'check', Date.now());
-  } catch (error) {
+  const mismatch = await storeTenantMismatch(store, directory, 'check', Date.now()).catch(async (error: unknown) => {
     await store.close();
-    throw new UsageError(oneLine(error));
+    throw new UsageError(`the store (STORE) cannot be read: ${oneLine(error)}`);
+  });
+  if (mismatch) {
+    await store.close();
+    throw new UsageError(mismatch.message);
   }
   return { store, directory };
 }

@@ -6,7 +6,7 @@ import { systemClock } from '../domain/clock.js';
 import { BotError } from '../domain/errors.js';
 import { runProcess } from '../run-process.js';
 import { openStore } from '../store/index.js';
-import { bindStoreToTenant } from '../store-tenant.js';
+import { storeTenantMismatch } from '../store-tenant.js';
 import { startPermissionServiceServer } from './http-server.js';
 import type { PermissionService } from './permission-service.js';
 
@@ -17,10 +17,8 @@ async function backend(config: Config): Promise<{ service: PermissionService; cl
   }
   const directory = await loadDirectory(config);
   const store = await openStore(config.STORE);
-  await bindStoreToTenant(store, directory, 'bind', systemClock.now()).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
+  const mismatch = await storeTenantMismatch(store, directory, 'bind', systemClock.now());
+  if (mismatch) pino({ level: config.LOG_LEVEL }).error({ code: mismatch.code, ...mismatch.details }, mismatch.message);
   return { service: createPermissionService(config, { store, directory, clock: systemClock }), close: () => store.close() };
 }
 
