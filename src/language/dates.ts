@@ -23,6 +23,32 @@ export interface TimeSpan {
    * "for 99999 days"): the request must not go ahead as if it had no end.
    */
   unread: boolean;
+  /**
+   * Both a period and an end date were written ("for 2 weeks until Friday"): `duration` and `until`
+   * are then both set, and the request must not go ahead with one of them dropped.
+   */
+  both?: boolean;
+  /**
+   * A numeric end date that reads as two real dates ("until 1/2": 1 February day first, 2 January month
+   * first) with no locale to decide: `until` is null and these are the readings, day first first.
+   */
+  untilReadings?: [string, string];
+}
+
+/** Which way a numeric day/month date is written: day first (`dmy`) or month first (`mdy`). */
+export type DateOrder = 'dmy' | 'mdy';
+
+/** Locales that write numeric dates month first. Only en-US is certain enough to act on. */
+const MONTH_FIRST_LOCALES = new Set(['en-us']);
+
+/**
+ * The numeric date order of a BCP 47 locale (`en-US` -> `mdy`, `en-GB`, `nl-NL`, `nl-BE` and every other
+ * locale -> `dmy`); `undefined` when no locale is known, so the caller cannot tell.
+ */
+export function dateOrderOf(locale: string | undefined | null): DateOrder | undefined {
+  if (typeof locale !== 'string' || !/^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(locale.trim())) return undefined;
+  const [language, region] = locale.trim().toLowerCase().replace(/_/g, '-').split('-');
+  return MONTH_FIRST_LOCALES.has(`${language}-${region ?? ''}`) ? 'mdy' : 'dmy';
 }
 
 // Maps, not object literals: a word such as "constructor" must not find Object.prototype's members.
@@ -124,8 +150,8 @@ function unitOf(word: string): Unit {
  * `utcOffsetMinutes`), held as a `UTCDate` at that day's midnight; month and year steps (month ends,
  * next month, leap years) by date-fns.
  */
-function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'):
-  | { date: string; length: number }
+function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl', order?: DateOrder):
+  | { date: string; length: number; other?: string }
   | undefined {
   const text = phrase.toLowerCase();
   const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
@@ -133,16 +159,25 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
-  // Day first (Dutch and most of Europe): 31-12-2026, 31/12, 31.12.2026.
+  // Numeric day and month: 31-12-2026, 31/12, 31.12.2026, 1/2. The requester's locale decides the order
+  // (en-US month first, every other locale day first); a date that does not exist in that order is
+  // read the other way (12/31 in en-GB, 31/12 in en-US), as English text without a locale always was.
+  // Without a locale, a date that reads as two real dates is not guessed: both readings go back.
   m = /^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?(?![\d])/.exec(text);
   if (m) {
-    let day = +m[1]!;
-    let month = +m[2]!;
-    // An English month-first date (12/31) only when it cannot be read day first.
-    if (language === 'en' && month > 12 && day <= 12) [day, month] = [month, day];
-    let year = m[3] ? +m[3] : comingYear(today, month, day);
-    if (year < 100) year += 2000;
-    return valid(year, month, day, m[0].length);
+    const first = +m[1]!;
+    const second = +m[2]!;
+    const read = (day: number, month: number) => {
+      let year = m![3] ? +m![3] : comingYear(today, month, day);
+      if (year < 100) year += 2000;
+      return valid(year, month, day, m![0].length);
+    };
+    const dayFirst = read(first, second);
+    const monthFirst = read(second, first);
+    if (order === 'mdy') return monthFirst ?? dayFirst;
+    if (order === 'dmy') return dayFirst ?? monthFirst;
+    if (dayFirst && monthFirst && dayFirst.date !== monthFirst.date) return { ...dayFirst, other: monthFirst.date };
+    return dayFirst ?? (language === 'en' ? monthFirst : undefined);
   }
   m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
@@ -273,28 +308,37 @@ function comingYear(today: Date, month: number, day: number): number {
   return year;
 }
 
-/** Finds at most one duration or end date in `text`. */
-export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl'): TimeSpan {
+/**
+ * Finds the duration and the end date in `text` (the first of each). Normally at most one is there;
+ * when both are, `both` says so and both are returned, for the caller to ask which is meant. `locale`
+ * (the requester's client, BCP 47) decides the order of a numeric day and month (`dateOrderOf`);
+ * without it a date with two real readings comes back as `untilReadings`, with `until` null.
+ */
+export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl', locale?: string): TimeSpan {
   let rest = text;
   let duration: string | null = null;
   let until: string | null = null;
+  let untilReadings: [string, string] | undefined;
+  const order = dateOrderOf(locale);
 
   UNTIL_RE.lastIndex = 0;
   for (let m = UNTIL_RE.exec(text); m; m = UNTIL_RE.exec(text)) {
     const phraseStart = m.index + m[0].length - m[1]!.length;
     // Stop at a blanked-out stretch (a reason taken out before) and at trailing spaces: chrono misreads them.
     const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
-    const found = phrase ? parseEndDate(phrase, now, utcOffsetMinutes, language) : undefined;
+    const found = phrase ? parseEndDate(phrase, now, utcOffsetMinutes, language, order) : undefined;
     if (found) {
-      until = found.date;
+      if (found.other) untilReadings = [found.date, found.other];
+      else until = found.date;
       rest = blank(rest, m.index, phraseStart + found.length);
       break;
     }
     UNTIL_RE.lastIndex = m.index + 1;
   }
-  if (!until) {
+  // A period as well, in what the end date left ("for 2 weeks until Friday"): never dropped unseen.
+  {
     DURATION_RE.lastIndex = 0;
-    const m = DURATION_RE.exec(text);
+    const m = DURATION_RE.exec(rest);
     if (m) {
       const n = toNumber(m[1]!);
       const iso = n === undefined ? null : isoDuration(n, unitOf(m[2]!));
@@ -304,7 +348,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       }
     } else {
       FORTNIGHT_RE.lastIndex = 0;
-      const f = FORTNIGHT_RE.exec(text);
+      const f = FORTNIGHT_RE.exec(rest);
       if (f) {
         duration = 'P14D';
         rest = blank(rest, f.index, f.index + f[0].length);
@@ -313,7 +357,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   }
   // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
   let unread = false;
-  if (!duration && !until) {
+  if (!duration && !until && !untilReadings) {
     const untilWord = UNTIL_ONCE_RE.exec(rest);
     const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
     const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
@@ -321,5 +365,8 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined)) ||
       NUMBER_UNIT_RE.test(rest);
   }
-  return { duration, until, rest, unread };
+  const span: TimeSpan = { duration, until, rest, unread };
+  if ((until || untilReadings) && duration) span.both = true;
+  if (untilReadings) span.untilReadings = untilReadings;
+  return span;
 }

@@ -4,7 +4,7 @@
  * "omdat ..."), and durations or end dates (`dates.ts`). Their words are blanked in place (same length).
  */
 import { extractTimeSpan } from './dates.js';
-import type { Understanding, UnderstandOptions } from './types.js';
+import type { PeriodChoice, PeriodOption, Understanding, UnderstandOptions } from './types.js';
 
 const MAX_REASON = 500;
 const REQUEST_REF_RE = /(?<![\p{L}\p{N}])REQ-[A-Z0-9]{5,}(?![\p{L}\p{N}])/iu;
@@ -25,7 +25,7 @@ export function takeOutFixedShapes(
   text: string,
   result: Understanding,
   options: UnderstandOptions,
-): { rest: string; ref: boolean; unreadTime: boolean } {
+): { rest: string; ref: boolean; unreadTime: boolean; period?: { why: PeriodChoice['why']; options: PeriodOption[] } } {
   let work = text;
   const lang = result.language;
   const ref = REQUEST_REF_RE.exec(work);
@@ -52,10 +52,20 @@ export function takeOutFixedShapes(
     if (said) result.reason = said.slice(0, MAX_REASON).trim();
     work = blank(work, reason.index, end);
   }
-  const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang);
+  const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang, options.locale);
   work = span.rest;
+  const out = { rest: work, ref: ref !== null, unreadTime: span.unread };
+  if (span.both || span.untilReadings) {
+    // Both a period and an end date, or a date with two readings: neither is set; the choice goes back.
+    const untils = span.untilReadings ?? (span.until ? [span.until] : []);
+    const options: PeriodOption[] = [
+      ...(span.both && span.duration ? [{ duration: span.duration, until: null }] : []),
+      ...untils.map((until) => ({ duration: null, until })),
+    ];
+    return { ...out, period: { why: span.both ? 'duration_and_until' : 'day_month_order', options } };
+  }
   result.duration = span.duration;
   result.until = span.until;
-  return { rest: work, ref: ref !== null, unreadTime: span.unread };
+  return out;
 }
 

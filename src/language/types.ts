@@ -37,6 +37,26 @@ export interface Understanding {
   grantees?: Resolution[];
   /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */
   explain?: Explanation;
+  /**
+   * Set when the request was read but its end is not the bot's to settle: the intent is then `unknown`
+   * (a reader that does not know this field asks rather than acts) and `request` holds the reading.
+   */
+  periodChoice?: PeriodChoice;
+}
+
+/** One way to end a grant: a period (`duration`, ISO 8601) or an end date (`until`, YYYY-MM-DD). */
+export type PeriodOption = { duration: string; until: null } | { duration: null; until: string };
+
+/**
+ * An end the requester must pick: `duration_and_until` when the message gives both a period and an end
+ * date ("for 2 weeks until Friday"), `day_month_order` when a numeric date reads as two real dates
+ * ("until 1/2") and no locale says which. `options` in the order written (day first before month first);
+ * `request` is the reading with `duration` and `until` null, to complete with the option picked.
+ */
+export interface PeriodChoice {
+  why: 'duration_and_until' | 'day_month_order';
+  options: PeriodOption[];
+  request: Understanding & { intent: 'grant' | 'revoke' };
 }
 /** What `understand` reads a message against. */
 export interface UnderstandOptions {
@@ -45,6 +65,12 @@ export interface UnderstandOptions {
   now: Date;
   /** minutes east of UTC for "until Friday" etc.; default 0 */
   utcOffsetMinutes?: number;
+  /**
+   * The requester's client locale (BCP 47, Teams `activity.locale`, Slack `locale`): numeric dates are read
+   * month first for `en-US`, day first for any other locale. Without it a date such as "1/2" that reads as
+   * two real dates is not guessed (`Understanding.periodChoice`).
+   */
+  locale?: string;
   /**
    * Rights currently held on a target (e.g. read from the permission service). Used only to settle a
    * revoke: "remove Joni's send on behalf on Marketing" means the Joni who holds it. Default: the

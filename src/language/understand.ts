@@ -30,7 +30,7 @@ import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './role
 import { tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
 
-export type { Intent, MarkedMention, Resolution, Understanding, UnderstandOptions } from './types.js';
+export type { Intent, MarkedMention, PeriodChoice, PeriodOption, Resolution, Understanding, UnderstandOptions } from './types.js';
 export type { Explanation } from './explain.js';
 export { cleanInput, hasControlCharacters, htmlAttachmentsOf, MAX_TEXT_LENGTH } from './clean.js';
 
@@ -176,5 +176,14 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
   // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
   if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish(result, 'unknown');
+  if (fixed.period && (intent === 'grant' || intent === 'revoke')) {
+    // "for 2 weeks until Friday", "until 1/2" with no locale: not a request to act on until the
+    // requester picks the end; the reading is kept for the question.
+    const request = { ...finish(result, intent), intent };
+    delete request.explain;
+    const unsettled = finish({ ...result }, 'unknown');
+    unsettled.periodChoice = { why: fixed.period.why, options: fixed.period.options, request };
+    return unsettled;
+  }
   return finish(result, intent);
 }

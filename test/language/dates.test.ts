@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as chrono from 'chrono-node';
-import { extractTimeSpan, mayStartChronoDate } from '../../src/language/dates.js';
+import { dateOrderOf, extractTimeSpan, mayStartChronoDate } from '../../src/language/dates.js';
 
 // Monday 2026-11-23 09:00 in Amsterdam.
 const now = new Date('2026-11-23T08:00:00Z');
@@ -135,5 +135,49 @@ describe('the guard in front of chrono', () => {
     for (const text of ['Sales', 'Team 5 Bakker?', 'Megan Bowen', 'het postvak van Megan', 'Klantenservice', 'Support']) {
       expect(mayStartChronoDate(text, 'nl') || mayStartChronoDate(text, 'en'), text).toBe(false);
     }
+  });
+
+  it('reads a numeric day and month in the order of the requester\'s locale', () => {
+    const read = (text: string, locale?: string, language: 'en' | 'nl' = 'en') => {
+      const r = extractTimeSpan(text, now, 60, language, locale);
+      return { until: r.until, readings: r.untilReadings ?? null };
+    };
+    // en-US writes the month first: 1/2 is 2 January (the next one after 23 November 2026).
+    expect(read('until 1/2', 'en-US')).toEqual({ until: '2027-01-02', readings: null });
+    expect(read('until 1/2', 'en_US')).toEqual({ until: '2027-01-02', readings: null });
+    expect(read('until 12/31/2026', 'en-US')).toEqual({ until: '2026-12-31', readings: null });
+    // Every other locale day first.
+    for (const locale of ['en-GB', 'nl-NL', 'nl-BE', 'de-DE', 'en']) {
+      expect(read('until 1/2', locale), locale).toEqual({ until: '2027-02-01', readings: null });
+    }
+    expect(read('tot 1-2', 'nl-NL', 'nl')).toEqual({ until: '2027-02-01', readings: null });
+    // A date that exists in one order only is read that way, whatever the locale.
+    expect(read('until 31/12', 'en-US')).toEqual({ until: '2026-12-31', readings: null });
+    expect(read('until 12/31', 'en-GB')).toEqual({ until: '2026-12-31', readings: null });
+    // No locale: an unambiguous date as before; two real readings are both handed back, none picked.
+    expect(read('until 31/12')).toEqual({ until: '2026-12-31', readings: null });
+    expect(read('until 12/31')).toEqual({ until: '2026-12-31', readings: null });
+    expect(read('until 5/5')).toEqual({ until: '2027-05-05', readings: null });
+    expect(read('until 1/2')).toEqual({ until: null, readings: ['2027-02-01', '2027-01-02'] });
+    expect(read('tot 3-4-2027', undefined, 'nl')).toEqual({ until: null, readings: ['2027-04-03', '2027-03-04'] });
+    expect(extractTimeSpan('until 1/2', now, 60, 'en').unread).toBe(false);
+  });
+
+  it('knows the numeric date order of a locale only when there is one', () => {
+    expect(dateOrderOf('en-US')).toBe('mdy');
+    expect(dateOrderOf('en-GB')).toBe('dmy');
+    expect(dateOrderOf('nl-BE')).toBe('dmy');
+    expect(dateOrderOf(undefined)).toBeUndefined();
+    expect(dateOrderOf('')).toBeUndefined();
+    expect(dateOrderOf('not a locale')).toBeUndefined();
+  });
+
+  it('returns both a period and an end date when both are written, flagged, never one dropped', () => {
+    expect(extractTimeSpan('for 2 weeks until Friday', now, 60, 'en')).toMatchObject({ duration: 'P14D', until: '2026-11-27', both: true });
+    expect(extractTimeSpan('until Friday for 2 weeks', now, 60, 'en')).toMatchObject({ duration: 'P14D', until: '2026-11-27', both: true });
+    expect(extractTimeSpan('twee weken tot vrijdag', now, 60, 'nl')).toMatchObject({ duration: 'P14D', until: '2026-11-27', both: true });
+    expect(extractTimeSpan('for a fortnight till 31/12', now, 60, 'en')).toMatchObject({ duration: 'P14D', until: '2026-12-31', both: true });
+    expect(extractTimeSpan('for 2 weeks', now, 60, 'en').both).toBeUndefined();
+    expect(extractTimeSpan('until Friday', now, 60, 'en').both).toBeUndefined();
   });
 });

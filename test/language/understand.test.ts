@@ -176,4 +176,38 @@ describe('understand --explain', () => {
     // Outside a name the same words still count.
     expect((await understand('status', named)).intent).toBe('status');
   });
+
+  it('reads a numeric end date in the requester\'s locale, and without one asks when it reads two ways', async () => {
+    const text = 'give Zoe send as on Info until 1/2';
+    expect(toContractJson(await ask(text, { locale: 'en-US' }))).toMatchObject({ intent: 'grant', permission: 'SendAs', until: '2027-01-02', duration: null });
+    expect(toContractJson(await ask(text, { locale: 'en-GB' }))).toMatchObject({ intent: 'grant', until: '2027-02-01' });
+    expect(toContractJson(await ask('geef Zoe verzenden als op Info tot 1-2', { locale: 'nl-NL' }))).toMatchObject({ intent: 'grant', until: '2027-02-01', language: 'nl' });
+    // No locale: neither reading is guessed; the reading waits for the requester's pick.
+    const open = await ask(text);
+    expect(JSON.stringify(toContractJson(open))).toBe(
+      '{"intent":"unknown","permission":null,"grantee":null,"target":null,"duration":null,"until":null,"language":"en"}',
+    );
+    expect(open.periodChoice).toMatchObject({
+      why: 'day_month_order',
+      options: [{ duration: null, until: '2027-02-01' }, { duration: null, until: '2027-01-02' }],
+      request: { intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' }, duration: null, until: null },
+    });
+    // Unambiguous without a locale: read as before.
+    expect(toContractJson(await ask('give Zoe send as on Info until 31/12'))).toMatchObject({ intent: 'grant', until: '2026-12-31' });
+  });
+
+  it('never acts on one of a period and an end date given together: both go back as a choice', async () => {
+    for (const [text, language] of [
+      ['give Zoe send as on Sales for 2 weeks until Friday', 'en'],
+      ['geef Zoe verzenden als op Sales voor twee weken tot vrijdag', 'nl'],
+    ] as const) {
+      const u = await ask(text, { locale: 'en-US' });
+      expect(toContractJson(u), text).toMatchObject({ intent: 'unknown', duration: null, until: null, language });
+      expect(u.periodChoice, text).toMatchObject({
+        why: 'duration_and_until',
+        options: [{ duration: 'P14D', until: null }, { duration: null, until: '2026-11-27' }],
+        request: { intent: 'grant', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } },
+      });
+    }
+  });
 });
