@@ -1,5 +1,5 @@
 /**
- * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]`
+ * `npm run --silent understand -- --directory PATH --as USER_ID [--now ISO_TIME] [--locale BCP47] [--html] [--explain]`
  * (`--help` or `-h`: the usage on stdout, exit 0)
  *
  * One request per line on stdin, one SPEC section 5 JSON object per line on stdout, same order.
@@ -8,7 +8,9 @@
  * Each line is cleaned as the bot cleans a message (`cleanInput`: entities, markup); `--html` reads
  * each line as the content of a `text/html` attachment of a message with empty text (Teams sends
  * some messages only so). `--explain` adds an `explain` key (rights, mentions, role cues) to each
- * object, after the contract keys: for tuning phrasings, not for the scorer.
+ * object, after the contract keys: for tuning phrasings, not for the scorer. `--locale` is the requester's
+ * client locale (`en-US`: numeric dates month first; any other: day first); without it a date such as
+ * "1/2" that reads two ways is `unknown`, as the bot asks which is meant.
  */
 import { loadDirectoryFile } from '../directory/file-directory.js';
 import { cleanInput, toContractJson, understand } from '../language/understand.js';
@@ -18,7 +20,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const USAGE = 'usage: understand --directory PATH --as USER_ID [--now ISO_TIME] [--html] [--explain]';
+const USAGE = 'usage: understand --directory PATH --as USER_ID [--now ISO_TIME] [--locale BCP47] [--html] [--explain]';
 
 const HELP = `${USAGE}
 
@@ -26,13 +28,15 @@ Reads one request per line on stdin and writes one JSON object per line on stdou
   --directory PATH  the directory file (JSON) that names people and mailboxes
   --as USER_ID      the directory user who is asking
   --now ISO_TIME    the time of the requests, its offset the requester's (default: now; no offset: UTC)
+  --locale BCP47    the requester's client locale (en-US: 1/2 is 2 January; others: 1 February; none: ask)
   --html            read each line as the HTML attachment of a message with empty text (Teams)
   --explain         add an "explain" key (rights, mentions, role cues) after the contract keys
   -h, --help        show this help
 Setup errors go to stderr with exit code 2.
 `;
 
-export function parseArgs(argv: string[]): { directory: string; as: string; now?: string; html: boolean; explain: boolean } {
+/** The command line: required `--directory` and `--as`, optional `--now`, `--locale`, `--html`, `--explain`; exits on misuse. */
+export function parseArgs(argv: string[]): { directory: string; as: string; now?: string; locale?: string; html: boolean; explain: boolean } {
   const out: Record<string, string> = {};
   const flags = { html: false, explain: false };
   for (let i = 0; i < argv.length; i++) {
@@ -46,7 +50,7 @@ export function parseArgs(argv: string[]): { directory: string; as: string; now?
       flags[arg.slice(2) as 'html' | 'explain'] = true;
       continue;
     }
-    const m = /^--(directory|as|now)(?:=(.*))?$/.exec(arg);
+    const m = /^--(directory|as|now|locale)(?:=(.*))?$/.exec(arg);
     if (!m) fail(`unexpected argument ${JSON.stringify(arg)}; ${USAGE}`);
     const value = m[2] ?? argv[++i];
     if (value === undefined || value === '') fail(`--${m[1]} needs a value`);
@@ -54,7 +58,7 @@ export function parseArgs(argv: string[]): { directory: string; as: string; now?
   }
   if (!out.directory) fail('--directory PATH is required');
   if (!out.as) fail('--as USER_ID is required');
-  return { directory: out.directory, as: out.as, now: out.now, ...flags };
+  return { directory: out.directory, as: out.as, now: out.now, ...(out.locale ? { locale: out.locale } : {}), ...flags };
 }
 
 /** The instant and the UTC offset written in an ISO time ("2026-11-23T09:00:00+01:00" -> +60). */
@@ -99,8 +103,10 @@ async function main(): Promise<void> {
     let json: object;
     try {
       const text = args.html ? cleanInput('', [line]) : cleanInput(line);
-      const u = await understand(text, { directory, requesterId: args.as, now, utcOffsetMinutes, explain: args.explain });
-      json = args.explain ? { ...toContractJson(u), ...(u.grantees ? { grantees: u.grantees } : {}), explain: u.explain } : toContractJson(u);
+      const u = await understand(text, { directory, requesterId: args.as, now, utcOffsetMinutes, explain: args.explain, ...(args.locale ? { locale: args.locale } : {}) });
+      json = args.explain
+        ? { ...toContractJson(u), ...(u.grantees ? { grantees: u.grantees } : {}), ...(u.periodChoice ? { periodChoice: u.periodChoice } : {}), explain: u.explain }
+        : toContractJson(u);
     } catch (error) {
       // A request line never stops the run; the reason goes to stderr.
       process.stderr.write(`understand: line ${out.length + 1}: ${(error as Error).message}\n`);
