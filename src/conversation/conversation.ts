@@ -57,6 +57,8 @@ export class Conversation implements ConversationApi {
         requesterId: input.userId,
         now: new Date(core.clock.now()),
         ...(input.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: input.utcOffsetMinutes } : {}),
+        // The client's locale decides how "1/2" reads (en-US: 2 January; others: 1 February).
+        ...(typeof input.locale === 'string' && input.locale.length < 36 ? { locale: input.locale } : {}),
         ...(core.rightsOn ? { rightsOn: core.rightsOn } : {}),
         ...(input.mentions?.length ? { mentions: input.mentions } : {}),
       });
@@ -64,7 +66,7 @@ export class Conversation implements ConversationApi {
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
       const command = readCommand(text, understanding);
       // A free-text answer to the question asked before ("For whom?").
-      if (understanding.intent === 'unknown' && !command && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
+      if (understanding.intent === 'unknown' && !understanding.periodChoice && !command && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
       // A new request replaces whatever was being completed.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command);
@@ -150,6 +152,8 @@ export class Conversation implements ConversationApi {
       case 'query':
         return startRequest(core, turn, { ...u, intent: u.intent });
       case 'unknown':
+        // A request whose end was given two ways: the requester picks the end, nothing is dropped unasked.
+        if (u.periodChoice) return startRequest(core, turn, u.periodChoice.request, u.periodChoice);
         return notUnderstood(core, turn);
     }
   }

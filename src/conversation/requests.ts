@@ -1,19 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
-import type { MarkedMention, Resolution, Understanding } from '../language/understand.js';
+import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswer } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
 import type { Draft } from './types.js';
-import { formatClock } from './wording/format.js';
+import { formatClock, formatDay, formatDuration } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
 import { t } from './wording/strings.js';
 import { summaryView } from './wording/views.js';
 
-/** A grant, revoke or query as understood: a draft, completed by asking for what is missing or unclear. */
-export async function startRequest(core: Core, turn: Turn, u: Understanding & { intent: Draft['intent'] }): Promise<void> {
+/**
+ * A grant, revoke or query as understood: a draft, completed by asking for what is missing or unclear.
+ * `period`: the ends the message gave two ways (`Understanding.periodChoice`), asked about before anything else.
+ */
+export async function startRequest(core: Core, turn: Turn, u: Understanding & { intent: Draft['intent'] }, period?: PeriodChoice): Promise<void> {
   const draft: Draft = {
     id: randomUUID(),
     requesterId: turn.userId,
@@ -29,6 +32,11 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
   };
   if (u.reason) draft.reason = u.reason;
   if (u.autoMapping !== undefined) draft.autoMapping = u.autoMapping;
+  if (period && u.intent !== 'query') {
+    draft.duration = null;
+    draft.until = null;
+    draft.periodChoices = { why: period.why, options: period.options.map((o) => o.duration ?? o.until) };
+  }
   // Several people named: one request per person, each settled and approved on its own.
   if (u.intent !== 'query' && u.grantees && u.grantees.length > 1) {
     draft.grantee = u.grantees[0]!;
@@ -42,8 +50,8 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
 export async function answerDraft(core: Core, turn: Turn, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
   const draft = await core.drafts.draft(turn.userId);
   if (!draft?.awaiting || core.clock.now() - draft.createdAt >= DRAFT_TTL_MS) return false;
-  if (draft.awaiting === 'permission') {
-    // A right is picked on the choice; a typed answer to it starts over.
+  if (draft.awaiting === 'permission' || draft.awaiting === 'period') {
+    // A right or an end is picked on the choice; a typed answer to it starts over.
     await core.drafts.deleteDraft(turn.userId);
     return false;
   }
@@ -67,6 +75,12 @@ export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: 
     if (!(RIGHTS as readonly string[]).includes(value)) return undefined;
     draft.permission = value as Right;
     label = rightLabel(draft.permission, draft.language);
+  } else if (draft.awaiting === 'period') {
+    // A period (P…) or an end date: the one picked, the other left out.
+    const isDuration = value.startsWith('P');
+    draft.duration = isDuration ? value : null;
+    draft.until = isDuration ? null : value;
+    label = periodLabel(value, draft.language);
   } else {
     draft[draft.awaiting] = { status: 'resolved', id: value };
     label = await turn.names.labelled(value);
@@ -93,6 +107,20 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
       return;
     }
     await ask(core, turn, draft, 'target');
+    return;
+  }
+
+  // The end first: a message that gave it two ways is never submitted with one of them dropped.
+  if (draft.periodChoices) {
+    const { why, options } = draft.periodChoices;
+    delete draft.periodChoices;
+    draft.awaiting = 'period';
+    draft.options = options;
+    await core.drafts.saveDraft(draft);
+    const question = why === 'duration_and_until'
+      ? t(lang, 'reply.choosePeriod', { duration: periodValue(options.find((o) => o.startsWith('P')) ?? '', lang), until: periodValue(options.find((o) => !o.startsWith('P')) ?? '', lang) })
+      : t(lang, 'reply.chooseDayMonth', { first: periodValue(options[0] ?? '', lang), second: periodValue(options[1] ?? '', lang) });
+    turn.replies.push({ kind: 'choice', slot: 'period', draftId: draft.id, title: t(lang, 'choose.title'), question, options: options.map((o, pick) => ({ label: periodLabel(o, lang), pick })) });
     return;
   }
 
@@ -176,6 +204,16 @@ async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, t
       return;
     }
   }
+}
+
+/** A period or an end date as words: "2 weeks" / "2 weken", "Friday, 27 November 2026" / "vrijdag 27 november 2026". */
+function periodValue(value: string, lang: Turn['audience']['lang']): string {
+  return value.startsWith('P') ? formatDuration(value, lang) : formatDay(value, lang);
+}
+
+/** A period choice's option: "For 2 weeks" / "Voor 2 weken", "Until Friday 27 November 2026 (inclusive)" / "Tot en met …". */
+function periodLabel(value: string, lang: Turn['audience']['lang']): string {
+  return value.startsWith('P') ? t(lang, 'period.for', { duration: periodValue(value, lang) }) : t(lang, 'period.until', { day: periodValue(value, lang) });
 }
 
 /** "applied 09:00, effective by about 10:00" in the reader's time zone. */

@@ -198,8 +198,8 @@ export interface AuditView {
   more?: { label: string; verb: 'audit'; data: Record<string, string> };
 }
 
-/** Which slot a question or a choice fills. */
-export type Slot = 'grantee' | 'target' | 'right';
+/** Which slot a question or a choice fills (`period`: how a grant ends, when the message gave it two ways). */
+export type Slot = 'grantee' | 'target' | 'right' | 'period';
 
 /** Codes of refusals the conversation phrases; each has its own sentence per language. */
 export type RefusalCode =
@@ -257,7 +257,7 @@ export type Reply =
   /** A sentence. */
   | { kind: 'text'; text: string; tone?: Tone }
   /** A question for a missing slot; the person answers in text. */
-  | { kind: 'ask'; slot: Exclude<Slot, 'right'>; text: string }
+  | { kind: 'ask'; slot: Exclude<Slot, 'right' | 'period'>; text: string }
   /** Pick one of N (a choice card / buttons); the click sends `choose` with `draftId` and the option's `pick`. */
   | { kind: 'choice'; slot: Slot; draftId: string; title: string; question: string; options: ChoiceOption[] }
   /**
@@ -334,8 +334,13 @@ export interface Draft {
   autoMapping?: boolean;
   language: Lang;
   /** The slot the last question or choice card asked for, and the values a choice may pick. */
-  awaiting?: 'grantee' | 'target' | 'permission';
+  awaiting?: 'grantee' | 'target' | 'permission' | 'period';
   options?: string[];
+  /**
+   * The ends the message gave and the requester must pick from before anything is submitted (a period and
+   * an end date, or a numeric date read two ways): each an ISO duration (`P14D`) or a date (YYYY-MM-DD).
+   */
+  periodChoices?: { why: 'duration_and_until' | 'day_month_order'; options: string[] };
   /** Several people in one request: the ones settled so far, and the ones still to settle after `grantee`. */
   granteesSettled?: string[];
   granteesLeft?: Resolution[];

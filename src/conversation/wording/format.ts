@@ -54,6 +54,12 @@ export function formatEnd(ms: number, audience: Audience): string {
   return t(audience.lang, 'end.at', { day, time });
 }
 
+/** A calendar date (YYYY-MM-DD, no zone) as "Friday, 27 November 2026" / "vrijdag 27 november 2026"; anything else as given. */
+export function formatDay(ymd: string, lang: Lang): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ymd) || Number.isNaN(Date.parse(`${ymd}T12:00:00Z`))) return ymd;
+  return formatter(lang, 'UTC', DAY).format(Date.parse(`${ymd}T12:00:00Z`));
+}
+
 /** The notifier's name for the end of a grant: the same rendering as `formatEnd`. */
 export const formatDate = formatEnd;
 

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/conversation/types.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE, SCRIPT_TIME_ZONE, TARGETS } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function choiceOf(replies: Reply[]): Reply & { kind: 'choice' } {
+  expect(replies.map((r) => r.kind)).toEqual(['choice']);
+  const choice = replies[0]!;
+  if (choice.kind !== 'choice') throw new Error('no choice');
+  return choice;
+}
+
+/** How a grant ends, as the requester's client reads it (the clock: Monday 23 November 2026, Amsterdam). */
+describe('the end of a grant', () => {
+  it('reads a numeric date in the client locale: en-US month first, nl-NL day first', async () => {
+    h = await conversationHarness();
+    const us = await h.say('alex', 'give Megan send as on Training until 1/2', 'en-US');
+    expect(us.map((r) => r.kind)).toEqual(['summary']);
+    const nl = await h.say('adele', 'geef Megan verzenden als op Training tot 1-2', 'nl-NL');
+    expect(nl.map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2027-01-02']);
+    expect((await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => r.until)).toEqual(['2027-02-01']);
+  });
+
+  it('asks which date is meant when no locale decides and both readings are dates, then uses the one picked', async () => {
+    h = await conversationHarness();
+    // A client that reports no locale.
+    const asked = await h.conversation.handleText({ userId: PEOPLE.alex.id, channel: 'test', timeZone: SCRIPT_TIME_ZONE, text: 'give Megan send as on Training until 1/2' });
+    const choice = choiceOf(asked);
+    expect(choice.slot).toBe('period');
+    expect(choice.question).toBe('Which end date do you mean: Monday, 1 February 2027 or Saturday, 2 January 2027?');
+    expect(choice.options.map((o) => o.label)).toEqual(['Until Monday, 1 February 2027 (inclusive)', 'Until Saturday, 2 January 2027 (inclusive)']);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+
+    const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: 1 });
+    expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.targetId, r.rights, r.duration ?? null, r.until])).toEqual([
+      [PEOPLE.megan.id, TARGETS.training, ['SendAs'], null, '2027-01-02'],
+    ]);
+  });
+
+  it('asks, in English, whether the period or the end date is meant when a message gives both; nothing is requested before', async () => {
+    h = await conversationHarness();
+    const choice = choiceOf(await h.say('alex', 'give Megan send-as on Training for 2 weeks until Friday'));
+    expect(choice.question).toBe('You gave both a period (14 days) and an end date (Friday, 27 November 2026). Which one should the access follow?');
+    expect(choice.options.map((o) => o.label)).toEqual(['For 14 days', 'Until Friday, 27 November 2026 (inclusive)']);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+
+    const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: 0 });
+    expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
+    expect(wordsOf(done[0]!)).toContain('For 14 days');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect([request?.duration, request?.until ?? null]).toEqual(['P14D', null]);
+  });
+
+  it('asks the same in Dutch, naming both, and takes the end date when that is picked', async () => {
+    h = await conversationHarness();
+    const choice = choiceOf(await h.say('adele', 'geef Megan verzenden als op Training voor twee weken tot vrijdag'));
+    expect(choice.title).toBe('Maak een keuze');
+    expect(choice.question).toBe('Je noemde zowel een periode (14 dagen) als een einddatum (vrijdag 27 november 2026). Welke van de twee moet de toegang volgen?');
+    expect(choice.options.map((o) => o.label)).toEqual(['Voor 14 dagen', 'Tot en met vrijdag 27 november 2026']);
+    expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
+
+    const done = await h.click('adele', 'choose', { draftId: choice.draftId, pick: 1 });
+    expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
+    const [request] = await h.app.engine.requestsOf(PEOPLE.adele.id);
+    expect([request?.duration ?? null, request?.until]).toEqual([null, '2026-11-27']);
+  });
+
+  it('starts over on a typed answer to the question rather than read it as a name', async () => {
+    h = await conversationHarness();
+    choiceOf(await h.say('alex', 'give Megan send-as on Training for 2 weeks until Friday'));
+    const next = await h.say('alex', 'Megan');
+    expect(next.map((r) => r.kind)).not.toContain('summary');
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+});
