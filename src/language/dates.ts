@@ -172,6 +172,8 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
       if (year < 100) year += 2000;
       return valid(year, month, day, m![0].length);
     };
+    // Dutch is written day first whoever writes it.
+    if (!order && language === 'nl') order = 'dmy';
     const dayFirst = read(first, second);
     const monthFirst = read(second, first);
     if (order === 'mdy') return monthFirst ?? dayFirst;

@@ -87,7 +87,10 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   result.language = detectLanguage(normalizeName(work).split(' '));
   if (hasControlCharacters(work) || !work) return result;
 
-  const fixed = takeOutFixedShapes(work, result, options);
+  // The client's locale orders a numeric date ("1/2"); without one, the requester's language in the
+  // directory (`preferredLanguage`, e.g. en-US) stands in for it, as it does for the answers' language.
+  const locale = options.locale ?? (await options.directory.getUser(options.requesterId))?.preferredLanguage;
+  const fixed = takeOutFixedShapes(work, result, locale ? { ...options, locale } : options);
   work = fixed.rest;
   const ref = fixed.ref;
 

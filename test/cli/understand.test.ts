@@ -110,15 +110,15 @@ describe('understand command', () => {
     expect(Object.keys(JSON.parse(runDirect(args, 'give Zoë and Priya full access to Facturen\n').stdout))).toHaveLength(7);
   });
 
-  it('reads numeric dates in the --locale given, and without one leaves a two-way date unsettled', SPAWNING, () => {
+  it('reads numeric dates in the --locale given, and without one in the requester\'s directory language', SPAWNING, () => {
     const args = ['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-alex', '--now', DEFAULT_NOW];
     const text = 'give Lynne send as on Info until 1/2\n';
     const until = (extra: string[]) => JSON.parse(runDirect([...args, ...extra], text).stdout);
     expect(until(['--locale', 'en-US'])).toMatchObject({ intent: 'grant', until: '2027-01-02' });
     expect(until(['--locale=nl-NL'])).toMatchObject({ intent: 'grant', until: '2027-02-01' });
-    const open = until([]);
-    expect(Object.keys(open)).toHaveLength(7);
-    expect(open).toMatchObject({ intent: 'unknown', until: null });
-    expect(until(['--explain']).periodChoice).toMatchObject({ why: 'day_month_order' });
+    // Without --locale, the requester's language in the directory (Alex: en-US).
+    const fallback = until([]);
+    expect(Object.keys(fallback)).toHaveLength(7);
+    expect(fallback).toMatchObject({ intent: 'grant', until: '2027-01-02' });
   });
 });

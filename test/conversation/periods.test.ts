@@ -1,6 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/conversation/types.js';
-import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { readFileSync } from 'node:fs';
+import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { CONTOSO, conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+
+/** The Contoso fixture with no language set for `userId` in the directory. */
+function withoutLanguage(userId: string): FileDirectory {
+  const file = parseDirectoryFile(JSON.parse(readFileSync(CONTOSO, 'utf8')));
+  for (const user of file.users) if (user.id === userId) delete user.preferredLanguage;
+  return new FileDirectory(file);
+}
 import { PEOPLE, SCRIPT_TIME_ZONE, TARGETS } from './scripts/spec-conversations.js';
 
 let h: ConversationHarness | undefined;
@@ -28,9 +37,16 @@ describe('the end of a grant', () => {
     expect((await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => r.until)).toEqual(['2027-02-01']);
   });
 
-  it('asks which date is meant when no locale decides and both readings are dates, then uses the one picked', async () => {
+  it('with no client locale, reads a numeric date in the requester\'s directory language (en-US: month first)', async () => {
     h = await conversationHarness();
-    // A client that reports no locale.
+    const done = await h.conversation.handleText({ userId: PEOPLE.alex.id, channel: 'test', timeZone: SCRIPT_TIME_ZONE, text: 'give Megan send as on Training until 1/2' });
+    expect(done.map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2027-01-02']);
+  });
+
+  it('asks which date is meant when neither the client nor the directory gives a locale and both readings are dates, then uses the one picked', async () => {
+    h = await conversationHarness({ directory: withoutLanguage(PEOPLE.alex.id) });
+    // A client that reports no locale, for someone with no language in the directory.
     const asked = await h.conversation.handleText({ userId: PEOPLE.alex.id, channel: 'test', timeZone: SCRIPT_TIME_ZONE, text: 'give Megan send as on Training until 1/2' });
     const choice = choiceOf(asked);
     expect(choice.slot).toBe('period');

@@ -182,8 +182,10 @@ describe('understand --explain', () => {
     expect(toContractJson(await ask(text, { locale: 'en-US' }))).toMatchObject({ intent: 'grant', permission: 'SendAs', until: '2027-01-02', duration: null });
     expect(toContractJson(await ask(text, { locale: 'en-GB' }))).toMatchObject({ intent: 'grant', until: '2027-02-01' });
     expect(toContractJson(await ask('geef Zoe verzenden als op Info tot 1-2', { locale: 'nl-NL' }))).toMatchObject({ intent: 'grant', until: '2027-02-01', language: 'nl' });
-    // No locale: neither reading is guessed; the reading waits for the requester's pick.
-    const open = await ask(text);
+    // No client locale: the requester's directory language decides (Emma: en-GB, day first).
+    expect(toContractJson(await ask(text))).toMatchObject({ intent: 'grant', until: '2027-02-01' });
+    // Neither (the guest has no language in the directory): no reading is guessed; it waits for the requester's pick.
+    const open = await ask(text, { requesterId: 'u-guest' });
     expect(JSON.stringify(toContractJson(open))).toBe(
       '{"intent":"unknown","permission":null,"grantee":null,"target":null,"duration":null,"until":null,"language":"en"}',
     );
