@@ -59,7 +59,8 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
 
 /**
  * "audit REQ-7K2F9", "audit Support", "audit Priya": one page of history, newest first. A person's
- * history is what was asked or done for them (as grantee); a mailbox's or group's, what concerns it.
+ * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
+ * concerns it ("audit my mailbox": its owner, or an admin).
  */
 export async function audit(core: Core, turn: Turn, command: Extract<Command, { verb: 'audit' }>): Promise<void> {
   const { lang } = turn.audience;
@@ -83,7 +84,9 @@ export async function audit(core: Core, turn: Turn, command: Extract<Command, { 
     return;
   }
   const target = await core.directory.getTarget(found.id);
-  if (target?.kind === 'user') await auditOf(core, turn, { granteeId: found.id }, await turn.names.person(found.id));
+  // A person named: an admin reads that person's history; anyone else their mailbox's, which its
+  // owner (the person) may read. The engine decides who reads what.
+  if (target?.kind === 'user' && (await core.engine.isAdmin(turn.userId))) await auditOf(core, turn, { granteeId: found.id }, await turn.names.person(found.id));
   else await auditOf(core, turn, { targetId: found.id }, (await turn.names.target(found.id)).name);
 }
 

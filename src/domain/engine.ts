@@ -468,26 +468,27 @@ export class RequestEngine implements RequestEngineApi {
 
   /**
    * The audit log, newest first, a page at a time. Admins read everything; the owners of a mailbox
-   * or group read its history.
+   * or group (a person owns their own user mailbox, as for "who has access") read its history and
+   * the history of each request on it, decided from the directory and the stored request. A
+   * person's history and the whole log stay admin-only.
    */
   async audit(actorId: string, filter: AuditFilter, page: Page = {}): Promise<AuditPage> {
-    const admin = await this.isAdmin(actorId);
-    if (!admin) {
-      const ownsTarget = filter.targetId !== undefined && (await this.options.directory.ownersOf(filter.targetId)).includes(actorId);
-      if (!ownsTarget || filter.requestId || filter.granteeId) {
-        throw new BotError('not_allowed', 'Only admins (and owners, for their own mailbox or group) can read the audit log', { details: { reason: 'owner_or_admin_only' } });
-      }
+    if (!(await this.isAdmin(actorId)) && !(await this.ownsAuditSubject(actorId, filter))) {
+      throw new BotError('not_allowed', 'Only admins (and owners, for their own mailbox or group) can read the audit log', { details: { reason: 'owner_or_admin_only' } });
     }
-    const index = filter.requestId
-      ? `audit:req:${filter.requestId}`
-      : filter.targetId
-        ? `audit:target:${filter.targetId}`
-        : filter.granteeId
-          ? `audit:person:${filter.granteeId}`
-          : 'audit:all';
-    return this.repo.auditPage(index, page);
+    return this.repo.auditPage(auditIndex(filter), page);
   }
 
+  /** The actor owns what the filter's page is about: the request's mailbox or group, or the mailbox or group itself. */
+  private async ownsAuditSubject(actorId: string, filter: AuditFilter): Promise<boolean> {
+    const owns = async (targetId: string) => (await this.options.directory.ownersOf(targetId)).includes(actorId);
+    if (filter.requestId) {
+      const request = await this.repo.find(filter.requestId);
+      return request !== undefined && (await owns(request.targetId));
+    }
+    if (filter.targetId) return owns(filter.targetId);
+    return false;
+  }
   /** Every audit entry from `since` (epoch ms) on, oldest first, a page at a time (the export). */
   async auditSince(actorId: string, since: number, page: Page = {}): Promise<AuditPage> {
     if (!(await this.isAdmin(actorId)) && actorId !== 'system') throw new BotError('not_allowed', 'Only admins can export the audit log', { details: { reason: 'admin_only' } });
@@ -524,6 +525,14 @@ function alreadyDecided(request: PermissionRequest): BotError {
 }
 
 export type { AuditEntry };
+
+/** The index an audit filter reads: a request, else a mailbox or group, else a person, else the whole log. */
+function auditIndex(filter: AuditFilter): string {
+  if (filter.requestId) return `audit:req:${filter.requestId}`;
+  if (filter.targetId) return `audit:target:${filter.targetId}`;
+  if (filter.granteeId) return `audit:person:${filter.granteeId}`;
+  return 'audit:all';
+}
 
 /**
  * The newest propagating change per right for one grantee (a grant then a revoke of the same right

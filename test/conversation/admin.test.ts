@@ -87,6 +87,46 @@ describe('audit in chat', () => {
     expect(only(await h.say('nestor', 'audit Xyzzy'))).toMatchObject({ kind: 'refusal', code: 'unknown_target' });
   });
 
+  it("an owner reads their own mailbox's history and its requests' (a person owns their own mailbox), nothing else", async () => {
+    h = await conversationHarness();
+    // Alex asks Full Access on Megan's mailbox; Megan (its owner) approves.
+    await h.say('alex', "give Isaiah full access to Megan's mailbox");
+    const [onMegan] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect(onMegan!.targetId).toBe(PEOPLE.megan.id);
+    h.clock.advance(MINUTE);
+    await h.click('megan', 'approve', { requestId: onMegan!.id });
+    await h.say('alex', 'give Megan send as on Training');
+    const onTraining = (await h.app.engine.requestsOf(PEOPLE.alex.id)).find((r) => r.targetId !== PEOPLE.megan.id)!;
+
+    const mine = only(await h.say('megan', 'audit my mailbox'));
+    if (mine.kind !== 'audit') throw new Error(`not an audit page: ${JSON.stringify(mine)}`);
+    expect(mine.filter).toEqual({ targetId: PEOPLE.megan.id });
+    expect(mine.page.entries.map((e) => e.action)).toEqual(expect.arrayContaining(['created', 'approved']));
+    expect(mine.page.entries.every((e) => e.targetId === PEOPLE.megan.id)).toBe(true);
+    const nl = only(await h.say('megan', 'geschiedenis van mijn postvak', 'nl-NL'));
+    expect(nl).toMatchObject({ kind: 'audit', filter: { targetId: PEOPLE.megan.id } });
+    expect(wordsOf(nl)).toContain('Geschiedenis van Megan Bowen');
+
+    const byId = only(await h.say('megan', `audit ${onMegan!.id}`));
+    expect(byId).toMatchObject({ kind: 'audit', filter: { requestId: onMegan!.id } });
+    expect(wordsOf(byId)).toContain('Megan Bowen: approved');
+
+    // A request on another target, another mailbox, a person's history, the whole log: admins only.
+    const refused = only(await h.say('megan', `audit ${onTraining.id}`));
+    expect(refused).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    expect(wordsOf(refused)).toContain('Only admins can read this history');
+    expect(wordsOf(only(await h.say('megan', `geschiedenis van ${onTraining.id}`, 'nl-NL')))).toContain('Alleen beheerders kunnen deze geschiedenis lezen');
+    expect(only(await h.say('megan', 'audit Alex'))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    expect(only(await h.say('megan', 'audit REQ-ZZZZZ'))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    expect(only(await h.click('megan', 'audit', { granteeId: PEOPLE.megan.id, before: '~' }))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    // Megan's manager approves requests on her mailbox but does not own it.
+    expect(only(await h.say('miriam', `audit ${onMegan!.id}`))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    // Miriam owns Support: its history is hers to read.
+    expect(only(await h.say('miriam', 'audit Support'))).toMatchObject({ kind: 'audit', filter: { targetId: expect.any(String) } });
+    // Admins still read a person's history.
+    expect(only(await h.say('nestor', 'audit Megan'))).toMatchObject({ kind: 'audit', filter: { granteeId: PEOPLE.megan.id } });
+  });
+
   it('pages: ten entries at a time, the button gives the older ones, none twice', async () => {
     h = await conversationHarness();
     for (const grantee of ['Megan', 'Patti', 'Jan Smit', 'Jan Jansen', 'Adele', 'Alex']) {

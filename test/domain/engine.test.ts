@@ -366,6 +366,25 @@ describe('request engine', () => {
     await expect(core.engine.audit('u-emma', {})).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
   });
 
+  it("audit for owners: their mailbox or group and each request on it, decided from the directory and the stored request", async () => {
+    const onTraining = await created();
+    const onLiam = await created(grant({ requesterId: 'u-priya', granteeId: 'u-zoe', targetId: 'u-liam', right: 'FullAccess' }));
+    const notAllowed = (e: unknown) => isBotError(e, 'not_allowed');
+    // Emma owns Training; Liam owns his own mailbox.
+    expect((await core.engine.audit('u-emma', { targetId: 'g-training' })).entries.map((e) => e.requestId)).toEqual([onTraining.id]);
+    expect((await core.engine.audit('u-emma', { requestId: onTraining.id })).entries.map((e) => e.action)).toEqual(['created']);
+    expect((await core.engine.audit('u-liam', { targetId: 'u-liam' })).entries.map((e) => e.requestId)).toEqual([onLiam.id]);
+    expect((await core.engine.audit('u-liam', { requestId: onLiam.id })).entries.map((e) => e.action)).toEqual(['created']);
+    // Not his: a request on another target (even one he asked for), another mailbox, a person's history, the whole log, an unknown id.
+    await expect(core.engine.audit('u-liam', { requestId: onTraining.id })).rejects.toSatisfy(notAllowed);
+    await expect(core.engine.audit('u-liam', { targetId: 'g-training' })).rejects.toSatisfy(notAllowed);
+    await expect(core.engine.audit('u-liam', { granteeId: 'u-liam' })).rejects.toSatisfy(notAllowed);
+    await expect(core.engine.audit('u-liam', {})).rejects.toSatisfy(notAllowed);
+    await expect(core.engine.audit('u-liam', { requestId: 'REQ-ZZZZZZ' })).rejects.toSatisfy(notAllowed);
+    // A filter naming his mailbox and another request reads that request: refused.
+    await expect(core.engine.audit('u-liam', { requestId: onTraining.id, targetId: 'u-liam' })).rejects.toSatisfy(notAllowed);
+  });
+
   it('lists a requester\'s requests and those awaiting an approver', async () => {
     const request = await created();
     expect((await core.engine.requestsOf('u-liam')).map((r) => r.id)).toEqual([request.id]);
