@@ -59,8 +59,9 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
     case 'full_access_on_group':
     case 'duration_and_until':
     case 'right_missing':
-    case 'nobody_can_approve':
       return refusal(code, t(lang, `refusal.${code}`, await who()), details);
+    case 'nobody_can_approve':
+      return refusal(code, await nobodyCanApprove(details, names, lang), details);
     case 'not_yours':
       return refusal(code, t(lang, 'refusal.not_yours', { requestId }), details);
     case 'not_found':
@@ -163,7 +164,26 @@ function detailsOf(error: BotError, context: RefusalContext): RefusalDetails {
   if (targetId) details.targetId = targetId;
   if (rule) details.rule = rule;
   if (state) details.state = state;
+  if (typeof d.forSelf === 'boolean') details.forSelf = d.forSelf;
+  if (typeof d.requesterIsAdmin === 'boolean') details.requesterIsAdmin = d.requesterIsAdmin;
   return details;
+}
+
+/**
+ * Nobody is left to approve (SPEC section 3: never the requester, never the grantee). The requester
+ * is never named as a third party ("you and Isaiah" when Isaiah asks for himself), and an admin is
+ * not told to ask an admin: nobody else can approve it, so they make the change in the admin center
+ * or have another admin added.
+ */
+async function nobodyCanApprove(details: RefusalDetails, names: Names, lang: Lang): Promise<string> {
+  const target = details.targetId ? await names.target(details.targetId) : undefined;
+  const vars = {
+    grantee: details.granteeId ? await names.person(details.granteeId) : '?',
+    target: target?.name ?? '?',
+    center: t(lang, target?.kind === 'group' ? 'refusal.center.m365' : 'refusal.center.exchange'),
+  };
+  const key = `refusal.nobody_can_approve${details.requesterIsAdmin ? '_admin' : ''}${details.forSelf ? '_self' : ''}`;
+  return t(lang, key, vars);
 }
 
 function refusal(code: RefusalCode, text: string, details: RefusalDetails): Reply & { kind: 'refusal' } {

@@ -251,6 +251,10 @@ export interface RefusalDetails {
   rule?: string;
   /** The request's state, when it matters ("no longer pending (approved)"). */
   state?: string;
+  /** nobody_can_approve: the requester asked for themselves. */
+  forSelf?: boolean;
+  /** nobody_can_approve: the requester is a bot admin (so no other admin is left). */
+  requesterIsAdmin?: boolean;
 }
 
 export type Reply =

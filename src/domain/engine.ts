@@ -228,8 +228,10 @@ export class RequestEngine implements RequestEngineApi {
       ? [input.requesterId]
       : await approversFor(directory, target, input.requesterId, grantee.id, await this.admins());
     if (approverIds.length === 0) {
+      // Nobody may approve a request they asked for or one for themselves: say whether the requester
+      // is the grantee, and whether they are an admin (then nobody else is), so the refusal fits.
       throw new BotError('not_allowed', 'Nobody can approve this request (no owner, manager or admin other than you)', {
-        details: { reason: 'no_approver', rule: 'approver_policy', ...who },
+        details: { reason: 'no_approver', rule: 'approver_policy', ...who, forSelf: grantee.id === input.requesterId, requesterIsAdmin: await this.isAdmin(input.requesterId) },
       });
     }
     const reason = input.reason?.trim().slice(0, MAX_REASON) || undefined;

@@ -27,6 +27,14 @@ function withGuest(): FileDirectory {
   return new FileDirectory(parseDirectoryFile(raw));
 }
 
+/** Contoso with a shared mailbox owned by one person; optionally without bot admins. */
+function withSharedMailbox(name: string, ownerId: string, options: { noAdmins?: boolean } = {}): FileDirectory {
+  const raw = JSON.parse(readFileSync(CONTOSO, 'utf8'));
+  raw.sharedMailboxes.push({ id: '5b0e0009-cccc-4ddd-8eee-000000000009', displayName: name, mail: `${name.toLowerCase()}@contoso.example`, owners: [ownerId] });
+  if (options.noAdmins) raw.admins = [];
+  return new FileDirectory(parseDirectoryFile(raw));
+}
+
 describe('refusals name the person and the mailbox or group, each with its own code, in the language asked', () => {
   it('a guest cannot get a right on a group', async () => {
     h = await conversationHarness({ directory: withGuest() });
@@ -74,9 +82,44 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect(en.text).toContain('Miriam Graham');
     expect(en.text).toContain('Nestor Wilke');
     expect(en.text).not.toContain('cancel');
+    // He is the admin: not told to ask one.
+    expect(en.text).not.toContain('ask an admin');
+    expect(en.text).toContain('Exchange admin center');
+    expect(en.details).toMatchObject({ forSelf: false, requesterIsAdmin: true });
     const nl = refusalOf(await h.say('nestor', 'geef Miriam volledige toegang tot Nestor', 'nl-NL'));
     expect(nl.code).toBe('nobody_can_approve');
-    expect(nl.text).toContain('Niemand kan deze aanvraag');
+    expect(nl.text).toContain('Niemand anders kan deze aanvraag');
+    expect(nl.text).toContain('Exchange-beheercentrum');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+  });
+
+  it('nobody can approve the only admin\'s request for himself: "you" is not listed again as a third person', async () => {
+    // Nestor, the only admin, owns Helpdesk (as Isaiah does in the sample directory).
+    h = await conversationHarness({ directory: withSharedMailbox('Helpdesk', PEOPLE.nestor.id) });
+    const en = refusalOf(await h.say('nestor', 'give me full access to Helpdesk'));
+    expect(en.code).toBe('nobody_can_approve');
+    expect(en.text).toBe(
+      'Nobody else can approve your request on Helpdesk: there is no owner, manager or admin other than you, and nobody may approve their own request. You can make the change yourself in the Exchange admin center, or have another admin added to the bot to approve it.',
+    );
+    expect(en.details).toMatchObject({ forSelf: true, requesterIsAdmin: true });
+    const nl = refusalOf(await h.say('nestor', 'geef mij volledige toegang tot Helpdesk', 'nl-NL'));
+    expect(nl.code).toBe('nobody_can_approve');
+    expect(nl.text).toContain('Niemand anders kan je aanvraag op Helpdesk goedkeuren');
+    expect(nl.text).toContain('Exchange-beheercentrum');
+    expect(nl.text).not.toContain('Nestor Wilke');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+    expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
+  });
+
+  it('nobody can approve a non-admin\'s request for herself when there is no admin: she is told to ask one, and named once', async () => {
+    const directory = withSharedMailbox('Helpdesk', PEOPLE.megan.id, { noAdmins: true });
+    h = await conversationHarness({ directory });
+    const en = refusalOf(await h.say('megan', 'give me send as on Helpdesk'));
+    expect(en.code).toBe('nobody_can_approve');
+    expect(en.text).toBe('Nobody can approve your request on Helpdesk: there is no owner, manager or admin other than you, and nobody may approve their own request. Please ask an admin.');
+    const nl = refusalOf(await h.say('megan', 'geef mij verzenden als op Helpdesk', 'nl-NL'));
+    expect(nl.text).toContain('Niemand kan je aanvraag op Helpdesk goedkeuren');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
   });
 
   it("cancelling someone else's request", async () => {
