@@ -160,6 +160,10 @@ export class TeamsBot extends TeamsActivityHandler {
     // The cards' own field names (`draft`, `rejectReason`) as the conversation's.
     const data: Record<string, unknown> = { ...raw, draftId: raw.draft, reason: raw.rejectReason };
     const verb = userId ? String(invokeValue?.action?.verb ?? '') : '';
+    // A click reports the clicker's locale and time zone as a message does: kept (on the chat
+    // already saved for them; a click never changes where they are reached) before the decision, so
+    // the card updates that follow it render in the zone the click answer used.
+    if (userId) await this.deps.repository.updateClient(userId, { locale: activity.locale, timeZone: timeZoneOf(activity) });
     const replies = await this.deps.conversation.handleAction({ ...speaker(activity, userId), verb, data });
     // A card left in a channel: answered in the personal chat; the clicker alone sees the pointer, the card stays.
     if (isShared(activity) && userId && replies.length > 0) return invokeMessage(await this.answerPrivately(activity, userId, replies));

@@ -46,6 +46,13 @@ export class TeamsRepository {
     // The parts that matter for reaching the user; activity ids change with every message.
     const fingerprint = JSON.stringify([reference.serviceUrl, reference.conversation?.id, reference.bot?.id, extra.locale, extra.timeZone]);
     if (this.lastSaved.get(userId) !== fingerprint) {
+      // A save that reports no locale or zone (a chat the bot opened itself, a client that sends
+      // none) keeps the ones reported before: they still describe the person.
+      if (!value.locale || !value.timeZone) {
+        const earlier = await this.reference(userId);
+        if (!value.locale && earlier?.locale) value.locale = earlier.locale;
+        if (!value.timeZone && earlier?.timeZone) value.timeZone = earlier.timeZone;
+      }
       await this.store.put(NS, `ref:${userId}`, value);
       if (this.lastSaved.size > 10_000) this.lastSaved.clear();
       this.lastSaved.set(userId, fingerprint);
@@ -56,6 +63,22 @@ export class TeamsRepository {
       await this.store.put(NS, 'channel', { serviceUrl: reference.serviceUrl, bot: reference.bot, updatedAt: value.updatedAt });
       this.lastChannel = channel;
     }
+  }
+
+  /**
+   * The locale and time zone a later activity (a card click) reported, on the reference already
+   * saved for `userId`; the chat itself is left as it is. Nothing saved: nothing to update.
+   */
+  async updateClient(userId: string, client: { locale?: string | undefined; timeZone?: string | undefined }): Promise<void> {
+    const stored = await this.store.get<StoredReference>(NS, `ref:${userId}`);
+    if (!stored) return;
+    const value = stored.value;
+    const locale = client.locale || value.locale;
+    const timeZone = client.timeZone || value.timeZone;
+    if (locale === value.locale && timeZone === value.timeZone) return;
+    await this.store.put(NS, `ref:${userId}`, { ...value, ...(locale ? { locale } : {}), ...(timeZone ? { timeZone } : {}) });
+    // The next message saves again (its fingerprint no longer matches).
+    this.lastSaved.delete(userId);
   }
 
   async forgetReference(userId: string): Promise<void> {

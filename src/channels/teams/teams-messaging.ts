@@ -84,7 +84,10 @@ export class TeamsMessaging implements MessagingChannel {
     const failures: unknown[] = [];
     await Promise.all(
       copies.map(async (copy) => {
-        const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
+        // The copy's owner's zone as Teams last reported it (a click or message since the copy was
+        // sent), else the one it was sent with: every copy of a card in the same zone as the click answer.
+        const timeZone = (await this.repository.reference(copy.userId))?.timeZone ?? copy.timeZone;
+        const audience: Audience = timeZone ? { lang: copy.lang, timeZone } : { lang: copy.lang };
         const card = copy.role === 'approver' ? await approvalCard(request, names, audience) : await summaryCard(request, names, audience);
         try {
           await this.sender.update(copy, { attachments: [cardAttachment(card)] });

@@ -33,3 +33,31 @@ describe('TeamsRepository card copies', () => {
     expect((await repository.cardCopies('REQ-1')).map((c) => c.activityId)).toEqual(['s1', 'a1', 'a2']);
   });
 });
+
+describe('TeamsRepository references', () => {
+  it('keeps the locale and time zone Teams reported when a later save reports none (a chat the bot opened)', async () => {
+    const repository = new TeamsRepository(createMemoryStore(), new ManualClock(0));
+    const chat = (id: string) => ({ conversation: { id } as never, serviceUrl: 'http://127.0.0.1:1/' });
+    await repository.saveReference('u1', chat('a:personal'), { locale: 'nl-NL', timeZone: 'Europe/Amsterdam' });
+    await repository.saveReference('u1', chat('a:1to1'));
+    expect(await repository.reference('u1')).toMatchObject({ reference: { conversation: { id: 'a:1to1' } }, locale: 'nl-NL', timeZone: 'Europe/Amsterdam' });
+    // A newer report wins.
+    await repository.saveReference('u1', chat('a:1to1'), { locale: 'en-US', timeZone: 'Asia/Tokyo' });
+    expect(await repository.reference('u1')).toMatchObject({ locale: 'en-US', timeZone: 'Asia/Tokyo' });
+    // Forgotten (uninstalled): nothing carried over.
+    await repository.forgetReference('u1');
+    await repository.saveReference('u1', chat('a:again'));
+    expect((await repository.reference('u1'))?.timeZone).toBeUndefined();
+  });
+
+  it("a click's zone updates the saved chat, never replaces it, and saves nothing for someone never reached", async () => {
+    const repository = new TeamsRepository(createMemoryStore(), new ManualClock(0));
+    await repository.saveReference('u1', { conversation: { id: 'a:personal' } as never, serviceUrl: 'http://127.0.0.1:1/' });
+    await repository.updateClient('u1', { locale: 'en-US', timeZone: 'Europe/Amsterdam' });
+    expect(await repository.reference('u1')).toMatchObject({ reference: { conversation: { id: 'a:personal' } }, locale: 'en-US', timeZone: 'Europe/Amsterdam' });
+    await repository.updateClient('u1', {});
+    expect((await repository.reference('u1'))?.timeZone).toBe('Europe/Amsterdam');
+    await repository.updateClient('u2', { timeZone: 'Europe/Amsterdam' });
+    expect(await repository.reference('u2')).toBeUndefined();
+  });
+});

@@ -240,6 +240,33 @@ describe('Teams conversation through /api/messages', () => {
     expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
   });
 
+  it("keeps every copy of a card in its owner's time zone: the click answer and the updates after it agree", async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    // Adele never wrote to the bot: her card comes in a chat the bot opens, and her zone is unknown until she clicks.
+    const adeleInTokyo = { ...adele, timeZone: 'Asia/Tokyo' };
+    await h.say(alex, 'give Megan send-as on Training');
+    const card = h.inbox(adele).at(-1)!;
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    h.clock.advance(MINUTE * 35); // 08:35 UTC = 17:35 in Tokyo
+    const clicked = await h.click(adeleInTokyo, 'approve', { requestId: request!.id }, card);
+    expect(JSON.stringify(clicked.body)).toContain('17:35');
+    await h.settle();
+    const updates = h.connector.updates.filter((u) => u.activityId === card.id);
+    expect(updates.length).toBeGreaterThan(0);
+    for (const update of updates) {
+      const text = JSON.stringify(update.activity);
+      expect(text).toContain('17:35');
+      expect(text).not.toContain('UTC');
+    }
+    // Later updates too (applied, then in effect).
+    await h.advance(10 * MINUTE);
+    const later = h.connector.updates.filter((u) => u.activityId === card.id);
+    expect(later.length).toBeGreaterThan(updates.length);
+    expect(JSON.stringify(later.at(-1)!.activity)).toContain('17:35');
+    expect(JSON.stringify(later.at(-1)!.activity)).not.toContain('UTC');
+  });
+
   it('asks which Jan with a choice card, and nothing reaches an approver until chosen', async () => {
     h = await teamsHarness();
     await h.install(alex);
