@@ -93,7 +93,10 @@ export class SlackMessaging implements MessagingChannel {
   }
 
   private async render(request: PermissionRequest, copy: SlackCopy, names: Names, api: SlackWebApi): Promise<void> {
-    const audience: Audience = copy.timeZone ? { lang: copy.lang, timeZone: copy.timeZone } : { lang: copy.lang };
+    // The copy's owner's zone from their Slack profile as last seen (a click or message since the
+    // copy was posted), else the one it was posted with: every copy in the zone the click answer used.
+    const timeZone = (await this.deps.repository.link(copy.userId))?.timeZone ?? copy.timeZone;
+    const audience: Audience = timeZone ? { lang: copy.lang, timeZone } : { lang: copy.lang };
     const { text, blocks } = copy.role === 'approver' ? approvalMessage(await approvalView(request, names, audience)) : requestMessage(await summaryView(request, names, audience));
     await api.update({ channel: copy.channel, ts: copy.ts, text, blocks });
   }

@@ -11,6 +11,22 @@ afterEach(async () => {
 });
 
 describe('Slack conversation through /slack/events', () => {
+  it("keeps every copy in its owner's time zone from their profile as last seen: the updates after a click agree with it", async () => {
+    h = await slackHarness();
+    await h.dm(alex, 'give Megan send-as on Training');
+    const approval = h.inbox(adele).at(-1)!;
+    // Adele's profile zone changed since her copy was posted (she travelled): her click reports Tokyo.
+    h.fake.users.get(adele.id)!.tz = 'Asia/Tokyo';
+    h.clock.advance(35 * MINUTE); // 08:35 UTC = 17:35 in Tokyo
+    await h.click(adele, approval, 'approve');
+    await h.app.engine.idle();
+    const adeleCopy = h.fake.message(approval.channel, approval.ts)!;
+    for (const version of adeleCopy.versions.slice(1)) expect(version.text + JSON.stringify(version.blocks)).not.toMatch(/09:35|08:35/);
+    expect(textOf(adeleCopy)).toMatch(/Goedgekeurd door Adele Vance om 23 nov 2026 17:35/);
+    await h.advance(10 * MINUTE);
+    expect(textOf(h.fake.message(approval.channel, approval.ts))).toMatch(/Goedgekeurd door Adele Vance om 23 nov 2026 17:35/);
+  });
+
   it('plays the mission: request in a DM, approval to the group owner, Approve, every copy updated, post-backs, effective', async () => {
     h = await slackHarness();
     expect((await h.dm(alex, 'give Megan send-as on Training')).status).toBe(200);
