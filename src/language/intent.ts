@@ -128,6 +128,7 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   const outOfScope = norms.some((w, i) => OUT_OF_SCOPE.has(w) && !mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end));
   if (outOfScope) return { intent: 'unknown' };
 
+  const flatAll = norms.filter(Boolean).join(' ');
   const myRequest = tokens.some((t, i) => SELF_POSSESSIVE.has(t.norm) && REQUEST_NOUNS.has(norms[i + 1] ?? ''));
   const requestNoun = said.has(REQUEST_NOUNS);
   const withdrawRequest = requestNoun && said.has(WITHDRAW_WORDS);
@@ -136,6 +137,7 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   }
   const statusLike =
     norms.includes('status') ||
+    AWAITING_ME.test(flatAll) ||
     myRequest ||
     (requestNoun && said.has(PENDING_WORDS)) ||
     (s.ref && !hasRight);
@@ -229,6 +231,14 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   }
   return { intent, queryForm };
 }
+
+/**
+ * What waits for the asker's decision, asked without the word "request": "what is waiting for me?",
+ * "what do I need to approve?", "wat wacht er op mij?", "wat moet ik goedkeuren?". Answered as
+ * "my requests", whose second part is what awaits their decision.
+ */
+const AWAITING_ME =
+  /^(?:(?:hi|hello|hey|hoi|hallo) )?(?:what s|whats|what is|what are|what|is there anything|anything|wat|is er iets|ligt er iets)( still| nog)? (?:(?:waiting|pending|open) (?:for|on) (?:me|my (?:approval|decision|review|sign ?off))|(?:do|should|must|have) i (?:still )?(?:need to |have to |got to )?(?:approve|decide on|review|sign off)|(?:er )?(?:nog )?(?:wacht(?:en)?|ligt|ligger) (?:er )?(?:nog )?(?:op|voor|bij) (?:mij|me)(?: te [a-z]+)?|moet ik (?:nog )?(?:goedkeuren|beoordelen|beslissen|accorderen))$/;
 
 /**
  * `norms` with the words of every name the directory knows blanked out (same length, so indexes still

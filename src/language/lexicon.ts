@@ -270,7 +270,7 @@ export const LEXICON_WORDS = new Set<string>([
   ...QUERY_TOPIC, ...PEOPLE_NOUNS, ...SELF_OBJECT, ...SELF_SUBJECT, ...SELF_POSSESSIVE,
   ...OTHER_PRONOUNS, ...OTHER_POSSESSIVE, ...TARGET_PREPS, ...TO_PREPS, ...FOR_PREPS, ...FROM_PREPS,
   ...OF_PREPS, ...GRANTEE_PREPS, ...COORDINATORS, ...OUT_OF_SCOPE, ...ARTICLES, ...SUBJECT_BEFORE,
-  ...GRANTEE_AFTER, ...REVOKE_IMPERATIVES,
+  ...GRANTEE_AFTER, ...REVOKE_IMPERATIVES, ...CHECK_WORDS,
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
 /**

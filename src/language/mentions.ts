@@ -137,9 +137,10 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
           hit = { start: i, end: i + len, text: rawSpan(tokens, i, i + len), kind: 'name', ...r, possessive: last.possessive };
         }
       }
-      // Dutch and hurried English possessives without an apostrophe: "Megans postvak", "Thomass mailbox".
+      // Dutch and hurried English possessives without an apostrophe: "Megans postvak", "Thomass mailbox",
+      // "haal Megans verzenden als weg" (a right phrase, already taken out, right after).
       const next = tokens[i + 1];
-      if (!hit && maxLen >= 1 && first.norm.length > 3 && first.norm.endsWith('s') && next && MAILBOX_WORDS.has(next.norm)) {
+      if (!hit && maxLen >= 1 && first.norm.length > 3 && first.norm.endsWith('s') && next && (MAILBOX_WORDS.has(next.norm) || used[i + 1])) {
         const r = await lookup(directory, first.norm.slice(0, -1));
         if (r.users.length) hit = { start: i, end: i + 1, text: first.raw, kind: 'name', users: r.users, targets: [], possessive: true };
       }

@@ -212,4 +212,14 @@ describe('understand --explain', () => {
       });
     }
   });
+
+  it('reads "whether", a Dutch possessive before a right, and "what is waiting for me" as a user means them', async () => {
+    expect(await ask('can you check whether Zoe has send as on Sales')).toMatchObject({ intent: 'query', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
+    expect(await ask('haal Zoes verzenden als op Sales weg')).toMatchObject({ intent: 'revoke', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, language: 'nl' });
+    for (const text of ['what is waiting for me?', "what's waiting for my approval?", 'what do I need to approve?', 'is there anything waiting for me?', 'wat wacht er op mij?', 'wat moet ik nog goedkeuren?']) {
+      expect((await ask(text)).intent, text).toBe('status');
+    }
+    // About someone else it is no question about the asker's own queue.
+    expect((await ask('what is waiting for Zoe?')).intent).not.toBe('status');
+  });
 });
