@@ -3,6 +3,7 @@ import type { MessagingChannel, OutboundMessage } from '../../conversation/messa
 import type { Directory } from '../../directory/directory.js';
 import { BotError, isBotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
+import { revokedLine } from '../../conversation/wording/index.js';
 import { cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
 import { BotConnectorError } from './bot-connector-http.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
@@ -170,7 +171,7 @@ export class TeamsMessaging implements MessagingChannel {
       case 'expired':
         return [t(lang, 'post.expired', { summary: words.summary })];
       case 'revoked':
-        return [t(lang, 'post.revoked', { rights: rightsLabel(notice.rights ?? request.rights, lang), grantee: words.grantee, target: words.target })];
+        return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
       case 'revoke_reminder':
         return [t(lang, 'post.revokeReminder', { summary: words.summary, endsAt: request.endsAt ? formatDate(request.endsAt, audience) : '?' })];
       case 'approver_unreachable': {

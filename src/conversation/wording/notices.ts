@@ -1,3 +1,5 @@
+import type { PermissionRequest } from '../../domain/request.js';
+import type { Right } from '../../domain/rights.js';
 import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
 import { endOf, formatClock, formatEnd } from './format.js';
@@ -62,7 +64,7 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'expired':
       return [t(lang, 'post.expired', { summary })];
     case 'revoked':
-      return [t(lang, 'post.revoked', { rights: rightsLabel(notice.rights ?? request.rights, lang), grantee: words.grantee, target: words.target })];
+      return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
     case 'revoke_reminder': {
       const end = endOf(request);
       return [t(lang, 'post.revokeReminder', { summary, endsAt: end !== undefined ? formatEnd(end, audience) : '?' })];
@@ -95,4 +97,16 @@ function toneOf(message: OutboundMessage): Tone {
     default:
       return 'good';
   }
+}
+
+/**
+ * The post-back of a grant that ended: "Ended as planned: ... (it ended on Friday 11 December 2026
+ * at 24:00). Outlook can take a while to catch up." when its own end date ended it (revoked by the
+ * system at or after `endsAt`), else "Revoked: {rights} for {grantee} on {target}." (an admin's
+ * revoke, a revoke request). `words`: `requestWords` of the request, names already escaped.
+ */
+export function revokedLine(request: PermissionRequest, rights: readonly Right[], words: Pick<RequestWords, 'grantee' | 'target'>, audience: Audience): string {
+  const values = { rights: rightsLabel(rights, audience.lang), grantee: words.grantee, target: words.target };
+  const endedOnTime = request.revokedBy === 'system' && request.endsAt !== undefined && (request.revokedAt ?? 0) >= request.endsAt;
+  return endedOnTime ? t(audience.lang, 'post.ended', { ...values, endsAt: formatEnd(request.endsAt!, audience) }) : t(audience.lang, 'post.revoked', values);
 }
