@@ -41,6 +41,9 @@ export async function launchBot(config: Config, understand: UnderstandFn, overri
   const mounts: ChannelMount[] = [];
   let teams: TeamsChannel | undefined;
   let slack: SlackChannel | undefined;
+  if (slackEnabled(config) && !hasBotCredentials(config)) {
+    logger.warn('Teams is off: Slack is configured and MicrosoftAppId is not (set the Bot Framework credentials to serve Teams too)');
+  }
   if (hasBotCredentials(config) || !slackEnabled(config)) {
     const botAdapter = createBotAdapter(config, logger, overrides.sleep ? { sleep: overrides.sleep } : {});
     teams = createTeamsChannel(app, botAdapter, understand);

@@ -42,6 +42,7 @@ describe('the bot with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET set', () => {
     // The token was checked once at start; its workspace is the one Slack named.
     expect(fake.calls('auth.test').length).toBe(before + 1);
     expect(bot.logs.find((l) => l.msg === 'slack token accepted')).toMatchObject({ level: 30, team: FAKE_TEAM.id });
+    expect(bot.logs.find((l) => l.msg?.startsWith('Teams is off'))).toMatchObject({ level: 40 });
     const base = `http://127.0.0.1:${address.port}`;
     const challenge = JSON.stringify({ token: 'x', challenge: 'ch4llenge', type: 'url_verification' });
     expect((await postToSlackEvents(base, { body: challenge, contentType: 'application/json' })).json).toEqual({ challenge: 'ch4llenge' });
