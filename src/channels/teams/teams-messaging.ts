@@ -3,24 +3,13 @@ import type { MessagingChannel, OutboundMessage } from '../../conversation/messa
 import type { Directory } from '../../directory/directory.js';
 import { BotError, isBotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
-import { revokedLine } from '../../conversation/wording/index.js';
-import { cardAttachment, escapeText, t, type CardJson, type Lang } from './cards.js';
+import { outboundReply } from '../../conversation/wording/index.js';
+import { replyCard } from './replies.js';
+import { cardAttachment, t, type CardJson, type Lang } from './cards.js';
 import { BotConnectorError } from './bot-connector-http.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { StoredReference, TeamsRepository } from './repositories.js';
-import {
-  approvalCard,
-  formatClock,
-  formatDate,
-  howToUse,
-  langOf,
-  Names,
-  noticeCard,
-  requestWords,
-  rightsLabel,
-  summaryCard,
-  type Audience,
-} from './views.js';
+import { approvalCard, langOf, Names, summaryCard, type Audience } from './views.js';
 
 /**
  * Teams as a `MessagingChannel`: renders each message the notification policy asks for as an
@@ -113,99 +102,13 @@ export class TeamsMessaging implements MessagingChannel {
     return { audience: stored?.timeZone ? { lang, timeZone: stored.timeZone } : { lang }, stored: stored ?? null };
   }
 
+  /**
+   * The card of an owed message: the channel-neutral reply (`outboundReply`: the approval request,
+   * the admin's failure notice with Retry, every post-back) laid out as Teams' Adaptive Card.
+   */
   private async render(message: OutboundMessage, names: Names, audience: Audience): Promise<CardJson | undefined> {
-    const { request, notice, role } = message;
-    const lang = audience.lang;
-    if (role === 'approver') {
-      if (request.state !== 'pending') return undefined;
-      return approvalCard(request, names, audience, { reminder: notice.event === 'approver_reminder' });
-    }
-    const words = await requestWords(request, names, lang);
-    if (role === 'admin') {
-      return noticeCard(
-        lang,
-        [t(lang, 'post.failedAdmin', { summary: words.summary, requestId: escapeText(request.id, 80), message: escapeText(request.failure?.message ?? '', 300) })],
-        { color: 'Attention', actions: [{ title: t(lang, 'action.retry'), verb: 'retry', requestId: request.id }] },
-      );
-    }
-    const lines = await this.lines(message, names, audience, words);
-    return noticeCard(lang, lines, { color: colorOf(message) });
-  }
-
-  private async lines(message: OutboundMessage, names: Names, audience: Audience, words: Awaited<ReturnType<typeof requestWords>>): Promise<string[]> {
-    const { request, notice } = message;
-    const lang = audience.lang;
-    switch (notice.event) {
-      case 'decided': {
-        const by = await names.person(request.decision?.by ?? '');
-        if (request.decision?.verdict === 'rejected') {
-          return [
-            request.decision.reason
-              ? t(lang, 'post.rejectedReason', { summary: words.summary, by, reason: escapeText(request.decision.reason) })
-              : t(lang, 'post.rejected', { summary: words.summary, by }),
-          ];
-        }
-        return [t(lang, 'post.approved', { summary: words.summary, by })];
-      }
-      case 'cancelled':
-        return [t(lang, 'post.cancelled', { summary: words.summary })];
-      case 'applied':
-        return [
-          t(lang, request.kind === 'grant' ? 'post.applied' : 'post.appliedRevoke', {
-            summary: words.summary,
-            effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?',
-          }),
-        ];
-      case 'effective': {
-        const lines = [t(lang, 'post.effective', { summary: words.summary })];
-        if (request.kind === 'grant') lines.push(t(lang, 'post.howToUse', { how: howToUse(request, words, lang) }));
-        if (request.endsAt) lines.push(t(lang, 'post.endsAt', { endsAt: formatDate(request.endsAt, audience) }));
-        return lines;
-      }
-      case 'not_yet_visible':
-        return notice.finalCheck || notice.nextCheckAt === undefined
-          ? [t(lang, 'post.notVisibleFinal', { summary: words.summary })]
-          : [t(lang, 'post.notYetVisibleAt', { summary: words.summary, at: formatClock(notice.nextCheckAt, audience) })];
-      case 'failed':
-        return [t(lang, 'post.failed', { summary: words.summary, message: escapeText(request.failure?.message ?? '', 300) })];
-      case 'expired':
-        return [t(lang, 'post.expired', { summary: words.summary })];
-      case 'revoked':
-        return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
-      case 'revoke_reminder':
-        return [t(lang, 'post.revokeReminder', { summary: words.summary, endsAt: request.endsAt ? formatDate(request.endsAt, audience) : '?' })];
-      case 'approver_unreachable': {
-        const unreachable = await this.people(names, notice.unreachable ?? []);
-        const reached = notice.reachedInstead ?? [];
-        return reached.length
-          ? [t(lang, 'post.approverUnreachable', { summary: words.summary, unreachable, reached: await this.people(names, reached) })]
-          : [t(lang, 'post.approverUnreachableNobody', { summary: words.summary, unreachable })];
-      }
-      default:
-        return [words.summary];
-    }
-  }
-
-  private async people(names: Names, ids: readonly string[]): Promise<string> {
-    return (await Promise.all(ids.map((id) => names.person(id)))).join(', ');
-  }
-}
-
-function colorOf(message: OutboundMessage): string {
-  switch (message.notice.event) {
-    case 'decided':
-      return message.request.decision?.verdict === 'rejected' ? 'Attention' : 'Good';
-    case 'cancelled':
-    case 'expired':
-    case 'revoked':
-    case 'revoke_reminder':
-      return 'Warning';
-    case 'failed':
-    case 'not_yet_visible':
-    case 'approver_unreachable':
-      return 'Attention';
-    default:
-      return 'Good';
+    const reply = await outboundReply(message, names, audience);
+    return reply && reply.kind !== 'text' && reply.kind !== 'ask' && reply.kind !== 'refusal' ? replyCard(reply) : undefined;
   }
 }
 
