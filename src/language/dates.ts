@@ -172,8 +172,8 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
       if (year < 100) year += 2000;
       return valid(year, month, day, m![0].length);
     };
-    // Dutch is written day first whoever writes it.
-    if (!order && language === 'nl') order = 'dmy';
+    // Dutch is written day first whoever writes it, and so is a date with dots (12.01., 31.12.2026).
+    if (language === 'nl' || /^\d{1,2}\.\d{1,2}/.test(m[0])) order = 'dmy';
     const dayFirst = read(first, second);
     const monthFirst = read(second, first);
     if (order === 'mdy') return monthFirst ?? dayFirst;

@@ -242,11 +242,11 @@ const AWAITING_ME =
 
 /**
  * `norms` with the words of every name the directory knows blanked out (same length, so indexes still
- * line up): they are that person's, group's or mailbox's name, never a cue. "give Nobody Smith send
- * as on Training" is a grant for Nobody Smith, not a negation; "give Ama Status send as ..." is no
- * status question; a group called "Help Desk" asks for no help. The same for a person the channel
- * marked (a Slack or Teams mention), known or not: "give @Nobody Home send as" is a grant the bot
- * answers with "could not find Nobody Home".
+ * line up): they are that person's, group's or mailbox's name, never a cue. "give Ama Status send
+ * as ..." is no status question; a group called "Help Desk" asks for no help. The same for a person
+ * the channel marked (a Slack or Teams mention), known or not: "give @Nobody Home send as" is a
+ * grant, for that person or answered with "could not find Nobody Home". (Typed, a name that starts
+ * with a negation, "Nobody Smith", is still not looked up: `NEVER_NAME` keeps negations out of names.)
  */
 function withNamesMasked(norms: string[], mentions: readonly Mention[]): string[] {
   const isName = (m: Mention) => m.kind === 'name' || m.marked === true;

@@ -161,6 +161,10 @@ describe('the guard in front of chrono', () => {
     expect(read('until 1/2')).toEqual({ until: null, readings: ['2027-02-01', '2027-01-02'] });
     // Dutch is written day first, locale or not.
     expect(read('tot 3-4-2027', undefined, 'nl')).toEqual({ until: '2027-04-03', readings: null });
+    expect(read('tot 3/4', 'en-US', 'nl')).toEqual({ until: '2027-04-03', readings: null });
+    // So is a date written with dots, in any language and locale.
+    expect(read('until 12.01.', 'en-US')).toEqual({ until: '2027-01-12', readings: null });
+    expect(read('until 3.4.2027')).toEqual({ until: '2027-04-03', readings: null });
     expect(extractTimeSpan('until 1/2', now, 60, 'en').unread).toBe(false);
   });
 
