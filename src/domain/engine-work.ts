@@ -275,12 +275,30 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
     return;
   }
   const actor = request.revokeRequestedBy ?? 'system';
-  await repo.change(request.id, (r) => {
+  const ended = await repo.change(request.id, (r) => {
     if (r.state !== 'applied' && r.state !== 'effective') return false;
     r.revokedAt = clock.now();
     r.revokedBy = actor;
     return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights });
   });
+  if (ended?.state === 'revoked') await closeRevokesMadeMoot(deps, ended);
+}
+
+/**
+ * A grant that ended on its own leaves nothing for a pending request to remove the same rights from
+ * the same person on the same mailbox: such revokes are cancelled by the system ("by REQ-... ending"),
+ * so no approver is asked to approve, and nobody told "Done", a removal that already happened.
+ */
+async function closeRevokesMadeMoot(deps: LifecycleDeps, grant: StoredRequest): Promise<void> {
+  const { repo } = deps;
+  for (const open of await repo.all(`req:open:${grant.granteeId}|${grant.targetId}`)) {
+    if (open.kind !== 'revoke' || open.state !== 'pending' || !open.rights.every((right) => grant.rights.includes(right))) continue;
+    await repo.change(open.id, (r) => {
+      if (r.state !== 'pending') return false;
+      r.cancelledBy = 'system';
+      return moveTo(r, 'cancelled', 'system', 'cancelled', { type: 'cancelled' }, `${grant.id} ended`);
+    }, open);
+  }
 }
 
 function describe(error: unknown): string {

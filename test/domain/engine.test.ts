@@ -278,6 +278,21 @@ describe('request engine', () => {
     expect(await core.store.work.size()).toBe(0);
   });
 
+  it('a time-bound grant that ends closes a pending revoke of the same right: nobody approves a removal already done', async () => {
+    const timeBound = await created(grant({ duration: 'P3D' }));
+    await core.engine.decide(timeBound.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(DAY);
+    const removal = await created(grant({ kind: 'revoke', right: 'SendAs', requesterId: 'u-jan-b' }));
+    expect(removal.state).toBe('pending');
+    await core.advance(2 * DAY);
+    expect((await core.engine.get(timeBound.id))?.state).toBe('revoked');
+    expect(await core.engine.get(removal.id)).toMatchObject({ state: 'cancelled', cancelledBy: 'system' });
+    await expect(core.engine.decide(removal.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'already_decided'));
+    const trail = await core.trail('u-admin', { requestId: removal.id });
+    expect(trail.at(-1)).toMatchObject({ action: 'cancelled', actorId: 'system', detail: `${timeBound.id} ended` });
+  });
+
   it('a right removed minutes ago is "nothing to revoke" while the service still lists it, and can be asked for again', async () => {
     const support = { id: 's-support', kind: 'shared' as const, mail: 'support@northwind.example' };
     const liam = { id: 'u-liam', mail: 'liam.oconnor@northwind.example' };
