@@ -111,12 +111,12 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
   });
 
-  it('nobody can approve a non-admin\'s request for herself when there is no admin: she is told to ask one, and named once', async () => {
+  it('nobody can approve a non-admin\'s request for herself when there is no admin: she is told to ask IT, and named once', async () => {
     const directory = withSharedMailbox('Helpdesk', PEOPLE.megan.id, { noAdmins: true });
     h = await conversationHarness({ directory });
     const en = refusalOf(await h.say('megan', 'give me send as on Helpdesk'));
     expect(en.code).toBe('nobody_can_approve');
-    expect(en.text).toBe('Nobody can approve your request on Helpdesk: there is no owner, manager or admin other than you, and nobody may approve their own request. Please ask an admin.');
+    expect(en.text).toBe('Nobody can approve your request on Helpdesk: there is no owner, manager or admin other than you, and nobody may approve their own request. Please ask your IT department to make the change in the Exchange admin center, or to give Helpdesk an owner who can approve it.');
     const nl = refusalOf(await h.say('megan', 'geef mij verzenden als op Helpdesk', 'nl-NL'));
     expect(nl.text).toContain('Niemand kan je aanvraag op Helpdesk goedkeuren');
     expect(nl.text).not.toMatch(ENGLISH_ONLY);
