@@ -59,7 +59,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { channels, logger } = options;
   const authenticated = channels.some((c) => c.authenticated);
   const open = channels.filter((c) => !c.authenticated);
-  const host = options.host ?? (open.length === 0 && authenticated ? '0.0.0.0' : '127.0.0.1');
+  // `[::1]`, as URLs write an IPv6 address, is `::1` to the socket.
+  const host = options.host?.trim().replace(/^\[(.*)\]$/, '$1') || (open.length === 0 && authenticated ? '0.0.0.0' : '127.0.0.1');
   // An endpoint that checks no one's identity may only be reached from this machine: anyone who
   // could reach it from the network could speak as any user, approvals included.
   if (open.length > 0 && !isLoopback(host)) {

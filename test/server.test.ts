@@ -55,6 +55,16 @@ describe('HTTP server without Bot Framework credentials', () => {
     } finally {
       await loopback.close();
     }
+    // IPv6 loopback, written bare or in brackets as in a URL.
+    for (const host of ['::1', '[::1]']) {
+      const ipv6 = await launch({ HOST: host });
+      try {
+        expect(ipv6.server.host).toBe('::1');
+        expect((await fetch(`http://[::1]:${ipv6.port}/healthz`)).status).toBe(200);
+      } finally {
+        await ipv6.close();
+      }
+    }
   });
 
   it('counts localhost, 127.0.0.0/8 and ::1 as loopback, and nothing else', () => {
