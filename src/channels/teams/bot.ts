@@ -16,7 +16,7 @@ import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
 import type { TeamsOwedReplies } from './owed-replies.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
-import { keepSummaryCopy, replyActivity, replyCard } from './replies.js';
+import { isTextReply, keepSummaryCopy, replyActivity, replyCard } from './replies.js';
 import { passingDeliveryError } from './teams-messaging.js';
 
 export type { UnderstandFn } from '../../conversation/types.js';
@@ -170,7 +170,7 @@ export class TeamsBot extends TeamsActivityHandler {
     const [answer, ...more] = replies;
     await this.sendReplies(context, more, userId);
     if (!answer) return invokeMessage('');
-    if (answer.kind === 'text' || answer.kind === 'ask' || answer.kind === 'refusal') return invokeMessage(answer.text);
+    if (isTextReply(answer)) return invokeMessage(answer.text);
     return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: replyCard(answer) as unknown as AdaptiveCardInvokeResponse['value'] };
   }
 

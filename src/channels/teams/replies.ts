@@ -4,6 +4,14 @@ import { cardAttachment, type CardJson } from './cards.js';
 import type { TeamsRepository } from './repositories.js';
 import { accessLayout, approvalLayout, auditLayout, choiceLayout, helpLayout, noticeLayout, statusLayout, summaryLayout } from './views.js';
 
+/** A reply Teams sends as plain text rather than a card: text, questions and refusals. */
+export type TextReply = Extract<Reply, { kind: 'text' | 'ask' | 'refusal' }>;
+
+/** Whether `reply` is sent as plain text (`TextReply`); every other reply is a card (`replyCard`). */
+export function isTextReply(reply: Reply): reply is TextReply {
+  return reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal';
+}
+
 /** The Adaptive Card of a reply that is not plain text (text, questions and refusals are sent as text). */
 export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusal' }>): CardJson {
   switch (reply.kind) {
@@ -29,7 +37,7 @@ export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusa
 
 /** A reply as a message activity: text, questions and refusals as plain text, the rest as an Adaptive Card. */
 export function replyActivity(reply: Reply): Partial<Activity> {
-  if (reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal') return { type: 'message', text: reply.text, textFormat: 'plain' };
+  if (isTextReply(reply)) return { type: 'message', text: reply.text, textFormat: 'plain' };
   return { type: 'message', attachments: [cardAttachment(replyCard(reply))] };
 }
 

@@ -4,7 +4,7 @@ import type { Directory } from '../../directory/directory.js';
 import { BotError, isBotError } from '../../domain/errors.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { outboundReply } from '../../conversation/wording/index.js';
-import { replyCard } from './replies.js';
+import { isTextReply, replyCard } from './replies.js';
 import { cardAttachment, t, type CardJson, type Lang } from './cards.js';
 import { BotConnectorError } from './bot-connector-http.js';
 import { errorSummary, type ProactiveSender } from './proactive.js';
@@ -108,7 +108,7 @@ export class TeamsMessaging implements MessagingChannel {
    */
   private async render(message: OutboundMessage, names: Names, audience: Audience): Promise<CardJson | undefined> {
     const reply = await outboundReply(message, names, audience);
-    return reply && reply.kind !== 'text' && reply.kind !== 'ask' && reply.kind !== 'refusal' ? replyCard(reply) : undefined;
+    return reply && !isTextReply(reply) ? replyCard(reply) : undefined;
   }
 }
 
