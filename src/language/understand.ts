@@ -62,6 +62,9 @@ function finish(result: Understanding, intent: Intent): Understanding {
   return result;
 }
 
+/** A day and month written as numbers ("1/2", "3-4-2027", "12.01."), whose order a locale decides. */
+const NUMERIC_DAY_MONTH = /\d{1,2}[-/.]\d{1,2}/;
+
 /**
  * What `text` asks, read against `options.directory` as `options.requesterId` at `options.now`.
  * `text` may be raw chat text: it is cleaned here (`cleanInput`) as well. Never throws for bad text
@@ -89,7 +92,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   // The client's locale orders a numeric date ("1/2"); without one, the requester's language in the
   // directory (`preferredLanguage`, e.g. en-US) stands in for it, as it does for the answers' language.
-  const locale = options.locale ?? (await options.directory.getUser(options.requesterId))?.preferredLanguage;
+  // Read only when the text holds such a date: most messages have none, and a directory read may be remote.
+  const locale = options.locale ?? (NUMERIC_DAY_MONTH.test(work) ? (await options.directory.getUser(options.requesterId))?.preferredLanguage : undefined);
   const fixed = takeOutFixedShapes(work, result, locale ? { ...options, locale } : options);
   work = fixed.rest;
   const ref = fixed.ref;
