@@ -92,6 +92,19 @@ export class SlackApiFake {
     };
   }
 
+  /** While true, every call with the bot token is answered `ok:false` `token_revoked` (`revokeToken`). */
+  private tokenRevoked = false;
+
+  /** The workspace revoked the bot token (the app reinstalled, the token rotated): every call fails until `restoreToken()`. */
+  revokeToken(): void {
+    this.tokenRevoked = true;
+  }
+
+  /** The operator put the app's current token in place again: calls succeed. */
+  restoreToken(): void {
+    this.tokenRevoked = false;
+  }
+
   /** The Web API base URL to set as `SLACK_API_URL`. */
   get apiUrl(): string {
     return `${this.server.baseUrl}/api/`;
@@ -196,6 +209,8 @@ export class SlackApiFake {
       return this.error(tokens.length ? 'invalid_auth' : 'not_authed');
     }
     delete args.token;
+    // A revoked token: Slack answers every method with `token_revoked` (https://api.slack.com/web#errors).
+    if (this.tokenRevoked) return this.error('token_revoked');
     // Bolt's clients add the workspace (`team_id`) to every call; Slack takes it when it is the token's own.
     if ('team_id' in args) {
       if (args.team_id !== FAKE_TEAM.id) return this.invalid(method, `team_id ${String(args.team_id)} is not the token's workspace`, 'team_access_not_granted');

@@ -17,6 +17,7 @@ import { SlackRepository } from './repository.js';
 import { OwedReplies } from './owed-replies.js';
 import { createBoltApp } from './slack-app.js';
 import { SlackMessaging } from './slack-messaging.js';
+import { SlackTokenHealth } from './token-health.js';
 import { createSlackApis } from './web-api.js';
 import { SlackWorkspace } from './workspace.js';
 
@@ -60,7 +61,7 @@ export interface SlackChannel {
  */
 export function createSlackChannel(app: App, options: SlackChannelOptions): SlackChannel {
   const logger = app.logger as pino.Logger;
-  const apis = createSlackApis({ token: options.token, apiUrl: options.apiUrl });
+  const apis = createSlackApis({ token: options.token, apiUrl: options.apiUrl, health: new SlackTokenHealth(logger) });
   const workspace = new SlackWorkspace(apis.delivery);
   const repository = new SlackRepository(app.store, app.clock);
   const identities = new SlackIdentities({ api: apis.turn, directory: app.directory, workspace, clock: app.clock });

@@ -27,7 +27,7 @@ const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_
  * Codes of a broken installation (a revoked or wrong token, a scope missing from the manifest): an
  * operator can fix them, so deliveries keep retrying within their 24 h rather than being dropped.
  */
-const INSTALLATION_ERRORS: ReadonlySet<string> = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission', 'ekm_access_denied', 'team_access_not_granted']);
+export const INSTALLATION_ERRORS: ReadonlySet<string> = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission', 'ekm_access_denied', 'team_access_not_granted']);
 
 /** What a failed Web API call came back with: an HTTP answer (status, body, Retry-After) or a network error. */
 export interface SlackCallFailure {

@@ -2,6 +2,7 @@ import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 import { BotError } from '../../domain/errors.js';
 import { backoffDelay, parseRetryAfter, realSleep, type Sleep } from '../../permissions/http-retry.js';
 import { slackFailure } from './slack-errors.js';
+import type { SlackTokenHealth } from './token-health.js';
 
 /** A workspace member as `users.info` and `users.lookupByEmail` describe one (the fields the bot reads). */
 export interface SlackUserInfo {
@@ -56,13 +57,16 @@ export class SlackWebApi {
   private readonly dispatcher: Dispatcher;
   private readonly retries: number;
   private readonly sleep: Sleep;
+  private readonly health: SlackTokenHealth | undefined;
 
-  constructor(options: { token: string; apiUrl: string; retries?: number; dispatcher?: Dispatcher; sleep?: Sleep; timeoutMs?: number }) {
+  /** `health`: told of every answer that says whether Slack takes the token (see `SlackTokenHealth`). */
+  constructor(options: { token: string; apiUrl: string; retries?: number; dispatcher?: Dispatcher; sleep?: Sleep; timeoutMs?: number; health?: SlackTokenHealth }) {
     this.base = options.apiUrl.endsWith('/') ? options.apiUrl : `${options.apiUrl}/`;
     this.authorization = `Bearer ${options.token}`;
     this.dispatcher = options.dispatcher ?? sharedAgent(options.timeoutMs ?? SLACK_CALL_TIMEOUT_MS);
     this.retries = options.retries ?? 0;
     this.sleep = options.sleep ?? realSleep;
+    this.health = options.health;
   }
 
   authTest(): Promise<{ team_id?: string; user_id?: string; bot_id?: string; enterprise_id?: string }> {
@@ -122,11 +126,19 @@ export class SlackWebApi {
         const response = await request(this.base + method, { method: 'POST', headers, body, dispatcher: this.dispatcher });
         const text = await response.body.text();
         const read = response.statusCode === 200 && quick ? quick(text) : undefined;
-        if (read) return read;
+        if (read) {
+          this.health?.accepted();
+          return read;
+        }
         const data = parseJson(text);
-        if (response.statusCode === 200 && data?.ok === true) return data as T;
+        if (response.statusCode === 200 && data?.ok === true) {
+          this.health?.accepted();
+          return data as T;
+        }
         const retryAfter = first(response.headers['retry-after']);
         failure = slackFailure(method, { status: response.statusCode, ...(data ? { data } : {}), retryAfterMs: parseRetryAfter(retryAfter ?? null, Date.now()) });
+        const slackError = failure.details.slackError;
+        if (typeof slackError === 'string') this.health?.failed(method, slackError);
       } catch (error) {
         failure = slackFailure(method, { networkError: error });
       }
@@ -144,8 +156,11 @@ export class SlackWebApi {
 /** The longest Retry-After (ms) a turn waits out before it gives up on answering in that turn. */
 export const MAX_TURN_RETRY_AFTER_MS = 3_000;
 
-/** The bot's two clients: `turn` answers a person within their turn, `delivery` sends what the delivery jobs owe. */
-export function createSlackApis(options: { token: string; apiUrl: string }): { turn: SlackWebApi; delivery: SlackWebApi } {
+/**
+ * The bot's two clients: `turn` answers a person within their turn, `delivery` sends what the
+ * delivery jobs owe. Both report to one `health`, so a revoked token is logged once, not per client.
+ */
+export function createSlackApis(options: { token: string; apiUrl: string; health?: SlackTokenHealth }): { turn: SlackWebApi; delivery: SlackWebApi } {
   return { turn: new SlackWebApi({ ...options, retries: 2 }), delivery: new SlackWebApi({ ...options, retries: 0 }) };
 }
 

@@ -48,4 +48,31 @@ describe('Slack: a turn reply Slack refuses for now is owed, not lost', () => {
     expect(h.inbox(alex).length).toBeGreaterThan(0);
     expect(textOf(h.inbox(alex)[0])).toMatch(/Megan|help|request/i);
   });
+
+  it('a token Slack stops taking (token_revoked) is one error for the operator, and what is owed still arrives once it is replaced', async () => {
+    h = await slackHarness();
+    const dm = h.fake.openDmAsUser(alex.id);
+    // Alex is known to the bot; then the workspace revokes the token: every Web API call is refused.
+    await h.dm(alex, 'help');
+    h.fake.revokeToken();
+    await h.dm(alex, 'give Megan send-as on Training');
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    expect(request?.state).toBe('pending');
+    const refusedCalls = h.fake.calls('chat.postMessage').length;
+    for (let minute = 0; minute < 20; minute++) await h.advance(60_000);
+
+    // The summary and the approval card were tried again and again; the operator read one error.
+    expect(h.fake.calls('chat.postMessage').length).toBeGreaterThan(refusedCalls);
+    const refusals = h.logs.filter((l) => l.level === 50 && /Slack refuses the bot token/.test(l.msg));
+    expect(refusals).toHaveLength(1);
+    expect(refusals[0]).toMatchObject({ slackError: 'token_revoked' });
+    expect(refusals[0]!.msg).toMatch(/SLACK_BOT_TOKEN/);
+    expect(h.inbox(alex).some((m) => textOf(m).includes(request!.id))).toBe(false);
+
+    // The operator puts the current token in place: what is owed arrives as its retries come due.
+    h.fake.restoreToken();
+    for (let minute = 0; minute < 20; minute++) await h.advance(60_000);
+    expect(h.inbox(alex).some((m) => m.channel === dm && textOf(m).includes(request!.id))).toBe(true);
+    expect(h.inbox(adele).some((m) => textOf(m).includes(request!.id))).toBe(true);
+  });
 });
