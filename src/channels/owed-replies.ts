@@ -42,8 +42,11 @@ export interface OwedRepliesDeps<D extends object> {
   clock: Clock;
   logger: Logger;
   post: PostOwedReply<D>;
-  /** The conversation a destination is in: replies to one conversation are delivered in order. */
-  conversationOf: (destination: D) => string;
+  /**
+   * The conversation a destination is in: replies to one conversation are delivered in order.
+   * `userId` is whose reply it is, for a destination named relative to them (Teams: their personal chat).
+   */
+  conversationOf: (destination: D, userId: string) => string;
   /** What of a destination goes into the log line of a dropped reply (ids, never text). */
   logFields?: (destination: D) => Record<string, unknown>;
   /** Default `DELIVERY_RETRY`: backoff from 5 s up to 15 min, Retry-After honoured, 24 h in all. */
@@ -82,7 +85,7 @@ export class OwedReplies<D extends object> {
   async owe(destination: D, replies: readonly Reply[], userId: string, afterMs = 0): Promise<void> {
     if (replies.length === 0) return;
     const now = this.deps.clock.now();
-    const orderKey = `${this.idPrefix}:${this.deps.conversationOf(destination)}`;
+    const orderKey = `${this.idPrefix}:${this.deps.conversationOf(destination, userId)}`;
     const schedule = replies.map((reply) => {
       const payload = { ...destination, reply, userId, queuedAt: now } as OwedReply<D>;
       return { id: newId(this.idPrefix), kind: this.deps.kind, dueAt: now + Math.max(0, afterMs), orderKey, payload };
