@@ -14,7 +14,7 @@ import { langOf } from '../../conversation/wording/strings.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, t } from './cards.js';
 import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
 import type { TeamsOwedReplies } from './owed-replies.js';
-import { errorSummary, type ProactiveSender } from './proactive.js';
+import { errorSummary, type Delivered, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
 import { isTextReply, keepSummaryCopy, replyActivity, replyCard } from './replies.js';
 import { passingDeliveryError } from './teams-messaging.js';
@@ -39,8 +39,10 @@ export interface TeamsBotDeps {
   sender?: Pick<ProactiveSender, 'sendToUser'>;
   /**
    * Where a turn's replies go that the Bot Connector refuses for now (429, 5xx, network): durable
-   * jobs that send them when Teams is back (`createTeamsOwedReplies`). Without it such a failure
-   * fails the turn, and the reply is lost (Teams' redelivery is "answered before").
+   * jobs that send them when Teams is back (`createTeamsOwedReplies`), into the turn's
+   * conversation, or for a turn in a channel or group chat into the personal chat. Without it such
+   * a failure fails the turn, and the reply is lost (Teams' redelivery is "answered before"); a
+   * shared conversation's answer then gets "message me in a personal chat".
    */
   owed?: Pick<TeamsOwedReplies, 'owe'>;
 }
@@ -116,7 +118,8 @@ export class TeamsBot extends TeamsActivityHandler {
     if (isShared(activity)) {
       if (replies.length === 0) return;
       const pointer = await this.answerPrivately(activity, userId, replies);
-      await context.sendActivity({ type: 'message', text: pointer, textFormat: 'plain' });
+      // The pointer holds nothing private: refused for now, it is owed to the shared conversation as any turn reply is.
+      await this.sendReplies(context, [{ kind: 'text', text: pointer }], userId);
       return;
     }
     await this.sendReplies(context, replies, userId);
@@ -126,31 +129,62 @@ export class TeamsBot extends TeamsActivityHandler {
    * Sends a shared conversation's turn's replies to the person's personal chat (keeping a summary's
    * copy there, and recording that they spoke on Teams, so later messages reach them there) and
    * returns the pointer for the shared conversation, in their Teams language: "answered in our
-   * personal chat", or, when that chat cannot be reached (never installed for them, no chat known
-   * yet to open one from, Teams failing), "message me in a personal chat". Nothing of the answer is
-   * ever posted where others read it.
+   * personal chat"; "coming to our personal chat shortly" when the Bot Connector refused them for
+   * now and they are owed there as jobs; or, when that chat cannot be reached (never installed for
+   * them, no chat known yet to open one from, Teams refusing it), "message me in a personal chat".
+   * Nothing of the answer is ever posted where others read it.
    */
   private async answerPrivately(activity: Activity, userId: string, replies: readonly Reply[]): Promise<string> {
     const lang = langOf(activity.locale) ?? 'en';
-    const delivered = await this.sendPrivately(userId, replies);
-    return t(lang, delivered ? 'teams.answeredInChat' : 'teams.askInChat');
+    return t(lang, POINTERS[await this.sendPrivately(userId, replies)]);
   }
 
-  private async sendPrivately(userId: string, replies: readonly Reply[]): Promise<boolean> {
+  private async sendPrivately(userId: string, replies: readonly Reply[]): Promise<PrivateAnswer> {
     const { sender } = this.deps;
-    if (!sender) return false;
-    try {
-      for (const reply of replies) {
-        const sent = await sender.sendToUser(userId, replyActivity(reply));
-        if (!sent) return false;
-        await keepSummaryCopy(this.deps.repository, reply, sent.reference, sent.activityId);
+    if (!sender) return 'unreachable';
+    for (const [index, reply] of replies.entries()) {
+      let sent: Delivered | undefined;
+      try {
+        sent = await sender.sendToUser(userId, replyActivity(reply));
+      } catch (error) {
+        return this.owePrivately(userId, replies.slice(index), error);
       }
-    } catch (error) {
-      this.deps.logger.warn({ userId, err: errorSummary(error) }, 'answer to a shared conversation not delivered to the personal chat');
-      return false;
+      if (!sent) return 'unreachable';
+      // Sent: the person has it, whatever becomes of the copy.
+      await keepSummaryCopy(this.deps.repository, reply, sent.reference, sent.activityId).catch((error: unknown) => {
+        this.deps.logger.error({ userId, err: errorSummary(error) }, 'summary delivered to the personal chat, but its copy was not kept; later changes will not update it');
+      });
     }
     await this.deps.presence?.spokeOn(userId, 'teams');
-    return true;
+    return 'answered';
+  }
+
+  /**
+   * After the personal chat refused `replies[0]` with `error`: when that may pass (429, 5xx,
+   * network: `passingDeliveryError`) and `owed` is set, `replies` are owed to the personal chat
+   * as jobs ('owed'); anything else, or no job committed, is 'unreachable'.
+   */
+  private async owePrivately(userId: string, replies: readonly Reply[], error: unknown): Promise<PrivateAnswer> {
+    const { owed, logger } = this.deps;
+    const passing = owed ? passingDeliveryError(error) : undefined;
+    if (!owed || !passing) {
+      logger.warn({ userId, err: errorSummary(error) }, 'answer to a shared conversation not delivered to the personal chat');
+      return 'unreachable';
+    }
+    try {
+      await owed.owe({ personalChat: true }, replies, userId, passing.retryAfterMs ?? 0);
+    } catch (failure) {
+      logger.error({ userId, err: errorSummary(failure) }, 'answer to a shared conversation neither delivered nor owed');
+      return 'unreachable';
+    }
+    logger.warn(
+      { userId, owed: replies.length, err: errorSummary(error), retryAfterMs: passing.retryAfterMs },
+      'Teams refused an answer to a shared conversation for now; it is owed to the personal chat as a job',
+    );
+    // Recorded now, as for a reply sent: they spoke on Teams, and their answer is on its way there.
+    // Not when the job delivers it, which may be hours later, after they spoke somewhere else.
+    await this.deps.presence?.spokeOn(userId, 'teams');
+    return 'owed';
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
@@ -202,6 +236,12 @@ export class TeamsBot extends TeamsActivityHandler {
     }
   }
 }
+
+/** How a shared conversation's answer went to the personal chat (`sendPrivately`). */
+type PrivateAnswer = 'answered' | 'owed' | 'unreachable';
+
+/** The pointer the shared conversation gets for each. */
+const POINTERS = { answered: 'teams.answeredInChat', owed: 'teams.answerComing', unreachable: 'teams.askInChat' } as const satisfies Record<PrivateAnswer, string>;
 
 /**
  * A channel or group chat, read by others than the person. Teams names it in
