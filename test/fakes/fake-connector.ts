@@ -33,9 +33,10 @@ export interface CreatedConversation {
  * user id (`29:…`) in a conversation (or team) id.
  *
  * Faults, after those shape checks: canned answers for the next sends and updates (`failNext`,
- * `throttle`), an outage of every call until `recover()` (`outage`), member lookups failing
- * (`failMemberLookups`), and people who never installed the app, for whom opening a 1:1 chat is
- * refused with 403 as Teams does (`refuseChatsWith`).
+ * `throttle`), an outage of every call until `recover()` (`outage`) or of one conversation's
+ * sends and updates (`outageIn`), member lookups failing (`failMemberLookups`), and people who
+ * never installed the app, for whom opening a 1:1 chat is refused with 403 as Teams does
+ * (`refuseChatsWith`).
  */
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
@@ -54,6 +55,8 @@ export class FakeConnector {
   private readonly failures: { status: number; headers: Record<string, string> }[] = [];
   /** While set, every call is answered with this (`outage`). */
   private down: { status: number; headers: Record<string, string> } | undefined;
+  /** Conversations whose sends and updates are answered with a failure (`outageIn`). */
+  private readonly downIn = new Map<string, { status: number; headers: Record<string, string> }>();
   /** Entra object ids of people who never installed the app: opening a chat with them is refused. */
   private readonly refused = new Set<string>();
   /** Member lookups that passed the shape checks, in order (answered or not). */
@@ -133,8 +136,18 @@ export class FakeConnector {
     this.down = { status, headers };
   }
 
+  /**
+   * A partial outage: sends and updates into `conversationId` alone are answered with `status` (and
+   * `headers`) until `recover()`; other conversations, and opening chats, still work.
+   */
+  outageIn(conversationId: string, status = 503, headers: Record<string, string> = {}): void {
+    this.downIn.set(conversationId, { status, headers });
+  }
+
+  /** Ends `outage` and every `outageIn`. */
   recover(): void {
     this.down = undefined;
+    this.downIn.clear();
   }
 
   /** `userId` (an Entra object id) never installed the app: opening a 1:1 chat with them is answered 403. */
@@ -288,7 +301,7 @@ export class FakeConnector {
           return this.reject(req, 'only Adaptive Card attachments are expected');
         }
       }
-      const failure = this.down ?? (req.method === 'POST' || req.method === 'PUT' ? this.failures.shift() : undefined);
+      const failure = this.down ?? this.downIn.get(conversationId) ?? (req.method === 'POST' || req.method === 'PUT' ? this.failures.shift() : undefined);
       if (failure) return this.failed(conversationId, failure);
       if (req.method === 'POST') {
         const id = `m-${++this.seq}`;

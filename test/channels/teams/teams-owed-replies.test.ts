@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { personalConversationId } from '../../fakes/teams-activities.js';
-import { cardOf, people, teamsHarness, textOf, type TeamsHarness } from './harness.js';
+import { message, personalConversationId, post, type TeamsUser } from '../../fakes/teams-activities.js';
+import { TEAMS_REPLY_JOB } from '../../../src/channels/teams/owed-replies.js';
+import { cardOf, people, teamsHarness, TENANT, textOf, type TeamsHarness } from './harness.js';
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
-const { alex, adele, megan, isaiah, miriam } = people;
+const { alex, adele, megan, isaiah, miriam, nestor } = people;
 
 let h: TeamsHarness | undefined;
 afterEach(async () => {
@@ -204,5 +205,72 @@ describe('Teams: a turn reply the Bot Connector refuses for now is owed, not los
     const attempts = attemptsOn(h, chat);
     await h.advance(24 * HOUR);
     expect(attemptsOn(h, chat)).toBe(attempts);
+  });
+});
+
+/** `user` writes `text` in a group chat (`id`): answered in their personal chat. */
+async function sayInGroupChat(harness: TeamsHarness, user: TeamsUser, text: string, id: string): Promise<void> {
+  const activity = message(user, harness.ctx, text);
+  const response = await post(harness.bot.port, { ...activity, conversation: { conversationType: 'groupChat', tenantId: TENANT, id } });
+  expect(response.status).toBe(200);
+  await harness.settle();
+}
+
+describe('Teams: replies owed to the personal chat (answers to a channel or group chat)', () => {
+  it('still delivers a job stored by the previous version ({ reference, reply, userId, queuedAt }) into its conversation', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    const before = h.inbox(alex).length;
+    const stored = await h.bot.teams.repository.reference(alex.aad);
+    const now = h.clock.now();
+    await h.bot.app.store.commit({
+      schedule: [
+        {
+          id: 'teams-reply-stored-before',
+          kind: TEAMS_REPLY_JOB,
+          dueAt: now,
+          orderKey: `teams-reply:${personalConversationId(alex)}`,
+          payload: { reference: stored!.reference, reply: { kind: 'text', text: 'owed before the upgrade' }, userId: alex.aad, queuedAt: now },
+        },
+      ],
+    });
+    h.bot.app.worker.wake();
+    await h.advance(SECOND);
+    const sent = newIn(h, alex, before);
+    expect(sent.map((s) => [s.conversationId, s.activity.text])).toEqual([[personalConversationId(alex), 'owed before the upgrade']]);
+  });
+
+  it('opens a 1:1 chat when it is sent for someone with no saved chat, and uses that chat for the next one', async () => {
+    h = await teamsHarness();
+    // Adele's install makes the service URL known: a chat can be opened from it.
+    await h.install(adele);
+    await h.bot.teams.owed.owe({ personalChat: true }, [{ kind: 'text', text: 'first' }], megan.aad);
+    await h.advance(SECOND);
+    await h.bot.teams.owed.owe({ personalChat: true }, [{ kind: 'text', text: 'second' }], megan.aad);
+    await h.advance(SECOND);
+    const chat = `a:1to1-${megan.aad}`;
+    expect(h.inbox(megan).map((s) => [s.conversationId, s.activity.text])).toEqual([
+      [chat, 'first'],
+      [chat, 'second'],
+    ]);
+    expect(h.connector.created.map((c) => c.parameters.members[0].id)).toEqual([megan.aad]);
+  });
+
+  it('keeps the order of one person\'s answers owed from different shared conversations', async () => {
+    h = await teamsHarness();
+    await h.install(nestor);
+    const before = h.inbox(nestor).length;
+    h.connector.outage(503);
+    await sayInGroupChat(h, nestor, 'help', '19:first@thread.v2');
+    await sayInGroupChat(h, nestor, 'who has access to Support?', '19:second@thread.v2');
+    h.connector.recover();
+    // The first answer's next attempt fails again (with the client's own retries): the second still waits for it.
+    h.connector.failNext(4, 503);
+    for (let minute = 0; minute < 20; minute++) await h.advance(MINUTE);
+    const sent = newIn(h, nestor, before);
+    expect(sent).toHaveLength(2);
+    expect(sent.every((s) => s.conversationId === personalConversationId(nestor))).toBe(true);
+    expect(textOf(sent[0])).not.toContain('Isaiah Langer');
+    expect(textOf(sent[1])).toContain('Isaiah Langer');
   });
 });
