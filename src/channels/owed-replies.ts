@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { FreshenReply } from '../conversation/fresh-reply.js';
 import type { Reply } from '../conversation/types.js';
 import type { Clock } from '../domain/clock.js';
 import { isBotError } from '../domain/errors.js';
@@ -49,6 +50,11 @@ export interface OwedRepliesDeps<D extends object> {
   conversationOf: (destination: D, userId: string) => string;
   /** What of a destination goes into the log line of a dropped reply (ids, never text). */
   logFields?: (destination: D) => Record<string, unknown>;
+  /**
+   * The reply as it should read when it is finally sent (`freshSummaries`: a summary re-rendered
+   * from its request's current state). When it throws, the reply is sent as it was stored.
+   */
+  freshen?: FreshenReply;
   /** Default `DELIVERY_RETRY`: backoff from 5 s up to 15 min, Retry-After honoured, 24 h in all. */
   retry?: RetryPolicy;
 }
@@ -94,11 +100,22 @@ export class OwedReplies<D extends object> {
     this.deps.worker.wake();
   }
 
+  private async freshened(reply: Reply, userId: string): Promise<Reply> {
+    try {
+      return await this.deps.freshen!(reply);
+    } catch (error) {
+      this.deps.logger.warn({ userId, kind: reply.kind, err: isBotError(error) ? error.code : String(error) }, `a turn reply owed in ${this.deps.channelName} is sent as it was said: its request could not be read now`);
+      return reply;
+    }
+  }
+
   private async deliver(owed: OwedReply<D>, attempts: number): Promise<JobOutcome> {
     const { reply, userId, queuedAt, ...rest } = owed;
     const destination = rest as unknown as D;
     try {
-      await this.deps.post(destination, reply, userId);
+      // A summary sent after an outage shows the request as it is now, not as it was in the turn.
+      const current = this.deps.freshen ? await this.freshened(reply, userId) : reply;
+      await this.deps.post(destination, current, userId);
       return;
     } catch (error) {
       const nextAt = this.deps.clock.now() + retryDelay(attempts + 1, error, this.policy);

@@ -3,6 +3,7 @@ import type pino from 'pino';
 import type { App } from '../../app.js';
 import type { Conversation } from '../../conversation/conversation.js';
 import { createConversation } from '../../conversation/create.js';
+import { freshSummaries } from '../../conversation/fresh-reply.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
 import type { ChannelMount } from '../../server.js';
@@ -68,7 +69,14 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, options.understand, escapeSlack);
   const messaging = new SlackMessaging({ api: apis.delivery, repository, directory: app.directory, workspace, logger });
   const laterPoster = new SlackPoster(apis.delivery, repository, logger);
-  const owedReplies = new OwedReplies({ store: app.store, worker: app.worker, clock: app.clock, logger, post: (channel, reply, userId, threadTs) => laterPoster.postOne(channel, reply, userId, threadTs) });
+  const owedReplies = new OwedReplies({
+    store: app.store,
+    worker: app.worker,
+    clock: app.clock,
+    logger,
+    post: (channel, reply, userId, threadTs) => laterPoster.postOne(channel, reply, userId, threadTs),
+    freshen: freshSummaries(app.engine, app.directory, escapeSlack),
+  });
   const inbound = new SlackInbound({
     conversation,
     requests: app.engine,

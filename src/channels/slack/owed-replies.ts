@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { FreshenReply } from '../../conversation/fresh-reply.js';
 import type { Reply } from '../../conversation/types.js';
 import type { Clock } from '../../domain/clock.js';
 import type { RetryPolicy } from '../../domain/retry-policy.js';
@@ -33,7 +34,7 @@ export type PostReply = (channel: string, reply: Reply, userId: string, threadTs
 export class OwedReplies {
   private readonly owed: Owed<SlackDestination>;
 
-  constructor(deps: { store: DurableStore; worker: Worker; clock: Clock; logger: Logger; post: PostReply; retry?: RetryPolicy }) {
+  constructor(deps: { store: DurableStore; worker: Worker; clock: Clock; logger: Logger; post: PostReply; retry?: RetryPolicy; freshen?: FreshenReply }) {
     this.owed = new Owed<SlackDestination>({
       kind: SLACK_REPLY_JOB,
       channelName: 'Slack',
@@ -45,6 +46,7 @@ export class OwedReplies {
       conversationOf: (destination) => destination.channel,
       logFields: (destination) => ({ channel: destination.channel }),
       ...(deps.retry ? { retry: deps.retry } : {}),
+      ...(deps.freshen ? { freshen: deps.freshen } : {}),
     });
   }
 

@@ -3,6 +3,7 @@ import { createApp, type App, type AppOverrides } from '../../app.js';
 import type { Config } from '../../config.js';
 import type { Conversation } from '../../conversation/conversation.js';
 import { createConversation } from '../../conversation/create.js';
+import { freshSummaries } from '../../conversation/fresh-reply.js';
 import { TurnLedger } from '../../conversation/turn-ledger.js';
 import type { UnderstandFn } from '../../conversation/types.js';
 import { Readiness } from '../../http/readyz.js';
@@ -40,7 +41,7 @@ export function createTeamsChannel(app: App, botAdapter: BotAdapter, understand:
   const conversation = createConversation({ ...app, cloud: app.config.CLOUD }, understand, escapeText);
   const mentions = new TeamsMentionResolver({ directory: app.directory, clock: app.clock, logger });
   // What the Bot Connector refuses in a turn is owed as a job, sent later through the proactive path.
-  const owed = createTeamsOwedReplies({ store: app.store, worker: app.worker, clock: app.clock, logger, sender, repository });
+  const owed = createTeamsOwedReplies({ store: app.store, worker: app.worker, clock: app.clock, logger, sender, repository, freshen: freshSummaries(app.engine, app.directory, escapeText) });
   const bot = new TeamsBot({ conversation, repository, mentions, ledger: new TurnLedger(app.store, app.clock), logger, presence: app.presence, sender, owed });
   return { bot, conversation, messaging, sender, repository, owed };
 }

@@ -1,5 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { FreshenReply } from '../../conversation/fresh-reply.js';
 import type { Clock } from '../../domain/clock.js';
 import { BotError } from '../../domain/errors.js';
 import type { RetryPolicy } from '../../domain/retry-policy.js';
@@ -43,6 +44,8 @@ export function createTeamsOwedReplies(deps: {
   logger: Logger;
   sender: Pick<ProactiveSender, 'sendToChat' | 'sendToUser'>;
   repository: TeamsRepository;
+  /** A summary re-rendered from its request's current state when it is finally sent (`freshSummaries`). */
+  freshen?: FreshenReply;
   retry?: RetryPolicy;
 }): TeamsOwedReplies {
   const { sender, repository, logger } = deps;
@@ -57,6 +60,7 @@ export function createTeamsOwedReplies(deps: {
     conversationOf: (destination, userId) => ('reference' in destination ? (destination.reference.conversation?.id ?? '') : `personal:${userId}`),
     logFields: (destination) => ('reference' in destination ? { conversationId: destination.reference.conversation?.id } : { personalChat: true }),
     ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.freshen ? { freshen: deps.freshen } : {}),
     async post(destination, reply, userId) {
       const activity = replyActivity(reply);
       const sending = 'reference' in destination ? sender.sendToChat(userId, destination.reference, activity) : sender.sendToUser(userId, activity);

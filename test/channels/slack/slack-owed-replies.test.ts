@@ -75,4 +75,22 @@ describe('Slack: a turn reply Slack refuses for now is owed, not lost', () => {
     expect(h.inbox(alex).some((m) => m.channel === dm && textOf(m).includes(request!.id))).toBe(true);
     expect(h.inbox(adele).some((m) => textOf(m).includes(request!.id))).toBe(true);
   });
+
+  it('a summary owed through an outage shows the request as it is when it is finally posted (cancelled meanwhile), not as it was in the turn', async () => {
+    h = await slackHarness();
+    // Slack refuses every message for a while: the summary is owed, then Alex cancels (that answer is owed too).
+    h.fake.httpNext('chat.postMessage', 503, undefined, 12);
+    await h.dm(alex, 'give Megan send-as on Training');
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    await h.dm(alex, `cancel ${request!.id}`);
+    expect((await h.app.engine.get(request!.id))?.state).toBe('cancelled');
+    expect(h.inbox(alex).some((m) => textOf(m).includes(request!.id))).toBe(false);
+
+    for (let minute = 0; minute < 30; minute++) await h.advance(60_000);
+    const summary = h.inbox(alex).find((m) => textOf(m).includes('Megan') && textOf(m).includes(request!.id));
+    expect(summary).toBeDefined();
+    expect(textOf(summary)).toMatch(/Cancelled at/);
+    expect(textOf(summary)).not.toMatch(/Waiting for approval/);
+    expect(h.fake.violations).toEqual([]);
+  });
 });

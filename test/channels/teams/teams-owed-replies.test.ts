@@ -78,6 +78,35 @@ describe('Teams: a turn reply the Bot Connector refuses for now is owed, not los
     expect(h.connector.rejected).toEqual([]);
   });
 
+  it('sends an owed summary as the request is when Teams is back (approved meanwhile), and later changes still update it', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    const before = h.inbox(alex).length;
+    const chat = personalConversationId(alex);
+
+    // Only Alex's chat is refused: his summary is owed, Adele's approval card reaches her.
+    h.connector.outageIn(chat, 503);
+    expect((await h.say(alex, 'give Megan send-as on Training')).status).toBe(200);
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    const approval = [...h.inbox(adele)].reverse().find((s) => textOf(s).includes(request!.id));
+    expect(approval).toBeDefined();
+    expect((await h.click(adele, 'approve', { requestId: request!.id }, approval)).status).toBe(200);
+    await h.settle();
+    expect((await h.bot.app.engine.get(request!.id))?.state).not.toBe('pending');
+    expect(newIn(h, alex, before).filter((s) => textOf(s).includes(request!.id))).toEqual([]);
+
+    // Teams takes Alex's chat again: the summary arrives showing Adele's approval, not "waiting for approval".
+    h.connector.recover();
+    for (let minute = 0; minute < 20; minute++) await h.advance(MINUTE);
+    const summaries = newIn(h, alex, before).filter((s) => s.conversationId === chat && textOf(s).includes(request!.id) && textOf(s).includes('Megan Bowen'));
+    expect(summaries.length).toBeGreaterThan(0);
+    const summary = summaries[0]!;
+    expect(textOf(summary)).toMatch(/Approved by Adele Vance/);
+    expect(textOf(summary)).not.toMatch(/Waiting for approval/);
+    expect(h.connector.rejected).toEqual([]);
+  });
+
   it('waits out a long Retry-After (429) as a job, and keeps the order of the turn\'s replies', async () => {
     h = await teamsHarness();
     await h.install(alex);
