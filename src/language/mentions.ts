@@ -118,7 +118,8 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
         const t = tokens[i + maxLen]!;
         if (used[i + maxLen] || t.mail || (maxLen > 0 && t.breakBefore)) break;
         // Inside a longer name an everyday word is part of it ("jan bakker"); only alone is it a word.
-        if (!nameable(tokens, i + maxLen, writesCapitals) && !NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
+        // The first word passed `startable`: a lexicon word may open a longer name ("help desk"), never be one alone (below).
+        if (maxLen > 0 && !nameable(tokens, i + maxLen, writesCapitals) && !NAME_PARTICLES.has(t.norm) && !INNER_WORDS.has(t.norm) && !WORD_NAMES.has(t.norm)) break;
         maxLen++;
         if (t.possessive) break;
       }
@@ -133,6 +134,8 @@ export async function findMentions(tokens: Token[], used: boolean[], directory: 
           const alternative = / (and|en) /.test(key) ? key.replace(/ (and|en) /g, ' ') : len === 2 && /&/.test(text.slice(tokens[i]!.start, tokens[i + 1]!.start)) ? key.replace(' ', ' and ') : undefined;
           if (alternative) r = await lookup(directory, alternative);
         }
+        // Two words for a name the directory writes as one: "Help Desk" for Helpdesk, "Info Desk" for Infodesk.
+        if (!r.users.length && !r.targets.length && len === 2) r = await lookup(directory, key.replace(' ', ''));
         if (r.users.length || r.targets.length) {
           hit = { start: i, end: i + len, text: rawSpan(tokens, i, i + len), kind: 'name', ...r, possessive: last.possessive };
         }

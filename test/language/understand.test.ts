@@ -177,6 +177,19 @@ describe('understand --explain', () => {
     expect((await understand('status', named)).intent).toBe('status');
   });
 
+  it('reads a mailbox the directory writes as one word when it is typed as two, even first in the message ("Help Desk" for Helpdesk)', async () => {
+    const file = parseDirectoryFile(JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)), 'utf8')));
+    file.sharedMailboxes.push({ id: 's-helpdesk', displayName: 'Helpdesk', mail: 'helpdesk@fabrikam.example', owners: ['u-emma'] } as (typeof file.sharedMailboxes)[number]);
+    const named = { ...options, directory: new FileDirectory(file) };
+    const helpdesk = { intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-emma' }, target: { status: 'resolved', id: 's-helpdesk' } };
+    expect(toContractJson(await understand('Help Desk full access for me', named))).toMatchObject(helpdesk);
+    expect(toContractJson(await understand('give me full access to the help desk', named))).toMatchObject(helpdesk);
+    expect(toContractJson(await understand('geef mij volledige toegang tot de Help Desk', named))).toMatchObject({ ...helpdesk, language: 'nl' });
+    // A lexicon word alone is still a word: "help" asks for help, "help with full access" too.
+    expect((await understand('help', named)).intent).toBe('help');
+    expect((await understand('help with full access', named)).intent).toBe('help');
+  });
+
   it('reads a numeric end date in the requester\'s locale, and without one asks when it reads two ways', async () => {
     const text = 'give Zoe send as on Info until 1/2';
     expect(toContractJson(await ask(text, { locale: 'en-US' }))).toMatchObject({ intent: 'grant', permission: 'SendAs', until: '2027-01-02', duration: null });
