@@ -27,6 +27,7 @@ import { OPEN_STATES, TIMER_KINDS, type PermissionRequest, type PreflightWarning
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
+import { TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler } from './timebound-backfill-job.js';
 
 export interface EngineOptions {
   store: DurableStore;
@@ -96,6 +97,8 @@ export class RequestEngine implements RequestEngineApi {
       ...(options.random ? { random: options.random } : {}),
     });
     for (const kind of TIMER_KINDS) options.worker.handle(kind, handlers[kind]);
+    // Every instance can run the one-time backfill a start schedules (`scheduleTimeboundBackfill`).
+    options.worker.handle(TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler({ store: options.store, clock: options.clock, logger: this.logger }));
   }
 
   private now(): number {
