@@ -17,6 +17,7 @@ import { deliveryOutbox, registerDeliveries } from './conversation/deliveries.js
 import type { MessagingChannel } from './conversation/messaging.js';
 import { Presence } from './conversation/presence.js';
 import { noopMetrics, type Metrics } from './domain/metrics.js';
+import { scheduleTimeboundBackfill } from './domain/timebound-backfill-job.js';
 import { Worker } from './scheduler/worker.js';
 import { openStore } from './store/index.js';
 import { storeTenantMismatch } from './store-tenant.js';
@@ -52,7 +53,11 @@ export interface App {
   metrics: Metrics;
   /** A cheap read of the store (`GET /readyz`): resolves when the store answers, rejects or hangs when it does not. */
   probe(): Promise<void>;
-  /** Starts running durable work (timers and deliveries); nothing to repair first. */
+  /**
+   * Starts running durable work (timers and deliveries); nothing to repair first. On a store no
+   * start has seen since req:timebound-target existed, first schedules its one-time backfill (one
+   * read, or a few, and one commit: `scheduleTimeboundBackfill`), which then runs as a job.
+   */
   start(): Promise<void>;
   /** Stops taking work, waits up to `deadlineMs` for running jobs, hands back the rest, closes the store. */
   close(deadlineMs?: number): Promise<void>;
@@ -164,6 +169,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await store.get('meta', 'readiness-probe');
     },
     async start() {
+      // Once per store (a marker record): index the time-bound grants an older version left out
+      // of req:timebound-target. A durable job, so the start does not wait for it.
+      const backfill = await scheduleTimeboundBackfill(store, clock.now());
+      if (backfill === 'scheduled') logger.info('req:timebound-target backfill scheduled (runs in the background, once per store)');
       worker.start();
     },
     async close(deadlineMs = 10_000) {

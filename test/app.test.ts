@@ -1,11 +1,14 @@
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { isBotError } from '../src/domain/errors.js';
+import { BACKFILL_MARKER, type BackfillMarker } from '../src/domain/timebound-backfill-job.js';
 import { ExchangePermissionService } from '../src/permissions/exchange.js';
 import { RemotePermissionService } from '../src/permissions/remote.js';
 import { SimulatedPermissionService } from '../src/permissions/simulated.js';
+import { createMemoryStore } from '../src/store/memory-store.js';
+import { membersOf, oldTimeBound, storedRequest, writeAsBefore } from './helpers/old-store.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -43,5 +46,21 @@ describe('createApp wiring', () => {
     const error = await createApp(loadConfig({ STORE: 'memory', DIRECTORY: 'file:/nonexistent/dir.json' }), { logger }).catch((e) => e);
     expect(isBotError(error, 'config_invalid')).toBe(true);
     expect(error.message).toContain('/nonexistent/dir.json');
+  });
+
+  it('start() indexes the time-bound grants an older version left out of req:timebound-target, in the background, and says so once', async () => {
+    const store = createMemoryStore();
+    await writeAsBefore(store, [oldTimeBound(1), oldTimeBound(2, { state: 'applied' }), storedRequest(3)]);
+    const lines: string[] = [];
+    const app = await createApp(loadConfig({ STORE: 'memory' }), { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), store });
+    try {
+      await app.start();
+      await vi.waitFor(async () => expect((await store.get<BackfillMarker>(BACKFILL_MARKER.namespace, BACKFILL_MARKER.key))?.value.finishedAt).toBeDefined());
+      expect(await membersOf(store, 'req:timebound-target:g-training')).toEqual(['REQ-OLD001', 'REQ-OLD002']);
+      const finished = lines.map((line) => JSON.parse(line) as { msg: string; added?: number }).filter((line) => line.msg.includes('backfill finished'));
+      expect(finished).toEqual([expect.objectContaining({ added: 2, scanned: 3 })]);
+    } finally {
+      await app.close();
+    }
   });
 });
