@@ -15,6 +15,7 @@ import type { DurableStore } from '../../src/store/durable-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
 import { coreHarness, DAY, HOUR, type CoreHarness } from '../helpers/core.js';
 import { membersOf, oldTimeBound, storedRequest, writeAsBefore } from '../helpers/old-store.js';
+import { eachBackend } from '../helpers/store-backends.js';
 
 const grant = (overrides: Partial<SubmitInput> = {}): SubmitInput => ({
   requesterId: 'u-liam',
@@ -190,3 +191,27 @@ describe('req:timebound-target backfill on a store an older version wrote', () =
     expect(lines).toEqual([{ obj: { added: 2, scanned: 3 }, msg: expect.stringContaining('2 time-bound grant(s) indexed') }]);
   });
 });
+
+describe.each(eachBackend())('req:timebound-target backfill job (%s)', (_name, open) => {
+  it('is scheduled once with its marker, runs page by page on a worker, and finishes the marker', async () => {
+    const store = await open();
+    try {
+      const requests = Array.from({ length: 5 }, (_, i) => oldTimeBound(i, i < 2 ? { state: 'applied' } : {}));
+      await writeAsBefore(store, [...requests, storedRequest(9)]);
+      const clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+      const worker = new Worker({ queue: store.work, clock });
+      worker.handle(TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler({ store, clock, logger: silentLogger }));
+      const outcomes = await Promise.all([1, 2].map(() => scheduleTimeboundBackfill(store, clock.now(), { pageSize: 2 })));
+      expect(outcomes.sort()).toEqual(['already', 'scheduled']);
+      expect((await marker(store))?.finishedAt).toBeUndefined();
+      await worker.runUntilIdle();
+      expect(await marker(store)).toEqual({ scheduledAt: clock.now(), finishedAt: clock.now(), added: 5, scanned: 6 });
+      expect(await membersOf(store, training)).toEqual(requests.map((r) => r.id));
+      expect(await store.work.size()).toBe(0);
+      expect(await scheduleTimeboundBackfill(store, clock.now())).toBe('already');
+    } finally {
+      await store.close();
+    }
+  });
+});
+

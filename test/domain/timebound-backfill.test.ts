@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { backfillStart, backfillTimeboundPage, type BackfillProgress } from '../../src/domain/timebound-backfill.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
-import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
-import { createPostgresStore } from '../../src/store/postgres-store.js';
-import { createRedisStore } from '../../src/store/redis-store.js';
 import { membersOf, oldTimeBound, storedRequest, writeAsBefore } from '../helpers/old-store.js';
-import { dropSchemas, freshSchema, POSTGRES_URL } from '../helpers/postgres.js';
-import { REDIS_URL, redisTestPrefixes } from '../store/redis-test-prefix.js';
+import { eachBackend } from '../helpers/store-backends.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'timebound-backfill-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const redisPrefixes = redisTestPrefixes();
-afterAll(() => redisPrefixes.dropAll());
-const schemas: string[] = [];
-afterAll(() => dropSchemas(schemas));
+const backends = eachBackend();
 
 /** Pages until done; returns the progress and how many pages it took. */
 async function backfill(store: DurableStore, pageSize: number): Promise<{ progress: BackfillProgress; pages: number }> {
@@ -31,20 +19,6 @@ async function backfill(store: DurableStore, pageSize: number): Promise<{ progre
 }
 
 const training = 'req:timebound-target:g-training';
-
-const backends: [string, () => Promise<DurableStore>][] = [
-  ['memory', async () => createMemoryStore()],
-  ['SQLite', async () => createSqliteStore(join(dir, `${Math.random().toString(36).slice(2)}.sqlite`))],
-  ['Redis', async () => createRedisStore(REDIS_URL, { keyPrefix: redisPrefixes.next() })],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = freshSchema('backfill');
-      schemas.push(schema);
-      return createPostgresStore(POSTGRES_URL, { schema });
-    },
-  ],
-];
 
 describe.each(backends)('req:timebound-target backfill, one page at a time (%s)', (_name, open) => {
   it('indexes applied and effective time-bound grants only, across pages, and adds nothing the second time', async () => {
