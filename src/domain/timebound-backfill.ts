@@ -21,7 +21,10 @@ export interface BackfillProgress {
   after?: IndexEntry;
   /** Requests read so far. */
   scanned: number;
-  /** Index entries that were missing and were added. */
+  /**
+   * Index entries that were missing and were added. A page run again after a crash finds what its
+   * first run added already there, so those are not counted (the entries are in place all the same).
+   */
   added: number;
 }
 
