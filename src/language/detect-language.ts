@@ -3,7 +3,11 @@
  * `understand` asks twice: on the whole message, then on the words around the names and right phrases
  * ("geef Megan send as op Training" is Dutch although "send as" is English product wording).
  */
+import { normalizeName } from '../directory/normalize.js';
+import { cleanInput } from './clean.js';
 import { EN_MARKERS, NL_MARKERS } from './lexicon.js';
+import { findRights } from './right-phrases.js';
+import { tokenize } from './tokens.js';
 
 /** The language of `words` (folded as `normalizeName` folds): the side with more marker words; on a tie Dutch spelling decides. */
 export function detectLanguage(words: string[]): 'en' | 'nl' {
@@ -17,4 +21,27 @@ export function detectLanguage(words: string[]): 'en' | 'nl' {
   // A tie ("haal Liam weg uit Support" has few marker words): Dutch spelling decides.
   const dutchSpelling = words.filter((w) => /(ij|aa|oe|uu|sch)/.test(w)).length;
   return dutchSpelling > 0 && nl > 0 ? 'nl' : 'en';
+}
+
+/**
+ * The language a chat message is written in, read as `understand` reads it (cleaned and folded; the
+ * words around the right phrases decide, "geef send as op Training" is Dutch, else all the words),
+ * or undefined when no word of it marks either language (a bare name, a request id): the caller then
+ * falls back on what it knows of the person (their client's locale). For a channel that refuses a
+ * message at its edge without handing it to `understand`; take the mentioned names out first, as
+ * `understand` leaves names out ("Van Dijk" is no Dutch). Names typed as words cannot be told here.
+ */
+export function markedLanguageOf(text: string): 'en' | 'nl' | undefined {
+  const clean = cleanInput(text);
+  const tokens = tokenize(clean);
+  const inPhrase = new Set<number>();
+  for (const r of findRights(tokens)) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
+  const sentenceWords = tokens.filter((_, i) => !inPhrase.has(i)).map((t) => t.norm);
+  if (sentenceWords.some(isMarker)) return detectLanguage(sentenceWords);
+  const words = normalizeName(clean).split(' ');
+  return words.some(isMarker) ? detectLanguage(words) : undefined;
+}
+
+function isMarker(word: string): boolean {
+  return NL_MARKERS.has(word) || EN_MARKERS.has(word);
 }

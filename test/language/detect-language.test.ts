@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { markedLanguageOf } from '../../src/language/detect-language.js';
+
+describe('markedLanguageOf', () => {
+  it('reads the words around the right phrases, as understand does', () => {
+    expect(markedLanguageOf('geef  send-as op Training')).toBe('nl');
+    expect(markedLanguageOf('geef send as op Training')).toBe('nl');
+    expect(markedLanguageOf('give  send-as on Training')).toBe('en');
+    expect(markedLanguageOf('wie heeft toegang tot Training?')).toBe('nl');
+  });
+
+  it('is undefined when no word marks a language, so the caller falls back on the locale', () => {
+    expect(markedLanguageOf('   ')).toBeUndefined();
+    expect(markedLanguageOf('REQ-7K2F9')).toBeUndefined();
+    expect(markedLanguageOf('&nbsp;<b>Training</b>')).toBeUndefined();
+  });
+});
