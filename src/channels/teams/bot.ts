@@ -9,10 +9,11 @@ import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
-import type { ConversationApi, Reply, Speaker } from '../../conversation/types.js';
+import { markedLanguageOf } from '../../language/detect-language.js';
+import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, t } from './cards.js';
-import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
+import { isMentionLookupUnavailable, MAX_MENTIONS, textWithoutMentions, type TeamsMentionResolver } from './mentions.js';
 import type { TeamsOwedReplies } from './owed-replies.js';
 import { errorSummary, type Delivered, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
@@ -105,10 +106,18 @@ export class TeamsBot extends TeamsActivityHandler {
     // The bot's own mentions dropped; each user @-mention written as the directory user Teams says it
     // is (`TeamsMentionResolver`), and marked as them so a namesake is never taken instead.
     const lang = langOf(activity.locale) ?? 'en';
-    const read = await this.deps.mentions.read(context, t(lang, 'teams.mention.unnamed'));
+    const read = await this.deps.mentions.read(context, t(lang, 'teams.mention.unnamed')).catch((error: unknown) => {
+      if (!isMentionLookupUnavailable(error)) throw error;
+      this.deps.logger.warn({ activityId: activity.id, userId, err: errorSummary(error), ...error.details }, 'mentioned people could not be checked right now; message refused');
+      return undefined;
+    });
     let replies: Reply[];
+    // Teams could not say right now who someone mentioned is (429, 5xx, network, too slow): the whole
+    // message is refused and nothing is done for it. "Not found" would tell the person a colleague has
+    // no account, and reading the message without them would leave them out silently.
+    if (!read) replies = [{ kind: 'text', text: t(messageLang(activity), 'teams.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
-    if (read.tooMany) replies = [{ kind: 'text', text: t(lang, 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
+    else if (read.tooMany) replies = [{ kind: 'text', text: t(lang, 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else {
       // The language layer's one input cleaner: entities decoded, markup and other mentions' tags gone
       // (their names stay), an HTML-only message read from its text/html attachment.
@@ -258,6 +267,15 @@ function isShared(activity: Activity): boolean {
 
 function invokeMessage(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as AdaptiveCardInvokeResponse['value'] };
+}
+
+/**
+ * The language to refuse a message in that the conversation never read: the one its own words are
+ * written in (as the conversation would have answered it), else the client's locale, else English.
+ * The mentioned names are left out: "Van Dijk" is no Dutch.
+ */
+function messageLang(activity: Activity): Lang {
+  return markedLanguageOf(textWithoutMentions(activity)) ?? langOf(activity.locale) ?? 'en';
 }
 
 /** Who speaks and what their Teams client reported. */

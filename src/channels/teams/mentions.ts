@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { MarkedMention } from '../../conversation/types.js';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
+import { BotError, isBotError } from '../../domain/errors.js';
 import { cleanInput } from '../../language/clean.js';
 import { asMarkedWords } from '../../language/marked.js';
 import { errorSummary } from './proactive.js';
+import { passingDeliveryError } from './teams-messaging.js';
 
 /** A message's text with its user mentions as words, and who those words are (as Slack's `ReadMessage`). */
 export interface ReadTeamsMessage {
@@ -46,9 +48,32 @@ export const MEMBER_TTL_MS = 5 * 60_000;
 /**
  * How long the lookups of one message may take together. Teams waits about 15 s for the bot's answer
  * to `/api/messages`, and the library retries a failing `getMember` with waits of its own; a person
- * not identified by then is answered as not found (never guessed by name).
+ * not identified by then could not be checked, and the message is refused whole
+ * (`isMentionLookupUnavailable`), never guessed by name nor answered as not found.
  */
 export const LOOKUP_DEADLINE_MS = 5_000;
+
+/** `details.operation` of the errors `TeamsMentionResolver.read` throws when the people mentioned could not be checked right now. */
+export const MENTION_LOOKUP = 'mention_lookup';
+
+/**
+ * Whether `error` (from `TeamsMentionResolver.read`) means the people mentioned in the message could
+ * not be identified right now, so the message is to be refused whole and nothing done for it:
+ * `BotError('channel_unavailable')` (Teams failed a member lookup for a reason that passes: 429, 408,
+ * 5xx, a network error) or `BotError('timeout')` (the lookups ran past `LOOKUP_DEADLINE_MS`), both
+ * with `details.operation === MENTION_LOOKUP`. A directory failure is not one of these.
+ */
+export function isMentionLookupUnavailable(error: unknown): error is BotError {
+  return (isBotError(error, 'channel_unavailable') || isBotError(error, 'timeout')) && error.details.operation === MENTION_LOOKUP;
+}
+
+/**
+ * `activity.text` with every `<at>…</at>` tag taken out, for reading the language of a message
+ * whose mentions could not be read: a mentioned name ("Van Dijk") must not count as Dutch words.
+ */
+export function textWithoutMentions(activity: Pick<Activity, 'text'>): string {
+  return typeof activity.text === 'string' ? activity.text.replace(AT_TAG, ' ') : '';
+}
 
 /** Cached member answers kept at most (a busy tenant's mentions cannot grow memory without end). */
 const MAX_CACHED_MEMBERS = 5_000;
@@ -78,7 +103,9 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
  * text, as before. More than `MAX_MENTIONS` different people: nobody is looked up and `tooMany` is set.
  *
  * @param resolve the directory user a mentioned account is, or undefined when not served or unknown;
- *   called once per different `mentioned.id`, all at once. Its errors (a failing directory) propagate.
+ *   called once per different `mentioned.id`, all at once. Its errors (a failing directory, a lookup
+ *   that could not be made) propagate: the first one rejects the whole reading, so no message is read
+ *   with one of its people silently missing.
  */
 export async function readTeamsMentions(
   activity: Pick<Activity, 'text' | 'entities' | 'recipient'>,
@@ -128,10 +155,17 @@ export async function readTeamsMentions(
  * `email`, else its `userPrincipalName`.
  *
  * Not found (undefined, and the core answers "could not find <name>"): someone of another tenant
- * (`tenantId` not the directory's), an object id or mail the directory does not have, Teams failing or
- * refusing the lookup (logged, never thrown), and lookups still running after `LOOKUP_DEADLINE_MS`.
- * Teams' answers are reused per conversation and member for `MEMBER_TTL_MS`; failures are not kept.
- * Directory failures (`BotError('directory_unavailable')`) propagate.
+ * (`tenantId` not the directory's), an object id or mail the directory does not have, and Teams
+ * refusing the lookup for good (404 `MemberNotFoundInConversation`, 403, 400, 401; logged, not thrown).
+ *
+ * Not checked (thrown, see `isMentionLookupUnavailable`; the edge refuses the whole message and asks
+ * to try again): Teams failing the lookup for a reason that passes (429, 408, 5xx, network errors,
+ * after the library's own retries; `BotError('channel_unavailable')` with `status` and `retryAfterMs`
+ * in its details when Teams sent them), and lookups still running after `LOOKUP_DEADLINE_MS`
+ * (`BotError('timeout')`). Such a person may well exist: answering "not found" would be wrong.
+ *
+ * Teams' answers are reused per conversation and member for `MEMBER_TTL_MS`; failures, passing or
+ * not, are not kept. Directory failures (`BotError('directory_unavailable')`) propagate.
  */
 export class TeamsMentionResolver {
   private readonly members = new Map<string, { member: TeamsChannelAccount; at: number }>();
@@ -151,6 +185,8 @@ export class TeamsMentionResolver {
   /**
    * `readTeamsMentions` of the turn's activity, with each mentioned person identified here.
    * @param unnamed how to name someone Teams gave no readable name for (in the person's language).
+   * @throws BotError for which `isMentionLookupUnavailable` holds when any one mentioned person could
+   *   not be checked right now (the others' answers are then not used); `directory_unavailable`.
    */
   async read(context: TurnContext, unnamed: string): Promise<ReadTeamsMessage> {
     let timer: NodeJS.Timeout | undefined;
@@ -164,8 +200,13 @@ export class TeamsMentionResolver {
         unnamed,
         resolve: async (mentioned) => {
           const user = await Promise.race([this.identify(context, mentioned), deadline]);
-          if (user === null) this.deps.logger.warn({ memberId: mentioned.id }, 'teams mention not identified in time; answered as not found');
-          return user ?? undefined;
+          if (user === null) {
+            // Still asking Teams (or the directory) is no answer about the person.
+            throw new BotError('timeout', 'Teams mention not identified in time', {
+              details: { channel: 'teams', operation: MENTION_LOOKUP, memberId: mentioned.id, deadlineMs: this.deps.deadlineMs ?? LOOKUP_DEADLINE_MS },
+            });
+          }
+          return user;
         },
       });
     } finally {
@@ -192,7 +233,11 @@ export class TeamsMentionResolver {
     return undefined;
   }
 
-  /** Teams' account for a member of the turn's conversation (cached), or undefined when Teams failed or refused. */
+  /**
+   * Teams' account for a member of the turn's conversation (cached), or undefined when Teams refused
+   * the lookup for good; throws `BotError('channel_unavailable')` (`details.operation` `MENTION_LOOKUP`)
+   * when it failed for a reason that passes.
+   */
   private async member(context: TurnContext, memberId: string): Promise<TeamsChannelAccount | undefined> {
     const activity = context.activity;
     const teamId = (activity.channelData as { team?: { id?: unknown } } | undefined)?.team?.id;
@@ -207,7 +252,22 @@ export class TeamsMentionResolver {
       this.members.set(key, { member, at: now });
       return member;
     } catch (error) {
-      this.deps.logger.warn({ memberId, err: errorSummary(error) }, 'teams member lookup failed; mention answered as not found');
+      // 429, 408, 5xx, network: Teams could not be asked, which says nothing about the person.
+      const passing = passingDeliveryError(error);
+      if (passing) {
+        const status = passing.details.status;
+        throw new BotError('channel_unavailable', `Teams member lookup failed for now: ${passing.message}`.slice(0, 300), {
+          cause: error,
+          details: {
+            channel: 'teams',
+            operation: MENTION_LOOKUP,
+            memberId,
+            ...(typeof status === 'number' ? { status } : {}),
+            ...(passing.retryAfterMs !== undefined ? { retryAfterMs: passing.retryAfterMs } : {}),
+          },
+        });
+      }
+      this.deps.logger.warn({ memberId, err: errorSummary(error) }, 'teams member lookup refused; mention answered as not found');
       return undefined;
     }
   }

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import type { TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_MENTIONS, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
+import { isMentionLookupUnavailable, MAX_MENTIONS, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
 import { ManualClock } from '../../../src/domain/clock.js';
+import { BotError, isBotError } from '../../../src/domain/errors.js';
 import { botMentionOf, mentionOf, messageWithMentions, personalConversationId, post, type TeamsUser } from '../../fakes/teams-activities.js';
 import { cardOf, DIRECTORY, people, teamsHarness, TENANT, textOf, TRAINING, type TeamsHarness } from './harness.js';
 
@@ -143,18 +144,18 @@ describe('Teams: a user @-mention is the directory user Teams says it is', () =>
     expect(h.connector.rejected).toEqual([]);
   });
 
-  it('guesses no namesake when Teams fails the lookup, and asks again once Teams answers', async () => {
+  it('guesses no namesake when Teams refuses the lookup for good (403, 404), and asks again once Teams answers', async () => {
     h = await start();
     const mention = mentionOf(megan);
-    for (const [status, headers] of [[403, {}], [404, {}], [429, { 'retry-after': '0' }]] as const) {
-      h.connector.failMemberLookups(status, headers);
+    for (const status of [403, 404]) {
+      h.connector.failMemberLookups(status);
       await say(`give ${mention.text} send-as on Training`, [mention]);
       expect(lastRead()).toContain('could not find "Megan Bowen"');
       expect(await requestsOfAlex()).toEqual([]);
     }
     // Each failed lookup was asked (and not kept): the next message asks Teams again.
-    expect(h.connector.memberLookups.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(h.connector.requests.filter((r) => r.path.includes('/members/')).map((r) => r.status))).toEqual(new Set([403, 404, 429]));
+    expect(h.connector.memberLookups.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(h.connector.requests.filter((r) => r.path.includes('/members/')).map((r) => r.status))).toEqual(new Set([403, 404]));
     h.connector.failMemberLookups();
     await say(`give ${mention.text} send-as on Training`, [mention]);
     expect((await requestsOfAlex()).map((r) => r.granteeId)).toEqual([megan.aad]);
@@ -227,9 +228,137 @@ describe('Teams: a user @-mention is the directory user Teams says it is', () =>
   });
 });
 
+describe('Teams: a mention Teams cannot look up right now refuses the whole message, and changes nothing', () => {
+  const UNAVAILABLE = 'I could not check who you mentioned right now';
+  const UNAVAILABLE_NL = 'Ik kon nu niet nagaan wie je noemde';
+  const lookupStatuses = () => h.connector.requests.filter((r) => r.path.includes('/members/')).map((r) => r.status);
+
+  /** `user` writes `text` with these mention entities in their personal chat. */
+  async function sayAs(user: TeamsUser, text: string, mentions: Parameters<typeof messageWithMentions>[3]) {
+    const response = await post(h.bot.port, messageWithMentions(user, h.ctx, text, mentions));
+    expect(response.status).toBe(200);
+    await h.settle();
+  }
+
+  for (const [what, status, headers] of [
+    ['503 (Bot Connector failing)', 503, { 'retry-after': '0' }],
+    ['429 with Retry-After (throttled)', 429, { 'retry-after': '0' }],
+  ] as const) {
+    it(`answers "could not check right now" on a ${what}, creates nothing, and reads the same message once Teams answers`, async () => {
+      h = await start();
+      const mention = mentionOf(megan);
+      const text = `give ${mention.text} send-as on Training`;
+      h.connector.failMemberLookups(status, headers);
+      const before = h.inbox(alex).length;
+      await say(text, [mention]);
+      const answer = h.inbox(alex).slice(before).map(textOf).join(' ');
+      expect(answer).toContain(UNAVAILABLE);
+      expect(answer).toContain('nothing was changed');
+      expect(answer).toContain("write the person's name instead of the @-mention");
+      expect(answer).not.toContain('could not find');
+      expect(await requestsOfAlex()).toEqual([]);
+      expect(lookupStatuses().length).toBeGreaterThan(0);
+      expect(lookupStatuses().every((s) => s === status)).toBe(true);
+      expect(h.logs.some((l) => l.msg.includes('message refused') && l.status === status)).toBe(true);
+
+      // The failure was not kept: the same message, sent again, asks Teams again and is read.
+      h.connector.failMemberLookups();
+      const lookups = h.connector.memberLookups.length;
+      await say(text, [mention]);
+      expect(h.connector.memberLookups.length).toBe(lookups + 1);
+      expect((await requestsOfAlex()).map((r) => [r.granteeId, r.targetId, r.rights, r.state])).toEqual([[megan.aad, TRAINING, ['SendAs'], 'pending']]);
+      expect(lastRead(1)).not.toContain(UNAVAILABLE);
+    });
+  }
+
+  it('still answers 404 MemberNotFoundInConversation as not found', async () => {
+    h = await start();
+    const mention = mentionOf(megan);
+    h.connector.failMemberLookups(404);
+    await say(`give ${mention.text} send-as on Training`, [mention]);
+    expect(lastRead()).toContain('could not find "Megan Bowen"');
+    expect(lastRead()).not.toContain(UNAVAILABLE);
+    // Someone Teams does not know at all: the fake answers its own 404 MemberNotFoundInConversation.
+    h.connector.failMemberLookups();
+    const stranger = mentionOf({ aad: '7e570003-ffff-4fff-8fff-000000000003', name: 'Megan Bowen' });
+    await say(`give ${stranger.text} send-as on Training`, [stranger]);
+    expect(lastRead()).toContain('could not find "Megan Bowen"');
+    expect(lookupStatuses()).toEqual([404, 404]);
+    expect(await requestsOfAlex()).toEqual([]);
+  });
+
+  it('refuses a message whole when one person is known and another cannot be looked up: no request for the known one', async () => {
+    h = await start();
+    // Megan's mention carries her object id (no lookup); Adele's must be asked of Teams, which fails.
+    const known = mentionOf(megan, { withAadObjectId: true });
+    const asked = mentionOf(adele);
+    h.connector.failMemberLookups(503, { 'retry-after': '0' });
+    await say(`give ${known.text} ${asked.text} send-as on Training`, [known, asked]);
+    expect(lastRead(1)).toContain(UNAVAILABLE);
+    expect(lastRead(1)).not.toContain('Megan Bowen');
+    expect(await requestsOfAlex()).toEqual([]);
+
+    h.connector.failMemberLookups();
+    await say(`give ${known.text} ${asked.text} send-as on Training`, [known, asked]);
+    expect((await requestsOfAlex()).map((r) => r.granteeId).sort()).toEqual([megan.aad, adele.aad].sort());
+  });
+
+  it('keeps the question being asked: a draft waiting for "for whom?" survives the refused message', async () => {
+    h = await start();
+    await h.say(alex, 'give send-as on Training');
+    expect(lastRead(1)).toContain('For whom');
+    expect(await requestsOfAlex()).toEqual([]);
+    h.connector.failMemberLookups(503, { 'retry-after': '0' });
+    const mention = mentionOf(megan);
+    await say(mention.text, [mention]);
+    expect(lastRead(1)).toContain(UNAVAILABLE);
+    expect(await requestsOfAlex()).toEqual([]);
+    // Once Teams answers, the same answer completes the request asked about before.
+    h.connector.failMemberLookups();
+    await say(mention.text, [mention]);
+    expect((await requestsOfAlex()).map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([[megan.aad, TRAINING, ['SendAs']]]);
+  });
+
+  it('answers in Dutch for a Dutch message, and for an nl client when the message has no words to tell by', async () => {
+    h = await start();
+    h.connector.failMemberLookups(503, { 'retry-after': '0' });
+    const mention = mentionOf(janJansen);
+    // Alex's client is en-US, but he writes Dutch: answered as the conversation would, in Dutch.
+    await say(`geef ${mention.text} send as op Training`, [mention]);
+    expect(lastRead(1)).toContain(UNAVAILABLE_NL);
+    expect(lastRead(1)).toContain('niets veranderd');
+    // Adele's client is nl-NL and she writes only the mention.
+    const before = h.inbox(adele).length;
+    await sayAs(adele, mentionOf(megan).text, [mentionOf(megan)]);
+    expect(h.inbox(adele).slice(before).map(textOf).join(' ')).toContain(UNAVAILABLE_NL);
+    // English words from an nl client are answered in English; a name with "van" in it is no Dutch.
+    const van = mentionOf({ aad: '7e570004-ffff-4fff-8fff-000000000004', name: 'Lisa van Dijk' });
+    await sayAs(adele, `give ${van.text} send-as on Training`, [van]);
+    expect(textOf(h.inbox(adele).at(-1))).toContain(UNAVAILABLE);
+    expect(await requestsOfAlex()).toEqual([]);
+    expect(await h.bot.app.engine.requestsOf(adele.aad)).toEqual([]);
+  });
+
+  it('answers a group chat message in the personal chat, pointing there from the group', async () => {
+    h = await start();
+    h.connector.failMemberLookups(503, { 'retry-after': '0' });
+    const bot = botMentionOf(h.ctx);
+    await say(`${bot.text} give ${mentionOf(megan).text} send-as on Training`, [bot, mentionOf(megan)], { groupChat: '19:group-1@thread.v2' });
+    expect(lastRead(1)).toContain(UNAVAILABLE);
+    expect(h.connector.sentTo('19:group-1@thread.v2').map(textOf).join(' ')).not.toContain(UNAVAILABLE);
+    expect(h.connector.sentTo('19:group-1@thread.v2').map(textOf).join(' ')).toContain('personal chat');
+    expect(await requestsOfAlex()).toEqual([]);
+  });
+});
+
 describe('TeamsMentionResolver', () => {
-  it('answers a mention as not found when Teams does not answer in time', async () => {
-    const directory = { tenantId: TENANT, getUser: async () => undefined, findUserByMail: async () => undefined };
+  const directory = { tenantId: TENANT, getUser: async () => undefined, findUserByMail: async () => undefined };
+  const mention = mentionOf(megan);
+  const context = { activity: { text: `give ${mention.text} send-as on Training`, entities: [mention], recipient: { id: '28:bot' }, conversation: { id: 'a:1' } } } as unknown as TurnContext;
+  /** A Bot Connector failure as botframework-connector throws it (a RestError with the HTTP status). */
+  const restError = (statusCode?: number, code = 'ServiceError') => Object.assign(new Error(`answered ${statusCode}`), { name: 'RestError', statusCode, code });
+
+  it('throws "not checked" (timeout, not "not found") when Teams does not answer in time', async () => {
     const resolver = new TeamsMentionResolver({
       directory,
       clock: new ManualClock(),
@@ -237,9 +366,56 @@ describe('TeamsMentionResolver', () => {
       getMember: () => new Promise(() => undefined),
       deadlineMs: 20,
     });
-    const mention = mentionOf(megan);
-    const context = { activity: { text: `give ${mention.text} send-as on Training`, entities: [mention], recipient: { id: '28:bot' }, conversation: { id: 'a:1' } } } as unknown as TurnContext;
-    const read = await resolver.read(context, 'the person you mentioned');
-    expect(read).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen' }] });
+    const error = await resolver.read(context, 'the person you mentioned').then(() => undefined, (e: unknown) => e);
+    expect(isMentionLookupUnavailable(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'timeout', details: { operation: 'mention_lookup', memberId: `29:${megan.aad}` } });
+  });
+
+  it('throws "not checked" for a failure that passes (5xx, 429, 408, network) and answers not found for a refusal (403, 404), keeping neither', async () => {
+    let failure: unknown;
+    let calls = 0;
+    const resolver = new TeamsMentionResolver({
+      directory,
+      clock: new ManualClock(),
+      logger: pino({ level: 'silent' }),
+      getMember: async () => {
+        calls++;
+        throw failure;
+      },
+    });
+    for (const [error, status] of [
+      [restError(500), 500],
+      [restError(503), 503],
+      [Object.assign(restError(429, 'Throttled'), { retryAfterMs: 2000 }), 429],
+      [restError(408), 408],
+      [restError(undefined, 'ECONNRESET'), undefined],
+    ] as const) {
+      failure = error;
+      const thrown = await resolver.read(context, 'the person you mentioned').then(() => undefined, (e: unknown) => e);
+      expect(isMentionLookupUnavailable(thrown)).toBe(true);
+      expect(thrown).toMatchObject({ code: 'channel_unavailable', retryable: true, details: { operation: 'mention_lookup', memberId: `29:${megan.aad}` } });
+      expect((thrown as BotError).details.status).toBe(status);
+    }
+    failure = Object.assign(restError(429, 'Throttled'), { retryAfterMs: 2000 });
+    expect(await resolver.read(context, 'x').catch((e: BotError) => e.retryAfterMs)).toBe(2000);
+    for (const status of [403, 404]) {
+      failure = restError(status, 'MemberNotFoundInConversation');
+      expect(await resolver.read(context, 'the person you mentioned')).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen' }] });
+    }
+    // Every read asked Teams again: no failure was kept.
+    expect(calls).toBe(8);
+  });
+
+  it('does not take a directory failure for "not checked": it propagates as it is', async () => {
+    const resolver = new TeamsMentionResolver({
+      directory: { ...directory, getUser: async () => Promise.reject(new BotError('directory_unavailable', 'down')) },
+      clock: new ManualClock(),
+      logger: pino({ level: 'silent' }),
+    });
+    const withId = mentionOf(megan, { withAadObjectId: true });
+    const ctx = { activity: { ...context.activity, text: `give ${withId.text} send-as on Training`, entities: [withId] } } as unknown as TurnContext;
+    const thrown = await resolver.read(ctx, 'x').then(() => undefined, (e: unknown) => e);
+    expect(isBotError(thrown, 'directory_unavailable')).toBe(true);
+    expect(isMentionLookupUnavailable(thrown)).toBe(false);
   });
 });
