@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { MarkedMention } from '../../conversation/types.js';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
-import { BotError, isBotError } from '../../domain/errors.js';
+import { BotError } from '../../domain/errors.js';
 import { cleanInput } from '../../language/clean.js';
 import { asMarkedWords } from '../../language/marked.js';
+import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { errorSummary } from './proactive.js';
 import { passingDeliveryError } from './teams-messaging.js';
 
@@ -52,20 +53,6 @@ export const MEMBER_TTL_MS = 5 * 60_000;
  * (`isMentionLookupUnavailable`), never guessed by name nor answered as not found.
  */
 export const LOOKUP_DEADLINE_MS = 5_000;
-
-/** `details.operation` of the errors `TeamsMentionResolver.read` throws when the people mentioned could not be checked right now. */
-export const MENTION_LOOKUP = 'mention_lookup';
-
-/**
- * Whether `error` (from `TeamsMentionResolver.read`) means the people mentioned in the message could
- * not be identified right now, so the message is to be refused whole and nothing done for it:
- * `BotError('channel_unavailable')` (Teams failed a member lookup for a reason that passes: 429, 408,
- * 5xx, a network error) or `BotError('timeout')` (the lookups ran past `LOOKUP_DEADLINE_MS`), both
- * with `details.operation === MENTION_LOOKUP`. A directory failure is not one of these.
- */
-export function isMentionLookupUnavailable(error: unknown): error is BotError {
-  return (isBotError(error, 'channel_unavailable') || isBotError(error, 'timeout')) && error.details.operation === MENTION_LOOKUP;
-}
 
 /**
  * `activity.text` with every `<at>…</at>` tag taken out, for reading the language of a message
