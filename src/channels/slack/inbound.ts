@@ -3,7 +3,9 @@ import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/t
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
 import { langOfIdentity, type SlackIdentities, type SlackIdentity } from './identity.js';
-import { MAX_MENTIONS, readMentions } from './mentions.js';
+import { markedLanguageOf } from '../../language/detect-language.js';
+import { isMentionLookupUnavailable } from '../mention-lookup.js';
+import { MAX_MENTIONS, readMentions, textWithoutMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { rejectModal, rejectOrigin, submittedReason } from './reject-modal.js';
@@ -107,11 +109,20 @@ export class SlackInbound {
       botUserId,
       resolve: (slackUserId) => this.deps.identities.resolve(slackUserId, turn.teamId),
       unnamed: t(langOf(identity.locale) ?? 'en', 'slack.mention.unnamed'),
+    }).catch((error: unknown) => {
+      if (!isMentionLookupUnavailable(error)) throw error;
+      this.deps.logger.warn({ slackUserId: turn.slackUserId, messageId: turn.messageId, err: error.message, lookup: error.details }, 'mentioned people could not be checked right now; message refused');
+      return undefined;
     });
+    let replies: Reply[];
+    // Slack could not say right now who someone mentioned is: the whole message is refused and nothing
+    // is done for it. "Not found" would tell the person a colleague has no account, and reading the
+    // message without them would leave them out silently. In the message's own language, as the
+    // conversation would have answered it, else the person's.
+    if (!read) replies = [{ kind: 'text', text: t(markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity), 'slack.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
-    const replies: Reply[] = read.tooMany
-      ? [{ kind: 'text', text: t(langOfIdentity(identity), 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }]
-      : await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
+    else if (read.tooMany) replies = [{ kind: 'text', text: t(langOfIdentity(identity), 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
+    else replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
     await this.deps.poster.post(channel, replies, identity.user.id, shared ? undefined : turn.threadTs);
     if (shared && replies.length > 0) await this.pointToDm(shared, langOfIdentity(identity));
   }

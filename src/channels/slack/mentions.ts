@@ -1,6 +1,7 @@
 import type { MarkedMention } from '../../conversation/types.js';
-import { isBotError } from '../../domain/errors.js';
+import { BotError, isBotError } from '../../domain/errors.js';
 import { asMarkedWords as asWords } from '../../language/marked.js';
+import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { plainTextOf } from './escape.js';
 import type { IdentityOutcome } from './identity.js';
 
@@ -32,11 +33,16 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  * way the sender is (`resolve`: `SlackIdentities.resolve`, i.e. `users.info` -> profile email ->
  * directory user by mail, own workspace only, cached) and written as that directory user's display
  * name, which `mentions` marks as them. A person the bot does not serve (not in the directory, a
- * guest, deactivated, another workspace, or Slack could not be asked) is written as the name Slack
- * shows for them (the label, else their profile name, else `unnamed`) and marked without a user, so
- * the core answers that it could not find them and never takes a namesake. The app's own mention
- * (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`. More than `MAX_MENTIONS` different
- * people: nobody is looked up and `tooMany` is set.
+ * guest, deactivated, another workspace, or Slack refused the lookup for good) is written as the name
+ * Slack shows for them (the label, else their profile name, else `unnamed`) and marked without a
+ * user, so the core answers that it could not find them and never takes a namesake. The app's own
+ * mention (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`. More than `MAX_MENTIONS`
+ * different people: nobody is looked up and `tooMany` is set.
+ *
+ * @throws BotError('channel_unavailable') with `details.operation` `MENTION_LOOKUP` (see
+ *   `isMentionLookupUnavailable`) when Slack could not be asked about a mentioned person right now
+ *   (a retryable failure of `users.info`: 429, 5xx, network, a transient error code); the message is
+ *   then to be refused whole, since that person may well exist. Other errors of `resolve` propagate.
  */
 export async function readMentions(
   text: string,
@@ -66,12 +72,29 @@ export async function readMentions(
   return { text: plainTextOf(text, options.botUserId, people), mentions };
 }
 
-/** The person, or undefined when Slack could not be asked (they are then not found, and nothing changes). */
+/**
+ * The person, or undefined when Slack refused the lookup for good (a `channel_unavailable` that is not
+ * retryable: they are then not found). A retryable one says nothing about the person: rethrown,
+ * marked as a mention lookup, with the failure's details (`method`, `status`, `slackError`, `retryAfterMs`).
+ */
 async function identify(resolve: (slackUserId: string) => Promise<IdentityOutcome>, slackUserId: string): Promise<IdentityOutcome | undefined> {
   try {
     return await resolve(slackUserId);
   } catch (error) {
-    if (isBotError(error, 'channel_unavailable')) return undefined;
-    throw error;
+    if (!isBotError(error, 'channel_unavailable')) throw error;
+    if (!error.retryable) return undefined;
+    throw new BotError('channel_unavailable', `Slack mention lookup failed for now: ${error.message}`.slice(0, 300), {
+      cause: error,
+      details: { ...error.details, channel: 'slack', operation: MENTION_LOOKUP, slackUserId },
+    });
   }
+}
+
+/**
+ * `text` (as Slack delivers it) with every `<…>` token taken out: user mentions, channel links,
+ * URLs. For reading the language of a message whose mentions could not be read; a mention's label
+ * or a link must not count as words of it.
+ */
+export function textWithoutMentions(text: string): string {
+  return text.replace(/<[^>]*>/g, ' ');
 }

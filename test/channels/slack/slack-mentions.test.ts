@@ -122,5 +122,90 @@ describe('Slack: a user mention is the directory user behind it', () => {
       expect(await requestsOfAlex(h)).toEqual([]);
     });
   });
-});
 
+  describe('a mention Slack cannot look up right now refuses the whole message, and changes nothing', () => {
+    const { megan, adele, janJansen } = slackPeople;
+    const UNAVAILABLE = 'I could not check who you mentioned right now';
+    const UNAVAILABLE_NL = 'Ik kon nu niet nagaan wie je noemde';
+    const lookupsOf = (id: string) => h.fake.calls('users.info').filter((c) => c.args.user === id).length;
+
+    /** The harness with `people` already known to the bot (their own `users.info` answered and kept), so a scripted failure hits the mention's lookup. */
+    async function started(...people: Array<(typeof slackPeople)[keyof typeof slackPeople]>) {
+      h = await slackHarness();
+      for (const person of people) await h.dm(person, 'help');
+    }
+
+    for (const [what, script] of [
+      ['HTTP 503 on every try', () => h.fake.httpNext('users.info', 503, undefined, 3)],
+      ['429 with a Retry-After longer than a turn waits', () => h.fake.httpNext('users.info', 429, 30)],
+      ['a transient error code (internal_error)', () => h.fake.failNext('users.info', 'internal_error')],
+    ] as const) {
+      it(`answers "could not check right now" on ${what}, creates nothing, and reads the same message once Slack answers`, async () => {
+        await started(alex);
+        script();
+        const before = h.inbox(alex).length;
+        await h.dm(alex, `give <@${megan.id}> send-as on Training`);
+        const answer = h.inbox(alex).slice(before).map(textOf).join(' ');
+        expect(answer).toContain(UNAVAILABLE);
+        expect(answer).toContain('nothing was changed');
+        expect(answer).not.toContain('could not find');
+        expect(answer).not.toContain(megan.id);
+        expect(await requestsOfAlex(h)).toEqual([]);
+        expect(h.logs.some((l) => l.msg.includes('message refused'))).toBe(true);
+
+        // The failure was not kept: the same message asks Slack again and is read.
+        const asked = lookupsOf(megan.id);
+        await h.dm(alex, `give <@${megan.id}> send-as on Training`);
+        expect(lookupsOf(megan.id)).toBe(asked + 1);
+        expect((await requestsOfAlex(h)).map((r) => [r.granteeId, r.targetId, r.rights, r.state])).toEqual([[megan.aad, TRAINING, ['SendAs'], 'pending']]);
+        expect(textOf(h.inbox(alex).at(-1))).not.toContain(UNAVAILABLE);
+        expect(h.fake.violations).toEqual([]);
+      });
+    }
+
+    it('still answers user_not_found as not found', async () => {
+      await started(alex);
+      h.fake.failNext('users.info', 'user_not_found');
+      await h.dm(alex, `give <@${megan.id}> send-as on Training`);
+      const answer = h.inbox(alex).slice(-2).map(textOf).join(' ');
+      expect(answer).toContain('could not find "the person you mentioned"');
+      expect(answer).not.toContain(UNAVAILABLE);
+      expect(await requestsOfAlex(h)).toEqual([]);
+    });
+
+    it('refuses a message whole when one person is known and another cannot be looked up: no request for the known one', async () => {
+      // Megan wrote to the bot before: she is known without asking Slack; Adele must be asked, and Slack fails.
+      await started(alex, megan);
+      h.fake.httpNext('users.info', 429, 30);
+      await h.dm(alex, `give <@${megan.id}> <@${adele.id}> send-as on Training`);
+      expect(textOf(h.inbox(alex).at(-1))).toContain(UNAVAILABLE);
+      expect(await requestsOfAlex(h)).toEqual([]);
+
+      await h.dm(alex, `give <@${megan.id}> <@${adele.id}> send-as on Training`);
+      expect((await requestsOfAlex(h)).map((r) => r.granteeId).sort()).toEqual([megan.aad, adele.aad].sort());
+    });
+
+    it('answers in Dutch for a Dutch message, and for an nl Slack user when the message has no words to tell by', async () => {
+      await started(alex, janJansen);
+      h.fake.failNext('users.info', 'internal_error');
+      await h.dm(alex, `geef <@${megan.id}> send as op Training`);
+      expect(textOf(h.inbox(alex).at(-1))).toContain(UNAVAILABLE_NL);
+      h.fake.failNext('users.info', 'internal_error');
+      await h.dm(janJansen, `<@${megan.id}>`);
+      expect(textOf(h.inbox(janJansen).at(-1))).toContain(UNAVAILABLE_NL);
+      expect(await requestsOfAlex(h)).toEqual([]);
+      expect(await h.app.engine.requestsOf(janJansen.aad)).toEqual([]);
+    });
+
+    it('keeps the question being asked: a draft waiting for "For whom?" survives the refused message', async () => {
+      await started(alex);
+      await h.dm(alex, 'give send-as on Training');
+      expect(textOf(h.inbox(alex).at(-1))).toContain('For whom');
+      h.fake.failNext('users.info', 'internal_error');
+      await h.dm(alex, `<@${megan.id}>`);
+      expect(textOf(h.inbox(alex).at(-1))).toContain(UNAVAILABLE);
+      await h.dm(alex, `<@${megan.id}>`);
+      expect((await requestsOfAlex(h)).map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([[megan.aad, TRAINING, ['SendAs']]]);
+    });
+  });
+});
