@@ -81,9 +81,10 @@ export interface UnderstandOptions {
   explain?: boolean;
   /**
    * People the channel itself marked in the text (a Slack `<@U…>` mention), already identified by it:
-   * where the words of `text` appear in the message they are that directory user, or, without
-   * `userId`, a person the bot does not serve (answered as an unknown name). Such words are never
-   * looked up by name, so a namesake in the directory cannot stand in for the person meant.
+   * where the words of `text` appear in the message (at the `occurrences` given, else everywhere) they
+   * are that directory user, or, without `userId`, a person the bot does not serve (answered as an
+   * unknown name). Such words are never looked up by name, so a namesake in the directory cannot stand
+   * in for the person meant.
    */
   mentions?: readonly MarkedMention[];
 }
@@ -92,5 +93,14 @@ export interface UnderstandOptions {
 export interface MarkedMention {
   text: string;
   userId?: string;
+  /**
+   * Where the channel marked them: which appearances of `text`'s words in the message text are this
+   * person (0 the first time those words appear, 1 the second, ...; counted by `wordsAppearances`),
+   * as `placeMarked` works them out. The other appearances of the same words were typed, and are read
+   * as names like any other. Without it, every appearance of the words is this person (and words two
+   * marked namesakes share are both of them: the bot asks which); so too when the list does not fit
+   * the text the language layer reads.
+   */
+  occurrences?: readonly number[];
 }
 

@@ -94,6 +94,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // directory (`preferredLanguage`, e.g. en-US) stands in for it, as it does for the answers' language.
   // Read only when the text holds such a date: most messages have none, and a directory read may be remote.
   const locale = options.locale ?? (NUMERIC_DAY_MONTH.test(work) ? (await options.directory.getUser(options.requesterId))?.preferredLanguage : undefined);
+  // The channel's marks count appearances of their words in the whole message, reason and dates included.
+  const whole = options.mentions?.length ? { whole: tokenize(work), given: tokenize(text) } : undefined;
   const fixed = takeOutFixedShapes(work, result, locale ? { ...options, locale } : options);
   work = fixed.rest;
   const ref = fixed.ref;
@@ -106,7 +108,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   const used = new Array<boolean>(tokens.length).fill(false);
   // The channel's own mentions first: their words are that person, whatever else they could read as.
-  const marked = options.mentions?.length ? await findMarked(tokens, used, options.mentions, options.directory) : [];
+  const marked = options.mentions?.length ? await findMarked(tokens, used, options.mentions, options.directory, whole) : [];
   const rights = findRights(tokens).filter((r) => !used.slice(r.start, r.end).some(Boolean));
   for (const r of rights) for (let i = r.start; i < r.end; i++) used[i] = true;
 

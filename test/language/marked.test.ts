@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import { FileDirectory, loadDirectoryFile, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { markSlot, placeMarked, wordsAppearances, withoutMarkSlots } from '../../src/language/marked.js';
+import { tokenize } from '../../src/language/tokens.js';
 import { understand, type UnderstandOptions } from '../../src/language/understand.js';
 
 const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
@@ -72,12 +74,92 @@ describe('understand: people the channel marked (a Slack mention)', () => {
     });
   });
 
-  it('reads words two marked namesakes share as both of them (the bot asks), never silently as the first', async () => {
+  it('reads words two marked namesakes share as both of them when the channel gives no places (the bot asks), never silently as the first', async () => {
     // Both Jans shown as "Jan": which "Jan" is whom cannot be told from the words.
     const both = await understand('give Jan Jan send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Jan', userId: 'u-jan-b' }] });
     expect(both.grantees).toEqual([{ status: 'ambiguous', candidates: ['u-jan-v', 'u-jan-b'] }, { status: 'ambiguous', candidates: ['u-jan-v', 'u-jan-b'] }]);
     // One of them someone the bot does not serve (a guest with the same name): nobody it may act for.
     const guest = await understand('give Jan send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Jan' }] });
     expect(guest.grantee).toEqual({ status: 'unknown', text: 'Jan' });
+  });
+});
+
+/**
+ * A directory where the name alone cannot tell people apart: two people called exactly "Megan Bowen"
+ * (different ids and mail), and a person called "Sales" beside the group Sales.
+ */
+const namesakes = new FileDirectory(
+  parseDirectoryFile({
+    tenant: { id: 't-1', domain: 'contoso.example' },
+    users: [
+      { id: 'u-alex', displayName: 'Alex Wilber', mail: 'alexw@contoso.example' },
+      { id: 'u-megan-1', displayName: 'Megan Bowen', mail: 'meganb@contoso.example' },
+      { id: 'u-megan-2', displayName: 'Megan Bowen', mail: 'megan.bowen@contoso.example' },
+      { id: 'u-megan-s', displayName: 'Megan Smith', mail: 'megans@contoso.example' },
+      { id: 'u-sales', displayName: 'Sales', mail: 'sales.rep@contoso.example' },
+      { id: 'u-admin', displayName: 'Ada Admin', mail: 'admin@contoso.example' },
+    ],
+    groups: [
+      { id: 'g-training', displayName: 'Training', mail: 'training@contoso.example', owners: ['u-alex'], members: ['u-alex'] },
+      { id: 'g-sales', displayName: 'Sales', mail: 'sales@contoso.example', owners: ['u-alex'], members: ['u-alex'] },
+    ],
+    admins: ['u-admin'],
+  }),
+);
+const at = { directory: namesakes, requesterId: 'u-admin', now: new Date('2026-11-23T08:00:00Z') } satisfies UnderstandOptions;
+const meganOne = { text: 'Megan Bowen', userId: 'u-megan-1' };
+const meganTwo = { text: 'Megan Bowen', userId: 'u-megan-2' };
+const salesPerson = { text: 'Sales', userId: 'u-sales' };
+
+describe('understand: where the channel marked each person (MarkedMention.occurrences)', () => {
+  it('tells two marked namesakes apart by where each stands: one grantee each, no question', async () => {
+    for (const text of ['give Megan Bowen and Megan Bowen send-as on Training', 'give Megan Bowen Megan Bowen send-as on Training']) {
+      const u = await understand(text, { ...at, mentions: [{ ...meganOne, occurrences: [0] }, { ...meganTwo, occurrences: [1] }] });
+      expect(u, text).toMatchObject({ intent: 'grant', permission: 'SendAs', target: { status: 'resolved', id: 'g-training' } });
+      expect(u.grantees, text).toEqual([{ status: 'resolved', id: 'u-megan-1' }, { status: 'resolved', id: 'u-megan-2' }]);
+    }
+    // Namesakes by first name only ("which Megan?" when typed) are each the person marked.
+    const u = await understand('give Megan Bowen and Megan Smith send-as on Training', { ...at, mentions: [{ ...meganOne, occurrences: [0] }, { text: 'Megan Smith', userId: 'u-megan-s', occurrences: [0] }] });
+    expect(u.grantees).toEqual([{ status: 'resolved', id: 'u-megan-1' }, { status: 'resolved', id: 'u-megan-s' }]);
+  });
+
+  it('gives each marked namesake the role of the place they stand in', async () => {
+    const u = await understand("give Megan Bowen full access to Megan Bowen's mailbox", { ...at, mentions: [{ ...meganTwo, occurrences: [0] }, { ...meganOne, occurrences: [1] }] });
+    expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-megan-2' }, target: { status: 'resolved', id: 'u-megan-1' } });
+  });
+
+  it('takes a marked person as the target mailbox only where nothing else can be: "give Megan send-as on @Alex"', async () => {
+    const own = await understand('give Megan Smith send-as on Alex Wilber', { ...at, mentions: [{ text: 'Alex Wilber', userId: 'u-alex', occurrences: [0] }] });
+    expect(own).toMatchObject({ intent: 'grant', grantee: { status: 'resolved', id: 'u-megan-s' }, target: { status: 'resolved', id: 'u-alex' } });
+    const marked = await understand('give Megan Smith send-as on Sales', { ...at, mentions: [{ ...salesPerson, occurrences: [0] }] });
+    expect(marked.target).toEqual({ status: 'resolved', id: 'u-sales' });
+  });
+
+  it('falls back to every appearance being every mark (the bot asks) when the places do not fit the text', async () => {
+    // A place past the last appearance of the words.
+    const past = await understand('give Megan Bowen Megan Bowen send-as on Training', { ...at, mentions: [{ ...meganOne, occurrences: [0] }, { ...meganTwo, occurrences: [2] }] });
+    const both = { status: 'ambiguous', candidates: ['u-megan-1', 'u-megan-2'] };
+    expect(past.grantees).toEqual([both, both]);
+    // Counted by the channel in text that cleaning here changes (markup with words inside): not trusted.
+    const changed = await understand('give Sales send-as on Sales <style>Sales</style>', { ...at, mentions: [{ ...salesPerson, occurrences: [0] }] });
+    expect(changed).toMatchObject({ grantee: { status: 'resolved', id: 'u-sales' }, target: { status: 'resolved', id: 'u-sales' } });
+  });
+});
+
+describe('placeMarked: where a channel marked each person, counted in the final text', () => {
+  it('fills the slots and counts typed appearances of the same words before them', () => {
+    expect(placeMarked(`give ${markSlot(0)} send-as on Sales`, ['Sales'])).toEqual({ text: 'give Sales send-as on Sales', occurrences: [[0]] });
+    expect(placeMarked(`give Sales send-as on ${markSlot(0)}`, ['Sales'])).toEqual({ text: 'give Sales send-as on Sales', occurrences: [[1]] });
+    expect(placeMarked(`give ${markSlot(0)} ${markSlot(1)} and ${markSlot(0)} x`, ['Megan Bowen', 'Megan Bowen']).occurrences).toEqual([[0, 2], [1]]);
+  });
+
+  it('puts a space between a marked name and a letter against it, and leaves a person with no slot unplaced', () => {
+    expect(placeMarked(`give${markSlot(0)}'s mailbox`, ['Megan Bowen'])).toEqual({ text: "give Megan Bowen's mailbox", occurrences: [[0]] });
+    expect(placeMarked(`x${markSlot(0)}y`, ['Jan', 'Zoë']).occurrences).toEqual([[0], undefined]);
+  });
+
+  it('counts as findMarked does (left to right, never overlapping), and nothing typed passes for a slot', () => {
+    expect(wordsAppearances(tokenize('Jan Jan Jan'), ['jan', 'jan'])).toEqual([0]);
+    expect(withoutMarkSlots(`give ${markSlot(3)} access`)).toBe('give 3 access');
   });
 });
