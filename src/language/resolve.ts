@@ -61,6 +61,19 @@ export function asTarget(m: Mention, requesterId: string, noun: 'mailbox' | 'gro
   return fromIds(ids);
 }
 
+/**
+ * The target without the people the channel marked as the grantee: "give @Sales send-as on Sales",
+ * where a person called Sales is marked and the group Sales is typed, means the group, not that
+ * person's own mailbox. Only a typed target that could also be someone else is narrowed; a target
+ * that is only the marked grantee (or is marked itself: "give Megan send-as on @Alex") stays as read.
+ */
+export function withoutMarkedGrantee(target: Resolution, g: Mention, t: Mention): Resolution {
+  if (target.status !== 'ambiguous' || t.marked || t.parts?.some((p) => p.marked)) return target;
+  const marked = new Set((g.parts ?? [g]).filter((p) => p.marked && p.kind === 'name').flatMap((p) => p.users.map((u) => u.id)));
+  const others = target.candidates.filter((id) => !marked.has(id));
+  return others.length > 0 && others.length < target.candidates.length ? fromIds(others) : target;
+}
+
 function fromIds(ids: string[]): Resolution {
   if (ids.length === 1) return { status: 'resolved', id: ids[0]! };
   const unique = [...new Set(ids)];

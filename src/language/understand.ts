@@ -24,7 +24,7 @@ import { decideIntent } from './intent.js';
 import { ALL_WORDS, EN_MARKERS, NL_MARKERS, SELF_OBJECT } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
-import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke } from './resolve.js';
+import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, withoutMarkedGrantee } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { tokenize } from './tokens.js';
@@ -176,6 +176,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (each) result.grantees = each;
   }
   if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
+  // A person the channel marked as the grantee is exactly them: the typed target is someone or something else.
+  if (roles.g && roles.t && result.target) result.target = withoutMarkedGrantee(result.target, roles.g, roles.t);
 
   // ---- the right; for a revoke, who actually holds it
   if (intent === 'revoke') await settleRevoke(result, explicitRights(rights), options);

@@ -128,11 +128,30 @@ describe('understand: where the channel marked each person (MarkedMention.occurr
     expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-megan-2' }, target: { status: 'resolved', id: 'u-megan-1' } });
   });
 
+  it('reads a typed name beside a marked person of the same name as typed: the marked person is the grantee, the group the target', async () => {
+    const cases = ['give Sales send-as on Sales', 'Sales needs send-as on Sales', 'give Sales full access to Sales', 'geef Sales verzenden als op Sales', 'give send-as on Sales to Sales'];
+    for (const text of cases) {
+      const place = text.startsWith('give send-as') ? 1 : 0;
+      const u = await understand(text, { ...at, mentions: [{ ...salesPerson, occurrences: [place] }] });
+      expect(u, text).toMatchObject({ intent: 'grant', grantee: { status: 'resolved', id: 'u-sales' }, target: { status: 'resolved', id: 'g-sales' } });
+    }
+    // Typed, "Sales" after "on" is the person or the group: the bot asks (unchanged).
+    expect((await understand('give Sales send-as on Sales', at)).target).toEqual({ status: 'ambiguous', candidates: ['u-sales', 'g-sales'] });
+  });
+
   it('takes a marked person as the target mailbox only where nothing else can be: "give Megan send-as on @Alex"', async () => {
     const own = await understand('give Megan Smith send-as on Alex Wilber', { ...at, mentions: [{ text: 'Alex Wilber', userId: 'u-alex', occurrences: [0] }] });
     expect(own).toMatchObject({ intent: 'grant', grantee: { status: 'resolved', id: 'u-megan-s' }, target: { status: 'resolved', id: 'u-alex' } });
     const marked = await understand('give Megan Smith send-as on Sales', { ...at, mentions: [{ ...salesPerson, occurrences: [0] }] });
     expect(marked.target).toEqual({ status: 'resolved', id: 'u-sales' });
+  });
+
+  it('counts a marked person\'s place in the whole message, reason included', async () => {
+    const u = await understand('give Sales send-as on Sales because Sales asked', { ...at, mentions: [{ ...salesPerson, occurrences: [0] }] });
+    expect(u).toMatchObject({ intent: 'grant', grantee: { status: 'resolved', id: 'u-sales' }, target: { status: 'resolved', id: 'g-sales' }, reason: 'Sales asked' });
+    // The two Megans, the second one in the reason: the first place is Megan One, and nobody else is read.
+    const v = await understand('give Megan Bowen send-as on Training because Megan Bowen asked', { ...at, mentions: [{ ...meganOne, occurrences: [0] }, { ...meganTwo, occurrences: [1] }] });
+    expect(v).toMatchObject({ intent: 'grant', grantee: { status: 'resolved', id: 'u-megan-1' } });
   });
 
   it('falls back to every appearance being every mark (the bot asks) when the places do not fit the text', async () => {
