@@ -1,3 +1,4 @@
+import { markedAfter } from '../language/marked.js';
 import type { Resolution, UnderstandOptions } from '../language/understand.js';
 import type { UnderstandFn } from './types.js';
 
@@ -11,7 +12,9 @@ import type { UnderstandFn } from './types.js';
  */
 export async function resolveAnswer(text: string, slot: 'grantee' | 'target', understand: UnderstandFn, options: UnderstandOptions): Promise<Resolution> {
   const answer = text.trim();
-  const sentence = slot === 'grantee' ? `give ${answer} access` : `who has access to ${answer}?`;
-  const understood = await understand(sentence, options);
+  const before = slot === 'grantee' ? 'give ' : 'who has access to ';
+  const sentence = `${before}${answer}${slot === 'grantee' ? ' access' : '?'}`;
+  // The channel said where it marked people in the answer; in the sentence they stand after `before`.
+  const understood = await understand(sentence, options.mentions ? { ...options, mentions: markedAfter(before, options.mentions) } : options);
   return understood[slot] ?? { status: 'unknown', text: answer };
 }

@@ -106,6 +106,20 @@ export function wordsAppearances(tokens: readonly Token[], norms: readonly strin
   return at;
 }
 
+/**
+ * The marks of a message as marks of `prefix` + that message (the conversation reads a typed answer
+ * inside a sentence of its own, "give <answer> access"): each place moved past the appearances of the
+ * mark's words in `prefix`.
+ */
+export function markedAfter(prefix: string, marked: readonly MarkedMention[]): MarkedMention[] {
+  const tokens = tokenize(prefix);
+  return marked.map((m) => {
+    if (!m.occurrences) return m;
+    const before = wordsAppearances(tokens, tokenize(m.text).map((t) => t.norm)).length;
+    return before ? { ...m, occurrences: m.occurrences.map((k) => k + before) } : m;
+  });
+}
+
 // A channel writes a slot where a marked person's words go (private-use characters, which cleaning
 // keeps and nobody types), and `placeMarked` fills the slots once the text is otherwise final, so the
 // appearances are counted in the very text the core reads.

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { FileDirectory, loadDirectoryFile, parseDirectoryFile } from '../../src/directory/file-directory.js';
-import { markSlot, placeMarked, wordsAppearances, withoutMarkSlots } from '../../src/language/marked.js';
+import { markedAfter, markSlot, placeMarked, wordsAppearances, withoutMarkSlots } from '../../src/language/marked.js';
 import { tokenize } from '../../src/language/tokens.js';
 import { understand, type UnderstandOptions } from '../../src/language/understand.js';
 
@@ -175,6 +175,11 @@ describe('placeMarked: where a channel marked each person, counted in the final 
   it('puts a space between a marked name and a letter against it, and leaves a person with no slot unplaced', () => {
     expect(placeMarked(`give${markSlot(0)}'s mailbox`, ['Megan Bowen'])).toEqual({ text: "give Megan Bowen's mailbox", occurrences: [[0]] });
     expect(placeMarked(`x${markSlot(0)}y`, ['Jan', 'Zoë']).occurrences).toEqual([[0], undefined]);
+  });
+
+  it('moves the places past a prefix the conversation puts before a typed answer', () => {
+    const marks = [{ text: 'Give', userId: 'u-give', occurrences: [0] }, { text: 'Sales', userId: 'u-sales', occurrences: [0] }, { text: 'Nobody' }];
+    expect(markedAfter('give ', marks)).toEqual([{ text: 'Give', userId: 'u-give', occurrences: [1] }, marks[1], marks[2]]);
   });
 
   it('counts as findMarked does (left to right, never overlapping), and nothing typed passes for a slot', () => {
