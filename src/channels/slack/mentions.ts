@@ -1,6 +1,6 @@
 import type { MarkedMention } from '../../conversation/types.js';
 import { BotError, isBotError } from '../../domain/errors.js';
-import { asMarkedWords as asWords } from '../../language/marked.js';
+import { asMarkedWords as asWords, markSlot, placeMarked, withoutMarkSlots } from '../../language/marked.js';
 import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { plainTextOf } from './escape.js';
 import type { IdentityOutcome } from './identity.js';
@@ -32,12 +32,13 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  * each user mention, `<@U…>` or `<@U…|label>` (Slack sends them unlabelled now), is identified the
  * way the sender is (`resolve`: `SlackIdentities.resolve`, i.e. `users.info` -> profile email ->
  * directory user by mail, own workspace only, cached) and written as that directory user's display
- * name, which `mentions` marks as them. A person the bot does not serve (not in the directory, a
- * guest, deactivated, another workspace, or Slack refused the lookup for good) is written as the name
- * Slack shows for them (the label, else their profile name, else `unnamed`) and marked without a
- * user, so the core answers that it could not find them and never takes a namesake. The app's own
- * mention (`botUserId`, from `auth.test`) is dropped, as in `plainTextOf`. More than `MAX_MENTIONS`
- * different people: nobody is looked up and `tooMany` is set.
+ * name, which `mentions` marks as them, with where it stands (`MarkedMention.occurrences`). A person
+ * the bot does not serve (not in the directory, a guest, deactivated, another workspace, or Slack
+ * refused the lookup for good) is written as the name Slack shows for them (the label, else their
+ * profile name, else `unnamed`) and marked without a user, so the core answers that it could not
+ * find them and never takes a namesake. The app's own mention (`botUserId`, from `auth.test`) is
+ * dropped, as in `plainTextOf`. More than `MAX_MENTIONS` different people: nobody is looked up and
+ * `tooMany` is set.
  *
  * @throws BotError('channel_unavailable') with `details.operation` `MENTION_LOOKUP` (see
  *   `isMentionLookupUnavailable`) when Slack could not be asked about a mentioned person right now
@@ -55,21 +56,30 @@ export async function readMentions(
   }
   if (labels.size === 0) return { text: plainTextOf(text, options.botUserId), mentions: [] };
   if (labels.size > MAX_MENTIONS) return { text: plainTextOf(text, options.botUserId), mentions: [], tooMany: labels.size };
-  const people = new Map<string, string>();
+  const slots = new Map<string, string>();
   const mentions: MarkedMention[] = [];
   for (const [id, label] of labels) {
     const outcome = await identify(options.resolve, id);
     const words = outcome?.known ? asWords(outcome.identity.user.displayName) : undefined;
+    slots.set(id, markSlot(mentions.length));
     if (outcome?.known && words) {
-      people.set(id, words);
       mentions.push({ text: words, userId: outcome.identity.user.id });
       continue;
     }
     const shown = asWords(label) ?? asWords(outcome && !outcome.known ? outcome.name : undefined) ?? asWords(options.unnamed) ?? 'unknown';
-    people.set(id, shown);
     mentions.push({ text: shown });
   }
-  return { text: plainTextOf(text, options.botUserId, people), mentions };
+  // Each mention's place is kept (a slot) until the text is final, so the core knows which
+  // appearances of a name were marked: two namesakes are told apart, and a typed "Sales" beside a
+  // marked person called Sales stays a typed name.
+  const placed = placeMarked(plainTextOf(withoutMarkSlots(text), options.botUserId, slots), mentions.map((m) => m.text));
+  return {
+    text: placed.text,
+    mentions: mentions.map((m, i) => {
+      const occurrences = placed.occurrences[i];
+      return occurrences ? { ...m, occurrences } : m;
+    }),
+  };
 }
 
 /**

@@ -1,15 +1,21 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_MENTIONS } from '../../../src/channels/slack/mentions.js';
 import { FAKE_BOT } from '../../fakes/slack-api-fake.js';
-import { slackHarness, slackPeople, TRAINING, textOf, type SlackHarness } from './harness.js';
+import { DIRECTORY, slackHarness, slackPeople, TRAINING, textOf, type SlackHarness } from './harness.js';
 
 const { alex } = slackPeople;
 /** Jan Smit: "Jan" alone is two people in the directory; the mention is one. */
 const janSmit = { id: 'U0JANSMIT1', name: 'Jan Smit', email: 'jan.smit@contoso.example', locale: 'nl-NL', aad: '0a1e0007-aaaa-4bbb-8ccc-000000000007' };
 
 let h: SlackHarness;
+let dir: string | undefined;
 afterEach(async () => {
   await h?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
 });
 
 async function requestsOfAlex(h: SlackHarness) {
@@ -207,5 +213,52 @@ describe('Slack: a user mention is the directory user behind it', () => {
       await h.dm(alex, `<@${megan.id}>`);
       expect((await requestsOfAlex(h)).map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([[megan.aad, TRAINING, ['SendAs']]]);
     });
+  });
+});
+
+/** A second Megan Bowen (same display name, another id and mail), and a person called Sales beside the group Sales. */
+const otherMegan = { id: 'U0MEGAN002', name: 'Megan Bowen', email: 'megan.bowen@contoso.example', locale: 'en-US', aad: '0a1e0010-aaaa-4bbb-8ccc-000000000010' };
+const salesPerson = { id: 'U0SALES001', name: 'Sales', email: 'sales.desk@contoso.example', locale: 'en-US', aad: '0a1e0011-aaaa-4bbb-8ccc-000000000011' };
+const SALES_GROUP = '9f0e0002-bbbb-4ccc-8ddd-000000000002';
+
+/** The harness on a copy of the Contoso directory with `otherMegan` and `salesPerson` added, all of them in the workspace. */
+async function withNamesakes(): Promise<SlackHarness> {
+  dir = mkdtempSync(join(tmpdir(), 'slack-namesakes-'));
+  const fixture = JSON.parse(readFileSync(DIRECTORY, 'utf8'));
+  for (const person of [otherMegan, salesPerson]) {
+    fixture.users.push({ id: person.aad, displayName: person.name, mail: person.email, managerId: '0a1e0005-aaaa-4bbb-8ccc-000000000005', preferredLanguage: 'en-US' });
+  }
+  writeFileSync(join(dir, 'directory.json'), JSON.stringify(fixture));
+  return slackHarness({ DIRECTORY: `file:${join(dir, 'directory.json')}` }, { people: [...Object.values(slackPeople), otherMegan, salesPerson] });
+}
+
+describe('Slack: a mention is exactly that person, even where the name is someone else too', () => {
+  const { megan } = slackPeople;
+
+  it('makes one request per mentioned namesake (both called Megan Bowen), asking no "which"', async () => {
+    h = await withNamesakes();
+    // Typed, the name is two people: the bot asks.
+    await h.dm(alex, 'give Megan Bowen send-as on Training');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Which');
+    const before = h.inbox(alex).length;
+    await h.dm(alex, `give <@${megan.id}> and <@${otherMegan.id}> send-as on Training`);
+    const requests = await requestsOfAlex(h);
+    expect(requests.map((r) => [r.granteeId, r.targetId, r.rights, r.state]).sort()).toEqual(
+      [[megan.aad, TRAINING, ['SendAs'], 'pending'], [otherMegan.aad, TRAINING, ['SendAs'], 'pending']].sort(),
+    );
+    const answer = h.inbox(alex).slice(before).map(textOf).join(' ');
+    expect(answer).not.toContain('Which');
+    expect(answer).toContain('one request per person');
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('takes a mentioned person called Sales as the grantee and the typed Sales as the group', async () => {
+    h = await withNamesakes();
+    const before = h.inbox(alex).length;
+    await h.dm(alex, `give <@${salesPerson.id}> send-as on Sales`);
+    const requests = await requestsOfAlex(h);
+    expect(requests.map((r) => [r.granteeId, r.targetId, r.rights, r.state])).toEqual([[salesPerson.aad, SALES_GROUP, ['SendAs'], 'pending']]);
+    expect(h.inbox(alex).slice(before).map(textOf).join(' ')).not.toContain('Which');
+    expect(h.fake.violations).toEqual([]);
   });
 });
