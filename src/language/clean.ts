@@ -45,9 +45,10 @@ export interface CleanOptions {
  * dropped, line breaks, tabs and runs of spaces as one space, trimmed, Unicode NFC.
  *
  * Channels must call this on every incoming message before anything else looks at the text:
- * Teams: `cleanInput(text, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false })` on
- * `activity.text` with the bot's own mentions removed and user mentions written as marked words
- * (`TeamsMentionResolver.read`); Slack: `cleanInput(event.text)`.
+ * Teams: `cleanInput(text, undefined, { dropLeadingMention: false })` on `activity.text` with the bot's
+ * own mentions removed and user mentions written as marked words (`TeamsMentionResolver.read`), and
+ * `cleanInput('', htmlAttachmentsOf(activity.attachments), ...)` when no words are left; Slack:
+ * `cleanInput(event.text)`.
  * Then refuse `hasControlCharacters(text)`, an empty result, and `text.length > MAX_TEXT_LENGTH`, and
  * pass the result to `understand` (which cleans again; that is harmless: the result has no markup, and
  * a second pass changes only entities the writer typed out literally, "&amp;quot;").

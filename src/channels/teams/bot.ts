@@ -120,9 +120,10 @@ export class TeamsBot extends TeamsActivityHandler {
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
     else if (read.tooMany) replies = [{ kind: 'text', text: t(lang, 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else {
-      // The language layer's one input cleaner: entities decoded, markup and other mentions' tags gone
-      // (their names stay), an HTML-only message read from its text/html attachment.
-      const text = cleanInput(read.text, htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
+      // Already cleaned by the language layer's one input cleaner (entities decoded, markup and other
+      // mentions' tags gone, their names kept); cleaned once only, so the marked people's places hold.
+      // A message with no words there is read from its text/html attachment.
+      const text = read.text || cleanInput('', htmlAttachmentsOf(activity.attachments), { dropLeadingMention: false });
       replies = await this.deps.conversation.handleText({ ...speaker(activity, userId), text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
     }
     if (isShared(activity)) {

@@ -5,7 +5,7 @@ import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { BotError } from '../../domain/errors.js';
 import { cleanInput } from '../../language/clean.js';
-import { asMarkedWords } from '../../language/marked.js';
+import { asMarkedWords, markSlot, placeMarked, withoutMarkSlots } from '../../language/marked.js';
 import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { errorSummary } from './proactive.js';
 import { passingDeliveryError } from './teams-messaging.js';
@@ -14,7 +14,8 @@ import { passingDeliveryError } from './teams-messaging.js';
 export interface ReadTeamsMessage {
   /**
    * `activity.text` with the bot's own mentions removed and each user mention's `<at>…</at>` replaced
-   * by the words that stand for the person; other markup is left for `cleanInput`.
+   * by the words that stand for the person, cleaned (`cleanInput`, the leading mention kept) so that
+   * `mentions[].occurrences` count in this very text.
    */
   text: string;
   /** One per person mentioned (the bot itself left out), for `TextInput.mentions`. */
@@ -86,8 +87,10 @@ const WORD_CHAR = /[\p{L}\p{M}\p{N}]/u;
  * by the directory user's display name, as words, when `resolve` finds them, and is marked as them in
  * `mentions`; otherwise by the name Teams shows (the tag's text, else `mentioned.name`, else
  * `unnamed`), marked without a user, so the core answers that it could not find them and never takes
- * a namesake. Other mentions (tags, channels, teams, other bots) and tags without an entity keep their
- * text, as before. More than `MAX_MENTIONS` different people: nobody is looked up and `tooMany` is set.
+ * a namesake. Each person's `occurrences` say which appearances of their words are their tags, in
+ * the cleaned text returned. Other mentions (tags, channels, teams, other bots) and tags without an
+ * entity keep their text, as before. More than `MAX_MENTIONS` different people: nobody is looked up
+ * and `tooMany` is set.
  *
  * @param resolve the directory user a mentioned account is, or undefined when not served or unknown;
  *   called once per different `mentioned.id`, all at once. Its errors (a failing directory, a lookup
@@ -98,7 +101,8 @@ export async function readTeamsMentions(
   activity: Pick<Activity, 'text' | 'entities' | 'recipient'>,
   options: { resolve: (mentioned: MentionedAccount) => Promise<DirectoryUser | undefined>; unnamed: string },
 ): Promise<ReadTeamsMessage> {
-  const text = typeof activity.text === 'string' ? activity.text : '';
+  // Nothing typed can pass for a slot (`markSlot`).
+  const text = typeof activity.text === 'string' ? withoutMarkSlots(activity.text) : '';
   const botId = activity.recipient?.id;
   const entities = mentionEntities(activity.entities);
   const slots: Array<{ start: number; end: number; account?: MentionedAccount; shown?: string }> = [];
@@ -129,7 +133,20 @@ export async function readTeamsMentions(
     const shown = asMarkedWords(slot.shown) ?? asMarkedWords(slot.account!.name) ?? asMarkedWords(options.unnamed) ?? 'unknown';
     people.set(id, { text: shown });
   }
-  return { text: spliced(text, slots, (slot) => (slot.account ? people.get(slot.account.id)!.text : '')), mentions: [...people.values()] };
+  // Each mention's place is kept (a slot) through cleaning, so the core knows which appearances of a
+  // name were marked: two namesakes are told apart, and a typed "Sales" beside a marked person called
+  // Sales stays a typed name.
+  const order = [...people.keys()];
+  const withSlots = spliced(text, slots, (slot) => (slot.account ? markSlot(order.indexOf(slot.account.id)) : ''));
+  const marked = [...people.values()];
+  const placed = placeMarked(cleanInput(withSlots, undefined, { dropLeadingMention: false }), marked.map((m) => m.text));
+  return {
+    text: placed.text,
+    mentions: marked.map((m, i) => {
+      const occurrences = placed.occurrences[i];
+      return occurrences ? { ...m, occurrences } : m;
+    }),
+  };
 }
 
 /**

@@ -5,7 +5,8 @@ import type { TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isMentionLookupUnavailable } from '../../../src/channels/mention-lookup.js';
-import { MAX_MENTIONS, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
+import { MAX_MENTIONS, readTeamsMentions, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
+import type { DirectoryUser } from '../../../src/directory/directory.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { BotError, isBotError } from '../../../src/domain/errors.js';
 import { botMentionOf, mentionOf, messageWithMentions, personalConversationId, post, type TeamsUser } from '../../fakes/teams-activities.js';
@@ -89,6 +90,39 @@ describe('Teams: a user @-mention is the directory user Teams says it is', () =>
     expect(lookup.method).toBe('GET');
     expect(lookup.status).toBe(200);
     expect(h.connector.rejected).toEqual([]);
+  });
+
+  it('makes one request per mentioned namesake (both called Megan Bowen), asking no "which"', async () => {
+    h = await start({ namesakes: true });
+    const sent = h.inbox(alex).length;
+    const [one, two] = [mentionOf(megan), mentionOf(otherMegan)];
+    await say(`give ${one.text} and ${two.text} send-as on Training`, [one, two]);
+    const requests = await requestsOfAlex();
+    expect(requests.map((r) => [r.granteeId, r.targetId, r.rights, r.state]).sort()).toEqual(
+      [
+        [megan.aad, TRAINING, ['SendAs'], 'pending'],
+        [otherMegan.aad, TRAINING, ['SendAs'], 'pending'],
+      ].sort(),
+    );
+    const answer = h.inbox(alex).slice(sent).map(textOf).join(' ');
+    expect(answer).not.toContain('Which');
+    expect(answer).toContain('one request per person');
+  });
+
+  it('reads each mention where it stands, through markup: the second tag of the same name is the second person', async () => {
+    const users: Record<string, DirectoryUser> = {
+      [`29:${megan.aad}`]: { id: megan.aad, displayName: 'Megan Bowen', mail: mails[megan.aad]! },
+      [`29:${otherMegan.aad}`]: { id: otherMegan.aad, displayName: 'Megan Bowen', mail: otherMegan.mail },
+    };
+    const [one, two] = [mentionOf(otherMegan), mentionOf(megan)];
+    // A typed "Megan Bowen" (written with an entity between the words) before both tags.
+    const text = `<p>Megan&nbsp;Bowen said: give ${one.text}</p><p>and ${two.text} send-as on Training</p>`;
+    const read = await readTeamsMentions({ text, entities: [one, two], recipient: { id: '28:bot', name: 'Mailbox access' } }, { resolve: async (m) => users[m.id], unnamed: 'the person you mentioned' });
+    expect(read.text).toBe('Megan Bowen said: give Megan Bowen and Megan Bowen send-as on Training');
+    expect(read.mentions).toEqual([
+      { text: 'Megan Bowen', userId: otherMegan.aad, occurrences: [1] },
+      { text: 'Megan Bowen', userId: megan.aad, occurrences: [2] },
+    ]);
   });
 
   it('takes the object id Teams put in the mention without asking Teams, and a mention shortened to a first name', async () => {
@@ -401,7 +435,7 @@ describe('TeamsMentionResolver', () => {
     expect(await resolver.read(context, 'x').catch((e: BotError) => e.retryAfterMs)).toBe(2000);
     for (const status of [403, 404]) {
       failure = restError(status, 'MemberNotFoundInConversation');
-      expect(await resolver.read(context, 'the person you mentioned')).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen' }] });
+      expect(await resolver.read(context, 'the person you mentioned')).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen', occurrences: [0] }] });
     }
     // Every read asked Teams again: no failure was kept.
     expect(calls).toBe(8);
