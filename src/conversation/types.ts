@@ -53,8 +53,10 @@ export interface TextInput extends Speaker {
   text: string;
   /**
    * People the channel marked in the message and identified itself (Slack `<@U…>`: the channel puts
-   * the person's name in `text` and says here who that is, or that it is nobody the bot serves).
-   * The language layer takes those words as that person, never as a name to look up.
+   * the person's name in `text` and says here who that is, or that it is nobody the bot serves, and
+   * which appearances of the name in `text` it put there: `occurrences`, from `placeMarked`).
+   * The language layer takes those words as that person, never as a name to look up; the same name
+   * typed elsewhere in `text` is read as typed.
    */
   mentions?: readonly MarkedMention[];
 }

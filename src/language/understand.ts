@@ -6,7 +6,8 @@
  *                       out); refuse control characters and huge input
  *   2. fixed-shapes.ts  take out request id, "without automapping", the reason, durations and end dates
  *   3. tokens.ts        words, possessives, mail addresses, punctuation breaks; marked.ts the
- *                       channel's own mentions (Slack `<@U…>`), identified before anything else
+ *                       channel's own mentions (Slack `<@U…>`), identified before anything else,
+ *                       at the places the channel marked them
  *   4. right-phrases.ts mark right phrases ("send as", "verzenden namens", "add X to the mailbox")
  *   5. mentions.ts      names by longest n-gram against the directory's index; "me"; pronouns; "X and Y"
  *   6. roles.ts         grantee and target scores from a named cue table; the best pair
