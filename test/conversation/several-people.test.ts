@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { CONTOSO, conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
 import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
 
 let h: ConversationHarness | undefined;
@@ -51,5 +53,39 @@ describe('several people in one request', () => {
     expect(replies.map((r) => r.kind)).toEqual(['text', 'summary', 'text']);
     expect(wordsOf(replies[2]!)).toContain('Isaiah Langer already has Full Access (read and manage) on Support');
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.granteeId)).toEqual([PEOPLE.megan.id]);
+  });
+});
+
+/** Contoso with a second "Megan Bowen" (another id and mail) and a person called "Sales" beside the group Sales. */
+function withNamesakes(): FileDirectory {
+  const raw = JSON.parse(readFileSync(CONTOSO, 'utf8'));
+  raw.users.push(
+    { id: 'u-megan-2', displayName: 'Megan Bowen', mail: 'megan.bowen@contoso.example', managerId: PEOPLE.miriam.id },
+    { id: 'u-sales', displayName: 'Sales', mail: 'sales.desk@contoso.example', managerId: PEOPLE.miriam.id },
+  );
+  return new FileDirectory(parseDirectoryFile(raw));
+}
+
+/** People the channel marked (`TextInput.mentions`), with where it marked them. */
+describe('marked people: exactly who the channel says, where it says', () => {
+  const speaker = { userId: PEOPLE.alex.id, channel: 'test', locale: 'en-US' };
+
+  it('makes one request per marked namesake, asking no "which"', async () => {
+    h = await conversationHarness({ directory: withNamesakes() });
+    const mentions = [{ text: 'Megan Bowen', userId: PEOPLE.megan.id, occurrences: [0] }, { text: 'Megan Bowen', userId: 'u-megan-2', occurrences: [1] }];
+    const replies = await h.conversation.handleText({ ...speaker, text: 'give Megan Bowen and Megan Bowen send-as on Training', mentions });
+    await h.app.engine.idle();
+    expect(replies.map((r) => r.kind)).toEqual(['text', 'summary', 'summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.targetId]).sort()).toEqual(
+      [[PEOPLE.megan.id, TARGETS.training], ['u-megan-2', TARGETS.training]].sort(),
+    );
+  });
+
+  it('takes a marked person called Sales as the grantee on the typed group Sales', async () => {
+    h = await conversationHarness({ directory: withNamesakes() });
+    const replies = await h.conversation.handleText({ ...speaker, text: 'give Sales send-as on Sales', mentions: [{ text: 'Sales', userId: 'u-sales', occurrences: [0] }] });
+    await h.app.engine.idle();
+    expect(replies.map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([['u-sales', TARGETS.sales, ['SendAs']]]);
   });
 });
