@@ -97,8 +97,11 @@ export class SlackInbound {
       return;
     }
     const shared = turn.shared === true && turn.channel !== undefined ? { channel: turn.channel, threadTs: turn.threadTs } : undefined;
-    const identity = await this.identify(turn.slackUserId, turn.teamId, async (text, lang) =>
-      shared ? this.refusePrivately(turn.slackUserId, shared, text, lang) : this.refuse(turn.channel ?? (await this.dmOf(turn.slackUserId)), text, turn.threadTs),
+    const identity = await this.identify(
+      turn.slackUserId,
+      turn.teamId,
+      async (text, lang) => (shared ? this.refusePrivately(turn.slackUserId, shared, text, lang) : this.refuse(turn.channel ?? (await this.dmOf(turn.slackUserId)), text, turn.threadTs)),
+      turn.text,
     );
     if (!identity) return;
     // `/mailbox` and a shared conversation are answered in the DM with the app, like later messages.
@@ -269,9 +272,18 @@ export class SlackInbound {
 
   /**
    * The directory user of a verified Slack user, or undefined after `refuse` told them (in their
-   * Slack language) why they are not served. Bots are ignored without an answer.
+   * Slack language) why they are not served. Bots are ignored without an answer. When Slack cannot
+   * say right now who they are (`users.info` failing: 429, 5xx, network), they are told to send it
+   * again in a moment, in the language of `said` (their message, when there is one) else English:
+   * the event is already acknowledged, so Slack will not deliver it again, and silence would leave
+   * them waiting for an answer that never comes.
    */
-  private async identify(slackUserId: string, teamId: string | undefined, refuse: (text: string, lang: Lang) => Promise<void>): Promise<SlackIdentity | undefined> {
+  private async identify(
+    slackUserId: string,
+    teamId: string | undefined,
+    refuse: (text: string, lang: Lang) => Promise<void>,
+    said?: string,
+  ): Promise<SlackIdentity | undefined> {
     try {
       const outcome = await this.deps.identities.resolve(slackUserId, teamId);
       if (outcome.known) return outcome.identity;
@@ -283,7 +295,12 @@ export class SlackInbound {
       return undefined;
     } catch (error) {
       if (!isBotError(error, 'channel_unavailable')) throw error;
-      this.deps.logger.warn({ slackUserId, err: error.message }, 'slack identity unavailable');
+      this.deps.logger.warn({ slackUserId, err: error.message }, 'slack identity unavailable; the person is asked to try again');
+      const lang = (said === undefined ? undefined : markedLanguageOf(textWithoutMentions(said))) ?? 'en';
+      await refuse(t(lang, 'slack.identity.unavailable'), lang).catch((failure: unknown) => {
+        // Slack is failing for the answer too: nothing more can be said to them now.
+        this.deps.logger.warn({ slackUserId, err: failure instanceof Error ? failure.message : String(failure) }, 'and could not be told so');
+      });
       return undefined;
     }
   }

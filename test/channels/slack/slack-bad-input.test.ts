@@ -36,6 +36,24 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect(h.fake.calls('users.info')).toEqual([]);
   });
 
+  it('tells a person Slack cannot identify right now (users.info 503) to try again, in their message\'s language, and changes nothing; then the same message works', async () => {
+    h = await slackHarness();
+    const dm = h.fake.openDmAsUser(megan.id);
+    // Every try of the turn's client (three) is refused: Slack cannot say who wrote.
+    h.fake.httpNext('users.info', 503, undefined, 3);
+    await h.dm(megan, 'geef mij verzenden als op Training');
+    expect(await h.app.engine.requestsOf(megan.aad)).toEqual([]);
+    const answer = h.inbox(megan).at(-1);
+    expect(answer?.channel).toBe(dm);
+    expect(textOf(answer)).toMatch(/Slack-profiel nu niet opzoeken.*niets veranderd/);
+    expect(h.logs.some((l) => /slack identity unavailable/.test(l.msg))).toBe(true);
+
+    // Slack answers again: the message is read and the request made.
+    await h.dm(megan, 'give me send-as on Training');
+    expect((await h.app.engine.requestsOf(megan.aad)).map((r) => r.state)).toEqual(['pending']);
+    expect(h.fake.violations).toEqual([]);
+  });
+
   it('answers a signed form without payload 400, and acknowledges a payload of a type the bot does not handle (200), changing nothing', async () => {
     h = await slackHarness();
     const before = await footprint(h);
