@@ -118,7 +118,7 @@ export class TeamsBot extends TeamsActivityHandler {
     // no account, and reading the message without them would leave them out silently.
     if (!read) replies = [{ kind: 'text', text: t(messageLang(activity), 'teams.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
-    else if (read.tooMany) replies = [{ kind: 'text', text: t(lang, 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
+    else if (read.tooMany) replies = [{ kind: 'text', text: t(messageLang(activity), 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else {
       // Already cleaned by the language layer's one input cleaner (entities decoded, markup and other
       // mentions' tags gone, their names kept); cleaned once only, so the marked people's places hold.
@@ -139,14 +139,15 @@ export class TeamsBot extends TeamsActivityHandler {
   /**
    * Sends a shared conversation's turn's replies to the person's personal chat (keeping a summary's
    * copy there, and recording that they spoke on Teams, so later messages reach them there) and
-   * returns the pointer for the shared conversation, in their Teams language: "answered in our
+   * returns the pointer for the shared conversation, in the language of the answer (`messageLang`): "answered in our
    * personal chat"; "coming to our personal chat shortly" when the Bot Connector refused them for
    * now and they are owed there as jobs; or, when that chat cannot be reached (never installed for
    * them, no chat known yet to open one from, Teams refusing it), "message me in a personal chat".
    * Nothing of the answer is ever posted where others read it.
    */
   private async answerPrivately(activity: Activity, userId: string, replies: readonly Reply[]): Promise<string> {
-    const lang = langOf(activity.locale) ?? 'en';
+    // The language the answer itself is in: the message's own words, else the client's (a click has no words).
+    const lang = messageLang(activity);
     return t(lang, POINTERS[await this.sendPrivately(userId, replies)]);
   }
 

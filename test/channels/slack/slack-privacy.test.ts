@@ -32,6 +32,13 @@ function expectOnlyPointer(threadTs: string, pointer: string, secrets: string[])
 }
 
 describe('Slack: answers to a mention in a shared conversation go to the DM (SPEC section 2)', () => {
+  it('points to the DM in the language the answer is in: a Dutch mention from an English-locale person gets the Dutch pointer', async () => {
+    h = await slackHarness();
+    const ts = await mention(nestor, 'wie heeft toegang tot Support?');
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('Isaiah Langer');
+    expectOnlyPointer(ts, 'Ik heb je in een privébericht geantwoord.', ['Isaiah', 'Support']);
+  });
+
   it("answers an admin's access query in their DM; the channel thread gets only the pointer", async () => {
     h = await slackHarness();
     const ts = await mention(nestor, 'who has access to Support?');

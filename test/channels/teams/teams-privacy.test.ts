@@ -72,6 +72,13 @@ describe('Teams: answers to a turn in a channel or group chat go to the personal
     expect(sentTo(GROUP_CHAT)).toHaveLength(1);
   });
 
+  it('points to the personal chat in the language the answer is in: a Dutch message from an English client gets the Dutch pointer', async () => {
+    h = await teamsHarness();
+    await h.install(nestor);
+    await sayIn(nestor, 'wie heeft toegang tot Support?', 'channel', CHANNEL);
+    expect(sentTo(CHANNEL).map((s) => s.activity.text)).toEqual(["Ik heb je in onze persoonlijke chat geantwoord."]);
+  });
+
   it('asks the person to write in a personal chat when none can be reached, showing nothing of the answer', async () => {
     h = await teamsHarness();
     await h.install(adele);
