@@ -91,8 +91,23 @@ describe('HTTP server without Bot Framework credentials', () => {
     delete noTenant.conversation.tenantId;
     delete noTenant.channelData;
     expect((await post(bot.port, noTenant)).status).toBe(403);
+    // Our tenant in one place and another in the other, either way round: not ours.
+    for (const [conversationTenant, channelTenant] of [
+      [ctx.tenantId, '00000000-0000-0000-0000-000000000bad'],
+      ['00000000-0000-0000-0000-000000000bad', ctx.tenantId],
+    ]) {
+      const mixed = message(alex, ctx, 'give Megan send as on Training') as Record<string, any>;
+      mixed.conversation.tenantId = conversationTenant;
+      mixed.channelData = { ...mixed.channelData, tenant: { id: channelTenant } };
+      expect((await post(bot.port, mixed)).status).toBe(403);
+    }
     expect(connector.sent).toEqual([]);
     expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
+    // Only one of the two present, and ours: served as before.
+    const onlyChannelData = message(alex, ctx, 'hello') as Record<string, any>;
+    delete onlyChannelData.conversation.tenantId;
+    onlyChannelData.channelData = { tenant: { id: ctx.tenantId } };
+    expect((await post(bot.port, onlyChannelData)).status).toBe(200);
   });
 
   it('answers an activity without serviceUrl with 400 and one quiet log line', async () => {

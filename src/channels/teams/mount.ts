@@ -43,11 +43,15 @@ export function createBotAdapter(config: Config, logger: Logger, options: { slee
   return { adapter, auth, appId: config.MicrosoftAppId ?? '', authenticated: hasBotCredentials(config) };
 }
 
+/**
+ * The tenant an activity comes from when every place Teams names it agrees (`conversation.tenantId`
+ * and `channelData.tenant.id`; either may be missing), else undefined: an activity that names our
+ * tenant in one place and another tenant in the other is not ours.
+ */
 function tenantOf(activity: Partial<Activity>): string | undefined {
-  const fromConversation = activity.conversation?.tenantId;
-  const fromChannelData = (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
-  const tenant = fromConversation ?? fromChannelData;
-  return typeof tenant === 'string' ? tenant : undefined;
+  const named = [activity.conversation?.tenantId, (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id].filter((t) => t !== undefined && t !== null);
+  const [first] = named;
+  return typeof first === 'string' && named.every((t) => t === first) ? first : undefined;
 }
 
 /**
