@@ -69,6 +69,9 @@ export class RestifySlackReceiver implements Receiver {
     try {
       body = await readBody(req, this.options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES);
     } catch {
+      // The rest of the body is still unread on the socket: kept alive, the connection's next request
+      // would be parsed from it and reset. Closing it after this answer is what clients expect of a 413.
+      res.setHeader('connection', 'close');
       return this.refuse(res, 413, 'too_large');
     }
     // Slack's certificate check arrives unsigned; it is answered and nothing else in it is read.

@@ -2,12 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
 import pino from 'pino';
 import restify from 'restify';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackMount } from '../../../src/channels/slack/mount.js';
 import { boltLogger, RestifySlackReceiver } from '../../../src/channels/slack/receiver.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { FAKE_BOT, FAKE_TEAM } from '../../fakes/slack-api-fake.js';
-import { eventEnvelope, interactionBody, messageIm, postToSlackEvents, SIGNING_SECRET, slashCommandBody } from '../../fakes/slack-requests.js';
+import { eventEnvelope, interactionBody, messageIm, postToSlackEvents, sign, SIGNING_SECRET, slashCommandBody } from '../../fakes/slack-requests.js';
 
 const megan = { id: 'U0MEGAN', name: 'Megan Bowen' };
 
@@ -164,6 +165,29 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
   it('refuses a body over the limit with 413', async () => {
     const response = await post(event('x'.repeat(250_000)));
     expect(response.status).toBe(413);
+  });
+
+  it('closes the connection after a 413, so the next request on a kept-alive connection is read whole, not from the unread rest', async () => {
+    // One connection, reused as Slack's and every keep-alive client's would be.
+    const agent = new Agent({ connections: 1, pipelining: 1 });
+    const send = async (body: string) => {
+      const timestamp = now();
+      const response = await request(`${baseUrl}/slack/events`, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: { 'content-type': 'application/json', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': sign(SIGNING_SECRET, timestamp, body) },
+        body,
+      });
+      await response.body.text();
+      return { status: response.statusCode, connection: response.headers.connection };
+    };
+    try {
+      expect((await send(event('before'))).status).toBe(200);
+      expect(await send(event('x'.repeat(3_000_000)))).toEqual({ status: 413, connection: 'close' });
+      expect((await send(event('after'))).status).toBe(200);
+    } finally {
+      await agent.close();
+    }
   });
 
   it('leaves other routes to the server', async () => {
