@@ -8,6 +8,7 @@ import {
 import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
+import { isBotError } from '../../domain/errors.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import { markedLanguageOf } from '../../language/detect-language.js';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
@@ -107,16 +108,27 @@ export class TeamsBot extends TeamsActivityHandler {
     // The bot's own mentions dropped; each user @-mention written as the directory user Teams says it
     // is (`TeamsMentionResolver`), and marked as them so a namesake is never taken instead.
     const lang = langOf(activity.locale) ?? 'en';
+    let unreadable: 'teams.mention.unavailable' | 'refusal.directory_unavailable' | undefined;
     const read = await this.deps.mentions.read(context, t(lang, 'teams.mention.unnamed')).catch((error: unknown) => {
-      if (!isMentionLookupUnavailable(error)) throw error;
-      this.deps.logger.warn({ activityId: activity.id, userId, err: errorSummary(error), ...error.details }, 'mentioned people could not be checked right now; message refused');
-      return undefined;
+      if (isMentionLookupUnavailable(error)) {
+        this.deps.logger.warn({ activityId: activity.id, userId, err: errorSummary(error), ...error.details }, 'mentioned people could not be checked right now; message refused');
+        unreadable = 'teams.mention.unavailable';
+        return undefined;
+      }
+      // The directory failing while the mentioned people are looked up: the same answer the
+      // conversation gives when it cannot reach the directory, not the generic "something went wrong".
+      if (isBotError(error, 'directory_unavailable')) {
+        this.deps.logger.warn({ activityId: activity.id, userId, err: errorSummary(error) }, 'directory unavailable while reading mentions; message refused');
+        unreadable = 'refusal.directory_unavailable';
+        return undefined;
+      }
+      throw error;
     });
     let replies: Reply[];
-    // Teams could not say right now who someone mentioned is (429, 5xx, network, too slow): the whole
-    // message is refused and nothing is done for it. "Not found" would tell the person a colleague has
-    // no account, and reading the message without them would leave them out silently.
-    if (!read) replies = [{ kind: 'text', text: t(messageLang(activity), 'teams.mention.unavailable'), tone: 'warning' }];
+    // Teams (or the directory) could not say right now who someone mentioned is (429, 5xx, network,
+    // too slow): the whole message is refused and nothing is done for it. "Not found" would tell the
+    // person a colleague has no account, and reading the message without them would leave them out silently.
+    if (!read) replies = [{ kind: 'text', text: t(messageLang(activity), unreadable ?? 'teams.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
     else if (read.tooMany) replies = [{ kind: 'text', text: t(messageLang(activity), 'teams.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else {

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isMentionLookupUnavailable } from '../../../src/channels/mention-lookup.js';
 import { MAX_MENTIONS, readTeamsMentions, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
+import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { BotError, isBotError } from '../../../src/domain/errors.js';
 import { botMentionOf, mentionOf, messageWithMentions, personalConversationId, post, type TeamsUser } from '../../fakes/teams-activities.js';
@@ -67,6 +68,28 @@ const requestsOfAlex = () => h.bot.app.engine.requestsOf(alex.aad);
 const lastRead = (n = 2) => h.inbox(alex).slice(-n).map(textOf).join(' ');
 
 describe('Teams: a user @-mention is the directory user Teams says it is', () => {
+  it('answers that the directory is unavailable when it fails while a mention is read, and does nothing (not "something went wrong")', async () => {
+    const base = loadDirectoryFile(DIRECTORY);
+    let down = false;
+    // The file directory, failing on `getUser` while `down`, as a Graph directory in an outage does.
+    const directory = new Proxy(base, {
+      get(target, prop) {
+        if (prop === 'getUser' && down) return async () => Promise.reject(new BotError('directory_unavailable', 'Graph answered 503'));
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    h = await teamsHarness({}, { app: { directory } });
+    await h.install(alex);
+    const mention = mentionOf(megan, { withAadObjectId: true });
+    down = true;
+    await say(`give ${mention.text} send-as on Training`, [mention]);
+    down = false;
+    expect(lastRead(1).trim()).toBe('The directory is unavailable right now; please try again in a few minutes.');
+    expect(await requestsOfAlex()).toEqual([]);
+    expect(h.logs.some((l) => /directory unavailable while reading mentions/.test(l.msg))).toBe(true);
+  });
+
   it('takes the mentioned Megan Bowen, not her namesake, with no question asked (Teams asked for her account)', async () => {
     h = await start({ namesakes: true });
     // Written as a name, "Megan Bowen" is two people: the bot asks which.
