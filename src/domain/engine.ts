@@ -202,6 +202,8 @@ export class RequestEngine implements RequestEngineApi {
         }
         warnings.push({ code: 'not_a_member' });
       }
+      // Guests may not hold group rights at all (refused above); on a mailbox the approver decides, knowing it.
+      if (grantee.guest) warnings.push({ code: 'guest_trustee' });
     } else {
       const shown = (await this.withService(() => permissions.listDelegates(pTarget)))
         .filter((d) => d.trusteeId === grantee.id)

@@ -48,7 +48,9 @@ export type RequestKind = 'grant' | 'revoke';
 export type PreflightWarning =
   | { code: 'replacement'; replaces: Right }
   | { code: 'not_a_member' }
-  | { code: 'already_pending'; requestId: string };
+  | { code: 'already_pending'; requestId: string }
+  /** The trustee is a guest account (`guest: true` in the directory): someone outside the organisation would read or send as this mailbox. */
+  | { code: 'guest_trustee' };
 
 export interface Decision {
   verdict: 'approved' | 'rejected';

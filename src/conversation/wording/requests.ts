@@ -84,6 +84,8 @@ export function warningLines(warnings: readonly PreflightWarning[], words: Reque
         return `⚠ ${t(lang, 'warning.not_a_member', { grantee: words.grantee })}`;
       case 'already_pending':
         return `⚠ ${t(lang, 'warning.already_pending', { requestId: names.escape(w.requestId, 80) })}`;
+      case 'guest_trustee':
+        return `⚠ ${t(lang, 'warning.guest_trustee', { grantee: words.grantee })}`;
     }
   });
 }
