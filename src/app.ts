@@ -136,6 +136,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     propagationWindowMs: config.PROPAGATION_WINDOW,
     requestExpiryMs: config.REQUEST_EXPIRY,
     approverReminderMs: config.APPROVER_REMINDER,
+    lateCheckIntervalMs: config.LATE_CHECK_INTERVAL,
+    lateCheckUntilMs: config.LATE_CHECK_UNTIL,
     ...(config.BOT_ADMINS ? { admins: config.BOT_ADMINS } : {}),
     groupMembershipPolicy: config.GROUP_MEMBERSHIP_POLICY,
   });

@@ -41,8 +41,12 @@ function botCredentialProblems(config: Config): string[] {
 
 /** Durations that contradict each other. */
 function durationProblems(config: Config): string[] {
+  const problems: string[] = [];
   if (config.APPROVER_REMINDER >= config.REQUEST_EXPIRY) {
-    return ['APPROVER_REMINDER must be shorter than REQUEST_EXPIRY: the reminder would come after the request expired'];
+    problems.push('APPROVER_REMINDER must be shorter than REQUEST_EXPIRY: the reminder would come after the request expired');
   }
-  return [];
+  if (config.LATE_CHECK_UNTIL <= config.PROPAGATION_WINDOW) {
+    problems.push('LATE_CHECK_UNTIL must be longer than PROPAGATION_WINDOW: the bot would stop checking before the window ends');
+  }
+  return problems;
 }

@@ -157,6 +157,13 @@ export const configSchema = z.object({
   REQUEST_EXPIRY: duration('7d'),
   /** Approvers get one reminder after this long. */
   APPROVER_REMINDER: duration('24h'),
+  /**
+   * A change Exchange still does not show after the window and its quick rechecks: the admins are
+   * told, and the bot checks again this often...
+   */
+  LATE_CHECK_INTERVAL: duration('1h'),
+  /** ...until this long after the apply (the last check runs then; after it the bot stops checking). */
+  LATE_CHECK_UNTIL: duration('24h'),
   /** How long a simulated change takes to become visible to `check` (the simulated propagation). */
   // Unset: 5 minutes, or the propagation window when that is shorter (see `simulatedVisibilityDelay`), so a
   // demo with a short window behaves like production with a long one.

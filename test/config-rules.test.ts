@@ -59,6 +59,11 @@ describe('configuration rules', () => {
     expect(loadConfig({ REQUEST_EXPIRY: '2d', APPROVER_REMINDER: '1d' }).APPROVER_REMINDER).toBe(86_400_000);
   });
 
+  it('refuses slow checks that would stop before the propagation window ends', () => {
+    expect(refusal({ PROPAGATION_WINDOW: '2h', LATE_CHECK_UNTIL: '2h' })).toContain('LATE_CHECK_UNTIL must be longer than PROPAGATION_WINDOW');
+    expect(loadConfig({ LATE_CHECK_INTERVAL: '30m', LATE_CHECK_UNTIL: '12h' })).toMatchObject({ LATE_CHECK_INTERVAL: 1_800_000, LATE_CHECK_UNTIL: 12 * 3_600_000 });
+  });
+
   it('refuses MicrosoftAppId without a password or certificate: the bot could not sign its replies', () => {
     expect(refusal({ MicrosoftAppId: APP_ID })).toMatch(/MicrosoftAppId is set without MicrosoftAppPassword or a certificate/);
     expect(refusal({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: TENANT })).toMatch(/without MicrosoftAppPassword/);

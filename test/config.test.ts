@@ -14,6 +14,8 @@ describe('configuration', () => {
       CLOUD: 'worldwide',
       REQUEST_EXPIRY: 7 * 86_400_000,
       APPROVER_REMINDER: 24 * 3_600_000,
+      LATE_CHECK_INTERVAL: 3_600_000,
+      LATE_CHECK_UNTIL: 24 * 3_600_000,
     });
     expect(config.BOT_ADMINS).toBeUndefined();
     expect(config.MicrosoftAppId).toBeUndefined();

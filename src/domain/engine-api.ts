@@ -56,6 +56,11 @@ export interface PropagatingRight {
   right: Right;
   appliedAt: number;
   effectiveBy: number;
+  /**
+   * The window and the quick rechecks passed without the service showing it: when the admins were
+   * told (the bot still checks, more slowly). Epoch ms.
+   */
+  unconfirmedAt?: number;
 }
 
 /** Rights on one target, grouped by right (for "who has access to X"). */

@@ -6,7 +6,7 @@ import type { Clock } from './clock.js';
 import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
-import { canTransition, type RequestState, type StoredRequest, type TimerKind } from './request.js';
+import { canTransition, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import type { Right } from './rights.js';
 import { addIsoDuration, endOfDate } from './time.js';
@@ -22,6 +22,10 @@ export interface LifecycleDeps {
   /** After the window: how long until the next check of a right not yet visible. */
   recheckIntervalMs: number;
   maxRechecks: number;
+  /** Once the admins were told: how long between the slow checks (ms). */
+  lateCheckIntervalMs: number;
+  /** The slow checks stop this long after the apply (ms); the last one runs then. */
+  lateCheckUntilMs: number;
   applyRetry: RetryPolicy;
   random?: () => number;
   /** Each outside call's own deadline (ms), shorter than a job's lease. */
@@ -72,6 +76,7 @@ export function lifecycleHandlers(deps: LifecycleDeps): Record<TimerKind, JobHan
     },
 
     timed_revoke: (job) => timedRevoke(deps, requestOf(job), job),
+    removal_check: (job) => removalCheck(deps, requestOf(job)),
   };
 }
 
@@ -216,40 +221,99 @@ async function applyFailed(deps: LifecycleDeps, request: StoredRequest, error: u
 }
 
 /**
+ * Whether the service shows the request's change: every right present (a grant) or every right
+ * absent (a revoke). An outage counts as "not shown yet": the next check asks again.
+ */
+async function changeShown(deps: LifecycleDeps, request: StoredRequest, kind: 'grant' | 'revoke'): Promise<boolean> {
+  try {
+    const [target, trustee] = await parties(deps, request);
+    const seen = await Promise.all(request.rights.map((right) => withDeadline(deps, () => deps.permissions.check(target, trustee, right))));
+    return kind === 'grant' ? seen.every(Boolean) : seen.every((held) => !held);
+  } catch (error) {
+    if (!isBotError(error, 'permission_service_unavailable')) throw error;
+    return false;
+  }
+}
+
+/**
  * The window has passed: the post-back, always. In effect, or "applied but not visible yet; I will
- * check again at HH:MM" (then each recheck, and a final word after the last).
+ * check again at HH:MM". After the quick rechecks the admins are told (`unconfirmedAt`; the event's
+ * `finalCheck`) and the bot goes on checking every `lateCheckIntervalMs` until `lateCheckUntilMs`
+ * after the apply, so a change Exchange shows late still ends `effective` with its "In effect"
+ * post-back (the admins hear that too). After the last slow check it stops (`checksEndedAt`, the
+ * event's `gaveUp`): the request stays `applied`, as the service accepted the change.
  */
 async function postback(deps: LifecycleDeps, requestId: string): Promise<JobOutcome> {
   const { repo, clock } = deps;
   const request = await repo.find(requestId);
-  if (!request || request.state !== 'applied') return;
-  let inPlace = false;
-  try {
-    const [target, trustee] = await parties(deps, request);
-    const seen = await Promise.all(request.rights.map((right) => withDeadline(deps, () => deps.permissions.check(target, trustee, right))));
-    inPlace = request.kind === 'grant' ? seen.every(Boolean) : seen.every((held) => !held);
-  } catch (error) {
-    if (!isBotError(error, 'permission_service_unavailable')) throw error;
-  }
+  if (!request || request.state !== 'applied' || request.checksEndedAt !== undefined) return;
+  const inPlace = await changeShown(deps, request, request.kind);
   const now = clock.now();
   await repo.change(request.id, (r) => {
-    if (r.state !== 'applied') return false;
+    if (r.state !== 'applied' || r.checksEndedAt !== undefined) return false;
     if (inPlace) {
       r.effectiveAt = now;
       delete r.nextCheckAt;
       return moveTo(r, 'effective', 'system', 'effective', { type: 'effective' });
     }
-    r.rechecks += 1;
-    const finalCheck = r.rechecks > deps.maxRechecks;
-    if (!finalCheck) r.nextCheckAt = now + deps.recheckIntervalMs;
-    else delete r.nextCheckAt;
-    // The requester hears at the window's end ("not visible yet; I will check again at HH:MM")
-    // and with the final word; the rechecks in between are quiet.
-    const tell = finalCheck || r.rechecks === 1;
+    if (r.unconfirmedAt === undefined) {
+      r.rechecks += 1;
+      if (r.rechecks <= deps.maxRechecks) {
+        r.nextCheckAt = now + deps.recheckIntervalMs;
+        // The requester hears at the window's end ("not visible yet; I will check again at HH:MM");
+        // the quick rechecks after it are quiet.
+        return {
+          audit: [{ actorId: 'system', action: 'recheck_scheduled' }],
+          events: r.rechecks === 1 ? [{ type: 'not_yet_visible', finalCheck: false, nextCheckAt: r.nextCheckAt }] : [],
+        };
+      }
+      // The quick rechecks are spent: the admins are told now, and the checks go on slowly.
+      r.unconfirmedAt = now;
+      r.checksUntil = (r.appliedAt ?? now) + deps.lateCheckUntilMs;
+    }
+    const gaveUp = now >= r.checksUntil!;
+    if (gaveUp) {
+      r.checksEndedAt = now;
+      delete r.nextCheckAt;
+    } else {
+      r.nextCheckAt = Math.min(now + deps.lateCheckIntervalMs, r.checksUntil!);
+    }
+    const escalating = r.unconfirmedAt === now;
+    const action = gaveUp ? 'checks_ended' : escalating ? 'not_yet_visible' : 'late_check_scheduled';
+    // Heard by the requester, the grantee and the admins when the admins are told and when the
+    // checks end; the slow checks in between are quiet.
+    const tell = escalating || gaveUp;
     return {
-      audit: [{ actorId: 'system', action: finalCheck ? 'not_yet_visible' : 'recheck_scheduled' }],
-      events: tell ? [{ type: 'not_yet_visible', finalCheck, ...(finalCheck ? {} : { nextCheckAt: r.nextCheckAt! }) }] : [],
+      audit: [{ actorId: 'system', action, ...(gaveUp || escalating ? { outcome: 'error' as const } : {}) }],
+      events: tell ? [{ type: 'not_yet_visible', finalCheck: true, ...(gaveUp ? { gaveUp: true } : { nextCheckAt: r.nextCheckAt! }) }] : [],
     };
+  }, request);
+}
+
+/**
+ * A grant ended by its end date or an admin's direct revoke, at the end of the removal's window
+ * (then each quick recheck): once the service no longer shows its rights, or the rechecks are
+ * spent, the bot stops counting the removal as propagating (`removalSettledAt`). Quiet: the
+ * "Revoked" / "Ended as planned" post-back went out when it ended.
+ */
+async function removalCheck(deps: LifecycleDeps, requestId: string): Promise<JobOutcome> {
+  const { repo, clock } = deps;
+  const request = await repo.find(requestId);
+  if (!request || !trackingRemoval(request)) return;
+  const gone = await changeShown(deps, request, 'revoke');
+  const now = clock.now();
+  await repo.change(request.id, (r) => {
+    if (!trackingRemoval(r)) return false;
+    if (!gone) {
+      r.rechecks += 1;
+      if (r.rechecks <= deps.maxRechecks) {
+        r.nextCheckAt = now + deps.recheckIntervalMs;
+        return { audit: [{ actorId: 'system', action: 'removal_recheck_scheduled' }] };
+      }
+    }
+    r.removalSettledAt = now;
+    delete r.nextCheckAt;
+    return { audit: [{ actorId: 'system', action: gone ? 'removal_confirmed' : 'removal_not_visible', ...(gone ? {} : { outcome: 'error' as const }) }] };
   }, request);
 }
 
@@ -277,8 +341,14 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
   const actor = request.revokeRequestedBy ?? 'system';
   const ended = await repo.change(request.id, (r) => {
     if (r.state !== 'applied' && r.state !== 'effective') return false;
-    r.revokedAt = clock.now();
+    const now = clock.now();
+    r.revokedAt = now;
     r.revokedBy = actor;
+    // No revoke request carries this removal: the grant itself tracks its window, so "who has
+    // access" and "what can X access" say "removed HH:MM, gone by about HH:MM" as for one.
+    r.removalEffectiveBy = now + deps.propagationWindowMs;
+    r.nextCheckAt = r.removalEffectiveBy;
+    r.rechecks = 0;
     return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights });
   });
   if (ended?.state === 'revoked') await closeRevokesMadeMoot(deps, ended);

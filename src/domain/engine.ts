@@ -23,7 +23,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics.js';
 import { approversFor } from './policy.js';
 import { publicView, RequestRepository } from './request-repository.js';
-import { OPEN_STATES, TIMER_KINDS, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
+import { OPEN_STATES, TIMER_KINDS, trackingRemoval, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
@@ -50,6 +50,12 @@ export interface EngineOptions {
   /** After the window: how often and how many times to re-check a right that is not yet visible. */
   recheckIntervalMs?: number;
   maxRechecks?: number;
+  /**
+   * Once the quick rechecks are spent and the admins told: how often to check again (default 1 h),
+   * and how long after the apply the last check runs (default 24 h). Milliseconds.
+   */
+  lateCheckIntervalMs?: number;
+  lateCheckUntilMs?: number;
   /** Each permission-service call's own deadline (ms); shorter than a job's lease. */
   callTimeoutMs?: number;
   /** Jitter source for backoff (tests pass a constant). */
@@ -59,6 +65,7 @@ export interface EngineOptions {
 }
 
 const MAX_GRANT_MS = 366 * 86_400_000;
+const HOUR_MS = 3_600_000;
 const MAX_REASON = 500;
 
 /**
@@ -92,6 +99,8 @@ export class RequestEngine implements RequestEngineApi {
       propagationWindowMs: options.propagationWindowMs,
       recheckIntervalMs: options.recheckIntervalMs ?? 10 * 60_000,
       maxRechecks,
+      lateCheckIntervalMs: options.lateCheckIntervalMs ?? HOUR_MS,
+      lateCheckUntilMs: options.lateCheckUntilMs ?? 24 * HOUR_MS,
       applyRetry: options.applyRetry ?? APPLY_RETRY,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       ...(options.random ? { random: options.random } : {}),
@@ -433,17 +442,38 @@ export class RequestEngine implements RequestEngineApi {
     return {
       target: { id: target.id, kind: target.kind, displayName: target.displayName, mail: target.mail },
       holders,
-      propagating: propagating.filter((p) => !(p.kind === 'grant' && holders[p.right].includes(p.granteeId))),
+      // A change the service already shows needs no note: a grant it lists, a removal it no longer lists.
+      propagating: propagating.filter((p) => (p.kind === 'grant') !== holders[p.right].includes(p.granteeId)),
     };
   }
 
-  /** Rights the bot applied whose window has not passed: shown "applied 09:00, effective by about 10:00". */
+  /**
+   * Changes the bot made that the service may not show yet: rights applied (or removed by a revoke
+   * request) that it still checks, shown "applied 09:00, effective by about 10:00", and grants
+   * ended by their end date or an admin's direct revoke within their removal's window, shown
+   * "removed 09:00, gone by about 10:00" like a revoke request's.
+   */
   private async propagating(index: string): Promise<PropagatingRight[]> {
     const list: PropagatingRight[] = [];
     for (const r of await this.repo.all(index)) {
-      if (r.state !== 'applied') continue;
-      for (const right of r.rights) {
-        list.push({ requestId: r.id, kind: r.kind, granteeId: r.granteeId, targetId: r.targetId, right, appliedAt: r.appliedAt ?? r.updatedAt, effectiveBy: r.effectiveBy ?? r.updatedAt });
+      if (r.state === 'applied' && r.checksEndedAt === undefined) {
+        for (const right of r.rights) {
+          list.push({
+            requestId: r.id,
+            kind: r.kind,
+            granteeId: r.granteeId,
+            targetId: r.targetId,
+            right,
+            appliedAt: r.appliedAt ?? r.updatedAt,
+            effectiveBy: r.effectiveBy ?? r.updatedAt,
+            ...(r.unconfirmedAt !== undefined ? { unconfirmedAt: r.unconfirmedAt } : {}),
+          });
+        }
+      } else if (trackingRemoval(r)) {
+        const removedAt = r.revokedAt ?? r.updatedAt;
+        for (const right of r.rights) {
+          list.push({ requestId: r.id, kind: 'revoke', granteeId: r.granteeId, targetId: r.targetId, right, appliedAt: removedAt, effectiveBy: r.removalEffectiveBy ?? removedAt });
+        }
       }
     }
     return list;
@@ -468,7 +498,7 @@ export class RequestEngine implements RequestEngineApi {
       .filter((t) => byTarget.has(t.id))
       .map((t) => ({ targetId: t.id, targetKind: t.kind, displayName: t.displayName, rights: byTarget.get(t.id)! }));
     const propagating = (await this.propagating(`req:propagating-grantee:${trusteeId}`)).filter(
-      (p) => !(p.kind === 'grant' && byTarget.get(p.targetId)?.includes(p.right)),
+      (p) => (p.kind === 'grant') !== (byTarget.get(p.targetId)?.includes(p.right) ?? false),
     );
     return { trusteeId, holdings, propagating };
   }

@@ -12,8 +12,12 @@ export type EngineEvent =
   | { type: 'cancelled'; request: PermissionRequest }
   | { type: 'applied'; request: PermissionRequest }
   | { type: 'effective'; request: PermissionRequest }
-  /** The window passed and the service does not show the change yet; unless final, the bot checks again at `nextCheckAt`. */
-  | { type: 'not_yet_visible'; request: PermissionRequest; finalCheck: boolean; nextCheckAt?: number }
+  /**
+   * The window passed and the service does not show the change yet; the bot checks again at
+   * `nextCheckAt`, if set. `finalCheck`: the quick rechecks are spent and the admins are told (the
+   * slow checks go on); `gaveUp`: that was the last check, the bot stopped checking.
+   */
+  | { type: 'not_yet_visible'; request: PermissionRequest; finalCheck: boolean; nextCheckAt?: number; gaveUp?: boolean }
   | { type: 'failed'; request: PermissionRequest }
   | { type: 'expired'; request: PermissionRequest }
   | { type: 'revoked'; request: PermissionRequest; rights: Right[] }

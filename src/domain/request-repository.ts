@@ -16,6 +16,7 @@ export interface EventSpec {
   rights?: Right[];
   finalCheck?: boolean;
   nextCheckAt?: number;
+  gaveUp?: boolean;
   unreachable?: string[];
   reachedInstead?: string[];
   escalatedTo?: string[];
@@ -43,7 +44,13 @@ export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
     case 'revoked':
       return { type: 'revoked', request, rights: event.rights ?? request.rights };
     case 'not_yet_visible':
-      return { type: 'not_yet_visible', request, finalCheck: event.finalCheck ?? true, ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}) };
+      return {
+        type: 'not_yet_visible',
+        request,
+        finalCheck: event.finalCheck ?? true,
+        ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
+        ...(event.gaveUp ? { gaveUp: true } : {}),
+      };
     case 'approver_unreachable':
       return { type: 'approver_unreachable', request, unreachable: event.unreachable ?? [], reachedInstead: event.reachedInstead ?? [], escalatedTo: event.escalatedTo ?? [] };
     default:

@@ -94,7 +94,29 @@ export interface PermissionRequest {
   /** When the propagation window closes ("effective by about HH:MM"). */
   effectiveBy?: number;
   effectiveAt?: number;
+  /**
+   * `applied`: the window and its quick rechecks passed without Exchange showing the change, so the
+   * admins were told then (epoch ms). The bot keeps checking, more slowly, until `checksUntil`.
+   */
+  unconfirmedAt?: number;
+  /** With `unconfirmedAt`: when the slow checks stop (epoch ms; the apply plus the late-check limit). */
+  checksUntil?: number;
+  /**
+   * `applied`: the last check found the change still not shown and the bot stopped checking (epoch
+   * ms). The request stays `applied` (the service accepted the change; only its visibility is in
+   * doubt) but no longer counts as propagating.
+   */
+  checksEndedAt?: number;
   revokedAt?: number;
+  /**
+   * A grant ended by its own end date or by an admin's direct revoke: when that removal's
+   * propagation window closes (epoch ms). Until the service no longer shows the right (or the
+   * rechecks are spent, `removalSettledAt`), every answer about the mailbox or the person says
+   * "removed HH:MM, gone by about HH:MM", as for an approved revoke request.
+   */
+  removalEffectiveBy?: number;
+  /** When the bot stopped tracking that removal (epoch ms). */
+  removalSettledAt?: number;
   revokedBy?: string;
   failure?: { code: string; message: string; at: number };
   /** Apply attempts so far (retries included). */
@@ -112,7 +134,10 @@ export interface StoredRequest extends PermissionRequest {
   eventSeq: number;
   /** Post-back checks that found the right not yet visible. */
   rechecks: number;
-  /** `applied`: when the post-back checks (the window's end, then each recheck). */
+  /**
+   * `applied`: when the post-back checks (the window's end, then each recheck, then each slow
+   * check); `revoked` with `removalEffectiveBy`: when the removal is checked.
+   */
   nextCheckAt?: number;
   /** `approved`/`applying`: when the next apply attempt runs (set by a retry after a transient failure). */
   nextAttemptAt?: number;
@@ -128,15 +153,34 @@ export interface StoredRequest extends PermissionRequest {
 }
 
 /** The durable timers a request can hold; at most one of each kind. */
-export const TIMER_KINDS = ['apply', 'postback', 'approver_reminder', 'expire', 'revoke_reminder', 'timed_revoke'] as const;
+export const TIMER_KINDS = ['apply', 'postback', 'approver_reminder', 'expire', 'revoke_reminder', 'timed_revoke', 'removal_check'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 
 /** Settings `timersFor` reads (milliseconds). */
 export interface LifecycleSettings {
   approverReminderMs: number;
   requestExpiryMs: number;
-  /** Checks after the window before the bot gives its final word on a right not yet visible. */
+  /** Checks after the window before the bot tells the admins of a right not yet visible. */
   maxRechecks: number;
+}
+
+/**
+ * Whether an `applied` request still has checks to come: the window's end and the quick rechecks,
+ * then (once the admins were told, `unconfirmedAt`) the slow checks until `checksUntil`. A request
+ * stored before the slow checks existed that had its final word (`rechecks` past the limit, no
+ * `unconfirmedAt`) has none, as it had then, so its timers read the same before and after an upgrade.
+ */
+export function stillChecking(r: StoredRequest, settings: Pick<LifecycleSettings, 'maxRechecks'>): boolean {
+  return r.state === 'applied' && r.checksEndedAt === undefined && (r.rechecks <= settings.maxRechecks || r.unconfirmedAt !== undefined);
+}
+
+/**
+ * Whether a grant that ended on its own or by an admin's direct revoke is in its removal's
+ * propagation window (shown "removed HH:MM, gone by about HH:MM"; its `removal_check` timer runs).
+ * Requests stored before removals were tracked have no `removalEffectiveBy`: never.
+ */
+export function trackingRemoval(r: PermissionRequest): boolean {
+  return r.kind === 'grant' && r.state === 'revoked' && r.removalEffectiveBy !== undefined && r.removalSettledAt === undefined;
 }
 
 const DAY_MS = 86_400_000;
@@ -148,9 +192,12 @@ const DAY_MS = 86_400_000;
  * restart.
  * - pending: the approvers' reminder (once, when it comes before the expiry) and the expiry;
  * - approved, applying: the apply, now or at the next attempt after a transient failure;
- * - applied: the post-back at the window's end (then each recheck), while checks remain;
+ * - applied: the post-back at the window's end (then each recheck, then each slow check), while
+ *   checks remain (`stillChecking`);
  * - applied, effective, time-bound: the "ends tomorrow" reminder and the revoke at the end, or at
- *   once when an admin asked to end it now.
+ *   once when an admin asked to end it now;
+ * - revoked, a grant whose removal the bot tracks (`trackingRemoval`): the removal's check at the
+ *   end of its window (then each recheck).
  */
 export function timersFor(r: StoredRequest, settings: LifecycleSettings): Partial<Record<TimerKind, number>> {
   const timers: Partial<Record<TimerKind, number>> = {};
@@ -168,13 +215,16 @@ export function timersFor(r: StoredRequest, settings: LifecycleSettings): Partia
       break;
     case 'applied':
     case 'effective':
-      if (r.state === 'applied' && r.rechecks <= settings.maxRechecks) timers.postback = r.nextCheckAt ?? r.effectiveBy ?? r.updatedAt;
+      if (stillChecking(r, settings)) timers.postback = r.nextCheckAt ?? r.effectiveBy ?? r.updatedAt;
       if (r.kind === 'grant' && (r.endsAt !== undefined || r.revokeRequestedAt !== undefined)) {
         timers.timed_revoke = Math.min(r.endsAt ?? Number.POSITIVE_INFINITY, r.revokeRequestedAt ?? Number.POSITIVE_INFINITY);
         if (r.endsAt !== undefined && r.revokeRemindedAt === undefined && r.revokeRequestedAt === undefined && r.endsAt - DAY_MS > (r.appliedAt ?? 0)) {
           timers.revoke_reminder = r.endsAt - DAY_MS;
         }
       }
+      break;
+    case 'revoked':
+      if (trackingRemoval(r)) timers.removal_check = r.nextCheckAt ?? r.removalEffectiveBy!;
       break;
     default:
       break;
@@ -199,7 +249,12 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
     indexes[`req:requester-open:${r.requesterId}`] = at;
   }
   if (r.state === 'pending') for (const approver of r.approverIds) indexes[`req:awaiting:${approver}`] = at;
-  if (r.state === 'applied') {
+  // Changes the service may not show yet: applied ones while the bot still checks them (one it
+  // gave up on is no longer counted as in place), and grants ended by their end date or an
+  // admin's revoke during their removal's window. An upgraded store holds no entry for a grant
+  // revoked before removals were tracked, and `indexesFor` gives it none (no `removalEffectiveBy`),
+  // so the diff of its next change has nothing to remove.
+  if ((r.state === 'applied' && r.checksEndedAt === undefined) || trackingRemoval(r)) {
     indexes[`req:propagating-target:${r.targetId}`] = at;
     indexes[`req:propagating-grantee:${r.granteeId}`] = at;
   }

@@ -406,6 +406,61 @@ describe('request engine', () => {
     expect((await core.engine.awaitingDecisionBy('u-emma')).map((r) => r.id)).toEqual([request.id]);
     expect(await core.engine.awaitingDecisionBy('u-kwame')).toEqual([]);
   });
+  describe('a grant removed by its end date or by an admin is shown as being removed during its window', () => {
+    it('time-bound end: "who has access" and "what can X access" list the removal until the service no longer shows the right', async () => {
+      const timeBound = await created(grant({ duration: 'P1D' }));
+      await core.engine.decide(timeBound.id, 'u-emma', 'approve');
+      await core.engine.idle();
+      await core.advance(DAY);
+      const ended = await core.engine.get(timeBound.id);
+      expect(ended).toMatchObject({ state: 'revoked', revokedBy: 'system', removalEffectiveBy: ended!.revokedAt! + HOUR });
+      const removal = { requestId: timeBound.id, kind: 'revoke', granteeId: 'u-priya', targetId: 'g-training', right: 'SendAs', appliedAt: ended!.revokedAt, effectiveBy: ended!.revokedAt! + HOUR };
+      const who = await core.engine.whoHasAccess('u-admin', 'g-training');
+      expect(who.holders.SendAs).toContain('u-priya');
+      expect(who.propagating).toEqual([removal]);
+      expect((await core.engine.whatCanAccess('u-admin', 'u-priya')).propagating).toEqual([removal]);
+      // A revoke asked for now is answered "removed HH:MM, gone by about HH:MM", as after a revoke request.
+      expect(await core.engine.submit(grant({ kind: 'revoke', requesterId: 'u-jan-b' }))).toMatchObject({ outcome: 'nothing_to_revoke', propagating: { requestId: timeBound.id } });
+
+      // The simulated service stops listing it after 5 minutes: no note is left to make.
+      await core.advance(5 * MINUTE);
+      expect((await core.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([]);
+      expect((await core.engine.whatCanAccess('u-admin', 'u-priya')).propagating).toEqual([]);
+      // At the window's end the bot confirms the removal and stops tracking it (index and timer).
+      await core.advance(55 * MINUTE);
+      expect((await core.engine.get(timeBound.id))?.removalSettledAt).toBe(core.clock.now());
+      expect(await core.engine.repo.all('req:propagating-target:g-training')).toEqual([]);
+      expect(await core.engine.repo.all('req:propagating-grantee:u-priya')).toEqual([]);
+      expect(await core.store.work.get(`${timeBound.id}:removal_check`)).toBeUndefined();
+      expect((await core.trail('u-admin', { requestId: timeBound.id })).at(-1)).toMatchObject({ action: 'removal_confirmed', actorId: 'system' });
+    });
+
+    it("an admin's direct revoke: shown while the service lists the right; rechecked, then no longer tracked", async () => {
+      const slow = await coreHarness({ SIMULATED_VISIBILITY_DELAY: '50m' });
+      try {
+        const outcome = await slow.engine.submit(grant());
+        if (outcome.outcome !== 'created') throw new Error('not created');
+        await slow.engine.decide(outcome.request.id, 'u-emma', 'approve');
+        await slow.engine.idle();
+        await slow.advance(HOUR);
+        expect((await slow.engine.get(outcome.request.id))?.state).toBe('effective');
+        await slow.engine.revokeNow(outcome.request.id, 'u-admin');
+        await slow.engine.idle();
+        const revokedAt = slow.clock.now();
+        expect(await slow.engine.get(outcome.request.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin', removalEffectiveBy: revokedAt + HOUR });
+        expect((await slow.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([
+          expect.objectContaining({ kind: 'revoke', granteeId: 'u-priya', right: 'SendAs', appliedAt: revokedAt, effectiveBy: revokedAt + HOUR }),
+        ]);
+        // Gone from the service after 50 minutes, before the window's end: no row from then on.
+        await slow.advance(50 * MINUTE);
+        expect((await slow.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([]);
+        await slow.advance(10 * MINUTE);
+        expect((await slow.engine.get(outcome.request.id))?.removalSettledAt).toBe(revokedAt + HOUR);
+      } finally {
+        await slow.close();
+      }
+    });
+  });
 });
 
 describe('permission service faults', () => {
@@ -486,4 +541,74 @@ describe('permission service faults', () => {
     expect((await slow.engine.get(outcome.request.id))?.state).toBe('applied');
     await slow.close();
   });
+
+  describe('a change Exchange shows late, or not at all', () => {
+    let slow: CoreHarness | undefined;
+    afterEach(async () => {
+      await slow?.close();
+      slow = undefined;
+    });
+
+    async function appliedSlowly(delay: string) {
+      slow = await coreHarness({ SIMULATED_VISIBILITY_DELAY: delay });
+      const outcome = await slow.engine.submit(grant());
+      if (outcome.outcome !== 'created') throw new Error('not created');
+      await slow.engine.decide(outcome.request.id, 'u-emma', 'approve');
+      await slow.engine.idle();
+      return { id: outcome.request.id, appliedAt: slow.clock.now(), h: slow };
+    }
+
+    it('after the quick rechecks: the admins are told, and hourly checks find it when it shows; then "In effect"', async () => {
+      const { id, appliedAt, h } = await appliedSlowly('5h');
+      await h.advance(HOUR); // the window
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE); // three quick rechecks
+      const escalatedAt = appliedAt + HOUR + 30 * MINUTE;
+      expect(h.events.ofType('not_yet_visible').map((e) => [e.finalCheck, e.nextCheckAt, e.gaveUp])).toEqual([
+        [false, appliedAt + HOUR + 10 * MINUTE, undefined],
+        [true, escalatedAt + HOUR, undefined],
+      ]);
+      expect(await h.engine.get(id)).toMatchObject({ state: 'applied', unconfirmedAt: escalatedAt, checksUntil: appliedAt + DAY });
+      expect((await h.store.work.get(`${id}:postback`))?.dueAt).toBe(escalatedAt + HOUR);
+
+      // The slow checks are quiet until the right shows (5 h after the apply): found at 5h30.
+      for (let hour = 0; hour < 3; hour++) await h.advance(HOUR);
+      expect(h.events.ofType('not_yet_visible')).toHaveLength(2);
+      expect((await h.engine.get(id))?.state).toBe('applied');
+      await h.advance(HOUR);
+      expect(await h.engine.get(id)).toMatchObject({ state: 'effective', effectiveAt: appliedAt + 5 * HOUR + 30 * MINUTE, unconfirmedAt: escalatedAt });
+      expect(h.events.ofType('effective')).toHaveLength(1);
+      expect(await h.store.work.get(`${id}:postback`)).toBeUndefined();
+      const trail = (await h.trail('u-admin', { requestId: id })).map((e) => e.action);
+      expect(trail.slice(-6)).toEqual(['recheck_scheduled', 'not_yet_visible', 'late_check_scheduled', 'late_check_scheduled', 'late_check_scheduled', 'effective']);
+    });
+
+    it('stops checking 24 hours after the apply, says so once, and no longer counts the right as propagating', async () => {
+      const { id, appliedAt, h } = await appliedSlowly('30h');
+      await h.advance(HOUR);
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+      expect((await h.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([
+        expect.objectContaining({ requestId: id, kind: 'grant', right: 'SendAs', unconfirmedAt: appliedAt + HOUR + 30 * MINUTE }),
+      ]);
+      for (let hour = 0; hour < 22; hour++) await h.advance(HOUR); // 23h30 after the apply
+      expect(h.events.ofType('not_yet_visible')).toHaveLength(2);
+      // The last check runs 24 hours after the apply, not an hour later.
+      expect((await h.store.work.get(`${id}:postback`))?.dueAt).toBe(appliedAt + DAY);
+      await h.advance(30 * MINUTE);
+      expect(await h.engine.get(id)).toMatchObject({ state: 'applied', checksEndedAt: appliedAt + DAY });
+      expect(h.events.ofType('not_yet_visible').map((e) => [e.finalCheck, e.gaveUp ?? false])).toEqual([
+        [false, false],
+        [true, false],
+        [true, true],
+      ]);
+      expect(await h.store.work.get(`${id}:postback`)).toBeUndefined();
+      expect((await h.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([]);
+      // Not "already held" on the bot's word any more: asking again makes a new request.
+      const again = await h.engine.submit(grant({ requesterId: 'u-jan-b' }));
+      expect(again.outcome).toBe('created');
+      await h.advance(10 * HOUR);
+      expect((await h.engine.get(id))?.state).toBe('applied');
+      expect(h.events.ofType('not_yet_visible')).toHaveLength(3);
+    });
+  });
+
 });
