@@ -18,9 +18,16 @@ export interface Notice {
   event: EngineEvent['type'];
   /** `revoked`: the rights removed. */
   rights?: Right[];
-  /** `not_yet_visible`: false while the bot will check again, at `nextCheckAt` (epoch ms). */
+  /**
+   * `not_yet_visible`: false during the quick rechecks (the next at `nextCheckAt`, epoch ms); true
+   * once they are spent and the admins are told (slow checks follow, the next at `nextCheckAt`,
+   * unless `gaveUp`: that was the last check).
+   */
   finalCheck?: boolean;
   nextCheckAt?: number;
+  gaveUp?: boolean;
+  /** `not_yet_visible` with `finalCheck`: whether any admin was told (false when the bot has none). */
+  adminsTold?: boolean;
   /** `approver_unreachable`: who could not be reached, and who has the approval card instead. */
   unreachable?: string[];
   reachedInstead?: string[];

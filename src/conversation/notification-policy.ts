@@ -27,13 +27,15 @@ export interface NotificationPlan {
  * | decided | | requester, grantee | yes |
  * | cancelled | | requester, when someone else cancelled | yes |
  * | applied, effective, revoked | | requester, grantee | yes |
- * | not_yet_visible, revoke_reminder | | requester, grantee | |
+ * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
+ * | not_yet_visible (final: the admins are told; or the checks gave up) | | requester, grantee; admins, with what to check | yes |
+ * | effective, after the admins were told it was not visible | | requester, grantee; admins (nothing left to check) | yes |
  * | failed | | requester, the approver who decided; admins with a Retry button | yes |
  * | expired | | requester | yes |
  */
 export function planNotifications(event: EngineEvent, admins: readonly string[]): NotificationPlan {
   const request = event.request;
-  const notice = noticeOf(event);
+  const notice = noticeOf(event, admins);
   const messages: PlannedMessage[] = [];
   const add = (recipientId: string, role: RecipientRole) => {
     if (messages.some((m) => m.recipientId === recipientId && m.role === role)) return;
@@ -65,24 +67,39 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       for (const admin of admins) add(admin, 'admin');
       return { messages, updateCopies: true };
     case 'not_yet_visible':
+      requesterAndGrantee();
+      // The requester's post-back says "an admin has been told": it is true because they are, here.
+      if (event.finalCheck) for (const admin of admins) add(admin, 'admin');
+      // From then on the cards' state line says so ("Exchange did not show it by ..."), not "effective by".
+      return { messages, updateCopies: event.finalCheck };
     case 'revoke_reminder':
       requesterAndGrantee();
       return { messages, updateCopies: false };
+    case 'effective':
+      requesterAndGrantee();
+      // Admins told it was not visible hear that it is after all, so nobody keeps looking into it.
+      if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
     case 'decided':
     case 'applied':
-    case 'effective':
     case 'revoked':
       requesterAndGrantee();
       return { messages, updateCopies: true };
   }
 }
 
-function noticeOf(event: EngineEvent): Notice {
+function noticeOf(event: EngineEvent, admins: readonly string[]): Notice {
   switch (event.type) {
     case 'revoked':
       return { event: event.type, rights: event.rights };
     case 'not_yet_visible':
-      return { event: event.type, finalCheck: event.finalCheck, ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}) };
+      return {
+        event: event.type,
+        finalCheck: event.finalCheck,
+        ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
+        ...(event.gaveUp ? { gaveUp: true } : {}),
+        ...(event.finalCheck ? { adminsTold: admins.length > 0 } : {}),
+      };
     case 'approver_unreachable':
       return { event: event.type, unreachable: event.unreachable, reachedInstead: event.reachedInstead };
     default:

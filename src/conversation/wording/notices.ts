@@ -2,7 +2,7 @@ import type { PermissionRequest } from '../../domain/request.js';
 import type { Right } from '../../domain/rights.js';
 import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
-import { endOf, formatClock, formatEnd } from './format.js';
+import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
 import { howToUse, requestWords, rightsLabel, type RequestWords } from './requests.js';
 import { t } from './strings.js';
@@ -13,6 +13,8 @@ import { approvalView, noticeView } from './views.js';
  * - an approver's approval request or reminder: an `approval` reply (undefined once the request is
  *   no longer pending: there is nothing left to ask);
  * - an admin's failure notice: a `notice` with a Retry button (`verb: retry`, `data.requestId`);
+ * - an admin's notice of a change Exchange does not show after the window (what to check, and
+ *   whether the bot still checks), or that it shows after all: a `notice`;
  * - every post-back (approved, rejected with its reason, cancelled, applied with "effective by about
  *   HH:MM", effective with how to use the right, not yet visible (and when it is checked again),
  *   failed, expired, revoked, reminders, an approver who could not be reached and who was reached
@@ -28,7 +30,11 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
   }
   const words = await requestWords(request, names, lang);
   if (role === 'admin') {
-    const line = t(lang, 'post.failedAdmin', { summary: words.summary, requestId: names.escape(request.id, 80), message: names.escape(request.failure?.message ?? '', 300) });
+    const requestId = names.escape(request.id, 80);
+    if (notice.event === 'not_yet_visible' || notice.event === 'effective') {
+      return { kind: 'notice', view: noticeView(lang, adminVisibilityLines(message, words, requestId, audience), { tone: notice.event === 'effective' ? 'good' : 'attention' }) };
+    }
+    const line = t(lang, 'post.failedAdmin', { summary: words.summary, requestId, message: names.escape(request.failure?.message ?? '', 300) });
     return { kind: 'notice', view: noticeView(lang, [line], { tone: 'attention', actions: [{ title: t(lang, 'action.retry'), verb: 'retry', data: { requestId: request.id } }] }) };
   }
   return { kind: 'notice', view: noticeView(lang, await postBackLines(message, names, audience, words), { tone: toneOf(message) }) };
@@ -55,10 +61,17 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       if (end !== undefined) lines.push(t(lang, 'post.endsAt', { endsAt: formatEnd(end, audience) }));
       return lines;
     }
-    case 'not_yet_visible':
-      return notice.finalCheck || notice.nextCheckAt === undefined
-        ? [t(lang, 'post.notVisibleFinal', { summary })]
-        : [t(lang, 'post.notYetVisibleAt', { summary, at: formatClock(notice.nextCheckAt, audience) })];
+    case 'not_yet_visible': {
+      if (!notice.finalCheck && notice.nextCheckAt !== undefined) return [t(lang, 'post.notYetVisibleAt', { summary, at: formatClock(notice.nextCheckAt, audience) })];
+      const lines =
+        notice.gaveUp || request.checksUntil === undefined
+          ? [t(lang, 'post.notVisibleGaveUp', { summary, appliedAt: formatMoment(request.appliedAt ?? request.updatedAt, audience), at: formatMoment(request.checksEndedAt ?? request.updatedAt, audience) })]
+          : [t(lang, 'post.notVisibleFinal', { summary, until: formatMoment(request.checksUntil, audience) })];
+      // Said only when it is so: a bot without admins (or a message queued by an older version,
+      // which told nobody) does not claim it.
+      if (notice.adminsTold) lines.push(t(lang, 'post.adminTold'));
+      return lines;
+    }
     case 'failed':
       return [t(lang, 'post.failed', { summary, message: names.escape(request.failure?.message ?? '', 300) })];
     case 'expired':
@@ -79,6 +92,31 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     default:
       return [summary];
   }
+}
+
+/**
+ * The admins' notice of a change Exchange does not show: which request, when it was applied, when
+ * it was last seen missing, what to check, and whether the bot still checks (until when); or that
+ * Exchange shows it after all (`effective`).
+ */
+function adminVisibilityLines(message: OutboundMessage, words: RequestWords, requestId: string, audience: Audience): string[] {
+  const { request, notice } = message;
+  const lang = audience.lang;
+  const appliedAt = formatMoment(request.appliedAt ?? request.updatedAt, audience);
+  if (notice.event === 'effective') {
+    return [t(lang, 'post.visibleAfterAllAdmin', { summary: words.summary, requestId, at: formatMoment(request.effectiveAt ?? request.updatedAt, audience) })];
+  }
+  const gaveUp = notice.gaveUp || request.checksUntil === undefined;
+  const at = formatMoment((gaveUp ? request.checksEndedAt : request.unconfirmedAt) ?? request.updatedAt, audience);
+  const check = t(lang, request.kind === 'grant' ? 'post.checkGrantAdmin' : 'post.checkRevokeAdmin', {
+    grantee: words.grantee,
+    right: words.right,
+    target: words.target,
+    targetMail: words.targetMail,
+  });
+  return gaveUp
+    ? [t(lang, 'post.notVisibleGaveUpAdmin', { summary: words.summary, requestId, appliedAt, at }), check]
+    : [t(lang, 'post.notVisibleAdmin', { summary: words.summary, requestId, appliedAt, at }), check, t(lang, 'post.checkingUntilAdmin', { until: formatMoment(request.checksUntil!, audience) })];
 }
 
 function toneOf(message: OutboundMessage): Tone {

@@ -53,6 +53,14 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
     case 'applying':
       return { status: t(lang, `state.${request.state}`, { by, at }), tone: 'good' };
     case 'applied':
+      // Past the window and its rechecks without Exchange showing it: say so, not "effective by" a time gone by.
+      if (request.checksEndedAt !== undefined) {
+        return { status: t(lang, 'state.appliedNotVisible', { by, at, checkedAt: formatMoment(request.checksEndedAt, audience) }), tone: 'attention' };
+      }
+      if (request.unconfirmedAt !== undefined) {
+        const until = request.checksUntil !== undefined ? formatMoment(request.checksUntil, audience) : '?';
+        return { status: t(lang, 'state.appliedUnconfirmed', { by, at, checkedAt: formatMoment(request.unconfirmedAt, audience), until }), tone: 'attention' };
+      }
       return {
         status: t(lang, 'state.applied', { by, at, effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?' }),
         tone: 'good',

@@ -138,10 +138,13 @@ async function propagatingRows(list: readonly PropagatingRight[], audience: Audi
   return Promise.all(
     list.map(async (p) => ({
       title: `${await who(p)} (${rightLabel(p.right, lang)})`,
-      value: t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
-        appliedAt: formatClock(p.appliedAt, audience),
-        effectiveBy: formatClock(p.effectiveBy, audience),
-      }),
+      value:
+        p.unconfirmedAt !== undefined
+          ? t(lang, 'access.propagatingUnconfirmed', { appliedAt: formatClock(p.appliedAt, audience), checkedAt: formatClock(p.unconfirmedAt, audience) })
+          : t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
+              appliedAt: formatClock(p.appliedAt, audience),
+              effectiveBy: formatClock(p.effectiveBy, audience),
+            }),
     })),
   );
 }

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { OutboundMessage } from '../../src/conversation/messaging.js';
+import { planNotifications } from '../../src/conversation/notification-policy.js';
+import { Names } from '../../src/conversation/wording/names.js';
+import { outboundReply } from '../../src/conversation/wording/notices.js';
+import { stateLine } from '../../src/conversation/wording/requests.js';
+import { accessView } from '../../src/conversation/wording/views.js';
+import { SAMPLE_DIRECTORY_PATH } from '../../src/config.js';
+import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import type { EngineEvent } from '../../src/domain/notifier.js';
+import type { PermissionRequest } from '../../src/domain/request.js';
+import { sampleRequest } from '../channels/teams/fixtures.js';
+
+// 09:00 in Amsterdam; the window was an hour, the admins were told at 10:30, the checks end at 09:00 the next day.
+const APPLIED = Date.parse('2026-11-23T08:00:00Z');
+const HOUR = 3_600_000;
+const decided = { verdict: 'approved' as const, by: 'u-emma', at: APPLIED };
+const unconfirmed = sampleRequest({
+  state: 'applied',
+  decision: decided,
+  appliedAt: APPLIED,
+  effectiveBy: APPLIED + HOUR,
+  unconfirmedAt: APPLIED + 1.5 * HOUR,
+  checksUntil: APPLIED + 24 * HOUR,
+});
+const gaveUp = { ...unconfirmed, checksEndedAt: APPLIED + 24 * HOUR };
+const ADMINS = ['u-admin'];
+const names = new Names(loadDirectoryFile(SAMPLE_DIRECTORY_PATH));
+const en = { lang: 'en' as const, timeZone: 'Europe/Amsterdam' };
+const nl = { lang: 'nl' as const, timeZone: 'Europe/Amsterdam' };
+
+const who = (event: EngineEvent) => planNotifications(event, ADMINS).messages.map((m) => `${m.recipientId}:${m.role}`);
+
+async function words(event: EngineEvent, recipientId: string, audience = en): Promise<string> {
+  const planned = planNotifications(event, ADMINS).messages.find((m) => m.recipientId === recipientId)!;
+  const message: OutboundMessage = { id: 'm-1', recipientId, role: planned.role, notice: planned.notice, request: event.request };
+  const reply = await outboundReply(message, names, audience);
+  return reply?.kind === 'notice' ? reply.view.lines.join(' ') : '';
+}
+
+describe('a change Exchange does not show after the window', () => {
+  it('the quick recheck post-back goes to the requester and grantee only', () => {
+    const event: EngineEvent = { type: 'not_yet_visible', request: sampleRequest({ state: 'applied' }), finalCheck: false, nextCheckAt: APPLIED + 70 * 60_000 };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee']);
+  });
+
+  it('the final word really tells the admins, naming the request and what to check; the requester hears it is so', async () => {
+    const event: EngineEvent = { type: 'not_yet_visible', request: unconfirmed, finalCheck: true, nextCheckAt: APPLIED + 2.5 * HOUR };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(planNotifications(event, ADMINS).updateCopies).toBe(true);
+    expect(await words(event, 'u-liam')).toBe(
+      'Send As for Zoë Dubois on Training was applied, but Exchange still does not show it after the propagation window. I will keep checking until 24 Nov 2026 09:00 and tell you when it is in effect. An admin has been told.',
+    );
+    expect(await words(event, 'u-admin')).toBe(
+      'Not visible in Exchange: Send As for Zoë Dubois on Training (req-1) was applied at 23 Nov 2026 09:00, but Exchange still does not show it at 23 Nov 2026 10:30, after the propagation window. ' +
+        'Please check in the Exchange admin center that Zoë Dubois has Send As on Training (training@northwind.example), and apply it again if it is missing. ' +
+        'I will keep checking until 24 Nov 2026 09:00 and tell you when Exchange shows it.',
+    );
+    expect(await words(event, 'u-admin', nl)).toMatch(/^Niet zichtbaar in Exchange: .*\(req-1\) is om 23 nov 2026 09:00 toegepast.* Controleer in het Exchange-beheercentrum of Zoë Dubois Verzenden als heeft op Training .* Ik blijf het controleren tot 24 nov 2026 09:00/);
+  });
+
+  it('does not claim an admin was told when the bot has none', async () => {
+    const event: EngineEvent = { type: 'not_yet_visible', request: unconfirmed, finalCheck: true, nextCheckAt: APPLIED + 2.5 * HOUR };
+    const planned = planNotifications(event, []).messages;
+    expect(planned.map((m) => m.role)).toEqual(['requester', 'grantee']);
+    const reply = await outboundReply({ id: 'm', ...planned[0]!, request: unconfirmed }, names, en);
+    expect(reply?.kind === 'notice' ? reply.view.lines.join(' ') : '').not.toContain('admin');
+  });
+
+  it('after the last check: everyone hears the bot stopped checking', async () => {
+    const event: EngineEvent = { type: 'not_yet_visible', request: gaveUp, finalCheck: true, gaveUp: true };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(await words(event, 'u-zoe')).toBe(
+      'Send As for Zoë Dubois on Training was applied at 23 Nov 2026 09:00, but Exchange still did not show it at 24 Nov 2026 09:00. I have stopped checking. An admin has been told.',
+    );
+    expect(await words(event, 'u-admin')).toMatch(/^Still not visible in Exchange: Send As for Zoë Dubois on Training \(req-1\) .* I have stopped checking\. Please check in the Exchange admin center that Zoë Dubois has Send As on Training/);
+    expect(await words(event, 'u-liam', nl)).toMatch(/liet het om 24 nov 2026 09:00 nog steeds niet zien\. Ik controleer het niet meer\. Een beheerder is ingelicht\.$/);
+  });
+
+  it('when it shows after all: "In effect" to the requester and grantee, and the admins are told nothing is left to check', async () => {
+    const effective: PermissionRequest = { ...unconfirmed, state: 'effective', effectiveAt: APPLIED + 5.5 * HOUR };
+    const event: EngineEvent = { type: 'effective', request: effective };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(await words(event, 'u-liam')).toMatch(/^In effect: Send As for Zoë Dubois on Training\./);
+    expect(await words(event, 'u-admin')).toBe('In effect after all: Send As for Zoë Dubois on Training (req-1). Exchange shows it since 23 Nov 2026 14:30; nothing left to check.');
+    // A right in effect within its window concerns no admin.
+    expect(who({ type: 'effective', request: { ...effective, unconfirmedAt: undefined } } as EngineEvent)).toEqual(['u-liam:requester', 'u-zoe:grantee']);
+  });
+
+  it('"my requests" and the cards say what is so, not "effective by" a time gone by', async () => {
+    expect((await stateLine(unconfirmed, names, en)).status).toBe(
+      'Approved by Emma Clarke at 23 Nov 2026 09:00; applied, but Exchange did not show it by 23 Nov 2026 10:30; an admin was told; checking again until 24 Nov 2026 09:00',
+    );
+    expect((await stateLine(gaveUp, names, en)).status).toBe('Approved by Emma Clarke at 23 Nov 2026 09:00; applied, but Exchange did not show it by 24 Nov 2026 09:00; an admin was told; no longer checking');
+    expect((await stateLine(gaveUp, names, nl)).status).toMatch(/^Goedgekeurd door Emma Clarke .* toegepast, maar Exchange liet het om 24 nov 2026 09:00 nog niet zien; een beheerder is ingelicht; ik controleer het niet meer$/);
+  });
+
+  it('"who has access" lists it as applied but not shown, and a removal as "removed, gone by about"', async () => {
+    const view = await accessView(
+      {
+        target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' },
+        holders: { FullAccess: [], SendAs: ['u-priya'], SendOnBehalf: [] },
+        propagating: [
+          { requestId: 'req-1', kind: 'grant', granteeId: 'u-zoe', targetId: 'g-training', right: 'SendAs', appliedAt: APPLIED, effectiveBy: APPLIED + HOUR, unconfirmedAt: APPLIED + 1.5 * HOUR },
+          { requestId: 'req-2', kind: 'revoke', granteeId: 'u-priya', targetId: 'g-training', right: 'SendAs', appliedAt: APPLIED, effectiveBy: APPLIED + HOUR },
+        ],
+      },
+      names,
+      en,
+    );
+    expect(view.rows.slice(-2)).toEqual([
+      { title: 'Zoë Dubois (Send As)', value: 'applied 09:00; Exchange did not show it by 10:30; an admin was told' },
+      { title: 'Priya Raghunathan (Send As)', value: 'removed 09:00, gone by about 10:00' },
+    ]);
+  });
+});
