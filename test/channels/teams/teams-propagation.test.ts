@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cardProblems } from './card-validation.js';
+import { cardOf, people, teamsHarness, textOf, type TeamsHarness } from './harness.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const { alex, megan, adele, nestor } = people;
+
+let h: TeamsHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** The last message sent to a user whose text contains `marker`. */
+function last(user: typeof alex, marker: string) {
+  return [...h.inbox(user)].reverse().find((s) => textOf(s).includes(marker));
+}
+
+/** The facts of the last card sent to a user (who has access / what can X access). */
+function lastFacts(user: typeof alex): Array<{ title: string; value: string }> {
+  const card = cardOf(h.inbox(user).at(-1))!;
+  expect(cardProblems(card)).toEqual([]);
+  return card.body.find((b: any) => b.type === 'FactSet')?.facts ?? [];
+}
+
+describe('Teams: changes Exchange shows late', () => {
+  it('a right not visible after the window: the admin is really told, hourly checks go on, and "In effect" comes when it shows', async () => {
+    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '5h' });
+    for (const user of [alex, adele, nestor]) await h.install(user);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.settle();
+
+    await h.advance(10 * MINUTE); // the window (10 minutes here)
+    expect(textOf(last(alex, 'does not show it yet'))).toMatch(/I will check again at \d\d:\d\d/);
+    expect(textOf(last(megan, 'does not show it yet'))).toContain('Send As for Megan Bowen on Training');
+    for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE); // the quick rechecks
+
+    const final = textOf(last(alex, 'after the propagation window'));
+    expect(final).toMatch(/I will keep checking until \d+ Nov 2026 \d\d:\d\d and tell you when it is in effect\./);
+    expect(final).toContain('An admin has been told.');
+    const told = textOf(last(nestor, 'Not visible in Exchange'));
+    expect(told).toContain(`Send As for Megan Bowen on Training (${request!.id})`);
+    expect(told).toContain('Please check in the Exchange admin center that Megan Bowen has Send As on Training');
+    expect(cardProblems(cardOf(last(nestor, 'Not visible in Exchange')))).toEqual([]);
+
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/applied, but Exchange did not show it by \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
+
+    // The right shows 5 hours after the apply; the hourly check after that finds it.
+    for (let i = 0; i < 5; i++) await h.advance(HOUR);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('effective');
+    expect(textOf(last(alex, 'In effect:'))).toContain('In effect: Send As for Megan Bowen on Training');
+    expect(textOf(last(megan, 'In effect:'))).toContain('How to use it');
+    expect(textOf(last(nestor, 'In effect after all'))).toContain(`(${request!.id})`);
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('in effect');
+  });
+
+  it('a right that never shows: the bot stops 24 hours after the apply, says so, and my requests stays honest', async () => {
+    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '30h' });
+    for (const user of [alex, adele, nestor]) await h.install(user);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.settle();
+    await h.advance(10 * MINUTE);
+    for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+    for (let i = 0; i < 23; i++) await h.advance(HOUR);
+    await h.advance(20 * MINUTE); // 24 h after the apply: the last check
+    expect(await h.bot.app.engine.get(request!.id)).toMatchObject({ state: 'applied', checksEndedAt: h.clock.now() });
+    expect(textOf(last(alex, 'I have stopped checking'))).toContain('An admin has been told.');
+    expect(textOf(last(nestor, 'Still not visible in Exchange'))).toContain(request!.id);
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/applied, but Exchange did not show it by \d+ Nov 2026 \d\d:\d\d; an admin was told; no longer checking/);
+    const sent = h.connector.sent.length;
+    await h.advance(10 * HOUR);
+    expect(h.connector.sent.length).toBe(sent);
+  });
+});
+
+describe('Teams: a grant that ended is shown as being removed during its window', () => {
+  it('time-bound end: who has access and what can Megan access say "removed HH:MM, gone by about HH:MM", then nothing', async () => {
+    h = await teamsHarness();
+    for (const user of [alex, adele, nestor]) await h.install(user);
+    await h.say(alex, 'give Megan send-as on Training for 1 day');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(request?.duration).toBe('P1D');
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.settle();
+    await h.advance(10 * MINUTE);
+    await h.say(nestor, 'what can Megan access?');
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('until');
+
+    await h.advance(24 * HOUR);
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    await h.say(nestor, 'who has access to Training?');
+    const removal = { title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) };
+    expect(lastFacts(nestor)).toContainEqual(removal);
+    await h.say(nestor, 'what can Megan access?');
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Training (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
+
+    // The simulated service stops listing it a minute later: no holder, no note.
+    await h.advance(2 * MINUTE);
+    await h.say(nestor, 'who has access to Training?');
+    expect(JSON.stringify(lastFacts(nestor))).not.toContain('Megan Bowen');
+    await h.say(nestor, 'what can Megan access?');
+    expect(textOf(h.inbox(nestor).at(-1))).not.toContain('Training');
+  });
+
+  it("an admin's direct revoke: the access card says removed, gone by about, like a revoke request", async () => {
+    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '5m' });
+    for (const user of [alex, adele, nestor]) await h.install(user);
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+    await h.settle();
+    await h.advance(10 * MINUTE);
+    await h.say(nestor, `revoke ${request!.id}`);
+    await h.settle();
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    await h.say(nestor, 'who has access to Training?');
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
+    await h.advance(10 * MINUTE);
+    await h.say(nestor, 'who has access to Training?');
+    expect(JSON.stringify(lastFacts(nestor))).not.toContain('Megan Bowen');
+  });
+});
