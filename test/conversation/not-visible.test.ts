@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../src/conversation/messaging.js';
+import type { Audience } from '../../src/conversation/types.js';
 import { planNotifications } from '../../src/conversation/notification-policy.js';
 import { Names } from '../../src/conversation/wording/names.js';
 import { outboundReply } from '../../src/conversation/wording/notices.js';
@@ -26,8 +27,8 @@ const unconfirmed = sampleRequest({
 const gaveUp = { ...unconfirmed, checksEndedAt: APPLIED + 24 * HOUR };
 const ADMINS = ['u-admin'];
 const names = new Names(loadDirectoryFile(SAMPLE_DIRECTORY_PATH));
-const en = { lang: 'en' as const, timeZone: 'Europe/Amsterdam' };
-const nl = { lang: 'nl' as const, timeZone: 'Europe/Amsterdam' };
+const en: Audience = { lang: 'en', timeZone: 'Europe/Amsterdam' };
+const nl: Audience = { lang: 'nl', timeZone: 'Europe/Amsterdam' };
 
 const who = (event: EngineEvent) => planNotifications(event, ADMINS).messages.map((m) => `${m.recipientId}:${m.role}`);
 
