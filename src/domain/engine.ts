@@ -186,7 +186,9 @@ export class RequestEngine implements RequestEngineApi {
     // What the bot applied within the propagation window decides over what the service shows: a
     // right granted minutes ago may not be visible yet, one removed may still be (SPEC section 3,
     // "a right the bot has applied is shown as such at once").
-    const recent = latestPropagating(await this.propagating(`req:propagating-target:${target.id}`), grantee.id);
+    // Only within the window and its quick rechecks: a change the admins were told Exchange does not
+    // show (`unconfirmedAt`) is no longer taken on the bot's word ("effective by about" a time gone by).
+    const recent = latestPropagating((await this.propagating(`req:propagating-target:${target.id}`)).filter((p) => p.unconfirmedAt === undefined), grantee.id);
     const holds = async (right: Right) => {
       const applied = recent.get(right);
       return applied ? applied.kind === 'grant' : await this.withService(() => permissions.check(pTarget, pTrustee, right));

@@ -60,6 +60,13 @@ describe('a change Exchange does not show after the window', () => {
     expect(await words(event, 'u-admin', nl)).toMatch(/^Niet zichtbaar in Exchange: .*\(req-1\) is om 23 nov 2026 09:00 toegepast.* Controleer in het Exchange-beheercentrum of Zoë Dubois Verzenden als heeft op Training .* Ik blijf het controleren tot 24 nov 2026 09:00/);
   });
 
+  it('for a removal the admins are asked to check that the right is gone', async () => {
+    const removal = { ...unconfirmed, kind: 'revoke' as const };
+    const event: EngineEvent = { type: 'not_yet_visible', request: removal, finalCheck: true, nextCheckAt: APPLIED + 2.5 * HOUR };
+    expect(await words(event, 'u-admin')).toContain('Please check in the Exchange admin center that Zoë Dubois no longer has Send As on Training (training@northwind.example), and remove it if it is still there.');
+    expect(await words(event, 'u-admin', nl)).toContain('Controleer in het Exchange-beheercentrum of Zoë Dubois Verzenden als niet meer heeft op Training');
+  });
+
   it('does not claim an admin was told when the bot has none', async () => {
     const event: EngineEvent = { type: 'not_yet_visible', request: unconfirmed, finalCheck: true, nextCheckAt: APPLIED + 2.5 * HOUR };
     const planned = planNotifications(event, []).messages;

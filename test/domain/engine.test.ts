@@ -569,6 +569,8 @@ describe('permission service faults', () => {
       ]);
       expect(await h.engine.get(id)).toMatchObject({ state: 'applied', unconfirmedAt: escalatedAt, checksUntil: appliedAt + DAY });
       expect((await h.store.work.get(`${id}:postback`))?.dueAt).toBe(escalatedAt + HOUR);
+      // No longer "already held, effective by about" a time gone by: the service decides, and it does not show it.
+      expect((await h.engine.submit(grant({ requesterId: 'u-jan-b' }))).outcome).toBe('created');
 
       // The slow checks are quiet until the right shows (5 h after the apply): found at 5h30.
       for (let hour = 0; hour < 3; hour++) await h.advance(HOUR);
