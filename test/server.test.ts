@@ -105,7 +105,9 @@ describe('HTTP server without Bot Framework credentials', () => {
     expect(await bot.teams.repository.reference(alex.aad)).toBeUndefined();
     // Only one of the two present, and ours: taken in as before (an update that answers nothing: this
     // file's bot has no understanding to answer a message with).
-    const onlyChannelData = { ...(message(alex, ctx, 'hello') as Record<string, any>), type: 'conversationUpdate', text: undefined };
+    const onlyChannelData = message(alex, ctx, 'hello') as Record<string, any>;
+    onlyChannelData.type = 'conversationUpdate';
+    delete onlyChannelData.text;
     delete onlyChannelData.conversation.tenantId;
     onlyChannelData.channelData = { tenant: { id: ctx.tenantId } };
     expect((await post(bot.port, onlyChannelData)).status).toBe(200);
