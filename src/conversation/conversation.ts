@@ -5,7 +5,7 @@ import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
 import { audit, auditMore, help, myRequests, notUnderstood } from './queries.js';
 import { refusalFor } from './refusals.js';
-import { answerDraft, choose, startRequest } from './requests.js';
+import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
 import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, Reply, Speaker, TextInput } from './types.js';
 import { escapeMarkdown } from './wording/escape.js';
@@ -65,9 +65,19 @@ export class Conversation implements ConversationApi {
       turn.audience = { ...turn.audience, lang: understanding.language };
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
       const command = readCommand(text, understanding);
-      // A free-text answer to the question asked before ("For whom?").
-      if (understanding.intent === 'unknown' && !understanding.periodChoice && !command && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
-      // A new request replaces whatever was being completed.
+      if (await openDraft(core, input.userId)) {
+        // "cancel" / "annuleer" while a question is open leaves the question; nothing was requested yet.
+        if (understanding.intent === 'cancel' && !understanding.requestRef) {
+          await core.drafts.deleteDraft(input.userId);
+          turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.questionDropped') });
+          return turn.replies;
+        }
+        // A free-text answer to the question asked before ("For whom?"): only what reads as a name.
+        // A message the language layer reads as a request or a sentence ("what did the bot do?",
+        // "give @channel send-as on Training") is a new message, so nobody is held in the question.
+        if (readsAsAnswer(understanding, command) && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
+      }
+      // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command);
     } catch (error) {
@@ -240,6 +250,11 @@ export class Conversation implements ConversationApi {
     const at = typeof error.details.at === 'number' ? formatMoment(error.details.at, turn.audience) : '?';
     return t(lang, 'state.alreadyDecided', { verdict: t(lang, `verdict.${verdict}`), by, at });
   }
+}
+
+/** A message that may be the name a question asked for: no request, command or sentence in it. */
+function readsAsAnswer(u: Understanding, command: Command | undefined): boolean {
+  return u.intent === 'unknown' && !u.periodChoice && !command && !u.sentence;
 }
 
 function refusal(turn: Turn, code: 'bad_action' | 'choice_expired', key: string): Reply {

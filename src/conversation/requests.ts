@@ -46,10 +46,16 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
   await advance(core, turn, draft);
 }
 
+/** The person's draft while it still waits for an answer (a question or a choice asked less than `DRAFT_TTL_MS` ago). */
+export async function openDraft(core: Core, userId: string): Promise<Draft | undefined> {
+  const draft = await core.drafts.draft(userId);
+  return draft?.awaiting && core.clock.now() - draft.createdAt < DRAFT_TTL_MS ? draft : undefined;
+}
+
 /** A typed answer to the question the draft asked (`mentions`: the channel's marked people in it); `false` when no fresh draft is waiting for one. */
 export async function answerDraft(core: Core, turn: Turn, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
-  const draft = await core.drafts.draft(turn.userId);
-  if (!draft?.awaiting || core.clock.now() - draft.createdAt >= DRAFT_TTL_MS) return false;
+  const draft = await openDraft(core, turn.userId);
+  if (!draft?.awaiting) return false;
   if (draft.awaiting === 'permission' || draft.awaiting === 'period') {
     // A right or an end is picked on the choice; a typed answer to it starts over.
     await core.drafts.deleteDraft(turn.userId);
@@ -94,19 +100,21 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   const { lang } = turn.audience;
   // A draft that asked something before is stored and must be removed once submitted.
   const stored = draft.awaiting !== undefined;
+  // Asked again after an answer that was not found: the question then says how to leave it.
+  const askedBefore = draft.awaiting;
   delete draft.awaiting;
   delete draft.options;
 
   if (draft.intent === 'query') {
     if (draft.target) {
-      if (await settle(core, turn, draft, 'target')) await whoHasAccess(core, turn, resolvedId(draft.target));
+      if (await settle(core, turn, draft, 'target', askedBefore === 'target')) await whoHasAccess(core, turn, resolvedId(draft.target));
       return;
     }
     if (draft.grantee) {
-      if (await settle(core, turn, draft, 'grantee')) await whatCanAccess(core, turn, resolvedId(draft.grantee));
+      if (await settle(core, turn, draft, 'grantee', askedBefore === 'grantee')) await whatCanAccess(core, turn, resolvedId(draft.grantee));
       return;
     }
-    await ask(core, turn, draft, 'target');
+    await ask(core, turn, draft, 'target', askedBefore === 'target');
     return;
   }
 
@@ -125,13 +133,13 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   }
 
   for (;;) {
-    if (!(await settle(core, turn, draft, 'grantee'))) return;
+    if (!(await settle(core, turn, draft, 'grantee', askedBefore === 'grantee'))) return;
     const next = draft.granteesLeft?.shift();
     if (!next) break;
     draft.granteesSettled = [...(draft.granteesSettled ?? []), resolvedId(draft.grantee)];
     draft.grantee = next;
   }
-  if (!(await settle(core, turn, draft, 'target'))) return;
+  if (!(await settle(core, turn, draft, 'target', askedBefore === 'target'))) return;
   const targetId = resolvedId(draft.target);
   const target = await core.directory.getTarget(targetId);
   if (!target) {
@@ -223,16 +231,16 @@ function windowTimes(window: { appliedAt: number; effectiveBy: number }, turn: T
 
 /**
  * Makes one slot resolved: `true` when it is; otherwise asks (question or choice), saves the draft
- * and returns `false`.
+ * and returns `false`. `again`: the slot was asked for before (the answer was not found).
  */
-async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target'): Promise<boolean> {
+async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target', again = false): Promise<boolean> {
   const value: Resolution | null = draft[slot];
   const { lang } = turn.audience;
   if (value?.status === 'resolved') return true;
   if (value?.status === 'ambiguous' && value.candidates.length > MAX_CHOICES) {
     // Too many to list as options: ask for the full name instead.
     turn.replies.push({ kind: 'text', text: t(lang, 'reply.tooManyMatches', { count: value.candidates.length }) });
-    await ask(core, turn, draft, slot);
+    await ask(core, turn, draft, slot, again);
     return false;
   }
   if (value?.status === 'ambiguous' && value.candidates.length > 0) {
@@ -254,15 +262,17 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
     const code = slot === 'grantee' ? 'unknown_person' : 'unknown_target';
     turn.replies.push({ kind: 'refusal', code, text: t(lang, slot === 'grantee' ? 'reply.unknownPerson' : 'reply.unknownTarget', { text: turn.names.escape(value.text, 80) }), details: {} });
   }
-  await ask(core, turn, draft, slot);
+  await ask(core, turn, draft, slot, again);
   return false;
 }
 
-async function ask(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target'): Promise<void> {
+/** Asks for a name; asked `again`, the question says how to stop ("or say cancel"), so nobody is held in it. */
+async function ask(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target', again: boolean): Promise<void> {
   draft.awaiting = slot;
   delete draft.options;
   await core.drafts.saveDraft(draft);
-  turn.replies.push({ kind: 'ask', slot, text: t(turn.audience.lang, slot === 'grantee' ? 'reply.askGrantee' : 'reply.askTarget') });
+  const key = slot === 'grantee' ? (again ? 'reply.askGranteeAgain' : 'reply.askGrantee') : again ? 'reply.askTargetAgain' : 'reply.askTarget';
+  turn.replies.push({ kind: 'ask', slot, text: t(turn.audience.lang, key) });
 }
 
 function resolvedId(resolution: Resolution | null): string {

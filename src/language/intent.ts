@@ -35,6 +35,7 @@ import {
   REVOKE_PHRASE_TEXTS,
   REVOKE_VERBS,
   SELF_POSSESSIVE,
+  SENTENCE_WORDS,
   SPLIT_REVOKE,
   STATE_VERBS,
   UNSUPPORTED,
@@ -230,6 +231,20 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
     } else intent = 'unknown';
   }
   return { intent, queryForm };
+}
+
+/**
+ * Whether the message reads as a sentence rather than a name: it names a right, or, outside the names
+ * the directory knows (and the people the channel marked), it has a verb or question word
+ * (`SENTENCE_WORDS`) among several words, or several words and a question mark. A bot that asked
+ * "On which mailbox or group?" takes such a message as a new one ("what did the bot do?"), and
+ * anything else as the name it asked for ("Nonexistent", "Sales and Marketing").
+ */
+export function readsAsSentence(s: Sentence): boolean {
+  if (s.rights.length > 0) return true;
+  const words = withNamesMasked(s.norms, s.mentions).filter(Boolean);
+  if (s.norms.length < 2 || words.length === 0) return false;
+  return words.some((w) => SENTENCE_WORDS.has(w)) || (s.question && words.length >= 2);
 }
 
 /**

@@ -305,6 +305,18 @@ export const SOFTENERS = new Set('alsjeblieft alstublieft even svp aub please pl
 export const YOU = new Set('you je jij jullie u ye'.split(' '));
 /** Modals before "you": "kunnen jullie Lee ... geven". */
 export const MODALS = new Set('can could would will kun kan kunt kunnen zou zouden wil wilt willen'.split(' '));
+/**
+ * Words a name typed as an answer is not made of: verbs, auxiliaries and question words ("what did the
+ * bot do?", "wat heeft de bot gedaan?"). Polite fillers ("please", "graag") and names that are also
+ * everyday words ("Grant", "Will", "Ken") are left out, so "Megan please" or "Grant Peters" still read
+ * as a name. `readsAsSentence` (intent.ts) asks about them.
+ */
+export const SENTENCE_WORDS = new Set<string>(
+  [
+    ...QUERY_START_TARGET, ...QUERY_START_PERSON, ...PAST_WORDS, ...STATE_VERBS, ...REVOKE_VERBS, ...CANCEL_WORDS, ...GRANT_VERBS,
+    ...'do does did is are am was were be why how when waarom hoe wanneer doe doet deed deden ben bent wordt werd'.split(' '),
+  ].filter((w) => !POLITE.has(w) && !SOFTENERS.has(w) && !WORD_NAMES.has(w) && w !== 'ken'),
+);
 /** Verbs after "X to": "I want Megan to have ...". */
 export const CONTROL_VERBS = new Set('have get be send read open manage access receive use'.split(' '));
 /** The revoke phrases as text (one space between words), and the words they start with. */

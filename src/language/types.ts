@@ -35,6 +35,12 @@ export interface Understanding {
    * `ambiguous`, the contract-compatible answer that never acts on one of them silently.
    */
   grantees?: Resolution[];
+  /**
+   * Set when the text reads as a sentence (a right named, or a verb or question word outside the names
+   * the directory knows), not as a name on its own: a bot waiting for a name ("For whom?") takes it as
+   * a new message. Not part of the SPEC section 5 contract.
+   */
+  sentence?: boolean;
   /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */
   explain?: Explanation;
   /**

@@ -21,7 +21,7 @@ import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
 import { detectLanguage } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
-import { decideIntent } from './intent.js';
+import { decideIntent, readsAsSentence } from './intent.js';
 import { ALL_WORDS, EN_MARKERS, NL_MARKERS, SELF_OBJECT } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
@@ -143,7 +143,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // the "to"/"aan" it marks still counts for).
   findAddToMailbox(tokens, mentions, rights);
 
-  const decided = decideIntent({ tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) });
+  const sentence = { tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) };
+  const decided = decideIntent(sentence);
+  if (readsAsSentence(sentence)) result.sentence = true;
   const intent = decided.intent;
   const queryForm = decided.queryForm;
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
