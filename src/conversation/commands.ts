@@ -10,16 +10,33 @@ import type { Understanding } from '../language/understand.js';
  */
 export type Command =
   | { verb: 'retry'; requestId: string }
+  /** "more", "next", "older" / "meer", "volgende", "oudere": the next page of the last paged answer; `lang` is the paging word's. */
+  | { verb: 'more'; lang: 'en' | 'nl' }
   /** `requestId` when one was named; else `subject`, the rest of the text, for the language layer to resolve (may be ''). */
   | { verb: 'audit'; requestId?: string; subject: string };
 
+/** Words that ask for the next page, and the language each is. */
+const MORE_WORDS = new Map<string, 'en' | 'nl'>([
+  ['more', 'en'], ['next', 'en'], ['older', 'en'], ['meer', 'nl'], ['volgende', 'nl'], ['oudere', 'nl'], ['verder', 'nl'],
+]);
+/** Words that may stand around them: "show more", "next page please", "toon meer", "volgende pagina graag". */
+const MORE_FILLERS = new Set([
+  'show', 'toon', 'give', 'geef', 'me', 'mij', 'please', 'pls', 'graag', 'aub', 'svp', 'even', 'nog', 'some', 'the', 'de', 'het', 'a', 'een',
+  'page', 'pagina', 'entries', 'items', 'lines', 'regels', 'results', 'resultaten', 'one', 'ones',
+]);
 const RETRY_WORDS = new Set(['retry', 'opnieuw', 'herhaal']);
 const AUDIT_WORDS = new Set(['audit', 'auditlog', 'history', 'geschiedenis', 'logboek', 'historie']);
 /** "history of Support", "geschiedenis van Priya", "audit for Sales". */
 const LINKING_WORDS = new Set(['of', 'for', 'van', 'voor', 'the', 'de', 'het', 'log', 'trail', 'logboek', 'me', 'mij', 'show', 'toon']);
 
+/** The command a message gives, read from its words and the language layer's reading of it; `undefined` for none. */
 export function readCommand(text: string, understanding: Understanding): Command | undefined {
   const words = normalizeName(text).split(' ').filter(Boolean);
+  // Only the paging words and fillers: a name or anything else in the message makes it no paging request.
+  const paging = words.filter((w) => MORE_WORDS.has(w));
+  if (understanding.intent === 'unknown' && paging.length > 0 && words.length <= 5 && words.every((w) => MORE_WORDS.has(w) || MORE_FILLERS.has(w))) {
+    return { verb: 'more', lang: MORE_WORDS.get(paging[0]!)! };
+  }
   if (understanding.requestRef && understanding.intent === 'status' && words.some((w) => RETRY_WORDS.has(w))) {
     return { verb: 'retry', requestId: understanding.requestRef };
   }

@@ -3,7 +3,7 @@ import { MAX_TEXT_LENGTH, type Understanding } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
-import { audit, auditMore, help, myRequests, notUnderstood } from './queries.js';
+import { audit, auditMore, continuePaging, help, myRequests, notUnderstood } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
@@ -148,6 +148,11 @@ export class Conversation implements ConversationApi {
     const { core } = this;
     if (command?.verb === 'retry') return this.adminAction(turn, 'retry', command.requestId);
     if (command?.verb === 'audit') return audit(core, turn, command);
+    if (command?.verb === 'more') {
+      // "volgende" alone marks no language for the language layer; the paging word itself does.
+      turn.audience = { ...turn.audience, lang: command.lang };
+      return continuePaging(core, turn);
+    }
     switch (u.intent) {
       case 'help':
         return help(core, turn);

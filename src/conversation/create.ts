@@ -29,11 +29,14 @@ export interface ConversationParts {
  */
 export function createConversation(parts: ConversationParts, understand: UnderstandFn, escape?: Escape): Conversation {
   const cloud = cloudEndpoints(parts.cloud);
+  // One store of per-person conversation state: the open question and the last page shown.
+  const state = new StoredDrafts(parts.store);
   return new Conversation({
     engine: parts.engine,
     directory: parts.directory,
     understand,
-    drafts: new StoredDrafts(parts.store),
+    drafts: state,
+    pages: state,
     clock: parts.clock,
     logger: parts.logger,
     ...(escape ? { escape } : {}),

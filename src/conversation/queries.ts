@@ -90,6 +90,27 @@ export async function audit(core: Core, turn: Turn, command: Extract<Command, { 
   else await auditOf(core, turn, { targetId: found.id }, (await turn.names.target(found.id)).name);
 }
 
+/**
+ * A typed "more" / "meer": the page after the last one this person was shown, from the state stored
+ * for them (never from the text), read with the same checks as the "Older entries" button (the engine
+ * decides who may read it). Says so when there is nothing to continue or no older entries.
+ */
+export async function continuePaging(core: Core, turn: Turn): Promise<void> {
+  const { lang } = turn.audience;
+  const last = await core.pages?.lastPage(turn.userId);
+  if (!last) {
+    const names = await core.examples.namesFor(turn.userId);
+    turn.replies.push({ kind: 'text', text: t(lang, 'reply.nothingToContinue', { shared: names.shared }) });
+    return;
+  }
+  const subject = await subjectOf(turn, last.filter);
+  if (!last.next) {
+    turn.replies.push({ kind: 'text', text: t(lang, 'reply.noOlderEntries', { subject }) });
+    return;
+  }
+  await auditOf(core, turn, last.filter, subject, last.next);
+}
+
 /** The "older entries" button: the same filter, the page before `before`. Card data is untrusted: the engine checks who may read it. */
 export async function auditMore(core: Core, turn: Turn, data: Record<string, unknown>): Promise<void> {
   const filter: AuditFilter = {};
@@ -102,16 +123,20 @@ export async function auditMore(core: Core, turn: Turn, data: Record<string, unk
     turn.replies.push({ kind: 'refusal', code: 'bad_action', text: t(turn.audience.lang, 'reply.badAction'), details: {} });
     return;
   }
-  const subject = filter.requestId
-    ? turn.names.escape(filter.requestId, 80)
-    : filter.granteeId
-      ? await turn.names.person(filter.granteeId)
-      : (await turn.names.target(filter.targetId!)).name;
-  await auditOf(core, turn, filter, subject, before);
+  await auditOf(core, turn, filter, await subjectOf(turn, filter), before);
 }
 
+/** What an audit filter is about, as its page title names it: a request id, a person, or a mailbox or group. */
+async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
+  if (filter.requestId) return turn.names.escape(filter.requestId, 80);
+  if (filter.granteeId) return turn.names.person(filter.granteeId);
+  return (await turn.names.target(filter.targetId!)).name;
+}
+
+/** One audit page, answered and remembered as the last page this person saw (a typed "more" continues it). */
 async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: string, before?: string): Promise<void> {
   turn.context = { operation: 'audit', ...filter };
   const page = await auditPage(core.engine, turn.userId, filter, before ? { before } : {});
+  await core.pages?.saveLastPage({ userId: turn.userId, kind: 'audit', filter, ...(page.next ? { next: page.next } : {}), at: core.clock.now() });
   turn.replies.push({ kind: 'audit', filter, page, view: await auditView(subject, filter, page.entries, page.next, turn.names, turn.audience) });
 }

@@ -360,6 +360,27 @@ export interface DraftStore {
   deleteDraft(userId: string): Promise<void>;
 }
 
+/**
+ * The last page of a paged answer a person was shown (an audit history page): what a typed "more" /
+ * "meer" continues. Kept per authenticated person and read only for them, so typed paging is checked
+ * like the "Older entries" button: the engine decides from `filter` and the person, never from text.
+ */
+export interface LastPage {
+  userId: string;
+  kind: 'audit';
+  filter: AuditFilter;
+  /** The cursor of the following (older) page; absent when the page shown was the last. */
+  next?: string;
+  /** When it was shown (epoch ms). */
+  at: number;
+}
+
+/** Where the last page each person saw is kept between turns (the store, as drafts are). */
+export interface PageStore {
+  lastPage(userId: string): Promise<LastPage | undefined>;
+  saveLastPage(page: LastPage): Promise<void>;
+}
+
 /** Escapes user-supplied text for the channel's markup (Adaptive Card Markdown, Slack mrkdwn), capped at `max` characters. */
 export type Escape = (text: string, max?: number) => string;
 
@@ -368,6 +389,8 @@ export interface ConversationDeps {
   directory: Directory;
   understand: UnderstandFn;
   drafts: DraftStore;
+  /** Where the last page each person saw is kept, for a typed "more"; without it there is nothing to continue. */
+  pages?: PageStore;
   clock: Clock;
   logger: Logger;
   /** The channel's escaping of user-supplied text; default: Markdown (Adaptive Cards). */
