@@ -6,6 +6,7 @@ import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
+import type { PermissionRequest } from '../domain/request.js';
 import type { Draft } from './types.js';
 import { formatClock, formatDay, formatDuration } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
@@ -192,7 +193,7 @@ async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, t
   switch (outcome.outcome) {
     case 'created':
     case 'duplicate':
-      if (outcome.outcome === 'duplicate') turn.replies.push({ kind: 'text', text: t(lang, 'reply.duplicate', { requestId: turn.names.escape(outcome.request.id, 80) }) });
+      if (outcome.outcome === 'duplicate') turn.replies.push({ kind: 'text', text: duplicateText(outcome.request, draft, turn) });
       turn.replies.push({ kind: 'summary', request: outcome.request, view: await summaryView(outcome.request, turn.names, turn.audience), audience: turn.audience });
       return;
     case 'already_held': {
@@ -212,6 +213,31 @@ async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, t
       return;
     }
   }
+}
+
+/**
+ * "That request is already open": and when the open request ends otherwise than this message asked
+ * (another period, an end date, or none), which end it has, that the new one was not applied, and how
+ * to change it (cancel it and ask again: a request's end cannot be changed while it is open; once
+ * approved it is applied as asked).
+ */
+function duplicateText(open: PermissionRequest, draft: Draft, turn: Turn): string {
+  const { lang } = turn.audience;
+  const requestId = turn.names.escape(open.id, 80);
+  const openEnd = { duration: open.duration ?? null, until: open.until ?? null };
+  const asked = { duration: draft.duration, until: draft.until };
+  // A revoke has no end: only a grant's can differ.
+  if (open.kind !== 'grant' || (openEnd.duration === asked.duration && openEnd.until === asked.until)) return t(lang, 'reply.duplicate', { requestId });
+  // Only a pending request can be cancelled; an approved one is being applied as it was asked.
+  const key = open.state === 'pending' ? 'reply.duplicateOtherEnd' : 'reply.duplicateOtherEndApproved';
+  return t(lang, key, { requestId, open: endPhrase(openEnd, lang), asked: endPhrase(asked, lang) });
+}
+
+/** How a request ends, inside a sentence: "for 14 days", "until Friday, 27 November 2026", "with no end date". */
+function endPhrase(end: { duration: string | null; until: string | null }, lang: Turn['audience']['lang']): string {
+  if (end.duration) return t(lang, 'end.for', { duration: periodValue(end.duration, lang) });
+  if (end.until) return t(lang, 'end.until', { day: periodValue(end.until, lang) });
+  return t(lang, 'end.none');
 }
 
 /** A period or an end date as words: "2 weeks" / "2 weken", "Friday, 27 November 2026" / "vrijdag 27 november 2026". */
