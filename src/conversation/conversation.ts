@@ -1,5 +1,5 @@
 import { isBotError, type BotError } from '../domain/errors.js';
-import { MAX_TEXT_LENGTH, type Understanding } from '../language/understand.js';
+import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
@@ -169,6 +169,8 @@ export class Conversation implements ConversationApi {
       case 'unknown':
         // A request whose end was given two ways: the requester picks the end, nothing is dropped unasked.
         if (u.periodChoice) return startRequest(core, turn, u.periodChoice.request, u.periodChoice);
+        // A grant whose time limit cannot be used: said about the time limit, not "did not understand".
+        if (u.unreadEnd) return endNotRead(turn, u.unreadEnd);
         return notUnderstood(core, turn);
     }
   }
@@ -259,7 +261,18 @@ export class Conversation implements ConversationApi {
 
 /** A message that may be the name a question asked for: no request, command or sentence in it. */
 function readsAsAnswer(u: Understanding, command: Command | undefined): boolean {
-  return u.intent === 'unknown' && !u.periodChoice && !command && !u.sentence;
+  return u.intent === 'unknown' && !u.periodChoice && !u.unreadEnd && !command && !u.sentence;
+}
+
+/** A grant's time limit that was written but cannot be used: why, and that nothing was done. */
+function endNotRead(turn: Turn, end: UnreadEnd): void {
+  const { lang } = turn.audience;
+  const text = turn.names.escape(end.text, 40);
+  const reply: Reply =
+    end.why === 'too_long'
+      ? { kind: 'refusal', code: 'too_long', text: t(lang, 'refusal.period_too_long', { text }), details: { rule: 'too_long' } }
+      : { kind: 'refusal', code: 'end_unread', text: t(lang, `refusal.end_unread.${end.why}`, { text }), details: { rule: end.why } };
+  turn.replies.push(reply);
 }
 
 function refusal(turn: Turn, code: 'bad_action' | 'choice_expired', key: string): Reply {

@@ -212,6 +212,8 @@ export type RefusalCode =
   | 'not_a_member'
   | 'end_in_past'
   | 'too_long'
+  /** A time limit that was written but cannot be used ("for 0 days", "until 2026-02-30"); `details.rule` says why. */
+  | 'end_unread'
   | 'own_mailbox'
   | 'full_access_on_group'
   | 'duration_and_until'

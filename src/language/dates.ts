@@ -23,6 +23,8 @@ export interface TimeSpan {
    * "for 99999 days"): the request must not go ahead as if it had no end.
    */
   unread: boolean;
+  /** Why, when `unread`: what was written and what is wrong with it (`UnreadEnd`). */
+  unreadEnd?: UnreadEnd;
   /**
    * Both a period and an end date were written ("for 2 weeks until Friday"): `duration` and `until`
    * are then both set, and the request must not go ahead with one of them dropped.
@@ -34,6 +36,22 @@ export interface TimeSpan {
    */
   untilReadings?: [string, string];
 }
+
+/**
+ * A time limit that was written but not read, and why: a period of zero or less (`zero`: "for 0 days"),
+ * longer than any grant may last (`too_long`: "for 1000 years"), a number this reader does not take
+ * (`unread`: "for 1000 minutes"), or an end date that is no date (`date`: "until 2026-02-30").
+ * `text`: the period as written ("0 days"); '' for a date.
+ */
+export interface UnreadEnd {
+  why: 'zero' | 'too_long' | 'unread' | 'date';
+  text: string;
+}
+
+/** The longest a time-bound grant may last (the engine refuses longer ones: `MAX_GRANT_MS`, 366 days). */
+const MAX_PERIOD_MS = 366 * 86_400_000;
+/** About how long one of each unit lasts, to tell a period too long from one merely written oddly. */
+const UNIT_MS: Record<Unit, number> = { MIN: 60_000, H: 3_600_000, D: 86_400_000, W: 7 * 86_400_000, M: 31 * 86_400_000, Y: 366 * 86_400_000 };
 
 /** Which way a numeric day/month date is written: day first (`dmy`) or month first (`mdy`). */
 export type DateOrder = 'dmy' | 'mdy';
@@ -359,16 +377,27 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   }
   // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
   let unread = false;
+  let unreadEnd: UnreadEnd | undefined;
   if (!duration && !until && !untilReadings) {
     const untilWord = UNTIL_ONCE_RE.exec(rest);
     const after = untilWord?.[1]?.trim().toLowerCase() ?? '';
     const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
-    unread =
-      (!!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined)) ||
-      NUMBER_UNIT_RE.test(rest);
+    const period = NUMBER_UNIT_RE.exec(rest);
+    const badDate = !!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined);
+    unread = badDate || period !== null;
+    if (period) unreadEnd = unreadPeriod(period[0], unitOf(period[1]!));
+    else if (badDate) unreadEnd = { why: 'date', text: '' };
   }
   const span: TimeSpan = { duration, until, rest, unread };
+  if (unreadEnd) span.unreadEnd = unreadEnd;
   if ((until || untilReadings) && duration) span.both = true;
   if (untilReadings) span.untilReadings = untilReadings;
   return span;
+}
+
+/** Why a period such as "0 days" or "1000 years" (`text`, a number and `unit`) was not read. */
+function unreadPeriod(text: string, unit: Unit): UnreadEnd {
+  const n = Number(/-?\d+/.exec(text)?.[0] ?? NaN);
+  const why = !(n > 0) ? 'zero' : n * UNIT_MS[unit] > MAX_PERIOD_MS ? 'too_long' : 'unread';
+  return { why, text: text.replace(/\s+/g, ' ').trim().slice(0, 40) };
 }

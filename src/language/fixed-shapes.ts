@@ -3,7 +3,7 @@
  * a name or a right: the request id (REQ-7K2F9), "without automapping", the reason ("because ...",
  * "omdat ..."), and durations or end dates (`dates.ts`). Their words are blanked in place (same length).
  */
-import { extractTimeSpan } from './dates.js';
+import { extractTimeSpan, type UnreadEnd } from './dates.js';
 import type { PeriodChoice, PeriodOption, Understanding, UnderstandOptions } from './types.js';
 
 const MAX_REASON = 500;
@@ -25,7 +25,7 @@ export function takeOutFixedShapes(
   text: string,
   result: Understanding,
   options: UnderstandOptions,
-): { rest: string; ref: boolean; unreadTime: boolean; period?: { why: PeriodChoice['why']; options: PeriodOption[] } } {
+): { rest: string; ref: boolean; unreadTime: boolean; unreadEnd?: UnreadEnd; period?: { why: PeriodChoice['why']; options: PeriodOption[] } } {
   let work = text;
   const lang = result.language;
   const ref = REQUEST_REF_RE.exec(work);
@@ -54,7 +54,7 @@ export function takeOutFixedShapes(
   }
   const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang, options.locale);
   work = span.rest;
-  const out = { rest: work, ref: ref !== null, unreadTime: span.unread };
+  const out = { rest: work, ref: ref !== null, unreadTime: span.unread, ...(span.unreadEnd ? { unreadEnd: span.unreadEnd } : {}) };
   if (span.both || span.untilReadings) {
     // Both a period and an end date, or a date with two readings: neither is set; the choice goes back.
     const untils = span.untilReadings ?? (span.until ? [span.until] : []);

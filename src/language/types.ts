@@ -4,7 +4,10 @@
  */
 import type { Directory } from '../directory/directory.js';
 import type { Right } from '../domain/rights.js';
+import type { UnreadEnd } from './dates.js';
 import type { Explanation } from './explain.js';
+
+export type { UnreadEnd } from './dates.js';
 
 /** A name read from the text, looked up in the directory: one id, several candidates, or not found. */
 export type Resolution =
@@ -41,6 +44,12 @@ export interface Understanding {
    * a new message. Not part of the SPEC section 5 contract.
    */
   sentence?: boolean;
+  /**
+   * Set when a grant's time limit was written but cannot be used ("for 0 days", "for 1000 years", "until
+   * 2026-02-30"): the intent is then `unknown` (never a grant without the end it asked for) and this says
+   * why, so the bot can answer about the time limit. Not part of the SPEC section 5 contract.
+   */
+  unreadEnd?: UnreadEnd;
   /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */
   explain?: Explanation;
   /**

@@ -31,7 +31,7 @@ import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './role
 import { tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
 
-export type { Intent, MarkedMention, PeriodChoice, PeriodOption, Resolution, Understanding, UnderstandOptions } from './types.js';
+export type { Intent, MarkedMention, PeriodChoice, PeriodOption, Resolution, Understanding, UnderstandOptions, UnreadEnd } from './types.js';
 export type { Explanation } from './explain.js';
 export { cleanInput, hasControlCharacters, htmlAttachmentsOf, MAX_TEXT_LENGTH } from './clean.js';
 
@@ -153,7 +153,11 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return finish(result, intent);
   }
   // "until 2026-02-30", "for 0 weeks": a limit was asked for but not understood; never grant without it.
-  if (intent === 'grant' && fixed.unreadTime) return finish(result, 'unknown');
+  if (intent === 'grant' && fixed.unreadTime) {
+    // Still `unknown` (the contract), with the reason beside it, so the bot can say what was wrong with the end.
+    if (fixed.unreadEnd) result.unreadEnd = fixed.unreadEnd;
+    return finish(result, 'unknown');
+  }
 
   // ---- roles
   const ctx: RoleContext = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };

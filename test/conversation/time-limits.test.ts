@@ -1,0 +1,56 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/conversation/types.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+function only(replies: Reply[]): Reply & { kind: 'refusal' } {
+  expect(replies.map((r) => r.kind)).toEqual(['refusal']);
+  return replies[0] as Reply & { kind: 'refusal' };
+}
+
+/** A grant with a time limit that cannot be used is answered about the time limit, and nothing is requested. */
+describe('time limits out of range', () => {
+  it('answers "for 0 days" and "for 1000 years" about the time limit, in English', async () => {
+    h = await conversationHarness();
+    const zero = only(await h.say('alex', 'give Megan send-as on Training for 0 days'));
+    expect(zero).toMatchObject({ code: 'end_unread', details: { rule: 'zero' } });
+    expect(wordsOf(zero)).toBe('A time limit must be longer than zero, and "0 days" is not; I did nothing. Ask again with a period such as "for 2 weeks" (at most a year), or with no end date.');
+    const long = only(await h.say('alex', 'give Megan send-as on Training for 1000 years'));
+    expect(long).toMatchObject({ code: 'too_long', details: { rule: 'too_long' } });
+    expect(wordsOf(long)).toBe('A time-bound grant can last at most a year, and "1000 years" is longer; I did nothing. Ask again with a shorter period, or with no end date.');
+    expect(wordsOf(only(await h.say('alex', 'give Megan send-as on Training for 1000 minutes')))).toBe(
+      'I could not read "1000 minutes" as a time limit; I did nothing. Ask again with a period such as "for 2 weeks" (at most a year), an end date such as "until 31 December", or no end date.',
+    );
+    expect(wordsOf(only(await h.say('alex', 'give Megan send-as on Training until 2026-02-30')))).toBe(
+      'I could not read the end date you gave as a date; I did nothing. Ask again with a date such as "until 31 December", a period such as "for 2 weeks" (at most a year), or no end date.',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+
+  it('answers the same in Dutch', async () => {
+    h = await conversationHarness();
+    expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training voor 0 dagen')))).toBe(
+      'Een tijdslimiet moet langer zijn dan nul, en "0 dagen" is dat niet; ik heb niets gedaan. Vraag het opnieuw met een periode zoals "voor 2 weken" (hoogstens een jaar), of zonder einddatum.',
+    );
+    expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training voor 1000 jaar')))).toBe(
+      'Een tijdelijk recht duurt hoogstens een jaar, en "1000 jaar" is langer; ik heb niets gedaan. Vraag het opnieuw met een kortere periode, of zonder einddatum.',
+    );
+    expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training tot 31-02-2027')))).toBe(
+      'Ik kon de einddatum die je gaf niet als datum lezen; ik heb niets gedaan. Vraag het opnieuw met een datum zoals "tot 31 december", een periode zoals "voor 2 weken" (hoogstens een jaar), of zonder einddatum.',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
+  });
+
+  it('keeps the engine\'s answer for a period it reads but that is too long ("for 2 years")', async () => {
+    h = await conversationHarness();
+    const refusal = only(await h.say('alex', 'give Megan send-as on Training for 2 years'));
+    expect(refusal.code).toBe('too_long');
+    expect(wordsOf(refusal)).toBe('A time-bound grant for Megan Bowen on Training can last at most a year; give a shorter period, or no end date.');
+  });
+});
