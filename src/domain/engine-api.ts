@@ -98,6 +98,47 @@ export interface AuditPage {
   next?: string;
 }
 
+/**
+ * Every action the bot writes to the audit log: the engine's state changes and timers, the refused
+ * actions it records, and what the channels report back (an unreachable approver, an undelivered
+ * message). Writers take an `AuditAction`, so an action written anywhere is on this list, and the
+ * wording (`src/conversation/wording/views.ts`) must phrase each one: a new action without words
+ * fails the type check. Stored entries may still hold other actions (from a newer version).
+ */
+export const AUDIT_ACTIONS = [
+  'created',
+  'approved',
+  'rejected',
+  'cancelled',
+  'expired',
+  'approver_reminder',
+  'approver_unreachable',
+  'delivery_failed',
+  'applying',
+  'apply_resumed',
+  'apply_retry_scheduled',
+  'retry_requested',
+  'applied',
+  'recheck_scheduled',
+  'not_yet_visible',
+  'late_check_scheduled',
+  'checks_ended',
+  'effective',
+  'failed',
+  'revoke_reminder',
+  'revoke_requested',
+  'revoke_failed',
+  'revoked',
+  'removal_recheck_scheduled',
+  'removal_confirmed',
+  'removal_not_visible',
+  'decide',
+  'query_target',
+  'query_trustee',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   id: string;
   at: number;
@@ -105,7 +146,8 @@ export interface AuditEntry {
   targetId: string;
   granteeId: string;
   actorId: string; // a user id, or "system" for timers
-  action: string; // created, approved, rejected, applying, applied, effective, failed, ...
+  /** One of `AUDIT_ACTIONS` when this version wrote it; read as any string (a newer version may add actions). */
+  action: string;
   from?: string;
   to?: string;
   outcome: 'ok' | 'refused' | 'error';

@@ -3,6 +3,7 @@ import type { PermissionService, PermissionTarget, PermissionTrustee } from '../
 import type { JobHandler, JobOutcome } from '../scheduler/worker.js';
 import type { Job } from '../store/work-queue.js';
 import type { Clock } from './clock.js';
+import type { AuditAction } from './engine-api.js';
 import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
@@ -85,7 +86,7 @@ export function moveTo(
   r: StoredRequest,
   to: RequestState,
   actorId: string,
-  action: string,
+  action: AuditAction,
   event: EventSpec | undefined,
   detail?: string,
   outcome: 'ok' | 'refused' | 'error' = 'ok',

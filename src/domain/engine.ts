@@ -5,6 +5,7 @@ import type { DurableStore } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
 import type { EventOutbox } from './event-outbox.js';
 import type {
+  AuditAction,
   AuditEntry,
   AuditFilter,
   AuditPage,
@@ -22,7 +23,7 @@ import { newRequestId } from './ids.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics.js';
 import { approversFor } from './policy.js';
-import { publicView, RequestRepository } from './request-repository.js';
+import { publicView, RequestRepository, type ChangeEffects } from './request-repository.js';
 import { OPEN_STATES, TIMER_KINDS, trackingRemoval, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
@@ -275,9 +276,9 @@ export class RequestEngine implements RequestEngineApi {
       eventSeq: 0,
       rechecks: 0,
     };
-    const effects = {
+    const effects: ChangeEffects = {
       audit: [{ actorId: input.requesterId, action: 'created', to: 'pending' }],
-      events: adminRevoke ? [] : [{ type: 'approval_needed' as const }],
+      events: adminRevoke ? [] : [{ type: 'approval_needed' }],
     };
     // A new id on the (one in ~900 million) chance that it is taken.
     while (!(await this.repo.create(request, effects))) request.id = newRequestId();
@@ -535,7 +536,7 @@ export class RequestEngine implements RequestEngineApi {
   }
 
   /** Refused actions have no request change to ride on: they get an audit entry of their own. */
-  private async auditRefusal(requestId: string | undefined, actorId: string, action: string, detail: string): Promise<void> {
+  private async auditRefusal(requestId: string | undefined, actorId: string, action: AuditAction, detail: string): Promise<void> {
     const request = requestId ? await this.repo.find(requestId) : undefined;
     await this.repo.recordAlone({
       requestId: requestId ?? '',

@@ -1,6 +1,6 @@
 import type { DurableStore, IndexChange, IndexEntry, JobSpec, RecordWrite, WriteBatch } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
-import type { AuditEntry } from './engine-api.js';
+import type { AuditAction, AuditEntry } from './engine-api.js';
 import { BotError } from './errors.js';
 import { newId } from './ids.js';
 import { notifyJobOutbox, type EventOutbox, type NotifyPayload } from './event-outbox.js';
@@ -25,7 +25,7 @@ export interface EventSpec {
 /** An audit entry to write with a change (the request's ids and the time are filled in). */
 export interface AuditSpec {
   actorId: string;
-  action: string;
+  action: AuditAction;
   from?: string;
   to?: string;
   outcome?: AuditEntry['outcome'];
@@ -179,7 +179,7 @@ export class RequestRepository {
   }
 
   /** An audit entry with no request change to ride on (a refused action). */
-  async recordAlone(entry: Omit<AuditEntry, 'id' | 'at'>): Promise<void> {
+  async recordAlone(entry: Omit<AuditEntry, 'id' | 'at' | 'action'> & { action: AuditAction }): Promise<void> {
     const at = this.clock.now();
     const full: AuditEntry = { ...entry, id: auditId(at), at };
     await this.store.commit({ records: [{ namespace: AUDIT, key: full.id, expect: 'absent', value: full }], index: auditIndexes(full) });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS, exportAudit, parseWhen, runAuditExport, type AuditFormat } from '../../src/cli/audit-export.js';
-import type { AuditEntry } from '../../src/domain/engine-api.js';
+import type { AuditAction, AuditEntry } from '../../src/domain/engine-api.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { coreHarness, MINUTE, type CoreHarness } from '../helpers/core.js';
 
@@ -52,7 +52,7 @@ async function seed(core: CoreHarness): Promise<void> {
   }
   for (let i = 0; i < 22; i++) {
     await core.advance(MINUTE);
-    await core.engine.repo.recordAlone({ requestId: submitted.request.id, targetId: 'g-training', granteeId: 'u-priya', actorId: 'u-admin', action: 'noted', outcome: 'ok', detail: `note ${i}` });
+    await core.engine.repo.recordAlone({ requestId: submitted.request.id, targetId: 'g-training', granteeId: 'u-priya', actorId: 'u-admin', action: 'noted' as AuditAction /* an action this version does not write */, outcome: 'ok', detail: `note ${i}` });
   }
 }
 

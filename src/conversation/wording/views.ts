@@ -1,4 +1,4 @@
-import type { AuditEntry, PropagatingRight, TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
+import type { AuditAction, AuditEntry, PropagatingRight, TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { RIGHTS, rightAppliesTo } from '../../domain/rights.js';
 import type { AccessView, ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
@@ -188,12 +188,59 @@ export async function auditView(
   return view;
 }
 
-const AUDIT_ACTIONS = new Set(['created', 'approved', 'rejected', 'cancelled', 'expired', 'applying', 'applied', 'effective', 'failed', 'revoked', 'retry_requested', 'revoke_requested', 'decide', 'query_target', 'query_trustee']);
+/**
+ * The words of each audit action, `audit.action.<key>` in every language. A `Record` over
+ * `AuditAction`: an action the engine, the conversation or a channel can write but that has no
+ * words here fails the type check (test/conversation/wording/audit.test.ts checks en and nl have them).
+ */
+export const AUDIT_ACTION_KEYS: Readonly<Record<AuditAction, string>> = {
+  created: 'audit.action.created',
+  approved: 'audit.action.approved',
+  rejected: 'audit.action.rejected',
+  cancelled: 'audit.action.cancelled',
+  expired: 'audit.action.expired',
+  approver_reminder: 'audit.action.approver_reminder',
+  approver_unreachable: 'audit.action.approver_unreachable',
+  delivery_failed: 'audit.action.delivery_failed',
+  applying: 'audit.action.applying',
+  apply_resumed: 'audit.action.apply_resumed',
+  apply_retry_scheduled: 'audit.action.apply_retry_scheduled',
+  retry_requested: 'audit.action.retry_requested',
+  applied: 'audit.action.applied',
+  recheck_scheduled: 'audit.action.recheck_scheduled',
+  not_yet_visible: 'audit.action.not_yet_visible',
+  late_check_scheduled: 'audit.action.late_check_scheduled',
+  checks_ended: 'audit.action.checks_ended',
+  effective: 'audit.action.effective',
+  failed: 'audit.action.failed',
+  revoke_reminder: 'audit.action.revoke_reminder',
+  revoke_requested: 'audit.action.revoke_requested',
+  revoke_failed: 'audit.action.revoke_failed',
+  revoked: 'audit.action.revoked',
+  removal_recheck_scheduled: 'audit.action.removal_recheck_scheduled',
+  removal_confirmed: 'audit.action.removal_confirmed',
+  removal_not_visible: 'audit.action.removal_not_visible',
+  decide: 'audit.action.decide',
+  query_target: 'audit.action.query_target',
+  query_trustee: 'audit.action.query_trustee',
+};
+
+/**
+ * An audit action in words. One this version does not know (written by a newer one) is still
+ * readable: its code as plain words ("quota_warning" -> "quota warning"), never Markdown-escaped.
+ */
+export function auditActionWords(action: string, lang: Lang): string {
+  const key = Object.hasOwn(AUDIT_ACTION_KEYS, action) ? AUDIT_ACTION_KEYS[action as AuditAction] : undefined;
+  if (key) return t(lang, key);
+  // Letters and digits only: nothing left for any channel's markup to escape or interpret.
+  const plain = action.replace(/[^\p{L}\p{N}]+/gu, ' ').trim().slice(0, 40).trim();
+  return t(lang, 'audit.action.other', { action: plain || '?' });
+}
 
 /** "Emma Clarke: approved (REQ-7K2F9, Zoë Dubois on Training)". */
 async function auditLine(entry: AuditEntry, names: Names, lang: Lang): Promise<string> {
   const actor = entry.actorId === 'system' ? t(lang, 'audit.system') : await names.person(entry.actorId);
-  const action = AUDIT_ACTIONS.has(entry.action) ? t(lang, `audit.action.${entry.action}`) : names.escape(entry.action, 40);
+  const action = auditActionWords(entry.action, lang);
   const about = entry.requestId
     ? t(lang, 'audit.about', { requestId: names.escape(entry.requestId, 80), grantee: entry.granteeId ? await names.person(entry.granteeId) : '?', target: entry.targetId ? (await names.target(entry.targetId)).name : '?' })
     : '';

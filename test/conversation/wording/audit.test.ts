@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { strings } from '../../../src/conversation/wording/strings.js';
+import { AUDIT_ACTION_KEYS, auditActionWords } from '../../../src/conversation/wording/views.js';
+import { AUDIT_ACTIONS } from '../../../src/domain/engine-api.js';
+import type { SimulatedPermissionService } from '../../../src/permissions/simulated.js';
+import { conversationHarness, type ConversationHarness } from '../harness.js';
+import { PEOPLE } from '../scripts/spec-conversations.js';
+
+const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
+const MINUTE = 60_000;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sourceFiles(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * Every audit action written in src/: the value given to `action` (each arm of a ternary too), and the
+ * action argument of `moveTo(r, to, actor, 'action', ...)` and `auditRefusal(id, actor, 'action', ...)`.
+ * The type check already holds writers to `AuditAction`; this also catches a writer that gets around it.
+ */
+function actionsWrittenInSrc(): Set<string> {
+  const found = new Set<string>();
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    // `action: 'x'`, `action = 'x'`, and ternaries `action: a ? 'x' : b ? 'y' : 'z'` (not a type such as `action: 'revoke' | 'retry'`).
+    for (const m of text.matchAll(/\baction(?::|\s*=)\s*((?:[\w.!]+\s*\?\s*'[a-z_]+'\s*:\s*)*'[a-z_]+')(?!\s*\|)/g)) {
+      for (const word of m[1]!.matchAll(/'([a-z_]+)'/g)) found.add(word[1]!);
+    }
+    for (const m of text.matchAll(/moveTo\([^,]+,[^,]+,[^,]+,\s*'([a-z_]+)'/g)) found.add(m[1]!);
+    for (const m of text.matchAll(/auditRefusal\([^,]+,[^,]+,\s*'([a-z_]+)'/g)) found.add(m[1]!);
+  }
+  return found;
+}
+
+describe('every audit action has words', () => {
+  it('the actions written in src/ are all on the AUDIT_ACTIONS list', () => {
+    const written = actionsWrittenInSrc();
+    // The scan finds the writers it should (not an empty set from a broken pattern).
+    for (const action of ['created', 'revoke_reminder', 'not_yet_visible', 'recheck_scheduled', 'checks_ended', 'removal_confirmed', 'apply_retry_scheduled', 'delivery_failed', 'decide']) expect(written).toContain(action);
+    expect([...written].filter((action) => !(AUDIT_ACTIONS as readonly string[]).includes(action))).toEqual([]);
+  });
+
+  it('each action has its own phrase in English and Dutch, without codes or escapes', () => {
+    expect(Object.keys(AUDIT_ACTION_KEYS).sort()).toEqual([...AUDIT_ACTIONS].sort());
+    for (const lang of ['en', 'nl'] as const) {
+      for (const action of AUDIT_ACTIONS) {
+        const key = AUDIT_ACTION_KEYS[action];
+        expect(strings(lang)[key], `${lang} ${key}`).toBeTruthy();
+        const words = auditActionWords(action, lang);
+        expect(words, `${lang} ${action}`).not.toMatch(/[_\\{}]/);
+      }
+      const phrases = AUDIT_ACTIONS.map((action) => auditActionWords(action, lang));
+      expect(new Set(phrases).size, `${lang}: two actions share a phrase`).toBe(phrases.length);
+    }
+    for (const action of AUDIT_ACTIONS) expect(auditActionWords(action, 'nl'), action).not.toBe(auditActionWords(action, 'en'));
+  });
+
+  it('the actions the tester saw as codes read as words', () => {
+    const en = (a: string) => auditActionWords(a, 'en');
+    const nl = (a: string) => auditActionWords(a, 'nl');
+    expect(['revoke_reminder', 'approver_reminder', 'apply_resumed', 'apply_retry_scheduled', 'recheck_scheduled', 'not_yet_visible'].map(en)).toEqual([
+      'reminded the requester that it ends',
+      'reminded the approvers',
+      'resumed applying',
+      'could not apply yet; will try again',
+      'did not see it yet; will check again soon',
+      'still did not see it; told the admins',
+    ]);
+    expect(['revoke_reminder', 'approver_reminder', 'apply_resumed', 'apply_retry_scheduled', 'recheck_scheduled', 'not_yet_visible'].map(nl)).toEqual([
+      'herinnerde de aanvrager aan het einde',
+      'herinnerde de goedkeurders',
+      'ging verder met toepassen',
+      'kon nog niet toepassen; probeert het opnieuw',
+      'zag het nog niet; controleert zo opnieuw',
+      'zag het nog steeds niet; beheerders ingelicht',
+    ]);
+    expect([en('approver_unreachable'), en('delivery_failed'), en('revoke_failed')]).toEqual(['could not reach an approver', 'could not deliver a message', 'failed to revoke']);
+    expect([nl('approver_unreachable'), nl('delivery_failed'), nl('revoke_failed')]).toEqual(['kon een goedkeurder niet bereiken', 'kon een bericht niet bezorgen', 'intrekken mislukt']);
+  });
+
+  it('an action from a newer version is shown as plain words, never as an escaped code', () => {
+    expect(auditActionWords('quota_warning', 'en')).toBe('recorded: quota warning');
+    expect(auditActionWords('quota_warning', 'nl')).toBe('legde vast: quota warning');
+    expect(auditActionWords('*[evil](x)*_{$}', 'en')).toBe('recorded: evil x');
+    expect(auditActionWords('___', 'en')).toBe('recorded: ?');
+    // Names of Object.prototype are not actions.
+    expect(auditActionWords('constructor', 'en')).toBe('recorded: constructor');
+  });
+});
+
+describe('the history card of a request the bot retried and rechecked', () => {
+  let h: ConversationHarness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('reads as words in English and Dutch', async () => {
+    // The simulated service shows a change only after 30 minutes: the first check, at 10, does not see it.
+    h = await conversationHarness({ env: { SIMULATED_VISIBILITY_DELAY: '30m' } });
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const id = request!.id;
+    h.clock.advance(24 * 60 * MINUTE); // the approvers' reminder
+    await h.app.engine.idle();
+    (h.app.permissions as SimulatedPermissionService).faults.push({ kind: 'unavailable', status: 503 });
+    await h.click('adele', 'approve', { requestId: id });
+    for (let i = 0; i < 4; i++) {
+      h.clock.advance(5 * MINUTE);
+      await h.app.engine.idle();
+    }
+    const actions = (await h.app.engine.audit(PEOPLE.nestor.id, { requestId: id }, { limit: 50 })).entries.map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['approver_reminder', 'apply_retry_scheduled', 'recheck_scheduled']));
+
+    const en = await h.say('nestor', `audit ${id}`);
+    const enLines = en[0]!.kind === 'audit' ? en[0]!.view.lines.map((l) => l.text) : [];
+    const about = `(${id}: Megan Bowen on Training)`;
+    expect(enLines).toContain(`the bot: reminded the approvers ${about}`);
+    expect(enLines).toContain(`the bot: could not apply yet; will try again (error) ${about}`);
+    expect(enLines).toContain(`the bot: did not see it yet; will check again soon ${about}`);
+    expect(enLines.join('\n')).not.toMatch(/\\|_/);
+
+    const nl = await h.say('nestor', `geschiedenis van ${id}`);
+    const nlLines = nl[0]!.kind === 'audit' ? nl[0]!.view.lines.map((l) => l.text) : [];
+    const over = `(${id}: Megan Bowen op Training)`;
+    expect(nlLines).toContain(`de bot: herinnerde de goedkeurders ${over}`);
+    expect(nlLines).toContain(`de bot: kon nog niet toepassen; probeert het opnieuw (fout) ${over}`);
+    expect(nlLines).toContain(`de bot: zag het nog niet; controleert zo opnieuw ${over}`);
+    expect(nlLines.join('\n')).not.toMatch(/\\|_/);
+  });
+});
