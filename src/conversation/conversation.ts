@@ -11,6 +11,7 @@ import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, Re
 import { escapeMarkdown } from './wording/escape.js';
 import { formatMoment } from './wording/format.js';
 import { Names } from './wording/names.js';
+import { withStateName } from './wording/requests.js';
 import { langOf, t } from './wording/strings.js';
 import { approvalView, noticeView, statusView } from './wording/views.js';
 
@@ -251,7 +252,7 @@ export class Conversation implements ConversationApi {
     const verdict = error.details.verdict;
     if (verdict !== 'approved' && verdict !== 'rejected') {
       // Cancelled or expired before anyone decided.
-      return t(lang, 'reply.notPending', { state: turn.names.escape(String(error.details.state ?? verdict ?? ''), 40) });
+      return withStateName(lang, 'reply.notPending', typeof error.details.state === 'string' ? error.details.state : typeof verdict === 'string' ? verdict : undefined);
     }
     const by = typeof error.details.by === 'string' ? await turn.names.person(error.details.by) : '?';
     const at = typeof error.details.at === 'number' ? formatMoment(error.details.at, turn.audience) : '?';

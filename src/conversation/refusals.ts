@@ -1,6 +1,7 @@
 import { isBotError, type BotError } from '../domain/errors.js';
 import type { Logger } from '../domain/logger.js';
 import type { Names } from './wording/names.js';
+import { withStateName } from './wording/requests.js';
 import { t } from './wording/strings.js';
 import type { Lang, RefusalCode, RefusalDetails, Reply } from './types.js';
 
@@ -47,7 +48,6 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
     grantee: details.granteeId ? await names.person(details.granteeId) : '?',
     target: details.targetId ? (await names.target(details.targetId)).name : '?',
   });
-  const state = names.escape(details.state ?? '', 40);
   const requestId = names.escape(details.requestId ?? '', 80);
   const code = codeOf(error, context, details);
   switch (code) {
@@ -73,15 +73,17 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
     case 'not_an_approver':
       return refusal(code, t(lang, 'reply.notAnApprover'), details);
     case 'not_pending':
-      return refusal(code, t(lang, 'reply.notPending', { state }), details);
+      return refusal(code, withStateName(lang, 'reply.notPending', details.state), details);
     case 'admin_only_retry':
       return refusal(code, t(lang, 'reply.notAllowedRetry'), details);
     case 'admin_only_revoke':
       return refusal(code, t(lang, 'reply.notAllowedRevoke'), details);
     case 'not_failed':
-      return refusal(code, t(lang, 'reply.notFailed', { state }), details);
+      return refusal(code, withStateName(lang, 'reply.notFailed', details.state), details);
     case 'not_revocable':
-      return refusal(code, t(lang, 'reply.notRevocable', { state }), details);
+      return refusal(code, withStateName(lang, 'reply.notRevocable', details.state), details);
+    case 'not_a_grant':
+      return refusal(code, t(lang, 'reply.notAGrant', { requestId }), details);
     case 'query_target_not_allowed':
       return refusal(code, t(lang, 'reply.notAllowedQuery'), details);
     case 'query_person_not_allowed':
@@ -130,7 +132,7 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
     case 'invalid_request':
     case 'conflict':
       if (op === 'retry') return 'not_failed';
-      if (op === 'revoke') return 'not_revocable';
+      if (op === 'revoke') return details.rule === 'not_a_grant' ? 'not_a_grant' : 'not_revocable';
       for (const rule of [details.rule, str(error.details.reason)]) if (rule && INVALID_RULES[rule]) return INVALID_RULES[rule]!;
       if (op === 'submit' && context.durationAndUntil) return 'duration_and_until';
       return 'invalid_request';

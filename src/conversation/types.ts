@@ -229,6 +229,8 @@ export type RefusalCode =
   | 'admin_only_revoke'
   | 'not_failed'
   | 'not_revocable'
+  /** revoke: the request removes a right; it is not a grant, so there is nothing to revoke. */
+  | 'not_a_grant'
   // queries
   | 'query_target_not_allowed'
   | 'query_person_not_allowed'
@@ -253,7 +255,7 @@ export interface RefusalDetails {
   targetId?: string;
   /** The rule that refused (`end_in_past`, `group_membership_policy`...). */
   rule?: string;
-  /** The request's state, when it matters ("no longer pending (approved)"). */
+  /** The request's state, when it matters ("no longer pending: it is approved"); a code, people read the words. */
   state?: string;
   /** nobody_can_approve: the requester asked for themselves. */
   forSelf?: boolean;

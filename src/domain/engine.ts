@@ -361,7 +361,11 @@ export class RequestEngine implements RequestEngineApi {
   async revokeNow(requestId: string, actorId: string): Promise<PermissionRequest> {
     if (!(await this.isAdmin(actorId))) throw new BotError('not_allowed', 'Only an admin can revoke directly', { details: { reason: 'admin_only', requestId } });
     const updated = await this.repo.change(requestId, (r) => {
-      if (r.kind !== 'grant' || (r.state !== 'applied' && r.state !== 'effective')) {
+      if (r.kind !== 'grant') {
+        // A request to remove a right grants nothing: whatever its state, there is nothing to revoke.
+        throw new BotError('invalid_request', `Only a grant can be revoked (this one is a ${r.kind} request)`, { details: { reason: 'not_a_grant', kind: r.kind, state: r.state, requestId } });
+      }
+      if (r.state !== 'applied' && r.state !== 'effective') {
         throw new BotError('invalid_request', `Only an applied grant can be revoked (this one is ${r.state})`, { details: { reason: 'not_applied', state: r.state, requestId } });
       }
       if (r.revokeRequestedAt !== undefined) return false;

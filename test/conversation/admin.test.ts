@@ -36,7 +36,7 @@ describe('admin actions in chat', () => {
     expect((await h.app.engine.get(id))?.state).toBe('applied');
     const again = only(await h.click('nestor', 'retry', { requestId: id }));
     expect(again).toMatchObject({ kind: 'refusal', code: 'not_failed', details: { state: 'applied' } });
-    expect(wordsOf(again)).toBe('Only a failed request can be retried (applied).');
+    expect(wordsOf(again)).toBe('Only a failed request can be retried; this one is applied.');
   });
 
   it('"revoke REQ-..." ends an applied grant for admins only', async () => {

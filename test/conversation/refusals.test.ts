@@ -175,3 +175,65 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect(refusalOf(await h.say('alex', 'x'.repeat(5000), 'nl-NL')).text).toContain('te lang');
   });
 });
+
+describe('refusals about a request in the wrong state say that state in words, in the language asked', () => {
+  const MINUTE = 60_000;
+  const NL = 'nl-NL';
+
+  it('no longer pending: an expired request, to its requester and to a late approver', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    h.clock.advance(8 * 24 * 60 * MINUTE);
+    await h.app.engine.idle();
+    expect((await h.app.engine.get(request!.id))?.state).toBe('expired');
+    const en = refusalOf(await h.click('alex', 'cancel', { requestId: request!.id }));
+    expect([en.code, en.text]).toEqual(['not_pending', 'That request is no longer pending: it is expired.']);
+    // Clicks speak the person's preferred language (Alex's is English); typed Dutch is answered in Dutch.
+    const nl = refusalOf(await h.say('alex', `annuleer ${request!.id}`, NL));
+    expect([nl.code, nl.text]).toEqual(['not_pending', 'Die aanvraag staat niet meer open: die is verlopen.']);
+    // Adele (Dutch client) clicks Approve on the card a week later.
+    const late = (await h.click('adele', 'approve', { requestId: request!.id }))[0];
+    expect(late?.kind === 'approval' ? late.note : undefined).toBe('Die aanvraag staat niet meer open: die is verlopen.');
+  });
+
+  it('retry of a request in effect: "this one is in effect"', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    await h.click('adele', 'approve', { requestId: request!.id });
+    h.clock.advance(10 * MINUTE);
+    await h.app.engine.idle();
+    expect((await h.app.engine.get(request!.id))?.state).toBe('effective');
+    const en = refusalOf(await h.click('nestor', 'retry', { requestId: request!.id }));
+    expect([en.code, en.text]).toEqual(['not_failed', 'Only a failed request can be retried; this one is in effect.']);
+    const nl = refusalOf(await h.say('nestor', `probeer de aanvraag ${request!.id} opnieuw`, NL));
+    expect(nl.text).toBe('Alleen een mislukte aanvraag kan opnieuw worden geprobeerd; deze is van kracht.');
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+  });
+
+  it('revoking a grant that is not applied yet says its state; revoking a removal request says it is one', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [grant] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const pending = refusalOf(await h.click('nestor', 'revoke', { requestId: grant!.id }));
+    expect([pending.code, pending.text]).toEqual(['not_revocable', 'Only an applied grant can be revoked directly; this request is waiting for approval.']);
+    const pendingNl = refusalOf(await h.say('nestor', `trek ${grant!.id} in`, NL));
+    expect(pendingNl.text).toBe('Alleen een toegepast recht kan direct worden ingetrokken; deze aanvraag is in afwachting van goedkeuring.');
+
+    await h.click('adele', 'approve', { requestId: grant!.id });
+    h.clock.advance(10 * MINUTE);
+    await h.app.engine.idle();
+    await h.say('alex', "remove Megan's send as on Training");
+    const removal = (await h.app.engine.requestsOf(PEOPLE.alex.id)).find((r) => r.kind === 'revoke')!;
+    await h.click('adele', 'approve', { requestId: removal.id });
+    h.clock.advance(10 * MINUTE);
+    await h.app.engine.idle();
+    expect((await h.app.engine.get(removal.id))?.state).toBe('effective');
+    const en = refusalOf(await h.click('nestor', 'revoke', { requestId: removal.id }));
+    expect([en.code, en.text]).toEqual(['not_a_grant', `${removal.id} is a request to remove a right, not a grant, so there is nothing to revoke.`]);
+    expect(en.details).toMatchObject({ rule: 'not_a_grant', state: 'effective', requestId: removal.id });
+    const nl = refusalOf(await h.say('nestor', `trek ${removal.id} in`, NL));
+    expect(nl.text).toBe(`${removal.id} is een aanvraag om een recht te verwijderen, geen toekenning, dus er valt niets in te trekken.`);
+  });
+});

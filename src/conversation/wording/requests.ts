@@ -1,9 +1,27 @@
-import type { PermissionRequest, PreflightWarning } from '../../domain/request.js';
+import { REQUEST_STATES, type PermissionRequest, type PreflightWarning } from '../../domain/request.js';
 import type { Right } from '../../domain/rights.js';
 import type { Audience, Fact, Lang, Tone } from '../types.js';
 import { endOf, formatClock, formatDuration, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
 import { t } from './strings.js';
+
+/**
+ * A request's state as a word for inside a sentence ("in effect" / "van kracht"), from
+ * `state.name.<state>`; undefined for a missing state or one this version does not know, so the
+ * caller says its sentence without it rather than show an internal code.
+ */
+export function stateName(state: string | undefined, lang: Lang): string | undefined {
+  return state !== undefined && (REQUEST_STATES as readonly string[]).includes(state) ? t(lang, `state.name.${state}`) : undefined;
+}
+
+/**
+ * A sentence that names a request's state: `key` with `{state}` as a plain word, or `<key>NoState`
+ * (the same sentence without it) when the state is unknown.
+ */
+export function withStateName(lang: Lang, key: string, state: string | undefined, params: Record<string, string> = {}): string {
+  const name = stateName(state, lang);
+  return name === undefined ? t(lang, `${key}NoState`, params) : t(lang, key, { ...params, state: name });
+}
 
 /** "Send As" / "Verzenden als" */
 export function rightLabel(right: Right, lang: Lang): string {

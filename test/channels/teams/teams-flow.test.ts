@@ -209,7 +209,7 @@ describe('Teams conversation through /api/messages', () => {
     expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
     expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Send As for Megan Bowen on Training.');
     await h.say(nestor, `revoke ${request!.id}`);
-    expect(textOf(h.inbox(nestor).at(-1))).toContain('Only an applied grant can be revoked directly (revoked)');
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('Only an applied grant can be revoked directly; this request is revoked.');
   });
 
   it('answers in Dutch when asked in Dutch', async () => {
