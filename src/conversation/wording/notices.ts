@@ -34,7 +34,7 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
     if (notice.event === 'not_yet_visible' || notice.event === 'effective') {
       return { kind: 'notice', view: noticeView(lang, adminVisibilityLines(message, words, requestId, audience), { tone: notice.event === 'effective' ? 'good' : 'attention' }) };
     }
-    const line = t(lang, 'post.failedAdmin', { summary: words.summary, requestId, message: names.escape(request.failure?.message ?? '', 300) });
+    const line = t(lang, 'post.failedAdmin', { summary: words.summary, requestId, message: asSentence(names.escape(request.failure?.message ?? '', 300)) }).trim();
     return { kind: 'notice', view: noticeView(lang, [line], { tone: 'attention', actions: [{ title: t(lang, 'action.retry'), verb: 'retry', data: { requestId: request.id } }] }) };
   }
   return { kind: 'notice', view: noticeView(lang, await postBackLines(message, names, audience, words), { tone: toneOf(message) }) };
@@ -55,7 +55,8 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'applied':
       return [t(lang, request.kind === 'grant' ? 'post.applied' : 'post.appliedRevoke', { summary, effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?' })];
     case 'effective': {
-      const lines = [t(lang, 'post.effective', { summary })];
+      // A removal in effect was checked to be gone, not "in place".
+      const lines = [t(lang, request.kind === 'grant' ? 'post.effective' : 'post.effectiveRevoke', { summary })];
       if (request.kind === 'grant') lines.push(t(lang, 'post.howToUse', { how: howToUse(request, words, lang) }));
       const end = request.kind === 'grant' ? endOf(request) : undefined;
       if (end !== undefined) lines.push(t(lang, 'post.endsAt', { endsAt: formatEnd(end, audience) }));
@@ -72,8 +73,10 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       if (notice.adminsTold) lines.push(t(lang, 'post.adminTold'));
       return lines;
     }
-    case 'failed':
-      return [t(lang, 'post.failed', { summary, message: names.escape(request.failure?.message ?? '', 300) })];
+    case 'failed': {
+      const message = asSentence(names.escape(request.failure?.message ?? '', 300));
+      return [message ? t(lang, 'post.failed', { summary, message }) : t(lang, 'post.failedNoMessage', { summary })];
+    }
     case 'expired':
       return [t(lang, 'post.expired', { summary })];
     case 'revoked':
@@ -117,6 +120,17 @@ function adminVisibilityLines(message: OutboundMessage, words: RequestWords, req
   return gaveUp
     ? [t(lang, 'post.notVisibleGaveUpAdmin', { summary: words.summary, requestId, appliedAt, at }), check]
     : [t(lang, 'post.notVisibleAdmin', { summary: words.summary, requestId, appliedAt, at }), check, t(lang, 'post.checkingUntilAdmin', { until: formatMoment(request.checksUntil!, audience) })];
+}
+
+/**
+ * The permission service's message as a sentence of its own, so the words after it start a new one:
+ * a full stop is added unless it already ends with ".", "!", "?" or "…" (also before a closing
+ * quote or bracket). '' stays '' (the caller then says its sentence without it).
+ */
+export function asSentence(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return '';
+  return /[.!?…]["'”’)\]\\]*$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 function toneOf(message: OutboundMessage): Tone {
