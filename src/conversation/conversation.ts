@@ -1,4 +1,4 @@
-import { isBotError, type BotError } from '../domain/errors.js';
+import { BotError, isBotError } from '../domain/errors.js';
 import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
@@ -49,6 +49,7 @@ export class Conversation implements ConversationApi {
       return [{ kind: 'refusal', code: 'text_too_long', text: t(turn.audience.lang, 'reply.tooLong', { length: text.length, limit: MAX_TEXT_LENGTH }), details: {} }];
     }
     try {
+      if ((await this.speakerInDirectory(input.userId)) === false) throw notInDirectory(input.userId);
       if (!text) {
         const example = await this.firstExample(turn);
         return [{ kind: 'text', text: t(turn.audience.lang, 'reply.emptyExample', { example }) }];
@@ -90,11 +91,15 @@ export class Conversation implements ConversationApi {
   async handleAction(input: ActionInput): Promise<Reply[]> {
     const { core } = this;
     // The answer replaces a card the person may have got unprompted, so it speaks their language the same way.
-    const preferred = langOf((await core.directory.getUser(input.userId).catch(() => undefined))?.preferredLanguage);
-    const turn = this.turn(input, { lang: preferred ?? langOf(input.locale) ?? 'en', ...zone(input) });
+    const speaker = await core.directory.getUser(input.userId).then(
+      (user) => user ?? null,
+      () => undefined,
+    );
+    const turn = this.turn(input, { lang: langOf(speaker?.preferredLanguage) ?? langOf(input.locale) ?? 'en', ...zone(input) });
     const data = input.data && typeof input.data === 'object' ? input.data : {};
     turn.log.info({ verb: String(input.verb).slice(0, 20) }, 'card action');
     try {
+      if (speaker === null) throw notInDirectory(input.userId);
       switch (input.verb) {
         case 'approve':
         case 'reject':
@@ -247,6 +252,18 @@ export class Conversation implements ConversationApi {
     }
   }
 
+  /**
+   * Whether the person speaking is in the directory: false only when the directory answered that
+   * nobody has this id (a Teams account of another tenant, one removed since); undefined when it
+   * could not answer, and the turn goes on (what needs the directory then says it is unavailable).
+   */
+  private async speakerInDirectory(userId: string): Promise<boolean | undefined> {
+    return this.core.directory.getUser(userId).then(
+      (user) => user !== undefined,
+      () => undefined,
+    );
+  }
+
   private async alreadyDecidedNote(error: BotError, turn: Turn): Promise<string> {
     const { lang } = turn.audience;
     const verdict = error.details.verdict;
@@ -274,6 +291,14 @@ function endNotRead(turn: Turn, end: UnreadEnd): void {
       ? { kind: 'refusal', code: 'too_long', text: t(lang, 'refusal.period_too_long', { text }), details: { rule: 'too_long' } }
       : { kind: 'refusal', code: 'end_unread', text: t(lang, `refusal.end_unread.${end.why}`, { text }), details: { rule: end.why } };
   turn.replies.push(reply);
+}
+
+/**
+ * The person speaking is not in the directory: the bot cannot act for them (nobody could approve,
+ * nothing is theirs). The same error the engine gives an unknown requester (`role: 'requester'`).
+ */
+function notInDirectory(userId: string): BotError {
+  return new BotError('not_found', 'The person speaking is not in the directory', { details: { userId, role: 'requester' } });
 }
 
 function refusal(turn: Turn, code: 'bad_action' | 'choice_expired', key: string): Reply {

@@ -66,6 +66,8 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
       return refusal(code, t(lang, 'refusal.not_yours', { requestId }), details);
     case 'not_found':
       return refusal(code, t(lang, 'reply.notFound'), details);
+    case 'not_in_directory':
+      return refusal(code, t(lang, 'refusal.not_in_directory'), details);
     case 'unknown_person':
       return refusal(code, t(lang, 'reply.unknownPerson', { text: names.escape(str(error.details.userId) ?? details.granteeId ?? '?', 80) }), details);
     case 'unknown_target':
@@ -110,6 +112,8 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
   switch (error.code) {
     case 'not_found':
       // The engine's not_found names what it did not find: a person (`role`), a mailbox or group, or a request.
+      // The requester (the person speaking) is not someone to look up again: they are not in the directory at all.
+      if (error.details.role === 'requester') return 'not_in_directory';
       if (typeof error.details.role === 'string') return 'unknown_person';
       if (typeof error.details.targetId === 'string' && typeof error.details.requestId !== 'string') return 'unknown_target';
       return 'not_found';

@@ -205,6 +205,9 @@ export type Slot = 'grantee' | 'target' | 'right' | 'period';
 
 /** Codes of refusals the conversation phrases; each has its own sentence per language. */
 export type RefusalCode =
+  // the person asking
+  /** The person speaking is not in the organisation's directory: the bot cannot act for them. */
+  | 'not_in_directory'
   // the request itself
   | 'unknown_person'
   | 'unknown_target'

@@ -237,3 +237,38 @@ describe('refusals about a request in the wrong state say that state in words, i
     expect(nl.text).toBe(`${removal.id} is een aanvraag om een recht te verwijderen, geen toekenning, dus er valt niets in te trekken.`);
   });
 });
+
+describe('someone who is not in the directory', () => {
+  const nobody = (text: string, locale = 'en-US') => h!.conversation.handleText({ userId: 'u-nobody', channel: 'test', locale, text });
+
+  it('is told so, not "you have no requests" nor that their own id cannot be found, in English and Dutch', async () => {
+    h = await conversationHarness();
+    for (const text of ['my requests', 'give Megan send as on Training', 'who has access to Support?', 'help']) {
+      const en = refusalOf(await nobody(text));
+      expect([en.code, en.text], text).toEqual(['not_in_directory', "You are not in the organisation's directory, so I cannot act for you; nothing was changed. Please ask your admin."]);
+      expect(en.text).not.toContain('u-nobody');
+    }
+    const nl = refusalOf(await nobody('mijn aanvragen', 'nl-NL'));
+    expect([nl.code, nl.text]).toEqual(['not_in_directory', 'Je staat niet in de adreslijst van de organisatie, dus ik kan niet voor je handelen; er is niets veranderd. Vraag je beheerder.']);
+    const click = refusalOf(await h.conversation.handleAction({ userId: 'u-nobody', channel: 'test', locale: 'nl-NL', verb: 'cancel', data: { requestId: 'REQ-7K2F9' } }));
+    expect(click.code).toBe('not_in_directory');
+    expect(click.text).toMatch(/^Je staat niet in de adreslijst/);
+    expect(await h.app.engine.requestsOf('u-nobody')).toEqual([]);
+  });
+
+  it('a directory that cannot answer right now is not taken for "not in the directory"', async () => {
+    h = await conversationHarness();
+    const directory = h.app.directory;
+    const getUser = directory.getUser.bind(directory);
+    let down = true;
+    directory.getUser = async (id: string) => {
+      if (down && id === PEOPLE.alex.id) {
+        down = false;
+        throw new Error('directory down');
+      }
+      return getUser(id);
+    };
+    const replies = await h.say('alex', 'my requests');
+    expect(replies.some((r) => r.kind === 'refusal' && r.code === 'not_in_directory')).toBe(false);
+  });
+});
