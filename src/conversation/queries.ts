@@ -1,3 +1,4 @@
+import { BotError } from '../domain/errors.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
@@ -111,6 +112,22 @@ export async function continuePaging(core: Core, turn: Turn): Promise<void> {
   await auditOf(core, turn, last.filter, subject, last.next);
 }
 
+/** A `not_found` error when the audit filter names no request, mailbox, group or person there is; else undefined. */
+async function missingSubject(core: Core, filter: AuditFilter): Promise<BotError | undefined> {
+  if (filter.requestId !== undefined) {
+    return (await core.engine.get(filter.requestId)) ? undefined : new BotError('not_found', 'No such request', { details: { requestId: filter.requestId } });
+  }
+  if (filter.targetId !== undefined) {
+    return (await core.directory.getTarget(filter.targetId)) ? undefined : new BotError('not_found', 'No such mailbox or group', { details: { targetId: filter.targetId } });
+  }
+  if (filter.granteeId !== undefined) {
+    const id = filter.granteeId;
+    const known = (await core.directory.getUser(id)) ?? (await core.directory.getTarget(id));
+    return known ? undefined : new BotError('not_found', 'No such person', { details: { userId: id, role: 'person' } });
+  }
+  return undefined;
+}
+
 /** The "older entries" button: the same filter, the page before `before`. Card data is untrusted: the engine checks who may read it. */
 export async function auditMore(core: Core, turn: Turn, data: Record<string, unknown>): Promise<void> {
   const filter: AuditFilter = {};
@@ -137,6 +154,13 @@ async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
 async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: string, before?: string): Promise<void> {
   turn.context = { operation: 'audit', ...filter };
   const page = await auditPage(core.engine, turn.userId, filter, before ? { before } : {});
+  // "Nothing recorded yet" is for a request, mailbox, group or person that exists. Checked after the
+  // engine allowed the read (so nobody learns what exists from a refusal), and only for an empty
+  // page: the history of a mailbox deleted since is still shown.
+  if (page.entries.length === 0) {
+    const missing = await missingSubject(core, filter);
+    if (missing) throw missing;
+  }
   await core.pages?.saveLastPage({ userId: turn.userId, kind: 'audit', filter, ...(page.next ? { next: page.next } : {}), at: core.clock.now() });
   turn.replies.push({ kind: 'audit', filter, page, view: await auditView(subject, filter, page.entries, page.next, turn.names, turn.audience) });
 }

@@ -30,6 +30,8 @@ const INVALID_RULES: Record<string, RefusalCode> = {
   duration_and_end: 'duration_and_until',
   right: 'right_missing',
   right_missing: 'right_missing',
+  // The engine's page cursor did not parse: a tampered or outdated "older entries" button.
+  bad_cursor: 'page_expired',
 };
 
 /**
@@ -100,6 +102,8 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
       return refusal(code, t(lang, error.code === 'directory_unavailable' ? 'refusal.directory_unavailable' : 'reply.unavailable'), details);
     case 'invalid_request':
       return refusal(code, t(lang, 'refusal.invalid_request'), details);
+    case 'page_expired':
+      return refusal(code, t(lang, 'refusal.page_expired'), details);
     default:
       log.error({ err: summary(error) }, 'unexpected error');
       return refusal('error', t(lang, 'reply.error'), details);

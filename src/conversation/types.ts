@@ -243,6 +243,8 @@ export type RefusalCode =
   | 'text_too_long'
   | 'bad_action'
   | 'choice_expired'
+  /** An "older entries" button whose page cursor is not valid (tampered, or from an older version). */
+  | 'page_expired'
   | 'wrong_tenant'
   // the bot's side
   | 'unavailable'

@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/conversation/types.js';
 import type { SimulatedPermissionService } from '../../src/permissions/simulated.js';
-import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
-import { PEOPLE } from './scripts/spec-conversations.js';
+import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
+import { CONTOSO, conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
+
+const TRAINING_ID = TARGETS.training;
 
 let h: ConversationHarness | undefined;
 afterEach(async () => {
@@ -147,5 +151,37 @@ describe('audit in chat', () => {
     expect(second.page.entries.every((e) => !seen.has(e.id) && e.at <= at.at(-1)!)).toBe(true);
     // The same page again for someone who may not read it: refused.
     expect(only(await h.click('alex', 'audit', first.view.more!.data))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+  });
+});
+
+describe('tampered audit buttons', () => {
+  it('an unknown mailbox or group, person or request is refused; "nothing recorded" is for real ones', async () => {
+    h = await conversationHarness();
+    const target = only(await h.click('nestor', 'audit', { targetId: 'nope', before: '1|x' }));
+    expect(target).toMatchObject({ kind: 'refusal', code: 'unknown_target', details: { targetId: 'nope' } });
+    expect(wordsOf(target)).toBe('I could not find a mailbox or group called "nope".');
+    expect(only(await h.click('nestor', 'audit', { granteeId: 'u-nope', before: '1|x' }))).toMatchObject({ kind: 'refusal', code: 'unknown_person' });
+    const request = only(await h.say('nestor', 'audit REQ-ZZZZZ'));
+    expect([request.kind, wordsOf(request)]).toEqual(['refusal', 'I could not find that request.']);
+    // A real mailbox with no history yet.
+    const real = only(await h.say('nestor', 'audit Sales'));
+    expect(real.kind).toBe('audit');
+    expect(real.kind === 'audit' ? [real.view.title, real.view.lines, real.view.empty] : []).toEqual(['History of Sales', [], 'Nothing recorded yet.']);
+    // Who may not read it learns nothing about what exists.
+    expect(only(await h.click('alex', 'audit', { targetId: 'nope', before: '1|x' }))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+  });
+
+  it('a tampered page cursor: the link is no longer valid, in English and Dutch', async () => {
+    h = await conversationHarness();
+    const en = only(await h.click('nestor', 'audit', { targetId: TRAINING_ID, before: 'garbage' }));
+    expect(en).toMatchObject({ kind: 'refusal', code: 'page_expired', details: { rule: 'bad_cursor' } });
+    expect(wordsOf(en)).toBe('That link to older entries is no longer valid. Ask for the history again to get a new one; nothing was changed.');
+    // Nestor with a Dutch client and preference.
+    await h.close();
+    const raw = JSON.parse(readFileSync(CONTOSO, 'utf8'));
+    raw.users.find((u: { id: string }) => u.id === PEOPLE.nestor.id).preferredLanguage = 'nl-NL';
+    h = await conversationHarness({ directory: new FileDirectory(parseDirectoryFile(raw)) });
+    const nl = only(await h.click('nestor', 'audit', { targetId: TRAINING_ID, before: 'garbage' }, 'nl-NL'));
+    expect(wordsOf(nl)).toBe('Die link naar oudere regels is niet meer geldig. Vraag de geschiedenis opnieuw op voor een nieuwe; er is niets veranderd.');
   });
 });
