@@ -40,18 +40,22 @@ export function formatMoment(ms: number, audience: Audience): string {
 }
 
 /**
- * The end of a time-bound grant, one rendering everywhere (cards, post-backs, my requests, what
- * can X access): "Friday 4 December 2026 at 24:00" when it ends at midnight on the audience's
- * clock (a grant "until Friday" includes Friday), else "Saturday 5 December 2026 at 14:05". The
- * clock is the audience's zone, or UTC (said so) when unknown. `ms`: epoch milliseconds.
+ * The end of a time-bound grant as an "until" phrase, one rendering everywhere (cards, post-backs,
+ * my requests, what can X access), for sentences such as "It lasts {end}.": an end at midnight on
+ * the audience's clock is the end of the day before, as people say it ("until the end of Friday,
+ * 4 December 2026" / "tot en met vrijdag 4 december 2026": a grant "until Friday" includes Friday),
+ * never "24:00"; any other end is a moment ("until Saturday, 5 December 2026 at 14:05" / "tot
+ * zaterdag 5 december 2026 om 14:05"). The clock is the audience's zone, or UTC (said so) when
+ * unknown. `ms`: epoch milliseconds.
  */
 export function formatEnd(ms: number, audience: Audience): string {
-  const zone = validZone(audience.timeZone) ?? 'UTC';
+  const known = validZone(audience.timeZone);
+  const zone = known ?? 'UTC';
   const clock = formatter(audience.lang, zone, CLOCK).format(ms);
   const midnight = clock === '00:00' || clock === '24:00';
   const day = formatter(audience.lang, zone, DAY).format(midnight ? ms - 1 : ms);
-  const time = `${midnight ? '24:00' : clock}${validZone(audience.timeZone) ? '' : ' UTC'}`;
-  return t(audience.lang, 'end.at', { day, time });
+  if (midnight) return t(audience.lang, 'end.untilDay', { day: known ? day : `${day} (UTC)` });
+  return t(audience.lang, 'end.untilMoment', { day, time: known ? clock : `${clock} UTC` });
 }
 
 /** A calendar date (YYYY-MM-DD, no zone) as "Friday, 27 November 2026" / "vrijdag 27 november 2026"; anything else as given. */

@@ -118,13 +118,14 @@ export function warningLines(warnings: readonly PreflightWarning[], words: Reque
 
 /**
  * When a grant ends, as a fact: the duration asked for until it is applied (the clock starts then),
- * the end itself once known (`formatEnd`, the one rendering of ends), or "no end date".
+ * the end itself once known (`formatEnd`, the one rendering of ends: "until the end of Friday, ..."),
+ * or "no end date"; all under one title ("For how long"), so the value reads on from it.
  */
 export function endFact(request: PermissionRequest, audience: Audience, names: Names): Fact | undefined {
   const { lang } = audience;
   if (request.kind !== 'grant') return undefined;
   const end = endOf(request);
-  if (end !== undefined) return { title: t(lang, 'label.until'), value: formatEnd(end, audience) };
+  if (end !== undefined) return { title: t(lang, 'label.duration'), value: formatEnd(end, audience) };
   if (request.duration) return { title: t(lang, 'label.duration'), value: formatDuration(request.duration, lang, names.escape) };
   return { title: t(lang, 'label.duration'), value: t(lang, 'label.permanent') };
 }

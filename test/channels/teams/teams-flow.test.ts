@@ -127,13 +127,13 @@ describe('Teams conversation through /api/messages', () => {
     await h.click(people.miriam, 'approve', { requestId: request!.id }, approval);
     await h.settle();
     await h.advance(10 * MINUTE);
-    expect(textOf(lastCard(megan, 'In effect:'))).toContain('It ends on');
+    expect(textOf(lastCard(megan, 'In effect:'))).toContain('It lasts until ');
 
     await h.advance(13 * 24 * 60 * MINUTE);
-    expect(textOf(lastCard(megan, 'Reminder:'))).toContain('Reminder: Full Access (read and manage) for Megan Bowen on Isaiah Langer ends on');
+    expect(textOf(lastCard(megan, 'Reminder:'))).toContain('Reminder: Full Access (read and manage) for Megan Bowen on Isaiah Langer lasts only until ');
     await h.advance(24 * 60 * MINUTE);
     expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
-    expect(textOf(lastCard(alex, 'Ended as planned:'))).toMatch(/Ended as planned: Full Access \(read and manage\) for Megan Bowen on Isaiah Langer \(it ended on \w+day, \d+ \w+ 202\d at \d\d:\d\d( UTC)?\)\. Outlook can take a while to catch up\./);
+    expect(textOf(lastCard(alex, 'Ended as planned:'))).toMatch(/Ended as planned: Full Access \(read and manage\) for Megan Bowen on Isaiah Langer \(it ran until (the end of \w+day, \d+ \w+ 202\d|\w+day, \d+ \w+ 202\d at \d\d:\d\d)( UTC| \(UTC\))?\)\. Outlook can take a while to catch up\./);
   });
 
   it('opens one chat with an approver it never reached, even for two requests at once', async () => {
@@ -469,9 +469,10 @@ describe('Teams conversation through /api/messages', () => {
     h = await teamsHarness();
     await h.install(alex);
     await h.say(alex, 'give Megan send-as on Training until 4 December');
-    expect(textOf(h.inbox(alex).at(-1))).toContain('Friday, 4 December 2026 at 24:00');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('until the end of Friday, 4 December 2026');
+    expect(textOf(h.inbox(alex).at(-1))).not.toContain('24:00');
     await h.say(alex, 'my requests');
-    expect(textOf(h.inbox(alex).at(-1))).toContain('Ends Friday, 4 December 2026 at 24:00');
+    expect(textOf(h.inbox(alex).at(-1))).toContain('Lasts until the end of Friday, 4 December 2026');
   });
 
   it('reads entities and an HTML-only message as the words the person wrote', async () => {

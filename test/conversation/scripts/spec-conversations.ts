@@ -152,7 +152,7 @@ export const SPEC_SCRIPTS: Script[] = [
       {
         as: 'megan',
         say: 'I need send on behalf of Support until Friday',
-        replies: [{ kind: 'summary', includes: ['Send on Behalf for Megan Bowen on Support', 'Friday, 27 November 2026 at 24:00'] }],
+        replies: [{ kind: 'summary', includes: ['Send on Behalf for Megan Bowen on Support', 'until the end of Friday, 27 November 2026'], excludes: ['24:00'] }],
         requestsOf: { person: 'megan', expect: [{ rights: ['SendOnBehalf'], grantee: 'megan', target: 'support', until: '2026-11-27' }] },
       },
     ],
@@ -165,7 +165,7 @@ export const SPEC_SCRIPTS: Script[] = [
         as: 'megan',
         locale: nl,
         say: 'ik heb verzenden namens Support nodig tot vrijdag',
-        replies: [{ kind: 'summary', includes: ['Verzenden namens', 'Megan Bowen', 'Support', 'vrijdag 27 november 2026 om 24:00'] }],
+        replies: [{ kind: 'summary', includes: ['Verzenden namens', 'Megan Bowen', 'Support', 'tot en met vrijdag 27 november 2026'], excludes: ['24:00'] }],
         requestsOf: { person: 'megan', expect: [{ rights: ['SendOnBehalf'], grantee: 'megan', target: 'support', until: '2026-11-27' }] },
       },
     ],

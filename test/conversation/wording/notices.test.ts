@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboundMessage } from '../../../src/conversation/messaging.js';
+import { formatEnd } from '../../../src/conversation/wording/format.js';
 import { Names } from '../../../src/conversation/wording/names.js';
 import { asSentence, outboundReply, revokedLine } from '../../../src/conversation/wording/notices.js';
+import { endFact } from '../../../src/conversation/wording/requests.js';
+import { holdingsView, statusView } from '../../../src/conversation/wording/views.js';
 import type { Lang } from '../../../src/conversation/types.js';
 import type { PermissionRequest } from '../../../src/domain/request.js';
 import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
@@ -16,9 +19,9 @@ describe('the post-back of a grant that ended', () => {
   it('says a time-bound grant ended as planned, with its end, in English and Dutch', () => {
     const ended = grant({ revokedBy: 'system', revokedAt: END + 2_000 });
     expect(revokedLine(ended, ['FullAccess'], words, { lang: 'en', timeZone: 'Europe/Amsterdam' })).toBe(
-      'Ended as planned: Full Access (read and manage) for Pradeep Gupta on Info (it ended on Friday, 11 December 2026 at 24:00). Outlook can take a while to catch up.',
+      'Ended as planned: Full Access (read and manage) for Pradeep Gupta on Info (it ran until the end of Friday, 11 December 2026). Outlook can take a while to catch up.',
     );
-    expect(revokedLine(ended, ['FullAccess'], words, { lang: 'nl', timeZone: 'Europe/Amsterdam' })).toMatch(/^Verlopen zoals gepland: .* van Pradeep Gupta op Info \(het eindigde op vrijdag 11 december 2026 om 24:00\)\. Het kan even duren voordat Outlook dat ziet\.$/);
+    expect(revokedLine(ended, ['FullAccess'], words, { lang: 'nl', timeZone: 'Europe/Amsterdam' })).toMatch(/^Verlopen zoals gepland: .* van Pradeep Gupta op Info \(het liep tot en met vrijdag 11 december 2026\)\. Het kan even duren voordat Outlook dat ziet\.$/);
   });
 
   it('says "Revoked" when someone ended it before its end date', () => {
@@ -115,5 +118,45 @@ describe('the post-back of a failed apply', () => {
       'Spaces.',
       '',
     ]);
+  });
+});
+
+describe('an end at midnight is the end of the day before, in every place an end is shown', () => {
+  // 27 November 2026 ends at midnight in Amsterdam (23:00 UTC): a grant "until Friday".
+  const FRIDAY_END = Date.parse('2026-11-27T23:00:00Z');
+  const AMS = { timeZone: 'Europe/Amsterdam' };
+  const timed = onSupport({ endsAt: FRIDAY_END });
+
+  it('formatEnd: "until the end of Friday" / "tot en met vrijdag"; other ends as a moment; UTC said when the zone is unknown', () => {
+    expect(formatEnd(FRIDAY_END, { lang: 'en', ...AMS })).toBe('until the end of Friday, 27 November 2026');
+    expect(formatEnd(FRIDAY_END, { lang: 'nl', ...AMS })).toBe('tot en met vrijdag 27 november 2026');
+    const afternoon = Date.parse('2026-11-28T13:05:00Z');
+    expect(formatEnd(afternoon, { lang: 'en', ...AMS })).toBe('until Saturday, 28 November 2026 at 14:05');
+    expect(formatEnd(afternoon, { lang: 'nl', ...AMS })).toBe('tot zaterdag 28 november 2026 om 14:05');
+    expect(formatEnd(Date.parse('2026-11-28T00:00:00Z'), { lang: 'en' })).toBe('until the end of Friday, 27 November 2026 (UTC)');
+    expect(formatEnd(afternoon, { lang: 'nl' })).toBe('tot zaterdag 28 november 2026 om 13:05 UTC');
+  });
+
+  it('the card fact, my requests and what someone can access', async () => {
+    const names = new Names(directory);
+    expect(endFact(timed, { lang: 'en', ...AMS }, names)).toEqual({ title: 'For how long', value: 'until the end of Friday, 27 November 2026' });
+    expect(endFact(timed, { lang: 'nl', ...AMS }, names)).toEqual({ title: 'Duur', value: 'tot en met vrijdag 27 november 2026' });
+    expect((await statusView([timed], [], names, { lang: 'en', ...AMS })).items[0]!.ends).toBe('Lasts until the end of Friday, 27 November 2026');
+    expect((await statusView([timed], [], names, { lang: 'nl', ...AMS })).items[0]!.ends).toBe('Loopt tot en met vrijdag 27 november 2026');
+    const report = { trusteeId: PEOPLE.isaiah.id, holdings: [{ targetId: TARGETS.support, targetKind: 'shared' as const, displayName: 'Support', rights: ['SendAs' as const] }], propagating: [] };
+    const ends = new Map([[TARGETS.support, FRIDAY_END]]);
+    expect((await holdingsView(report, names, { lang: 'en', ...AMS }, ends)).rows[0]!.value).toBe('Send As (until the end of Friday, 27 November 2026)');
+    expect((await holdingsView(report, names, { lang: 'nl', ...AMS }, ends)).rows[0]!.value).toBe('Verzenden als (tot en met vrijdag 27 november 2026)');
+  });
+
+  it('the post-backs: in effect, the reminder, ended as planned', async () => {
+    const en = await postBack(timed, 'effective', 'en');
+    expect(en.at(-1)).toBe('It lasts until the end of Friday, 27 November 2026.');
+    expect((await postBack(timed, 'effective', 'nl')).at(-1)).toBe('Het recht loopt tot en met vrijdag 27 november 2026.');
+    expect(await postBack(timed, 'revoke_reminder', 'en')).toEqual(['Reminder: Full Access (read and manage) for Isaiah Langer on Support lasts only until the end of Friday, 27 November 2026.']);
+    expect((await postBack(timed, 'revoke_reminder', 'nl'))[0]).toMatch(/^Herinnering: .* loopt nog tot en met vrijdag 27 november 2026\.$/);
+    for (const lang of ['en', 'nl'] as const) {
+      for (const event of ['effective', 'revoke_reminder'] as const) expect((await postBack(timed, event, lang)).join(' ')).not.toContain('24:00');
+    }
   });
 });
