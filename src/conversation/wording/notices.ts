@@ -34,8 +34,12 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
     if (notice.event === 'not_yet_visible' || notice.event === 'effective') {
       return { kind: 'notice', view: noticeView(lang, adminVisibilityLines(message, words, requestId, audience), { tone: notice.event === 'effective' ? 'good' : 'attention' }) };
     }
-    const line = t(lang, 'post.failedAdmin', { summary: words.summary, requestId, message: asSentence(names.escape(request.failure?.message ?? '', 300)) }).trim();
-    return { kind: 'notice', view: noticeView(lang, [line], { tone: 'attention', actions: [{ title: t(lang, 'action.retry'), verb: 'retry', data: { requestId: request.id } }] }) };
+    // A grant still in place whose planned removal failed: Retry is for failed applies (it would be
+    // refused); the admin revokes it again instead.
+    const removal = removalFailed(request);
+    const line = t(lang, removal ? 'post.revokeFailedAdmin' : 'post.failedAdmin', { summary: words.summary, requestId, message: asSentence(names.escape(request.failure?.message ?? '', 300)) }).trim();
+    const action = removal ? { title: t(lang, 'action.revokeNow'), verb: 'revoke' as const } : { title: t(lang, 'action.retry'), verb: 'retry' as const };
+    return { kind: 'notice', view: noticeView(lang, [line], { tone: 'attention', actions: [{ ...action, data: { requestId: request.id } }] }) };
   }
   return { kind: 'notice', view: noticeView(lang, await postBackLines(message, names, audience, words), { tone: toneOf(message) }) };
 }
@@ -75,7 +79,8 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     }
     case 'failed': {
       const message = asSentence(names.escape(request.failure?.message ?? '', 300));
-      return [message ? t(lang, 'post.failed', { summary, message }) : t(lang, 'post.failedNoMessage', { summary })];
+      const key = removalFailed(request) ? 'post.revokeFailed' : 'post.failed';
+      return [message ? t(lang, key, { summary, message }) : t(lang, `${key}NoMessage`, { summary })];
     }
     case 'expired':
       return [t(lang, 'post.expired', { summary })];
@@ -120,6 +125,14 @@ function adminVisibilityLines(message: OutboundMessage, words: RequestWords, req
   return gaveUp
     ? [t(lang, 'post.notVisibleGaveUpAdmin', { summary: words.summary, requestId, appliedAt, at }), check]
     : [t(lang, 'post.notVisibleAdmin', { summary: words.summary, requestId, appliedAt, at }), check, t(lang, 'post.checkingUntilAdmin', { until: formatMoment(request.checksUntil!, audience) })];
+}
+
+/**
+ * A `failed` event about a grant still in place: its planned removal (its end, or an admin's revoke)
+ * failed, and the right stays; a failed apply leaves the request `failed`.
+ */
+function removalFailed(request: PermissionRequest): boolean {
+  return request.kind === 'grant' && (request.state === 'applied' || request.state === 'effective');
 }
 
 /**

@@ -160,3 +160,28 @@ describe('an end at midnight is the end of the day before, in every place an end
     }
   });
 });
+
+describe('the post-back when the planned removal of a grant failed (it stays in place)', () => {
+  const stuck = onSupport({ state: 'effective', failure: { code: 'permission_service_unavailable', message: 'The permission service failed (503)', at: 0 } });
+
+  it('says the removal failed, not "could not apply", in English and Dutch', async () => {
+    expect(await postBack(stuck, 'failed', 'en')).toEqual([
+      'Could not remove as planned: Full Access (read and manage) for Isaiah Langer on Support. The permission service failed (503). It stays in place for now; an admin can remove it.',
+    ]);
+    expect((await postBack(stuck, 'failed', 'nl'))[0]).toMatch(
+      /^Intrekken zoals gepland mislukt: .*Isaiah Langer op Support\. The permission service failed \(503\)\. Het recht blijft voorlopig staan; een beheerder kan het verwijderen\.$/,
+    );
+  });
+
+  it('offers the admin "Revoke now", not a Retry that would be refused', async () => {
+    const message: OutboundMessage = { id: 'x', recipientId: PEOPLE.nestor.id, role: 'admin', notice: { event: 'failed' }, request: stuck };
+    const reply = await outboundReply(message, new Names(directory), { lang: 'en' });
+    if (reply?.kind !== 'notice') throw new Error('not a notice');
+    expect(reply.view.lines).toEqual([
+      'Removing failed: Full Access (read and manage) for Isaiah Langer on Support (REQ-7K2F9) stays in place; revoke it again, or remove it in the admin center. The permission service failed (503).',
+    ]);
+    expect(reply.view.actions).toEqual([{ title: 'Revoke now', verb: 'revoke', data: { requestId: 'REQ-7K2F9' } }]);
+    const failedApply = await outboundReply({ ...message, request: onSupport({ state: 'failed' }) }, new Names(directory), { lang: 'nl' });
+    expect(failedApply?.kind === 'notice' ? failedApply.view.actions.map((a) => a.verb) : []).toEqual(['retry']);
+  });
+});
