@@ -165,8 +165,8 @@ function toneOf(message: OutboundMessage): Tone {
 }
 
 /**
- * The post-back of a grant that ended: "Ended as planned: ... (it ended on Friday 11 December 2026
- * at 24:00). Outlook can take a while to catch up." when its own end date ended it (revoked by the
+ * The post-back of a grant that ended: "Ended as planned: ... (it ran until the end of Friday, 11
+ * December 2026). Outlook can take a while to catch up." when its own end date ended it (revoked by the
  * system at or after `endsAt`), else "Revoked: {rights} for {grantee} on {target}." (an admin's
  * revoke, a revoke request). `words`: `requestWords` of the request, names already escaped.
  */
