@@ -1,3 +1,4 @@
+import type { DirectoryUser } from '../directory/directory.js';
 import { BotError, isBotError } from '../domain/errors.js';
 import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
@@ -49,7 +50,11 @@ export class Conversation implements ConversationApi {
       return [{ kind: 'refusal', code: 'text_too_long', text: t(turn.audience.lang, 'reply.tooLong', { length: text.length, limit: MAX_TEXT_LENGTH }), details: {} }];
     }
     try {
-      if ((await this.speakerInDirectory(input.userId)) === false) throw notInDirectory(input.userId);
+      const speaker = await this.speakerInDirectory(input.userId);
+      if (speaker === null) throw notInDirectory(input.userId);
+      // Guests cannot use the bot, as in Slack (SPEC section 5); a click on a card they were sent as an
+      // approver still goes through (`handleAction`), checked against the stored request.
+      if (speaker?.guest) throw new BotError('guest_not_allowed', 'The person speaking is a guest account', { details: { userId: input.userId, rule: 'guest_requester' } });
       if (!text) {
         const example = await this.firstExample(turn);
         return [{ kind: 'text', text: t(turn.audience.lang, 'reply.emptyExample', { example }) }];
@@ -253,13 +258,13 @@ export class Conversation implements ConversationApi {
   }
 
   /**
-   * Whether the person speaking is in the directory: false only when the directory answered that
-   * nobody has this id (a Teams account of another tenant, one removed since); undefined when it
-   * could not answer, and the turn goes on (what needs the directory then says it is unavailable).
+   * The person speaking as the directory has them: null only when the directory answered that nobody
+   * has this id (a Teams account of another tenant, one removed since); undefined when it could not
+   * answer, and the turn goes on (what needs the directory then says it is unavailable).
    */
-  private async speakerInDirectory(userId: string): Promise<boolean | undefined> {
+  private async speakerInDirectory(userId: string): Promise<DirectoryUser | null | undefined> {
     return this.core.directory.getUser(userId).then(
-      (user) => user !== undefined,
+      (user) => user ?? null,
       () => undefined,
     );
   }

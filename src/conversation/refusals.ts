@@ -70,6 +70,8 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
       return refusal(code, t(lang, 'reply.notFound'), details);
     case 'not_in_directory':
       return refusal(code, t(lang, 'refusal.not_in_directory'), details);
+    case 'guest_requester':
+      return refusal(code, t(lang, 'refusal.guest_requester'), details);
     case 'unknown_person':
       return refusal(code, t(lang, 'reply.unknownPerson', { text: names.escape(str(error.details.userId) ?? details.granteeId ?? '?', 80) }), details);
     case 'unknown_target':
@@ -121,8 +123,9 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
       if (typeof error.details.role === 'string') return 'unknown_person';
       if (typeof error.details.targetId === 'string' && typeof error.details.requestId !== 'string') return 'unknown_target';
       return 'not_found';
-    case 'not_an_approver':
     case 'guest_not_allowed':
+      return error.details.rule === 'guest_requester' ? 'guest_requester' : error.code;
+    case 'not_an_approver':
     case 'not_a_member':
     case 'wrong_tenant':
       return error.code;

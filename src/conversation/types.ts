@@ -208,6 +208,8 @@ export type RefusalCode =
   // the person asking
   /** The person speaking is not in the organisation's directory: the bot cannot act for them. */
   | 'not_in_directory'
+  /** The person speaking is a guest account: guests cannot use the bot (as Slack guests cannot, SPEC section 5). */
+  | 'guest_requester'
   // the request itself
   | 'unknown_person'
   | 'unknown_target'

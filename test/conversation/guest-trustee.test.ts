@@ -41,4 +41,14 @@ describe('a guest as the trustee of a mailbox right', () => {
     await h.say('alex', 'give Gina Guest send as on Training');
     expect(await h.app.engine.requestsOf('0a1e0001-aaaa-4bbb-8ccc-000000000001')).toEqual([]);
   });
+
+  it('cannot use the bot as the one asking (as a Slack guest cannot): requests and questions are refused, nothing changes', async () => {
+    h = await conversationHarness({ directory: withGuest() });
+    const guest = { userId: GUEST.id, channel: 'teams', locale: 'en-US' };
+    const asked = await h.conversation.handleText({ ...guest, text: 'give me full access to Support' });
+    expect(asked).toEqual([expect.objectContaining({ kind: 'refusal', code: 'guest_requester', text: 'Guest accounts cannot use this bot; nothing was changed. Please ask a colleague with a full account, or your admin.' })]);
+    const query = await h.conversation.handleText({ ...guest, text: 'wie heeft toegang tot Support?', locale: 'nl-NL' });
+    expect(query).toEqual([expect.objectContaining({ code: 'guest_requester', text: 'Gastaccounts kunnen deze bot niet gebruiken; er is niets veranderd. Vraag een collega met een volledig account, of je beheerder.' })]);
+    expect(await h.app.engine.requestsOf(GUEST.id)).toEqual([]);
+  });
 });
