@@ -93,7 +93,7 @@ const UNIT_RE = UNITS.map(([words]) => words).join('|');
 
 // "for 2 weeks", "for the next 3 days", "voor de komende twee weken", "twee weken lang", "gedurende 8 uur".
 const DURATION_RE = new RegExp(
-  `(?<![\\p{L}\\p{N}-])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
+  `(?<![\\p{L}\\p{N}.,-])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
     `${NUMBER_RE}\\s*(${UNIT_RE})(?:\\s+lang)?(?![\\p{L}\\p{N}])(?!\\s+(?:ago|geleden|back|terug))`,
   'giu',
 );
@@ -113,7 +113,15 @@ const UNTIL_RE =
   /(?<![\p{L}\p{N}])(?:up\s+to\s+and\s+including|up\s+until|until|untill|till|til|through|thru|tot\s+en\s+met|t\/m|tot\s+aan|totdat|tot|uiterlijk|end\s+date|einddatum)\s+(.{1,40})/giu;
 /** For what is left after reading: "until" + anything (first match only), and a number + a unit. */
 const UNTIL_ONCE_RE = new RegExp(UNTIL_RE.source, 'iu');
-const NUMBER_UNIT_RE = new RegExp(`(?<![\\p{L}])-?\\d+\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu');
+const NUMBER_UNIT_RE = new RegExp(`(?<![\\p{L}])-?\\d+(?:[.,]\\d+|e\\d+)?\\s*(${UNIT_RE})(?![\\p{L}])`, 'iu');
+/**
+ * A period in words this reader does not take ("for zero days", "for a few days", "voor enkele weken",
+ * "for one thousand days"): "for" (or "voor", "during", "gedurende") and up to three words before a
+ * unit. Never read as no time limit: a grant asked for "a few days" must not become permanent.
+ */
+const WORDED_PERIOD_RE = new RegExp(`(?<![\\p{L}])(?:for|voor|during|gedurende)\\s+(?:[\\p{L}\\p{N}.,]+\\s+){0,3}?(${UNIT_RE})(?![\\p{L}])`, 'iu');
+/** "temporarily", "tijdelijk": a time limit asked for without its length. */
+const TEMPORARY_RE = /(?<![\p{L}])(?:temporarily|temporary|tijdelijk|tijdelijke)(?![\p{L}])/iu;
 
 const MONTHS = new Map<string, number>(Object.entries({
   january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
@@ -384,8 +392,12 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     const firstWord = /^[\p{L}]+/u.exec(after)?.[0] ?? '';
     const period = NUMBER_UNIT_RE.exec(rest);
     const badDate = !!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined);
-    unread = badDate || period !== null;
+    const worded = period ? null : WORDED_PERIOD_RE.exec(rest);
+    const temporary = period || worded ? null : TEMPORARY_RE.exec(rest);
+    unread = badDate || period !== null || worded !== null || temporary !== null;
     if (period) unreadEnd = unreadPeriod(period[0], unitOf(period[1]!));
+    else if (worded) unreadEnd = { why: 'unread', text: worded[0].replace(/\s+/g, ' ').trim().slice(0, 40) };
+    else if (temporary) unreadEnd = { why: 'unread', text: temporary[0] };
     else if (badDate) unreadEnd = { why: 'date', text: '' };
   }
   const span: TimeSpan = { duration, until, rest, unread };
@@ -397,7 +409,9 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
 
 /** Why a period such as "0 days" or "1000 years" (`text`, a number and `unit`) was not read. */
 function unreadPeriod(text: string, unit: Unit): UnreadEnd {
-  const n = Number(/-?\d+/.exec(text)?.[0] ?? NaN);
-  const why = !(n > 0) ? 'zero' : n * UNIT_MS[unit] > MAX_PERIOD_MS ? 'too_long' : 'unread';
+  // Only whole numbers are periods; "0.5 days", "2,5 dagen" and "1e3 days" are not read at all.
+  const whole = /^-?\d+$/.exec(/-?\d+(?:[.,]\d+|e\d+)?/.exec(text)?.[0] ?? '');
+  const n = whole ? Number(whole[0]) : NaN;
+  const why = !whole ? 'unread' : !(n > 0) ? 'zero' : n * UNIT_MS[unit] > MAX_PERIOD_MS ? 'too_long' : 'unread';
   return { why, text: text.replace(/\s+/g, ' ').trim().slice(0, 40) };
 }
