@@ -74,9 +74,10 @@ export class Conversation implements ConversationApi {
       const command = readCommand(text, understanding);
       if (await openDraft(core, input.userId)) {
         // "cancel" / "annuleer" while a question is open leaves the question; nothing was requested yet.
-        if (understanding.intent === 'cancel' && !understanding.requestRef) {
+        // So do "stop", "never mind", "laat maar" (in their language: "stoppen" reads as no language).
+        if ((understanding.intent === 'cancel' && !understanding.requestRef) || understanding.stopAsking) {
           await core.drafts.deleteDraft(input.userId);
-          turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.questionDropped') });
+          turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
           return turn.replies;
         }
         // A free-text answer to the question asked before ("For whom?"): only what reads as a name.

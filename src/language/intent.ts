@@ -199,7 +199,8 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
     // "Lee's access can be removed" asks; "... was removed yesterday" reports (caught as past below).
     const passiveRevoke = said.has(PASSIVE_REVOKE) && (norms.includes('be') || norms.includes('worden') || norms.includes('wordt'));
     const commandAt = norms.findIndex((w) => !POLITE.has(w));
-    const imperativeRevoke = commandAt >= 0 && REVOKE_IMPERATIVES.has(norms[commandAt]!);
+    // "stop Megan's send as" removes; "stop" alone names no right and nobody, and asks for nothing.
+    const imperativeRevoke = commandAt >= 0 && REVOKE_IMPERATIVES.has(norms[commandAt]!) && (hasRight || mentions.length > 0);
     const revokeCue = said.has(REVOKE_VERBS) || revokePhrase || splitVerb || passiveRevoke || imperativeRevoke;
     const negated = negationIdx >= 0;
     const negationIsTheRevoke = negated && said.has(NO_MORE_WORDS);

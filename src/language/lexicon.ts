@@ -115,6 +115,16 @@ export const REVOKE_VERBS = set(
 );
 /** Everyday words that revoke only as the command itself: "stop Megan's send as", not "by the end of the day". */
 export const REVOKE_IMPERATIVES = set('end stop stoppen strip drop disable pull cut kill beeindig');
+/**
+ * Whole messages that ask the bot to stop what it is asking, with their language (politeness and
+ * punctuation aside): "stop", "ok stop", "forget it", "laat maar", "nee dank je".
+ */
+export const STOP_ASKING: ReadonlyArray<[string, 'en' | 'nl']> = [
+  ['stop', 'en'], ['stop it', 'en'], ['stop asking', 'en'], ['quit', 'en'], ['exit', 'en'], ['forget it', 'en'],
+  ['never mind', 'en'], ['nevermind', 'en'], ['no', 'en'], ['nope', 'en'], ['no thanks', 'en'], ['no thank you', 'en'],
+  ['stoppen', 'nl'], ['stop maar', 'nl'], ['hou op', 'nl'], ['laat maar', 'nl'], ['vergeet het', 'nl'], ['laat maar zitten', 'nl'],
+  ['nee', 'nl'], ['nee dank je', 'nl'], ['nee bedankt', 'nl'], ['niks', 'nl'], ['niets', 'nl'],
+];
 /** What may come before a command: "please stop ...", "can you drop ...", "kun je ... stoppen". */
 export const POLITE = set('please pls plz kindly can could would will you hi hey hello ok okay so kun kunt kan wil wilt je jij u graag svp aub hallo hoi');
 export const REVOKE_PHRASES: string[][] = [

@@ -45,6 +45,12 @@ export interface Understanding {
    */
   sentence?: boolean;
   /**
+   * The whole message asks the bot to stop ("stop", "quit", "never mind", "forget it", "stoppen",
+   * "laat maar", "nee"), in that language: a bot waiting for an answer drops its question. Such a
+   * word alone is never a removal ("stop" names no right and nobody). Not part of the SPEC contract.
+   */
+  stopAsking?: 'en' | 'nl';
+  /**
    * Set when a grant's time limit was written but cannot be used ("for 0 days", "for 1000 years", "until
    * 2026-02-30"): the intent is then `unknown` (never a grant without the end it asked for) and this says
    * why, so the bot can answer about the time limit. Not part of the SPEC section 5 contract.

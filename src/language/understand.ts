@@ -22,7 +22,7 @@ import { detectLanguage } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
-import { ALL_WORDS, EN_MARKERS, NL_MARKERS, SELF_OBJECT } from './lexicon.js';
+import { ALL_WORDS, EN_MARKERS, NL_MARKERS, POLITE, SELF_OBJECT, STOP_ASKING } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, withoutMarkedGrantee } from './resolve.js';
@@ -146,6 +146,8 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const sentence = { tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) };
   const decided = decideIntent(sentence);
   if (readsAsSentence(sentence)) result.sentence = true;
+  const stop = stopAskingIn(norms);
+  if (stop) result.stopAsking = stop;
   const intent = decided.intent;
   const queryForm = decided.queryForm;
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
@@ -204,4 +206,10 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return unsettled;
   }
   return finish(result, intent);
+}
+
+/** The language of a message that only asks the bot to stop (`STOP_ASKING`), else undefined. */
+function stopAskingIn(norms: readonly string[]): 'en' | 'nl' | undefined {
+  const said = norms.filter((w) => w && !POLITE.has(w)).join(' ');
+  return STOP_ASKING.find(([phrase]) => phrase === said)?.[1];
 }

@@ -94,6 +94,25 @@ describe('a question the bot asked does not hold the person', () => {
     expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
   });
 
+  it('"stop", "never mind", "stoppen", "laat maar" drop an open question like "cancel", in their language; "stop" alone is never a removal', async () => {
+    h = await conversationHarness();
+    const DROPPED = '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.';
+    const GESTOPT = '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan nog een keer "annuleer".';
+    for (const [words, expected] of [['stop', DROPPED], ['never mind', DROPPED], ['Forget it.', DROPPED], ['stoppen', GESTOPT], ['laat maar', GESTOPT]] as const) {
+      expect(read(await h.say('nestor', 'give Alex send as'))).toEqual([ASK]);
+      expect(read(await h.say('nestor', words)), words).toEqual([expected]);
+      expect(await draftOf(PEOPLE.nestor.id), words).toBeUndefined();
+    }
+    // An admin's "stop" after a question used to start a removal that his next answers completed
+    // and applied at once. Now nothing is asked and nothing is requested.
+    expect(read(await h.say('nestor', 'give Alex send as'))).toEqual([ASK]);
+    await h.say('nestor', 'stop');
+    const after = await h.say('nestor', 'Alex');
+    expect(after.map((r) => r.kind)).not.toContain('summary');
+    expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
+    expect((await h.say('nestor', 'stop')).map((r) => r.kind)).not.toContain('ask');
+  });
+
   it('takes a Dutch sentence with a right as a new message', async () => {
     h = await conversationHarness();
     await h.say('adele', 'geef Megan verzenden als');
