@@ -80,9 +80,13 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       // Admins told it was not visible hear that it is after all, so nobody keeps looking into it.
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
       return { messages, updateCopies: true };
+    case 'revoked':
+      requesterAndGrantee();
+      // Admins told it was not visible would otherwise still look for it, and apply it again.
+      if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
     case 'decided':
     case 'applied':
-    case 'revoked':
       requesterAndGrantee();
       return { messages, updateCopies: true };
   }

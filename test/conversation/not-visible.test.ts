@@ -95,6 +95,15 @@ describe('a change Exchange does not show after the window', () => {
     expect(who({ type: 'effective', request: { ...effective, unconfirmedAt: undefined } } as EngineEvent)).toEqual(['u-liam:requester', 'u-zoe:grantee']);
   });
 
+  it('when such a grant ends (its end date, a revoke), the admins told to look for it hear it ended, so nobody applies it again', async () => {
+    const ended: PermissionRequest = { ...unconfirmed, state: 'revoked', revokedAt: APPLIED + 3 * HOUR, revokedBy: 'system' };
+    const event: EngineEvent = { type: 'revoked', request: ended, rights: ['SendAs'] };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(await words(event, 'u-admin')).toMatch(/Send As for Zoë Dubois on Training/);
+    // A grant that was seen in place concerns no admin when it ends.
+    expect(who({ ...event, request: { ...ended, unconfirmedAt: undefined } } as EngineEvent)).toEqual(['u-liam:requester', 'u-zoe:grantee']);
+  });
+
   it('"my requests" and the cards say what is so, not "effective by" a time gone by', async () => {
     expect((await stateLine(unconfirmed, names, en)).status).toBe(
       'Approved by Emma Clarke at 23 Nov 2026 09:00; applied, but Exchange did not show it by 23 Nov 2026 10:30; an admin was told; checking again until 24 Nov 2026 09:00',
