@@ -8,7 +8,7 @@ import { audit, auditMore, continuePaging, help, myRequests, notUnderstood } fro
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
-import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, Reply, Speaker, TextInput } from './types.js';
+import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, MarkedMention, Reply, Speaker, TextInput } from './types.js';
 import { escapeMarkdown } from './wording/escape.js';
 import { formatMoment } from './wording/format.js';
 import { Names } from './wording/names.js';
@@ -87,7 +87,7 @@ export class Conversation implements ConversationApi {
       }
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
-      await this.dispatch(turn, understanding, command);
+      await this.dispatch(turn, understanding, command, input.mentions);
     } catch (error) {
       turn.replies.push(await refusalFor(error, turn.context, turn.names, turn.audience.lang, turn.log));
     }
@@ -156,10 +156,10 @@ export class Conversation implements ConversationApi {
     return t(turn.audience.lang, 'example.grant', { ...names });
   }
 
-  private async dispatch(turn: Turn, u: Understanding, command: Command | undefined): Promise<void> {
+  private async dispatch(turn: Turn, u: Understanding, command: Command | undefined, mentions?: readonly MarkedMention[]): Promise<void> {
     const { core } = this;
     if (command?.verb === 'retry') return this.adminAction(turn, 'retry', command.requestId);
-    if (command?.verb === 'audit') return audit(core, turn, command);
+    if (command?.verb === 'audit') return audit(core, turn, command, mentions);
     if (command?.verb === 'more') {
       // "volgende" alone marks no language for the language layer; the paging word itself does.
       turn.audience = { ...turn.audience, lang: command.lang };

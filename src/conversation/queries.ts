@@ -3,7 +3,7 @@ import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
 import type { Command } from './commands.js';
-import type { AuditFilter } from './types.js';
+import type { AuditFilter, MarkedMention } from './types.js';
 import type { Turn } from './turn.js';
 import { t } from './wording/strings.js';
 import { accessView, auditView, helpExamples, helpView, holdingsView, statusView } from './wording/views.js';
@@ -63,7 +63,7 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
  * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
  * concerns it ("audit my mailbox": its owner, or an admin).
  */
-export async function audit(core: Core, turn: Turn, command: Extract<Command, { verb: 'audit' }>): Promise<void> {
+export async function audit(core: Core, turn: Turn, command: Extract<Command, { verb: 'audit' }>, mentions?: readonly MarkedMention[]): Promise<void> {
   const { lang } = turn.audience;
   if (command.requestId) {
     await auditOf(core, turn, { requestId: command.requestId }, turn.names.escape(command.requestId, 80));
@@ -74,7 +74,13 @@ export async function audit(core: Core, turn: Turn, command: Extract<Command, { 
     turn.replies.push({ kind: 'text', text: t(lang, 'reply.askAudit', { shared: names.shared, person: names.person }) });
     return;
   }
-  const found = await resolveAnswer(command.subject, 'target', core.understand, { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()) });
+  // A person the channel marked ("audit @Megan Bowen") is that person, never a namesake.
+  const found = await resolveAnswer(command.subject, 'target', core.understand, {
+    directory: core.directory,
+    requesterId: turn.userId,
+    now: new Date(core.clock.now()),
+    ...(mentions?.length ? { mentions } : {}),
+  });
   if (found.status === 'unknown') {
     turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(found.text, 80) }), details: {} });
     return;

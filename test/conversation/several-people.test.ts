@@ -88,4 +88,15 @@ describe('marked people: exactly who the channel says, where it says', () => {
     expect(replies.map((r) => r.kind)).toEqual(['summary']);
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([['u-sales', TARGETS.sales, ['SendAs']]]);
   });
+
+  it('reads "audit @Megan Bowen" as the person marked, not "which one?" among namesakes (an admin reads that person\'s history)', async () => {
+    h = await conversationHarness({ directory: withNamesakes() });
+    const admin = { userId: PEOPLE.nestor.id, channel: 'test', locale: 'en-US' };
+    const replies = await h.conversation.handleText({ ...admin, text: 'audit Megan Bowen', mentions: [{ text: 'Megan Bowen', userId: 'u-megan-2', occurrences: [0] }] });
+    expect(replies.map((r) => r.kind)).toEqual(['audit']);
+    expect(replies[0]).toMatchObject({ kind: 'audit', filter: { granteeId: 'u-megan-2' } });
+    // Typed, the name is two people: the bot asks which.
+    const typed = await h.conversation.handleText({ ...admin, text: 'audit Megan Bowen' });
+    expect(typed.map((r) => r.kind)).toEqual(['text']);
+  });
 });
