@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { approvalView, Names } from '../../src/conversation/wording/index.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
 import { CONTOSO, conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
@@ -98,5 +99,18 @@ describe('marked people: exactly who the channel says, where it says', () => {
     // Typed, the name is two people: the bot asks which.
     const typed = await h.conversation.handleText({ ...admin, text: 'audit Megan Bowen' });
     expect(typed.map((r) => r.kind)).toEqual(['text']);
+  });
+
+  it('names namesakes with their mail address wherever a card names them, so the approver sees which one gets access; a unique name stays bare', async () => {
+    h = await conversationHarness({ directory: withNamesakes() });
+    const mentions = [{ text: 'Megan Bowen', userId: 'u-megan-2', occurrences: [0] }];
+    const replies = await h.conversation.handleText({ ...speaker, text: 'give Megan Bowen send-as on Training', mentions });
+    const summary = replies.find((r) => r.kind === 'summary');
+    expect(summary?.kind === 'summary' && summary.view.title).toBe('Request: Send As for Megan Bowen (megan.bowen@contoso.example) on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const card = await approvalView(request!, new Names(h.app.directory), { lang: 'en' });
+    expect(JSON.stringify(card)).toContain('Megan Bowen (megan.bowen@contoso.example)');
+    expect(JSON.stringify(card)).toContain('Alex Wilber');
+    expect(JSON.stringify(card)).not.toContain('Alex Wilber (');
   });
 });

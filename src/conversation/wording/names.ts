@@ -1,4 +1,5 @@
-import type { Directory } from '../../directory/directory.js';
+import type { Directory, DirectoryUser } from '../../directory/directory.js';
+import { normalizeName } from '../../directory/normalize.js';
 import type { Escape } from '../types.js';
 import { escapeMarkdown } from './escape.js';
 
@@ -14,14 +15,25 @@ export class Names {
     readonly escape: Escape = escapeMarkdown,
   ) {}
 
-  /** A person's display name (or a mailbox's, for an id that is a target). */
+  /**
+   * A person's display name (or a mailbox's, for an id that is a target). When someone else in the
+   * directory has the same display name, with the mail address beside it ("Megan Bowen
+   * (meganb@contoso.example)"): an approver must be able to tell which of two namesakes gets access.
+   */
   async person(id: string): Promise<string> {
     const hit = this.cache.get(id);
     if (hit !== undefined) return hit;
     const user = await this.directory.getUser(id);
-    const name = this.escape(user?.displayName ?? (await this.directory.getTarget(id))?.displayName ?? id, 120);
+    let name = this.escape(user?.displayName ?? (await this.directory.getTarget(id))?.displayName ?? id, 120);
+    if (user && (await this.hasNamesake(user))) name = `${name} (${this.escape(user.mail, 200)})`;
     this.cache.set(id, name);
     return name;
+  }
+
+  /** Whether another directory user has `user`'s display name (compared as the directory compares names). */
+  private async hasNamesake(user: DirectoryUser): Promise<boolean> {
+    const same = normalizeName(user.displayName);
+    return (await this.directory.findUsers(user.displayName)).some((other) => other.id !== user.id && normalizeName(other.displayName) === same);
   }
 
   /** A mailbox's or group's name, mail address and kind (`user`, `shared`, `group`). */
