@@ -8,7 +8,7 @@ import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
 import type { PermissionRequest } from '../domain/request.js';
 import type { Draft } from './types.js';
-import { formatClock, formatDay, formatDuration } from './wording/format.js';
+import { formatClock, formatDay, formatDuration, formatEnd } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
 import { t } from './wording/strings.js';
 import { summaryView } from './wording/views.js';
@@ -198,9 +198,11 @@ async function submit(core: Core, turn: Turn, draft: Draft, granteeId: string, t
       return;
     case 'already_held': {
       const params = { grantee: await turn.names.person(outcome.granteeId), right: rightLabel(outcome.right, lang), target: (await turn.names.target(outcome.targetId)).name };
-      const text = outcome.propagating
+      const held = outcome.propagating
         ? t(lang, 'reply.alreadyHeldApplied', { ...params, ...windowTimes(outcome.propagating, turn) })
         : t(lang, 'reply.alreadyHeld', params);
+      // A time-bound grant: when it ends, whatever end (or none) this request asked for.
+      const text = outcome.endsAt === undefined ? held : `${held} ${t(lang, 'reply.alreadyHeldEnds', { until: formatEnd(outcome.endsAt, turn.audience) })}`;
       turn.replies.push({ kind: 'text', text });
       return;
     }

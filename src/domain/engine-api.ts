@@ -31,6 +31,8 @@ export type SubmitOutcome =
       targetId: string;
       /** Set when the bot applied the right within the propagation window: the service may not show it yet (epoch ms). */
       propagating?: { requestId: string; appliedAt: number; effectiveBy: number };
+      /** Set when the right held is a time-bound grant the bot applied: when it ends (epoch ms), so the asker is told. */
+      endsAt?: number;
     }
   | {
       outcome: 'nothing_to_revoke';

@@ -201,7 +201,18 @@ export class RequestEngine implements RequestEngineApi {
       const right = input.right!;
       if (await holds(right)) {
         const applied = recent.get(right);
-        return { outcome: 'already_held', right, granteeId: grantee.id, targetId: target.id, ...(applied ? { propagating: windowOf(applied) } : {}) };
+        // Held through a time-bound grant: the asker hears when it ends, rather than "nothing to approve" alone.
+        const timeBound = (await this.repo.all(`req:timebound-target:${target.id}`)).find(
+          (r) => r.kind === 'grant' && r.granteeId === grantee.id && r.rights.includes(right) && (r.state === 'applied' || r.state === 'effective') && r.endsAt !== undefined,
+        );
+        return {
+          outcome: 'already_held',
+          right,
+          granteeId: grantee.id,
+          targetId: target.id,
+          ...(applied ? { propagating: windowOf(applied) } : {}),
+          ...(timeBound?.endsAt !== undefined ? { endsAt: timeBound.endsAt } : {}),
+        };
       }
       rights = [right];
       const other = groupRightReplaced(right, target.kind);

@@ -85,4 +85,26 @@ describe('an open request asked for again with another end', () => {
     const open = await openRequestOf(h, 'alex');
     expect(duplicateLine(await h.say('alex', 'give Megan send as on Training for two weeks'))).toBe(`That request is already open (${open.id}).`);
   });
+
+  it('once the time-bound grant is in place, asking again (with another end, or none) says when it ends, in each language', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training for 2 weeks');
+    const open = await openRequestOf(h, 'alex');
+    await h.click('adele', 'approve', { requestId: open.id });
+    for (let minute = 0; minute < 15; minute++) {
+      h.clock.advance(60_000);
+      await h.app.engine.idle();
+    }
+    const inPlace = await h.app.engine.get(open.id);
+    expect(inPlace?.state).toBe('effective');
+    expect(inPlace?.endsAt).toBeDefined();
+
+    const again = (await h.say('alex', 'give Megan send as on Training')).map(wordsOf).join(' ');
+    expect(again).toMatch(/^Megan Bowen already has Send As on Training; nothing to approve\. It is time-bound: it lasts until .+, whatever end you asked for now\. To have it longer, ask again once it has ended\.$/);
+    const nl = (await h.say('adele', 'geef Megan verzenden als op Training voor 3 weken')).map(wordsOf).join(' ');
+    expect(nl).toMatch(/Het is tijdelijk: het loopt tot .+, welk einde je nu ook vroeg\./);
+    // A right held for good says nothing about an end.
+    const standing = (await h.say('alex', 'give Isaiah full access to Support')).map(wordsOf).join(' ');
+    expect(standing).not.toMatch(/time-bound/);
+  });
 });
