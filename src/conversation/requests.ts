@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { BotError } from '../domain/errors.js';
 import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
 import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswer } from './answers.js';
@@ -146,6 +147,17 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   if (!target) {
     turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(targetId, 80) }), details: { targetId } });
     return;
+  }
+  // A guest can hold no right on a group (the engine refuses it): said now, not after a choice of rights
+  // none of which they could get.
+  if (draft.intent === 'grant' && target.kind === 'group' && !draft.granteesSettled?.length) {
+    const granteeId = resolvedId(draft.grantee);
+    if ((await core.directory.getUser(granteeId))?.guest) {
+      await core.drafts.deleteDraft(turn.userId);
+      const guest = new BotError('guest_not_allowed', 'guests cannot receive rights on groups', { details: { rule: 'guest_on_group', granteeId, targetId } });
+      turn.replies.push(await refusalFor(guest, turn.context, turn.names, lang, turn.log));
+      return;
+    }
   }
   if (draft.intent === 'grant' && (draft.permission === null || !rightAppliesTo(draft.permission, target.kind))) {
     const wasFullAccessOnGroup = draft.permission === 'FullAccess';

@@ -36,9 +36,13 @@ describe('a guest as the trustee of a mailbox right', () => {
     expect(warningsOf(dutch)).toEqual(['⚠ Gina Guest is een gastaccount: iemand van buiten de organisatie krijgt deze toegang.']);
   });
 
-  it('is still refused group rights outright, as before', async () => {
+  it('is still refused group rights outright, as before, and is offered no choice of group rights they could never get', async () => {
     h = await conversationHarness({ directory: withGuest() });
     await h.say('alex', 'give Gina Guest send as on Training');
+    expect(await h.app.engine.requestsOf('0a1e0001-aaaa-4bbb-8ccc-000000000001')).toEqual([]);
+    const asked = await h.say('alex', 'give Gina Guest access to Training');
+    expect(asked.map((r) => r.kind)).toEqual(['refusal']);
+    expect(asked[0]).toMatchObject({ code: 'guest_not_allowed', text: 'Gina Guest is a guest; guests cannot receive Send As or Send on Behalf on a group such as Training.' });
     expect(await h.app.engine.requestsOf('0a1e0001-aaaa-4bbb-8ccc-000000000001')).toEqual([]);
   });
 
