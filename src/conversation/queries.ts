@@ -1,4 +1,5 @@
 import { BotError } from '../domain/errors.js';
+import { timeBoundInPlace } from '../domain/request.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
@@ -51,7 +52,7 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
   const applied = new Set(page.entries.filter((e) => e.action === 'applied' && e.requestId).map((e) => e.requestId));
   for (const requestId of applied) {
     const request = await core.engine.get(requestId);
-    if (request?.kind === 'grant' && request.endsAt !== undefined && (request.state === 'applied' || request.state === 'effective')) {
+    if (request && timeBoundInPlace(request)) {
       ends.set(request.targetId, Math.min(request.endsAt, ends.get(request.targetId) ?? Infinity));
     }
   }

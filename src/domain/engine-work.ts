@@ -7,7 +7,7 @@ import type { AuditAction } from './engine-api.js';
 import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
-import { canTransition, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
+import { canTransition, grantInPlace, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import type { Right } from './rights.js';
 import { addIsoDuration, endOfDate } from './time.js';
@@ -183,19 +183,16 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): P
   for (const grant of tracked) {
     if (seen.has(grant.id)) continue;
     seen.add(grant.id);
-    if (grant.kind !== 'grant' || !STILL_IN_PLACE.includes(grant.state) || grant.granteeId !== revoke.granteeId) continue;
+    if (!grantInPlace(grant) || grant.granteeId !== revoke.granteeId) continue;
     if (!grant.rights.every((right) => revoke.rights.includes(right))) continue;
     await repo.change(grant.id, (g) => {
-      if (!STILL_IN_PLACE.includes(g.state)) return false;
+      if (!grantInPlace(g)) return false;
       g.revokedAt = clock.now();
       g.revokedBy = actor;
       return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
     }, grant);
   }
 }
-
-/** The states of a grant whose right the bot still counts as in place. */
-const STILL_IN_PLACE: readonly RequestState[] = ['applied', 'effective'];
 
 /** A transient failure is retried with backoff (a new `nextAttemptAt`); a final one fails the request. */
 async function applyFailed(deps: LifecycleDeps, request: StoredRequest, error: unknown): Promise<JobOutcome> {

@@ -24,7 +24,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics.js';
 import { approversFor } from './policy.js';
 import { publicView, RequestRepository, type ChangeEffects } from './request-repository.js';
-import { OPEN_STATES, TIMER_KINDS, trackingRemoval, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
+import { OPEN_STATES, TIMER_KINDS, timeBoundInPlace, trackingRemoval, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
@@ -202,9 +202,7 @@ export class RequestEngine implements RequestEngineApi {
       if (await holds(right)) {
         const applied = recent.get(right);
         // Held through a time-bound grant: the asker hears when it ends, rather than "nothing to approve" alone.
-        const timeBound = (await this.repo.all(`req:timebound-target:${target.id}`)).find(
-          (r) => r.kind === 'grant' && r.granteeId === grantee.id && r.rights.includes(right) && (r.state === 'applied' || r.state === 'effective') && r.endsAt !== undefined,
-        );
+        const timeBound = (await this.repo.all(`req:timebound-target:${target.id}`)).find((r) => timeBoundInPlace(r) && r.granteeId === grantee.id && r.rights.includes(right));
         return {
           outcome: 'already_held',
           right,

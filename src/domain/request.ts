@@ -39,6 +39,8 @@ export function canTransition(from: RequestState, to: RequestState): boolean {
 }
 
 export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'applying'];
+/** The states of a grant whose right the bot counts as in place, in the order a grant moves through them: applied (its window may still run), then effective. */
+export const IN_PLACE_STATES: readonly RequestState[] = ['applied', 'effective'];
 /** States with nothing left to happen. `failed` waits for an admin's retry, which schedules its own apply. */
 export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked'];
 
@@ -179,6 +181,16 @@ export function stillChecking(r: StoredRequest, settings: Pick<LifecycleSettings
  * propagation window (shown "removed HH:MM, gone by about HH:MM"; its `removal_check` timer runs).
  * Requests stored before removals were tracked have no `removalEffectiveBy`: never.
  */
+/** A grant whose right is in place (`IN_PLACE_STATES`): a revoke or its own end removes it. */
+export function grantInPlace(r: Pick<PermissionRequest, 'kind' | 'state'>): boolean {
+  return r.kind === 'grant' && IN_PLACE_STATES.includes(r.state);
+}
+
+/** A grant in place that ends on its own (`endsAt`, epoch ms): what `req:timebound-target` lists. */
+export function timeBoundInPlace<R extends Pick<PermissionRequest, 'kind' | 'state' | 'endsAt'>>(r: R): r is R & { endsAt: number } {
+  return grantInPlace(r) && r.endsAt !== undefined;
+}
+
 export function trackingRemoval(r: PermissionRequest): boolean {
   return r.kind === 'grant' && r.state === 'revoked' && r.removalEffectiveBy !== undefined && r.removalSettledAt === undefined;
 }
@@ -260,7 +272,7 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
   }
   // Time-bound grants still in place: a revoke of the same right ends them with their timers,
   // which would otherwise remove the right again at their end, even after it was granted anew.
-  if (r.kind === 'grant' && r.endsAt !== undefined && (r.state === 'applied' || r.state === 'effective')) {
+  if (timeBoundInPlace(r)) {
     indexes[`req:timebound-target:${r.targetId}`] = at;
   }
   return indexes;

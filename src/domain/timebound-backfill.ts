@@ -1,14 +1,15 @@
 import type { DurableStore, IndexChange, IndexEntry } from '../store/durable-store.js';
 import { REQUESTS } from './request-repository.js';
-import { indexesFor, type RequestState, type StoredRequest } from './request.js';
+import { IN_PLACE_STATES, indexesFor, type RequestState, type StoredRequest } from './request.js';
 
 /**
- * Where the backfill reads, in this order. `applied` before `effective`: a grant moves only from
- * the first to the second (never back), so one that moves while the backfill pages is met in one
- * of the two. A grant that moves under this version without its entry keeps lacking it (the
- * commit diffs `indexesFor` before and after, which agree on it), so meeting it here is what counts.
+ * Where the backfill reads, in this order: the states in which `req:timebound-target` holds a grant
+ * (`IN_PLACE_STATES`). `applied` before `effective`: a grant moves only from the first to the second
+ * (never back), so one that moves while the backfill pages is met in one of the two. A grant that
+ * moves under this version without its entry keeps lacking it (the commit diffs `indexesFor` before
+ * and after, which agree on it), so meeting it here is what counts.
  */
-export const BACKFILL_SOURCES: readonly RequestState[] = ['applied', 'effective'];
+export const BACKFILL_SOURCES: readonly RequestState[] = IN_PLACE_STATES;
 
 const TIMEBOUND = 'req:timebound-target:';
 

@@ -1,4 +1,4 @@
-import type { PermissionRequest } from '../../domain/request.js';
+import { grantInPlace, type PermissionRequest } from '../../domain/request.js';
 import type { Right } from '../../domain/rights.js';
 import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
@@ -132,7 +132,7 @@ function adminVisibilityLines(message: OutboundMessage, words: RequestWords, req
  * failed, and the right stays; a failed apply leaves the request `failed`.
  */
 function removalFailed(request: PermissionRequest): boolean {
-  return request.kind === 'grant' && (request.state === 'applied' || request.state === 'effective');
+  return grantInPlace(request);
 }
 
 /**
