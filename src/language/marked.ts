@@ -175,6 +175,21 @@ export function placeMarked(text: string, words: readonly string[]): { text: str
 }
 
 /**
+ * `placeMarked` for a channel's marked people: the final text, and each of `mentions` (person `i`
+ * written as `markSlot(i)` in `text`) with its `occurrences` when they read back.
+ */
+export function placeMarkedMentions(text: string, mentions: readonly MarkedMention[]): { text: string; mentions: MarkedMention[] } {
+  const placed = placeMarked(text, mentions.map((m) => m.text));
+  return {
+    text: placed.text,
+    mentions: mentions.map((m, i) => {
+      const occurrences = placed.occurrences[i];
+      return occurrences ? { ...m, occurrences } : m;
+    }),
+  };
+}
+
+/**
  * A name as words a channel can put in a message's text for a marked mention: letters, digits,
  * spaces, apostrophes, dots and hyphens only (a profile or display name is user-supplied), at most 80
  * characters, Unicode NFC, so `findMarked` reads them back as the same words. Undefined when nothing

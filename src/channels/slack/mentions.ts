@@ -1,6 +1,6 @@
 import type { MarkedMention } from '../../conversation/types.js';
 import { BotError, isBotError } from '../../domain/errors.js';
-import { asMarkedWords as asWords, markSlot, placeMarked, withoutMarkSlots } from '../../language/marked.js';
+import { asMarkedWords as asWords, markSlot, placeMarkedMentions, withoutMarkSlots } from '../../language/marked.js';
 import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { plainTextOf } from './escape.js';
 import type { IdentityOutcome } from './identity.js';
@@ -72,14 +72,7 @@ export async function readMentions(
   // Each mention's place is kept (a slot) until the text is final, so the core knows which
   // appearances of a name were marked: two namesakes are told apart, and a typed "Sales" beside a
   // marked person called Sales stays a typed name.
-  const placed = placeMarked(plainTextOf(withoutMarkSlots(text), options.botUserId, slots), mentions.map((m) => m.text));
-  return {
-    text: placed.text,
-    mentions: mentions.map((m, i) => {
-      const occurrences = placed.occurrences[i];
-      return occurrences ? { ...m, occurrences } : m;
-    }),
-  };
+  return placeMarkedMentions(plainTextOf(withoutMarkSlots(text), options.botUserId, slots), mentions);
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { BotError } from '../../domain/errors.js';
 import { cleanInput } from '../../language/clean.js';
-import { asMarkedWords, markSlot, placeMarked, withoutMarkSlots } from '../../language/marked.js';
+import { asMarkedWords, markSlot, placeMarkedMentions, withoutMarkSlots } from '../../language/marked.js';
 import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { errorSummary } from './proactive.js';
 import { passingDeliveryError } from './teams-messaging.js';
@@ -138,15 +138,7 @@ export async function readTeamsMentions(
   // Sales stays a typed name.
   const order = [...people.keys()];
   const withSlots = spliced(text, slots, (slot) => (slot.account ? markSlot(order.indexOf(slot.account.id)) : ''));
-  const marked = [...people.values()];
-  const placed = placeMarked(cleanInput(withSlots, undefined, { dropLeadingMention: false }), marked.map((m) => m.text));
-  return {
-    text: placed.text,
-    mentions: marked.map((m, i) => {
-      const occurrences = placed.occurrences[i];
-      return occurrences ? { ...m, occurrences } : m;
-    }),
-  };
+  return placeMarkedMentions(cleanInput(withSlots, undefined, { dropLeadingMention: false }), [...people.values()]);
 }
 
 /**
