@@ -72,19 +72,21 @@ export class Conversation implements ConversationApi {
       turn.audience = { ...turn.audience, lang: understanding.language };
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
       const command = readCommand(text, understanding);
-      if (await openDraft(core, input.userId)) {
-        // "cancel" / "annuleer" while a question is open leaves the question; nothing was requested yet.
-        // So do "stop", "never mind", "laat maar" (in their language: "stoppen" reads as no language).
-        if ((understanding.intent === 'cancel' && !understanding.requestRef) || understanding.stopAsking) {
-          await core.drafts.deleteDraft(input.userId);
-          turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
-          return turn.replies;
-        }
-        // A free-text answer to the question asked before ("For whom?"): only what reads as a name.
-        // A message the language layer reads as a request or a sentence ("what did the bot do?",
-        // "give @channel send-as on Training") is a new message, so nobody is held in the question.
-        if (readsAsAnswer(understanding, command) && (await answerDraft(core, turn, text, input.mentions))) return turn.replies;
+      // "cancel" / "annuleer" while a question is open leaves the question; nothing was requested yet.
+      // So do "stop", "never mind", "laat maar" (in their language: "stoppen" reads as no language).
+      const stopsQuestion = (understanding.intent === 'cancel' && !understanding.requestRef) || understanding.stopAsking !== undefined;
+      // A free-text answer to the question asked before ("For whom?"): only what reads as a name.
+      // A message the language layer reads as a request or a sentence ("what did the bot do?",
+      // "give @channel send-as on Training") is a new message, so nobody is held in the question.
+      const mayAnswer = readsAsAnswer(understanding, command);
+      // Only such a message looks for an open question: a request goes on without reading one.
+      const draft = stopsQuestion || mayAnswer ? await openDraft(core, input.userId) : undefined;
+      if (draft && stopsQuestion) {
+        await core.drafts.deleteDraft(input.userId);
+        turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
+        return turn.replies;
       }
+      if (draft && mayAnswer && (await answerDraft(core, turn, draft, text, input.mentions))) return turn.replies;
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command, input.mentions);
@@ -97,10 +99,7 @@ export class Conversation implements ConversationApi {
   async handleAction(input: ActionInput): Promise<Reply[]> {
     const { core } = this;
     // The answer replaces a card the person may have got unprompted, so it speaks their language the same way.
-    const speaker = await core.directory.getUser(input.userId).then(
-      (user) => user ?? null,
-      () => undefined,
-    );
+    const speaker = await this.speakerInDirectory(input.userId);
     const turn = this.turn(input, { lang: langOf(speaker?.preferredLanguage) ?? langOf(input.locale) ?? 'en', ...zone(input) });
     const data = input.data && typeof input.data === 'object' ? input.data : {};
     turn.log.info({ verb: String(input.verb).slice(0, 20) }, 'card action');

@@ -54,10 +54,12 @@ export async function openDraft(core: Core, userId: string): Promise<Draft | und
   return draft?.awaiting && core.clock.now() - draft.createdAt < DRAFT_TTL_MS ? draft : undefined;
 }
 
-/** A typed answer to the question the draft asked (`mentions`: the channel's marked people in it); `false` when no fresh draft is waiting for one. */
-export async function answerDraft(core: Core, turn: Turn, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
-  const draft = await openDraft(core, turn.userId);
-  if (!draft?.awaiting) return false;
+/**
+ * A typed answer to the question `draft` asked (the person's open draft, `openDraft`; `mentions`: the
+ * channel's marked people in the answer); `false` when it waits for no typed answer.
+ */
+export async function answerDraft(core: Core, turn: Turn, draft: Draft, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
+  if (!draft.awaiting) return false;
   if (draft.awaiting === 'permission' || draft.awaiting === 'period') {
     // A right or an end is picked on the choice; a typed answer to it starts over.
     await core.drafts.deleteDraft(turn.userId);
