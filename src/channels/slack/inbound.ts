@@ -119,18 +119,19 @@ export class SlackInbound {
     });
     // The language the conversation answers in: the message's own words, else the person's. Whatever
     // the edge says itself (a refusal, the pointer to the DM) is in it too.
-    const saidIn = markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity);
+    // Read only when the edge has something to say: not on the way of every message.
+    const saidIn = () => markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity);
     let replies: Reply[];
     // Slack could not say right now who someone mentioned is: the whole message is refused and nothing
     // is done for it. "Not found" would tell the person a colleague has no account, and reading the
     // message without them would leave them out silently. In the message's own language, as the
     // conversation would have answered it, else the person's.
-    if (!read) replies = [{ kind: 'text', text: t(saidIn, 'slack.mention.unavailable'), tone: 'warning' }];
+    if (!read) replies = [{ kind: 'text', text: t(saidIn(), 'slack.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
-    else if (read.tooMany) replies = [{ kind: 'text', text: t(saidIn, 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
+    else if (read.tooMany) replies = [{ kind: 'text', text: t(saidIn(), 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
     await this.deps.poster.post(channel, replies, identity.user.id, shared ? undefined : turn.threadTs);
-    if (shared && replies.length > 0) await this.pointToDm(shared, saidIn);
+    if (shared && replies.length > 0) await this.pointToDm(shared, saidIn());
   }
 
   /**
