@@ -23,14 +23,24 @@ function lastFacts(user: typeof alex): Array<{ title: string; value: string }> {
   return card.body.find((b: any) => b.type === 'FactSet')?.facts ?? [];
 }
 
+/**
+ * A Teams harness (`env`) where Alex, Adele and the admin Nestor have chats, Alex has asked for
+ * `text` and Adele, Training's owner, has approved it: the request.
+ */
+async function approved(env: Record<string, string>, text = 'give Megan send-as on Training') {
+  h = await teamsHarness(env);
+  for (const user of [alex, adele, nestor]) await h.install(user);
+  await h.say(alex, text);
+  const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+  expect(request).toBeDefined();
+  await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
+  await h.settle();
+  return request!;
+}
+
 describe('Teams: changes Exchange shows late', () => {
   it('a right not visible after the window: the admin is really told, hourly checks go on, and "In effect" comes when it shows', async () => {
-    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '5h' });
-    for (const user of [alex, adele, nestor]) await h.install(user);
-    await h.say(alex, 'give Megan send-as on Training');
-    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
-    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
-    await h.settle();
+    const request = await approved({ SIMULATED_VISIBILITY_DELAY: '5h' });
 
     await h.advance(10 * MINUTE); // the window (10 minutes here)
     expect(textOf(last(alex, 'does not show it yet'))).toMatch(/I will check again at \d\d:\d\d/);
@@ -41,7 +51,7 @@ describe('Teams: changes Exchange shows late', () => {
     expect(final).toMatch(/I will keep checking until \d+ Nov 2026 \d\d:\d\d and tell you when it is in effect\./);
     expect(final).toContain('An admin has been told.');
     const told = textOf(last(nestor, 'Not visible in Exchange'));
-    expect(told).toContain(`Send As for Megan Bowen on Training (${request!.id})`);
+    expect(told).toContain(`Send As for Megan Bowen on Training (${request.id})`);
     expect(told).toContain('Please check in the Exchange admin center that Megan Bowen has Send As on Training');
     expect(cardProblems(cardOf(last(nestor, 'Not visible in Exchange')))).toEqual([]);
 
@@ -50,28 +60,23 @@ describe('Teams: changes Exchange shows late', () => {
 
     // The right shows 5 hours after the apply; the hourly check after that finds it.
     for (let i = 0; i < 5; i++) await h.advance(HOUR);
-    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('effective');
+    expect((await h.bot.app.engine.get(request.id))?.state).toBe('effective');
     expect(textOf(last(alex, 'In effect:'))).toContain('In effect: Send As for Megan Bowen on Training');
     expect(textOf(last(megan, 'In effect:'))).toContain('How to use it');
-    expect(textOf(last(nestor, 'In effect after all'))).toContain(`(${request!.id})`);
+    expect(textOf(last(nestor, 'In effect after all'))).toContain(`(${request.id})`);
     await h.say(alex, 'my requests');
     expect(textOf(h.inbox(alex).at(-1))).toContain('in effect');
   });
 
   it('a right that never shows: the bot stops 24 hours after the apply, says so, and my requests stays honest', async () => {
-    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '30h' });
-    for (const user of [alex, adele, nestor]) await h.install(user);
-    await h.say(alex, 'give Megan send-as on Training');
-    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
-    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
-    await h.settle();
+    const request = await approved({ SIMULATED_VISIBILITY_DELAY: '30h' });
     await h.advance(10 * MINUTE);
     for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
     for (let i = 0; i < 23; i++) await h.advance(HOUR);
     await h.advance(20 * MINUTE); // 24 h after the apply: the last check
-    expect(await h.bot.app.engine.get(request!.id)).toMatchObject({ state: 'applied', checksEndedAt: h.clock.now() });
+    expect(await h.bot.app.engine.get(request.id)).toMatchObject({ state: 'applied', checksEndedAt: h.clock.now() });
     expect(textOf(last(alex, 'I have stopped checking'))).toContain('An admin has been told.');
-    expect(textOf(last(nestor, 'Still not visible in Exchange'))).toContain(request!.id);
+    expect(textOf(last(nestor, 'Still not visible in Exchange'))).toContain(request.id);
     await h.say(alex, 'my requests');
     expect(textOf(h.inbox(alex).at(-1))).toMatch(/applied, but Exchange did not show it by \d+ Nov 2026 \d\d:\d\d; an admin was told; no longer checking/);
     const sent = h.connector.sent.length;
@@ -82,19 +87,14 @@ describe('Teams: changes Exchange shows late', () => {
 
 describe('Teams: a grant that ended is shown as being removed during its window', () => {
   it('time-bound end: who has access and what can Megan access say "removed HH:MM, gone by about HH:MM", then nothing', async () => {
-    h = await teamsHarness();
-    for (const user of [alex, adele, nestor]) await h.install(user);
-    await h.say(alex, 'give Megan send-as on Training for 1 day');
-    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
-    expect(request?.duration).toBe('P1D');
-    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
-    await h.settle();
+    const request = await approved({}, 'give Megan send-as on Training for 1 day');
+    expect(request.duration).toBe('P1D');
     await h.advance(10 * MINUTE);
     await h.say(nestor, 'what can Megan access?');
     expect(textOf(h.inbox(nestor).at(-1))).toContain('until');
 
     await h.advance(24 * HOUR);
-    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    expect((await h.bot.app.engine.get(request.id))?.state).toBe('revoked');
     await h.say(nestor, 'who has access to Training?');
     const removal = { title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) };
     expect(lastFacts(nestor)).toContainEqual(removal);
@@ -110,16 +110,11 @@ describe('Teams: a grant that ended is shown as being removed during its window'
   });
 
   it("an admin's direct revoke: the access card says removed, gone by about, like a revoke request", async () => {
-    h = await teamsHarness({ SIMULATED_VISIBILITY_DELAY: '5m' });
-    for (const user of [alex, adele, nestor]) await h.install(user);
-    await h.say(alex, 'give Megan send-as on Training');
-    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
-    await h.click(adele, 'approve', { requestId: request!.id }, h.inbox(adele).at(-1));
-    await h.settle();
+    const request = await approved({ SIMULATED_VISIBILITY_DELAY: '5m' });
     await h.advance(10 * MINUTE);
-    await h.say(nestor, `revoke ${request!.id}`);
+    await h.say(nestor, `revoke ${request.id}`);
     await h.settle();
-    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
+    expect((await h.bot.app.engine.get(request.id))?.state).toBe('revoked');
     await h.say(nestor, 'who has access to Training?');
     expect(lastFacts(nestor)).toContainEqual({ title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
     await h.advance(10 * MINUTE);
