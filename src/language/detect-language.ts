@@ -10,7 +10,7 @@ import { findRights } from './right-phrases.js';
 import { tokenize } from './tokens.js';
 
 /** The language of `words` (folded as `normalizeName` folds): the side with more marker words; on a tie Dutch spelling decides. */
-export function detectLanguage(words: string[]): 'en' | 'nl' {
+export function detectLanguage(words: readonly string[]): 'en' | 'nl' {
   let nl = 0;
   let en = 0;
   for (const w of words) {
@@ -37,11 +37,10 @@ export function markedLanguageOf(text: string): 'en' | 'nl' | undefined {
   const inPhrase = new Set<number>();
   for (const r of findRights(tokens)) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
   const sentenceWords = tokens.filter((_, i) => !inPhrase.has(i)).map((t) => t.norm);
-  if (sentenceWords.some(isMarker)) return detectLanguage(sentenceWords);
-  const words = normalizeName(clean).split(' ');
-  return words.some(isMarker) ? detectLanguage(words) : undefined;
+  return languageMarkedBy(sentenceWords) ?? languageMarkedBy(normalizeName(clean).split(' '));
 }
 
-function isMarker(word: string): boolean {
-  return NL_MARKERS.has(word) || EN_MARKERS.has(word);
+/** `detectLanguage(words)` when at least one of `words` is a marker word of either language, else undefined. */
+export function languageMarkedBy(words: readonly string[]): 'en' | 'nl' | undefined {
+  return words.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w)) ? detectLanguage(words) : undefined;
 }

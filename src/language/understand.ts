@@ -18,11 +18,11 @@
  */
 import { normalizeName } from '../directory/normalize.js';
 import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
-import { detectLanguage } from './detect-language.js';
+import { detectLanguage, languageMarkedBy } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
-import { ALL_WORDS, EN_MARKERS, NL_MARKERS, POLITE, SELF_OBJECT, STOP_ASKING } from './lexicon.js';
+import { ALL_WORDS, POLITE, SELF_OBJECT, STOP_ASKING } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, withoutMarkedGrantee } from './resolve.js';
@@ -137,7 +137,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
   for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
   const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
-  if (sentenceWords.some((w) => NL_MARKERS.has(w) || EN_MARKERS.has(w))) result.language = detectLanguage(sentenceWords);
+  result.language = languageMarkedBy(sentenceWords) ?? result.language;
 
   // "add Zoë to the Support mailbox": Full Access, though no right is named (after the language, which
   // the "to"/"aan" it marks still counts for).
