@@ -48,6 +48,19 @@ type MethodHandler = (args: Args, request: RecordedRequest) => FakeAnswer;
 export const FAKE_TEAM = { id: 'T0CONTOSO', name: 'Contoso', domain: 'contoso' } as const;
 export const FAKE_BOT = { userId: 'U0BOTUSER', botId: 'B0BOT00001', token: 'xoxb-1111-2222-fakebottoken' } as const;
 
+/**
+ * The bot scope each method needs (Slack's method reference, "Required scopes"); the fake's token has
+ * them all until `removeScope`. `auth.test`, `views.open` and `views.publish` need none.
+ */
+const METHOD_SCOPES: Readonly<Record<string, string>> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.open': 'im:write',
+  'users.info': 'users:read',
+  'users.lookupByEmail': 'users:read.email',
+};
+
 /** Arguments that Slack's JSON-in-form encoding carries as JSON strings. */
 const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
 
@@ -59,6 +72,7 @@ const JSON_ARGS = new Set(['blocks', 'view', 'attachments', 'metadata']);
  * (Block Kit included); a wrong call is answered as Slack would (`ok:false`) and listed in
  * `violations`, which tests assert to be empty. Answers use Slack's shapes, including `ok:false`
  * errors (`user_not_found`, `cannot_dm_bot`, `message_not_found`...) and 429 with Retry-After.
+ * Installation faults: a revoked token (`revokeToken`) and a scope taken away (`removeScope`).
  */
 export class SlackApiFake {
   readonly server: FakeServer;
@@ -103,6 +117,23 @@ export class SlackApiFake {
   /** The operator put the app's current token in place again: calls succeed. */
   restoreToken(): void {
     this.tokenRevoked = false;
+  }
+
+  /** The bot token's scopes (`SCOPES`): a method whose scope is not among them answers `missing_scope`. */
+  private readonly scopes = new Set(Object.values(METHOD_SCOPES));
+
+  /**
+   * A scope taken from the app (removed from its manifest and the app reinstalled with the old token
+   * kept): every call of a method needing it answers `ok:false` `missing_scope` with `needed` and
+   * `provided`, as Slack does, until `grantScope`.
+   */
+  removeScope(scope: string): void {
+    this.scopes.delete(scope);
+  }
+
+  /** The scope is the token's again. */
+  grantScope(scope: string): void {
+    this.scopes.add(scope);
   }
 
   /** The Web API base URL to set as `SLACK_API_URL`. */
@@ -216,6 +247,9 @@ export class SlackApiFake {
       if (args.team_id !== FAKE_TEAM.id) return this.invalid(method, `team_id ${String(args.team_id)} is not the token's workspace`, 'team_access_not_granted');
       delete args.team_id;
     }
+    // A bot token without the method's scope (https://api.slack.com/web#errors: missing_scope names what is `needed`).
+    const needed = METHOD_SCOPES[method];
+    if (needed !== undefined && !this.scopes.has(needed)) return this.error('missing_scope', { needed, provided: [...this.scopes].sort().join(',') });
     const scripted = this.scripted.get(method)?.shift();
     if (scripted?.status !== undefined) {
       return scripted.status === 429

@@ -4,12 +4,13 @@ import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
 import { langOfIdentity, type SlackIdentities, type SlackIdentity } from './identity.js';
 import { markedLanguageOf } from '../../language/detect-language.js';
-import { isMentionLookupUnavailable } from '../mention-lookup.js';
+import { isMentionLookupBlocked, isMentionLookupUnavailable } from '../mention-lookup.js';
 import { MAX_MENTIONS, readMentions, textWithoutMentions } from './mentions.js';
 import type { SlackPoster } from './poster.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import { rejectModal, rejectOrigin, submittedReason } from './reject-modal.js';
 import { replyMessage } from './reply-blocks.js';
+import { isSlackInstallationFailure } from './slack-errors.js';
 import type { SlackCopy, SlackLink, SlackRepository } from './repository.js';
 import type { SlackWebApi } from './web-api.js';
 import type { SlackWorkspace } from './workspace.js';
@@ -108,13 +109,19 @@ export class SlackInbound {
     const channel = turn.channel && !shared ? turn.channel : await this.dmWith(identity);
     await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);
     const { botUserId } = await this.deps.workspace.get();
+    let unreadable: 'slack.mention.unavailable' | 'slack.mention.blocked' = 'slack.mention.unavailable';
     const read = await readMentions(turn.text, {
       botUserId,
       resolve: (slackUserId) => this.deps.identities.resolve(slackUserId, turn.teamId),
       unnamed: t(langOf(identity.locale) ?? 'en', 'slack.mention.unnamed'),
     }).catch((error: unknown) => {
       if (!isMentionLookupUnavailable(error)) throw error;
-      this.deps.logger.warn({ slackUserId: turn.slackUserId, messageId: turn.messageId, err: error.message, lookup: error.details }, 'mentioned people could not be checked right now; message refused');
+      // A broken installation was told to the operator, as one error, by `SlackTokenHealth`: a warning here.
+      if (isMentionLookupBlocked(error)) unreadable = 'slack.mention.blocked';
+      this.deps.logger.warn(
+        { slackUserId: turn.slackUserId, messageId: turn.messageId, err: error.message, lookup: error.details },
+        unreadable === 'slack.mention.blocked' ? "Slack refuses the app's installation for mention lookups; message refused" : 'mentioned people could not be checked right now; message refused',
+      );
       return undefined;
     });
     // The language the conversation answers in: the message's own words, else the person's. Whatever
@@ -124,9 +131,10 @@ export class SlackInbound {
     let replies: Reply[];
     // Slack could not say right now who someone mentioned is: the whole message is refused and nothing
     // is done for it. "Not found" would tell the person a colleague has no account, and reading the
-    // message without them would leave them out silently. In the message's own language, as the
+    // message without them would leave them out silently. "Try again in a moment" only when it may
+    // pass; a broken installation is told as such. In the message's own language, as the
     // conversation would have answered it, else the person's.
-    if (!read) replies = [{ kind: 'text', text: t(saidIn(), 'slack.mention.unavailable'), tone: 'warning' }];
+    if (!read) replies = [{ kind: 'text', text: t(saidIn(), unreadable), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.
     else if (read.tooMany) replies = [{ kind: 'text', text: t(saidIn(), 'slack.mention.tooMany', { count: read.tooMany, max: MAX_MENTIONS }), tone: 'warning' }];
     else replies = await this.deps.conversation.handleText({ ...this.speaker(identity, turn.messageId), text: read.text, ...(read.mentions.length ? { mentions: read.mentions } : {}) });
@@ -280,7 +288,10 @@ export class SlackInbound {
    * say right now who they are (`users.info` failing: 429, 5xx, network), they are told to send it
    * again in a moment, in the language of `said` (their message, when there is one) else English:
    * the event is already acknowledged, so Slack will not deliver it again, and silence would leave
-   * them waiting for an answer that never comes.
+   * them waiting for an answer that never comes. When Slack refuses the app's installation
+   * (`isSlackInstallationFailure`: a revoked token, a missing `users:read`), trying again will not
+   * help: they are told the bot cannot look people up in this workspace right now and that its
+   * administrator has been told (`SlackTokenHealth` logged the one error for the operator).
    */
   private async identify(
     slackUserId: string,
@@ -299,9 +310,13 @@ export class SlackInbound {
       return undefined;
     } catch (error) {
       if (!isBotError(error, 'channel_unavailable')) throw error;
-      this.deps.logger.warn({ slackUserId, err: error.message }, 'slack identity unavailable; the person is asked to try again');
+      const blocked = isSlackInstallationFailure(error);
+      this.deps.logger.warn(
+        { slackUserId, err: error.message },
+        blocked ? "Slack refuses the app's installation for identity lookups; the person is told" : 'slack identity unavailable; the person is asked to try again',
+      );
       const lang = (said === undefined ? undefined : markedLanguageOf(textWithoutMentions(said))) ?? 'en';
-      await refuse(t(lang, 'slack.identity.unavailable'), lang).catch((failure: unknown) => {
+      await refuse(t(lang, blocked ? 'slack.identity.blocked' : 'slack.identity.unavailable'), lang).catch((failure: unknown) => {
         // Slack is failing for the answer too: nothing more can be said to them now.
         this.deps.logger.warn({ slackUserId, err: failure instanceof Error ? failure.message : String(failure) }, 'and could not be told so');
       });

@@ -3,6 +3,7 @@ import { BotError, isBotError } from '../../domain/errors.js';
 import { asMarkedWords as asWords, markSlot, placeMarkedMentions, withoutMarkSlots } from '../../language/marked.js';
 import { MENTION_LOOKUP } from '../mention-lookup.js';
 import { plainTextOf } from './escape.js';
+import { isSlackInstallationFailure } from './slack-errors.js';
 import type { IdentityOutcome } from './identity.js';
 
 /** A message's plain text with its user mentions as words, and who those words are. */
@@ -42,8 +43,10 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  *
  * @throws BotError('channel_unavailable') with `details.operation` `MENTION_LOOKUP` (see
  *   `isMentionLookupUnavailable`) when Slack could not be asked about a mentioned person right now
- *   (a retryable failure of `users.info`: 429, 5xx, network, a transient error code); the message is
- *   then to be refused whole, since that person may well exist. Other errors of `resolve` propagate.
+ *   (a retryable failure of `users.info`: 429, 5xx, network, a transient error code), or refuses the
+ *   app's installation (`invalid_auth`, `token_revoked`, `missing_scope`...: also `details.blocked`,
+ *   see `isMentionLookupBlocked`); the message is then to be refused whole, since that person may
+ *   well exist. Other errors of `resolve` propagate.
  */
 export async function readMentions(
   text: string,
@@ -77,14 +80,24 @@ export async function readMentions(
 
 /**
  * The person, or undefined when Slack refused the lookup for good (a `channel_unavailable` that is not
- * retryable: they are then not found). A retryable one says nothing about the person: rethrown,
- * marked as a mention lookup, with the failure's details (`method`, `status`, `slackError`, `retryAfterMs`).
+ * retryable: they are then not found). A refusal of the app's installation (`isSlackInstallationFailure`:
+ * a revoked token, a missing scope) says nothing about the person and does not pass: rethrown, marked
+ * as a mention lookup and `blocked` (`isMentionLookupBlocked`). A retryable one says nothing about the
+ * person either: rethrown, marked as a mention lookup. Both keep the failure's details (`method`,
+ * `status`, `slackError`, `retryAfterMs`).
  */
 async function identify(resolve: (slackUserId: string) => Promise<IdentityOutcome>, slackUserId: string): Promise<IdentityOutcome | undefined> {
   try {
     return await resolve(slackUserId);
   } catch (error) {
     if (!isBotError(error, 'channel_unavailable')) throw error;
+    if (isSlackInstallationFailure(error)) {
+      throw new BotError('channel_unavailable', `Slack refuses mention lookups: ${error.message}`.slice(0, 300), {
+        cause: error,
+        retryable: false,
+        details: { ...error.details, channel: 'slack', operation: MENTION_LOOKUP, slackUserId, blocked: true },
+      });
+    }
     if (!error.retryable) return undefined;
     throw new BotError('channel_unavailable', `Slack mention lookup failed for now: ${error.message}`.slice(0, 300), {
       cause: error,

@@ -1,4 +1,4 @@
-import { BotError } from '../../domain/errors.js';
+import { BotError, isBotError } from '../../domain/errors.js';
 
 /**
  * Slack error codes (`ok:false`) meaning this person cannot be reached by the app at all: gone from
@@ -27,7 +27,42 @@ const TRANSIENT_ERRORS: ReadonlySet<string> = new Set(['internal_error', 'fatal_
  * Codes of a broken installation (a revoked or wrong token, a scope missing from the manifest): an
  * operator can fix them, so deliveries keep retrying within their 24 h rather than being dropped.
  */
-export const INSTALLATION_ERRORS: ReadonlySet<string> = new Set(['not_authed', 'invalid_auth', 'token_revoked', 'token_expired', 'missing_scope', 'no_permission', 'ekm_access_denied', 'team_access_not_granted']);
+export const INSTALLATION_ERRORS: ReadonlySet<string> = new Set([
+  'not_authed',
+  'invalid_auth',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'missing_scope',
+  'no_permission',
+  'ekm_access_denied',
+  'team_access_not_granted',
+]);
+
+/**
+ * Methods that look a person up. Slack answers them `ok:true` with `deleted: true` for a deactivated
+ * member, so an `account_inactive` from them can only be Slack's documented meaning, "authentication
+ * token is for a deleted user or workspace" (users.info's error list): the installation, not the
+ * person. (For the sending methods the bot keeps reading it as the recipient: `UNREACHABLE_ERRORS`.)
+ */
+const LOOKUP_METHODS: ReadonlySet<string> = new Set(['users.info']);
+
+/** Whether Slack's `ok:false` `code` from `method` says the app's installation is broken (`INSTALLATION_ERRORS`). */
+export function isInstallationError(method: string, code: string): boolean {
+  return INSTALLATION_ERRORS.has(code) || (code === 'account_inactive' && LOOKUP_METHODS.has(method));
+}
+
+/**
+ * Whether `error` is a Web API call refused because the app's installation is broken (a revoked or
+ * wrong token, a scope missing: `isInstallationError`). It does not pass on its own: the person is
+ * told the bot cannot look people up now, not to try again in a moment, and `SlackTokenHealth` has
+ * told the operator what to fix.
+ */
+export function isSlackInstallationFailure(error: unknown): boolean {
+  if (!isBotError(error, 'channel_unavailable')) return false;
+  const { method, slackError } = error.details;
+  return typeof method === 'string' && typeof slackError === 'string' && isInstallationError(method, slackError);
+}
 
 /** What a failed Web API call came back with: an HTTP answer (status, body, Retry-After) or a network error. */
 export interface SlackCallFailure {
@@ -42,7 +77,8 @@ export interface SlackCallFailure {
  * A failed Web API call as the bot's coded error (`method` and Slack's code in `details`):
  * - `recipient_unreachable` (not retryable) for the codes of `UNREACHABLE_ERRORS`;
  * - `channel_unavailable` (retryable) for 429 (`details.retryAfterMs` from Retry-After), 5xx,
- *   network errors and timeouts, transient `ok:false` codes and a broken installation;
+ *   network errors and timeouts, transient `ok:false` codes and a broken installation
+ *   (`isInstallationError`; `details.needed` names the scopes a `missing_scope` lacks);
  * - `channel_unavailable`, not retryable, for anything else (`invalid_blocks`, `msg_too_long`: a
  *   message Slack will never take).
  */
@@ -59,8 +95,11 @@ export function slackFailure(method: string, failure: SlackCallFailure): BotErro
   if (failure.status !== 200 || !code) {
     return new BotError('channel_unavailable', `Slack ${method}: HTTP ${failure.status ?? '?'}`, { details: { method, status: failure.status } });
   }
-  const details = { method, slackError: code };
-  if (UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { details });
-  const retryable = TRANSIENT_ERRORS.has(code) || INSTALLATION_ERRORS.has(code);
+  const details: Record<string, unknown> = { method, slackError: code };
+  const installation = isInstallationError(method, code);
+  // The scopes Slack says the method needs (`missing_scope` names them), for the operator's log line.
+  if (installation && typeof failure.data?.needed === 'string') details.needed = failure.data.needed;
+  if (!installation && UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { details });
+  const retryable = TRANSIENT_ERRORS.has(code) || installation;
   return new BotError('channel_unavailable', `Slack ${method}: ${code}`, { details, retryable });
 }

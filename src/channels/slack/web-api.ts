@@ -127,18 +127,19 @@ export class SlackWebApi {
         const text = await response.body.text();
         const read = response.statusCode === 200 && quick ? quick(text) : undefined;
         if (read) {
-          this.health?.accepted();
+          this.health?.accepted(method);
           return read;
         }
         const data = parseJson(text);
         if (response.statusCode === 200 && data?.ok === true) {
-          this.health?.accepted();
+          this.health?.accepted(method);
           return data as T;
         }
         const retryAfter = first(response.headers['retry-after']);
         failure = slackFailure(method, { status: response.statusCode, ...(data ? { data } : {}), retryAfterMs: parseRetryAfter(retryAfter ?? null, Date.now()) });
         const slackError = failure.details.slackError;
-        if (typeof slackError === 'string') this.health?.failed(method, slackError);
+        const needed = failure.details.needed;
+        if (typeof slackError === 'string') this.health?.failed(method, slackError, typeof needed === 'string' ? needed : undefined);
       } catch (error) {
         failure = slackFailure(method, { networkError: error });
       }

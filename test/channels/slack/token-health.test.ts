@@ -69,6 +69,48 @@ describe('a bot token Slack stops taking at runtime is told to the operator once
     ]);
   });
 
+  it('logs a scope missing for one method once, naming the scope, though other methods keep succeeding, and again only after that method succeeded', async () => {
+    const logger = recordingLogger();
+    const health = new SlackTokenHealth(logger);
+    const apis = createSlackApis({ token: fake.token, apiUrl: fake.apiUrl, health });
+    fake.addUser({ id: 'U0HEALTH01', email: 'health@contoso.example' });
+    const lookUp = () => apis.turn.usersInfo('U0HEALTH01').then(() => 'ok', (error: { code?: string; retryable?: boolean }) => `${error.code}:${error.retryable}`);
+
+    fake.removeScope('users:read');
+    for (let i = 0; i < 3; i++) {
+      expect(await lookUp()).toBe('channel_unavailable:true');
+      // The replies still go out: that says nothing about users:read.
+      expect(await post(apis.turn)).toBe('ok');
+    }
+    expect(logger.lines.map((l) => [l.level, l.obj])).toEqual([['error', { method: 'users.info', slackError: 'missing_scope', needed: 'users:read' }]]);
+    expect(logger.lines[0]!.msg).toMatch(/users\.info.*users:read.*reinstall.*SLACK_BOT_TOKEN/);
+    expect(health.refusedWith).toBe('missing_scope');
+
+    fake.grantScope('users:read');
+    expect(await lookUp()).toBe('ok');
+    expect(logger.lines.slice(1).map((l) => [l.level, l.msg])).toEqual([['info', 'Slack takes users.info again']]);
+    expect(health.refusedWith).toBeUndefined();
+    fake.removeScope('users:read');
+    await lookUp();
+    expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(2);
+    fake.grantScope('users:read');
+  });
+
+  it('counts not_allowed_token_type, and account_inactive from users.info (a deactivated person comes back ok there), as the token refused', async () => {
+    const logger = recordingLogger();
+    const health = new SlackTokenHealth(logger);
+    const { turn } = createSlackApis({ token: fake.token, apiUrl: fake.apiUrl, health });
+    fake.failNext('users.info', 'not_allowed_token_type');
+    await expect(turn.usersInfo('U0HEALTH02')).rejects.toMatchObject({ code: 'channel_unavailable', retryable: true });
+    fake.failNext('users.info', 'account_inactive');
+    await expect(turn.usersInfo('U0HEALTH02')).rejects.toMatchObject({ code: 'channel_unavailable', retryable: true });
+    expect(logger.lines.map((l) => [l.level, l.obj.slackError])).toEqual([
+      ['error', 'not_allowed_token_type'],
+      ['error', 'account_inactive'],
+    ]);
+    expect(logger.lines[0]!.msg).toMatch(/not the app's bot token.*xoxb/);
+  });
+
   it("leaves auth.test's refusal to the start check, which stops the start with one line", async () => {
     const logger = recordingLogger();
     const health = new SlackTokenHealth(logger);
