@@ -38,6 +38,17 @@ export interface CreatedConversation {
  * never installed the app, for whom opening a 1:1 chat is refused with 403 as Teams does
  * (`refuseChatsWith`).
  */
+/**
+ * What the Bot Connector answers a member lookup that it refuses the bot for (`failMemberLookups`
+ * with 400, 401 or 403), in its shapes: 401 is the web host's own answer to a token it does not take
+ * (no `error` object), 403 the roster check, 400 a path it cannot read (an id it does not take there).
+ */
+const MEMBER_REFUSALS: Readonly<Record<number, unknown>> = {
+  400: { error: { code: 'BadArgument', message: 'The request is invalid.' } },
+  401: { message: 'Authorization has been denied for this request.' },
+  403: { error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } },
+};
+
 export class FakeConnector {
   readonly sent: SentActivity[] = [];
   readonly updates: UpdatedActivity[] = [];
@@ -163,7 +174,10 @@ export class FakeConnector {
     this.roster.set(account.id, { userRole: 'user', ...account });
   }
 
-  /** Member lookups are answered with `status` (and `headers`) until called again without one. */
+  /**
+   * Member lookups are answered with `status` (and `headers`) until called again without one; 400,
+   * 401 and 403 with the connector's own bodies for them (`MEMBER_REFUSALS`).
+   */
   failMemberLookups(status?: number, headers: Record<string, string> = {}): void {
     this.memberFailure = status === undefined ? undefined : { status, headers };
   }
@@ -284,6 +298,9 @@ export class FakeConnector {
       if (!/^(a:|19:)/.test(conversationId)) return this.reject(req, 'not a conversation or team id');
       if (!memberId.startsWith('29:')) return this.reject(req, 'not a Teams user id');
       this.memberLookups.push({ conversationId, memberId });
+      if (!this.down && this.memberFailure && MEMBER_REFUSALS[this.memberFailure.status]) {
+        return { status: this.memberFailure.status, body: MEMBER_REFUSALS[this.memberFailure.status], headers: this.memberFailure.headers };
+      }
       const failure = this.down ?? this.memberFailure;
       if (failure) return this.failed(conversationId, failure);
       const member = this.roster.get(memberId);

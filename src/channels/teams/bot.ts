@@ -14,7 +14,7 @@ import { markedLanguageOf } from '../../language/detect-language.js';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, t } from './cards.js';
-import { isMentionLookupUnavailable } from '../mention-lookup.js';
+import { isMentionLookupBlocked, isMentionLookupUnavailable } from '../mention-lookup.js';
 import { MAX_MENTIONS, textWithoutMentions, type TeamsMentionResolver } from './mentions.js';
 import type { TeamsOwedReplies } from './owed-replies.js';
 import { errorSummary, type Delivered, type ProactiveSender } from './proactive.js';
@@ -108,11 +108,16 @@ export class TeamsBot extends TeamsActivityHandler {
     // The bot's own mentions dropped; each user @-mention written as the directory user Teams says it
     // is (`TeamsMentionResolver`), and marked as them so a namesake is never taken instead.
     const lang = langOf(activity.locale) ?? 'en';
-    let unreadable: 'teams.mention.unavailable' | 'refusal.directory_unavailable' | undefined;
+    let unreadable: 'teams.mention.unavailable' | 'teams.mention.blocked' | 'refusal.directory_unavailable' | undefined;
     const read = await this.deps.mentions.read(context, t(lang, 'teams.mention.unnamed')).catch((error: unknown) => {
       if (isMentionLookupUnavailable(error)) {
-        this.deps.logger.warn({ activityId: activity.id, userId, err: errorSummary(error), ...error.details }, 'mentioned people could not be checked right now; message refused');
-        unreadable = 'teams.mention.unavailable';
+        // Teams refusing the bot itself (401, 403, 400) will not pass in a moment; the resolver logged the operator's error.
+        const blocked = isMentionLookupBlocked(error);
+        this.deps.logger.warn(
+          { activityId: activity.id, userId, err: errorSummary(error), ...error.details },
+          blocked ? "Teams refuses the bot's member lookups; message refused" : 'mentioned people could not be checked right now; message refused',
+        );
+        unreadable = blocked ? 'teams.mention.blocked' : 'teams.mention.unavailable';
         return undefined;
       }
       // The directory failing while the mentioned people are looked up: the same answer the
@@ -126,7 +131,8 @@ export class TeamsBot extends TeamsActivityHandler {
     });
     let replies: Reply[];
     // Teams (or the directory) could not say right now who someone mentioned is (429, 5xx, network,
-    // too slow): the whole message is refused and nothing is done for it. "Not found" would tell the
+    // too slow; or Teams refused the bot itself: told as such, not as "try again"): the whole message
+    // is refused and nothing is done for it. "Not found" would tell the
     // person a colleague has no account, and reading the message without them would leave them out silently.
     if (!read) replies = [{ kind: 'text', text: t(messageLang(activity), unreadable ?? 'teams.mention.unavailable'), tone: 'warning' }];
     // Too many people mentioned to look up: the whole message is refused, so no one in it is left out silently.

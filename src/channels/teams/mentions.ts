@@ -152,7 +152,7 @@ export async function readTeamsMentions(
  *
  * Not found (undefined, and the core answers "could not find <name>"): someone of another tenant
  * (`tenantId` not the directory's), an object id or mail the directory does not have, and Teams
- * refusing the lookup for good (404 `MemberNotFoundInConversation`, 403, 400, 401; logged, not thrown).
+ * saying the member is not there (404 `MemberNotFoundInConversation`; logged, not thrown).
  *
  * Not checked (thrown, see `isMentionLookupUnavailable`; the edge refuses the whole message and asks
  * to try again): Teams failing the lookup for a reason that passes (429, 408, 5xx, network errors,
@@ -160,11 +160,18 @@ export async function readTeamsMentions(
  * in its details when Teams sent them), and lookups still running after `LOOKUP_DEADLINE_MS`
  * (`BotError('timeout')`). Such a person may well exist: answering "not found" would be wrong.
  *
+ * Not checked, and not passing (thrown, not retryable, `details.blocked`: `isMentionLookupBlocked`;
+ * the edge says the bot cannot look people up now and its administrator has been told): Teams
+ * refusing the bot itself (`LOOKUP_REFUSALS`: 401, 403, 400). These say nothing about the person;
+ * the operator reads one error naming what to fix, again only when the status changes (`refused`).
+ *
  * Teams' answers are reused per conversation and member for `MEMBER_TTL_MS`; failures, passing or
  * not, are not kept. Directory failures (`BotError('directory_unavailable')`) propagate.
  */
 export class TeamsMentionResolver {
   private readonly members = new Map<string, { member: TeamsChannelAccount; at: number }>();
+  /** The status Teams last refused a lookup with (`LOOKUP_REFUSALS`), until a lookup is answered: logged as an error once per change. */
+  private refused: number | undefined;
 
   constructor(
     private readonly deps: {
@@ -243,6 +250,7 @@ export class TeamsMentionResolver {
     if (cached && now - cached.at < (this.deps.ttlMs ?? MEMBER_TTL_MS)) return cached.member;
     try {
       const member = await (this.deps.getMember ?? ((c, id) => TeamsInfo.getMember(c, id)))(context, memberId);
+      this.refused = undefined;
       if (!member || typeof member !== 'object') return undefined;
       if (this.members.size >= MAX_CACHED_MEMBERS) this.members.clear();
       this.members.set(key, { member, at: now });
@@ -263,11 +271,49 @@ export class TeamsMentionResolver {
           },
         });
       }
+      const statusCode = (error as { statusCode?: unknown } | undefined)?.statusCode;
+      const status = typeof statusCode === 'number' ? statusCode : undefined;
+      const refusal = status === undefined ? undefined : LOOKUP_REFUSALS[status];
+      if (refusal) {
+        const teamsError = (error as { code?: unknown }).code;
+        const coded = typeof teamsError === 'string' && teamsError ? ` ${teamsError}` : '';
+        const line = `Teams refuses the bot's member lookups (${status}${coded}): ${refusal}; until then a message mentioning someone is refused and its writer told the administrator has been notified`;
+        const fields = { memberId, conversationId: activity.conversation?.id, status, err: errorSummary(error) };
+        // One error per change for the operator, not one per message (every mention fails alike).
+        if (this.refused !== status) this.deps.logger.error(fields, line);
+        else this.deps.logger.warn(fields, 'teams member lookup refused again');
+        this.refused = status;
+        throw new BotError('channel_unavailable', line, {
+          cause: error,
+          retryable: false,
+          details: { channel: 'teams', operation: MENTION_LOOKUP, memberId, status, blocked: true, ...(coded ? { teamsError: coded.trim() } : {}) },
+        });
+      }
       this.deps.logger.warn({ memberId, err: errorSummary(error) }, 'teams member lookup refused; mention answered as not found');
       return undefined;
     }
   }
 }
+
+/**
+ * Bot Connector answers to `GET /v3/conversations/{id}/members/{memberId}` that refuse the bot, not
+ * the person, with what the operator is to do. Only 404 (`MemberNotFoundInConversation`) says the
+ * person is not there; these say nothing about them, and trying again will not help:
+ * - 401: the connector did not take the bot's token: the Bot Framework credentials are wrong.
+ * - 403: the token is taken but not for this conversation (`BotNotInConversationRoster`): the
+ *   credentials are another app's, or the app was removed from where the message came from.
+ * - 400 (`BadArgument`/`BadSyntax`): Teams could not read the request. It answers that for ids it
+ *   does not take in that place, e.g. a conversation and member id swapped in the path
+ *   (microsoft/Agents-for-js#756, fixed in #724: `TeamsInfo.getMember` answered 400 for every member);
+ *   the member id comes from Teams' own mention entity, so a 400 is a bug on the bot's side (or
+ *   the library's), never a sign the person is missing: "not found" would tell the writer a
+ *   colleague has no account.
+ */
+const LOOKUP_REFUSALS: Readonly<Record<number, string>> = {
+  401: 'the Bot Framework credentials are wrong; check MicrosoftAppId, MicrosoftAppPassword (or CertificateThumbprint and CertificatePrivateKey), MicrosoftAppType and MicrosoftAppTenantId',
+  403: "the Bot Framework credentials are not this bot's, or the app was removed from the conversation; check MicrosoftAppId, MicrosoftAppPassword (or the certificate), MicrosoftAppTenantId and the app's installation in Teams",
+  400: 'Teams could not read the request (an id it does not take there: a bug in the bot or its Bot Framework library, to be reported with this line)',
+};
 
 /** The mention entities of an activity, well-formed ones only (`type` `mention`, string `text` and `mentioned.id`). */
 function mentionEntities(entities: Activity['entities'] | undefined): Array<{ text: string; mentioned: MentionedAccount }> {

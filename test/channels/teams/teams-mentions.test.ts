@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TurnContext } from 'botbuilder';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMentionLookupUnavailable } from '../../../src/channels/mention-lookup.js';
+import { isMentionLookupBlocked, isMentionLookupUnavailable } from '../../../src/channels/mention-lookup.js';
 import { MAX_MENTIONS, readTeamsMentions, TeamsMentionResolver } from '../../../src/channels/teams/mentions.js';
 import type { DirectoryUser } from '../../../src/directory/directory.js';
 import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
@@ -202,18 +202,18 @@ describe('Teams: a user @-mention is the directory user Teams says it is', () =>
     expect(h.connector.rejected).toEqual([]);
   });
 
-  it('guesses no namesake when Teams refuses the lookup for good (403, 404), and asks again once Teams answers', async () => {
+  it('guesses no namesake when Teams says the member is not there (404), and asks again once Teams answers', async () => {
     h = await start();
     const mention = mentionOf(megan);
-    for (const status of [403, 404]) {
-      h.connector.failMemberLookups(status);
+    for (let i = 0; i < 2; i++) {
+      h.connector.failMemberLookups(404);
       await say(`give ${mention.text} send-as on Training`, [mention]);
       expect(lastRead()).toContain('could not find "Megan Bowen"');
       expect(await requestsOfAlex()).toEqual([]);
     }
     // Each failed lookup was asked (and not kept): the next message asks Teams again.
     expect(h.connector.memberLookups.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(h.connector.requests.filter((r) => r.path.includes('/members/')).map((r) => r.status))).toEqual(new Set([403, 404]));
+    expect(new Set(h.connector.requests.filter((r) => r.path.includes('/members/')).map((r) => r.status))).toEqual(new Set([404]));
     h.connector.failMemberLookups();
     await say(`give ${mention.text} send-as on Training`, [mention]);
     expect((await requestsOfAlex()).map((r) => r.granteeId)).toEqual([megan.aad]);
@@ -329,6 +329,47 @@ describe('Teams: a mention Teams cannot look up right now refuses the whole mess
     });
   }
 
+  const BLOCKED = 'Teams is refusing to let me look people up right now';
+  const BLOCKED_NL = 'Teams laat me nu niemand opzoeken';
+  for (const [status, names] of [
+    [401, /401\b.*Bot Framework credentials are wrong.*MicrosoftAppId.*MicrosoftAppPassword/],
+    [403, /403 BotNotInConversationRoster.*MicrosoftAppId.*MicrosoftAppPassword/],
+    [400, /400 BadArgument.*could not read the request/],
+  ] as const) {
+    it(`answers ${status} as "could not check, the administrator has been notified" (not "not found", not "try again"), with one error for the operator`, async () => {
+      h = await start();
+      const mention = mentionOf(megan);
+      h.connector.failMemberLookups(status);
+      const before = h.inbox(alex).length;
+      await say(`give ${mention.text} send-as on Training`, [mention]);
+      const answer = h.inbox(alex).slice(before).map(textOf).join(' ');
+      expect(answer).toContain('I could not check who you mentioned');
+      expect(answer).toContain(BLOCKED);
+      expect(answer).toContain("the bot's administrator has been notified");
+      expect(answer).toContain('nothing was changed');
+      expect(answer).not.toContain('try again in a moment');
+      expect(answer).not.toContain('could not find');
+      expect(await requestsOfAlex()).toEqual([]);
+      // A second message, and one in Dutch: the same words (in Dutch), still one error for the operator.
+      await say(`geef ${mention.text} send as op Training`, [mention]);
+      expect(lastRead(1)).toContain(BLOCKED_NL);
+      expect(lastRead(1)).toContain('de beheerder van de bot is op de hoogte gebracht');
+      expect(lastRead(1)).not.toContain('Probeer het zo nog eens');
+      const errors = h.logs.filter((l) => l.level === 50);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.msg).toMatch(names);
+      expect(errors[0]).toMatchObject({ status, memberId: `29:${megan.aad}` });
+      expect(lookupStatuses()).toEqual([status, status]);
+      expect(await requestsOfAlex()).toEqual([]);
+
+      // Fixed (the credentials replaced): the same message is read.
+      h.connector.failMemberLookups();
+      await say(`give ${mention.text} send-as on Training`, [mention]);
+      expect((await requestsOfAlex()).map((r) => [r.granteeId, r.targetId, r.rights, r.state])).toEqual([[megan.aad, TRAINING, ['SendAs'], 'pending']]);
+      expect(h.connector.rejected).toEqual([]);
+    });
+  }
+
   it('still answers 404 MemberNotFoundInConversation as not found', async () => {
     h = await start();
     const mention = mentionOf(megan);
@@ -429,7 +470,7 @@ describe('TeamsMentionResolver', () => {
     expect(error).toMatchObject({ code: 'timeout', details: { operation: 'mention_lookup', memberId: `29:${megan.aad}` } });
   });
 
-  it('throws "not checked" for a failure that passes (5xx, 429, 408, network) and answers not found for a refusal (403, 404), keeping neither', async () => {
+  it('throws "not checked" for a failure that passes (5xx, 429, 408, network) and answers not found for 404, keeping neither', async () => {
     let failure: unknown;
     let calls = 0;
     const resolver = new TeamsMentionResolver({
@@ -456,12 +497,44 @@ describe('TeamsMentionResolver', () => {
     }
     failure = Object.assign(restError(429, 'Throttled'), { retryAfterMs: 2000 });
     expect(await resolver.read(context, 'x').catch((e: BotError) => e.retryAfterMs)).toBe(2000);
-    for (const status of [403, 404]) {
-      failure = restError(status, 'MemberNotFoundInConversation');
-      expect(await resolver.read(context, 'the person you mentioned')).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen', occurrences: [0] }] });
-    }
+    failure = restError(404, 'MemberNotFoundInConversation');
+    expect(await resolver.read(context, 'the person you mentioned')).toEqual({ text: 'give Megan Bowen send-as on Training', mentions: [{ text: 'Megan Bowen', occurrences: [0] }] });
     // Every read asked Teams again: no failure was kept.
-    expect(calls).toBe(8);
+    expect(calls).toBe(7);
+  });
+
+  it('throws "not checked", blocked and not retryable, when Teams refuses the bot (401, 403, 400), logging an error once per change', async () => {
+    let failure: unknown;
+    const lines: Array<{ level: number; msg: string }> = [];
+    const resolver = new TeamsMentionResolver({
+      directory,
+      clock: new ManualClock(),
+      logger: pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line) as { level: number; msg: string }) }),
+      getMember: async () => {
+        if (failure) throw failure;
+        return { id: `29:${megan.aad}`, name: 'Megan Bowen' } as never;
+      },
+      // Every read asks Teams (an answer is not kept).
+      ttlMs: 0,
+    });
+    const read = () => resolver.read(context, 'x').then(() => undefined, (e: unknown) => e);
+    for (const [status, code] of [[401, undefined], [401, undefined], [403, 'BotNotInConversationRoster'], [400, 'BadArgument']] as const) {
+      failure = restError(status, code);
+      const thrown = await read();
+      expect(isMentionLookupUnavailable(thrown)).toBe(true);
+      expect(isMentionLookupBlocked(thrown)).toBe(true);
+      expect(thrown).toMatchObject({ code: 'channel_unavailable', retryable: false, details: { operation: 'mention_lookup', status, blocked: true } });
+    }
+    expect(lines.filter((l) => l.level === 50).map((l) => /\((\d+)/.exec(l.msg)?.[1])).toEqual(['401', '403', '400']);
+    // Answered again: a new refusal is an error again.
+    failure = undefined;
+    await read();
+    failure = restError(400, 'BadArgument');
+    await read();
+    expect(lines.filter((l) => l.level === 50)).toHaveLength(4);
+    // A failure that passes is not blocked.
+    failure = restError(503);
+    expect(isMentionLookupBlocked(await read())).toBe(false);
   });
 
   it('does not take a directory failure for "not checked": it propagates as it is', async () => {
