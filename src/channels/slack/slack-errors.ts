@@ -2,16 +2,17 @@ import { BotError, isBotError } from '../../domain/errors.js';
 
 /**
  * Slack error codes (`ok:false`) meaning this person cannot be reached by the app at all: gone from
- * the workspace, deactivated, a bot, a channel the app is not in or that is archived. Retrying does
- * not help; the delivery job tells someone who can act. Sources: the error lists of
- * `conversations.open`, `chat.postMessage`, `chat.update` and `users.lookupByEmail`.
+ * the workspace, deactivated (`user_disabled`, from `conversations.open`), a bot, a channel the app
+ * is not in or that is archived. Retrying does not help; the delivery job tells someone who can act.
+ * Sources: the error lists of `conversations.open`, `chat.postMessage`, `chat.update` and
+ * `users.lookupByEmail`. (`account_inactive` is not one: every method's list gives it as
+ * "authentication token is for a deleted user or workspace", the installation: `isInstallationError`.)
  */
 export const UNREACHABLE_ERRORS: ReadonlySet<string> = new Set([
   'user_not_found',
   'users_not_found',
   'user_not_visible',
   'cannot_dm_bot',
-  'account_inactive',
   'user_disabled',
   'user_is_restricted',
   'not_in_channel',
@@ -33,23 +34,16 @@ export const INSTALLATION_ERRORS: ReadonlySet<string> = new Set([
   'token_revoked',
   'token_expired',
   'not_allowed_token_type',
+  'account_inactive',
   'missing_scope',
   'no_permission',
   'ekm_access_denied',
   'team_access_not_granted',
 ]);
 
-/**
- * Methods that look a person up. Slack answers them `ok:true` with `deleted: true` for a deactivated
- * member, so an `account_inactive` from them can only be Slack's documented meaning, "authentication
- * token is for a deleted user or workspace" (users.info's error list): the installation, not the
- * person. (For the sending methods the bot keeps reading it as the recipient: `UNREACHABLE_ERRORS`.)
- */
-const LOOKUP_METHODS: ReadonlySet<string> = new Set(['users.info']);
-
-/** Whether Slack's `ok:false` `code` from `method` says the app's installation is broken (`INSTALLATION_ERRORS`). */
-export function isInstallationError(method: string, code: string): boolean {
-  return INSTALLATION_ERRORS.has(code) || (code === 'account_inactive' && LOOKUP_METHODS.has(method));
+/** Whether Slack's `ok:false` `code` (from any method) says the app's installation is broken (`INSTALLATION_ERRORS`). */
+export function isInstallationError(code: string): boolean {
+  return INSTALLATION_ERRORS.has(code);
 }
 
 /**
@@ -61,7 +55,7 @@ export function isInstallationError(method: string, code: string): boolean {
 export function isSlackInstallationFailure(error: unknown): boolean {
   if (!isBotError(error, 'channel_unavailable')) return false;
   const { method, slackError } = error.details;
-  return typeof method === 'string' && typeof slackError === 'string' && isInstallationError(method, slackError);
+  return typeof method === 'string' && typeof slackError === 'string' && isInstallationError(slackError);
 }
 
 /** What a failed Web API call came back with: an HTTP answer (status, body, Retry-After) or a network error. */
@@ -96,10 +90,10 @@ export function slackFailure(method: string, failure: SlackCallFailure): BotErro
     return new BotError('channel_unavailable', `Slack ${method}: HTTP ${failure.status ?? '?'}`, { details: { method, status: failure.status } });
   }
   const details: Record<string, unknown> = { method, slackError: code };
-  const installation = isInstallationError(method, code);
+  const installation = isInstallationError(code);
   // The scopes Slack says the method needs (`missing_scope` names them), for the operator's log line.
   if (installation && typeof failure.data?.needed === 'string') details.needed = failure.data.needed;
-  if (!installation && UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { details });
+  if (UNREACHABLE_ERRORS.has(code)) return new BotError('recipient_unreachable', `Slack ${method}: ${code}`, { details });
   const retryable = TRANSIENT_ERRORS.has(code) || installation;
   return new BotError('channel_unavailable', `Slack ${method}: ${code}`, { details, retryable });
 }

@@ -29,7 +29,7 @@ export interface SlackMessagingDeps {
  * the directory mail (`users.lookupByEmail`), so `opensChats` is true.
  *
  * Errors (`BotError`): `recipient_unreachable` when Slack says the person cannot be reached
- * (`user_not_found`, `users_not_found`, `cannot_dm_bot`, `account_inactive`, `user_disabled`,
+ * (`user_not_found`, `users_not_found`, `cannot_dm_bot`, `user_disabled`,
  * `not_in_channel`, ...) or they are not in the directory; `channel_unavailable` for 429 (with
  * `details.retryAfterMs` from Retry-After), 5xx, network errors and timeouts.
  */

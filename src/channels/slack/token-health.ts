@@ -46,7 +46,7 @@ export class SlackTokenHealth {
    * said a `missing_scope` call needs.
    */
   failed(method: string, slackError: string, needed?: string): void {
-    if (method === 'auth.test' || !isInstallationError(method, slackError)) return;
+    if (method === 'auth.test' || !isInstallationError(slackError)) return;
     const key = METHOD_REFUSALS.has(slackError) ? method : TOKEN;
     if (this.refusals.get(key) === slackError) return;
     this.refusals.set(key, slackError);

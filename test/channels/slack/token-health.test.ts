@@ -96,7 +96,7 @@ describe('a bot token Slack stops taking at runtime is told to the operator once
     fake.grantScope('users:read');
   });
 
-  it('counts not_allowed_token_type, and account_inactive from users.info (a deactivated person comes back ok there), as the token refused', async () => {
+  it('counts not_allowed_token_type and account_inactive (a token of a deleted user or workspace) as the token refused', async () => {
     const logger = recordingLogger();
     const health = new SlackTokenHealth(logger);
     const { turn } = createSlackApis({ token: fake.token, apiUrl: fake.apiUrl, health });

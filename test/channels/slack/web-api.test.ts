@@ -25,7 +25,7 @@ describe('Slack Web API calls and their failures as coded errors', () => {
   });
   afterAll(() => fake.close());
 
-  it.each(['user_not_found', 'cannot_dm_bot', 'account_inactive', 'user_disabled', 'not_in_channel', 'channel_not_found', 'is_archived'])(
+  it.each(['user_not_found', 'cannot_dm_bot', 'user_disabled', 'not_in_channel', 'channel_not_found', 'is_archived'])(
     'ok:false %s: recipient_unreachable, not retried',
     async (code) => {
       fake.failNext('chat.postMessage', code);
@@ -52,13 +52,13 @@ describe('Slack Web API calls and their failures as coded errors', () => {
     expect(error).toMatchObject({ code: 'channel_unavailable', retryable: true, details: { status } });
   });
 
-  it.each(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'invalid_auth', 'token_revoked', 'missing_scope', 'not_allowed_token_type'])('ok:false %s: channel_unavailable, retryable', async (code) => {
+  it.each(['ratelimited', 'internal_error', 'fatal_error', 'service_unavailable', 'invalid_auth', 'token_revoked', 'missing_scope', 'not_allowed_token_type', 'account_inactive'])('ok:false %s: channel_unavailable, retryable', async (code) => {
     fake.failNext('chat.postMessage', code);
     const error = await failure(post);
     expect(error).toMatchObject({ code: 'channel_unavailable', retryable: true, details: { slackError: code } });
   });
 
-  it('ok:false account_inactive from users.info is the token (channel_unavailable, retryable), not the person; missing_scope names what is needed', async () => {
+  it('ok:false account_inactive from users.info is the token too (channel_unavailable, retryable), not the person; missing_scope names what is needed', async () => {
     fake.failNext('users.info', 'account_inactive');
     expect(await failure(() => api.usersInfo('U0NOBODY01'))).toMatchObject({ code: 'channel_unavailable', retryable: true, details: { method: 'users.info', slackError: 'account_inactive' } });
     fake.removeScope('users:read');
