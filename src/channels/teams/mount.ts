@@ -8,6 +8,7 @@ import { observeTurn } from '../../http/turn-metrics.js';
 import { ReusedClientsAuthentication } from './bot-framework-auth.js';
 import { botFrameworkCloudSettings } from './bot-framework-clouds.js';
 import { errorSummary } from './proactive.js';
+import { textActivity } from './replies.js';
 
 /** The Bot Framework adapter and the authentication it validates incoming JWTs with. */
 export interface BotAdapter {
@@ -37,7 +38,7 @@ export function createBotAdapter(config: Config, logger: Logger, options: { slee
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity('Something went wrong on my side; nothing was changed. / Er ging iets mis; er is niets veranderd.').catch(() => undefined);
+      await context.sendActivity(textActivity('Something went wrong on my side; nothing was changed. / Er ging iets mis; er is niets veranderd.')).catch(() => undefined);
     }
   };
   return { adapter, auth, appId: config.MicrosoftAppId ?? '', authenticated: hasBotCredentials(config) };

@@ -4,15 +4,15 @@ import { cardAttachment, type CardJson } from './cards.js';
 import type { TeamsRepository } from './repositories.js';
 import { accessLayout, approvalLayout, auditLayout, choiceLayout, helpLayout, noticeLayout, statusLayout, summaryLayout } from './views.js';
 
-/** A reply Teams sends as plain text rather than a card: text, questions and refusals. */
+/** A reply Teams sends as a text message rather than a card: text, questions and refusals. */
 export type TextReply = Extract<Reply, { kind: 'text' | 'ask' | 'refusal' }>;
 
-/** Whether `reply` is sent as plain text (`TextReply`); every other reply is a card (`replyCard`). */
+/** Whether `reply` is sent as a text message (`TextReply`); every other reply is a card (`replyCard`). */
 export function isTextReply(reply: Reply): reply is TextReply {
   return reply.kind === 'text' || reply.kind === 'ask' || reply.kind === 'refusal';
 }
 
-/** The Adaptive Card of a reply that is not plain text (text, questions and refusals are sent as text). */
+/** The Adaptive Card of a reply that is not a text message (text, questions and refusals are sent as text). */
 export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusal' }>): CardJson {
   switch (reply.kind) {
     case 'choice':
@@ -35,9 +35,19 @@ export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusa
   }
 }
 
-/** A reply as a message activity: text, questions and refusals as plain text, the rest as an Adaptive Card. */
+/**
+ * Every text message the bot sends in Teams, as Markdown: the conversation core escapes names and
+ * quoted user text for Markdown (`escapeMarkdown`, the cards' escape too), so Teams renders
+ * `\-3 days` as "-3 days" and `Megan\_B` as "Megan_B". As `plain` the escapes would be shown as
+ * typed, and without these escapes user text could format the message.
+ */
+export function textActivity(text: string): Partial<Activity> {
+  return { type: 'message', text, textFormat: 'markdown' };
+}
+
+/** A reply as a message activity: text, questions and refusals as a text message (`textActivity`), the rest as an Adaptive Card. */
 export function replyActivity(reply: Reply): Partial<Activity> {
-  if (isTextReply(reply)) return { type: 'message', text: reply.text, textFormat: 'plain' };
+  if (isTextReply(reply)) return textActivity(reply.text);
   return { type: 'message', attachments: [cardAttachment(replyCard(reply))] };
 }
 

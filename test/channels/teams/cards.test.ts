@@ -151,7 +151,9 @@ describe('card templates', () => {
   it('escapes markdown but leaves ordinary names readable', () => {
     expect(escapeText("Liam O'Connor")).toBe("Liam O'Connor");
     expect(escapeText('Anne-Marie Peeters')).toBe('Anne-Marie Peeters');
-    expect(escapeText('- item\n# head\n1. one')).toBe('\\- item\n\\# head\n\\1. one');
+    // A backslash before a digit is no Markdown escape (it would show): after the number, the dot or bracket is escaped.
+    expect(escapeText('- item\n# head\n1. one\n 12) two')).toBe('\\- item\n\\# head\n1\\. one\n 12\\) two');
+    expect(escapeText('-3 days')).toBe('\\-3 days');
     expect(escapeText('[a](b) *c* _d_ `e` $f {g}')).toBe('\\[a\\](b) \\*c\\* \\_d\\_ \\`e\\` \\$f \\{g\\}');
     expect(escapeText('x'.repeat(600)).length).toBe(500);
   });
