@@ -55,6 +55,9 @@ export class Conversation implements ConversationApi {
       // Guests cannot use the bot, as in Slack (SPEC section 5); a click on a card they were sent as an
       // approver still goes through (`handleAction`), checked against the stored request.
       if (speaker?.guest) throw new BotError('guest_not_allowed', 'The person speaking is a guest account', { details: { userId: input.userId, rule: 'guest_requester' } });
+      // Their own language until the message's words say another: "next week", "ok" or a bare name does not switch it.
+      const known = knownLanguage(speaker, input.locale);
+      turn.audience = { ...turn.audience, lang: known };
       if (!text) {
         const example = await this.firstExample(turn);
         return [{ kind: 'text', text: t(turn.audience.lang, 'reply.emptyExample', { example }) }];
@@ -68,6 +71,7 @@ export class Conversation implements ConversationApi {
         ...(typeof input.locale === 'string' && input.locale.length < 36 ? { locale: input.locale } : {}),
         ...(core.rightsOn ? { rightsOn: core.rightsOn } : {}),
         ...(input.mentions?.length ? { mentions: input.mentions } : {}),
+        language: known,
       });
       turn.audience = { ...turn.audience, lang: understanding.language };
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
@@ -100,7 +104,7 @@ export class Conversation implements ConversationApi {
     const { core } = this;
     // The answer replaces a card the person may have got unprompted, so it speaks their language the same way.
     const speaker = await this.speakerInDirectory(input.userId);
-    const turn = this.turn(input, { lang: langOf(speaker?.preferredLanguage) ?? langOf(input.locale) ?? 'en', ...zone(input) });
+    const turn = this.turn(input, { lang: knownLanguage(speaker, input.locale), ...zone(input) });
     const data = input.data && typeof input.data === 'object' ? input.data : {};
     turn.log.info({ verb: String(input.verb).slice(0, 20) }, 'card action');
     try {
@@ -304,6 +308,15 @@ function endNotRead(turn: Turn, end: UnreadEnd): void {
  */
 function notInDirectory(userId: string): BotError {
   return new BotError('not_found', 'The person speaking is not in the directory', { details: { userId, role: 'requester' } });
+}
+
+/**
+ * The language a person is known to use, before their words say otherwise: their directory
+ * `preferredLanguage` (what the bot's unprompted cards to them are written in), else their client's
+ * locale, else English. A message keeps it unless its own words mark another language.
+ */
+function knownLanguage(speaker: DirectoryUser | null | undefined, locale: string | undefined): Lang {
+  return langOf(speaker?.preferredLanguage) ?? langOf(locale) ?? 'en';
 }
 
 function refusal(turn: Turn, code: 'bad_action' | 'choice_expired', key: string): Reply {

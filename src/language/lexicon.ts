@@ -253,13 +253,16 @@ export const WHO_WORDS = new Set(['delegates', 'gemachtigden', 'who', 'wie']);
 export const NO_MORE_WORDS = new Set(['meer', 'anymore', 'longer', 'langer']);
 /** "all", "alles": in a revoke, every right. */
 export const ALL_WORDS = new Set(['all', 'alle', 'alles', 'everything']);
-/** Words that mark a message as Dutch (language detection counts them against EN_MARKERS). */
+/**
+ * Words that mark a message as Dutch (language detection counts them against EN_MARKERS). A word
+ * written the same in English ("week") marks neither: "next week" is English, "volgende week" Dutch.
+ */
 export const NL_MARKERS = new Set(
   ('geef geeft geen mag kan kun kunt wil wilt ik mij mijn het de een van op tot toegang postvak verzenden versturen ' +
     'namens als lezen wie heeft hebben heb voor weken dagen maand maanden uur verwijder verwijderen intrekken hulp ' +
     'aanvragen aanvraag verzoek graag nodig alsjeblieft alstublieft laat met zonder omdat niet meer en ook dit dat ' +
     'zijn waar wat welke toe gedeelde beheren lezen openen krijgen vrijdag maandag dinsdag woensdag donderdag ' +
-    'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf week mailen annuleer annuleren rechten lees beheer ' +
+    'zaterdag zondag morgen vandaag goedemorgen goedemiddag goedenavond dag  twee drie vier vijf volgende mailen annuleer annuleren rechten lees beheer ja nee ' +
     'volledige volledig hallo hoi bedankt dank svp aub moet zou even collega kunnen mogen u jij je haal weg uit neem ' +
     'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep ' +
     'voeg toevoegen sta toestaan maak om te gemachtigde').split(/\s+/).filter(Boolean),
@@ -269,7 +272,7 @@ export const EN_MARKERS = new Set(
   ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
     'weeks days month months hours until and with without because what which help requests request status full ' +
     'as should would like want could allow add take away from all get able manage open friday monday tuesday ' +
-    'wednesday thursday saturday sunday tomorrow two three four five hello hi thanks cancel delegates list show ' +
+    'wednesday thursday saturday sunday tomorrow next two three four five hello hi thanks cancel delegates list show yes ' +
     'rights permissions mail mailbox inbox does do group team pls you it').split(/\s+/).filter(Boolean),
 );
 /** Any word the lexicon uses is not a name on its own (a capitalised one mid-sentence may be: "give Grant ..."). */

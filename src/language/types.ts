@@ -93,6 +93,13 @@ export interface UnderstandOptions {
    */
   locale?: string;
   /**
+   * The language the person is known to write in (their directory `preferredLanguage`, else their
+   * client's locale): `Understanding.language` when no word around the names and right phrases marks
+   * a language ("next week" does, "ok", "Megan", "Send As" or "REQ-7K2F9" do not), so such a short
+   * message keeps their language. Without it, every word of the message decides, names included.
+   */
+  language?: 'en' | 'nl';
+  /**
    * Rights currently held on a target (e.g. read from the permission service). Used only to settle a
    * revoke: "remove Joni's send on behalf on Marketing" means the Joni who holds it. Default: the
    * directory's `initialPermissions()`.

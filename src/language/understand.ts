@@ -18,7 +18,7 @@
  */
 import { normalizeName } from '../directory/normalize.js';
 import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
-import { detectLanguage, languageMarkedBy } from './detect-language.js';
+import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
@@ -88,7 +88,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return result;
   }
   let work = cleanInput(text);
-  result.language = detectLanguage(normalizeName(work).split(' '));
+  // All the words, for reading dates and reasons; the answer's language is settled below.
+  const allWords = normalizeName(work).split(' ');
+  result.language = detectLanguage(allWords);
   if (hasControlCharacters(work) || !work) return result;
 
   // The client's locale orders a numeric date ("1/2"); without one, the requester's language in the
@@ -105,7 +107,10 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const norms = tokens.map((t) => t.norm);
 
   // Nothing left but a request id ("REQ-7K2F9?") or a bare "?".
-  if (!tokens.length) return finish(result, ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
+  if (!tokens.length) {
+    result.language = languageMarkedBy(allWords) ?? options.language ?? result.language;
+    return finish(result, ref ? 'status' : /\?/.test(work) ? 'help' : 'unknown');
+  }
 
   const used = new Array<boolean>(tokens.length).fill(false);
   // The channel's own mentions first: their words are that person, whatever else they could read as.
@@ -132,12 +137,15 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   mentions = coordinate(mentions, tokens, work);
 
   // The reply language comes from the sentence around the names and right names: "geef Megan send as op
-  // Training" is Dutch even though "send as" is English product wording.
+  // Training" is Dutch even though "send as" is English product wording. Without a marker word there
+  // ("ok", "Megan", "Send As") it is the person's own (`options.language`): such a short message
+  // does not switch it. Without that, all the words decide.
   const inPhrase = new Set<number>();
   for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
   for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
   const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
-  result.language = languageMarkedBy(sentenceWords) ?? result.language;
+  const rightWords = rights.flatMap((r) => norms.slice(r.start, r.end));
+  result.language = languageOfSentence(sentenceWords, rightWords) ?? options.language ?? result.language;
 
   // "add Zoë to the Support mailbox": Full Access, though no right is named (after the language, which
   // the "to"/"aan" it marks still counts for).

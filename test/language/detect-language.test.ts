@@ -13,5 +13,11 @@ describe('markedLanguageOf', () => {
     expect(markedLanguageOf('   ')).toBeUndefined();
     expect(markedLanguageOf('REQ-7K2F9')).toBeUndefined();
     expect(markedLanguageOf('&nbsp;<b>Training</b>')).toBeUndefined();
+    for (const text of ['ok', 'Megan', 'Send As', 'send-as']) expect(markedLanguageOf(text), text).toBeUndefined();
+  });
+
+  it('reads short answers by the words that mark a language: "week" alone marks none', () => {
+    for (const text of ['next week', 'tomorrow', 'yes', 'for a week']) expect(markedLanguageOf(text), text).toBe('en');
+    for (const text of ['morgen', 'volgende week', 'ja', 'nee', 'voor een week', 'verzenden als']) expect(markedLanguageOf(text), text).toBe('nl');
   });
 });

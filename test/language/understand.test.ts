@@ -235,4 +235,25 @@ describe('understand --explain', () => {
     // About someone else it is no question about the asker's own queue.
     expect((await ask('what is waiting for Zoe?')).intent).not.toBe('status');
   });
+
+  it('keeps the person\'s known language for a short message whose words mark none, and follows words that do', async () => {
+    const marked: Array<[string, 'en' | 'nl']> = [
+      ['next week', 'en'],
+      ['tomorrow', 'en'],
+      ['yes', 'en'],
+      ['morgen', 'nl'],
+      ['volgende week', 'nl'],
+      ['ja', 'nl'],
+      // Dutch wording of a right is Dutch; English wording ("Send As") Dutch speakers use too.
+      ['verzenden als', 'nl'],
+    ];
+    for (const known of ['en', 'nl'] as const) {
+      for (const [text, language] of marked) expect((await ask(text, { language: known })).language, `${text} (known ${known})`).toBe(language);
+      for (const text of ['ok', 'Zoë', 'Send As', 'REQ-7K2F9']) expect((await ask(text, { language: known })).language, `${text} (known ${known})`).toBe(known);
+    }
+    // A name in a sentence is no Dutch ("Van der Berg"): the sentence around it decides, not the known language.
+    expect((await ask('give Lotte van der Berg send as on Sales', { language: 'nl' })).language).toBe('en');
+    // Without a known language (the command line), every word decides as before.
+    expect((await ask('Send As')).language).toBe('en');
+  });
 });
