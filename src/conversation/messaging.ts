@@ -26,7 +26,10 @@ export interface Notice {
   finalCheck?: boolean;
   nextCheckAt?: number;
   gaveUp?: boolean;
-  /** `not_yet_visible` with `finalCheck`: whether any admin was told (false when the bot has none). */
+  /**
+   * `not_yet_visible` with `finalCheck`, and `removal_not_visible` (which also uses `nextCheckAt`
+   * and `gaveUp`): whether any admin was told (false when the bot has none).
+   */
   adminsTold?: boolean;
   /** `approver_unreachable`: who could not be reached, and who has the approval card instead. */
   unreachable?: string[];

@@ -30,6 +30,8 @@ export interface NotificationPlan {
  * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
  * | not_yet_visible (final: the admins are told; or the checks gave up) | | requester, grantee; admins, with what to check | yes |
  * | effective, after the admins were told it was not visible | | requester, grantee; admins (nothing left to check) | yes |
+ * | removal_not_visible (an ended grant Exchange still shows: the admins are told; or the checks gave up) | | requester, grantee; admins, with what to check | yes |
+ * | removal_confirmed (such a removal gone after all) | | requester, grantee; admins (nothing left to check) | yes |
  * | failed | | requester, the approver who decided; admins with a Retry button | yes |
  * | expired | | requester | yes |
  */
@@ -85,6 +87,13 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       // Admins told it was not visible would otherwise still look for it, and apply it again.
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
       return { messages, updateCopies: true };
+    case 'removal_not_visible':
+    case 'removal_confirmed':
+      // As for a grant Exchange does not show: the people told "Revoked" / "Ended as planned" hear
+      // that it still shows (and, when it goes, that it is gone), and the admins what to check.
+      requesterAndGrantee();
+      for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
     case 'decided':
     case 'applied':
       requesterAndGrantee();
@@ -103,6 +112,13 @@ function noticeOf(event: EngineEvent, admins: readonly string[]): Notice {
         ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
         ...(event.gaveUp ? { gaveUp: true } : {}),
         ...(event.finalCheck ? { adminsTold: admins.length > 0 } : {}),
+      };
+    case 'removal_not_visible':
+      return {
+        event: event.type,
+        ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
+        ...(event.gaveUp ? { gaveUp: true } : {}),
+        adminsTold: admins.length > 0,
       };
     case 'approver_unreachable':
       return { event: event.type, unreachable: event.unreachable, reachedInstead: event.reachedInstead };

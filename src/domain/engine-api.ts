@@ -59,8 +59,8 @@ export interface PropagatingRight {
   appliedAt: number;
   effectiveBy: number;
   /**
-   * The window and the quick rechecks passed without the service showing it: when the admins were
-   * told (the bot still checks, more slowly). Epoch ms.
+   * The window and the quick rechecks passed without the service showing it (a removal: still
+   * showing the right): when the admins were told (the bot still checks, more slowly). Epoch ms.
    */
   unconfirmedAt?: number;
 }
@@ -132,6 +132,8 @@ export const AUDIT_ACTIONS = [
   'revoke_failed',
   'revoked',
   'removal_recheck_scheduled',
+  'removal_still_shown',
+  'removal_late_check_scheduled',
   'removal_confirmed',
   'removal_not_visible',
   'decide',

@@ -290,9 +290,15 @@ async function postback(deps: LifecycleDeps, requestId: string): Promise<JobOutc
 
 /**
  * A grant ended by its end date or an admin's direct revoke, at the end of the removal's window
- * (then each quick recheck): once the service no longer shows its rights, or the rechecks are
- * spent, the bot stops counting the removal as propagating (`removalSettledAt`). Quiet: the
- * "Revoked" / "Ended as planned" post-back went out when it ended.
+ * (then each quick recheck, then each slow check), as the post-back does for a change it applied:
+ * - gone: the bot stops tracking the removal (`removalSettledAt`). Quiet within the quick rechecks
+ *   (the "Revoked" / "Ended as planned" post-back went out when it ended); once people were told
+ *   Exchange still showed the right, they hear it is gone after all (`removal_confirmed`).
+ * - still shown after the quick rechecks: the removal was made, but Exchange still shows the
+ *   right. The requester, the grantee and the admins are told (`removal_not_visible`; the admins
+ *   with what to check), and the bot checks every `lateCheckIntervalMs` until `lateCheckUntilMs`
+ *   after the removal (`removalUnconfirmedAt`, `removalChecksUntil`). The last check that still
+ *   finds it says so (`gaveUp`) and ends the tracking (`removalChecksEndedAt`, `removalSettledAt`).
  */
 async function removalCheck(deps: LifecycleDeps, requestId: string): Promise<JobOutcome> {
   const { repo, clock } = deps;
@@ -302,16 +308,37 @@ async function removalCheck(deps: LifecycleDeps, requestId: string): Promise<Job
   const now = clock.now();
   await repo.change(request.id, (r) => {
     if (!trackingRemoval(r)) return false;
-    if (!gone) {
+    if (gone) {
+      r.removalSettledAt = now;
+      delete r.nextCheckAt;
+      const told = r.removalUnconfirmedAt !== undefined;
+      return { audit: [{ actorId: 'system', action: 'removal_confirmed' }], events: told ? [{ type: 'removal_confirmed' }] : [] };
+    }
+    if (r.removalUnconfirmedAt === undefined) {
       r.rechecks += 1;
       if (r.rechecks <= deps.maxRechecks) {
         r.nextCheckAt = now + deps.recheckIntervalMs;
         return { audit: [{ actorId: 'system', action: 'removal_recheck_scheduled' }] };
       }
+      // The quick rechecks are spent: people are told now, and the checks go on slowly.
+      r.removalUnconfirmedAt = now;
+      r.removalChecksUntil = (r.revokedAt ?? now) + deps.lateCheckUntilMs;
     }
-    r.removalSettledAt = now;
-    delete r.nextCheckAt;
-    return { audit: [{ actorId: 'system', action: gone ? 'removal_confirmed' : 'removal_not_visible', ...(gone ? {} : { outcome: 'error' as const }) }] };
+    const gaveUp = now >= r.removalChecksUntil!;
+    if (gaveUp) {
+      r.removalChecksEndedAt = now;
+      r.removalSettledAt = now;
+      delete r.nextCheckAt;
+    } else {
+      r.nextCheckAt = Math.min(now + deps.lateCheckIntervalMs, r.removalChecksUntil!);
+    }
+    const escalating = r.removalUnconfirmedAt === now;
+    const action = gaveUp ? 'removal_not_visible' : escalating ? 'removal_still_shown' : 'removal_late_check_scheduled';
+    // As for a grant: heard when the admins are told and when the checks end; the slow checks in between are quiet.
+    return {
+      audit: [{ actorId: 'system', action, ...(gaveUp || escalating ? { outcome: 'error' as const } : {}) }],
+      events: escalating || gaveUp ? [{ type: 'removal_not_visible', ...(gaveUp ? { gaveUp: true } : { nextCheckAt: r.nextCheckAt! }) }] : [],
+    };
   }, request);
 }
 

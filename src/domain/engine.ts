@@ -467,7 +467,8 @@ export class RequestEngine implements RequestEngineApi {
    * Changes the bot made that the service may not show yet: rights applied (or removed by a revoke
    * request) that it still checks, shown "applied 09:00, effective by about 10:00", and grants
    * ended by their end date or an admin's direct revoke within their removal's window, shown
-   * "removed 09:00, gone by about 10:00" like a revoke request's.
+   * "removed 09:00, gone by about 10:00" like a revoke request's. Past the window and the quick
+   * rechecks (the admins told, `unconfirmedAt`), either says so instead of a time gone by.
    */
   private async propagating(index: string): Promise<PropagatingRight[]> {
     const list: PropagatingRight[] = [];
@@ -488,7 +489,16 @@ export class RequestEngine implements RequestEngineApi {
       } else if (trackingRemoval(r)) {
         const removedAt = r.revokedAt ?? r.updatedAt;
         for (const right of r.rights) {
-          list.push({ requestId: r.id, kind: 'revoke', granteeId: r.granteeId, targetId: r.targetId, right, appliedAt: removedAt, effectiveBy: r.removalEffectiveBy ?? removedAt });
+          list.push({
+            requestId: r.id,
+            kind: 'revoke',
+            granteeId: r.granteeId,
+            targetId: r.targetId,
+            right,
+            appliedAt: removedAt,
+            effectiveBy: r.removalEffectiveBy ?? removedAt,
+            ...(r.removalUnconfirmedAt !== undefined ? { unconfirmedAt: r.removalUnconfirmedAt } : {}),
+          });
         }
       }
     }

@@ -18,6 +18,14 @@ export type EngineEvent =
    * slow checks go on); `gaveUp`: that was the last check, the bot stopped checking.
    */
   | { type: 'not_yet_visible'; request: PermissionRequest; finalCheck: boolean; nextCheckAt?: number; gaveUp?: boolean }
+  /**
+   * A grant ended by its end date or an admin's revoke (`revoked`): the removal was made, but after
+   * its window and quick rechecks Exchange still shows the right. The bot checks again at
+   * `nextCheckAt`, if set; `gaveUp`: that was the last check, the bot stopped checking.
+   */
+  | { type: 'removal_not_visible'; request: PermissionRequest; nextCheckAt?: number; gaveUp?: boolean }
+  /** Such a removal (`removal_not_visible` was told) that Exchange no longer shows after all. */
+  | { type: 'removal_confirmed'; request: PermissionRequest }
   | { type: 'failed'; request: PermissionRequest }
   | { type: 'expired'; request: PermissionRequest }
   | { type: 'revoked'; request: PermissionRequest; rights: Right[] }

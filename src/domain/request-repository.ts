@@ -51,6 +51,13 @@ export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
         ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
         ...(event.gaveUp ? { gaveUp: true } : {}),
       };
+    case 'removal_not_visible':
+      return {
+        type: 'removal_not_visible',
+        request,
+        ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
+        ...(event.gaveUp ? { gaveUp: true } : {}),
+      };
     case 'approver_unreachable':
       return { type: 'approver_unreachable', request, unreachable: event.unreachable ?? [], reachedInstead: event.reachedInstead ?? [], escalatedTo: event.escalatedTo ?? [] };
     default:

@@ -117,8 +117,18 @@ export interface PermissionRequest {
    * "removed HH:MM, gone by about HH:MM", as for an approved revoke request.
    */
   removalEffectiveBy?: number;
-  /** When the bot stopped tracking that removal (epoch ms). */
+  /** When the bot stopped tracking that removal (epoch ms): the right was gone, or the last check still found it. */
   removalSettledAt?: number;
+  /**
+   * A tracked removal (`removalEffectiveBy`) the service still showed after its window and quick
+   * rechecks: when the admins were told (epoch ms). The removal was made; only Exchange still shows
+   * the right. The bot keeps checking, more slowly, until `removalChecksUntil`.
+   */
+  removalUnconfirmedAt?: number;
+  /** With `removalUnconfirmedAt`: when the slow checks of the removal stop (epoch ms; the removal plus the late-check limit). */
+  removalChecksUntil?: number;
+  /** The last slow check still found the removed right shown, and the bot stopped checking (epoch ms; `removalSettledAt` is set too). */
+  removalChecksEndedAt?: number;
   revokedBy?: string;
   failure?: { code: string; message: string; at: number };
   /** Apply attempts so far (retries included). */
@@ -176,11 +186,6 @@ export function stillChecking(r: StoredRequest, settings: Pick<LifecycleSettings
   return r.state === 'applied' && r.checksEndedAt === undefined && (r.rechecks <= settings.maxRechecks || r.unconfirmedAt !== undefined);
 }
 
-/**
- * Whether a grant that ended on its own or by an admin's direct revoke is in its removal's
- * propagation window (shown "removed HH:MM, gone by about HH:MM"; its `removal_check` timer runs).
- * Requests stored before removals were tracked have no `removalEffectiveBy`: never.
- */
 /** A grant whose right is in place (`IN_PLACE_STATES`): a revoke or its own end removes it. */
 export function grantInPlace(r: Pick<PermissionRequest, 'kind' | 'state'>): boolean {
   return r.kind === 'grant' && IN_PLACE_STATES.includes(r.state);
@@ -191,6 +196,13 @@ export function timeBoundInPlace<R extends Pick<PermissionRequest, 'kind' | 'sta
   return grantInPlace(r) && r.endsAt !== undefined;
 }
 
+/**
+ * Whether a grant that ended on its own or by an admin's direct revoke is in its removal's
+ * propagation window (shown "removed HH:MM, gone by about HH:MM"; its `removal_check` timer runs),
+ * or past it with the admins told that Exchange still shows the right (`removalUnconfirmedAt`;
+ * the slow checks run until `removalChecksUntil`). Requests stored before removals were tracked
+ * have no `removalEffectiveBy`: never.
+ */
 export function trackingRemoval(r: PermissionRequest): boolean {
   return r.kind === 'grant' && r.state === 'revoked' && r.removalEffectiveBy !== undefined && r.removalSettledAt === undefined;
 }
@@ -209,7 +221,7 @@ const DAY_MS = 86_400_000;
  * - applied, effective, time-bound: the "ends tomorrow" reminder and the revoke at the end, or at
  *   once when an admin asked to end it now;
  * - revoked, a grant whose removal the bot tracks (`trackingRemoval`): the removal's check at the
- *   end of its window (then each recheck).
+ *   end of its window (then each recheck, then each slow check).
  */
 export function timersFor(r: StoredRequest, settings: LifecycleSettings): Partial<Record<TimerKind, number>> {
   const timers: Partial<Record<TimerKind, number>> = {};

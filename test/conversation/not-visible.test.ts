@@ -131,3 +131,88 @@ describe('a change Exchange does not show after the window', () => {
     ]);
   });
 });
+
+describe('a removal Exchange still shows after its window (an ended grant, an admin revoke)', () => {
+  // Revoked by the admin at 12:00 Amsterdam; still shown at 13:30, when everyone was told; the checks end at 12:00 the next day.
+  const REVOKED = APPLIED + 3 * HOUR;
+  const stillShown: PermissionRequest = {
+    ...unconfirmed,
+    unconfirmedAt: undefined,
+    checksUntil: undefined,
+    state: 'revoked',
+    effectiveAt: APPLIED + HOUR,
+    revokedAt: REVOKED,
+    revokedBy: 'u-admin',
+    removalEffectiveBy: REVOKED + HOUR,
+    removalUnconfirmedAt: REVOKED + 1.5 * HOUR,
+    removalChecksUntil: REVOKED + 24 * HOUR,
+  };
+  const neverGone: PermissionRequest = { ...stillShown, removalChecksEndedAt: REVOKED + 24 * HOUR, removalSettledAt: REVOKED + 24 * HOUR };
+  const goneAfterAll: PermissionRequest = { ...stillShown, removalSettledAt: REVOKED + 5.5 * HOUR };
+
+  it('the admins are really told, with what to check; the requester and grantee hear the removal was made but Exchange still shows it', async () => {
+    const event: EngineEvent = { type: 'removal_not_visible', request: stillShown, nextCheckAt: REVOKED + 2.5 * HOUR };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(planNotifications(event, ADMINS).updateCopies).toBe(true);
+    expect(await words(event, 'u-liam')).toBe(
+      'Send As for Zoë Dubois on Training was removed at 23 Nov 2026 12:00, but Exchange still shows it after the propagation window. I will keep checking until 24 Nov 2026 12:00 and tell you when it is gone. An admin has been told.',
+    );
+    expect(await words(event, 'u-admin')).toBe(
+      'Still in Exchange after its removal: Send As for Zoë Dubois on Training (req-1) was removed at 23 Nov 2026 12:00, but Exchange still shows it at 23 Nov 2026 13:30, after the propagation window. ' +
+        'Please check in the Exchange admin center that Zoë Dubois no longer has Send As on Training (training@northwind.example), and remove it if it is still there. ' +
+        'I will keep checking until 24 Nov 2026 12:00 and tell you when it is gone.',
+    );
+    expect(await words(event, 'u-admin', nl)).toMatch(
+      /^Nog in Exchange na het verwijderen: .*\(req-1\) is om 23 nov 2026 12:00 verwijderd, maar Exchange laat het om 23 nov 2026 13:30, na de wachttijd, nog steeds zien\. Controleer in het Exchange-beheercentrum of Zoë Dubois Verzenden als niet meer heeft op Training .* Ik blijf het controleren tot 24 nov 2026 12:00 en laat het je weten zodra het weg is\.$/,
+    );
+    expect(await words(event, 'u-zoe', nl)).toMatch(/is om 23 nov 2026 12:00 verwijderd, maar Exchange laat het na de wachttijd nog steeds zien\. .* Een beheerder is ingelicht\.$/);
+  });
+
+  it('does not claim an admin was told when the bot has none', async () => {
+    const event: EngineEvent = { type: 'removal_not_visible', request: stillShown, nextCheckAt: REVOKED + 2.5 * HOUR };
+    const planned = planNotifications(event, []).messages;
+    expect(planned.map((m) => m.role)).toEqual(['requester', 'grantee']);
+    const reply = await outboundReply({ id: 'm', ...planned[0]!, request: stillShown }, names, en);
+    expect(reply?.kind === 'notice' ? reply.view.lines.join(' ') : '').not.toContain('admin');
+  });
+
+  it('after the last check: everyone hears the bot stopped checking', async () => {
+    const event: EngineEvent = { type: 'removal_not_visible', request: neverGone, gaveUp: true };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(await words(event, 'u-liam')).toBe(
+      'Send As for Zoë Dubois on Training was removed at 23 Nov 2026 12:00, but Exchange still showed it at 24 Nov 2026 12:00. I have stopped checking. An admin has been told.',
+    );
+    expect(await words(event, 'u-admin')).toMatch(/^Still in Exchange after its removal: .* \(req-1\) .* I have stopped checking\. Please check in the Exchange admin center that Zoë Dubois no longer has Send As on Training/);
+    expect(await words(event, 'u-liam', nl)).toMatch(/liet het om 24 nov 2026 12:00 nog steeds zien\. Ik controleer het niet meer\. Een beheerder is ingelicht\.$/);
+  });
+
+  it('when Exchange drops it after all: everyone told hears it is gone', async () => {
+    const event: EngineEvent = { type: 'removal_confirmed', request: goneAfterAll };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(await words(event, 'u-zoe')).toBe('Gone after all: Send As for Zoë Dubois on Training. Exchange no longer shows it (checked 23 Nov 2026 17:30).');
+    expect(await words(event, 'u-admin')).toBe('Gone after all: Send As for Zoë Dubois on Training (req-1). Exchange no longer shows it (checked 23 Nov 2026 17:30); nothing left to check.');
+    expect(await words(event, 'u-admin', nl)).toMatch(/^Toch weg: .* \(req-1\)\. Exchange laat het niet meer zien \(gecontroleerd om 23 nov 2026 17:30\)/);
+  });
+
+  it('"my requests" and the cards say Exchange still showed it, and whether the bot still checks; plain "Revoked" once it is gone', async () => {
+    expect((await stateLine(stillShown, names, en)).status).toBe(
+      'Revoked at 23 Nov 2026 12:00; Exchange still showed it at 23 Nov 2026 13:30; an admin was told; checking again until 24 Nov 2026 12:00',
+    );
+    expect((await stateLine(neverGone, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00; Exchange still showed it at 24 Nov 2026 12:00; an admin was told; no longer checking');
+    expect((await stateLine(neverGone, names, nl)).status).toBe('Ingetrokken om 23 nov 2026 12:00; Exchange liet het om 24 nov 2026 12:00 nog steeds zien; een beheerder is ingelicht; ik controleer het niet meer');
+    expect((await stateLine(goneAfterAll, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
+  });
+
+  it('"who has access" lists it as removed but still shown, not "gone by about" a time gone by', async () => {
+    const view = await accessView(
+      {
+        target: { id: 'g-training', kind: 'group', displayName: 'Training', mail: 'training@northwind.example' },
+        holders: { FullAccess: [], SendAs: ['u-zoe'], SendOnBehalf: [] },
+        propagating: [{ requestId: 'req-1', kind: 'revoke', granteeId: 'u-zoe', targetId: 'g-training', right: 'SendAs', appliedAt: REVOKED, effectiveBy: REVOKED + HOUR, unconfirmedAt: REVOKED + 1.5 * HOUR }],
+      },
+      names,
+      nl,
+    );
+    expect(view.rows.at(-1)).toEqual({ title: 'Zoë Dubois (Verzenden als)', value: 'verwijderd om 12:00; Exchange liet het om 13:30 nog steeds zien; een beheerder is ingelicht' });
+  });
+});

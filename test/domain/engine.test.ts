@@ -613,4 +613,95 @@ describe('permission service faults', () => {
     });
   });
 
+  describe('a removal Exchange still shows after its window (an ended grant, an admin revoke)', () => {
+    let slow: CoreHarness | undefined;
+    afterEach(async () => {
+      await slow?.close();
+      slow = undefined;
+    });
+
+    /** A grant of Send As on Training to Priya that Exchange shows late (`delay`), in effect, then revoked by an admin: the removal shows as late. */
+    async function revokedOnceVisible(env: Record<string, string>, visibleAfter: number) {
+      slow = await coreHarness(env);
+      const h = slow;
+      const outcome = await h.engine.submit(grant());
+      if (outcome.outcome !== 'created') throw new Error('not created');
+      await h.engine.decide(outcome.request.id, 'u-emma', 'approve');
+      await h.engine.idle();
+      await h.advance(visibleAfter);
+      expect(await h.permissions.check(target, priya, 'SendAs')).toBe(true);
+      await h.engine.revokeNow(outcome.request.id, 'u-admin');
+      await h.engine.idle();
+      const revokedAt = h.clock.now();
+      expect(await h.engine.get(outcome.request.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin', removalEffectiveBy: revokedAt + HOUR });
+      return { id: outcome.request.id, revokedAt, h };
+    }
+
+    it('after the quick rechecks: everyone is told, hourly checks follow, and it is "gone after all" when Exchange drops it', async () => {
+      const { id, revokedAt, h } = await revokedOnceVisible({ SIMULATED_VISIBILITY_DELAY: '5h' }, 6 * HOUR);
+      await h.advance(HOUR); // the removal's window
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE); // the quick rechecks, quiet
+      const toldAt = revokedAt + HOUR + 30 * MINUTE;
+      expect(h.events.ofType('removal_not_visible').map((e) => [e.request.id, e.nextCheckAt, e.gaveUp])).toEqual([[id, toldAt + HOUR, undefined]]);
+      expect(await h.engine.get(id)).toMatchObject({ state: 'revoked', removalUnconfirmedAt: toldAt, removalChecksUntil: revokedAt + DAY });
+      expect((await h.engine.get(id))?.removalSettledAt).toBeUndefined();
+      expect((await h.store.work.get(`${id}:removal_check`))?.dueAt).toBe(toldAt + HOUR);
+      // Still listed as being removed, but as what it is now: Exchange still showed it, the admins were told.
+      expect((await h.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([
+        expect.objectContaining({ requestId: id, kind: 'revoke', right: 'SendAs', appliedAt: revokedAt, unconfirmedAt: toldAt }),
+      ]);
+
+      // Exchange drops it 5 hours after the revoke: the slow checks are quiet until the one at 5h30 finds it gone.
+      for (let hour = 0; hour < 3; hour++) await h.advance(HOUR);
+      expect(h.events.ofType('removal_not_visible')).toHaveLength(1);
+      expect(h.events.ofType('removal_confirmed')).toEqual([]);
+      await h.advance(HOUR);
+      expect(await h.engine.get(id)).toMatchObject({ removalSettledAt: revokedAt + 5 * HOUR + 30 * MINUTE, removalUnconfirmedAt: toldAt });
+      expect((await h.engine.get(id))?.removalChecksEndedAt).toBeUndefined();
+      expect(h.events.ofType('removal_confirmed').map((e) => e.request.id)).toEqual([id]);
+      expect(await h.store.work.get(`${id}:removal_check`)).toBeUndefined();
+      expect(await h.engine.repo.all('req:propagating-target:g-training')).toEqual([]);
+      const trail = (await h.trail('u-admin', { requestId: id })).map((e) => e.action);
+      expect(trail.slice(-8)).toEqual([
+        'removal_recheck_scheduled',
+        'removal_recheck_scheduled',
+        'removal_recheck_scheduled',
+        'removal_still_shown',
+        'removal_late_check_scheduled',
+        'removal_late_check_scheduled',
+        'removal_late_check_scheduled',
+        'removal_confirmed',
+      ]);
+    });
+
+    it('a removal found gone within its window tells nobody again', async () => {
+      const { id, h } = await revokedOnceVisible({ SIMULATED_VISIBILITY_DELAY: '50m' }, HOUR);
+      await h.advance(HOUR);
+      expect((await h.engine.get(id))?.removalSettledAt).toBe(h.clock.now());
+      expect(h.events.ofType('removal_not_visible')).toEqual([]);
+      expect(h.events.ofType('removal_confirmed')).toEqual([]);
+    });
+
+    it('never gone: the checks end LATE_CHECK_UNTIL after the revoke, everyone hears it once, and it is no longer listed as being removed', async () => {
+      const { id, revokedAt, h } = await revokedOnceVisible({ SIMULATED_VISIBILITY_DELAY: '10h', LATE_CHECK_UNTIL: '3h' }, 10 * HOUR + 30 * MINUTE);
+      await h.advance(HOUR);
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+      await h.advance(HOUR); // revoked + 2h30: a quiet slow check
+      expect(h.events.ofType('removal_not_visible')).toHaveLength(1);
+      // The last check runs 3 hours after the revoke, not an hour after the one before.
+      expect((await h.store.work.get(`${id}:removal_check`))?.dueAt).toBe(revokedAt + 3 * HOUR);
+      await h.advance(30 * MINUTE);
+      expect(await h.engine.get(id)).toMatchObject({ removalChecksEndedAt: revokedAt + 3 * HOUR, removalSettledAt: revokedAt + 3 * HOUR });
+      expect(h.events.ofType('removal_not_visible').map((e) => [e.nextCheckAt !== undefined, e.gaveUp ?? false])).toEqual([
+        [true, false],
+        [false, true],
+      ]);
+      expect(await h.store.work.get(`${id}:removal_check`)).toBeUndefined();
+      expect((await h.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([]);
+      expect((await h.trail('u-admin', { requestId: id })).at(-1)).toMatchObject({ action: 'removal_not_visible', outcome: 'error' });
+      await h.advance(10 * HOUR);
+      expect(h.events.ofType('removal_not_visible')).toHaveLength(2);
+    });
+  });
+
 });

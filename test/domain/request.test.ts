@@ -34,6 +34,13 @@ describe('timers and indexes of a change the service does not show yet', () => {
     const settled = { ...ended, removalSettledAt: T0 + HOUR, nextCheckAt: undefined };
     expect(timersFor(settled, SETTINGS)).toEqual({});
     expect(propagating(settled)).toEqual([]);
+    // Still shown after the quick rechecks: tracked (timer and indexes) through the slow checks, until the last one.
+    const late = { ...ended, rechecks: 4, removalUnconfirmedAt: T0 + 90 * 60_000, removalChecksUntil: T0 + 24 * HOUR, nextCheckAt: T0 + 150 * 60_000 };
+    expect(timersFor(late, SETTINGS)).toEqual({ removal_check: T0 + 150 * 60_000 });
+    expect(propagating(late)).toEqual(['req:propagating-target:g-training', 'req:propagating-grantee:u-priya']);
+    const gaveUp = { ...late, nextCheckAt: undefined, removalChecksEndedAt: T0 + 24 * HOUR, removalSettledAt: T0 + 24 * HOUR };
+    expect(timersFor(gaveUp, SETTINGS)).toEqual({});
+    expect(propagating(gaveUp)).toEqual([]);
     // Revoked by an older version (or by a revoke request, which tracks the removal itself).
     const old = storedRequest(4, { state: 'revoked', revokedAt: T0 });
     expect(trackingRemoval(old)).toBe(false);

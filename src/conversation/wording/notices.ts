@@ -14,11 +14,12 @@ import { approvalView, noticeView } from './views.js';
  *   no longer pending: there is nothing left to ask);
  * - an admin's failure notice: a `notice` with a Retry button (`verb: retry`, `data.requestId`);
  * - an admin's notice of a change Exchange does not show after the window (what to check, and
- *   whether the bot still checks), or that it shows after all: a `notice`;
+ *   whether the bot still checks), or that it shows after all: a `notice`; likewise for a grant
+ *   ended by its end date or an admin's revoke that Exchange still shows (or that is gone after all);
  * - every post-back (approved, rejected with its reason, cancelled, applied with "effective by about
  *   HH:MM", effective with how to use the right, not yet visible (and when it is checked again),
- *   failed, expired, revoked, reminders, an approver who could not be reached and who was reached
- *   instead): a `notice` with its lines and tone.
+ *   failed, expired, revoked, a removal Exchange still shows (or that is gone after all), reminders,
+ *   an approver who could not be reached and who was reached instead): a `notice` with its lines and tone.
  * Names are escaped with `names.escape` (the channel's markup).
  */
 export async function outboundReply(message: OutboundMessage, names: Names, audience: Audience): Promise<Reply | undefined> {
@@ -33,6 +34,9 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
     const requestId = names.escape(request.id, 80);
     if (notice.event === 'not_yet_visible' || notice.event === 'effective') {
       return { kind: 'notice', view: noticeView(lang, adminVisibilityLines(message, words, requestId, audience), { tone: notice.event === 'effective' ? 'good' : 'attention' }) };
+    }
+    if (notice.event === 'removal_not_visible' || notice.event === 'removal_confirmed') {
+      return { kind: 'notice', view: noticeView(lang, adminRemovalLines(message, words, requestId, audience), { tone: notice.event === 'removal_confirmed' ? 'good' : 'attention' }) };
     }
     // A grant still in place whose planned removal failed: Retry is for failed applies (it would be
     // refused); the admin revokes it again instead.
@@ -77,6 +81,16 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       if (notice.adminsTold) lines.push(t(lang, 'post.adminTold'));
       return lines;
     }
+    case 'removal_not_visible': {
+      const removedAt = formatMoment(request.revokedAt ?? request.updatedAt, audience);
+      const lines = removalGaveUp(message)
+        ? [t(lang, 'post.removalNotVisibleGaveUp', { summary, removedAt, at: formatMoment(request.removalChecksEndedAt ?? request.updatedAt, audience) })]
+        : [t(lang, 'post.removalNotVisible', { summary, removedAt, until: formatMoment(request.removalChecksUntil!, audience) })];
+      if (notice.adminsTold) lines.push(t(lang, 'post.adminTold'));
+      return lines;
+    }
+    case 'removal_confirmed':
+      return [t(lang, 'post.removalConfirmed', { summary, at: formatMoment(request.removalSettledAt ?? request.updatedAt, audience) })];
     case 'failed': {
       const message = asSentence(names.escape(request.failure?.message ?? '', 300));
       const key = removalFailed(request) ? 'post.revokeFailed' : 'post.failed';
@@ -128,6 +142,36 @@ function adminVisibilityLines(message: OutboundMessage, words: RequestWords, req
 }
 
 /**
+ * The admins' notice of a grant ended by its end date or an admin's revoke that Exchange still
+ * shows after the window: which request, when it was removed, when it was last seen, what to check,
+ * and whether the bot still checks (until when); or that it is gone after all (`removal_confirmed`).
+ */
+function adminRemovalLines(message: OutboundMessage, words: RequestWords, requestId: string, audience: Audience): string[] {
+  const { request, notice } = message;
+  const lang = audience.lang;
+  const summary = words.summary;
+  if (notice.event === 'removal_confirmed') {
+    return [t(lang, 'post.removalConfirmedAdmin', { summary, requestId, at: formatMoment(request.removalSettledAt ?? request.updatedAt, audience) })];
+  }
+  const removedAt = formatMoment(request.revokedAt ?? request.updatedAt, audience);
+  const check = t(lang, 'post.checkRevokeAdmin', { grantee: words.grantee, right: words.right, target: words.target, targetMail: words.targetMail });
+  if (removalGaveUp(message)) {
+    return [t(lang, 'post.removalNotVisibleGaveUpAdmin', { summary, requestId, removedAt, at: formatMoment(request.removalChecksEndedAt ?? request.updatedAt, audience) }), check];
+  }
+  const at = formatMoment(request.removalUnconfirmedAt ?? request.updatedAt, audience);
+  return [
+    t(lang, 'post.removalNotVisibleAdmin', { summary, requestId, removedAt, at }),
+    check,
+    t(lang, 'post.checkingUntilGoneAdmin', { until: formatMoment(request.removalChecksUntil!, audience) }),
+  ];
+}
+
+/** A `removal_not_visible` said after the last check (or with no end of checks to name). */
+function removalGaveUp(message: OutboundMessage): boolean {
+  return message.notice.gaveUp === true || message.request.removalChecksUntil === undefined;
+}
+
+/**
  * A `failed` event about a grant still in place: its planned removal (its end, or an admin's revoke)
  * failed, and the right stays; a failed apply leaves the request `failed`.
  */
@@ -157,6 +201,7 @@ function toneOf(message: OutboundMessage): Tone {
       return 'warning';
     case 'failed':
     case 'not_yet_visible':
+    case 'removal_not_visible':
     case 'approver_unreachable':
       return 'attention';
     default:

@@ -95,8 +95,18 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
       return { status: t(lang, 'state.cancelled', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
     case 'expired':
       return { status: t(lang, 'state.expired', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
-    case 'revoked':
-      return { status: t(lang, 'state.revoked', { at: formatMoment(request.revokedAt ?? request.updatedAt, audience) }), tone: 'warning' };
+    case 'revoked': {
+      const revokedAt = formatMoment(request.revokedAt ?? request.updatedAt, audience);
+      // A removal Exchange still showed after its window: say so (and whether the bot still checks), not only "Revoked".
+      if (request.removalChecksEndedAt !== undefined) {
+        return { status: t(lang, 'state.revokedNotGone', { at: revokedAt, checkedAt: formatMoment(request.removalChecksEndedAt, audience) }), tone: 'attention' };
+      }
+      if (request.removalUnconfirmedAt !== undefined && request.removalSettledAt === undefined) {
+        const until = request.removalChecksUntil !== undefined ? formatMoment(request.removalChecksUntil, audience) : '?';
+        return { status: t(lang, 'state.revokedUnconfirmed', { at: revokedAt, checkedAt: formatMoment(request.removalUnconfirmedAt, audience), until }), tone: 'attention' };
+      }
+      return { status: t(lang, 'state.revoked', { at: revokedAt }), tone: 'warning' };
+    }
   }
 }
 

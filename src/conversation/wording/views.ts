@@ -140,7 +140,10 @@ async function propagatingRows(list: readonly PropagatingRight[], audience: Audi
       title: `${await who(p)} (${rightLabel(p.right, lang)})`,
       value:
         p.unconfirmedAt !== undefined
-          ? t(lang, 'access.propagatingUnconfirmed', { appliedAt: formatClock(p.appliedAt, audience), checkedAt: formatClock(p.unconfirmedAt, audience) })
+          ? t(lang, p.kind === 'grant' ? 'access.propagatingUnconfirmed' : 'access.propagatingRemovalUnconfirmed', {
+              appliedAt: formatClock(p.appliedAt, audience),
+              checkedAt: formatClock(p.unconfirmedAt, audience),
+            })
           : t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
               appliedAt: formatClock(p.appliedAt, audience),
               effectiveBy: formatClock(p.effectiveBy, audience),
@@ -218,6 +221,8 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<AuditAction, string>> = {
   revoke_failed: 'audit.action.revoke_failed',
   revoked: 'audit.action.revoked',
   removal_recheck_scheduled: 'audit.action.removal_recheck_scheduled',
+  removal_still_shown: 'audit.action.removal_still_shown',
+  removal_late_check_scheduled: 'audit.action.removal_late_check_scheduled',
   removal_confirmed: 'audit.action.removal_confirmed',
   removal_not_visible: 'audit.action.removal_not_visible',
   decide: 'audit.action.decide',

@@ -109,6 +109,44 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     expect(textOf(h.inbox(nestor).at(-1))).not.toContain('Training');
   });
 
+  it("an admin's revoke Exchange still shows after its window: everyone is told, the cards say so, and \"gone after all\" when it goes", async () => {
+    const request = await approved({ SIMULATED_VISIBILITY_DELAY: '5h' });
+    await h.advance(10 * MINUTE);
+    for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+    for (let i = 0; i < 5; i++) await h.advance(HOUR); // the right shows 5 hours after the apply
+    expect((await h.bot.app.engine.get(request.id))?.state).toBe('effective');
+    await h.say(nestor, `revoke ${request.id}`);
+    await h.settle();
+    expect((await h.bot.app.engine.get(request.id))?.state).toBe('revoked');
+
+    // The removal shows as late: its window and quick rechecks pass with Exchange still listing the right.
+    await h.advance(10 * MINUTE);
+    for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+    const told = textOf(last(alex, 'still shows it after the propagation window'));
+    expect(told).toMatch(/Send As for Megan Bowen on Training was removed at \d+ Nov 2026 \d\d:\d\d, but Exchange still shows it after the propagation window\. I will keep checking until \d+ Nov 2026 \d\d:\d\d and tell you when it is gone\./);
+    expect(told).toContain('An admin has been told.');
+    expect(textOf(last(megan, 'still shows it after the propagation window'))).toContain('Send As for Megan Bowen on Training');
+    const admin = last(nestor, 'Still in Exchange after its removal');
+    expect(textOf(admin)).toContain(`Send As for Megan Bowen on Training (${request.id})`);
+    expect(textOf(admin)).toContain('Please check in the Exchange admin center that Megan Bowen no longer has Send As on Training');
+    expect(cardProblems(cardOf(admin))).toEqual([]);
+
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/Revoked at \d+ Nov 2026 \d\d:\d\d; Exchange still showed it at \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
+    await h.say(nestor, 'who has access to Training?');
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d; Exchange still showed it at \d\d:\d\d; an admin was told$/) });
+
+    // Exchange drops it 5 hours after the revoke; the hourly check after that finds it gone.
+    for (let i = 0; i < 5; i++) await h.advance(HOUR);
+    expect(textOf(last(alex, 'Gone after all'))).toMatch(/Gone after all: Send As for Megan Bowen on Training\. Exchange no longer shows it/);
+    expect(textOf(last(nestor, 'Gone after all'))).toContain(`(${request.id})`);
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).not.toContain('Exchange still showed it');
+    const sent = h.connector.sent.length;
+    await h.advance(10 * HOUR);
+    expect(h.connector.sent.length).toBe(sent);
+  });
+
   it("an admin's direct revoke: the access card says removed, gone by about, like a revoke request", async () => {
     const request = await approved({ SIMULATED_VISIBILITY_DELAY: '5m' });
     await h.advance(10 * MINUTE);
