@@ -17,6 +17,7 @@ import { deliveryOutbox, registerDeliveries } from './conversation/deliveries.js
 import type { MessagingChannel } from './conversation/messaging.js';
 import { Presence } from './conversation/presence.js';
 import { noopMetrics, type Metrics } from './domain/metrics.js';
+import { scheduleLateCheckBackfill } from './domain/late-check-backfill.js';
 import { scheduleTimeboundBackfill } from './domain/timebound-backfill-job.js';
 import { Worker } from './scheduler/worker.js';
 import { openStore } from './store/index.js';
@@ -56,7 +57,8 @@ export interface App {
   /**
    * Starts running durable work (timers and deliveries); nothing to repair first. On a store no
    * start has seen since req:timebound-target existed, first schedules its one-time backfill (one
-   * read, or a few, and one commit: `scheduleTimeboundBackfill`), which then runs as a job.
+   * read, or a few, and one commit: `scheduleTimeboundBackfill`), which then runs as a job; likewise
+   * the slow checks of requests told "not visible" before they existed (`scheduleLateCheckBackfill`).
    */
   start(): Promise<void>;
   /** Stops taking work, waits up to `deadlineMs` for running jobs, hands back the rest, closes the store. */
@@ -175,6 +177,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // of req:timebound-target. A durable job, so the start does not wait for it.
       const backfill = await scheduleTimeboundBackfill(store, clock.now());
       if (backfill === 'scheduled') logger.info('req:timebound-target backfill scheduled (runs in the background, once per store)');
+      // Likewise: the slow checks of requests an older version told "not visible" and left without a timer.
+      const lateChecks = await scheduleLateCheckBackfill(store, clock.now());
+      if (lateChecks === 'scheduled') logger.info('late-check backfill scheduled (runs in the background, once per store)');
       worker.start();
     },
     async close(deadlineMs = 10_000) {

@@ -2,7 +2,9 @@ import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
+import { ManualClock } from '../src/domain/clock.js';
 import { isBotError } from '../src/domain/errors.js';
+import { LATE_CHECK_BACKFILL_MARKER, type LateCheckBackfillMarker } from '../src/domain/late-check-backfill.js';
 import { BACKFILL_MARKER, type BackfillMarker } from '../src/domain/timebound-backfill-job.js';
 import { ExchangePermissionService } from '../src/permissions/exchange.js';
 import { RemotePermissionService } from '../src/permissions/remote.js';
@@ -59,8 +61,26 @@ describe('createApp wiring', () => {
       await app.engine.idle();
       expect((await store.get<BackfillMarker>(BACKFILL_MARKER.namespace, BACKFILL_MARKER.key))?.value.finishedAt).toBeDefined();
       expect(await membersOf(store, 'req:timebound-target:g-training')).toEqual(['REQ-OLD001', 'REQ-OLD002']);
-      const finished = lines.map((line) => JSON.parse(line) as { msg: string; added?: number }).filter((line) => line.msg.includes('backfill finished'));
+      const finished = lines.map((line) => JSON.parse(line) as { msg: string; added?: number }).filter((line) => line.msg.includes('req:timebound-target backfill finished'));
       expect(finished).toEqual([expect.objectContaining({ added: 2, scanned: 3 })]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('start() gives the requests an older version told "not visible" their late checks, in the background', async () => {
+    const T0 = Date.parse('2026-11-01T08:00:00Z');
+    const store = createMemoryStore();
+    const old = storedRequest(1, { state: 'applied', appliedAt: T0, effectiveBy: T0 + 3_600_000, rechecks: 4, updatedAt: T0 + 5_400_000 });
+    await writeAsBefore(store, [old, storedRequest(2)]);
+    const config = loadConfig({ STORE: 'memory' });
+    const app = await createApp(config, { logger: pino({ level: 'silent' }), store, clock: new ManualClock(T0 + 2 * 3_600_000) });
+    try {
+      await app.start();
+      await app.engine.idle();
+      expect((await store.get<LateCheckBackfillMarker>(LATE_CHECK_BACKFILL_MARKER.namespace, LATE_CHECK_BACKFILL_MARKER.key))?.value).toMatchObject({ scanned: 1, scheduled: 1 });
+      expect(await app.engine.get(old.id)).toMatchObject({ state: 'applied', unconfirmedAt: old.updatedAt, checksUntil: old.appliedAt! + config.LATE_CHECK_UNTIL });
+      expect(await store.work.get(`${old.id}:postback`)).toBeDefined();
     } finally {
       await app.close();
     }

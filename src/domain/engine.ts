@@ -28,6 +28,7 @@ import { OPEN_STATES, TIMER_KINDS, timeBoundInPlace, trackingRemoval, type Permi
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
+import { LATE_CHECK_BACKFILL_KIND, lateCheckBackfillHandler } from './late-check-backfill.js';
 import { TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler } from './timebound-backfill-job.js';
 
 export interface EngineOptions {
@@ -84,6 +85,8 @@ export class RequestEngine implements RequestEngineApi {
     this.logger = options.logger ?? silentLogger;
     this.metrics = options.metrics ?? noopMetrics;
     const maxRechecks = options.maxRechecks ?? 3;
+    const lateCheckIntervalMs = options.lateCheckIntervalMs ?? HOUR_MS;
+    const lateCheckUntilMs = options.lateCheckUntilMs ?? 24 * HOUR_MS;
     this.repo = new RequestRepository(
       options.store,
       options.clock,
@@ -100,8 +103,8 @@ export class RequestEngine implements RequestEngineApi {
       propagationWindowMs: options.propagationWindowMs,
       recheckIntervalMs: options.recheckIntervalMs ?? 10 * 60_000,
       maxRechecks,
-      lateCheckIntervalMs: options.lateCheckIntervalMs ?? HOUR_MS,
-      lateCheckUntilMs: options.lateCheckUntilMs ?? 24 * HOUR_MS,
+      lateCheckIntervalMs,
+      lateCheckUntilMs,
       applyRetry: options.applyRetry ?? APPLY_RETRY,
       callTimeoutMs: options.callTimeoutMs ?? 30_000,
       ...(options.random ? { random: options.random } : {}),
@@ -109,6 +112,11 @@ export class RequestEngine implements RequestEngineApi {
     for (const kind of TIMER_KINDS) options.worker.handle(kind, handlers[kind]);
     // Every instance can run the one-time backfill a start schedules (`scheduleTimeboundBackfill`).
     options.worker.handle(TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler({ store: options.store, clock: options.clock, logger: this.logger }));
+    // Likewise the one-time backfill of the slow checks (`scheduleLateCheckBackfill`).
+    options.worker.handle(
+      LATE_CHECK_BACKFILL_KIND,
+      lateCheckBackfillHandler({ store: options.store, repo: this.repo, clock: options.clock, logger: this.logger, settings: { maxRechecks, lateCheckIntervalMs, lateCheckUntilMs } }),
+    );
   }
 
   private now(): number {

@@ -197,6 +197,16 @@ export function timeBoundInPlace<R extends Pick<PermissionRequest, 'kind' | 'sta
 }
 
 /**
+ * An `applied` request that had its final "not visible" word from a version before the slow
+ * checks (`rechecks` past the limit, no `unconfirmedAt`, no `checksEndedAt`): no timer, and shown
+ * "effective by" a time gone by, until the one-time backfill (`late-check-backfill.ts`) gives it its
+ * slow checks.
+ */
+export function lacksLateChecks(r: StoredRequest, settings: Pick<LifecycleSettings, 'maxRechecks'>): boolean {
+  return r.state === 'applied' && r.checksEndedAt === undefined && r.unconfirmedAt === undefined && r.rechecks > settings.maxRechecks;
+}
+
+/**
  * Whether a grant that ended on its own or by an admin's direct revoke is in its removal's
  * propagation window (shown "removed HH:MM, gone by about HH:MM"; its `removal_check` timer runs),
  * or past it with the admins told that Exchange still shows the right (`removalUnconfirmedAt`;

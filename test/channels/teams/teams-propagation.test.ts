@@ -1,6 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../../src/domain/clock.js';
+import { LATE_CHECK_BACKFILL_MARKER } from '../../../src/domain/late-check-backfill.js';
+import type { StoredRequest } from '../../../src/domain/request.js';
+import { createSqliteStore } from '../../../src/store/keyv-store.js';
+import { FakeConnector } from '../../fakes/fake-connector.js';
 import { cardProblems } from './card-validation.js';
-import { cardOf, people, teamsHarness, textOf, type TeamsHarness } from './harness.js';
+import { cardOf, people, teamsHarness, TENANT, textOf, type TeamsHarness } from './harness.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -27,8 +35,8 @@ function lastFacts(user: typeof alex): Array<{ title: string; value: string }> {
  * A Teams harness (`env`) where Alex, Adele and the admin Nestor have chats, Alex has asked for
  * `text` and Adele, Training's owner, has approved it: the request.
  */
-async function approved(env: Record<string, string>, text = 'give Megan send-as on Training') {
-  h = await teamsHarness(env);
+async function approved(env: Record<string, string>, text = 'give Megan send-as on Training', options: Parameters<typeof teamsHarness>[1] = {}) {
+  h = await teamsHarness(env, options);
   for (const user of [alex, adele, nestor]) await h.install(user);
   await h.say(alex, text);
   const [request] = await h.bot.app.engine.requestsOf(alex.aad);
@@ -158,5 +166,51 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     await h.advance(10 * MINUTE);
     await h.say(nestor, 'who has access to Training?');
     expect(JSON.stringify(lastFacts(nestor))).not.toContain('Megan Bowen');
+  });
+});
+
+describe('Teams: a request an older version told "not visible" gets its late checks after the upgrade', () => {
+  it('before: "effective by" a time gone by; after the start backfills it: everyone hears the bot keeps checking, my requests says so, and "In effect" comes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teams-late-backfill-'));
+    const clock = new ManualClock(Date.parse('2026-11-23T08:00:00Z'));
+    // Teams' service URL stays the same across the upgrade: one connector for both runs.
+    const connector = await new FakeConnector(TENANT, { now: () => clock.now() }).start();
+    const file = join(dir, 'bot.sqlite');
+    const env = { SIMULATED_VISIBILITY_DELAY: '5h' };
+    try {
+      const request = await approved(env, undefined, { store: createSqliteStore(file), connector, clock });
+      await h.advance(10 * MINUTE);
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE); // the final word
+
+      // Left as a version before the late checks left it: no timer, no "told" time, and no backfill marker yet.
+      const store = h.bot.app.store;
+      const stored = (await store.get<StoredRequest>('requests', request.id))!;
+      const { unconfirmedAt: _u, checksUntil: _c, nextCheckAt: _n, ...old } = stored.value;
+      const { namespace, key } = LATE_CHECK_BACKFILL_MARKER;
+      expect(await store.commit({ records: [{ namespace: 'requests', key: request.id, expect: stored.version, value: old }, { namespace, key, expect: 'any' }], cancel: [`${request.id}:postback`] })).toBe(true);
+      await h.say(alex, 'my requests');
+      expect(textOf(h.inbox(alex).at(-1))).toMatch(/applied, effective by about \d\d:\d\d/); // the fault: a time gone by
+      await h.close();
+
+      // The upgrade: the new version starts on the same store.
+      h = await teamsHarness(env, { store: createSqliteStore(file), connector, clock });
+      await h.settle();
+      const told = textOf(last(alex, 'I will keep checking until'));
+      expect(told).toContain('Send As for Megan Bowen on Training');
+      expect(told).toContain('An admin has been told.');
+      expect(textOf(last(nestor, 'Not visible in Exchange'))).toContain(`(${request.id})`);
+      await h.say(alex, 'my requests');
+      expect(textOf(h.inbox(alex).at(-1))).toMatch(/applied, but Exchange did not show it by \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
+
+      for (let i = 0; i < 5; i++) await h.advance(HOUR);
+      expect((await h.bot.app.engine.get(request.id))?.state).toBe('effective');
+      expect(textOf(last(alex, 'In effect:'))).toContain('In effect: Send As for Megan Bowen on Training');
+      expect(textOf(last(nestor, 'In effect after all'))).toContain(`(${request.id})`);
+    } finally {
+      // Closed here, before the connector it posts to (afterEach closing it again is harmless).
+      await h.close();
+      await connector.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
