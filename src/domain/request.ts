@@ -180,7 +180,8 @@ export interface LifecycleSettings {
  * Whether an `applied` request still has checks to come: the window's end and the quick rechecks,
  * then (once the admins were told, `unconfirmedAt`) the slow checks until `checksUntil`. A request
  * stored before the slow checks existed that had its final word (`rechecks` past the limit, no
- * `unconfirmedAt`) has none, as it had then, so its timers read the same before and after an upgrade.
+ * `unconfirmedAt`: `lacksLateChecks`) has none, as it had then, so its timers read the same before and
+ * after an upgrade; the start-up backfill then gives it its slow checks in a change of its own.
  */
 export function stillChecking(r: StoredRequest, settings: Pick<LifecycleSettings, 'maxRechecks'>): boolean {
   return r.state === 'applied' && r.checksEndedAt === undefined && (r.rechecks <= settings.maxRechecks || r.unconfirmedAt !== undefined);
