@@ -124,7 +124,19 @@ export const STOP_ASKING: ReadonlyArray<[string, 'en' | 'nl']> = [
   ['never mind', 'en'], ['nevermind', 'en'], ['no', 'en'], ['nope', 'en'], ['no thanks', 'en'], ['no thank you', 'en'],
   ['stoppen', 'nl'], ['stop maar', 'nl'], ['hou op', 'nl'], ['laat maar', 'nl'], ['vergeet het', 'nl'], ['laat maar zitten', 'nl'],
   ['nee', 'nl'], ['nee dank je', 'nl'], ['nee bedankt', 'nl'], ['niks', 'nl'], ['niets', 'nl'],
+  ['forget about it', 'en'], ['forget that', 'en'], ['drop it', 'en'],
+  ['vergeet het maar', 'nl'], ['vergeet maar', 'nl'], ['laat ook maar', 'nl'],
 ];
+/** Sighs and fillers around a stop ("oh forget it", "just forget it", "forget it now"): never a stop themselves. */
+export const STOP_FILLERS = set('oh ah ugh meh nah hmm just now then');
+/**
+ * Words around a name that only say that person is the one meant, in an answer to "For whom?": "Megan
+ * needs it", "Megan does", "it's for Megan", "Megan heeft het nodig", "die is voor Megan". No right, no
+ * negation, no verb that asks for something else: such a message is still a sentence of its own.
+ */
+export const ANSWER_FILLERS = set(
+  'needs need does do it its is that thats this one for ' + 'heeft het nodig doet die dat voor',
+);
 /** What may come before a command: "please stop ...", "can you drop ...", "kun je ... stoppen". */
 export const POLITE = set('please pls plz kindly can could would will you hi hey hello ok okay so kun kunt kan wil wilt je jij u graag svp aub hallo hoi');
 export const REVOKE_PHRASES: string[][] = [

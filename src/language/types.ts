@@ -51,6 +51,19 @@ export interface Understanding {
    */
   stopAsking?: 'en' | 'nl';
   /**
+   * The whole message only names one right ("Send As", "send-as please", "verzenden als", "full
+   * access"): a bot that offered a choice of rights takes it as that right's button. "send as please"
+   * also reads as a grant that names nobody; with no choice open it is that. Not part of the SPEC contract.
+   */
+  rightAlone?: Right;
+  /**
+   * The message names one person of the directory and otherwise only words that say they are the one
+   * meant ("Megan needs it", "Megan does", "it's for Megan", "Megan heeft het nodig"): that name as
+   * written. A bot that asked "For whom?" reads it as the answer; set only when the message asks
+   * nothing (intent `unknown`). Not part of the SPEC contract.
+   */
+  answerName?: string;
+  /**
    * Set when a grant's time limit was written but cannot be used ("for 0 days", "for 1000 years", "until
    * 2026-02-30"): the intent is then `unknown` (never a grant without the end it asked for) and this says
    * why, so the bot can answer about the time limit. Not part of the SPEC section 5 contract.

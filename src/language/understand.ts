@@ -17,16 +17,17 @@
  * Precision first: when roles, names or rights are unclear the result says so and the bot asks.
  */
 import { normalizeName } from '../directory/normalize.js';
+import { RIGHTS, type Right } from '../domain/rights.js';
 import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
 import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
-import { ALL_WORDS, POLITE, SELF_OBJECT, STOP_ASKING } from './lexicon.js';
+import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS } from './lexicon.js';
 import { findMarked } from './marked.js';
-import { coordinate, findMentions, findPronouns, ownerOf } from './mentions.js';
+import { coordinate, findMentions, findPronouns, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, withoutMarkedGrantee } from './resolve.js';
-import { findAddToMailbox, findAlsNameVerb, findRights } from './right-phrases.js';
+import { findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
@@ -88,6 +89,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return result;
   }
   let work = cleanInput(text);
+  const cleaned = work;
   // All the words, for reading dates and reasons; the answer's language is settled below.
   const allWords = normalizeName(work).split(' ');
   result.language = detectLanguage(allWords);
@@ -158,7 +160,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (stop) result.stopAsking = stop;
   const intent = decided.intent;
   const queryForm = decided.queryForm;
+  // Only the words read here: no request id, period, date or reason was taken out of the message.
+  const wordsOnly = fixed.rest === cleaned;
+  const alone = wordsOnly ? rightAloneIn(norms, rights, mentions) : undefined;
+  if (alone) result.rightAlone = alone;
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
+    const name = wordsOnly ? answerNameIn(norms, rights, mentions) : undefined;
+    if (name) result.answerName = name;
     if (options.explain) result.explain = explainReading(work, tokens, rights, mentions.map((m) => ({ m, g: 0, t: 0, cues: [] })), {});
     return finish(result, intent);
   }
@@ -218,6 +226,26 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
 /** The language of a message that only asks the bot to stop (`STOP_ASKING`), else undefined. */
 function stopAskingIn(norms: readonly string[]): 'en' | 'nl' | undefined {
-  const said = norms.filter((w) => w && !POLITE.has(w)).join(' ');
+  const said = norms.filter((w) => w && !POLITE.has(w) && !STOP_FILLERS.has(w)).join(' ');
   return STOP_ASKING.find(([phrase]) => phrase === said)?.[1];
+}
+
+/** The one right a message names when it names nothing else (politeness aside): "Send As", "full access please". */
+function rightAloneIn(norms: readonly string[], rights: readonly RightMention[], mentions: readonly Mention[]): Right | undefined {
+  if (rights.length === 0 || mentions.length > 0) return undefined;
+  // "Full Access (read and manage)", the button's whole label, names one right twice.
+  const named = new Set(rights.map((r) => r.right));
+  const [right] = named;
+  if (named.size !== 1 || !(RIGHTS as readonly string[]).includes(right!)) return undefined;
+  const inRight = (i: number) => rights.some((r) => r.start <= i && i < r.end);
+  return norms.every((w, i) => !w || inRight(i) || POLITE.has(w)) ? (right as Right) : undefined;
+}
+
+/** The name written in "Megan needs it", "for Megan", "Megan heeft het nodig": one known person, the rest `ANSWER_FILLERS`. */
+function answerNameIn(norms: readonly string[], rights: readonly RightMention[], mentions: readonly Mention[]): string | undefined {
+  const [only] = mentions;
+  // One person: not "Megan and Alex" (several requests, asked as such), not "Megan's" (whose what?).
+  if (rights.length > 0 || mentions.length !== 1 || only!.kind !== 'name' || only!.users.length === 0 || only!.parts || only!.possessive) return undefined;
+  const inName = (i: number) => only!.start <= i && i < only!.end;
+  return norms.every((w, i) => !w || inName(i) || ANSWER_FILLERS.has(w) || POLITE.has(w)) ? only!.text : undefined;
 }

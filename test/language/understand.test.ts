@@ -105,6 +105,33 @@ describe('understand', () => {
     expect((await ask('give Grant send as on Planning')).grantee).toEqual({ status: 'resolved', id: 'u-grant' });
     expect((await ask('grant Zoe send as on Planning')).grantee).toEqual({ status: 'resolved', id: 'u-zoe' });
   });
+
+  it('marks a message that only names one right (the words of a button of a choice of rights)', async () => {
+    for (const [text, right] of [['Send As', 'SendAs'], ['send-as please', 'SendAs'], ['verzenden namens', 'SendOnBehalf'], ['full access', 'FullAccess'], ['Full Access (read and manage)', 'FullAccess']] as const) {
+      expect((await ask(text)).rightAlone, text).toBe(right);
+    }
+    for (const text of ['send as on Sales', 'give Zoe send as', 'send as for 2 weeks', 'send as or send on behalf', 'access']) {
+      expect((await ask(text)).rightAlone, text).toBeUndefined();
+    }
+  });
+
+  it('marks the name in "Zoe needs it", "for Zoe", "Zoë heeft het nodig" as an answer to "For whom?", and nothing more', async () => {
+    for (const [text, name] of [['Zoe needs it', 'Zoe'], ['Zoe does', 'Zoe'], ["it's for Zoë Dubois", 'Zoë Dubois'], ['Zoë heeft het nodig', 'Zoë'], ['voor Daan', 'Daan']] as const) {
+      const u = await ask(text);
+      expect(u, text).toMatchObject({ intent: 'unknown', grantee: null, answerName: name });
+    }
+    // A negation, a right, a second name, an unknown name or a request: no answer of that kind.
+    for (const text of ['Zoe doesnt need it', 'Zoe needs send as', 'Zoe and Daan need it', 'Nobody Known needs it', 'give Zoe send as on Sales', 'Sales needs it']) {
+      expect((await ask(text)).answerName, text).toBeUndefined();
+    }
+  });
+
+  it('reads a stop said with a sigh or a filler ("oh forget it", "forget it now", "forget about it", "vergeet het maar") as a stop', async () => {
+    for (const [text, lang] of [['oh forget it', 'en'], ['just forget it', 'en'], ['forget it now', 'en'], ['forget about it', 'en'], ['vergeet het maar', 'nl'], ['laat ook maar', 'nl']] as const) {
+      expect((await ask(text)).stopAsking, text).toBe(lang);
+    }
+    for (const text of ['oh', 'just', 'forget it on Sales', 'forget the whole thing']) expect((await ask(text)).stopAsking, text).toBeUndefined();
+  });
 });
 
 describe('understand on words that are also Object.prototype members', () => {
