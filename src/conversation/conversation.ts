@@ -81,8 +81,11 @@ export class Conversation implements ConversationApi {
       const stopsQuestion = (understanding.intent === 'cancel' && !understanding.requestRef) || understanding.stopAsking !== undefined;
       // A free-text answer to the question asked before ("For whom?"): only what reads as a name.
       // A message the language layer reads as a request or a sentence ("what did the bot do?",
-      // "give @channel send-as on Training") is a new message, so nobody is held in the question.
-      const mayAnswer = readsAsAnswer(understanding, command);
+      // "give @channel send-as on Training") is a new message, so nobody is held in the question;
+      // except a name with words that only say it is the one ("Megan needs it"), and a right named
+      // alone ("send as"), the words of a button of a choice of rights.
+      const readsAsName = readsAsAnswer(understanding, command);
+      const mayAnswer = readsAsName || (!command && (understanding.answerName !== undefined || understanding.rightAlone !== undefined));
       // Only such a message looks for an open question: a request goes on without reading one.
       const draft = stopsQuestion || mayAnswer ? await openDraft(core, input.userId) : undefined;
       if (draft && stopsQuestion) {
@@ -90,7 +93,7 @@ export class Conversation implements ConversationApi {
         turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
         return turn.replies;
       }
-      if (draft && mayAnswer && (await answerDraft(core, turn, draft, text, input.mentions))) return turn.replies;
+      if (draft && mayAnswer && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command, input.mentions);

@@ -8,10 +8,10 @@ import { whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
 import type { PermissionRequest } from '../domain/request.js';
-import type { Draft } from './types.js';
+import type { Draft, Lang } from './types.js';
 import { formatClock, formatDay, formatDuration, formatEnd } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
-import { t } from './wording/strings.js';
+import { LANGS, t } from './wording/strings.js';
 import { summaryView } from './wording/views.js';
 
 /**
@@ -54,20 +54,50 @@ export async function openDraft(core: Core, userId: string): Promise<Draft | und
   return draft?.awaiting && core.clock.now() - draft.createdAt < DRAFT_TTL_MS ? draft : undefined;
 }
 
+/** A message typed while a question or choice is open, as `answerDraft` reads it. */
+export interface TypedAnswer {
+  text: string;
+  understanding: Understanding;
+  /** The message may be the name a question asked for: no request, command or sentence in it. */
+  readsAsName: boolean;
+  /** The channel's marked people in the message. */
+  mentions?: readonly MarkedMention[];
+}
+
 /**
- * A typed answer to the question `draft` asked (the person's open draft, `openDraft`; `mentions`: the
- * channel's marked people in the answer); `false` when it waits for no typed answer.
+ * A typed answer to the question or choice `draft` asked (the person's open draft, `openDraft`);
+ * `false` when the message is no answer to it (a new message). At a choice, an option typed as
+ * written on its button (or a right named alone) is that button; anything else is pointed to the
+ * buttons, and the choice stays open.
  */
-export async function answerDraft(core: Core, turn: Turn, draft: Draft, text: string, mentions?: readonly MarkedMention[]): Promise<boolean> {
-  if (!draft.awaiting) return false;
-  if (draft.awaiting === 'permission' || draft.awaiting === 'period') {
-    // A right or an end is picked on the choice; a typed answer to it starts over.
-    await core.drafts.deleteDraft(turn.userId);
-    return false;
+export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: TypedAnswer): Promise<boolean> {
+  const slot = draft.awaiting;
+  if (!slot) return false;
+  const { text, understanding: u } = typed;
+  const index = draft.options ? await typedOption(turn, draft, text, u) : undefined;
+  if (index !== undefined) {
+    turn.audience = { ...turn.audience, lang: draft.language };
+    await pick(core, turn, draft, index);
+    return true;
   }
-  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(mentions?.length ? { mentions } : {}) };
-  draft[draft.awaiting] = await resolveAnswer(text, draft.awaiting, core.understand, options);
+  if (slot === 'permission' || slot === 'period') {
+    turn.audience = { ...turn.audience, lang: draft.language };
+    // Full Access is offered on mailboxes only: not among the options means the target is a group.
+    const said = slot === 'permission' && u.rightAlone === 'FullAccess' ? t(draft.language, 'reply.rightNotOnGroup') : await notAnOption(turn, draft);
+    turn.replies.push({ kind: 'text', text: said });
+    return true;
+  }
+  // "Megan needs it" answers "For whom?" only; "On which mailbox?" is asked about no person.
+  const answer = slot === 'grantee' && u.answerName ? u.answerName : typed.readsAsName ? text : undefined;
+  if (answer === undefined) return false;
+  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(typed.mentions?.length ? { mentions: typed.mentions } : {}) };
+  const resolution = await resolveAnswer(answer, slot, core.understand, options);
   turn.audience = { ...turn.audience, lang: draft.language };
+  if (resolution.status === 'unknown' && draft.options) {
+    turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
+    return true;
+  }
+  draft[slot] = resolution;
   await advance(core, turn, draft);
   return true;
 }
@@ -75,11 +105,16 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, text: st
 /** A picked option of a choice: the draft's awaited slot, continued in this turn. `undefined` when the choice is no longer open. */
 export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: unknown): Promise<string | undefined> {
   const draft = await core.drafts.draft(turn.userId);
-  const pick = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
+  const index = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
   // The draft is looked up by the clicking person: someone else's choice does nothing here.
-  if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting || !Number.isInteger(pick) || pick < 0 || pick >= draft.options.length) return undefined;
-  const value = draft.options[pick]!;
+  if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting || !Number.isInteger(index) || index < 0 || index >= draft.options.length) return undefined;
   turn.audience = { ...turn.audience, lang: draft.language };
+  return pick(core, turn, draft, index);
+}
+
+/** Option `index` of the choice `draft` offers, clicked or typed: its slot filled, the request continued; its label. */
+async function pick(core: Core, turn: Turn, draft: Draft, index: number): Promise<string | undefined> {
+  const value = draft.options![index]!;
   let label: string;
   if (draft.awaiting === 'permission') {
     if (!(RIGHTS as readonly string[]).includes(value)) return undefined;
@@ -92,11 +127,43 @@ export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: 
     draft.until = isDuration ? null : value;
     label = periodLabel(value, draft.language);
   } else {
-    draft[draft.awaiting] = { status: 'resolved', id: value };
+    draft[draft.awaiting!] = { status: 'resolved', id: value };
     label = await turn.names.labelled(value);
   }
   await advance(core, turn, draft);
   return label;
+}
+
+/**
+ * The option a typed message picks: a right named alone that is offered, or the words of an option's
+ * label in either language ("send-as", "Verzenden namens", "Jan Smit (jan.smit@contoso.example)");
+ * `undefined` when it is none of them.
+ */
+async function typedOption(turn: Turn, draft: Draft, text: string, u: Understanding): Promise<number | undefined> {
+  const options = draft.options ?? [];
+  if (draft.awaiting === 'permission' && u.rightAlone && options.includes(u.rightAlone)) return options.indexOf(u.rightAlone);
+  const labels = await Promise.all(options.map((value) => Promise.all(LANGS.map((lang) => optionLabel(turn, draft, value, lang)))));
+  const index = labels.findIndex((forms) => forms.some((label) => sameWords(label, text)));
+  return index >= 0 ? index : undefined;
+}
+
+/** An option's label in `lang`, as its button shows it (a person's is the same in every language). */
+async function optionLabel(turn: Turn, draft: Draft, value: string, lang: Lang): Promise<string> {
+  if (draft.awaiting === 'permission') return rightLabel(value as Right, lang);
+  if (draft.awaiting === 'period') return periodLabel(value, lang);
+  return turn.names.labelled(value);
+}
+
+/** "That is not one of the options. Pick one of the buttons above (…), or say "cancel" to stop." */
+async function notAnOption(turn: Turn, draft: Draft): Promise<string> {
+  const labels = await Promise.all((draft.options ?? []).map((value) => optionLabel(turn, draft, value, draft.language)));
+  return t(draft.language, 'reply.pickOption', { options: labels.join(', ') });
+}
+
+/** The same words, whatever their case, accents, punctuation or escaping: "send-as" and "Send As". */
+function sameWords(a: string, b: string): boolean {
+  const words = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return words(a) === words(b);
 }
 
 /** Asks for the next missing or unclear slot, or submits the complete request (one per person). */

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoredDrafts } from '../../src/conversation/drafts.js';
+import type { Reply } from '../../src/conversation/types.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE, TARGETS, type Person } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Each reply as `[kind] words`, so a test reads what the person reads. */
+function read(replies: Reply[]): string[] {
+  return replies.map((r) => `[${r.kind}] ${wordsOf(r)}`);
+}
+
+async function draftOf(person: Person) {
+  return new StoredDrafts(h!.app.store).draft(PEOPLE[person].id);
+}
+
+/** The one request `person` asked for, as the engine stored it. */
+async function onlyRequestOf(person: Person) {
+  const requests = await h!.app.engine.requestsOf(PEOPLE[person].id);
+  expect(requests).toHaveLength(1);
+  const [request] = requests;
+  return { rights: request!.rights, grantee: request!.granteeId, target: request!.targetId };
+}
+
+const ASK_GRANTEE = '[ask] For whom is this? Reply with a name.';
+const ASK_TARGET = '[ask] On which mailbox or group? Reply with its name.';
+
+describe('a choice answered by typing one of its options', () => {
+  for (const typed of ['Send As', 'send-as', 'send as', 'SEND AS please']) {
+    it(`takes "${typed}" typed at "Which right?" as the Send As button`, async () => {
+      h = await conversationHarness();
+      expect((await h.say('alex', 'give Megan access to Training')).map((r) => r.kind)).toEqual(['choice']);
+      expect((await h.say('alex', typed)).map((r) => r.kind)).toEqual(['summary']);
+      expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training });
+      expect(await draftOf('alex')).toBeUndefined();
+    });
+  }
+
+  it('takes "Send on Behalf" typed, and Dutch labels typed in Dutch ("verzenden als", "Verzenden namens")', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan access to Training');
+    expect((await h.say('alex', 'Send on Behalf')).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.rights)).toEqual([['SendOnBehalf']]);
+
+    const [choice] = await h.say('adele', 'geef Megan toegang tot Training');
+    expect(choice?.kind === 'choice' ? choice.options.map((o) => o.label) : undefined).toEqual(['Verzenden als', 'Verzenden namens']);
+    expect((await h.say('adele', 'verzenden als')).map((r) => r.kind)).toEqual(['summary']);
+    await h.say('adele', 'geef Isaiah toegang tot Training');
+    expect((await h.say('adele', 'Verzenden namens')).map((r) => r.kind)).toEqual(['summary']);
+    // requestsOf gives no fixed order between requests made in the same instant.
+    const made = (await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => [r.granteeId, r.rights]);
+    expect(made).toHaveLength(2);
+    expect(made).toEqual(expect.arrayContaining([
+      [PEOPLE.megan.id, ['SendAs']],
+      [PEOPLE.isaiah.id, ['SendOnBehalf']],
+    ]));
+  });
+
+  it('answers a typed right that is not offered with why, and keeps the choice open', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan access to Training');
+    expect(read(await h.say('alex', 'full access'))).toEqual(['[text] Full Access exists only on mailboxes, not on groups. Choose Send As or Send on Behalf.']);
+    expect((await draftOf('alex'))?.awaiting).toBe('permission');
+    expect((await h.say('alex', 'send as')).map((r) => r.kind)).toEqual(['summary']);
+  });
+
+  it('points to the options when the typed answer is none of them (en, nl), and keeps the choice open', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan access to Training');
+    expect(read(await h.say('alex', 'banana'))).toEqual([
+      '[text] That is not one of the options. Pick one of the buttons above (Send As, Send on Behalf), or say "cancel" to stop.',
+    ]);
+    expect((await draftOf('alex'))?.awaiting).toBe('permission');
+    expect((await h.say('alex', 'Send on Behalf')).map((r) => r.kind)).toEqual(['summary']);
+
+    await h.say('adele', 'geef Megan toegang tot Training');
+    expect(read(await h.say('adele', 'banaan'))).toEqual([
+      '[text] Dat is geen van de opties. Kies een van de knoppen hierboven (Verzenden als, Verzenden namens), of zeg "annuleer" om te stoppen.',
+    ]);
+    expect((await draftOf('adele'))?.awaiting).toBe('permission');
+  });
+
+  it('still takes a new request, or "cancel", typed at a choice as such', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan access to Training');
+    expect((await h.say('alex', 'give Megan send on behalf on Training')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await draftOf('alex')).toBeUndefined();
+    await h.say('alex', 'give Alex access to Training');
+    expect(read(await h.say('alex', 'cancel'))).toEqual([
+      '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.',
+    ]);
+    expect(await draftOf('alex')).toBeUndefined();
+  });
+
+  it('takes a person typed exactly as offered (display name, mail, or the whole option) at "Which person?"', async () => {
+    h = await conversationHarness();
+    for (const [typed, who] of [['Jan Smit', 'janSmit'], ['jan.jansen@contoso.example', 'janJansen'], ['Jan Smit (jan.smit@contoso.example)', 'janSmit']] as const) {
+      const [choice] = await h.say('alex', 'give Jan send as on Training');
+      expect(choice?.kind === 'choice' ? choice.options.map((o) => o.label) : undefined).toEqual(['Jan Jansen (jan.jansen@contoso.example)', 'Jan Smit (jan.smit@contoso.example)']);
+      expect((await h.say('alex', typed)).map((r) => r.kind), typed).toContain('summary');
+      const pending = (await h.app.engine.requestsOf(PEOPLE.alex.id)).filter((r) => r.state === 'pending');
+      expect(pending.map((r) => r.granteeId), typed).toEqual([PEOPLE[who].id]);
+      await h.say('alex', 'cancel');
+    }
+  });
+
+  it('points to the people offered when the typed name is none of them, not "could not find" (en, nl)', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Jan send as on Training');
+    expect(read(await h.say('alex', 'Pietje'))).toEqual([
+      '[text] That is not one of the options. Pick one of the buttons above (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), or say "cancel" to stop.',
+    ]);
+    expect((await draftOf('alex'))?.awaiting).toBe('grantee');
+    expect((await h.say('alex', 'Jan Smit')).map((r) => r.kind)).toEqual(['summary']);
+
+    await h.say('adele', 'geef Jan verzenden als op Training');
+    expect(read(await h.say('adele', 'Pietje'))).toEqual([
+      '[text] Dat is geen van de opties. Kies een van de knoppen hierboven (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), of zeg "annuleer" om te stoppen.',
+    ]);
+  });
+});
+
+describe('"For whom?" answered with a name and a few words around it', () => {
+  for (const [person, typed] of [['alex', 'Megan needs it'], ['alex', 'Megan does'], ['alex', 'for Megan'], ['alex', 'it is for Megan Bowen'], ['adele', 'Megan heeft het nodig'], ['adele', 'voor Megan']] as const) {
+    it(`takes "${typed}" as the answer`, async () => {
+      h = await conversationHarness();
+      const ask = person === 'alex' ? 'give send as on Training' : 'geef verzenden als op Training';
+      expect((await h.say(person, ask)).map((r) => r.kind)).toEqual(['ask']);
+      expect((await h.say(person, typed)).map((r) => r.kind)).toEqual(['summary']);
+      expect(await onlyRequestOf(person)).toEqual({ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training });
+    });
+  }
+
+  it('offers the namesakes when the name is several people ("Jan needs it")', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give send as on Training');
+    const replies = await h.say('alex', 'Jan needs it');
+    expect(replies.map((r) => r.kind)).toEqual(['choice']);
+  });
+
+  it('takes a whole new request after the question as that request, not as the answer', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give send as on Training'))).toEqual([ASK_GRANTEE]);
+    expect((await h.say('alex', 'give Megan send on behalf on Sales')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendOnBehalf'], grantee: PEOPLE.megan.id, target: TARGETS.sales });
+    expect(await draftOf('alex')).toBeUndefined();
+  });
+
+  it('reads "Megan needs it" with no question open as before (not understood), and never for a mailbox question', async () => {
+    h = await conversationHarness();
+    expect((await h.say('alex', 'Megan needs it')).map((r) => r.kind)).toEqual(['text']);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+    // "On which mailbox?" is not "who needs it?": a person with filler words is a new message there.
+    expect(read(await h.say('alex', 'give Megan send as'))).toEqual([ASK_TARGET]);
+    expect((await h.say('alex', 'Megan needs it')).map((r) => r.kind)).toEqual(['text']);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+});
