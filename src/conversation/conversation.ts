@@ -93,6 +93,11 @@ export class Conversation implements ConversationApi {
         turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
         return turn.replies;
       }
+      if (!draft && understanding.stopAsking && understanding.intent === 'unknown') {
+        // "forget it", "laat maar" with nothing asked: said so, rather than "did not understand".
+        turn.replies.push({ kind: 'text', text: t(understanding.stopAsking, 'reply.nothingToStop') });
+        return turn.replies;
+      }
       if (draft && mayAnswer && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);

@@ -97,6 +97,14 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
     turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
     return true;
   }
+  if (resolution.status === 'unknown' && !sameWords(resolution.text, answer)) {
+    // Only some of its words read as a name ("forget" of "forget it on Training"): the whole answer is
+    // said not to be a name, never one of its words said not to be found.
+    const code = slot === 'grantee' ? 'unknown_person' : 'unknown_target';
+    turn.replies.push({ kind: 'refusal', code, text: t(draft.language, 'reply.answerNotAName', { text: turn.names.escape(answer, 80) }), details: {} });
+    await ask(core, turn, draft, slot, true);
+    return true;
+  }
   draft[slot] = resolution;
   await advance(core, turn, draft);
   return true;

@@ -28,7 +28,9 @@ async function onlyRequestOf(person: Person) {
 }
 
 const ASK_GRANTEE = '[ask] For whom is this? Reply with a name.';
+const ASK_GRANTEE_AGAIN = '[ask] For whom is this? Reply with a name, or say "cancel" to stop.';
 const ASK_TARGET = '[ask] On which mailbox or group? Reply with its name.';
+const ASK_TARGET_AGAIN = '[ask] On which mailbox or group? Reply with its name, or say "cancel" to stop.';
 
 describe('a choice answered by typing one of its options', () => {
   for (const typed of ['Send As', 'send-as', 'send as', 'SEND AS please']) {
@@ -159,5 +161,48 @@ describe('"For whom?" answered with a name and a few words around it', () => {
     expect(read(await h.say('alex', 'give Megan send as'))).toEqual([ASK_TARGET]);
     expect((await h.say('alex', 'Megan needs it')).map((r) => r.kind)).toEqual(['text']);
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+});
+
+describe('an answer that is no name is never quoted by its first word', () => {
+  it('drops the question for more ways of saying stop ("forget about it", "oh forget it", "just forget it", "vergeet het maar")', async () => {
+    h = await conversationHarness();
+    for (const words of ['forget about it', 'oh forget it', 'just forget it', 'forget it now']) {
+      expect(read(await h.say('alex', 'give send as on Training'))).toEqual([ASK_GRANTEE]);
+      expect(read(await h.say('alex', words)), words).toEqual([
+        '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.',
+      ]);
+      expect(await draftOf('alex'), words).toBeUndefined();
+    }
+    await h.say('adele', 'geef verzenden als op Training');
+    expect(read(await h.say('adele', 'vergeet het maar'))).toEqual([
+      '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan nog een keer "annuleer".',
+    ]);
+  });
+
+  it('says an answer of several words did not read as a name, quoting all of it (grantee and target questions, en and nl)', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give send as on Training');
+    expect(read(await h.say('alex', 'forget it on Training'))).toEqual(['[refusal] I could not read "forget it on Training" as a name.', ASK_GRANTEE_AGAIN]);
+    await h.say('alex', 'who has access to');
+    expect(read(await h.say('alex', 'forget the whole thing'))).toEqual(['[refusal] I could not read "forget the whole thing" as a name.', ASK_TARGET_AGAIN]);
+    await h.say('adele', 'geef verzenden als op Training');
+    expect(read(await h.say('adele', 'vergeet dat nou'))).toEqual([
+      '[refusal] Ik kon "vergeet dat nou" niet als naam lezen.',
+      '[ask] Voor wie is dit? Antwoord met een naam, of zeg "annuleer" om te stoppen.',
+    ]);
+    // A name that is not in the directory is still said to be not found, as written.
+    await h.say('alex', 'give send as on Training');
+    expect(read(await h.say('alex', 'Pietje Puk.'))).toEqual(['[refusal] I could not find "Pietje Puk" in the directory.', ASK_GRANTEE_AGAIN]);
+  });
+
+  it('"forget it" with no question open says there is nothing to stop (en, nl)', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('nestor', 'forget it'))).toEqual([
+      '[text] I was not asking you anything, so there is nothing to stop. To cancel a request you sent, say "cancel".',
+    ]);
+    expect(read(await h.say('adele', 'laat maar'))).toEqual([
+      '[text] Ik had je niets gevraagd, dus er valt niets te stoppen. Wil je een verstuurde aanvraag intrekken, zeg dan "annuleer".',
+    ]);
   });
 });
