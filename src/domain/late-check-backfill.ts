@@ -2,6 +2,7 @@ import type { JobHandler } from '../scheduler/worker.js';
 import type { DurableStore, IndexEntry } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
+import { scheduleOneTimeBackfill } from './one-time-backfill.js';
 import type { RequestRepository } from './request-repository.js';
 import { lacksLateChecks, type LifecycleSettings, type StoredRequest } from './request.js';
 
@@ -64,9 +65,9 @@ export interface LateCheckBackfillDeps {
 }
 
 /**
- * Schedules the backfill unless this store already has its marker. One read on a store that has
- * it; else one count and one commit (a store with no applied request gets its marker finished at
- * once, and no job).
+ * Schedules the backfill unless this store already has its marker (`scheduleOneTimeBackfill`). One
+ * read on a store that has it; else one count and one commit (a store with no applied request gets
+ * its marker finished at once, and no job).
  *
  * @param now epoch ms.
  * @param options.pageSize requests read per run (tests: small).
@@ -75,20 +76,16 @@ export interface LateCheckBackfillDeps {
  * @throws when the store does.
  */
 export async function scheduleLateCheckBackfill(store: DurableStore, now: number, options: { pageSize?: number } = {}): Promise<'scheduled' | 'nothing' | 'already'> {
-  const { namespace, key } = LATE_CHECK_BACKFILL_MARKER;
-  if (await store.get(namespace, key)) return 'already';
-  if ((await store.count('req:state:applied')) === 0) {
-    const marker: LateCheckBackfillMarker = { scheduledAt: now, finishedAt: now, scanned: 0, scheduled: 0 };
-    return (await store.commit({ records: [{ namespace, key, expect: 'absent', value: marker }] })) ? 'nothing' : 'already';
-  }
   const payload: LateCheckBackfillPayload = { pageSize: options.pageSize ?? DEFAULT_LATE_CHECK_BACKFILL_PAGE, scanned: 0, scheduled: 0, scheduledAt: now };
-  const marker: LateCheckBackfillMarker = { scheduledAt: now };
-  // Marker and job in one commit: of several instances starting at once, one schedules; a marker never exists without its job.
-  const created = await store.commit({
-    records: [{ namespace, key, expect: 'absent', value: marker }],
-    schedule: [{ id: LATE_CHECK_BACKFILL_JOB, kind: LATE_CHECK_BACKFILL_KIND, dueAt: now, payload }],
+  const finished: LateCheckBackfillMarker = { scheduledAt: now, finishedAt: now, scanned: 0, scheduled: 0 };
+  const started: LateCheckBackfillMarker = { scheduledAt: now };
+  return scheduleOneTimeBackfill(store, now, {
+    marker: LATE_CHECK_BACKFILL_MARKER,
+    sources: ['req:state:applied'],
+    job: { id: LATE_CHECK_BACKFILL_JOB, kind: LATE_CHECK_BACKFILL_KIND, payload },
+    finished,
+    started,
   });
-  return created ? 'scheduled' : 'already';
 }
 
 /**

@@ -2,6 +2,7 @@ import type { JobHandler } from '../scheduler/worker.js';
 import type { DurableStore } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
 import type { Logger } from './logger.js';
+import { scheduleOneTimeBackfill } from './one-time-backfill.js';
 import { BACKFILL_SOURCES, backfillStart, backfillTimeboundPage, type BackfillProgress } from './timebound-backfill.js';
 
 /**
@@ -41,7 +42,7 @@ interface BackfillPayload extends BackfillProgress {
 
 /**
  * Schedules the backfill unless this store already has its marker (scheduled, running or
- * finished). Costs one read on a store that has the marker; on one that does not, two counts and
+ * finished; `scheduleOneTimeBackfill`). Costs one read on a store that has the marker; on one that does not, two counts and
  * one commit: a store with no applied or effective request (a new one) gets its marker finished at
  * once, and no job.
  *
@@ -56,20 +57,16 @@ export async function scheduleTimeboundBackfill(
   now: number,
   options: { pageSize?: number } = {},
 ): Promise<'scheduled' | 'nothing' | 'already'> {
-  if (await store.get(BACKFILL_MARKER.namespace, BACKFILL_MARKER.key)) return 'already';
-  const counts = await Promise.all(BACKFILL_SOURCES.map((state) => store.count(`req:state:${state}`)));
-  if (counts.every((n) => n === 0)) {
-    const marker: BackfillMarker = { scheduledAt: now, finishedAt: now, scanned: 0, added: 0 };
-    return (await store.commit({ records: [{ ...BACKFILL_MARKER, expect: 'absent', value: marker }] })) ? 'nothing' : 'already';
-  }
   const payload: BackfillPayload = { ...backfillStart(options.pageSize ?? DEFAULT_BACKFILL_PAGE), scheduledAt: now };
-  const marker: BackfillMarker = { scheduledAt: now };
-  // Marker and job in one commit: of several instances starting at once, one schedules; a marker never exists without its job.
-  const created = await store.commit({
-    records: [{ ...BACKFILL_MARKER, expect: 'absent', value: marker }],
-    schedule: [{ id: TIMEBOUND_BACKFILL_JOB, kind: TIMEBOUND_BACKFILL_KIND, dueAt: now, payload }],
+  const finished: BackfillMarker = { scheduledAt: now, finishedAt: now, scanned: 0, added: 0 };
+  const started: BackfillMarker = { scheduledAt: now };
+  return scheduleOneTimeBackfill(store, now, {
+    marker: BACKFILL_MARKER,
+    sources: BACKFILL_SOURCES.map((state) => `req:state:${state}`),
+    job: { id: TIMEBOUND_BACKFILL_JOB, kind: TIMEBOUND_BACKFILL_KIND, payload },
+    finished,
+    started,
   });
-  return created ? 'scheduled' : 'already';
 }
 
 /**
