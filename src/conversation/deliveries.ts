@@ -46,6 +46,8 @@ export function deliveryOutbox(options: DeliveryOutboxOptions): EventOutbox {
 /** What deliveries need from the engine when a message cannot be delivered. */
 export interface DeliveryEngine {
   admins(): Promise<string[]>;
+  /** The request as it is now: an approval card is rendered from it when it is finally sent. */
+  get(requestId: string): Promise<PermissionRequest | undefined>;
   approverUnreachable(requestId: string, approverId: string): Promise<void>;
   deliveryFailed(requestId: string, recipientId: string, detail: string): Promise<void>;
 }
@@ -66,6 +68,14 @@ export interface DeliveriesOptions {
   random?: () => number;
 }
 
+interface UpdateCopiesPayload {
+  /** The request as the event left it. */
+  request: PermissionRequest;
+  queuedAt: number;
+  /** Render the request as it is when the job runs, not as `request` (a catch-up after a late approval card). */
+  current?: boolean;
+}
+
 interface DeliverPayload {
   message: OutboundMessage;
   /** When the message was first owed (epoch ms): the retry policy gives up 24 h after it. */
@@ -80,7 +90,12 @@ interface DeliverPayload {
  *   recipient; a passing failure (Teams or Slack down, throttled) is retried with backoff
  *   through outages of up to 24 h, honouring Retry-After; a person who cannot be reached at all
  *   is reported to the engine, which finds someone who can act (the next approver, the admins);
- * - an `update_copies` job re-renders every copy of the request's cards on every channel.
+ * - an `update_copies` job re-renders every copy of the request's cards on every channel;
+ * - an approval card asks for a decision, so it is rendered from the request as it is when it is
+ *   sent (after an outage that may be hours after it was owed), and not sent at all once the
+ *   request is no longer pending: the approver never saw it, there is nothing left to decide, and
+ *   the requester already knows. A card sent while the request changed (its copy kept after the
+ *   change's own `update_copies` job looked for copies) is caught up by one more such job.
  * At least once: after a crash a person may see an update twice, never lose one.
  */
 export function registerDeliveries(options: DeliveriesOptions): void {
@@ -111,7 +126,9 @@ export function registerDeliveries(options: DeliveriesOptions): void {
   worker.handle(DELIVER_JOB, async (job) => (options.channels().length ? deliver(job) : undefined), { timeoutMs: DELIVERY_TIMEOUT_MS });
 
   worker.handle(UPDATE_COPIES_JOB, async (job): Promise<JobOutcome> => {
-    const { request, queuedAt } = job.payload as { request: PermissionRequest; queuedAt: number };
+    const { request: queued, queuedAt, current } = job.payload as UpdateCopiesPayload;
+    // A catch-up after a late approval card: the request as it is now, so it never undoes a later job's rendering.
+    const request = current ? ((await engine.get(queued.id)) ?? queued) : queued;
     for (const channel of options.channels()) {
       try {
         await channel.updateCopies(request);
@@ -124,12 +141,14 @@ export function registerDeliveries(options: DeliveriesOptions): void {
   }, { timeoutMs: DELIVERY_TIMEOUT_MS });
 
   async function deliver(job: Job): Promise<JobOutcome> {
-    const { message, queuedAt } = job.payload as DeliverPayload;
+    const { message: owed, queuedAt } = job.payload as DeliverPayload;
+    // Throws when the request cannot be read: the worker tries again (sending a card that may be stale would not be better).
+    const message = owed.role === 'approver' ? await stillToDecide(owed) : owed;
+    if (!message) return;
     let channel: MessagingChannel;
     try {
       channel = await channelFor(message.recipientId);
       await channel.send(message);
-      return;
     } catch (error) {
       const name = channelName(error);
       if (!isBotError(error, 'recipient_unreachable')) {
@@ -142,6 +161,40 @@ export function registerDeliveries(options: DeliveriesOptions): void {
       await engine.deliveryFailed(message.request.id, message.recipientId, `${message.notice.event}: ${describe(error)}`);
       const approvalCard = message.role === 'approver';
       if (approvalCard && isBotError(error, 'recipient_unreachable')) await engine.approverUnreachable(message.request.id, message.recipientId);
+      return;
+    }
+    if (message.role === 'approver') await catchUp(message, job.id);
+  }
+
+  /**
+   * An owed approval card with the request as it is now; undefined when it is no longer pending, or
+   * the recipient is no longer one of its approvers: nothing to send (the requester was told what
+   * happened; the approver, who never saw the card, has nothing to decide).
+   */
+  async function stillToDecide(message: OutboundMessage): Promise<OutboundMessage | undefined> {
+    const request = await engine.get(message.request.id);
+    if (request?.state === 'pending' && request.approverIds.includes(message.recipientId)) return { ...message, request };
+    logger.info({ requestId: message.request.id, recipientId: message.recipientId, state: request?.state ?? 'gone' }, 'approval card not sent: the request is no longer pending');
+    return undefined;
+  }
+
+  /**
+   * After an approval card is sent and its copy kept: when the request changed since the card was
+   * rendered (a cancel, a decision by another approver, an expiry), that change's `update_copies`
+   * job may have looked for copies before this one was kept. One more such job, reading the request
+   * when it runs, brings every copy up to date. Never throws: the card is sent, and the job must not
+   * send it again; a failure here is logged.
+   */
+  async function catchUp(sent: OutboundMessage, jobId: string): Promise<void> {
+    try {
+      const request = await engine.get(sent.request.id);
+      if (!request || request.version === sent.request.version) return;
+      const now = clock.now();
+      const payload: UpdateCopiesPayload = { request, queuedAt: now, current: true };
+      await store.commit({ schedule: [{ id: `${jobId}:catch-up`, kind: UPDATE_COPIES_JOB, dueAt: now, orderKey: `copies:${request.id}`, payload }] });
+      worker.wake();
+    } catch (error) {
+      logger.error({ requestId: sent.request.id, recipientId: sent.recipientId, err: describe(error) }, 'approval card sent while its request changed, and its update could not be scheduled; it may show the request as it was');
     }
   }
 
@@ -186,7 +239,10 @@ function plan(event: EngineEvent, eventId: string, admins: string[], now: number
     const payload: DeliverPayload = { message, queuedAt: now };
     return { id: `${message.id}:deliver`, kind: DELIVER_JOB, dueAt: now, orderKey: `to:${requestId}:${m.recipientId}`, payload };
   });
-  if (updateCopies) jobs.push({ id: `${eventId}:copies`, kind: UPDATE_COPIES_JOB, dueAt: now, orderKey: `copies:${requestId}`, payload: { request: event.request, queuedAt: now } });
+  if (updateCopies) {
+    const payload: UpdateCopiesPayload = { request: event.request, queuedAt: now };
+    jobs.push({ id: `${eventId}:copies`, kind: UPDATE_COPIES_JOB, dueAt: now, orderKey: `copies:${requestId}`, payload });
+  }
   return jobs;
 }
 

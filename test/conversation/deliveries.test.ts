@@ -3,7 +3,7 @@ import type { AuditEntry } from '../../src/domain/engine-api.js';
 import { noopMetrics, type Metrics } from '../../src/domain/metrics.js';
 import type { PermissionRequest } from '../../src/domain/request.js';
 import type { ChangeResult, PermissionService } from '../../src/permissions/permission-service.js';
-import { cardOf, people, teamsHarness, TRAINING, type TeamsHarness } from '../channels/teams/harness.js';
+import { cardOf, people, teamsHarness, textOf, TRAINING, type TeamsHarness } from '../channels/teams/harness.js';
 import type { SentActivity } from '../fakes/fake-connector.js';
 import { personalConversationId } from '../fakes/teams-activities.js';
 
@@ -352,3 +352,103 @@ describe('a hung permission-service call', () => {
   }, 60_000);
 });
 
+
+describe('approval cards owed through an outage', () => {
+  /** The verbs of a card's buttons (approve, reject), or [] for a card without any. */
+  const verbs = (sent: { activity: Record<string, any> } | undefined): string[] => (cardOf(sent as SentActivity)?.actions ?? []).map((a: any) => a.verb);
+
+  it("an approver's chat down, the requester cancels: once it is back, no card reaches the approver (nothing left to decide)", async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    h.connector.outageIn(personalConversationId(adele));
+    await h.say(alex, 'give Megan send-as on Training');
+    const [request] = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(distinct(postTimes(personalConversationId(adele), 503))).toHaveLength(1);
+
+    await h.say(alex, 'cancel');
+    expect(textOf(h.inbox(alex).at(-1))).toContain(`Cancelled request ${request!.id}`);
+    h.connector.recover();
+    await runUntil(h.clock.now() + HOUR);
+
+    // The owed card was tried again and dropped: Adele is sent nothing, and has no copy to update.
+    expect((await h.bot.app.engine.get(request!.id))?.state).toBe('cancelled');
+    expect(h.inbox(adele)).toEqual([]);
+    expect(h.connector.updates.filter((u) => u.conversationId === personalConversationId(adele))).toEqual([]);
+    expect(await h.bot.app.store.work.size()).toBe(0);
+  });
+
+  it('two approvers, one chat down: the other approves, and the card owed to the first never arrives', async () => {
+    h = await teamsHarness();
+    await h.install(miriam);
+    await h.install(isaiah);
+    h.connector.outageIn(personalConversationId(miriam));
+    const request = await submit(isaiah.aad);
+    await h.settle();
+    expect(request.approverIds).toEqual([isaiah.aad, miriam.aad]);
+    const card = h.inbox(isaiah).at(-1)!;
+    expect(verbs(card)).toEqual(['approve', 'reject']);
+
+    expect((await h.click(isaiah, 'approve', { requestId: request.id }, card)).status).toBe(200);
+    await h.settle();
+    h.connector.recover();
+    await runUntil(h.clock.now() + HOUR);
+
+    expect((await h.bot.app.engine.get(request.id))?.decision).toMatchObject({ verdict: 'approved', by: isaiah.aad });
+    expect(h.inbox(miriam)).toEqual([]);
+  });
+
+  it('a card owed through an outage to a request still pending arrives with its buttons, and later changes update it', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.install(adele);
+    h.connector.outageIn(personalConversationId(adele));
+    const request = await submit(TRAINING);
+    await h.settle();
+    h.connector.recover();
+    await runUntil(h.clock.now() + MINUTE);
+
+    const card = h.inbox(adele).at(-1)!;
+    expect(verbs(card)).toEqual(['approve', 'reject']);
+    await h.bot.app.engine.cancel(request.id, alex.aad);
+    await h.settle();
+    const update = h.connector.updates.filter((u) => u.activityId === card.id).at(-1);
+    expect(textOf(update)).toContain('Geannuleerd');
+    expect(verbs(update)).toEqual([]);
+  });
+
+  it('a card whose send is under way when the request is cancelled is updated by the cancel, though its copy was kept after the cancel looked', async () => {
+    const copyRuns: string[] = [];
+    let copiesDone: () => void = () => undefined;
+    const copiesRan = new Promise<void>((resolve) => (copiesDone = resolve));
+    const metrics: Metrics = {
+      ...noopMetrics,
+      timerLateness: (kind) => {
+        if (kind !== 'update_copies') return;
+        copyRuns.push(kind);
+        copiesDone();
+      },
+    };
+    h = await teamsHarness({}, { app: { metrics } });
+    await h.install(adele);
+    // The connector holds the card's send unanswered: the card is on its way, its copy not yet kept.
+    h.connector.pause();
+    const request = await submit(TRAINING);
+    await h.connector.waitFor(() => h.connector.heldCount === 1, 'the approval card held');
+
+    // The cancel commits, and its copy update runs while the card is still on its way: it finds no copy of Adele's.
+    await h.bot.app.engine.cancel(request.id, alex.aad);
+    await copiesRan;
+    expect(h.connector.updates).toEqual([]);
+    h.connector.resume();
+    await h.settle();
+
+    // The card went out as it was rendered (pending), and was then caught up: no live buttons left.
+    const card = h.inbox(adele).at(-1)!;
+    expect(verbs(card)).toEqual(['approve', 'reject']);
+    const update = h.connector.updates.filter((u) => u.activityId === card.id).at(-1);
+    expect(textOf(update)).toContain('Geannuleerd');
+    expect(verbs(update)).toEqual([]);
+    expect(copyRuns).toEqual(['update_copies', 'update_copies']);
+  });
+});
