@@ -87,6 +87,8 @@ export class SlackApiFake {
   /** Per method, answers used before the normal one: `{ error }` (ok:false), `{ status, retryAfter }` (HTTP). */
   private readonly scripted = new Map<string, Array<{ error?: string; status?: number; retryAfter?: number }>>();
   private readonly dms = new Map<string, string>();
+  /** Channels whose posts and updates are answered with an HTTP status (`outageIn`). */
+  private readonly downIn = new Map<string, number>();
   private readonly triggers = new Set<string>();
   private tsCounter = 0;
   private readonly methods: Record<string, MethodHandler>;
@@ -183,6 +185,19 @@ export class SlackApiFake {
   failNext(method: string, error: string, count = 1): void {
     this.queue(method, Array.from({ length: count }, () => ({ error })));
   }
+  /**
+   * A partial outage: posts and updates into `channel` alone are answered HTTP `status` until
+   * `recover()`; every other call still works.
+   */
+  outageIn(channel: string, status = 503): void {
+    this.downIn.set(channel, status);
+  }
+
+  /** Ends every `outageIn`. */
+  recover(): void {
+    this.downIn.clear();
+  }
+
   /** The next `count` calls of `method` answer HTTP `status` (429 carries `Retry-After: retryAfter`). */
   httpNext(method: string, status: number, retryAfter?: number, count = 1): void {
     this.queue(method, Array.from({ length: count }, () => ({ status, ...(retryAfter !== undefined ? { retryAfter } : {}) })));
@@ -257,6 +272,8 @@ export class SlackApiFake {
         : { status: scripted.status, body: scripted.status >= 500 ? 'upstream error' : { ok: false, error: 'request_failed' } };
     }
     if (scripted?.error) return this.error(scripted.error);
+    const down = (method === 'chat.postMessage' || method === 'chat.update') && typeof args.channel === 'string' ? this.downIn.get(args.channel) : undefined;
+    if (down !== undefined) return { status: down, body: 'upstream error' };
     return handler(args, request);
   }
 

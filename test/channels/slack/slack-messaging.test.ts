@@ -126,3 +126,45 @@ describe('SlackMessaging (the messaging port in Slack)', () => {
     expect(await h.slack.messaging.health()).toBe(false);
   });
 });
+
+describe('Slack: an approval request owed through an outage of the approver\'s DM', () => {
+  it('is not posted once the requester cancelled: no live buttons reach the approver', async () => {
+    h = await slackHarness();
+    const adeleDm = h.fake.openDmAsUser(adele.id);
+    h.fake.outageIn(adeleDm);
+    await h.dm(alex, 'give Megan send-as on Training');
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    // The approval request was tried, refused for now, and is owed.
+    expect(h.fake.calls('chat.postMessage').filter((c) => c.args.channel === adeleDm)).toHaveLength(1);
+    expect(h.inbox(adele)).toEqual([]);
+
+    await h.dm(alex, 'cancel');
+    expect((await h.app.engine.get(request!.id))?.state).toBe('cancelled');
+    h.fake.recover();
+    for (let minute = 0; minute < 20; minute++) await h.advance(60_000);
+
+    // Tried no more: nothing to decide, so nothing posted and no copy kept.
+    expect(h.fake.calls('chat.postMessage').filter((c) => c.args.channel === adeleDm)).toHaveLength(1);
+    expect(h.inbox(adele)).toEqual([]);
+    expect((await h.slack.repository.copies(request!.id)).map((c) => c.role)).toEqual(['summary']);
+    expect(await h.app.store.work.size()).toBe(0);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('is posted with its buttons when the request is still pending, and a later cancel updates it', async () => {
+    h = await slackHarness();
+    const adeleDm = h.fake.openDmAsUser(adele.id);
+    h.fake.outageIn(adeleDm);
+    await h.dm(alex, 'give Megan send-as on Training');
+    h.fake.recover();
+    await h.advance(60_000);
+
+    const approval = h.inbox(adele).at(-1)!;
+    expect(findButton(approval.blocks, 'approve')).toBeDefined();
+    await h.dm(alex, 'cancel');
+    const copy = h.fake.message(approval.channel, approval.ts)!;
+    expect(textOf(copy)).toContain('Geannuleerd');
+    expect(findButton(copy.blocks, 'approve')).toBeUndefined();
+    expect(h.fake.violations).toEqual([]);
+  });
+});
