@@ -39,7 +39,9 @@ export interface Notice {
 /**
  * One message to one person. Stored as the payload of its delivery job, so it carries the request
  * as it was when the event happened: a post-back delivered after an outage still says "approved",
- * not the state the request has reached since.
+ * not the state the request has reached since. An approval card (`role: 'approver'`) is the
+ * exception: it asks for a decision, so the delivery job renders it from the request as it is when
+ * it is sent, and drops it once the request is no longer pending.
  */
 export interface OutboundMessage {
   /** Stable across retries: `requestId:eventSeq:recipientId`. */
