@@ -158,13 +158,16 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   }
 
   const topic = said.has(QUERY_TOPIC) || hasRight || said.has(WHO_WORDS);
+  // "do not give Zoë full access ...", "please don't ...": a command not to act, with no question mark,
+  // so no yes/no question ("do Zoë and Priya have access?"); it falls to the negation veto below.
+  const negatedCommand = !s.question && /^(?:please |pls |kindly )?(?:do|does) (?:not|never)\b/.test(flat);
   let queryForm: QueryForm | undefined;
   if (said.leading(QUERY_START_TARGET)) queryForm = 'target';
   else if (said.leading(QUERY_START_PERSON) && topic) {
     queryForm = tokens.some((t, i) => PEOPLE_NOUNS.has(t.norm) && i <= 3) ? 'target' : 'person';
   } else if (/^(list|show|display|toon|geef een overzicht|overview|overzicht|report|rapport)\b/.test(flat) && topic) {
     queryForm = said.has(WHO_WORDS) ? 'target' : 'check';
-  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(REVOKE_VERBS)) {
+  } else if (/^(does|do|did|has|is|are|heeft|hebben|check|controleer|kijk)\b/.test(flat) && topic && !said.has(REVOKE_VERBS) && !negatedCommand) {
     queryForm = 'check';
   } else if (/\b(delegates of|gemachtigden van)\b/.test(flat)) queryForm = 'target';
   // Questions inside a sentence: "can you tell me who has access to X", "could you check whether Megan has ...",

@@ -30,6 +30,16 @@ export function granteesOf(m: Mention, requesterId: string): Resolution[] | unde
 }
 
 /**
+ * One resolution per mailbox or group when a target mention names several ("on Training and Support",
+ * "op Training en Support"), in the order written; `undefined` for one (or one written twice).
+ */
+export function targetsOf(m: Mention, requesterId: string, noun: 'mailbox' | 'group' | undefined): Resolution[] | undefined {
+  if (!m.parts) return undefined;
+  const each = m.parts.map((p) => asTarget(p, requesterId, noun));
+  return asTarget(m, requesterId, noun).status === 'resolved' ? undefined : each;
+}
+
+/**
  * The rights named outright (not "access", "read" or "rights"). A generic word ("delegate",
  * "gemachtigde": Send on Behalf) counts only when nothing else is named: "make Priya a delegate with
  * send-as rights" is Send As.

@@ -39,6 +39,19 @@ export interface Understanding {
    */
   grantees?: Resolution[];
   /**
+   * Set when a grant or revoke names several mailboxes or groups together ("send as on Training and
+   * Support", "op Training en Support"): one resolution per target, in the order written. `target` then
+   * holds every candidate as `ambiguous` (the contract answer); the bot makes one request per target,
+   * so it asks which one this request is for. Not part of the SPEC section 5 contract.
+   */
+  targets?: Resolution[];
+  /**
+   * Set when a grant names several rights ("send as and full access", "verzenden als en volledige
+   * toegang"), in the order written; `permission` is then null (the contract answer). A grant is one
+   * right, so the bot asks which of these this request is for. Not part of the SPEC section 5 contract.
+   */
+  permissions?: Right[];
+  /**
    * Set when the text reads as a sentence (a right named, or a verb or question word outside the names
    * the directory knows), not as a name on its own: a bot waiting for a name ("For whom?") takes it as
    * a new message. Not part of the SPEC section 5 contract.

@@ -26,7 +26,7 @@ import { decideIntent, readsAsSentence } from './intent.js';
 import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, type Mention, ownerOf } from './mentions.js';
-import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, withoutMarkedGrantee } from './resolve.js';
+import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { tokenize } from './tokens.js';
@@ -200,15 +200,24 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     const each = granteesOf(roles.g, options.requesterId);
     if (each) result.grantees = each;
   }
-  if (roles.t) result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
+  if (roles.t) {
+    result.target = asTarget(roles.t, options.requesterId, nounOf(roles.t, tokens));
+    const each = act ? targetsOf(roles.t, options.requesterId, nounOf(roles.t, tokens)) : undefined;
+    if (each) result.targets = each;
+  }
   // A person the channel marked as the grantee is exactly them: the typed target is someone or something else.
   if (roles.g && roles.t && result.target) result.target = withoutMarkedGrantee(result.target, roles.g, roles.t);
 
   // ---- the right; for a revoke, who actually holds it
   if (intent === 'revoke') await settleRevoke(result, explicitRights(rights), options);
+  // Settled on the one that holds the right: no longer a choice between the targets named.
+  if (result.targets && result.target?.status !== 'ambiguous') delete result.targets;
   const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
   const saysAll = norms.some((w) => ALL_WORDS.has(w));
   result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
+  // "send as and full access": a grant is one right, so the bot asks which of these, never silently one.
+  const namedRights = intent === 'grant' ? [...explicitRights(rights)].filter((r): r is Right => (RIGHTS as readonly string[]).includes(r)) : [];
+  if (namedRights.length > 1) result.permissions = namedRights;
   // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
   // about a group's rights, so rather than a grant with no right, the bot asks what is meant.
   if (intent === 'grant' && result.permission === null && rights.every((r) => r.right === 'read')) return finish(result, 'unknown');

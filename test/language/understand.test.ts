@@ -167,6 +167,42 @@ describe('understand with several people in one request', () => {
   });
 });
 
+describe('understand with several rights or several mailboxes in one request', () => {
+  it('names every right of a grant in permissions, in the order written, and keeps the contract permission null (en, nl)', async () => {
+    const u = await ask('give Zoë send as and full access on Info');
+    expect(u).toMatchObject({ intent: 'grant', permission: null, permissions: ['SendAs', 'FullAccess'], target: { status: 'resolved', id: 's-info' } });
+    expect((await ask('geef Zoë verzenden namens en verzenden als op Sales')).permissions).toEqual(['SendOnBehalf', 'SendAs']);
+    expect((await ask('give Zoë send as on Info')).permissions).toBeUndefined();
+  });
+
+  it('names every mailbox or group of a grant or revoke in targets, and keeps the contract target ambiguous (en, nl)', async () => {
+    const u = await ask('give Zoë send as on Sales and Info');
+    expect(u.targets).toEqual([{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 's-info' }]);
+    expect(toContractJson(u)).toMatchObject({ intent: 'grant', permission: 'SendAs', target: { status: 'ambiguous', candidates: ['g-sales', 's-info'] } });
+    expect((await ask('geef Zoë verzenden als op Sales en Planning')).targets).toEqual([{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 'g-planning' }]);
+    expect((await ask('give Zoë send as on Sales')).targets).toBeUndefined();
+    // A question about several is no request to split.
+    expect((await ask('who has access to Sales and Info?')).targets).toBeUndefined();
+  });
+});
+
+describe('understand a command not to act', () => {
+  it('reads "do not give", "never give", "geef niet", "niet geven" as unknown, as "don\'t give" is', async () => {
+    for (const text of [
+      'do not give Zoë full access to Info', 'Do NOT give Zoë full access to Info', "don't give Zoë full access to Info", 'never give Zoë full access to Info',
+      'do not grant Zoë send as on Sales', 'geef Zoë niet volledige toegang tot Info', 'geef niet Zoë volledige toegang tot Info', 'Zoë niet geven volledige toegang tot Info',
+    ]) {
+      expect(toContractJson(await ask(text)), text).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null });
+    }
+  });
+
+  it('still reads a negated question as the question it is', async () => {
+    expect((await ask('do not give Zoë full access to Info?')).intent).toBe('query');
+    expect((await ask('does Zoë have full access to Info')).intent).toBe('query');
+    expect((await ask('does Zoë not have full access to Info')).intent).toBe('query');
+  });
+});
+
 describe('understand --explain', () => {
   it('shows the right phrases, each mention with its scores and the cues that fired, and the roles', async () => {
     const u = await ask('make Mei a delegate of the Iris group with send as', { explain: true });
