@@ -4,7 +4,7 @@ import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
-import { audit, auditMore, continuePaging, help, myRequests, notUnderstood } from './queries.js';
+import { audit, auditMore, continuePaging, help, myRequests, notUnderstood, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
@@ -180,7 +180,8 @@ export class Conversation implements ConversationApi {
       case 'help':
         return help(core, turn);
       case 'status':
-        return myRequests(core, turn);
+        // "status REQ-7K2F9": that request; "status", "my requests": the list.
+        return u.requestRef ? requestStatus(core, turn, u.requestRef) : myRequests(core, turn);
       case 'cancel':
         return this.cancelByText(turn, u);
       case 'revoke':

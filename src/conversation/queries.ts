@@ -1,5 +1,5 @@
 import { BotError } from '../domain/errors.js';
-import { timeBoundInPlace } from '../domain/request.js';
+import { timeBoundInPlace, type PermissionRequest } from '../domain/request.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
@@ -24,6 +24,32 @@ export async function notUnderstood(core: Core, turn: Turn): Promise<void> {
 export async function myRequests(core: Core, turn: Turn): Promise<void> {
   const [mine, awaiting] = await Promise.all([core.engine.requestsOf(turn.userId, { limit: 10 }), core.engine.awaitingDecisionBy(turn.userId)]);
   turn.replies.push({ kind: 'requests', mine, awaiting, view: await statusView(mine, awaiting, turn.names, turn.audience) });
+}
+
+/**
+ * "status REQ-7K2F9", "what's the status of REQ-7K2F9": that one request and its state, for the people
+ * it concerns (its requester, grantee and approvers) and for those who may read its history (admins,
+ * the owners of its mailbox or group: the rule of "audit REQ-…"). Anyone else, like a request that does
+ * not exist, is told it could not be found, so nobody learns which ids exist.
+ */
+export async function requestStatus(core: Core, turn: Turn, requestId: string): Promise<void> {
+  const { lang } = turn.audience;
+  const request = await core.engine.get(requestId);
+  if (!request || !(await mayReadRequest(core, turn.userId, request))) {
+    turn.replies.push({ kind: 'refusal', code: 'not_found', text: t(lang, 'reply.requestNotFound', { requestId: turn.names.escape(requestId, 80) }), details: { requestId } });
+    return;
+  }
+  const title = t(lang, 'status.one', { requestId: turn.names.escape(request.id, 80) });
+  // Only its requester may cancel it: nobody else is offered the button.
+  const view = await statusView([request], [], turn.names, turn.audience, { title, cancellable: request.requesterId === turn.userId });
+  turn.replies.push({ kind: 'requests', mine: [request], awaiting: [], view });
+}
+
+/** Whether `userId` may see `request`: it concerns them, or they may read its audit history (admin, owner of its target). */
+async function mayReadRequest(core: Core, userId: string, request: PermissionRequest): Promise<boolean> {
+  if (request.requesterId === userId || request.granteeId === userId || request.approverIds.includes(userId)) return true;
+  if (await core.engine.isAdmin(userId)) return true;
+  return (await core.directory.ownersOf(request.targetId)).includes(userId);
 }
 
 /** "who has access to X" (admins and X's owners; the engine decides). */

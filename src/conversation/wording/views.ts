@@ -66,10 +66,18 @@ export function noticeView(lang: Lang, lines: string[], options: Partial<Omit<No
 
 /**
  * "My requests": each with its state and end, Cancel offered on the pending ones, and what awaits the
- * viewer's decision.
+ * viewer's decision. `options.title` replaces "Your requests" (one request asked about by its id);
+ * `options.cancellable: false` offers no Cancel (the viewer did not make the request).
  */
-export async function statusView(requests: readonly PermissionRequest[], awaiting: readonly PermissionRequest[], names: Names, audience: Audience): Promise<StatusView> {
+export async function statusView(
+  requests: readonly PermissionRequest[],
+  awaiting: readonly PermissionRequest[],
+  names: Names,
+  audience: Audience,
+  options: { title?: string; cancellable?: boolean } = {},
+): Promise<StatusView> {
   const { lang } = audience;
+  const cancellable = (request: PermissionRequest) => request.state === 'pending' && options.cancellable !== false;
   const items = await Promise.all(
     requests.map(async (request) => {
       const words = await requestWords(request, names, lang);
@@ -80,13 +88,13 @@ export async function statusView(requests: readonly PermissionRequest[], awaitin
         title: `${names.escape(request.id, 80)}: ${words.summary}`,
         status: state.status,
         ends: end !== undefined && !['rejected', 'cancelled', 'expired', 'failed', 'revoked'].includes(request.state) ? t(lang, 'status.ends', { end: formatEnd(end, audience) }) : '',
-        cancellable: request.state === 'pending',
-        cancelLabel: request.state === 'pending' ? t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }) : '',
+        cancellable: cancellable(request),
+        cancelLabel: cancellable(request) ? t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }) : '',
       };
     }),
   );
   const awaitingLines = await Promise.all(awaiting.map(async (request) => `${names.escape(request.id, 80)}: ${(await requestWords(request, names, lang)).summary}`));
-  return { title: t(lang, 'status.title'), empty: t(lang, 'reply.noRequests'), items, awaitingTitle: t(lang, 'status.awaiting'), awaiting: awaitingLines };
+  return { title: options.title ?? t(lang, 'status.title'), empty: t(lang, 'reply.noRequests'), items, awaitingTitle: t(lang, 'status.awaiting'), awaiting: awaitingLines };
 }
 
 /** "Who has access to X": one row per right that exists on X (no Full Access on a group) with its holders. */
