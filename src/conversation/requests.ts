@@ -39,6 +39,10 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
     draft.until = null;
     draft.periodChoices = { why: period.why, options: period.options.map((o) => o.duration ?? o.until) };
   }
+  // Several rights or several targets named: one request is one right on one target, so the choice
+  // offers only what was named, and says the rest is a request of its own.
+  if (u.intent === 'grant' && u.permissions && u.permissions.length > 1) draft.permissions = u.permissions;
+  if (u.intent !== 'query' && u.targets && u.targets.length > 1) draft.severalTargets = true;
   // Several people named: one request per person, each settled and approved on its own.
   if (u.intent !== 'query' && u.grantees && u.grantees.length > 1) {
     draft.grantee = u.grantees[0]!;
@@ -237,13 +241,17 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
     }
   }
   if (draft.intent === 'grant' && (draft.permission === null || !rightAppliesTo(draft.permission, target.kind))) {
-    const wasFullAccessOnGroup = draft.permission === 'FullAccess';
-    const options = RIGHTS.filter((r) => rightAppliesTo(r, target.kind));
+    const applicable = RIGHTS.filter((r) => rightAppliesTo(r, target.kind));
+    // The rights named, when more than one of them exists on this target; else every right there is.
+    const named = (draft.permissions ?? []).filter((r) => applicable.includes(r));
+    const options = named.length > 1 ? named : applicable;
+    const wasFullAccessOnGroup = draft.permission === 'FullAccess' || (target.kind === 'group' && draft.permissions?.includes('FullAccess') === true);
     draft.awaiting = 'permission';
     draft.options = [...options];
     draft.permission = null;
     await core.drafts.saveDraft(draft);
-    const question = `${wasFullAccessOnGroup ? `${t(lang, 'reply.rightNotOnGroup')} ` : ''}${t(lang, 'reply.chooseRight', { target: turn.names.escape(target.displayName, 120) })}`;
+    const chooseKey = named.length > 1 ? 'reply.chooseOneRight' : 'reply.chooseRight';
+    const question = `${wasFullAccessOnGroup ? `${t(lang, 'reply.rightNotOnGroup')} ` : ''}${t(lang, chooseKey, { target: turn.names.escape(target.displayName, 120) })}`;
     turn.replies.push({ kind: 'choice', slot: 'right', draftId: draft.id, title: t(lang, 'choose.title'), question, options: options.map((r, pick) => ({ label: rightLabel(r, lang), pick })) });
     return;
   }
@@ -370,7 +378,7 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
       slot,
       draftId: draft.id,
       title: t(lang, 'choose.title'),
-      question: t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : 'reply.chooseTarget'),
+      question: t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : draft.severalTargets ? 'reply.chooseOneTarget' : 'reply.chooseTarget'),
       options: labels.map((label, pick) => ({ label, pick })),
     });
     return false;

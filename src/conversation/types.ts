@@ -358,6 +358,10 @@ export interface Draft {
    * an end date, or a numeric date read two ways): each an ISO duration (`P14D`) or a date (YYYY-MM-DD).
    */
   periodChoices?: { why: 'duration_and_until' | 'day_month_order'; options: string[] };
+  /** Several rights named in one grant ("send as and full access"): the choice of rights offers these only. */
+  permissions?: Right[];
+  /** Several mailboxes or groups named in one request ("on Training and Support"): the choice of them says why it is asked. */
+  severalTargets?: boolean;
   /** Several people in one request: the ones settled so far, and the ones still to settle after `grantee`. */
   granteesSettled?: string[];
   granteesLeft?: Resolution[];

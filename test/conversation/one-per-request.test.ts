@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoredDrafts } from '../../src/conversation/drafts.js';
+import type { Reply } from '../../src/conversation/types.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE, TARGETS, type Person } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** Each reply as `[kind] words`, so a test reads what the person reads. */
+function read(replies: Reply[]): string[] {
+  return replies.map((r) => `[${r.kind}] ${wordsOf(r)}`);
+}
+
+async function requestsOf(person: Person) {
+  return (await h!.app.engine.requestsOf(PEOPLE[person].id)).map((r) => ({ rights: r.rights, grantee: r.granteeId, target: r.targetId }));
+}
+
+describe('two rights named in one request', () => {
+  it('offers only the rights named, saying one request is one right (en, nl); the pick is requested', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give Megan send as and full access on Support'))).toEqual([
+      '[choice] Please choose\nI make one request per right. Which one on Support is this request for? Ask for the rest in a new message afterwards.\nSend As\nFull Access (read and manage)',
+    ]);
+    expect((await h.say('alex', 'full access')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('alex')).toEqual([{ rights: ['FullAccess'], grantee: PEOPLE.megan.id, target: TARGETS.support }]);
+
+    const [choice] = await h.say('adele', 'geef Megan verzenden als en verzenden namens op Training');
+    expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice).toEqual([
+      'Ik maak één aanvraag per recht. Voor welk recht op Training is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+      ['Verzenden als', 'Verzenden namens'],
+    ]);
+  });
+
+  it('on a group, says Full Access is not there and offers the rights that are', async () => {
+    h = await conversationHarness();
+    const [choice] = await h.say('alex', 'give Megan send as and full access on Training');
+    expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice).toEqual([
+      'Full Access exists only on mailboxes, not on groups. Choose Send As or Send on Behalf. Which right on Training?',
+      ['Send As', 'Send on Behalf'],
+    ]);
+  });
+});
+
+describe('two mailboxes or groups named in one request', () => {
+  it('offers the ones named, saying one request is one mailbox or group (en, nl); the pick is requested', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give Megan send as on Training and Support'))).toEqual([
+      '[choice] Please choose\nI make one request per mailbox or group. Which one is this request for? Ask for the rest in a new message afterwards.\nTraining (training@contoso.example)\nSupport (support@contoso.example)',
+    ]);
+    expect((await h.say('alex', 'Support')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('alex')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.support }]);
+
+    const [choice] = await h.say('adele', 'geef Megan verzenden als op Training en Sales');
+    expect(choice?.kind === 'choice' ? choice.question : choice).toBe(
+      'Ik maak één aanvraag per postvak of groep. Voor welke is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+    );
+  });
+
+  it('marks no several targets when one mailbox is named', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as and full access on Support');
+    expect((await new StoredDrafts(h.app.store).draft(PEOPLE.alex.id))?.severalTargets).toBeUndefined();
+  });
+});
