@@ -71,14 +71,21 @@ export interface TypedAnswer {
 /**
  * A typed answer to the question or choice `draft` asked (the person's open draft, `openDraft`);
  * `false` when the message is no answer to it (a new message). At a choice, an option typed as
- * written on its button (or a right named alone) is that button; anything else is pointed to the
- * buttons, and the choice stays open.
+ * written on its button (or a right named alone), or its place ("2", "the first one", "de tweede"),
+ * is that button; anything else (a place with no button there too) is pointed to the buttons, and the
+ * choice stays open.
  */
 export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: TypedAnswer): Promise<boolean> {
   const slot = draft.awaiting;
   if (!slot) return false;
   const { text, understanding: u } = typed;
   const index = draft.options ? await typedOption(turn, draft, text, u) : undefined;
+  if (index === OUT_OF_RANGE) {
+    // "3" of two options: there is no such button.
+    turn.audience = { ...turn.audience, lang: draft.language };
+    turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
+    return true;
+  }
   if (index !== undefined) {
     turn.audience = { ...turn.audience, lang: draft.language };
     await pick(core, turn, draft, index);
@@ -146,17 +153,55 @@ async function pick(core: Core, turn: Turn, draft: Draft, index: number): Promis
   return label;
 }
 
+/** `typedOption`'s answer for a number or ordinal that names no option ("3" of two). */
+const OUT_OF_RANGE = -1;
+
 /**
- * The option a typed message picks: a right named alone that is offered, or the words of an option's
- * label in either language ("send-as", "Verzenden namens", "Jan Smit (jan.smit@contoso.example)");
- * `undefined` when it is none of them.
+ * The option a typed message picks: a right named alone that is offered, the words of an option's
+ * label in either language ("send-as", "Verzenden namens", "Jan Smit (jan.smit@contoso.example)"), or
+ * its place ("1", "the first one", "de tweede", "the last"), as the buttons are listed; `OUT_OF_RANGE`
+ * for a place there is no option at; `undefined` when it is none of them.
  */
 async function typedOption(turn: Turn, draft: Draft, text: string, u: Understanding): Promise<number | undefined> {
   const options = draft.options ?? [];
   if (draft.awaiting === 'permission' && u.rightAlone && options.includes(u.rightAlone)) return options.indexOf(u.rightAlone);
   const labels = await Promise.all(options.map((value) => Promise.all(LANGS.map((lang) => optionLabel(turn, draft, value, lang)))));
   const index = labels.findIndex((forms) => forms.some((label) => sameWords(label, text)));
-  return index >= 0 ? index : undefined;
+  if (index >= 0) return index;
+  // After the labels: an option whose label is a number or an ordinal is picked by its label.
+  const place = placeIn(text, options.length);
+  if (place === undefined) return undefined;
+  return place >= 0 && place < options.length ? place : OUT_OF_RANGE;
+}
+
+/** Ordinal and number words and the place they name, English and Dutch ("one" / "een" are fillers: "the first one"). */
+const ORDINALS = new Map<string, number>([
+  ['first', 1], ['second', 2], ['third', 3], ['fourth', 4], ['fifth', 5], ['sixth', 6], ['seventh', 7], ['eighth', 8], ['ninth', 9], ['tenth', 10],
+  ['eerste', 1], ['tweede', 2], ['derde', 3], ['vierde', 4], ['vijfde', 5], ['zesde', 6], ['zevende', 7], ['achtste', 8], ['negende', 9], ['tiende', 10],
+  ['two', 2], ['three', 3], ['four', 4], ['five', 5], ['six', 6], ['twee', 2], ['drie', 3], ['vier', 4], ['vijf', 5], ['zes', 6],
+]);
+const LAST_WORDS = new Set(['last', 'laatste']);
+/** Words around a place that add nothing to it: "the first one please", "nummer 2", "option #1", "ik wil de tweede". */
+const PLACE_FILLERS = new Set([
+  'the', 'de', 'het', 'one', 'een', 'a', 'an', 'option', 'optie', 'number', 'nummer', 'nr', 'no', 'choice', 'keuze', 'button', 'knop',
+  'please', 'pls', 'graag', 'aub', 'die', 'that', 'i', 'ik', 'take', 'neem', 'pick', 'kies', 'want', 'wil', 'mean', 'bedoel', 'ok', 'okay', 'oke',
+]);
+
+/**
+ * The place (0-based) a typed answer names among `count` options: a number ("1", "#2", "2."), an
+ * ordinal ("the first one", "1st", "de tweede", "2e", "the last"), with only `PLACE_FILLERS` around
+ * it. Outside 0..count-1 when there is no option there; `undefined` when it names no one place.
+ */
+function placeIn(text: string, count: number): number | undefined {
+  const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const places: number[] = [];
+  for (const word of words) {
+    const n = /^(\d{1,3})(?:st|nd|rd|th|e|ste|de)?$/.exec(word);
+    const value = n ? Number(n[1]) : LAST_WORDS.has(word) ? count : ORDINALS.get(word);
+    if (value !== undefined) places.push(value);
+    else if (!PLACE_FILLERS.has(word)) return undefined;
+  }
+  return places.length === 1 ? places[0]! - 1 : undefined;
 }
 
 /** An option's label in `lang`, as its button shows it (a person's is the same in every language). */

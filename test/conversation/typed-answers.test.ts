@@ -127,6 +127,53 @@ describe('a choice answered by typing one of its options', () => {
   });
 });
 
+describe('a choice answered by typing the place of an option', () => {
+  for (const [typed, who] of [['the first one', 'janJansen'], ['1', 'janJansen'], ['#2', 'janSmit'], ['the second', 'janSmit'], ['2nd one please', 'janSmit'], ['the last one', 'janSmit']] as const) {
+    it(`takes "${typed}" at "Which person?" as that button`, async () => {
+      h = await conversationHarness();
+      await h.say('alex', 'give Jan send as on Training');
+      expect((await h.say('alex', typed)).map((r) => r.kind)).toEqual(['summary']);
+      expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendAs'], grantee: PEOPLE[who].id, target: TARGETS.training });
+    });
+  }
+
+  it('takes Dutch ordinals ("de eerste", "nummer 2", "de tweede") and numbers at a choice of rights', async () => {
+    h = await conversationHarness();
+    await h.say('adele', 'geef Jan verzenden als op Training');
+    expect((await h.say('adele', 'de eerste')).map((r) => r.kind)).toEqual(['summary']);
+    await h.say('adele', 'geef Megan toegang tot Training');
+    expect((await h.say('adele', 'nummer 2')).map((r) => r.kind)).toEqual(['summary']);
+    await h.say('alex', 'give Megan access to Training');
+    expect((await h.say('alex', '1')).map((r) => r.kind)).toEqual(['summary']);
+    const made = (await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => [r.granteeId, r.rights]);
+    expect(made).toEqual(expect.arrayContaining([[PEOPLE.janJansen.id, ['SendAs']], [PEOPLE.megan.id, ['SendOnBehalf']]]));
+    expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training });
+  });
+
+  it('points to the buttons for a place there is no option at (en, nl), and keeps the choice open', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Jan send as on Training');
+    for (const typed of ['3', 'the third one', '0']) {
+      expect(read(await h.say('alex', typed)), typed).toEqual([
+        '[text] That is not one of the options. Pick one of the buttons above (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), or say "cancel" to stop.',
+      ]);
+      expect((await draftOf('alex'))?.awaiting, typed).toBe('grantee');
+    }
+    await h.say('adele', 'geef Megan toegang tot Training');
+    expect(read(await h.say('adele', 'de derde'))).toEqual([
+      '[text] Dat is geen van de opties. Kies een van de knoppen hierboven (Verzenden als, Verzenden namens), of zeg "annuleer" om te stoppen.',
+    ]);
+    expect((await h.say('adele', 'de tweede')).map((r) => r.kind)).toEqual(['summary']);
+  });
+
+  it('reads "1" with no choice open as before (no option to pick)', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give send as on Training');
+    expect(read(await h.say('alex', '1'))[0]).not.toContain('summary');
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+});
+
 describe('"For whom?" answered with a name and a few words around it', () => {
   for (const [person, typed] of [['alex', 'Megan needs it'], ['alex', 'Megan does'], ['alex', 'for Megan'], ['alex', 'it is for Megan Bowen'], ['adele', 'Megan heeft het nodig'], ['adele', 'voor Megan']] as const) {
     it(`takes "${typed}" as the answer`, async () => {
