@@ -20,7 +20,8 @@ export interface TimeSpan {
   rest: string;
   /**
    * An end date or a period was written but could not be read ("until 2026-02-30", "for 0 weeks",
-   * "for 99999 days"): the request must not go ahead as if it had no end.
+   * "for 99999 days"), has no length ("temporarily"), or starts later ("from Monday"): the request must
+   * not go ahead as if it had no end, or from now.
    */
   unread: boolean;
   /** Why, when `unread`: what was written and what is wrong with it (`UnreadEnd`). */
@@ -40,11 +41,14 @@ export interface TimeSpan {
 /**
  * A time limit that was written but not read, and why: a period of zero or less (`zero`: "for 0 days"),
  * longer than any grant may last (`too_long`: "for 1000 years"), a number this reader does not take
- * (`unread`: "for 1000 minutes"), or an end date that is no date (`date`: "until 2026-02-30").
- * `text`: the period as written ("0 days"); '' for a date.
+ * (`unread`: "for 1000 minutes", or a time word left over that nothing read: "around the weekend"), an
+ * end date that is no date (`date`: "until 2026-02-30"), an end without its length (`vague`:
+ * "temporarily", "while I am on holiday", "for a while"), or a start later than now (`later_start`:
+ * "from Monday", "vanaf maandag", "for 2 weeks starting Monday"; a grant can only start when it is
+ * applied). `text`: the words as written ("0 days", "from Monday"); '' for a date.
  */
 export interface UnreadEnd {
-  why: 'zero' | 'too_long' | 'unread' | 'date';
+  why: 'zero' | 'too_long' | 'unread' | 'date' | 'vague' | 'later_start';
   text: string;
 }
 
@@ -120,8 +124,63 @@ const NUMBER_UNIT_RE = new RegExp(`(?<![\\p{L}])-?\\d+(?:[.,]\\d+|e\\d+)?\\s*(${
  * unit. Never read as no time limit: a grant asked for "a few days" must not become permanent.
  */
 const WORDED_PERIOD_RE = new RegExp(`(?<![\\p{L}])(?:for|voor|during|gedurende)\\s+(?:[\\p{L}\\p{N}.,]+\\s+){0,3}?(${UNIT_RE})(?![\\p{L}])`, 'iu');
-/** "temporarily", "tijdelijk": a time limit asked for without its length. */
-const TEMPORARY_RE = /(?<![\p{L}])(?:temporarily|temporary|tijdelijk|tijdelijke)(?![\p{L}])/iu;
+/**
+ * A time limit asked for without its length: "temporarily", "tijdelijk", "for a while", "for now", "voorlopig",
+ * "while I am on holiday", "during my leave", "tijdens mijn vakantie", "until she is back", "tot ik terug
+ * ben". The bot asks for how long rather than grant without an end.
+ */
+const VAGUE_RE = new RegExp(
+  '(?<![\\p{L}])(?:' +
+    [
+      'temporarily|temporary|tijdelijk|tijdelijke|short[\\s-]term|kortstondig|voorlopig',
+      'for\\s+(?:a\\s+(?:while|bit|little\\s+while|short\\s+(?:while|time|period))|some\\s+time|now|the\\s+time\\s+being|the\\s+duration(?:\\s+of(?:\\s+[\\p{L}\\p{N}\'’-]+){1,4})?)',
+      'voor\\s+(?:een\\s+(?:tijdje|poosje|korte\\s+(?:tijd|periode))|nu|even)|een\\s+tijdje|een\\s+poosje',
+      // "while I am on holiday", "whilst she's away", "terwijl ik weg ben", "zolang Megan ziek is": up to six
+      // words, within the clause, so a request written after it ("..., give Zoë ...") stays readable.
+      '(?:while|whilst|as\\s+long\\s+as|terwijl|zolang)(?:\\s+[\\p{L}\\p{N}\'’-]+){1,6}',
+      '(?:during|over|throughout|tijdens|gedurende)\\s+(?:my|his|her|their|our|the|mijn|zijn|haar|hun|onze|de|het)\\s+' +
+        '(?:[\\p{L}-]+\\s+){0,2}?(?:holidays?|vacation|leave|absence|trip|vakantie|verlof|afwezigheid|reis|ziekte)',
+      // "until I am back", "until she returns": "until" is always about time, so any pronoun after it.
+      '(?:until|till|untill)\\s+(?:i|he|she|they|we|you)(?![\\p{L}])(?:\\s+[\\p{L}\'’-]+){0,4}',
+      // Dutch "tot" is also "access to" (toegang tot ...): only with a pronoun and a word for coming back or being done.
+      '(?:totdat|tot)\\s+(?:ik|hij|zij|ze|we|wij|jij|je|u)\\s+(?:[\\p{L}]+\\s+){0,3}?(?:terug|weer|klaar|hersteld|beter)(?:\\s+(?:is|ben|bent|zijn|komt|kom|komen))?',
+    ].join('|') +
+    ')(?![\\p{L}])',
+  'iu',
+);
+
+/**
+ * A start later than now: "from Monday", "starting tomorrow", "as of 1 December", "on Monday", "next week
+ * on Tuesday", "vanaf maandag", "per 1 december", "met ingang van morgen", "op maandag". The words after
+ * the start word are read as a date (`datePhrase`); a start today or now ("from today", "vanaf nu") is no
+ * later start and is just taken out. A grant starts when it is applied, so a later one cannot be kept.
+ */
+const START_RE =
+  /(?<![\p{L}])(?:starting(?:\s+(?:from|on|at))?|start(?:s|ing)?\s+(?:from|on|at)|(?:beginning|begins|commencing)(?:\s+(?:from|on))?|as\s+(?:of|from)|effective(?:\s+(?:from|on|as\s+of))?|with\s+effect\s+from|from|after|on|met\s+ingang\s+van|m\.?i\.?v\.?|ingaande|ingaand|beginnend(?:\s+op)?|startend(?:\s+op)?|vanaf|van|per|na|op)\s+(.{1,40})/giu;
+/** A start that is now: "from now", "as of today", "vanaf nu", "per direct", "met onmiddellijke ingang". */
+const NOW_START_RE =
+  /(?<![\p{L}])(?:(?:starting|start(?:ing)?\s+from|from|as\s+of|effective|vanaf|per|met\s+ingang\s+van)\s+(?:now|today|right\s+now|immediately|nu|vandaag|direct|meteen|heden)|met\s+onmiddellijke\s+ingang)(?![\p{L}])/giu;
+/** No end, said outright: "until further notice", "tot nader order". Taken out, so "until" is not a time word left unread. */
+const NO_END_RE = /(?<![\p{L}])(?:until\s+further\s+notice|tot\s+nader\s+(?:order|bericht))(?![\p{L}])/giu;
+/** "by Friday", "by tomorrow", "by the end of the week", "by 31 December": an end, as "until" is. */
+const BY_RE = /(?<![\p{L}])by\s+(.{1,40})/giu;
+/** The first word of a date phrase, to try `parseEndDate` only on what can be one. */
+const DATE_LEAD_RE = /^(?:(?:this|next|coming|deze|volgende|aanstaande|komende|the|de|het)\s+)?(?:\d|[\p{L}]+)/u;
+
+/**
+ * End phrases with no "until" before them: "today", "tomorrow", "this week", "next week", "for the weekend",
+ * "vandaag", "morgen", "deze week", "volgende week", "het weekend". `end` says which day they end on.
+ */
+const PLAIN_ENDS: Array<{ re: RegExp; end: 'today' | 'tomorrow' | 'after_tomorrow' | 'this_week' | 'next_week' | 'weekend' }> = [
+  { re: /(?<![\p{L}])(?:(?:for|over|during|through|throughout|voor|tijdens|gedurende|in)\s+)?(?:the|this|het|dit|deze)\s+weekend(?![\p{L}])|(?<![\p{L}])(?:for|over|during|voor|tijdens)\s+weekend(?![\p{L}])/iu, end: 'weekend' },
+  // Not "the next week", "de komende week": the coming seven days, or next week? The safety net asks.
+  { re: /(?<!\b(?:the|de)\s+)(?<![\p{L}])(?:(?:for|during|voor|tijdens|gedurende|in)\s+)?(?:next|volgende|komende)\s+week(?![\p{L}])/iu, end: 'next_week' },
+  { re: /(?<![\p{L}])(?:(?:for|during|voor|tijdens|gedurende)\s+)?(?:(?:the\s+rest\s+of|rest\s+of|de\s+rest\s+van)\s+)?(?:this|the|deze|de)\s+week(?![\p{L}])/iu, end: 'this_week' },
+  { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:the\s+day\s+after\s+tomorrow|overmorgen)(?![\p{L}])/iu, end: 'after_tomorrow' },
+  // "Goedemorgen" is one word; "goede morgen" is a greeting, not tomorrow.
+  { re: /(?<![\p{L}])(?<!goede\s+)(?:(?:for|voor)\s+)?(?:tomorrow|morgen)(?![\p{L}])/iu, end: 'tomorrow' },
+  { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:(?:the\s+rest\s+of|de\s+rest\s+van)\s+)?(?:today|tonight|vandaag|vanavond)(?![\p{L}])|(?<![\p{L}])(?:for|voor)\s+(?:the|de)\s+(?:rest\s+of\s+the\s+)?day(?![\p{L}])/iu, end: 'today' },
+];
 
 const MONTHS = new Map<string, number>(Object.entries({
   january: 1, jan: 1, januari: 1, february: 2, feb: 2, februari: 2, march: 3, mar: 3, maart: 3, mrt: 3, april: 4,
@@ -180,8 +239,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
   | { date: string; length: number; other?: string }
   | undefined {
   const text = phrase.toLowerCase();
-  const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
-  const today = new UTCDate(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
+  const today = localToday(now, utcOffsetMinutes);
 
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])/.exec(text);
   if (m) return valid(+m[1]!, +m[2]!, +m[3]!, m[0].length);
@@ -225,9 +283,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     if (/^(day|dag|today|vandaag)$/.test(what)) return { date: ymd(today), length: m[0].length };
     if (what === 'month' || what === 'maand') return { date: ymd(lastDayOfMonth(today)), length: m[0].length };
     if (what === 'year' || what === 'jaar') return { date: ymd(lastDayOfYear(today)), length: m[0].length };
-    // End of the week: the coming Friday (working week), today if it is Friday.
-    const diff = (5 - today.getDay() + 7) % 7;
-    return { date: daysAfter(today, diff), length: m[0].length };
+    return { date: endOfWeek(today, 0), length: m[0].length };
   }
   // "end of December", "eind december": the last day of that month, this year or next.
   m = /^(?:the\s+|het\s+|de\s+)?(?:end|einde?)\s+(?:of\s+|van\s+)?(\p{L}+)(?![\p{L}])/u.exec(text);
@@ -271,6 +327,77 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     return valid(year, first.start.get('month')!, first.start.get('day')!, article + first.text.length);
   }
   return undefined;
+}
+
+/**
+ * The end of a week, YYYY-MM-DD: its Friday, as the working week ends (`weeksAhead` 0: this week's, today if
+ * it is Friday; on Saturday and Sunday the coming week's, as that is the next working week; 1: the week after).
+ */
+function endOfWeek(today: Date, weeksAhead: 0 | 1): string {
+  const day = today.getDay();
+  if (weeksAhead === 0) return daysAfter(today, (5 - day + 7) % 7);
+  // Next week: the Friday after the coming Monday (Monday and Sunday alike start a new week).
+  const toMonday = ((8 - day) % 7) || 7;
+  return daysAfter(today, toMonday + 4);
+}
+
+/** The day a `PLAIN_ENDS` phrase ends on, YYYY-MM-DD in the requester's calendar (`today`). */
+function plainEnd(end: (typeof PLAIN_ENDS)[number]['end'], today: Date): string {
+  switch (end) {
+    case 'today':
+      return ymd(today);
+    case 'tomorrow':
+      return daysAfter(today, 1);
+    case 'after_tomorrow':
+      return daysAfter(today, 2);
+    case 'this_week':
+      return endOfWeek(today, 0);
+    case 'next_week':
+      return endOfWeek(today, 1);
+    case 'weekend':
+      // The coming Sunday, today if it is Sunday: the weekend ends with it.
+      return daysAfter(today, (7 - today.getDay()) % 7);
+  }
+}
+
+/** Words a date phrase can start with, after "this"/"next"/"the" (`DATE_LEAD_RE`), besides digits and weekday and month names. */
+const DATE_LEAD_WORDS = new Set(['tomorrow', 'morgen', 'overmorgen', 'today', 'vandaag', 'tonight', 'vanavond', 'end', 'eind', 'einde']);
+
+/**
+ * Whether `phrase` can start with a date (a digit, a weekday, a month, "tomorrow", "end of ..."), so
+ * `parseEndDate` (and chrono behind it) is tried only then: "on Sales", "van Thomas" and "by Jan" cost nothing.
+ */
+function mayBeDate(phrase: string): boolean {
+  const lead = DATE_LEAD_RE.exec(phrase.toLowerCase())?.[0];
+  if (!lead) return false;
+  const word = /[\p{L}\d]+$/u.exec(lead)?.[0] ?? '';
+  return /^\d/.test(word) || (word.length >= 3 && (WEEKDAYS.has(word) || MONTHS.has(word))) || DATE_LEAD_WORDS.has(word);
+}
+
+/** "next week", "volgende week", "the weekend", "het weekend": a start that is a week, not a day. */
+const WEEK_START_RE = /^(?:(?:next|coming|volgende|komende)\s+week|(?:the|this|het|dit|next|volgende)\s+weekend)(?![\p{L}])/iu;
+
+/**
+ * What can be read from the start of `phrase`, after a start word ("from", "vanaf", "on", "op"): a later
+ * start (`later`), a start today (`today`, no later start), or nothing (`undefined`: not a date at all).
+ */
+function startIn(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl', order: DateOrder | undefined, today: Date):
+  | { later: boolean; length: number }
+  | undefined {
+  const week = WEEK_START_RE.exec(phrase);
+  if (week) return { later: true, length: week[0].length };
+  if (!mayBeDate(phrase)) return undefined;
+  const found = parseEndDate(phrase, now, utcOffsetMinutes, language, order);
+  if (!found) return undefined;
+  // Two readings of a numeric date: the earlier one decides whether it is later than today.
+  const date = found.other && found.other < found.date ? found.other : found.date;
+  return { later: date > ymd(today), length: found.length };
+}
+
+/** The requester's day (`now` at `utcOffsetMinutes`), as a `UTCDate` at that day's midnight. */
+function localToday(now: Date, utcOffsetMinutes: number): Date {
+  const local = new Date(now.getTime() + utcOffsetMinutes * 60_000);
+  return new UTCDate(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
 }
 
 /**
@@ -341,6 +468,9 @@ function comingYear(today: Date, month: number, day: number): number {
  * when both are, `both` says so and both are returned, for the caller to ask which is meant. `locale`
  * (the requester's client, BCP 47) decides the order of a numeric day and month (`dateOrderOf`);
  * without it a date with two real readings comes back as `untilReadings`, with `until` null.
+ * Besides "until ...": "by Friday" (an end), "today", "tomorrow", "this week", "next week", "for the
+ * weekend" (`PLAIN_ENDS`); a later start ("from Monday", `START_RE`) and an end without a length
+ * ("temporarily", "while I am on holiday", `VAGUE_RE`) make the span `unread`, never dropped.
  */
 export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl', locale?: string): TimeSpan {
   let rest = text;
@@ -348,9 +478,32 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   let until: string | null = null;
   let untilReadings: [string, string] | undefined;
   const order = dateOrderOf(locale);
+  const today = localToday(now, utcOffsetMinutes);
+
+  NO_END_RE.lastIndex = 0;
+  for (let m = NO_END_RE.exec(rest); m; m = NO_END_RE.exec(rest)) rest = blank(rest, m.index, m.index + m[0].length);
+  // A start now ("from today", "vanaf nu") is what every grant does: taken out, so it is not read as a later start.
+  NOW_START_RE.lastIndex = 0;
+  for (let m = NOW_START_RE.exec(rest); m; m = NOW_START_RE.exec(rest)) rest = blank(rest, m.index, m.index + m[0].length);
+  // A later start ("from Monday", "vanaf maandag", "for 2 weeks starting Monday"): a grant starts when it is
+  // applied, so this cannot be kept; found first, so its date is not read as the end.
+  let laterStart: string | undefined;
+  START_RE.lastIndex = 0;
+  for (let m = START_RE.exec(rest); m; m = START_RE.exec(rest)) {
+    const phraseStart = m.index + m[0].length - m[1]!.length;
+    const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
+    const start = phrase ? startIn(phrase, now, utcOffsetMinutes, language, order, today) : undefined;
+    if (start) {
+      if (start.later) laterStart ??= rest.slice(m.index, phraseStart + start.length);
+      rest = blank(rest, m.index, phraseStart + start.length);
+      START_RE.lastIndex = phraseStart + start.length;
+    } else {
+      START_RE.lastIndex = m.index + 1;
+    }
+  }
 
   UNTIL_RE.lastIndex = 0;
-  for (let m = UNTIL_RE.exec(text); m; m = UNTIL_RE.exec(text)) {
+  for (let m = UNTIL_RE.exec(rest); m; m = UNTIL_RE.exec(rest)) {
     const phraseStart = m.index + m[0].length - m[1]!.length;
     // Stop at a blanked-out stretch (a reason taken out before) and at trailing spaces: chrono misreads them.
     const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
@@ -362,6 +515,32 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       break;
     }
     UNTIL_RE.lastIndex = m.index + 1;
+  }
+  // "by Friday", "by the end of the month": an end as "until" is ("approved by Jan" is no date, and left).
+  if (!until && !untilReadings) {
+    BY_RE.lastIndex = 0;
+    for (let m = BY_RE.exec(rest); m; m = BY_RE.exec(rest)) {
+      const phraseStart = m.index + m[0].length - m[1]!.length;
+      const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
+      const found = phrase && mayBeDate(phrase) ? parseEndDate(phrase, now, utcOffsetMinutes, language, order) : undefined;
+      if (found) {
+        if (found.other) untilReadings = [found.date, found.other];
+        else until = found.date;
+        rest = blank(rest, m.index, phraseStart + found.length);
+        break;
+      }
+      BY_RE.lastIndex = m.index + 1;
+    }
+  }
+  // "today", "tomorrow", "this week", "next week", "for the weekend" with no "until": an end all the same.
+  if (!until && !untilReadings) {
+    for (const { re, end } of PLAIN_ENDS) {
+      const m = re.exec(rest);
+      if (!m) continue;
+      until = plainEnd(end, today);
+      rest = blank(rest, m.index, m.index + m[0].length);
+      break;
+    }
   }
   // A period as well, in what the end date left ("for 2 weeks until Friday"): never dropped unseen.
   {
@@ -383,6 +562,10 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       }
     }
   }
+  // An end without its length ("temporarily", "while I am on holiday"): its words are taken out either way,
+  // so "while Megan is away" names nobody; it only matters when no period or end date was given.
+  const vague = VAGUE_RE.exec(rest);
+  if (vague) rest = blank(rest, vague.index, vague.index + vague[0].length);
   // What is left that still looks like a time: "until" + a number, weekday or month; a number + a unit.
   let unread = false;
   let unreadEnd: UnreadEnd | undefined;
@@ -393,12 +576,16 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     const period = NUMBER_UNIT_RE.exec(rest);
     const badDate = !!untilWord && (/^[-\d]/.test(after) || WEEKDAYS.get(firstWord) !== undefined && firstWord.length >= 3 || MONTHS.get(firstWord) !== undefined);
     const worded = period ? null : WORDED_PERIOD_RE.exec(rest);
-    const temporary = period || worded ? null : TEMPORARY_RE.exec(rest);
-    unread = badDate || period !== null || worded !== null || temporary !== null;
+    unread = badDate || period !== null || worded !== null || vague !== null;
     if (period) unreadEnd = unreadPeriod(period[0], unitOf(period[1]!));
     else if (worded) unreadEnd = { why: 'unread', text: worded[0].replace(/\s+/g, ' ').trim().slice(0, 40) };
-    else if (temporary) unreadEnd = { why: 'unread', text: temporary[0] };
+    else if (vague) unreadEnd = { why: 'vague', text: vague[0].replace(/\s+/g, ' ').trim().slice(0, 40) };
     else if (badDate) unreadEnd = { why: 'date', text: '' };
+  }
+  if (laterStart) {
+    // Whatever end was read, the access would start now instead of then: asked about, never granted so.
+    unread = true;
+    unreadEnd = { why: 'later_start', text: laterStart.replace(/\s+/g, ' ').trim().slice(0, 40) };
   }
   const span: TimeSpan = { duration, until, rest, unread };
   if (unreadEnd) span.unreadEnd = unreadEnd;

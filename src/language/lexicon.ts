@@ -217,6 +217,20 @@ export const STOPWORDS = set(
     'nodig svp aub a.u.b t even er allemaal precies eigenlijk nou toch wel soms gewoon misschien dus',
 );
 
+/**
+ * Words about time that no name or right took and the time reader (`dates.ts`) left: a grant whose message
+ * holds one asks for the end instead of going ahead without it ("around the weekend", "maandagochtend",
+ * "the coming week"). Not "day"/"dag" ("have a nice day", "dag Jan"), "may"/"mei" (a verb, a name), "now".
+ */
+export const TIME_LEFTOVER = set(
+  'monday tuesday wednesday thursday friday saturday sunday maandag dinsdag woensdag donderdag vrijdag zaterdag zondag ' +
+    'today tonight tomorrow vandaag vanavond morgen overmorgen week weeks weekend weekends weken ' +
+    'month months maand maanden year years jaar jaren days dagen hours uren minutes minuten ' +
+    'january february march april june july august september october november december ' +
+    'januari februari maart juni juli augustus oktober ' +
+    'holiday holidays vacation vakantie verlof absence afwezig afwezigheid until till untill totdat',
+);
+
 // ---------------------------------------------------------------------------------------------
 // Sets the pipeline stages ask about (tokens, mentions, roles, intent), built once.
 

@@ -78,8 +78,10 @@ export interface Understanding {
   answerName?: string;
   /**
    * Set when a grant's time limit was written but cannot be used ("for 0 days", "for 1000 years", "until
-   * 2026-02-30"): the intent is then `unknown` (never a grant without the end it asked for) and this says
-   * why, so the bot can answer about the time limit. Not part of the SPEC section 5 contract.
+   * 2026-02-30", a later start such as "from Monday", an end without a length such as "while I am on
+   * holiday", a time word nothing read): the intent is then `unknown` (never a grant without the end it
+   * asked for) and this says why, so the bot can answer about the time limit. Not part of the SPEC
+   * section 5 contract.
    */
   unreadEnd?: UnreadEnd;
   /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */

@@ -23,13 +23,13 @@ import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-l
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
-import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS } from './lexicon.js';
+import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS, TIME_LEFTOVER } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
-import { tokenize } from './tokens.js';
+import { type Token, tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
 
 export type { Intent, MarkedMention, PeriodChoice, PeriodOption, Resolution, Understanding, UnderstandOptions, UnreadEnd } from './types.js';
@@ -171,6 +171,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return finish(result, intent);
   }
   // "until 2026-02-30", "for 0 weeks": a limit was asked for but not understood; never grant without it.
+  // So too a time word that nothing read ("around the weekend", "the coming week"): asked, not dropped.
+  const leftover = intent === 'grant' && !fixed.unreadTime ? timeWordLeft(tokens, rights, mentions) : undefined;
+  if (leftover) {
+    fixed.unreadTime = true;
+    fixed.unreadEnd = { why: 'unread', text: leftover };
+  }
   if (intent === 'grant' && fixed.unreadTime) {
     // Still `unknown` (the contract), with the reason beside it, so the bot can say what was wrong with the end.
     if (fixed.unreadEnd) result.unreadEnd = fixed.unreadEnd;
@@ -231,6 +237,23 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     return unsettled;
   }
   return finish(result, intent);
+}
+
+/**
+ * The first word about time (`TIME_LEFTOVER`) that is no part of a known name or a right phrase, as written; the
+ * time reader took out every time phrase it used, so such a word is one it did not.
+ */
+function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[], mentions: readonly Mention[]): string | undefined {
+  // A name the directory does not know ("Friday" written with a capital) is no name: it is still the time word.
+  const known = mentions.filter((m) => m.kind !== 'unknown');
+  const taken = (i: number) => rights.some((r) => r.start <= i && i < r.end) || known.some((m) => m.start <= i && i < m.end);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    // "Goede morgen" greets; it is not tomorrow.
+    if (token.norm === 'morgen' && tokens[i - 1]?.norm === 'goede') continue;
+    if (TIME_LEFTOVER.has(token.norm) && !taken(i)) return token.raw;
+  }
+  return undefined;
 }
 
 /** The language of a message that only asks the bot to stop (`STOP_ASKING`), else undefined. */

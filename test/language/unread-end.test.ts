@@ -24,7 +24,7 @@ describe('a time limit that cannot be used', () => {
       ['give Zoe send as on Sales for one thousand days', { why: 'unread', text: 'for one thousand days' }, 'en'],
       ['give Zoe send as on Sales for a few days', { why: 'unread', text: 'for a few days' }, 'en'],
       ['give Zoe send as on Sales for several weeks', { why: 'unread', text: 'for several weeks' }, 'en'],
-      ['give Zoe send as on Sales temporarily', { why: 'unread', text: 'temporarily' }, 'en'],
+      ['give Zoe send as on Sales temporarily', { why: 'vague', text: 'temporarily' }, 'en'],
       ['give Zoe send as on Sales for 0.5 days', { why: 'unread', text: '0.5 days' }, 'en'],
       ['give Zoe send as on Sales for 1e3 days', { why: 'unread', text: '1e3 days' }, 'en'],
       ['geef Zoë verzenden als op Sales voor nul dagen', { why: 'unread', text: 'voor nul dagen' }, 'nl'],

@@ -1,0 +1,150 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDirectoryFile } from '../../src/directory/file-directory.js';
+import { extractTimeSpan } from '../../src/language/dates.js';
+import { toContractJson, understand, type UnderstandOptions } from '../../src/language/understand.js';
+
+const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
+/** Monday 7 December 2026, 17:00 in the requester's zone (UTC+1). */
+const now = new Date('2026-12-07T16:00:00Z');
+const options: UnderstandOptions = { directory, requesterId: 'u-emma', now, utcOffsetMinutes: 60 };
+const UNKNOWN = { intent: 'unknown', permission: null, grantee: null, target: null, duration: null, until: null };
+const grantUntil = (until: string, language: 'en' | 'nl') => ({
+  intent: 'grant',
+  permission: 'SendAs',
+  grantee: { status: 'resolved', id: 'u-zoe' },
+  target: { status: 'resolved', id: 'g-sales' },
+  duration: null,
+  until,
+  language,
+});
+
+/** Time phrases without "until": each is an end the grant keeps, or a question; never a grant with no end. */
+describe('time phrases with a clear end', () => {
+  it('reads today, tomorrow, this week, next week, the weekend and "by Friday" as an end date', async () => {
+    const cases: Array<[string, string, 'en' | 'nl']> = [
+      ['give Zoe send as on Sales today', '2026-12-07', 'en'],
+      ['give Zoe send as on Sales for today', '2026-12-07', 'en'],
+      ['give Zoe send as on Sales for the rest of today', '2026-12-07', 'en'],
+      ['geef Zoë verzenden als op Sales voor vandaag', '2026-12-07', 'nl'],
+      // "tomorrow" alone: for tomorrow, so until its end (the grant cannot wait for it to start).
+      ['give Zoe send as on Sales tomorrow', '2026-12-08', 'en'],
+      ['give Zoe send as on Sales for tomorrow', '2026-12-08', 'en'],
+      ['geef Zoë verzenden als op Sales morgen', '2026-12-08', 'nl'],
+      ['geef Zoë verzenden als op Sales voor morgen', '2026-12-08', 'nl'],
+      ['give Zoe send as on Sales by tomorrow', '2026-12-08', 'en'],
+      // This week ends on Friday, as "until the end of the week" does.
+      ['give Zoe send as on Sales this week', '2026-12-11', 'en'],
+      ['give Zoe send as on Sales for the rest of the week', '2026-12-11', 'en'],
+      ['geef Zoë verzenden als op Sales deze week', '2026-12-11', 'nl'],
+      ['give Zoe send as on Sales next week', '2026-12-18', 'en'],
+      ['geef Zoë verzenden als op Sales volgende week', '2026-12-18', 'nl'],
+      // The weekend ends on Sunday.
+      ['give Zoe send as on Sales for the weekend', '2026-12-13', 'en'],
+      ['give Zoe send as on Sales over the weekend', '2026-12-13', 'en'],
+      ['give Zoe send as on Sales this weekend', '2026-12-13', 'en'],
+      ['geef Zoë verzenden als op Sales het weekend', '2026-12-13', 'nl'],
+      ['geef Zoë verzenden als op Sales voor het weekend', '2026-12-13', 'nl'],
+      ['give Zoe send as on Sales by Friday', '2026-12-11', 'en'],
+      ['give Zoe send as on Sales until Friday', '2026-12-11', 'en'],
+      ['give Zoe send as on Sales by the end of the month', '2026-12-31', 'en'],
+      // A start now is what every grant does.
+      ['give Zoe send as on Sales from today until Friday', '2026-12-11', 'en'],
+      ['geef Zoë verzenden als op Sales vanaf nu tot vrijdag', '2026-12-11', 'nl'],
+    ];
+    for (const [text, until, language] of cases) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual(grantUntil(until, language));
+      expect(u.unreadEnd, text).toBeUndefined();
+    }
+  });
+
+  it('reads the day in the requester\'s time zone', () => {
+    // 23:30 UTC on Monday is 00:30 on Tuesday at UTC+1.
+    const late = new Date('2026-12-07T23:30:00Z');
+    expect(extractTimeSpan('today', late, 60, 'en').until).toBe('2026-12-08');
+    expect(extractTimeSpan('tomorrow', late, 60, 'en').until).toBe('2026-12-09');
+    expect(extractTimeSpan('today', late, 0, 'en').until).toBe('2026-12-07');
+  });
+
+  it('ends the week on Friday and the weekend on Sunday, from any day', () => {
+    const on = (iso: string, text: string) => extractTimeSpan(text, new Date(iso), 0, 'en').until;
+    expect(on('2026-12-11T09:00:00Z', 'this week')).toBe('2026-12-11'); // Friday: today
+    expect(on('2026-12-12T09:00:00Z', 'this week')).toBe('2026-12-18'); // Saturday: the coming working week
+    expect(on('2026-12-13T09:00:00Z', 'next week')).toBe('2026-12-18'); // Sunday: the week from tomorrow
+    expect(on('2026-12-07T09:00:00Z', 'next week')).toBe('2026-12-18'); // Monday: not this week
+    expect(on('2026-12-13T09:00:00Z', 'for the weekend')).toBe('2026-12-13'); // Sunday: today
+    expect(on('2026-12-12T09:00:00Z', 'for the weekend')).toBe('2026-12-13');
+  });
+
+  it('leaves greetings and "until further notice" alone', async () => {
+    const morning = await understand('Goede morgen, geef Zoë verzenden als op Sales', options);
+    expect(toContractJson(morning)).toMatchObject({ intent: 'grant', until: null, duration: null });
+    const notice = await understand('give Zoe send as on Sales until further notice', options);
+    expect(toContractJson(notice)).toMatchObject({ intent: 'grant', until: null, duration: null });
+    expect(notice.unreadEnd).toBeUndefined();
+  });
+});
+
+describe('time phrases the bot cannot keep', () => {
+  it('asks about a later start instead of starting now (en, nl)', async () => {
+    const cases: Array<[string, string, 'en' | 'nl']> = [
+      ['give Zoe send as on Sales on Monday', 'on Monday', 'en'],
+      ['give Zoe send as on Sales from monday', 'from monday', 'en'],
+      ['give Zoe send as on Sales starting tomorrow', 'starting tomorrow', 'en'],
+      ['give Zoe send as on Sales for 2 weeks starting Monday', 'starting Monday', 'en'],
+      ['give Zoe send as on Sales from Monday until Friday', 'from Monday', 'en'],
+      ['give Zoe send as on Sales as of 1 January', 'as of 1 January', 'en'],
+      ['give Zoe send as on Sales from next week', 'from next week', 'en'],
+      ['geef Zoë verzenden als op Sales vanaf maandag', 'vanaf maandag', 'nl'],
+      ['geef Zoë verzenden als op Sales op maandag', 'op maandag', 'nl'],
+      ['geef Zoë verzenden als op Sales per 1 januari', 'per 1 januari', 'nl'],
+      ['geef Zoë verzenden als op Sales vanaf morgen voor twee weken', 'vanaf morgen', 'nl'],
+    ];
+    for (const [text, said, language] of cases) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language });
+      expect(u.unreadEnd, text).toEqual({ why: 'later_start', text: said });
+    }
+  });
+
+  it('asks for how long when the end has no length (en, nl)', async () => {
+    const cases: Array<[string, string, 'en' | 'nl']> = [
+      ['give Zoe send as on Sales while I am on holiday', 'while I am on holiday', 'en'],
+      ['give Zoe send as on Sales for a while', 'for a while', 'en'],
+      ['give Zoe send as on Sales for now', 'for now', 'en'],
+      ['give Zoe send as on Sales during my vacation', 'during my vacation', 'en'],
+      ['give Zoe send as on Sales until she is back', 'until she is back', 'en'],
+      ['geef Zoë verzenden als op Sales tot ik terug ben', 'tot ik terug ben', 'nl'],
+      ['geef Zoë verzenden als op Sales tijdens mijn vakantie', 'tijdens mijn vakantie', 'nl'],
+      ['geef Zoë verzenden als op Sales voor een tijdje', 'voor een tijdje', 'nl'],
+      ['geef Zoë tijdelijk verzenden als op Sales', 'tijdelijk', 'nl'],
+    ];
+    for (const [text, said, language] of cases) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language });
+      expect(u.unreadEnd, text).toEqual({ why: 'vague', text: said });
+    }
+  });
+
+  it('asks when a time word is left that nothing read (the safety net)', async () => {
+    const cases: Array<[string, string]> = [
+      ['give Zoe send as on Sales Friday', 'Friday'],
+      ['give Zoe send as on Sales the coming week', 'week'],
+      ['give Zoe send as on Sales until Friday next week', 'week'],
+      ['give Zoe send as on Sales this month', 'month'],
+    ];
+    for (const [text, word] of cases) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language: 'en' });
+      expect(u.unreadEnd, text).toEqual({ why: 'unread', text: word });
+    }
+  });
+
+  it('keeps a plain grant with no time words a grant with no end', async () => {
+    for (const text of ['give Zoe send as on Sales', 'give Zoe send as on Sales now please', 'geef Zoë verzenden als op Sales, alvast bedankt']) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toMatchObject({ intent: 'grant', duration: null, until: null });
+    }
+  });
+});
