@@ -54,3 +54,53 @@ describe('time limits out of range', () => {
     expect(wordsOf(refusal)).toBe('A time-bound grant for Megan Bowen on Training can last at most a year; give a shorter period, or no end date.');
   });
 });
+
+/** Time phrases without "until": an end the card shows, or a question about the end; never a grant without one. */
+describe('time phrases', () => {
+  it('keeps "for the weekend" and "tomorrow" as the end on the card', async () => {
+    h = await conversationHarness();
+    // Monday 23 November 2026, 09:00 in Amsterdam: the weekend ends on Sunday the 29th.
+    const weekend = await h.say('alex', 'give Megan send-as on Training for the weekend');
+    expect(weekend.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(weekend[0]!)).toContain('29 November 2026');
+    expect(wordsOf(weekend[0]!)).not.toContain('no end date');
+    const morgen = await h.say('adele', 'geef Megan verzenden als op Sales morgen');
+    expect(morgen.map((r) => r.kind)).toEqual(['summary']);
+    const requests = [...(await h.app.engine.requestsOf(PEOPLE.alex.id)), ...(await h.app.engine.requestsOf(PEOPLE.adele.id))];
+    expect(requests.map((r) => [r.until, r.duration ?? null])).toEqual([['2026-11-29', null], ['2026-11-24', null]]);
+  });
+
+  it('asks again about a later start or an end without a length, and a request with an end then goes ahead (en)', async () => {
+    h = await conversationHarness();
+    const later = only(await h.say('alex', 'give Megan send-as on Training from Monday'));
+    expect(later).toMatchObject({ code: 'end_unread', details: { rule: 'later_start' } });
+    expect(wordsOf(later)).toBe(
+      'I can only give access from now on, not from a later day ("from Monday"), so I did nothing. Ask again on that day, or ask now with an end, such as "until Friday" or "for 2 weeks".',
+    );
+    const starting = only(await h.say('alex', 'give Megan send-as on Training for 2 weeks starting Monday'));
+    expect(starting).toMatchObject({ code: 'end_unread', details: { rule: 'later_start' } });
+    const vague = only(await h.say('alex', 'give Megan send-as on Training while I am on holiday'));
+    expect(vague).toMatchObject({ code: 'end_unread', details: { rule: 'vague' } });
+    expect(wordsOf(vague)).toBe(
+      'For how long? "while I am on holiday" does not say when the access should end, so I did nothing. Ask again with a period such as "for 2 weeks" (at most a year) or an end date such as "until 31 December".',
+    );
+    // A time word nothing read: asked about, not dropped.
+    expect(wordsOf(only(await h.say('alex', 'give Megan send-as on Training Friday')))).toBe(
+      'I could not read "Friday" as a time limit; I did nothing. Ask again with a period such as "for 2 weeks" (at most a year), an end date such as "until 31 December", or no end date.',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+    expect((await h.say('alex', 'give Megan send-as on Training until Friday')).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2026-11-27']);
+  });
+
+  it('asks the same in Dutch', async () => {
+    h = await conversationHarness();
+    expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training vanaf maandag')))).toBe(
+      'Ik kan alleen toegang geven vanaf nu, niet vanaf een latere dag ("vanaf maandag"), dus ik heb niets gedaan. Vraag het op die dag opnieuw, of vraag het nu met een einde, zoals "tot vrijdag" of "voor 2 weken".',
+    );
+    expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training tot ik terug ben')))).toBe(
+      'Voor hoe lang? "tot ik terug ben" zegt niet wanneer de toegang moet eindigen, dus ik heb niets gedaan. Vraag het opnieuw met een periode zoals "voor 2 weken" (hoogstens een jaar) of een einddatum zoals "tot 31 december".',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
+  });
+});
