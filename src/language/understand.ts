@@ -239,6 +239,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   return finish(result, intent);
 }
 
+/** Words before a time word that make it a wish, not a time limit ("have a good weekend", "goede morgen"). */
+const WISHES = new Set('good nice great lovely happy enjoy enjoyable relaxing goede goed fijn fijne prettig prettige mooie leuk leuke gezellig gezellige'.split(' '));
+
 /**
  * The first word about time (`TIME_LEFTOVER`) that is no part of a known name or a right phrase, as written; the
  * time reader took out every time phrase it used, so such a word is one it did not.
@@ -249,8 +252,8 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
   const taken = (i: number) => rights.some((r) => r.start <= i && i < r.end) || known.some((m) => m.start <= i && i < m.end);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
-    // "Goede morgen" greets; it is not tomorrow.
-    if (token.norm === 'morgen' && tokens[i - 1]?.norm === 'goede') continue;
+    // "Goede morgen", "have a nice weekend", "happy Friday", "fijne vakantie" wish something; they set no end.
+    if (WISHES.has(tokens[i - 1]?.norm ?? '')) continue;
     if (TIME_LEFTOVER.has(token.norm) && !taken(i)) return token.raw;
   }
   return undefined;

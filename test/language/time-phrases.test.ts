@@ -141,8 +141,15 @@ describe('time phrases the bot cannot keep', () => {
     }
   });
 
-  it('keeps a plain grant with no time words a grant with no end', async () => {
-    for (const text of ['give Zoe send as on Sales', 'give Zoe send as on Sales now please', 'geef Zoë verzenden als op Sales, alvast bedankt']) {
+  it('keeps a plain grant with no time words, or only a wish, a grant with no end', async () => {
+    for (const text of [
+      'give Zoe send as on Sales',
+      'give Zoe send as on Sales now please',
+      'geef Zoë verzenden als op Sales, alvast bedankt',
+      'give Zoe send as on Sales. Thanks, have a nice weekend!',
+      'Happy Friday! give Zoe send as on Sales',
+      'geef Zoë verzenden als op Sales, fijne vakantie!',
+    ]) {
       const u = await understand(text, options);
       expect(toContractJson(u), text).toMatchObject({ intent: 'grant', duration: null, until: null });
     }
