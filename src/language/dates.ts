@@ -160,6 +160,8 @@ const START_RE =
 /** A start that is now: "from now", "as of today", "vanaf nu", "per direct", "met onmiddellijke ingang". */
 const NOW_START_RE =
   /(?<![\p{L}])(?:(?:starting|start(?:ing)?\s+from|from|as\s+of|effective|vanaf|per|met\s+ingang\s+van)\s+(?:now|today|right\s+now|immediately|nu|vandaag|direct|meteen|heden)|met\s+onmiddellijke\s+ingang)(?![\p{L}])/giu;
+/** A bare "today" (after "for today" and "until today" were read as ends): a start now, taken out. */
+const TODAY_NOW_RE = /(?<![\p{L}])(?:today|vandaag)(?![\p{L}])/giu;
 /** No end, said outright: "until further notice", "tot nader order". Taken out, so "until" is not a time word left unread. */
 const NO_END_RE = /(?<![\p{L}])(?:until\s+further\s+notice|tot\s+nader\s+(?:order|bericht))(?![\p{L}])/giu;
 /** "by Friday", "by tomorrow", "by the end of the week", "by 31 December": an end, as "until" is. */
@@ -179,7 +181,8 @@ const PLAIN_ENDS: Array<{ re: RegExp; end: 'today' | 'tomorrow' | 'after_tomorro
   { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:the\s+day\s+after\s+tomorrow|overmorgen)(?![\p{L}])/iu, end: 'after_tomorrow' },
   // "Goedemorgen" is one word; "goede morgen" is a greeting, not tomorrow.
   { re: /(?<![\p{L}])(?<!goede\s+)(?:(?:for|voor)\s+)?(?:tomorrow|morgen)(?![\p{L}])/iu, end: 'tomorrow' },
-  { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:(?:the\s+rest\s+of|de\s+rest\s+van)\s+)?(?:today|tonight|vandaag|vanavond)(?![\p{L}])|(?<![\p{L}])(?:for|voor)\s+(?:the|de)\s+(?:rest\s+of\s+the\s+)?day(?![\p{L}])/iu, end: 'today' },
+  // Only "for today", "the rest of today": a bare "today" is when the access is wanted ("I need it today"), a start now.
+  { re: /(?<![\p{L}])(?:(?:for|voor)\s+(?:(?:the\s+rest\s+of|de\s+rest\s+van)\s+)?|(?:the\s+rest\s+of|de\s+rest\s+van)\s+)(?:today|tonight|vandaag|vanavond)(?![\p{L}])|(?<![\p{L}])(?:for|voor)\s+(?:the|de)\s+(?:rest\s+of\s+the\s+)?day(?![\p{L}])/iu, end: 'today' },
 ];
 
 const MONTHS = new Map<string, number>(Object.entries({
@@ -516,7 +519,10 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     }
     UNTIL_RE.lastIndex = m.index + 1;
   }
-  // "by Friday", "by the end of the month": an end as "until" is ("approved by Jan" is no date, and left).
+  // "by Friday", "by the end of the month": most often when the access is needed ("I need it by
+  // Friday"), not when it should end, so it is not guessed either way: with no other end or period it
+  // is asked about (`vague`) below ("approved by Jan" is no date, and left).
+  let byDate: string | undefined;
   if (!until && !untilReadings) {
     BY_RE.lastIndex = 0;
     for (let m = BY_RE.exec(rest); m; m = BY_RE.exec(rest)) {
@@ -524,8 +530,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
       const found = phrase && mayBeDate(phrase) ? parseEndDate(phrase, now, utcOffsetMinutes, language, order) : undefined;
       if (found) {
-        if (found.other) untilReadings = [found.date, found.other];
-        else until = found.date;
+        byDate = rest.slice(m.index, phraseStart + found.length);
         rest = blank(rest, m.index, phraseStart + found.length);
         break;
       }
@@ -542,6 +547,9 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       break;
     }
   }
+  // A bare "today" left ("I need it today"): when the access is wanted, which is now; no end.
+  TODAY_NOW_RE.lastIndex = 0;
+  for (let m = TODAY_NOW_RE.exec(rest); m; m = TODAY_NOW_RE.exec(rest)) rest = blank(rest, m.index, m.index + m[0].length);
   // A period as well, in what the end date left ("for 2 weeks until Friday"): never dropped unseen.
   {
     DURATION_RE.lastIndex = 0;
@@ -581,6 +589,10 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     else if (worded) unreadEnd = { why: 'unread', text: worded[0].replace(/\s+/g, ' ').trim().slice(0, 40) };
     else if (vague) unreadEnd = { why: 'vague', text: vague[0].replace(/\s+/g, ' ').trim().slice(0, 40) };
     else if (badDate) unreadEnd = { why: 'date', text: '' };
+    else if (byDate) {
+      unread = true;
+      unreadEnd = { why: 'vague', text: byDate.replace(/\s+/g, ' ').trim().slice(0, 40) };
+    }
   }
   if (laterStart) {
     // Whatever end was read, the access would start now instead of then: asked about, never granted so.

@@ -21,9 +21,8 @@ const grantUntil = (until: string, language: 'en' | 'nl') => ({
 
 /** Time phrases without "until": each is an end the grant keeps, or a question; never a grant with no end. */
 describe('time phrases with a clear end', () => {
-  it('reads today, tomorrow, this week, next week, the weekend and "by Friday" as an end date', async () => {
+  it('reads for today, tomorrow, this week, next week and the weekend as an end date', async () => {
     const cases: Array<[string, string, 'en' | 'nl']> = [
-      ['give Zoe send as on Sales today', '2026-12-07', 'en'],
       ['give Zoe send as on Sales for today', '2026-12-07', 'en'],
       ['give Zoe send as on Sales for the rest of today', '2026-12-07', 'en'],
       ['geef Zoë verzenden als op Sales voor vandaag', '2026-12-07', 'nl'],
@@ -32,7 +31,6 @@ describe('time phrases with a clear end', () => {
       ['give Zoe send as on Sales for tomorrow', '2026-12-08', 'en'],
       ['geef Zoë verzenden als op Sales morgen', '2026-12-08', 'nl'],
       ['geef Zoë verzenden als op Sales voor morgen', '2026-12-08', 'nl'],
-      ['give Zoe send as on Sales by tomorrow', '2026-12-08', 'en'],
       // This week ends on Friday, as "until the end of the week" does.
       ['give Zoe send as on Sales this week', '2026-12-11', 'en'],
       ['give Zoe send as on Sales for the rest of the week', '2026-12-11', 'en'],
@@ -45,9 +43,7 @@ describe('time phrases with a clear end', () => {
       ['give Zoe send as on Sales this weekend', '2026-12-13', 'en'],
       ['geef Zoë verzenden als op Sales het weekend', '2026-12-13', 'nl'],
       ['geef Zoë verzenden als op Sales voor het weekend', '2026-12-13', 'nl'],
-      ['give Zoe send as on Sales by Friday', '2026-12-11', 'en'],
       ['give Zoe send as on Sales until Friday', '2026-12-11', 'en'],
-      ['give Zoe send as on Sales by the end of the month', '2026-12-31', 'en'],
       // A start now is what every grant does.
       ['give Zoe send as on Sales from today until Friday', '2026-12-11', 'en'],
       ['geef Zoë verzenden als op Sales vanaf nu tot vrijdag', '2026-12-11', 'nl'],
@@ -59,12 +55,33 @@ describe('time phrases with a clear end', () => {
     }
   });
 
+  it('reads a bare "today" as when the access is wanted (now, no end), and "by Friday" as no end it may guess', async () => {
+    for (const text of ['give Zoe send as on Sales today', 'I need send as on Sales today', 'geef Zoë vandaag verzenden als op Sales']) {
+      const u = await understand(text, options);
+      expect(u.intent, text).toBe('grant');
+      expect(u.duration, text).toBeNull();
+      expect(u.until, text).toBeNull();
+      expect(u.unreadEnd, text).toBeUndefined();
+    }
+    for (const [text, said] of [
+      ['give Zoe send as on Sales by Friday', 'by Friday'],
+      ['give Zoe send as on Sales by tomorrow', 'by tomorrow'],
+      ['I need send as on Sales by the end of the month', 'by the end of the month'],
+    ]) {
+      const u = await understand(text!, options);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.unreadEnd, text).toEqual({ why: 'vague', text: said });
+    }
+    // With a period, "by" is only when it is needed: the period stands.
+    expect((await understand('give Zoe send as on Sales for 2 weeks by Friday', options)).duration).toBe('P14D');
+  });
+
   it('reads the day in the requester\'s time zone', () => {
     // 23:30 UTC on Monday is 00:30 on Tuesday at UTC+1.
     const late = new Date('2026-12-07T23:30:00Z');
-    expect(extractTimeSpan('today', late, 60, 'en').until).toBe('2026-12-08');
+    expect(extractTimeSpan('for today', late, 60, 'en').until).toBe('2026-12-08');
     expect(extractTimeSpan('tomorrow', late, 60, 'en').until).toBe('2026-12-09');
-    expect(extractTimeSpan('today', late, 0, 'en').until).toBe('2026-12-07');
+    expect(extractTimeSpan('for today', late, 0, 'en').until).toBe('2026-12-07');
   });
 
   it('ends the week on Friday and the weekend on Sunday, from any day', () => {
