@@ -27,6 +27,7 @@ export interface NotificationPlan {
  * | decided | | requester, grantee | yes |
  * | cancelled | | requester, when someone else cancelled | yes |
  * | applied, effective, revoked | | requester, grantee | yes |
+ * | replaced (the other group right was applied: pending, applied or effective) | | requester, grantee; admins when they were told it was not visible | yes |
  * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
  * | not_yet_visible (final: the admins are told; or the checks gave up) | | requester, grantee; admins, with what to check | yes |
  * | effective, after the admins were told it was not visible | | requester, grantee; admins (nothing left to check) | yes |
@@ -85,6 +86,12 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
     case 'revoked':
       requesterAndGrantee();
       // Admins told it was not visible would otherwise still look for it, and apply it again.
+      if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
+    case 'replaced':
+      // A pending one's approvers see it closed on their cards (the copies update); a replaced
+      // grant the admins were told Exchange did not show is no longer theirs to look for.
+      requesterAndGrantee();
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
       return { messages, updateCopies: true };
     case 'removal_not_visible':

@@ -131,6 +131,7 @@ export const AUDIT_ACTIONS = [
   'revoke_requested',
   'revoke_failed',
   'revoked',
+  'replaced',
   'removal_recheck_scheduled',
   'removal_still_shown',
   'removal_late_check_scheduled',

@@ -9,7 +9,7 @@ import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
 import { canTransition, grantInPlace, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
-import type { Right } from './rights.js';
+import { groupRightReplaced, type Right } from './rights.js';
 import { addIsoDuration, endOfDate } from './time.js';
 
 /** What the lifecycle's timers need from the engine. */
@@ -123,6 +123,7 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
   const { repo, clock } = deps;
   const start = await repo.find(requestId);
   if (!start || !READY_TO_APPLY.includes(start.state)) return;
+  if (await appliesFirst(deps, start)) return { retryAt: clock.now() + EXCLUSIVE_WAIT_MS };
   const request = await repo.change(requestId, (r) => {
     if (!READY_TO_APPLY.includes(r.state)) throw new BotError('conflict', 'moved on');
     r.attempts += 1;
@@ -142,8 +143,9 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
   } catch (error) {
     return applyFailed(deps, request, error);
   }
-  // Before the revoke is marked applied, so a crash in between re-runs both (each is idempotent).
+  // Before the change is marked applied, so a crash in between re-runs both (each is idempotent).
   if (request.kind === 'revoke') await endGrantsRevokedBy(deps, request);
+  else await closeReplacedBy(deps, request);
   const now = clock.now();
   const endsAt =
     request.kind === 'grant' && request.duration
@@ -191,6 +193,85 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): P
       g.revokedBy = actor;
       return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
     }, grant);
+  }
+}
+
+/** How long an apply waits for the other group right's apply, approved before it, to finish (`appliesFirst`). */
+const EXCLUSIVE_WAIT_MS = 5_000;
+
+/**
+ * Whether a grant of the other of Send As / Send on Behalf for the same person on the same group,
+ * approved before this one, is about to be applied or being applied (not waiting for a retry).
+ * Exchange keeps whichever it was given last; run at the same time, the two applies would each
+ * miss the other (`closeReplacedBy` reads before it marks its own applied) and both end "applied".
+ * One at a time, in the order of approval, the later one replaces the earlier, as in Exchange.
+ * The earliest never waits for a later one, so two never wait for each other.
+ */
+async function appliesFirst(deps: LifecycleDeps, request: StoredRequest): Promise<boolean> {
+  if (request.kind !== 'grant') return false;
+  const others = excludedBy(request);
+  if (others.length === 0) return false;
+  const now = deps.clock.now();
+  const order = (r: StoredRequest) => [r.decision?.at ?? r.createdAt, r.createdAt, r.id] as const;
+  const before = (a: StoredRequest, b: StoredRequest) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] !== y[0] ? x[0] < y[0] : x[1] !== y[1] ? x[1] < y[1] : x[2] < y[2];
+  };
+  return (await deps.repo.all(`req:open:${request.granteeId}|${request.targetId}`)).some(
+    (r) =>
+      r.id !== request.id &&
+      r.kind === 'grant' &&
+      r.rights.every((right) => others.includes(right)) &&
+      (r.state === 'approved' || (r.state === 'applying' && (r.nextAttemptAt ?? 0) <= now)) &&
+      before(r, request),
+  );
+}
+
+/** The rights a grant on a group excludes (Send As <-> Send on Behalf); none elsewhere. */
+function excludedBy(grant: StoredRequest): Right[] {
+  return grant.rights.map((right) => groupRightReplaced(right, grant.targetKind)).filter((right): right is Right => right !== undefined);
+}
+
+/**
+ * On a Microsoft 365 group a delegate holds Send As or Send on Behalf, never both (seed: "allow
+ * members to send as or send on behalf of a group"), so the grant just applied removed the other
+ * right. The bot's own grants of that other right for the same person on the same group end
+ * `replaced` (by this request), each in one commit with its event:
+ * - pending: approved later, it would silently take back the grant just made, and its requester
+ *   would be told "applied" for a right this one then loses. Closed, its cards say so.
+ * - applied or effective: the right is gone, so its post-back would report it "not visible" and
+ *   escalate to the admins for a day, and its end date would remove a right already gone. Replacing
+ *   it ends its checks and timers in the same commit.
+ * Requests for it that are approved or being applied are left to apply after this one
+ * (`appliesFirst`): the later apply wins, as in Exchange, and replaces this one in turn.
+ */
+async function closeReplacedBy(deps: LifecycleDeps, grant: StoredRequest): Promise<void> {
+  const { repo, clock } = deps;
+  const others = excludedBy(grant);
+  if (others.length === 0) return;
+  const actor = grant.decision?.by ?? 'system';
+  const pair = `${grant.granteeId}|${grant.targetId}`;
+  // Pending ones are open; ones in place are listed per person (`req:group-held`), and those a version
+  // before that index applied are found while they propagate or while their end date runs.
+  const candidates = [
+    ...(await repo.all(`req:open:${pair}`)),
+    ...(await repo.all(`req:group-held:${pair}`)),
+    ...(await repo.all(`req:propagating-target:${grant.targetId}`)),
+    ...(await repo.all(`req:timebound-target:${grant.targetId}`)),
+  ];
+  const replaceable = (r: StoredRequest) =>
+    r.id !== grant.id && r.kind === 'grant' && r.granteeId === grant.granteeId && r.targetId === grant.targetId && r.rights.every((right) => others.includes(right)) && (r.state === 'pending' || grantInPlace(r));
+  const seen = new Set<string>();
+  for (const other of candidates) {
+    if (seen.has(other.id) || !replaceable(other)) continue;
+    seen.add(other.id);
+    await repo.change(other.id, (r) => {
+      if (!replaceable(r)) return false;
+      r.replacedBy = grant.id;
+      r.replacedAt = clock.now();
+      delete r.nextCheckAt;
+      return moveTo(r, 'replaced', actor, 'replaced', { type: 'replaced' }, `by ${grant.id}`);
+    }, other);
   }
 }
 

@@ -247,13 +247,21 @@ export class RequestEngine implements RequestEngineApi {
     }
 
     // Open requests for the same person and mailbox: the same one again is a duplicate; another
-    // one for the same right is worth a warning on the approver's card (another right is not).
+    // one for the same right is worth a warning on the approver's card (another right is not,
+    // except on a group the other of Send As / Send on Behalf, which this one would replace).
     const open = (await this.repo.page(`req:open:${grantee.id}|${target.id}`, { limit: 50 })).requests;
+    const replaces = input.kind === 'grant' ? groupRightReplaced(rights[0]!, target.kind) : undefined;
     for (const other of open) {
       const sameRights = other.kind === input.kind && other.rights.join() === rights.join();
       if (sameRights && other.requesterId === input.requesterId) return { outcome: 'duplicate', request: publicView(other) };
       if (other.state === 'pending' && other.kind === input.kind && other.rights.some((r) => rights.includes(r))) {
         warnings.push({ code: 'already_pending', requestId: other.id });
+      }
+      // Applied after that one, this grant replaces its right; applied before it, this grant closes
+      // it (`closeReplacedBy`). Either way approving both leaves one: the approver should know.
+      // One replacement warning is enough: a right held already says it.
+      if (replaces && other.kind === 'grant' && other.rights.includes(replaces) && !warnings.some((w) => w.code === 'replacement')) {
+        warnings.unshift({ code: 'replacement', replaces, requestId: other.id });
       }
     }
 

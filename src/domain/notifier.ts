@@ -29,6 +29,11 @@ export type EngineEvent =
   | { type: 'failed'; request: PermissionRequest }
   | { type: 'expired'; request: PermissionRequest }
   | { type: 'revoked'; request: PermissionRequest; rights: Right[] }
+  /**
+   * On a group, the other of Send As / Send on Behalf was applied for the same person
+   * (`request.replacedBy`): this request, pending, applied or effective, ends `replaced`.
+   */
+  | { type: 'replaced'; request: PermissionRequest }
   | { type: 'approver_reminder'; request: PermissionRequest }
   | { type: 'revoke_reminder'; request: PermissionRequest }
   /** An approval card could not reach some approvers; `reachedInstead` have it (admins when nobody else was left). */

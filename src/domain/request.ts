@@ -3,9 +3,11 @@ import type { Right, TargetKind } from './rights.js';
 /**
  * Lifecycle (SPEC section 4):
  *   pending -> approved -> applying -> applied -> effective
- *   or ends rejected | cancelled | expired | failed | revoked.
+ *   or ends rejected | cancelled | expired | failed | revoked | replaced.
  * `failed` may go back to `applying` when an admin retries; `applied`/`effective` time-bound grants
- * end `revoked` when their time is up (or an admin revokes them).
+ * end `revoked` when their time is up (or an admin revokes them). On a group, a grant of Send As or
+ * Send on Behalf that is applied ends the bot's requests for the other right for the same person
+ * (pending, applied or effective) as `replaced`: a delegate holds one of the two, never both.
  */
 export const REQUEST_STATES = [
   'pending',
@@ -18,20 +20,22 @@ export const REQUEST_STATES = [
   'expired',
   'failed',
   'revoked',
+  'replaced',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export const TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
-  pending: ['approved', 'rejected', 'cancelled', 'expired'],
+  pending: ['approved', 'rejected', 'cancelled', 'expired', 'replaced'],
   approved: ['applying'],
   applying: ['applied', 'failed'],
-  applied: ['effective', 'revoked'],
-  effective: ['revoked'],
+  applied: ['effective', 'revoked', 'replaced'],
+  effective: ['revoked', 'replaced'],
   failed: ['applying'],
   rejected: [],
   cancelled: [],
   expired: [],
   revoked: [],
+  replaced: [],
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
@@ -42,13 +46,17 @@ export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'app
 /** The states of a grant whose right the bot counts as in place, in the order a grant moves through them: applied (its window may still run), then effective. */
 export const IN_PLACE_STATES: readonly RequestState[] = ['applied', 'effective'];
 /** States with nothing left to happen. `failed` waits for an admin's retry, which schedules its own apply. */
-export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked'];
+export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked', 'replaced'];
 
 export type RequestKind = 'grant' | 'revoke';
 
 /** A warning shown on the approver card and in the requester's summary. */
 export type PreflightWarning =
-  | { code: 'replacement'; replaces: Right }
+  /**
+   * On a group, the grantee holds the other of Send As / Send on Behalf, or (`requestId`) the bot
+   * has an open request for it: approving this one replaces that right, or closes that request.
+   */
+  | { code: 'replacement'; replaces: Right; requestId?: string }
   | { code: 'not_a_member' }
   | { code: 'already_pending'; requestId: string }
   /** The trustee is a guest account (`guest: true` in the directory): someone outside the organisation would read or send as this mailbox. */
@@ -135,6 +143,12 @@ export interface PermissionRequest {
   attempts: number;
   /** Rights removed by a group replacement when applied. */
   replaced?: Right[];
+  /**
+   * `replaced`: the request whose grant of the other right on the group (Send As / Send on Behalf)
+   * was applied and so replaced this one, and when (epoch ms).
+   */
+  replacedBy?: string;
+  replacedAt?: number;
 }
 
 /**
@@ -297,6 +311,11 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
   // which would otherwise remove the right again at their end, even after it was granted anew.
   if (timeBoundInPlace(r)) {
     indexes[`req:timebound-target:${r.targetId}`] = at;
+  }
+  // Grants in place on a group, per person: applying the other of Send As / Send on Behalf for the
+  // same person replaces them (`replaced`), also once they are effective and no longer propagating.
+  if (r.targetKind === 'group' && grantInPlace(r)) {
+    indexes[`req:group-held:${r.granteeId}|${r.targetId}`] = at;
   }
   return indexes;
 }

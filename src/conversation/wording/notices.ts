@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
 import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
-import { howToUse, requestWords, rightsLabel, type RequestWords } from './requests.js';
+import { howToUse, replacingRights, requestWords, rightsLabel, type RequestWords } from './requests.js';
 import { t } from './strings.js';
 import { approvalView, noticeView } from './views.js';
 
@@ -18,7 +18,8 @@ import { approvalView, noticeView } from './views.js';
  *   ended by its end date or an admin's revoke that Exchange still shows (or that is gone after all);
  * - every post-back (approved, rejected with its reason, cancelled, applied with "effective by about
  *   HH:MM", effective with how to use the right, not yet visible (and when it is checked again),
- *   failed, expired, revoked, a removal Exchange still shows (or that is gone after all), reminders,
+ *   failed, expired, revoked, replaced by the other group right (closed, or removed), a removal
+ *   Exchange still shows (or that is gone after all), reminders,
  *   an approver who could not be reached and who was reached instead): a `notice` with its lines and tone.
  * Names are escaped with `names.escape` (the channel's markup).
  */
@@ -34,6 +35,11 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
     const requestId = names.escape(request.id, 80);
     if (notice.event === 'not_yet_visible' || notice.event === 'effective') {
       return { kind: 'notice', view: noticeView(lang, adminVisibilityLines(message, words, requestId, audience), { tone: notice.event === 'effective' ? 'good' : 'attention' }) };
+    }
+    if (notice.event === 'replaced') {
+      // The admins were told this grant was not visible: it is gone because another replaced it, nothing to apply again.
+      const line = t(lang, 'post.replacedAdmin', { summary: words.summary, requestId, by: names.escape(request.replacedBy ?? '?', 80), right: replacingRights(request, lang) });
+      return { kind: 'notice', view: noticeView(lang, [line], { tone: 'good' }) };
     }
     if (notice.event === 'removal_not_visible' || notice.event === 'removal_confirmed') {
       return { kind: 'notice', view: noticeView(lang, adminRemovalLines(message, words, requestId, audience), { tone: notice.event === 'removal_confirmed' ? 'good' : 'attention' }) };
@@ -100,6 +106,11 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       return [t(lang, 'post.expired', { summary })];
     case 'revoked':
       return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
+    case 'replaced': {
+      const values = { summary, grantee: words.grantee, target: words.target, requestId: names.escape(request.replacedBy ?? '?', 80), right: replacingRights(request, lang) };
+      // Never decided: closed, nothing was applied. Applied: the right itself was removed by the other grant.
+      return [t(lang, request.decision ? 'post.replaced' : 'post.replacedPending', values)];
+    }
     case 'revoke_reminder': {
       const end = endOf(request);
       return [t(lang, 'post.revokeReminder', { summary, endsAt: end !== undefined ? formatEnd(end, audience) : '?' })];
@@ -197,6 +208,7 @@ function toneOf(message: OutboundMessage): Tone {
     case 'cancelled':
     case 'expired':
     case 'revoked':
+    case 'replaced':
     case 'revoke_reminder':
       return 'warning';
     case 'failed':

@@ -1,5 +1,5 @@
 import { REQUEST_STATES, type PermissionRequest, type PreflightWarning } from '../../domain/request.js';
-import type { Right } from '../../domain/rights.js';
+import { groupRightReplaced, type Right } from '../../domain/rights.js';
 import type { Audience, Fact, Lang, Tone } from '../types.js';
 import { endOf, formatClock, formatDuration, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
@@ -107,7 +107,22 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
       }
       return { status: t(lang, 'state.revoked', { at: revokedAt }), tone: 'warning' };
     }
+    case 'replaced': {
+      const values = {
+        at: formatMoment(request.replacedAt ?? request.updatedAt, audience),
+        requestId: names.escape(request.replacedBy ?? '?', 80),
+        right: replacingRights(request, lang),
+      };
+      // Closed before anyone decided, or approved and applied, then replaced.
+      return decision ? { status: t(lang, 'state.replacedApplied', { ...values, by, decidedAt: at }), tone: 'warning' } : { status: t(lang, 'state.replaced', values), tone: 'warning' };
+    }
   }
+}
+
+/** The right(s) whose grant replaced a `replaced` request on its group ("Send on Behalf" for a Send As one). */
+export function replacingRights(request: PermissionRequest, lang: Lang): string {
+  const others = request.rights.map((right) => groupRightReplaced(right, request.targetKind)).filter((right): right is Right => right !== undefined);
+  return rightsLabel(others, lang);
 }
 
 /** The pre-flight warnings as sentences, each with a warning sign. */
@@ -115,7 +130,10 @@ export function warningLines(warnings: readonly PreflightWarning[], words: Reque
   return warnings.map((w) => {
     switch (w.code) {
       case 'replacement':
-        return `⚠ ${t(lang, 'warning.replacement', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang) })}`;
+        // An open request for the other right rather than a right held: approving this one closes it, or replaces it once applied.
+        return w.requestId
+          ? `⚠ ${t(lang, 'warning.replacementPending', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang), requestId: names.escape(w.requestId, 80) })}`
+          : `⚠ ${t(lang, 'warning.replacement', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang) })}`;
       case 'not_a_member':
         return `⚠ ${t(lang, 'warning.not_a_member', { grantee: words.grantee })}`;
       case 'already_pending':
