@@ -104,6 +104,22 @@ describe('a change Exchange does not show after the window', () => {
     expect(who({ ...event, request: { ...ended, unconfirmedAt: undefined } } as EngineEvent)).toEqual(['u-liam:requester', 'u-zoe:grantee']);
   });
 
+  it('when such a grant is replaced by the other group right, the admins told hear it is gone on purpose, with nothing to apply again', async () => {
+    const replaced: PermissionRequest = { ...unconfirmed, state: 'replaced', replacedBy: 'REQ-NEXT01', replacedAt: APPLIED + 3 * HOUR };
+    const event: EngineEvent = { type: 'replaced', request: replaced };
+    expect(who(event)).toEqual(['u-liam:requester', 'u-zoe:grantee', 'u-admin:admin']);
+    expect(planNotifications(event, ADMINS).updateCopies).toBe(true);
+    expect(await words(event, 'u-admin')).toBe(
+      'Replaced: Send As for Zoë Dubois on Training (req-1) was replaced by REQ-NEXT01, which gave Send on Behalf; a group delegate holds one of the two. The right is gone on purpose: nothing left to check or apply again.',
+    );
+    expect(await words(event, 'u-zoe', nl)).toBe(
+      'Vervangen: Verzenden als voor Zoë Dubois op Training is vervangen door REQ-NEXT01, die Zoë Dubois Verzenden namens gaf op Training. Een gemachtigde van een groep kan Verzenden als of Verzenden namens hebben, niet allebei; dit recht is dus verwijderd.',
+    );
+    expect((await stateLine(replaced, names, en)).status).toBe('Approved by Emma Clarke at 23 Nov 2026 09:00; replaced at 23 Nov 2026 12:00 by REQ-NEXT01 (Send on Behalf)');
+    // One seen in place concerns no admin.
+    expect(who({ type: 'replaced', request: { ...replaced, unconfirmedAt: undefined } })).toEqual(['u-liam:requester', 'u-zoe:grantee']);
+  });
+
   it('"my requests" and the cards say what is so, not "effective by" a time gone by', async () => {
     expect((await stateLine(unconfirmed, names, en)).status).toBe(
       'Approved by Emma Clarke at 23 Nov 2026 09:00; applied, but Exchange did not show it by 23 Nov 2026 10:30; an admin was told; checking again until 24 Nov 2026 09:00',
