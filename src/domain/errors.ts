@@ -21,11 +21,18 @@ export const ERROR_CODES = [
   'timeout',
   'recipient_unreachable',
   'channel_unavailable',
+  'store_unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Codes that name a passing condition: the same call may succeed later (Temporal's `nonRetryable`, inverted). */
-const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['permission_service_unavailable', 'directory_unavailable', 'channel_unavailable', 'timeout']);
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  'permission_service_unavailable',
+  'directory_unavailable',
+  'channel_unavailable',
+  'store_unavailable',
+  'timeout',
+]);
 
 export class BotError extends Error {
   readonly code: ErrorCode;

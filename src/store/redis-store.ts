@@ -1,5 +1,5 @@
 import Keyv from 'keyv';
-import KeyvRedis, { type RedisConnectionClientType } from '@keyv/redis';
+import KeyvRedis, { createClient, type RedisConnectionClientType } from '@keyv/redis';
 import { BotError } from '../domain/errors.js';
 import type { DurableStore, IndexEntry, RangePage, WriteBatch } from './durable-store.js';
 import { deserialize, serialize } from './fast-serializer.js';
@@ -11,6 +11,8 @@ import type { RedisSubscriber } from './redis-schedule-channel.js';
 import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
 import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 import { checkRedisKeepsData, redisAddress } from './redis-durability.js';
+import { CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, type RedisOutageLog } from './redis-connection.js';
+import type { Versioned } from './versioned-store.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
 const REPLACE_IF_VERSION = new LuaScript(`
@@ -38,6 +40,10 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** Hears a setting that risks data without stopping the start (no append-only file). */
   warn?: (message: string) => void;
+  /** Hears an outage once when it starts (`error`) and once when Redis is back (`info`). */
+  outage?: RedisOutageLog;
+  /** Longest wait for one store call's replies (default `COMMAND_TIMEOUT_MS`). */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -69,18 +75,26 @@ function keyPrefixOf(url: string, options: RedisStoreOptions): string {
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
   const layout = redisLayout(keyPrefixOf(url, options));
-  const adapter = new KeyvRedis(url, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: 5_000 });
+  const health = new RedisHealth(redisAddress(url), options.outage ?? { error() {}, info() {} });
+  // Our client rather than @keyv/redis's own, for the options that make an outage fail calls at
+  // once instead of holding them (`redisClientOptions`).
+  const redis = createClient(redisClientOptions(url));
+  const adapter = new KeyvRedis(redis as never, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: CONNECT_TIMEOUT_MS });
   let client: Awaited<ReturnType<KeyvRedis<unknown>['getClient']>>;
   try {
     client = await adapter.getClient();
   } catch (cause) {
     throw new BotError('config_invalid', `STORE: cannot connect to Redis at ${redisAddress(url)}`, { cause });
   }
+  // From here on a lost connection is an outage (the start's own failure is `config_invalid`).
+  // Each failed reconnect attempt emits 'error' too: the outage is logged once (`RedisHealth`).
+  redis.on('error', (error: unknown) => health.lost(error));
+  redis.on('ready', () => health.back());
   await checkRedisKeepsData(client, url, options.warn ?? (() => {})).catch(async (error: unknown) => {
     await adapter.disconnect();
     throw error;
   });
-  const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout);
+  const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout, health, options.commandTimeoutMs);
   await store.loadScripts().catch(async (cause: unknown) => {
     await adapter.disconnect();
     throw new BotError('config_invalid', 'STORE: Redis refused the store\'s Lua scripts (Redis 7 or later is needed)', { cause });
@@ -88,22 +102,38 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
   return store;
 }
 
+/**
+ * Every call fails promptly while Redis is unreachable (`store_unavailable`), and within
+ * `commandTimeoutMs` when the connection goes silent: `RedisHealth.call` bounds each public call,
+ * the client's options (`redisClientOptions`) fail commands at once while it reconnects.
+ */
 class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
   readonly work: RedisWorkQueue;
   private readonly commander: RedisCommander;
+  /** Subscriber connections not closed yet, closed with the store even while still connecting. */
+  private readonly subscribers = new Set<RedisConnectionClientType>();
 
   constructor(
     adapter: KeyvRedis<unknown>,
     private readonly client: RedisConnectionClientType,
     private readonly layout: RedisLayout,
+    private readonly health: RedisHealth,
+    private readonly commandTimeoutMs?: number,
   ) {
     // keyv's namespace carries the prefix, so @keyv/redis writes `<prefix>ns::<prefix>ns:key`.
     const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${layout.prefix}${fullKey}`;
     const commander: RedisCommander = { sendCommand: (args) => client.sendCommand(args) };
     super(
-      // One Keyv per namespace over the one connection.
+      // One Keyv per namespace over the one connection. `throwOnErrors` on the Keyv too: without
+      // it Keyv answers a failed read with "absent" and drops a failed write silently.
       (namespace) =>
-        new Keyv({ store: new KeyvRedis(client as never, { throwOnErrors: true }), namespace: layout.keyvNamespace(namespace), serialize, deserialize }),
+        new Keyv({
+          store: new KeyvRedis(client as never, { throwOnErrors: true }),
+          namespace: layout.keyvNamespace(namespace),
+          serialize,
+          deserialize,
+          throwOnErrors: true,
+        }),
       {
         async insertIfAbsent(keyv, fullKey, envelope) {
           return (await client.set(redisKey(keyv, fullKey), envelopeText(envelope), { condition: 'NX' } as never)) === 'OK';
@@ -117,11 +147,54 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
       },
       async () => {
         await this.work.close();
-        await adapter.disconnect();
+        for (const subscriber of this.subscribers) if (subscriber.isOpen) subscriber.destroy();
+        this.subscribers.clear();
+        // `close` waits for the replies of commands in flight, which a lost connection never gives.
+        await adapter.disconnect(!client.isReady);
       },
     );
     this.commander = commander;
-    this.work = new RedisWorkQueue(this.commander, layout, () => this.openSubscriber());
+    // The queue's calls are bounded one command or script at a time, as the store's own are.
+    const bounded: RedisCommander = { sendCommand: (args) => health.call(() => commander.sendCommand(args), commandTimeoutMs) };
+    this.work = new RedisWorkQueue(bounded, layout, () => this.openSubscriber());
+  }
+
+  private bounded<T>(run: () => Promise<T>): Promise<T> {
+    return this.health.call(run, this.commandTimeoutMs);
+  }
+
+  override get<T>(namespace: string, key: string): Promise<Versioned<T> | undefined> {
+    return this.bounded(() => super.get<T>(namespace, key));
+  }
+
+  override create<T>(namespace: string, key: string, value: T): Promise<boolean> {
+    return this.bounded(() => super.create(namespace, key, value));
+  }
+
+  override compareAndSet<T>(namespace: string, key: string, expectedVersion: number, value: T): Promise<boolean> {
+    return this.bounded(() => super.compareAndSet(namespace, key, expectedVersion, value));
+  }
+
+  override put<T>(namespace: string, key: string, value: T): Promise<void> {
+    return this.bounded(() => super.put(namespace, key, value));
+  }
+
+  override delete(namespace: string, key: string, expectedVersion?: number): Promise<boolean> {
+    return this.bounded(() => super.delete(namespace, key, expectedVersion));
+  }
+
+  /** Each page (a SCAN and its MGET) is bounded on its own: a long listing is not one deadline. */
+  override async *entries<T>(namespace: string): AsyncIterable<[string, Versioned<T>]> {
+    const pages = super.entries<T>(namespace)[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const step = await this.bounded(() => pages.next());
+        if (step.done) return;
+        yield step.value;
+      }
+    } finally {
+      await pages.return?.();
+    }
   }
 
   /** Puts every script in the server's cache, so calls send only their SHA. */
@@ -131,27 +204,41 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
 
   async commit(batch: WriteBatch): Promise<boolean> {
     const { keys, args } = commitCall(this.layout, batch);
-    return (await COMMIT_SCRIPT.run(this.commander, keys, args)) === 1;
+    return (await this.bounded(() => COMMIT_SCRIPT.run(this.commander, keys, args))) === 1;
   }
 
   range(index: string, page?: RangePage): Promise<IndexEntry[]> {
-    return rangeOfIndex(this.commander, this.layout.index(index), page);
+    return this.bounded(() => rangeOfIndex(this.commander, this.layout.index(index), page));
   }
 
   async count(index: string): Promise<number> {
-    return (await this.client.zCard(this.layout.index(index))) as number;
+    return (await this.bounded(() => this.client.zCard(this.layout.index(index)))) as number;
   }
 
-  /** A second connection, as a subscribed connection can send nothing else. */
+  /**
+   * A second connection, as a subscribed connection can send nothing else. While Redis is down it
+   * keeps trying to connect in the background (the outage is logged once, by the main connection);
+   * once subscribed it reconnects and subscribes again by itself, and workers poll meanwhile.
+   */
   private async openSubscriber(): Promise<RedisSubscriber> {
     const subscriber = this.client.duplicate();
-    // Errors (a lost connection) would otherwise be thrown as an unhandled 'error' event; the
-    // client reconnects and subscribes again by itself, and workers poll meanwhile.
+    this.subscribers.add(subscriber);
+    // Errors (a lost connection) would otherwise be thrown as an unhandled 'error' event.
     subscriber.on('error', () => {});
-    await subscriber.connect();
+    try {
+      await subscriber.connect();
+    } catch (error) {
+      this.subscribers.delete(subscriber);
+      throw error;
+    }
     return {
       subscribe: (channel, listener) => subscriber.subscribe(channel, () => listener()),
-      close: () => subscriber.close(),
+      close: async () => {
+        if (!this.subscribers.delete(subscriber)) return;
+        // `close` waits for replies; a connection that is down has none to wait for.
+        if (subscriber.isReady) await subscriber.close();
+        else subscriber.destroy();
+      },
     };
   }
 }

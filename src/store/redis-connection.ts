@@ -1,0 +1,142 @@
+import { BotError } from '../domain/errors.js';
+
+/** A server that does not accept the connection within this fails the attempt (the start, or one reconnect). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+/**
+ * Longest wait for one store call's replies. Every call of the store is a few commands or one
+ * short script, answered in milliseconds; one not answered by then is on a connection that went
+ * silent (a network cut, a paused server), which TCP alone would notice only after many minutes.
+ */
+export const COMMAND_TIMEOUT_MS = 5_000;
+/** Longest pause between two reconnect attempts while Redis is down. */
+const MAX_RECONNECT_DELAY_MS = 5_000;
+
+/**
+ * Reconnects for as long as the store is open: never gives up (node-redis's own strategy gives up
+ * after a socket timeout, which would close the client and make later calls reconnect inline).
+ * Backs off from 100 ms to `MAX_RECONNECT_DELAY_MS`.
+ */
+export function reconnectDelay(retries: number): number {
+  return Math.min(100 * 2 ** Math.min(retries, 10), MAX_RECONNECT_DELAY_MS);
+}
+
+/**
+ * The node-redis client options of the store's connections.
+ *
+ * `disableOfflineQueue`: while the connection is down, a command fails at once instead of waiting
+ * in node-redis's offline queue until Redis is back (minutes, with the turn and `/metrics` held),
+ * and a command in flight when the connection drops fails with it. Nothing is sent again by the
+ * client, so a write is never applied twice behind its caller's back: the caller reads again and
+ * decides (compare-and-set, or the whole commit script, which Redis runs all or nothing).
+ */
+export function redisClientOptions(url: string) {
+  return {
+    url,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
+  };
+}
+
+/** node-redis's errors that say the connection, not the command, failed (`@redis/client` errors). */
+const CONNECTION_ERRORS = new Set([
+  'ClientOfflineError',
+  'ClientClosedError',
+  'DisconnectsClientError',
+  'SocketClosedUnexpectedlyError',
+  'ConnectionTimeoutError',
+  'SocketTimeoutError',
+  'TimeoutError',
+  'ReconnectStrategyError',
+]);
+/** Replies of a server that cannot serve now (loading its data, stuck in a script, a replica without its primary). */
+const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
+
+/** Whether `error` means Redis could not be reached or could not serve, rather than refusing the command. */
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (CONNECTION_ERRORS.has(error.constructor.name)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, EPIPE...
+  return error.constructor.name !== 'Error' && UNAVAILABLE_REPLY.test(error.message);
+}
+
+/** Hears the start and the end of an outage, once each. */
+export interface RedisOutageLog {
+  error(message: string, error?: Error): void;
+  info(message: string): void;
+}
+
+/**
+ * Whether the store's Redis is reachable, from the connection's events and the calls' outcomes,
+ * told to the log once when an outage starts and once when it ends, never per command or per
+ * reconnect attempt.
+ */
+export class RedisHealth {
+  private downSince: number | undefined;
+
+  constructor(
+    private readonly address: string,
+    private readonly log: RedisOutageLog,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get down(): boolean {
+    return this.downSince !== undefined;
+  }
+
+  /** The connection failed (or a call went unanswered): logs the start of an outage, once. */
+  lost(error: unknown): void {
+    if (this.downSince !== undefined) return;
+    this.downSince = this.now();
+    const cause = error instanceof Error ? error : undefined;
+    this.log.error(`STORE: lost Redis at ${this.address} (${cause?.message || cause?.constructor.name || 'no answer'}); store calls fail until it is back, reconnecting in the background`, cause);
+  }
+
+  /** The connection is ready again, or a call was answered: logs the end of an outage, once. */
+  back(): void {
+    if (this.downSince === undefined) return;
+    const seconds = Math.round((this.now() - this.downSince) / 1000);
+    this.downSince = undefined;
+    this.log.info(`STORE: Redis at ${this.address} is back after ${seconds} s`);
+  }
+
+  /**
+   * Runs one store call with a deadline (`timeoutMs`). A failure of the connection, and a call not
+   * answered in time, reject with `store_unavailable`; Redis's refusal of a command is passed on
+   * as it is.
+   *
+   * A call that timed out may still have been applied: its commands were sent, and Redis may run
+   * them when the connection revives (a script all or nothing). The error says so
+   * (`details.outcome: 'unknown'`), and nothing is sent again: the caller reads the state and
+   * decides, as its compare-and-set makes safe. The late reply, if any, is dropped.
+   */
+  async call<T>(run: () => Promise<T>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new BotError('store_unavailable', `Redis at ${this.address} did not answer within ${timeoutMs} ms`, { details: { outcome: 'unknown' } });
+        this.lost(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    const running = run();
+    // The late outcome of an abandoned call must not surface as an unhandled rejection.
+    running.catch(() => {});
+    try {
+      const result = await Promise.race([running, timedOut]);
+      this.back();
+      return result;
+    } catch (error) {
+      if (error instanceof BotError || !isUnavailable(error)) {
+        if (!(error instanceof BotError)) this.back(); // Redis answered (with a refusal): it is up.
+        throw error;
+      }
+      this.lost(error);
+      // Refused while offline: never sent. Failed with the connection: it may have run.
+      const outcome = (error as Error).constructor.name === 'ClientOfflineError' ? 'not_sent' : 'unknown';
+      throw new BotError('store_unavailable', `Redis at ${this.address} is unavailable: ${(error as Error).message || (error as Error).constructor.name}`, { cause: error, details: { outcome } });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

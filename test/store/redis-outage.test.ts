@@ -1,0 +1,159 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { BotError } from '../../src/domain/errors.js';
+import { PrometheusMetrics } from '../../src/observability/prometheus.js';
+import type { DurableStore } from '../../src/store/durable-store.js';
+import { createRedisStore } from '../../src/store/redis-store.js';
+import { startTcpCut, type TcpCut } from '../helpers/tcp-cut.js';
+import { redisTestPrefixes } from './redis-test-prefix.js';
+
+const prefixes = redisTestPrefixes();
+afterAll(() => prefixes.dropAll());
+
+const T0 = 1_800_000_000_000;
+
+/** The error a promise rejects with (it must reject). */
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** An outage log that records what it hears and lets a test wait for the next line of a level. */
+function outageLog() {
+  const lines: { level: 'error' | 'info'; message: string }[] = [];
+  const waiting: { level: 'error' | 'info'; resolve: () => void }[] = [];
+  const hear = (level: 'error' | 'info') => (message: string) => {
+    lines.push({ level, message });
+    for (const w of waiting.filter((w) => w.level === level)) {
+      waiting.splice(waiting.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  return {
+    lines,
+    log: { error: hear('error'), info: hear('info') },
+    next: (level: 'error' | 'info') => new Promise<void>((resolve) => waiting.push({ level, resolve })),
+  };
+}
+
+// The shared Redis is reached through a loopback proxy this test cuts; the server itself is never stopped.
+describe('Redis store: an outage fails calls at once and is logged once', () => {
+  let cut: TcpCut;
+  const opened: DurableStore[] = [];
+  afterEach(async () => {
+    cut?.restore();
+    for (const store of opened.splice(0)) await store.close();
+    await cut?.close();
+  });
+
+  const open = async (options: { commandTimeoutMs?: number } = {}) => {
+    cut = await startTcpCut({ host: '127.0.0.1', port: 6379 });
+    const outage = outageLog();
+    const store = await createRedisStore(`redis://127.0.0.1:${cut.port}`, { keyPrefix: prefixes.next(), outage: outage.log, ...options });
+    opened.push(store);
+    return { store, outage };
+  };
+
+  it('Redis gone: reads, commits and the work queue reject with store_unavailable instead of waiting; it works again once back', { timeout: 30_000 }, async () => {
+    const { store, outage } = await open();
+    const value = { state: 'pending' };
+    expect(await store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 'absent', value }], schedule: [{ id: 'REQ-1:remind', kind: 'remind', dueAt: T0 }] })).toBe(true);
+
+    const lost = outage.next('error');
+    cut.refuse();
+    await lost;
+    // Before the fix each of these waited in the client's offline queue until Redis came back.
+    for (const call of [
+      store.get('requests', 'REQ-1'),
+      store.put('requests', 'REQ-2', value),
+      store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 1, value: { state: 'approved' } }] }),
+      store.range('by-person'),
+      store.count('by-person'),
+      store.work.claim({ owner: 'w1', now: T0, leaseMs: 1_000, limit: 5 }),
+      store.work.size(),
+    ]) {
+      const error = await rejection(call);
+      expect(error).toBeInstanceOf(BotError);
+      expect((error as BotError).code).toBe('store_unavailable');
+      expect((error as BotError).retryable).toBe(true);
+    }
+    const listing = rejection((async () => {
+      for await (const _ of store.entries('requests')) void _;
+    })());
+    expect(await listing).toMatchObject({ code: 'store_unavailable' });
+
+    // Scrapes answer without the store's number.
+    const metrics = new PrometheusMetrics();
+    metrics.pendingWork(async () => ({ all: await store.work.size() }));
+    expect((await metrics.exposition()).body).not.toMatch(/pending_work\{/);
+
+    // Many failed calls and reconnect attempts, one line.
+    expect(outage.lines).toEqual([{ level: 'error', message: expect.stringContaining(`lost Redis at 127.0.0.1:${cut.port}`) }]);
+
+    const back = outage.next('info');
+    cut.restore();
+    await back;
+    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 1, value });
+    expect(await store.work.size()).toBe(1);
+    expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+  });
+
+  it('a silent connection: a call fails within the deadline, unsent again; its write lands once when the cut heals', { timeout: 30_000 }, async () => {
+    const { store, outage } = await open({ commandTimeoutMs: 300 });
+    expect(await store.create('requests', 'REQ-1', { n: 1 })).toBe(true);
+
+    cut.blackhole();
+    const error = await rejection(store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 1, value: { n: 2 } }] }));
+    expect(error).toMatchObject({ code: 'store_unavailable', details: { outcome: 'unknown' } });
+    expect(await rejection(store.get('requests', 'REQ-1'))).toMatchObject({ code: 'store_unavailable' });
+    expect(outage.lines.filter((line) => line.level === 'error')).toHaveLength(1);
+
+    cut.restore();
+    // The held commit ran once, when its bytes got through: version 2, not 3.
+    // The connection keeps its order: the commit's bytes reach Redis before this read's.
+    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 2, value: { n: 2 } });
+    expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+  });
+
+  it('the schedule channel subscribes again after an outage, and the store closes while Redis is away', { timeout: 30_000 }, async () => {
+    const { store, outage } = await open();
+    // Polls wait on the real subscriber connection (up to 10 s), not on a timing to assert.
+    let woken = 0;
+    let wake: () => void = () => {};
+    const unsubscribe = store.work.subscribe?.(() => {
+      woken++;
+      wake();
+    });
+    const woke = () => new Promise<void>((resolve) => (wake = resolve));
+    // The subscription is opened in the background: a commit that schedules wakes it once it is in place.
+    let first = woke();
+    for (let i = 0; woken === 0 && i < 100; i++) {
+      await store.commit({ schedule: [{ id: `J-${i}`, kind: 'k', dueAt: T0 }] });
+      await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 50))]);
+    }
+    await first;
+
+    const lost = outage.next('error');
+    cut.refuse();
+    await lost;
+    const back = outage.next('info');
+    cut.restore();
+    await back;
+    const before = woken;
+    first = woke();
+    for (let i = 0; woken === before && i < 200; i++) {
+      await store.commit({ schedule: [{ id: `K-${i}`, kind: 'k', dueAt: T0 }] });
+      await Promise.race([first, new Promise((resolve) => setTimeout(resolve, 50))]);
+    }
+    await first;
+    expect(woken).toBeGreaterThan(before);
+    unsubscribe?.();
+
+    cut.refuse();
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+  });
+});
