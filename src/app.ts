@@ -108,7 +108,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const directory = overrides.directory ?? (await loadDirectory(config));
   await checkBotAdmins(config.BOT_ADMINS, directory, logger);
   const metrics = overrides.metrics ?? noopMetrics;
-  const store = overrides.store ?? (await openStore(config.STORE, (message, error) => logger.warn({ err: error?.message }, message)));
+  const store =
+    overrides.store ??
+    (await openStore(config.STORE, {
+      warn: (message, error) => logger.warn({ err: error?.message }, message),
+      error: (message, error) => logger.error({ err: error?.message }, message),
+      info: (message) => logger.info(message),
+    }));
   const mismatch = await storeTenantMismatch(store, directory, 'bind', clock.now());
   if (mismatch) logger.error({ code: mismatch.code, ...mismatch.details }, mismatch.message);
   const permissions = withCallMetrics(overrides.permissions ?? createPermissionService(config, { store, directory, clock }), metrics);

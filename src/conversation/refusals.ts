@@ -34,6 +34,13 @@ const INVALID_RULES: Record<string, RefusalCode> = {
   bad_cursor: 'page_expired',
 };
 
+/** What is unavailable, when it is not the permission service. */
+const UNAVAILABLE_TEXT: Partial<Record<string, string>> = {
+  directory_unavailable: 'refusal.directory_unavailable',
+  // Not "nothing was changed": a write the store lost touch with may have been applied.
+  store_unavailable: 'reply.storeUnavailable',
+};
+
 /**
  * A coded engine error as a refusal in the person's language, naming the person and the mailbox or
  * group it is about (looked up in the directory from the error's `details` or the turn's ids). An
@@ -101,7 +108,7 @@ export async function refusalFor(error: unknown, context: RefusalContext, names:
     case 'service_rejected':
       return refusal(code, t(lang, 'refusal.service_rejected'), details);
     case 'unavailable':
-      return refusal(code, t(lang, error.code === 'directory_unavailable' ? 'refusal.directory_unavailable' : 'reply.unavailable'), details);
+      return refusal(code, t(lang, UNAVAILABLE_TEXT[error.code] ?? 'reply.unavailable'), details);
     case 'invalid_request':
       return refusal(code, t(lang, 'refusal.invalid_request'), details);
     case 'page_expired':
@@ -153,6 +160,7 @@ function codeOf(error: BotError, context: RefusalContext, details: RefusalDetail
     case 'directory_unavailable':
     case 'timeout':
     case 'channel_unavailable':
+    case 'store_unavailable':
       return 'unavailable';
     default:
       return 'error';

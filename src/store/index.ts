@@ -9,13 +9,24 @@ import { createRedisStore } from './redis-store.js';
 export type { Versioned, VersionedStore } from './versioned-store.js';
 export type { DurableStore } from './durable-store.js';
 
+/** What the store tells the operator while it runs. */
+export interface StoreLog {
+  /** Trouble the store works around (a stopped checkpoint worker, a lost LISTEN connection). */
+  warn(message: string, error?: Error): void;
+  /** The server became unreachable: once per outage, when it starts (Redis). */
+  error(message: string, error?: Error): void;
+  /** The server is back: once per outage (Redis). */
+  info(message: string): void;
+}
+
 /**
- * Opens the store named by `STORE`; `warn` hears of trouble the store works around (a stopped checkpoint worker).
+ * Opens the store named by `STORE`; `log` hears of trouble (a bare function hears only warnings).
  * Memory, SQLite, Redis and PostgreSQL implement `DurableStore`.
  */
-export async function openStore(config: StoreConfig, warn: (message: string, error?: Error) => void = () => {}): Promise<DurableStore> {
+export async function openStore(config: StoreConfig, log: StoreLog | ((message: string, error?: Error) => void) = () => {}): Promise<DurableStore> {
+  const heard: StoreLog = typeof log === 'function' ? { warn: log, error: log, info: () => {} } : log;
   try {
-    return await open(config, warn);
+    return await open(config, heard);
   } catch (error) {
     if (isBotError(error)) throw error;
     // What the driver says (not a directory, not a database, an invalid URL) on one line, naming
@@ -26,14 +37,15 @@ export async function openStore(config: StoreConfig, warn: (message: string, err
   }
 }
 
-async function open(config: StoreConfig, warn: (message: string, error?: Error) => void): Promise<DurableStore> {
+async function open(config: StoreConfig, log: StoreLog): Promise<DurableStore> {
+  const warn = (message: string, error?: Error) => log.warn(message, error);
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();
     case 'sqlite':
       return createSqliteStore(config.path, { warn });
     case 'redis':
-      return createRedisStore(config.url, { warn });
+      return createRedisStore(config.url, { warn, outage: { error: (message, error) => log.error(message, error), info: (message) => log.info(message) } });
     case 'postgres':
       return createPostgresStore(config.url, { warn });
   }

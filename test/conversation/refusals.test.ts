@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusalFor } from '../../src/conversation/refusals.js';
 import type { Reply } from '../../src/conversation/types.js';
+import type { Names } from '../../src/conversation/wording/names.js';
+import { t } from '../../src/conversation/wording/strings.js';
+import { BotError } from '../../src/domain/errors.js';
 import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
 import { CONTOSO, conversationHarness, type ConversationHarness } from './harness.js';
 import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
@@ -270,5 +274,22 @@ describe('someone who is not in the directory', () => {
     };
     const replies = await h.say('alex', 'my requests');
     expect(replies.some((r) => r.kind === 'refusal' && r.code === 'not_in_directory')).toBe(false);
+  });
+});
+
+describe('the store being unreachable', () => {
+  it('is answered as such ("try again in a few minutes", never "nothing was changed"), in English and Dutch, and not logged as an error per turn', async () => {
+    const errors: unknown[] = [];
+    const log = { debug() {}, info() {}, warn() {}, error: (entry: object) => void errors.push(entry) };
+    const down = new BotError('store_unavailable', 'Redis at 127.0.0.1:6379 is unavailable', { details: { outcome: 'unknown' } });
+    const en = await refusalFor(down, { operation: 'submit' }, { escape: (text: string) => text } as unknown as Names, 'en', log);
+    expect(en).toMatchObject({ kind: 'refusal', code: 'unavailable', details: { errorCode: 'store_unavailable' } });
+    expect(en.text).toBe(t('en', 'reply.storeUnavailable'));
+    expect(en.text).toMatch(/storage.*try again in a few minutes/);
+    expect(en.text).not.toMatch(/nothing was changed|permission service/i);
+    const nl = await refusalFor(down, { operation: 'decide' }, { escape: (text: string) => text } as unknown as Names, 'nl', log);
+    expect(nl.text).toBe(t('nl', 'reply.storeUnavailable'));
+    expect(nl.text).not.toMatch(ENGLISH_ONLY);
+    expect(errors).toEqual([]);
   });
 });

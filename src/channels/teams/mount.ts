@@ -4,7 +4,9 @@ import type restify from 'restify';
 import { hasBotCredentials, type Config } from '../../config.js';
 import type { Sleep } from '../../permissions/http-retry.js';
 import type { ChannelMount } from '../../server.js';
+import { isBotError } from '../../domain/errors.js';
 import { observeTurn } from '../../http/turn-metrics.js';
+import { t } from '../../conversation/wording/strings.js';
 import { ReusedClientsAuthentication } from './bot-framework-auth.js';
 import { botFrameworkCloudSettings } from './bot-framework-clouds.js';
 import { errorSummary } from './proactive.js';
@@ -36,9 +38,15 @@ export function createBotAdapter(config: Config, logger: Logger, options: { slee
   // The adapter gets the same authentication with its outbound clients reused between turns.
   const adapter = new CloudAdapter(new ReusedClientsAuthentication(auth, options));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
+    // The store being down is logged once by the store when the outage starts: each turn it fails is a warning.
+    const storeDown = isBotError(error, 'store_unavailable');
+    if (storeDown) logger.warn({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed: store unavailable');
+    else logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      await context.sendActivity(textActivity('Something went wrong on my side; nothing was changed. / Er ging iets mis; er is niets veranderd.')).catch(() => undefined);
+      const text = storeDown
+        ? `${t('en', 'reply.storeUnavailable')} / ${t('nl', 'reply.storeUnavailable')}`
+        : 'Something went wrong on my side; nothing was changed. / Er ging iets mis; er is niets veranderd.';
+      await context.sendActivity(textActivity(text)).catch(() => undefined);
     }
   };
   return { adapter, auth, appId: config.MicrosoftAppId ?? '', authenticated: hasBotCredentials(config) };
