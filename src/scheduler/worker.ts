@@ -57,6 +57,8 @@ export class Worker {
   private unsubscribe: (() => void) | undefined;
   private looking: Promise<void> | undefined;
   private lookAgain = false;
+  /** Looks failed in a row: the first is logged, the rest only counted until one works again. */
+  private failedLooks = 0;
   private started = false;
   private stopping = false;
 
@@ -107,7 +109,10 @@ export class Worker {
       try {
         do {
           this.lookAgain = false;
-          await this.claimAndStart().catch((error) => this.logger.error({ err: error }, 'work queue look failed'));
+          await this.claimAndStart().then(
+            () => this.lookWorked(),
+            (error: unknown) => this.lookFailed(error),
+          );
           // A wake() while the sleep reads the next ready time (a run just ended, a job was just
           // scheduled) must not be lost to a sleep of up to `pollMs`: look again instead.
           if (!this.lookAgain) await this.sleepUntilNext();
@@ -118,6 +123,20 @@ export class Worker {
       }
     })();
     return this.looking;
+  }
+
+  /**
+   * A look failed. Logged once per run of failures: the queue is looked at every `pollMs`, so a
+   * store that is down for minutes would otherwise log a line a second (the store logs its outage).
+   */
+  private lookFailed(error: unknown): void {
+    if (this.failedLooks++ === 0) this.logger.error({ err: error }, 'work queue look failed; retrying every poll, logged again when it works');
+  }
+
+  private lookWorked(): void {
+    if (this.failedLooks === 0) return;
+    this.logger.info({ failedLooks: this.failedLooks }, 'work queue look works again');
+    this.failedLooks = 0;
   }
 
   private async sleepUntilNext(): Promise<void> {

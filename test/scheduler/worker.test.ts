@@ -412,6 +412,34 @@ describe('Worker', () => {
     await until(async () => (await store.work.size()) === 0);
   });
 
+  it('a queue that keeps failing (the store down) is logged once, and once more when it works again', async () => {
+    fresh();
+    const lines: { level: string; msg?: string }[] = [];
+    const logger = {
+      debug() {},
+      info: (_: object, msg?: string) => void lines.push({ level: 'info', msg }),
+      warn: (_: object, msg?: string) => void lines.push({ level: 'warn', msg }),
+      error: (_: object, msg?: string) => void lines.push({ level: 'error', msg }),
+    };
+    let failing = true;
+    let claims = 0;
+    const down = new BotError('store_unavailable', 'Redis is unavailable');
+    const queue = Object.create(store.work, {
+      claim: { value: (options: Parameters<typeof store.work.claim>[0]) => (claims++, failing ? Promise.reject(down) : store.work.claim(options)) },
+    }) as typeof store.work;
+    const w = worker({ queue, logger, pollMs: 1 });
+    const ran = deferred<string>();
+    w.handle('work', async (job) => ran.resolve(job.id));
+    w.start();
+    await until(() => claims >= 5);
+    expect(lines).toEqual([{ level: 'error', msg: expect.stringContaining('work queue look failed') }]);
+    await store.commit({ schedule: [{ id: 'after', kind: 'work', dueAt: clock.now() }] });
+    failing = false;
+    expect(await ran.promise).toBe('after');
+    await until(() => lines.length >= 2);
+    expect(lines.map((line) => `${line.level} ${line.msg}`)).toEqual([expect.stringMatching(/^error work queue look failed/), 'info work queue look works again']);
+  });
+
   it('runUntilIdle runs chains of jobs that schedule more due-now jobs, and leaves later ones', async () => {
     fresh();
     const w = worker({ concurrency: 3 });
