@@ -82,8 +82,13 @@ export class PrometheusMetrics implements Metrics {
   });
   private pendingReader: PendingWorkReader | undefined;
 
-  constructor() {
+  /**
+   * @param options.pendingReadTimeoutMs how long a scrape waits for the store's pending-work count
+   *   before answering without it (default 2 s): a scrape never waits on a store that hangs.
+   */
+  constructor(options: { pendingReadTimeoutMs?: number } = {}) {
     const metrics = this;
+    const readTimeoutMs = options.pendingReadTimeoutMs ?? 2_000;
     new Gauge({
       name: `${PREFIX}pending_work`,
       help: 'Durable work waiting to run (due or not), by kind; read from the store at scrape time.',
@@ -93,10 +98,16 @@ export class PrometheusMetrics implements Metrics {
         this.reset();
         const read = metrics.pendingReader;
         if (!read) return;
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('pending work not read in time')), readTimeoutMs);
+        });
         try {
-          for (const [kind, count] of Object.entries(await read())) this.set({ kind: label(kind) }, count);
+          for (const [kind, count] of Object.entries(await Promise.race([Promise.resolve().then(read), late]))) this.set({ kind: label(kind) }, count);
         } catch {
-          // A store that cannot count now leaves the gauge empty for this scrape; /readyz reports the store.
+          // A store that cannot count now (or not in time) leaves the gauge empty for this scrape; /readyz reports the store.
+        } finally {
+          clearTimeout(timer);
         }
       },
     });

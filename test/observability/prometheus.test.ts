@@ -76,6 +76,15 @@ describe('PrometheusMetrics', () => {
     expect(sampleValue(await scrape(metrics), 'mailbox_bot_pending_work')).toBeUndefined();
   });
 
+  it('a reader that never answers (a hung store) leaves the gauge empty instead of holding the scrape', async () => {
+    const metrics = new PrometheusMetrics({ pendingReadTimeoutMs: 1 });
+    metrics.turn('teams', 'ok');
+    metrics.pendingWork(() => new Promise(() => {}));
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'mailbox_bot_pending_work')).toBeUndefined();
+    expect(sampleValue(text, 'mailbox_bot_turns_total', { channel: 'teams', outcome: 'ok' })).toBe(1);
+  });
+
   it('keeps each instance apart and adds the process metrics to every scrape', async () => {
     const one = new PrometheusMetrics();
     const two = new PrometheusMetrics();
