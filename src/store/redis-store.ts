@@ -193,7 +193,9 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
         yield step.value;
       }
     } finally {
-      await pages.return?.();
+      // Not awaited: after a timeout the page still being read holds `return` until it settles,
+      // which on a silent connection is minutes.
+      void pages.return?.().catch(() => {});
     }
   }
 

@@ -109,6 +109,10 @@ describe('Redis store: an outage fails calls at once and is logged once', () => 
     const error = await rejection(store.commit({ records: [{ namespace: 'requests', key: 'REQ-1', expect: 1, value: { n: 2 } }] }));
     expect(error).toMatchObject({ code: 'store_unavailable', details: { outcome: 'unknown' } });
     expect(await rejection(store.get('requests', 'REQ-1'))).toMatchObject({ code: 'store_unavailable' });
+    const listing = (async () => {
+      for await (const _ of store.entries('requests')) void _;
+    })();
+    expect(await rejection(listing)).toMatchObject({ code: 'store_unavailable' });
     expect(outage.lines.filter((line) => line.level === 'error')).toHaveLength(1);
 
     cut.restore();
