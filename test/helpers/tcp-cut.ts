@@ -68,7 +68,7 @@ export async function startTcpCut(target: { host: string; port: number }): Promi
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as { port: number };
 
-  return {
+  const cut: TcpCut = {
     port,
     refuse() {
       mode = 'refused';
@@ -99,8 +99,9 @@ export async function startTcpCut(target: { host: string; port: number }): Promi
       }
     },
     async close() {
-      this.refuse();
+      cut.refuse();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
     },
   };
+  return cut;
 }
