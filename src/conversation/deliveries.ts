@@ -133,7 +133,7 @@ export function registerDeliveries(options: DeliveriesOptions): void {
       try {
         await channel.updateCopies(request);
       } catch (error) {
-        const outcome = failed(job, error, queuedAt, channel.name as MetricsChannel);
+        const outcome = failed(job, error, queuedAt, metricsChannel(channel.name), { requestId: request.id });
         if (outcome) return outcome;
         logger.warn({ requestId: request.id, channel: channel.name, err: describe(error) }, 'card copies not updated');
       }
@@ -145,19 +145,22 @@ export function registerDeliveries(options: DeliveriesOptions): void {
     // Throws when the request cannot be read: the worker tries again (sending a card that may be stale would not be better).
     const message = owed.role === 'approver' ? await stillToDecide(owed) : owed;
     if (!message) return;
-    let channel: MessagingChannel;
+    let channel: MessagingChannel | undefined;
     try {
       channel = await channelFor(message.recipientId);
       await channel.send(message);
     } catch (error) {
-      const name = channelName(error);
+      // The channel this delivery used, never one guessed from the error: a Slack-only bot's
+      // failures must not be counted as Teams'. With no channel chosen (none can reach the
+      // person), the first configured one stands for "this bot's chat".
+      const name = metricsChannel(channel?.name ?? options.channels()[0]?.name);
       if (!isBotError(error, 'recipient_unreachable')) {
-        const outcome = failed(job, error, queuedAt, name);
+        const outcome = failed(job, error, queuedAt, name, { requestId: message.request.id, recipientId: message.recipientId, event: message.notice.event });
         if (outcome) return outcome;
       } else {
         metrics.deliveryFailure(name, 'unreachable');
       }
-      logger.warn({ requestId: message.request.id, recipientId: message.recipientId, event: message.notice.event, err: describe(error) }, 'message not delivered');
+      logger.warn({ jobId: job.id, channel: name, requestId: message.request.id, recipientId: message.recipientId, event: message.notice.event, err: describe(error) }, 'message not delivered');
       await engine.deliveryFailed(message.request.id, message.recipientId, `${message.notice.event}: ${describe(error)}`);
       const approvalCard = message.role === 'approver';
       if (approvalCard && isBotError(error, 'recipient_unreachable')) await engine.approverUnreachable(message.request.id, message.recipientId);
@@ -198,14 +201,25 @@ export function registerDeliveries(options: DeliveriesOptions): void {
     }
   }
 
-  /** A retry when the failure may pass and the 24 h are not up; undefined when it is final. */
-  function failed(job: Job, error: unknown, firstAt: number, channel: MetricsChannel): JobOutcome | undefined {
-    const nextAt = clock.now() + retryDelay(job.attempts + 1, error, policy, options.random);
+  /**
+   * A retry when the failure may pass and the 24 h are not up; undefined when it is final.
+   * Each retried failure is counted and logged once (one warning per job per attempt: the
+   * backoff grows to 15 min, so an outage cannot flood the log), so an operator sees an outage
+   * as it happens rather than only the final "not delivered" a day later.
+   */
+  function failed(job: Job, error: unknown, firstAt: number, channel: MetricsChannel, about: Record<string, unknown>): JobOutcome | undefined {
+    const attempt = job.attempts + 1;
+    const nextAt = clock.now() + retryDelay(attempt, error, policy, options.random);
     if (!shouldRetry(error, nextAt, firstAt, policy)) {
       metrics.deliveryFailure(channel, 'gave_up');
       return undefined;
     }
-    metrics.deliveryFailure(channel, isBotError(error) && error.retryAfterMs !== undefined ? 'throttled' : 'unavailable');
+    const reason = isBotError(error) && error.retryAfterMs !== undefined ? 'throttled' : 'unavailable';
+    metrics.deliveryFailure(channel, reason);
+    logger.warn(
+      { jobId: job.id, kind: job.kind, channel, reason, code: isBotError(error) ? error.code : undefined, attempt, nextTryAt: new Date(nextAt).toISOString(), ...about, err: describe(error) },
+      'delivery failed; will retry',
+    );
     return { retryAt: nextAt, error: describe(error) };
   }
 
@@ -246,9 +260,9 @@ function plan(event: EngineEvent, eventId: string, admins: string[], now: number
   return jobs;
 }
 
-function channelName(error: unknown): MetricsChannel {
-  const channel = isBotError(error) ? error.details.channel : undefined;
-  return channel === 'slack' ? 'slack' : 'teams';
+/** A channel's name as the metrics' channel label (`MessagingChannel.name` is 'teams' or 'slack'). */
+function metricsChannel(name: string | undefined): MetricsChannel {
+  return name === 'slack' ? 'slack' : 'teams';
 }
 
 function describe(error: unknown): string {

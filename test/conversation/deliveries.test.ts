@@ -6,6 +6,7 @@ import type { ChangeResult, PermissionService } from '../../src/permissions/perm
 import { cardOf, people, teamsHarness, textOf, TRAINING, type TeamsHarness } from '../channels/teams/harness.js';
 import type { SentActivity } from '../fakes/fake-connector.js';
 import { personalConversationId } from '../fakes/teams-activities.js';
+import { slackHarness, slackPeople, type SlackHarness } from '../channels/slack/harness.js';
 
 /**
  * Messages owed to people as durable delivery jobs (src/conversation/deliveries.ts), end to end:
@@ -128,6 +129,13 @@ describe('deliveries through a Bot Connector outage', () => {
     expect(postTimes(personalConversationId(alex), 503)).toHaveLength(4 * tries.length);
     // Four jobs tried 23 times each (Alex's and Megan's approved post-backs, the card updates, Miriam's approval card); the rest wait their turn.
     expect(deliveryFailures).toEqual(Array<string>(4 * 23).fill('teams:unavailable'));
+    // Each retried failure is one warning for the operator (per job and attempt), saying when the next try is.
+    const retried = h.logs.filter((l) => l.msg === 'delivery failed; will retry');
+    expect(retried).toHaveLength(4 * 23);
+    const byJob = new Map<string, unknown[]>();
+    for (const l of retried) byJob.set(l.jobId as string, [...(byJob.get(l.jobId as string) ?? []), l.attempt]);
+    expect([...byJob.values()]).toEqual(Array(4).fill(Array.from({ length: 23 }, (_, i) => i + 1)));
+    expect(retried[0]).toMatchObject({ level: 40, channel: 'teams', reason: 'unavailable', code: 'channel_unavailable', attempt: 1, nextTryAt: new Date(down + BACKOFF_MS[0]!).toISOString() });
 
     h.connector.recover();
     const back = h.clock.now();
@@ -450,5 +458,37 @@ describe('approval cards owed through an outage', () => {
     expect(textOf(update)).toContain('Geannuleerd');
     expect(verbs(update)).toEqual([]);
     expect(copyRuns).toEqual(['update_copies', 'update_copies']);
+  });
+});
+
+describe('a Slack-only bot whose deliveries fail', () => {
+  let slack: SlackHarness | undefined;
+  afterEach(async () => {
+    await slack?.close();
+    slack = undefined;
+  });
+
+  it('counts and logs the failures as Slack, never Teams, and delivers once Slack is back', async () => {
+    const { metrics, deliveryFailures } = countingMetrics();
+    slack = await slackHarness({}, { metrics });
+    const { alex: requester, megan: grantee, adele: approver } = slackPeople;
+    // chat.postMessage answers 503 to the approval card's first two delivery attempts.
+    slack.fake.httpNext('chat.postMessage', 503, undefined, 2);
+    const outcome = await slack.app.engine.submit({ requesterId: requester.aad, kind: 'grant', granteeId: grantee.aad, targetId: TRAINING, right: 'SendAs', language: 'en' });
+    if (outcome.outcome !== 'created') throw new Error(outcome.outcome);
+    await slack.settle();
+    expect(deliveryFailures).toEqual(['slack:unavailable']);
+    const [first] = slack.logs.filter((l) => l.msg === 'delivery failed; will retry');
+    expect(first).toMatchObject({ level: 40, channel: 'slack', reason: 'unavailable', code: 'channel_unavailable', attempt: 1, requestId: outcome.request.id, recipientId: approver.aad });
+    expect(first!.jobId).toBe(`${outcome.request.id}:event:1:${approver.aad}:approver:deliver`);
+    expect(Date.parse(first!.nextTryAt as string)).toBeGreaterThan(slack.clock.now());
+
+    for (let second = 0; second < 30; second++) await slack.advance(1_000);
+    expect(deliveryFailures).toEqual(['slack:unavailable', 'slack:unavailable']);
+    expect(slack.logs.filter((l) => l.msg === 'delivery failed; will retry').map((l) => [l.channel, l.attempt])).toEqual([
+      ['slack', 1],
+      ['slack', 2],
+    ]);
+    expect(slack.inbox(approver).some((m) => JSON.stringify(m.blocks).includes(outcome.request.id))).toBe(true);
   });
 });

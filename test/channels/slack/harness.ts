@@ -4,6 +4,7 @@ import { createApp, type App } from '../../../src/app.js';
 import { createSlackChannel, type SlackChannel } from '../../../src/channels/slack/channel.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
+import type { Metrics } from '../../../src/domain/metrics.js';
 import { understand } from '../../../src/language/understand.js';
 import { startServer, type RunningServer } from '../../../src/server.js';
 import type { DurableStore } from '../../../src/store/durable-store.js';
@@ -89,7 +90,7 @@ export function textOf(message: PostedMessage | undefined): string {
  */
 export async function slackHarness(
   env: Record<string, string> = {},
-  options: { store?: DurableStore; people?: SlackPersonFixture[] } = {},
+  options: { store?: DurableStore; people?: SlackPersonFixture[]; metrics?: Metrics } = {},
 ): Promise<SlackHarness> {
   const fake = await new SlackApiFake().start();
   for (const person of options.people ?? Object.values(slackPeople)) {
@@ -111,7 +112,7 @@ export async function slackHarness(
   });
   const logs: SlackHarness['logs'] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as SlackHarness['logs'][number]) });
-  const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}) });
+  const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
   const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand });
   await app.start();
   const server = await startServer({ channels: [slack.mount], logger, port: 0 });
