@@ -101,7 +101,28 @@ export class FakeConnector {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
+    this.server = await this.listen();
+    return this;
+  }
+
+  /**
+   * Teams moves the tenant to another Bot Connector address: the same connector (its chats, the
+   * messages sent, the faults) answers on a new port from now on (`serviceUrl` changes), and the
+   * old port refuses connections (ECONNREFUSED). The new port is bound before the old one closes,
+   * so they always differ. Resolves the new `serviceUrl`.
+   */
+  async move(): Promise<string> {
+    const old = this.server;
+    this.server = await this.listen();
+    if (old) {
+      old.closeAllConnections();
+      await new Promise<void>((resolve) => old.close(() => resolve()));
+    }
+    return this.serviceUrl;
+  }
+
+  private async listen(): Promise<Server> {
+    const server = createServer((req, res) => {
       this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       res.once('close', () => this.inFlight--);
       const latency = this.options.latencyMs ?? 0;
@@ -121,8 +142,8 @@ export class FakeConnector {
           },
         );
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return this;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
   }
 
   async close(): Promise<void> {

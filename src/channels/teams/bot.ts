@@ -63,6 +63,14 @@ export interface TeamsBotDeps {
 export class TeamsBot extends TeamsActivityHandler {
   constructor(private readonly deps: TeamsBotDeps) {
     super();
+    // Every activity (messages, clicks, installs, from any chat) tells where Teams wants the bot's
+    // calls for its tenant now: kept, so messages to people who have not written since go there.
+    this.onTurn(async (context, next) => {
+      const { serviceUrl } = context.activity;
+      const tenantId = context.activity.conversation?.tenantId ?? (context.activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+      if (serviceUrl && typeof tenantId === 'string' && tenantId) await this.deps.repository.noteServiceUrl(tenantId, serviceUrl);
+      await next();
+    });
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();

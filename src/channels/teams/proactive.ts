@@ -48,6 +48,7 @@ export class ProactiveSender {
    */
   async sendToChat(userId: string, reference: Partial<ConversationReference> | undefined, activity: Partial<Activity>): Promise<Delivered | undefined> {
     if (reference) {
+      reference = await this.current(reference);
       try {
         return await this.sendTo(reference, activity);
       } catch (error) {
@@ -63,7 +64,7 @@ export class ProactiveSender {
     const opening = this.opening.get(userId);
     if (opening) {
       const first = await opening.catch(() => undefined);
-      if (first) return this.sendTo(first.reference, activity);
+      if (first) return this.sendTo(await this.current(first.reference), activity);
     }
     const creation = this.createAndSend(userId, activity);
     this.opening.set(userId, creation);
@@ -76,22 +77,35 @@ export class ProactiveSender {
 
   private readonly opening = new Map<string, Promise<Delivered | undefined>>();
 
+  /** Updates a card sent earlier, at the tenant's newest service URL (the card's chat and activity id are kept). */
   async update(copy: CardCopy, activity: Partial<Activity>): Promise<void> {
-    const conversationId = copy.reference.conversation?.id;
-    const client = this.clientFor(copy.reference.serviceUrl);
+    const reference = await this.current(copy.reference);
+    const conversationId = reference.conversation?.id;
+    const client = this.clientFor(reference.serviceUrl);
     if (client && conversationId) {
-      const outgoing = TurnContext.applyConversationReference({ ...activity, type: 'message', id: copy.activityId }, copy.reference);
+      const outgoing = TurnContext.applyConversationReference({ ...activity, type: 'message', id: copy.activityId }, reference);
       delete outgoing.replyToId;
       await client.conversations.updateActivity(conversationId, copy.activityId, outgoing);
       return;
     }
     await proactiveTurn(
-      (logic) => this.adapter.continueConversationAsync(this.appId, copy.reference, logic),
+      (logic) => this.adapter.continueConversationAsync(this.appId, reference, logic),
       async (context) => {
         this.remember(context);
         await context.updateActivity({ ...activity, type: 'message', id: copy.activityId });
       },
     );
+  }
+
+  /**
+   * `reference` at the tenant's newest service URL: Teams may have moved the tenant to another
+   * Bot Connector address since the reference was saved (a chat the bot opened, a card sent, a
+   * person who has not written since), and the old one may no longer answer at all. The
+   * conversation id stays: the chat is the same, only the address to reach it changed.
+   */
+  private async current(reference: Partial<ConversationReference>): Promise<Partial<ConversationReference>> {
+    const latest = await this.repository.serviceUrl(reference.conversation?.tenantId ?? this.directory.tenantId);
+    return latest && latest !== reference.serviceUrl ? { ...reference, serviceUrl: latest } : reference;
   }
 
   private async sendTo(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<Delivered> {
@@ -133,17 +147,18 @@ export class ProactiveSender {
   }
 
   private async createAndSend(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
+    const tenantId = this.directory.tenantId;
     const channel = await this.repository.channel();
-    const serviceUrl = channel?.serviceUrl;
-    if (!channel || !serviceUrl) {
+    // The tenant's newest address; the last personal chat's for a store written before it was kept.
+    const serviceUrl = (await this.repository.serviceUrl(tenantId)) ?? channel?.serviceUrl;
+    if (!serviceUrl) {
       this.logger.warn({ userId }, 'cannot reach user: no conversation reference and no service URL known yet');
       return undefined;
     }
-    const tenantId = this.directory.tenantId;
     let delivered: Delivered | undefined;
     const parameters = {
       isGroup: false,
-      bot: channel.bot ?? { id: this.appId, name: '' },
+      bot: channel?.bot ?? { id: this.appId, name: '' },
       members: [{ id: userId, name: '' }],
       tenantId,
       channelData: { tenant: { id: tenantId } },

@@ -24,6 +24,18 @@ export interface CardCopy {
 
 const NS = 'conversations';
 const CARDS_NS = 'cards';
+/**
+ * How long this process trusts what it knows of a tenant's latest service URL (ms): after it, a
+ * note writes again and a read asks the store, so instances that saw different addresses agree
+ * on the newest within this time, without a store write per activity.
+ */
+const SERVICE_URL_REFRESH_MS = 60_000;
+
+/** The newest Bot Connector address Teams gave the bot for a tenant. */
+interface TenantServiceUrl {
+  serviceUrl: string;
+  updatedAt: number;
+}
 
 /**
  * Conversation references and card copies, kept in the store so proactive messages and
@@ -79,6 +91,33 @@ export class TeamsRepository {
     await this.store.put(NS, `ref:${userId}`, { ...value, ...(locale ? { locale } : {}), ...(timeZone ? { timeZone } : {}) });
     // The next message saves again (its fingerprint no longer matches).
     this.lastSaved.delete(userId);
+  }
+
+  /** What this process last wrote or read per tenant, and when (`serviceUrl`, `noteServiceUrl`). */
+  private readonly serviceUrls = new Map<string, { serviceUrl: string; at: number }>();
+
+  /**
+   * Remembers `serviceUrl` as the tenant's newest Bot Connector address: Teams may move a tenant
+   * to another address, and then wants every later call at the newest one it sent (Microsoft:
+   * "always use the most recent serviceUrl"). Called for every authenticated incoming activity;
+   * durable, so sends after a restart and on other instances use it too.
+   */
+  async noteServiceUrl(tenantId: string, serviceUrl: string): Promise<void> {
+    const now = this.clock.now();
+    const known = this.serviceUrls.get(tenantId);
+    if (known?.serviceUrl === serviceUrl && now - known.at < SERVICE_URL_REFRESH_MS) return;
+    await this.store.put(NS, `serviceUrl:${tenantId}`, { serviceUrl, updatedAt: now } satisfies TenantServiceUrl);
+    this.serviceUrls.set(tenantId, { serviceUrl, at: now });
+  }
+
+  /** The tenant's newest Bot Connector address (`noteServiceUrl`); undefined until an activity brought one. */
+  async serviceUrl(tenantId: string): Promise<string | undefined> {
+    const now = this.clock.now();
+    const known = this.serviceUrls.get(tenantId);
+    if (known && now - known.at < SERVICE_URL_REFRESH_MS) return known.serviceUrl;
+    const stored = (await this.store.get<TenantServiceUrl>(NS, `serviceUrl:${tenantId}`))?.value;
+    if (stored) this.serviceUrls.set(tenantId, { serviceUrl: stored.serviceUrl, at: now });
+    return stored?.serviceUrl;
   }
 
   async forgetReference(userId: string): Promise<void> {

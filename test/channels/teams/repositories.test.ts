@@ -61,3 +61,22 @@ describe('TeamsRepository references', () => {
     expect(await repository.reference('u2')).toBeUndefined();
   });
 });
+
+describe('TeamsRepository service URLs', () => {
+  it("keeps each tenant's newest service URL in the store, read by another instance", async () => {
+    const store = createMemoryStore();
+    const clock = new ManualClock(0);
+    const one = new TeamsRepository(store, clock);
+    const other = new TeamsRepository(store, clock);
+    expect(await one.serviceUrl('t1')).toBeUndefined();
+    await one.noteServiceUrl('t1', 'https://smba.example/old/');
+    await one.noteServiceUrl('t2', 'https://smba.example/t2/');
+    expect(await other.serviceUrl('t1')).toBe('https://smba.example/old/');
+    await one.noteServiceUrl('t1', 'https://smba.example/new/');
+    expect(await one.serviceUrl('t1')).toBe('https://smba.example/new/');
+    // The other instance trusts what it read for a minute, then asks the store again.
+    clock.advance(60_000);
+    expect(await other.serviceUrl('t1')).toBe('https://smba.example/new/');
+    expect(await other.serviceUrl('t2')).toBe('https://smba.example/t2/');
+  });
+});
