@@ -53,3 +53,26 @@ export function playgroundConfigYaml(options: { tenantId: string; me: Playground
     '',
   ].join('\n');
 }
+
+/**
+ * Whether the playground can open a browser tab itself. It calls `xdg-open` on Linux (and the
+ * other Unixes but macOS), and exits with only `spawn xdg-open ENOENT` in its log file when that
+ * fails: on a machine without a display (SSH, a container) or without xdg-open, it must be told not
+ * to (`TEAMSAPPTESTER_BROWSER=none`), and the person opens the URL themselves. `noBrowser` is the
+ * `--no-browser` flag; a `TEAMSAPPTESTER_BROWSER` already set is the person's own choice.
+ */
+export function canOpenBrowser(options: { platform: NodeJS.Platform; env: NodeJS.ProcessEnv; noBrowser: boolean; hasCommand: (name: string) => boolean }): boolean {
+  const { platform, env } = options;
+  if (options.noBrowser || env.TEAMSAPPTESTER_BROWSER === 'none') return false;
+  if (platform === 'darwin' || platform === 'win32') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) && options.hasCommand('xdg-open');
+}
+
+/** The last `lines` non-empty lines of a log file's text (the reason a process exited is at its end). */
+export function logTail(text: string, lines = 20): string {
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .slice(-lines)
+    .join('\n');
+}
