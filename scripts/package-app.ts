@@ -1,6 +1,9 @@
-// `npm run package`: builds the Teams app package (build/appPackage.zip) from manifest/ with the
-// bot id from the environment (MicrosoftAppId, read through the config schema).
+// `npm run package [-- --out DIR]`: builds the Teams app package (build/appPackage.zip) from
+// manifest/ with the bot id from the environment (MicrosoftAppId). Only the id is read: the
+// package holds no secret, so building it must not need the bot's password, app type or tenant
+// (the bot's full configuration checks those, and would refuse an id set without a password).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { zipSync } from 'fflate';
 
@@ -32,18 +35,32 @@ export function buildAppPackage(botId: string): Buffer {
   );
 }
 
+/**
+ * The bot id the manifest needs, from `MicrosoftAppId` in `env`; throws a message that says what
+ * to set when it is missing or not a GUID. Nothing else of the bot's configuration is read.
+ */
+export function manifestBotId(env: NodeJS.ProcessEnv): string {
+  const botId = env.MicrosoftAppId?.trim() ?? '';
+  if (!botId) throw new Error("Set MicrosoftAppId (the Azure Bot registration's Microsoft App ID, a GUID) in the environment or .env first.");
+  if (!GUID.test(botId)) throw new Error(`MicrosoftAppId must be the Azure Bot registration's Microsoft App ID (a GUID such as 00000000-0000-0000-0000-000000000000), got "${botId.slice(0, 60)}".`);
+  return botId;
+}
+
+/** Writes `appPackage.zip` for the bot id of `env` into `outDir`; returns the file's path. */
+export function writeAppPackage(env: NodeJS.ProcessEnv, outDir: string): string {
+  const botId = manifestBotId(env);
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'appPackage.zip');
+  writeFileSync(file, buildAppPackage(botId));
+  return file;
+}
+
 async function main(): Promise<void> {
   await import('dotenv/config');
-  const { loadConfig } = await import('../src/config.js');
-  const botId = loadConfig().MicrosoftAppId;
-  if (!botId) {
-    console.error('Set MicrosoftAppId (the Azure Bot registration\'s Microsoft App ID) in the environment or .env first.');
-    process.exit(1);
-  }
-  const out = fileURLToPath(new URL('../build/', import.meta.url));
-  mkdirSync(out, { recursive: true });
-  writeFileSync(`${out}appPackage.zip`, buildAppPackage(botId));
-  console.log(`wrote build/appPackage.zip for bot ${botId}`);
+  const at = process.argv.indexOf('--out');
+  const outDir = at > 0 && process.argv[at + 1] ? process.argv[at + 1]! : fileURLToPath(new URL('../build/', import.meta.url));
+  const file = writeAppPackage(process.env, outDir);
+  console.log(`wrote ${file} for bot ${manifestBotId(process.env)}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

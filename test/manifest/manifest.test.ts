@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { unzipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
-import { buildAppPackage, MANIFEST_DIR, renderManifest } from '../../scripts/package-app.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildAppPackage, MANIFEST_DIR, manifestBotId, renderManifest } from '../../scripts/package-app.js';
 import { readSchema } from './teams-schema.js';
 
 // ajv-draft-04 and ajv-formats are CommonJS; Microsoft's Teams schemas are draft-04.
@@ -78,5 +82,48 @@ describe('Teams app manifest', () => {
     expect([...files.keys()].sort()).toEqual(['color.png', 'manifest.json', 'nl.json', 'outline.png']);
     expect(JSON.parse(files.get('manifest.json')!.toString('utf8'))).toEqual(manifest);
     expect(files.get('color.png')).toEqual(readFileSync(`${MANIFEST_DIR}color.png`));
+  });
+});
+
+describe('npm run package (scripts/package-app.ts)', () => {
+  const script = fileURLToPath(new URL('../../scripts/package-app.ts', import.meta.url));
+  const tsx = pathToFileURL(require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/loader.mjs')).href;
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  /** Runs the script as `npm run package` does, in an empty directory (no .env), with only `env` of the bot's settings. */
+  function runPackage(env: Record<string, string>) {
+    dir = mkdtempSync(join(tmpdir(), 'package-app-'));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(Microsoft|Certificate|DIRECTORY|STORE|PERMISSION|SLACK)/.test(key)));
+    const result = spawnSync(process.execPath, ['--import', tsx, script, '--out', join(dir, 'out')], { cwd: dir, env: { ...clean, ...env }, encoding: 'utf8' });
+    return { code: result.status, output: `${result.stdout}${result.stderr}`, zip: join(dir, 'out', 'appPackage.zip') };
+  }
+
+  it('needs only MicrosoftAppId: no password, app type or tenant', { timeout: 60_000 }, () => {
+    const run = runPackage({ MicrosoftAppId: BOT_ID });
+    expect(run.output).toContain(`for bot ${BOT_ID}`);
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(unzip(readFileSync(run.zip)).get('manifest.json')!.toString('utf8'));
+    expect(manifest.bots[0].botId).toBe(BOT_ID);
+  });
+
+  it('says what to set when MicrosoftAppId is missing or not a GUID, and writes nothing', { timeout: 60_000 }, () => {
+    const missing = runPackage({});
+    expect(missing.code).toBe(1);
+    expect(missing.output).toContain('Set MicrosoftAppId');
+    expect(existsSync(missing.zip)).toBe(false);
+    const wrong = runPackage({ MicrosoftAppId: 'my-bot' });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toContain('MicrosoftAppId must be the Azure Bot registration\'s Microsoft App ID (a GUID');
+    expect(wrong.output).toContain('"my-bot"');
+  });
+
+  it('reads the id alone, trimmed, from the environment', () => {
+    expect(manifestBotId({ MicrosoftAppId: ` ${BOT_ID}\n` })).toBe(BOT_ID);
+    expect(() => manifestBotId({ MicrosoftAppId: '   ' })).toThrow(/Set MicrosoftAppId/);
+    expect(() => manifestBotId({ MicrosoftAppId: `${BOT_ID}x` })).toThrow(/a GUID/);
   });
 });
