@@ -148,17 +148,18 @@ export class ProactiveSender {
 
   private async createAndSend(userId: string, activity: Partial<Activity>): Promise<Delivered | undefined> {
     const tenantId = this.directory.tenantId;
+    // A chat is opened only once a personal chat showed the bot's account; at the tenant's newest
+    // address, else (a store written before it was kept) at that chat's.
     const channel = await this.repository.channel();
-    // The tenant's newest address; the last personal chat's for a store written before it was kept.
-    const serviceUrl = (await this.repository.serviceUrl(tenantId)) ?? channel?.serviceUrl;
-    if (!serviceUrl) {
+    const serviceUrl = channel && ((await this.repository.serviceUrl(tenantId)) ?? channel.serviceUrl);
+    if (!channel || !serviceUrl) {
       this.logger.warn({ userId }, 'cannot reach user: no conversation reference and no service URL known yet');
       return undefined;
     }
     let delivered: Delivered | undefined;
     const parameters = {
       isGroup: false,
-      bot: channel?.bot ?? { id: this.appId, name: '' },
+      bot: channel.bot ?? { id: this.appId, name: '' },
       members: [{ id: userId, name: '' }],
       tenantId,
       channelData: { tenant: { id: tenantId } },
