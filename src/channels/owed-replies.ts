@@ -80,7 +80,7 @@ export class OwedReplies<D extends object> {
   constructor(private readonly deps: OwedRepliesDeps<D>) {
     this.policy = deps.retry ?? DELIVERY_RETRY;
     this.idPrefix = deps.kind.replace(/_/g, '-');
-    deps.worker.handle(deps.kind, (job) => this.deliver(job.payload as OwedReply<D>, job.attempts));
+    deps.worker.handle(deps.kind, (job) => this.deliver(job.payload as OwedReply<D>, job.attempts, job.id));
   }
 
   /**
@@ -109,7 +109,7 @@ export class OwedReplies<D extends object> {
     }
   }
 
-  private async deliver(owed: OwedReply<D>, attempts: number): Promise<JobOutcome> {
+  private async deliver(owed: OwedReply<D>, attempts: number, jobId: string): Promise<JobOutcome> {
     const { reply, userId, queuedAt, ...rest } = owed;
     const destination = rest as unknown as D;
     try {
@@ -120,6 +120,23 @@ export class OwedReplies<D extends object> {
     } catch (error) {
       const nextAt = this.deps.clock.now() + retryDelay(attempts + 1, error, this.policy);
       if (isBotError(error) && shouldRetry(error, nextAt, queuedAt, this.policy)) {
+        // One warning per attempt (the backoff grows to minutes): an outage shows in the log as it happens.
+        this.deps.logger.warn(
+          {
+            jobId,
+            channel: this.deps.channelName.toLowerCase(),
+            reason: error.retryAfterMs !== undefined ? 'throttled' : 'unavailable',
+            code: error.code,
+            attempt: attempts + 1,
+            nextTryAt: new Date(nextAt).toISOString(),
+            // Under a name of its own: a Slack destination's fields name its conversation `channel`.
+            destination: this.deps.logFields?.(destination),
+            userId,
+            kind: reply.kind,
+            err: error.message,
+          },
+          `a turn reply owed in ${this.deps.channelName} failed; will retry`,
+        );
         return { retryAt: nextAt, error: error.message };
       }
       this.deps.logger.error(

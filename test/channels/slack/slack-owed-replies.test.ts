@@ -26,6 +26,11 @@ describe('Slack: a turn reply Slack refuses for now is owed, not lost', () => {
 
     // Slack is back: the owed summary and the approval card go out as their retries come due.
     for (let minute = 0; minute < 20; minute++) await h.advance(60_000);
+    // Each failed try of the owed reply was a warning saying when the next one is.
+    const retried = h.logs.filter((l) => l.msg === 'a turn reply owed in Slack failed; will retry');
+    expect(retried.length).toBeGreaterThan(0);
+    expect(retried.map((l) => l.attempt)).toEqual(retried.map((_, i) => i + 1));
+    expect(retried[0]).toMatchObject({ level: 40, channel: 'slack', reason: 'unavailable', code: 'channel_unavailable', userId: alex.aad, jobId: expect.any(String), nextTryAt: expect.any(String) });
     const summary = h.inbox(alex).find((m) => textOf(m).includes(request!.id));
     expect(summary?.channel).toBe(dm);
     expect(h.inbox(adele).some((m) => textOf(m).includes(request!.id))).toBe(true);
