@@ -41,6 +41,10 @@ export async function outboundReply(message: OutboundMessage, names: Names, audi
       const line = t(lang, 'post.replacedAdmin', { summary: words.summary, requestId, by: names.escape(request.replacedBy ?? '?', 80), right: replacingRights(request, lang) });
       return { kind: 'notice', view: noticeView(lang, [line], { tone: 'good' }) };
     }
+    if (notice.event === 'revoked') {
+      // The admins were told this grant was not visible: it has since been revoked or ended, so there is nothing left to look for or apply.
+      return { kind: 'notice', view: noticeView(lang, [t(lang, 'post.revokedAdmin', { summary: words.summary, requestId })], { tone: 'good' }) };
+    }
     if (notice.event === 'removal_not_visible' || notice.event === 'removal_confirmed') {
       return { kind: 'notice', view: noticeView(lang, adminRemovalLines(message, words, requestId, audience), { tone: notice.event === 'removal_confirmed' ? 'good' : 'attention' }) };
     }
