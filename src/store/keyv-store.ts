@@ -305,7 +305,9 @@ export function createSqliteStore(path: string, options: { warn?: (message: stri
   let closed = false;
   return new SqliteStore(
     opened,
-    (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize }),
+    // `throwOnErrors`: without it Keyv answers a failed read (a record it cannot read back, a closed
+    // file) with "absent", and a caller would act on a record it only failed to see.
+    (namespace) => new Keyv({ store: new SqliteNamespaceView(adapter), namespace, serialize, deserialize, throwOnErrors: true }),
     {
       insertIfAbsent(_keyv, fullKey, envelope) {
         return group.write(() => statements.insert.run(fullKey, envelopeText(envelope), Date.now()).changes === 1);

@@ -44,7 +44,7 @@ class MemoryStore extends KeyvVersionedStore implements DurableStore {
       (namespace) => {
         const map = new Map<string, string>();
         maps.set(namespace, map);
-        return new Keyv({ store: map, namespace, serialize, deserialize });
+        return new Keyv({ store: map, namespace, serialize, deserialize, throwOnErrors: true });
       },
       {
         async insertIfAbsent(keyv, fullKey, envelope) {

@@ -143,6 +143,24 @@ describe('sqlite store shared by several stores and processes', () => {
   });
 });
 
+describe('sqlite records that cannot be read back', () => {
+  it('a read the store cannot make, or of a record it cannot read, fails with an error, never answers "absent"', async () => {
+    const file = join(dir, 'unreadable.sqlite');
+    const store = createSqliteStore(file);
+    await store.commit({ records: [{ namespace: 'requests', key: 'r1', expect: 'absent', value: { state: 'pending' } }] });
+    const db = new Database(file);
+    // What a torn or hand-edited row would hold: no envelope at all.
+    expect(db.prepare("UPDATE caches SET cacheData = '{not json' WHERE cacheKey LIKE '%r1'").run().changes).toBe(1);
+    // "Absent" would let a caller create the record anew over the one it failed to read.
+    await expect(store.get('requests', 'r1')).rejects.toThrow();
+    // The table itself unreadable (SQLite answers the read with an error).
+    db.exec('ALTER TABLE caches RENAME TO caches_elsewhere');
+    db.close();
+    await expect(store.get('requests', 'r1')).rejects.toThrow(/no such table/);
+    await store.close();
+  });
+});
+
 describe('sqlite file written by the previous version (@keyv/sqlite, table keyv)', () => {
   /** The old schema and serialized form: `keyv(key, value)`, value `{"value":{"v":..,"d":..}}`. */
   function oldFile(name: string, rows: Record<string, unknown>): string {
