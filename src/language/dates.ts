@@ -36,6 +36,13 @@ export interface TimeSpan {
    * first) with no locale to decide: `until` is null and these are the readings, day first first.
    */
   untilReadings?: [string, string];
+  /**
+   * What a removal cannot keep, for a revoke (always now, and for good): a later moment (`later_removal`:
+   * "from Monday", "on Friday", "tomorrow", "next week", "by Friday") or a while (`temporary_removal`:
+   * "until Friday", "for 2 weeks", "for the weekend", "while she is away"), with the words as written.
+   * Unset when the text names no time but now ("now", "today", "as of today", "for now").
+   */
+  revokeTime?: UnreadEnd;
 }
 
 /**
@@ -45,10 +52,12 @@ export interface TimeSpan {
  * end date that is no date (`date`: "until 2026-02-30"), an end without its length (`vague`:
  * "temporarily", "while I am on holiday", "for a while"), or a start later than now (`later_start`:
  * "from Monday", "vanaf maandag", "for 2 weeks starting Monday"; a grant can only start when it is
- * applied). `text`: the words as written ("0 days", "from Monday"); '' for a date.
+ * applied). For a revoke, which removes now and for good: a later moment (`later_removal`: "from Monday",
+ * "on Friday", "next week") or a while (`temporary_removal`: "until Friday", "for 2 weeks"). `text`: the
+ * words as written ("0 days", "from Monday"); '' for a date.
  */
 export interface UnreadEnd {
-  why: 'zero' | 'too_long' | 'unread' | 'date' | 'vague' | 'later_start';
+  why: 'zero' | 'too_long' | 'unread' | 'date' | 'vague' | 'later_start' | 'later_removal' | 'temporary_removal';
   text: string;
 }
 
@@ -156,10 +165,17 @@ const VAGUE_RE = new RegExp(
  * later start and is just taken out. A grant starts when it is applied, so a later one cannot be kept.
  */
 const START_RE =
-  /(?<![\p{L}])(?:starting(?:\s+(?:from|on|at))?|start(?:s|ing)?\s+(?:from|on|at)|(?:beginning|begins|commencing)(?:\s+(?:from|on))?|as\s+(?:of|from)|effective(?:\s+(?:from|on|as\s+of))?|with\s+effect\s+from|from|after|on|met\s+ingang\s+van|m\.?i\.?v\.?|ingaande|ingaand|beginnend(?:\s+op)?|startend(?:\s+op)?|vanaf|van|per|na|op)\s+(.{1,40})/giu;
+  /(?<![\p{L}])(?:starting(?:\s+(?:from|on|at))?|start(?:s|ing)?\s+(?:from|on|at)|(?:beginning|begins|commencing)(?:\s+(?:from|on))?|as\s+(?:of|from)|effective(?:\s+(?:from|on|as\s+of))?|with\s+effect\s+from|from|after|on|at|met\s+ingang\s+van|m\.?i\.?v\.?|ingaande|ingaand|beginnend(?:\s+op)?|startend(?:\s+op)?|vanaf|van|per|na|op)\s+(.{1,40})/giu;
 /** A start that is now: "from now", "as of today", "vanaf nu", "per direct", "met onmiddellijke ingang". */
 const NOW_START_RE =
   /(?<![\p{L}])(?:(?:starting|start(?:ing)?\s+from|from|as\s+of|effective|vanaf|per|met\s+ingang\s+van)\s+(?:now|today|right\s+now|immediately|nu|vandaag|direct|meteen|heden)|met\s+onmiddellijke\s+ingang)(?![\p{L}])/giu;
+/**
+ * Ends without a length that a removal now keeps all the same: "remove Zoë's access for now" is a removal
+ * now; asking for the access again later is the requester's to do.
+ */
+const NOW_VAGUE_RE = /^(?:for\s+now|for\s+the\s+time\s+being|voor\s+nu|voorlopig)$/iu;
+/** A plain end said as a while ("for the weekend", "the rest of the week"), not as a moment ("next week", "tomorrow"). */
+const WHILE_LEAD_RE = /^(?:for|voor|during|tijdens|gedurende|over|through|throughout|the\s+rest|rest|de\s+rest)(?![\p{L}])/iu;
 /** A bare "today" (after "for today" and "until today" were read as ends): a start now, taken out. */
 const TODAY_NOW_RE = /(?<![\p{L}])(?:today|vandaag)(?![\p{L}])/giu;
 /** No end, said outright: "until further notice", "tot nader order". Taken out, so "until" is not a time word left unread. */
@@ -505,6 +521,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     }
   }
 
+  let untilText: string | undefined;
   UNTIL_RE.lastIndex = 0;
   for (let m = UNTIL_RE.exec(rest); m; m = UNTIL_RE.exec(rest)) {
     const phraseStart = m.index + m[0].length - m[1]!.length;
@@ -514,6 +531,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     if (found) {
       if (found.other) untilReadings = [found.date, found.other];
       else until = found.date;
+      untilText = rest.slice(m.index, phraseStart + found.length);
       rest = blank(rest, m.index, phraseStart + found.length);
       break;
     }
@@ -523,6 +541,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   // Friday"), not when it should end, so it is not guessed either way: with no other end or period it
   // is asked about (`vague`) below ("approved by Jan" is no date, and left).
   let byDate: string | undefined;
+  let byLater = false;
   if (!until && !untilReadings) {
     BY_RE.lastIndex = 0;
     for (let m = BY_RE.exec(rest); m; m = BY_RE.exec(rest)) {
@@ -531,6 +550,8 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       const found = phrase && mayBeDate(phrase) ? parseEndDate(phrase, now, utcOffsetMinutes, language, order) : undefined;
       if (found) {
         byDate = rest.slice(m.index, phraseStart + found.length);
+        // "by today" asks for nothing a removal now does not do; "by Friday" may mean on Friday.
+        byLater = (found.other && found.other < found.date ? found.other : found.date) > ymd(today);
         rest = blank(rest, m.index, phraseStart + found.length);
         break;
       }
@@ -538,11 +559,13 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     }
   }
   // "today", "tomorrow", "this week", "next week", "for the weekend" with no "until": an end all the same.
+  let plainText: string | undefined;
   if (!until && !untilReadings) {
     for (const { re, end } of PLAIN_ENDS) {
       const m = re.exec(rest);
       if (!m) continue;
       until = plainEnd(end, today);
+      plainText = m[0];
       rest = blank(rest, m.index, m.index + m[0].length);
       break;
     }
@@ -551,6 +574,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   TODAY_NOW_RE.lastIndex = 0;
   for (let m = TODAY_NOW_RE.exec(rest); m; m = TODAY_NOW_RE.exec(rest)) rest = blank(rest, m.index, m.index + m[0].length);
   // A period as well, in what the end date left ("for 2 weeks until Friday"): never dropped unseen.
+  let durationText: string | undefined;
   {
     DURATION_RE.lastIndex = 0;
     const m = DURATION_RE.exec(rest);
@@ -559,6 +583,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       const iso = n === undefined ? null : isoDuration(n, unitOf(m[2]!));
       if (iso) {
         duration = iso;
+        durationText = m[0];
         rest = blank(rest, m.index, m.index + m[0].length);
       }
     } else {
@@ -566,6 +591,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       const f = FORTNIGHT_RE.exec(rest);
       if (f) {
         duration = 'P14D';
+        durationText = f[0];
         rest = blank(rest, f.index, f.index + f[0].length);
       }
     }
@@ -601,9 +627,43 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   }
   const span: TimeSpan = { duration, until, rest, unread };
   if (unreadEnd) span.unreadEnd = unreadEnd;
+  const revokeTime = removalTime({ laterStart, byDate: byLater ? byDate : undefined, plainText, untilText, durationText, vague: vague?.[0], unreadEnd, rest });
+  if (revokeTime) span.revokeTime = revokeTime;
   if ((until || untilReadings) && duration) span.both = true;
   if (untilReadings) span.untilReadings = untilReadings;
   return span;
+}
+
+/**
+ * What a revoke cannot keep of the time phrases read (`TimeSpan.revokeTime`): a later moment first (the
+ * removal would come too early), then a while (the right would not come back). A removal is always now
+ * and for good, so either one means the person asked for something else than the bot would do.
+ */
+function removalTime(read: {
+  laterStart?: string;
+  byDate?: string;
+  plainText?: string;
+  untilText?: string;
+  durationText?: string;
+  vague?: string;
+  unreadEnd?: UnreadEnd;
+  rest: string;
+}): UnreadEnd | undefined {
+  const said = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 40);
+  if (read.laterStart) return { why: 'later_removal', text: said(read.laterStart) };
+  if (read.byDate) return { why: 'later_removal', text: said(read.byDate) };
+  if (read.plainText) return { why: WHILE_LEAD_RE.test(said(read.plainText)) ? 'temporary_removal' : 'later_removal', text: said(read.plainText) };
+  if (read.untilText) return { why: 'temporary_removal', text: said(read.untilText) };
+  if (read.durationText) return { why: 'temporary_removal', text: said(read.durationText) };
+  if (read.vague && !NOW_VAGUE_RE.test(said(read.vague))) return { why: 'temporary_removal', text: said(read.vague) };
+  const end = read.unreadEnd;
+  if (end && end.why !== 'vague' && end.why !== 'later_start') {
+    // "until 2026-02-30": the date was not read, but the words were written.
+    const m = end.text ? null : UNTIL_ONCE_RE.exec(read.rest);
+    const text = end.text || (m ? said(m[0].slice(0, m[0].length - m[1]!.length) + (m[1]!.trim().split(/\s/)[0] ?? '')) : '');
+    return { why: 'temporary_removal', text };
+  }
+  return undefined;
 }
 
 /** Why a period such as "0 days" or "1000 years" (`text`, a number and `unit`) was not read. */

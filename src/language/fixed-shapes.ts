@@ -25,7 +25,15 @@ export function takeOutFixedShapes(
   text: string,
   result: Understanding,
   options: UnderstandOptions,
-): { rest: string; ref: boolean; unreadTime: boolean; unreadEnd?: UnreadEnd; period?: { why: PeriodChoice['why']; options: PeriodOption[] } } {
+): {
+  rest: string;
+  ref: boolean;
+  unreadTime: boolean;
+  unreadEnd?: UnreadEnd;
+  /** A time a removal now and for good cannot keep ("from Monday", "for 2 weeks"): `TimeSpan.revokeTime`. */
+  revokeTime?: UnreadEnd;
+  period?: { why: PeriodChoice['why']; options: PeriodOption[] };
+} {
   let work = text;
   const lang = result.language;
   const ref = REQUEST_REF_RE.exec(work);
@@ -54,7 +62,13 @@ export function takeOutFixedShapes(
   }
   const span = extractTimeSpan(work, options.now, options.utcOffsetMinutes ?? 0, lang, options.locale);
   work = span.rest;
-  const out = { rest: work, ref: ref !== null, unreadTime: span.unread, ...(span.unreadEnd ? { unreadEnd: span.unreadEnd } : {}) };
+  const out = {
+    rest: work,
+    ref: ref !== null,
+    unreadTime: span.unread,
+    ...(span.unreadEnd ? { unreadEnd: span.unreadEnd } : {}),
+    ...(span.revokeTime ? { revokeTime: span.revokeTime } : {}),
+  };
   if (span.both || span.untilReadings) {
     // Both a period and an end date, or a date with two readings: neither is set; the choice goes back.
     const untils = span.untilReadings ?? (span.until ? [span.until] : []);

@@ -81,7 +81,9 @@ export interface Understanding {
    * 2026-02-30", a later start such as "from Monday", an end without a length such as "while I am on
    * holiday", a time word nothing read): the intent is then `unknown` (never a grant without the end it
    * asked for) and this says why, so the bot can answer about the time limit. Not part of the SPEC
-   * section 5 contract.
+   * section 5 contract. Also set on a revoke that names a time other than now (`later_removal`: "from
+   * Monday", "on Friday", "next week"; `temporary_removal`: "until Friday", "for 2 weeks"): a removal is
+   * now and for good, so the intent is then `unknown` too, never a removal now.
    */
   unreadEnd?: UnreadEnd;
   /** Only with `UnderstandOptions.explain`: which words and cues led to this reading. */

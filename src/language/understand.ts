@@ -182,6 +182,16 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (fixed.unreadEnd) result.unreadEnd = fixed.unreadEnd;
     return finish(result, 'unknown');
   }
+  // A removal is now and for good: "remove Zoë's access from Monday", "... next week", "... for 2 weeks" asked
+  // for something else, and must not become a removal now. So too a time word nothing read ("in January").
+  if (intent === 'revoke') {
+    const word = fixed.revokeTime ? undefined : timeWordLeft(tokens, rights, mentions);
+    const time = fixed.revokeTime ?? (word ? { why: 'later_removal' as const, text: word } : undefined);
+    if (time) {
+      result.unreadEnd = time;
+      return finish(result, 'unknown');
+    }
+  }
 
   // ---- roles
   const ctx: RoleContext = { tokens, rights, mentions, queryForm: intent === 'query' ? queryForm : undefined };
