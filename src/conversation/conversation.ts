@@ -193,7 +193,8 @@ export class Conversation implements ConversationApi {
       case 'unknown':
         // A request whose end was given two ways: the requester picks the end, nothing is dropped unasked.
         if (u.periodChoice) return startRequest(core, turn, u.periodChoice.request, u.periodChoice);
-        // A grant whose time limit cannot be used: said about the time limit, not "did not understand".
+        // A grant whose time limit cannot be used, or a removal asked for later or for a while: said about
+        // the time, not "did not understand", and never a removal now.
         if (u.unreadEnd) return endNotRead(turn, u.unreadEnd);
         return notUnderstood(core, turn);
     }
@@ -300,7 +301,10 @@ function readsAsAnswer(u: Understanding, command: Command | undefined): boolean 
   return u.intent === 'unknown' && !u.periodChoice && !u.unreadEnd && !command && !u.sentence;
 }
 
-/** A grant's time limit that was written but cannot be used: why, and that nothing was done. */
+/**
+ * A grant's time limit that was written but cannot be used, or a revoke's time other than now (a removal is
+ * now and for good): why, and that nothing was done.
+ */
 function endNotRead(turn: Turn, end: UnreadEnd): void {
   const { lang } = turn.audience;
   const text = turn.names.escape(end.text, 40);

@@ -104,3 +104,40 @@ describe('time phrases', () => {
     expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
   });
 });
+
+/** A removal is now and for good: one asked for later, or for a while, is answered and nothing is requested. */
+describe('time phrases in a removal', () => {
+  it('does not remove now what was asked for a later day or for a while, and removes at once when asked now (en)', async () => {
+    h = await conversationHarness();
+    const later = only(await h.say('miriam', "remove Isaiah's full access to Support from Monday"));
+    expect(later).toMatchObject({ code: 'end_unread', details: { rule: 'later_removal' } });
+    expect(wordsOf(later)).toBe(
+      'I can only remove access now, not from a later day ("from Monday"), so I did nothing. Ask again on that day, or ask for the access with an end date next time.',
+    );
+    expect(only(await h.say('miriam', 'take away Isaiah\'s access to Support on Friday'))).toMatchObject({ details: { rule: 'later_removal' } });
+    expect(only(await h.say('miriam', 'remove Isaiah from Support next week'))).toMatchObject({ details: { rule: 'later_removal' } });
+    const awhile = only(await h.say('miriam', "remove Isaiah's full access to Support for 2 weeks"));
+    expect(awhile).toMatchObject({ code: 'end_unread', details: { rule: 'temporary_removal' } });
+    expect(wordsOf(awhile)).toBe(
+      'I can only remove access for good, not for a while ("for 2 weeks"), so I did nothing. To remove it now for good, ask again without "for 2 weeks"; to have it back later, ask for it again then.',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.miriam.id)).toEqual([]);
+    const now = await h.say('miriam', "remove Isaiah's full access to Support now");
+    expect(now.map((r) => r.kind)).not.toContain('refusal');
+    expect((await h.app.engine.requestsOf(PEOPLE.miriam.id)).map((r) => [r.kind, r.granteeId])).toEqual([['revoke', PEOPLE.isaiah.id]]);
+  });
+
+  it('answers the same in Dutch, and "vandaag" still removes at once', async () => {
+    h = await conversationHarness();
+    expect(wordsOf(only(await h.say('adele', "haal Alex's verzenden namens op Training vanaf maandag weg")))).toBe(
+      'Ik kan toegang alleen nu verwijderen, niet vanaf een latere dag ("vanaf maandag"), dus ik heb niets gedaan. Vraag het op die dag opnieuw, of vraag de toegang de volgende keer aan met een einddatum.',
+    );
+    expect(wordsOf(only(await h.say('adele', "haal Alex's verzenden namens op Training tot vrijdag weg")))).toBe(
+      'Ik kan toegang alleen voorgoed verwijderen, niet voor een tijd ("tot vrijdag"), dus ik heb niets gedaan. Vraag het opnieuw zonder "tot vrijdag" om het nu voorgoed te verwijderen; wil je het later terug, vraag het dan opnieuw aan.',
+    );
+    expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
+    const today = await h.say('adele', "haal Alex's verzenden namens op Training vandaag weg");
+    expect(today.map((r) => r.kind)).not.toContain('refusal');
+    expect((await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => [r.kind, r.granteeId, r.rights])).toEqual([['revoke', PEOPLE.alex.id, ['SendOnBehalf']]]);
+  });
+});
