@@ -1,4 +1,5 @@
 import { BotError } from '../domain/errors.js';
+import { StoreHealth, type StoreOutageLog } from './store-health.js';
 
 /** A server that does not accept the connection within this fails the attempt (the start, or one reconnect). */
 export const CONNECT_TIMEOUT_MS = 5_000;
@@ -61,43 +62,19 @@ export function isUnavailable(error: unknown): boolean {
 }
 
 /** Hears the start and the end of an outage, once each. */
-export interface RedisOutageLog {
-  error(message: string, error?: Error): void;
-  info(message: string): void;
-}
+export type RedisOutageLog = StoreOutageLog;
 
 /**
- * Whether the store's Redis is reachable, from the connection's events and the calls' outcomes,
- * told to the log once when an outage starts and once when it ends, never per command or per
- * reconnect attempt.
+ * Whether the store's Redis is reachable (`StoreHealth`, logged once per outage), and the deadline
+ * and error mapping of each call.
  */
-export class RedisHealth {
-  private downSince: number | undefined;
-
+export class RedisHealth extends StoreHealth {
   constructor(
     private readonly address: string,
-    private readonly log: RedisOutageLog,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  get down(): boolean {
-    return this.downSince !== undefined;
-  }
-
-  /** The connection failed (or a call went unanswered): logs the start of an outage, once. */
-  lost(error: unknown): void {
-    if (this.downSince !== undefined) return;
-    this.downSince = this.now();
-    const cause = error instanceof Error ? error : undefined;
-    this.log.error(`STORE: lost Redis at ${this.address} (${cause?.message || cause?.constructor.name || 'no answer'}); store calls fail until it is back, reconnecting in the background`, cause);
-  }
-
-  /** The connection is ready again, or a call was answered: logs the end of an outage, once. */
-  back(): void {
-    if (this.downSince === undefined) return;
-    const seconds = Math.round((this.now() - this.downSince) / 1000);
-    this.downSince = undefined;
-    this.log.info(`STORE: Redis at ${this.address} is back after ${seconds} s`);
+    log: RedisOutageLog,
+    now: () => number = Date.now,
+  ) {
+    super(`Redis at ${address}`, log, 'reconnecting in the background', now);
   }
 
   /**

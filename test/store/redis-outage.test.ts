@@ -3,6 +3,7 @@ import { BotError } from '../../src/domain/errors.js';
 import { PrometheusMetrics } from '../../src/observability/prometheus.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
 import { createRedisStore } from '../../src/store/redis-store.js';
+import { outageLog, rejection } from '../helpers/outage-log.js';
 import { startTcpCut, type TcpCut } from '../helpers/tcp-cut.js';
 import { redisTestPrefixes } from './redis-test-prefix.js';
 
@@ -10,34 +11,6 @@ const prefixes = redisTestPrefixes();
 afterAll(() => prefixes.dropAll());
 
 const T0 = 1_800_000_000_000;
-
-/** The error a promise rejects with (it must reject). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-/** An outage log that records what it hears and lets a test wait for the next line of a level. */
-function outageLog() {
-  const lines: { level: 'error' | 'info'; message: string }[] = [];
-  const waiting: { level: 'error' | 'info'; resolve: () => void }[] = [];
-  const hear = (level: 'error' | 'info') => (message: string) => {
-    lines.push({ level, message });
-    for (const w of waiting.filter((w) => w.level === level)) {
-      waiting.splice(waiting.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  return {
-    lines,
-    log: { error: hear('error'), info: hear('info') },
-    next: (level: 'error' | 'info') => new Promise<void>((resolve) => waiting.push({ level, resolve })),
-  };
-}
 
 // The shared Redis is reached through a loopback proxy this test cuts; the server itself is never stopped.
 describe('Redis store: an outage fails calls at once and is logged once', () => {
