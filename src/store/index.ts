@@ -13,9 +13,9 @@ export type { DurableStore } from './durable-store.js';
 export interface StoreLog {
   /** Trouble the store works around (a stopped checkpoint worker, a lost LISTEN connection). */
   warn(message: string, error?: Error): void;
-  /** The server became unreachable: once per outage, when it starts (Redis). */
+  /** The server became unreachable: once per outage, when it starts (Redis, PostgreSQL). */
   error(message: string, error?: Error): void;
-  /** The server is back: once per outage (Redis). */
+  /** The server is back: once per outage (Redis, PostgreSQL). */
   info(message: string): void;
 }
 
@@ -39,14 +39,15 @@ export async function openStore(config: StoreConfig, log: StoreLog | ((message: 
 
 async function open(config: StoreConfig, log: StoreLog): Promise<DurableStore> {
   const warn = (message: string, error?: Error) => log.warn(message, error);
+  const outage = { error: (message: string, error?: Error) => log.error(message, error), info: (message: string) => log.info(message) };
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();
     case 'sqlite':
       return createSqliteStore(config.path, { warn });
     case 'redis':
-      return createRedisStore(config.url, { warn, outage: { error: (message, error) => log.error(message, error), info: (message) => log.info(message) } });
+      return createRedisStore(config.url, { warn, outage });
     case 'postgres':
-      return createPostgresStore(config.url, { warn });
+      return createPostgresStore(config.url, { warn, outage });
   }
 }

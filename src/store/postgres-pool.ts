@@ -1,4 +1,5 @@
 import pg, { type ClientConfig, type CustomTypesConfig } from 'pg';
+import { CONNECT_TIMEOUT_MS, STATEMENT_TIMEOUT_MS } from './postgres-connection.js';
 
 /** How the PostgreSQL store connects: the `STORE` URL, plus a schema of its own when asked (tests, several bots in one database). */
 export interface PostgresConnection {
@@ -8,12 +9,11 @@ export interface PostgresConnection {
   schema?: string;
   /** `application_name`, shown in `pg_stat_activity`. */
   applicationName?: string;
+  /** Longest wait for a connection (default `CONNECT_TIMEOUT_MS`). */
+  connectTimeoutMs?: number;
 }
 
 const INT8_OID = 20;
-const CONNECT_TIMEOUT_MS = 10_000;
-/** Longer than any statement of the store takes; migrations lift it for their own transaction. */
-export const STATEMENT_TIMEOUT_MS = 30_000;
 
 /**
  * `bigint` columns (versions, sequence numbers, counts) as JavaScript numbers rather than pg's
@@ -31,8 +31,9 @@ export function clientConfig(connection: PostgresConnection): ClientConfig {
     types,
     application_name: connection.applicationName ?? 'mailbox-delegation-bot',
     keepAlive: true,
-    // A server that does not answer fails the start (or the call) instead of hanging it.
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // A server that does not answer fails the start (or the call) instead of hanging it; for a
+    // pool, also the longest wait for a free connection.
+    connectionTimeoutMillis: connection.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // Every statement of the store is short; one stuck behind a lock fails and is retried by its caller.
     statement_timeout: STATEMENT_TIMEOUT_MS,
   };

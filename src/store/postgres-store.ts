@@ -6,7 +6,9 @@ import { NotificationListener } from './postgres-listener.js';
 import { migrate } from './postgres-migrations.js';
 import { COMMIT_SQL, commitArguments, jsonText } from './postgres-batch.js';
 import { clientConfig, redactedUrl, retryOnConflict, type PostgresConnection } from './postgres-pool.js';
+import { PostgresCalls, postgresHealth } from './postgres-connection.js';
 import { PostgresWorkQueue } from './postgres-work-queue.js';
+import type { StoreOutageLog } from './store-health.js';
 import type { Versioned } from './versioned-store.js';
 
 export interface PostgresStoreOptions {
@@ -16,6 +18,12 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Trouble the store works around: a lost LISTEN connection, an idle connection the server closed. */
   warn?: (message: string, error?: Error) => void;
+  /** Hears an outage once when it starts (`error`) and once when PostgreSQL answers again (`info`). */
+  outage?: StoreOutageLog;
+  /** Longest wait for a connection, new or free in the pool (default `CONNECT_TIMEOUT_MS`). */
+  connectTimeoutMs?: number;
+  /** Longest wait for a statement's reply (default `QUERY_TIMEOUT_MS`). */
+  queryTimeoutMs?: number;
 }
 
 /** Records per page of `entries`. */
@@ -28,15 +36,16 @@ const ENTRIES_PAGE = 500;
  * commit and claim is atomic across them, and a commit that schedules work wakes the others through
  * LISTEN/NOTIFY.
  *
- * Throws `config_invalid` when the server cannot be reached or the schema is unusable.
+ * Throws `config_invalid` when the server cannot be reached or the schema is unusable. Once open,
+ * an outage fails each call promptly with `store_unavailable` (`PostgresCalls`).
  */
 export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-  const connection: PostgresConnection = { url, schema: options.schema };
+  const connection: PostgresConnection = { url, schema: options.schema, connectTimeoutMs: options.connectTimeoutMs };
   const config = clientConfig(connection);
   const pool = new pg.Pool({ ...config, max: options.poolSize ?? 10 });
   const warn = options.warn ?? (() => {});
-  // An idle pooled connection the server ends emits here; the pool drops it and opens another.
-  pool.on('error', (error) => warn('PostgreSQL connection lost (the pool opens another)', error));
+  const health = postgresHealth(url, options.outage ?? { error() {}, info() {} });
+  const calls = new PostgresCalls(pool, health, warn, options.queryTimeoutMs);
   let schema: string;
   try {
     schema = await migrate(pool, { createSchema: options.schema });
@@ -45,7 +54,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     if (cause instanceof BotError) throw cause;
     throw new BotError('config_invalid', `STORE: cannot open PostgreSQL at ${redactedUrl(url)}: ${(cause as Error).message}`, { cause });
   }
-  return new PostgresStore(pool, new NotificationListener(config, jobsChannel(schema), warn), jobsChannel(schema));
+  return new PostgresStore(pool, calls, new NotificationListener(config, jobsChannel(schema), warn, health), jobsChannel(schema));
 }
 
 /**
@@ -68,14 +77,15 @@ export class PostgresStore implements DurableStore {
 
   constructor(
     private readonly pool: pg.Pool,
+    private readonly calls: PostgresCalls,
     private readonly listener: NotificationListener,
     private readonly channel: string,
   ) {
-    this.work = new PostgresWorkQueue(pool, channel, listener);
+    this.work = new PostgresWorkQueue(calls, channel, listener);
   }
 
   async get<T>(namespace: string, key: string): Promise<Versioned<T> | undefined> {
-    const { rows } = await this.pool.query<{ version: number; value: T }>('SELECT version, value FROM records WHERE namespace = $1 AND key = $2', [
+    const { rows } = await this.calls.query<{ version: number; value: T }>('read', 'SELECT version, value FROM records WHERE namespace = $1 AND key = $2', [
       namespace,
       key,
     ]);
@@ -83,7 +93,8 @@ export class PostgresStore implements DurableStore {
   }
 
   async create<T>(namespace: string, key: string, value: T): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.calls.query(
+      'write',
       'INSERT INTO records (namespace, key, version, value) VALUES ($1, $2, 1, $3::json) ON CONFLICT (namespace, key) DO NOTHING',
       [namespace, key, jsonText(value)],
     );
@@ -91,7 +102,8 @@ export class PostgresStore implements DurableStore {
   }
 
   async compareAndSet<T>(namespace: string, key: string, expectedVersion: number, value: T): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.calls.query(
+      'write',
       'UPDATE records SET version = version + 1, value = $4::json WHERE namespace = $1 AND key = $2 AND version = $3',
       [namespace, key, expectedVersion, jsonText(value)],
     );
@@ -99,7 +111,8 @@ export class PostgresStore implements DurableStore {
   }
 
   async put<T>(namespace: string, key: string, value: T): Promise<void> {
-    await this.pool.query(
+    await this.calls.query(
+      'write',
       `INSERT INTO records (namespace, key, version, value) VALUES ($1, $2, 1, $3::json)
        ON CONFLICT (namespace, key) DO UPDATE SET version = records.version + 1, value = EXCLUDED.value`,
       [namespace, key, jsonText(value)],
@@ -109,8 +122,8 @@ export class PostgresStore implements DurableStore {
   async delete(namespace: string, key: string, expectedVersion?: number): Promise<boolean> {
     const { rowCount } =
       expectedVersion === undefined
-        ? await this.pool.query('DELETE FROM records WHERE namespace = $1 AND key = $2', [namespace, key])
-        : await this.pool.query('DELETE FROM records WHERE namespace = $1 AND key = $2 AND version = $3', [namespace, key, expectedVersion]);
+        ? await this.calls.query('write', 'DELETE FROM records WHERE namespace = $1 AND key = $2', [namespace, key])
+        : await this.calls.query('write', 'DELETE FROM records WHERE namespace = $1 AND key = $2 AND version = $3', [namespace, key, expectedVersion]);
     return rowCount === 1;
   }
 
@@ -118,7 +131,8 @@ export class PostgresStore implements DurableStore {
   async *entries<T>(namespace: string): AsyncIterable<[string, Versioned<T>]> {
     let after: string | null = null;
     for (;;) {
-      const { rows }: { rows: { key: string; version: number; value: T }[] } = await this.pool.query(
+      const { rows }: { rows: { key: string; version: number; value: T }[] } = await this.calls.query(
+        'read',
         `SELECT key, version, value FROM records WHERE namespace = $1 AND ($2::text IS NULL OR key > $2::text) ORDER BY key LIMIT ${ENTRIES_PAGE}`,
         [namespace, after],
       );
@@ -132,7 +146,7 @@ export class PostgresStore implements DurableStore {
     const { records = [], index = [], schedule = [], cancel = [] } = batch;
     if (!records.length && !index.length && !schedule.length && !cancel.length) return true;
     const args = commitArguments(batch, this.channel);
-    const { rows } = await retryOnConflict(() => this.pool.query<{ ok: boolean }>(COMMIT_SQL, args));
+    const { rows } = await retryOnConflict(() => this.calls.query<{ ok: boolean }>('write', COMMIT_SQL, args));
     return rows[0]!.ok;
   }
 
@@ -141,12 +155,14 @@ export class PostgresStore implements DurableStore {
     const limit = page.limit ?? DEFAULT_PAGE;
     const direction = desc ? 'DESC' : 'ASC';
     const { rows } = page.after
-      ? await this.pool.query<IndexEntry>(
+      ? await this.calls.query<IndexEntry>(
+          'read',
           `SELECT member, score FROM sorted_index WHERE name = $1 AND (score, member) ${desc ? '<' : '>'} ($2, $3)
            ORDER BY score ${direction}, member ${direction} LIMIT $4`,
           [name, page.after.score, page.after.member, limit],
         )
-      : await this.pool.query<IndexEntry>(
+      : await this.calls.query<IndexEntry>(
+          'read',
           `SELECT member, score FROM sorted_index WHERE name = $1 ORDER BY score ${direction}, member ${direction} LIMIT $2`,
           [name, limit],
         );
@@ -155,7 +171,7 @@ export class PostgresStore implements DurableStore {
 
   /** Counts the index's entries in the index (O(members)); pages of `range` are the O(log N) path. */
   async count(name: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM sorted_index WHERE name = $1', [name]);
+    const { rows } = await this.calls.query<{ n: number }>('read', 'SELECT count(*) AS n FROM sorted_index WHERE name = $1', [name]);
     return rows[0]!.n;
   }
 

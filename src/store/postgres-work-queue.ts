@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { PostgresCalls } from './postgres-connection.js';
 import type { NotificationListener } from './postgres-listener.js';
 import { retryOnConflict } from './postgres-pool.js';
 import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './work-queue.js';
@@ -30,14 +30,15 @@ interface JobRow {
  */
 export class PostgresWorkQueue implements WorkQueue {
   constructor(
-    private readonly pool: Pool,
+    private readonly calls: PostgresCalls,
     private readonly channel: string,
     private readonly listener: NotificationListener,
   ) {}
 
   async claim({ owner, now, leaseMs, limit }: ClaimOptions): Promise<Job[]> {
     if (limit <= 0) return [];
-    const { rows } = await this.pool.query<JobRow & { was_ready_at: number }>(
+    const { rows } = await this.calls.query<JobRow & { was_ready_at: number }>(
+      'write',
       `WITH picked AS MATERIALIZED (
          SELECT id, ready_at FROM jobs WHERE ready_at <= $1 ORDER BY ready_at, seq LIMIT $2 FOR UPDATE SKIP LOCKED
        )
@@ -51,7 +52,8 @@ export class PostgresWorkQueue implements WorkQueue {
 
   async renew(owner: string, ids: readonly string[], until: number): Promise<string[]> {
     if (!ids.length) return [];
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await this.calls.query<{ id: string }>(
+      'write',
       'UPDATE jobs SET lease_until = $3, ready_at = $3 WHERE id = ANY($2::text[]) AND lease_owner = $1 RETURNING id',
       [owner, ids, until],
     );
@@ -61,13 +63,14 @@ export class PostgresWorkQueue implements WorkQueue {
 
   async complete(job: Job, owner: string): Promise<boolean> {
     const { rows } = await retryOnConflict(() =>
-      this.pool.query<{ ok: boolean }>('SELECT job_complete($1, $2, $3, $4) AS ok', [job.id, owner, job.generation, job.orderKey ?? null]),
+      this.calls.query<{ ok: boolean }>('write', 'SELECT job_complete($1, $2, $3, $4) AS ok', [job.id, owner, job.generation, job.orderKey ?? null]),
     );
     return rows[0]!.ok;
   }
 
   async retry(job: Job, owner: string, dueAt: number, lastError?: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.calls.query(
+      'write',
       `UPDATE jobs SET
          attempts = CASE WHEN generation = $3 THEN attempts + 1 ELSE attempts END,
          due_at = CASE WHEN generation = $3 THEN $4 ELSE due_at END,
@@ -81,28 +84,29 @@ export class PostgresWorkQueue implements WorkQueue {
   }
 
   async release(job: Job, owner: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
+    const { rowCount } = await this.calls.query(
+      'write',
       'UPDATE jobs SET lease_owner = NULL, lease_until = NULL, ready_at = due_at WHERE id = $1 AND lease_owner = $2',
       [job.id, owner],
     );
     // Ready at once: wake the other instances rather than leave it to their next poll.
-    if (rowCount === 1) await this.pool.query("SELECT pg_notify($1, '')", [this.channel]);
+    if (rowCount === 1) await this.calls.query('write', "SELECT pg_notify($1, '')", [this.channel]);
     return rowCount === 1;
   }
 
   async nextReadyAt(): Promise<number | undefined> {
-    const { rows } = await this.pool.query<{ at: number | null }>('SELECT min(ready_at) AS at FROM jobs');
+    const { rows } = await this.calls.query<{ at: number | null }>('read', 'SELECT min(ready_at) AS at FROM jobs');
     return rows[0]?.at ?? undefined;
   }
 
   async get(id: string): Promise<Job | undefined> {
-    const { rows } = await this.pool.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    const { rows } = await this.calls.query<JobRow>('read', 'SELECT * FROM jobs WHERE id = $1', [id]);
     return rows[0] ? toJob(rows[0]) : undefined;
   }
 
   /** Counts the table (an index-only scan when the visibility map allows): O(N), for metrics and tests, not for hot paths. */
   async size(): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM jobs');
+    const { rows } = await this.calls.query<{ n: number }>('read', 'SELECT count(*) AS n FROM jobs');
     return rows[0]!.n;
   }
 

@@ -15,6 +15,12 @@ export interface TcpCut {
    * delivers it when a cut heals.
    */
   blackhole(): void;
+  /**
+   * Carries what clients send but holds every reply (new connections get no answer either): the
+   * server does the work, the client hears nothing, as when a reply is lost on the way back.
+   * `restore` delivers the held replies; `refuse` drops them with the connections.
+   */
+  holdReplies(): void;
   /** Carries traffic again (held data first); new connections reach the server. */
   restore(): void;
   close(): Promise<void>;
@@ -27,7 +33,7 @@ interface Pair {
 
 /** Starts a proxy on a free loopback port in front of `target`. */
 export async function startTcpCut(target: { host: string; port: number }): Promise<TcpCut> {
-  let mode: 'open' | 'refused' | 'blackholed' = 'open';
+  let mode: 'open' | 'refused' | 'blackholed' | 'replies-held' = 'open';
   const pairs = new Set<Pair>();
   const held = new Set<Socket>();
 
@@ -49,6 +55,7 @@ export async function startTcpCut(target: { host: string; port: number }): Promi
       client.pause();
       server.pause();
     }
+    if (mode === 'replies-held') server.pause();
   };
 
   const proxy = createServer((client) => {
@@ -84,6 +91,10 @@ export async function startTcpCut(target: { host: string; port: number }): Promi
         client.pause();
         server.pause();
       }
+    },
+    holdReplies() {
+      mode = 'replies-held';
+      for (const { server } of pairs) server.pause();
     },
     restore() {
       mode = 'open';
