@@ -7,6 +7,7 @@ import type { Conversation } from '../../src/conversation/conversation.js';
 import { createConversation } from '../../src/conversation/create.js';
 import type { Reply, UnderstandFn } from '../../src/conversation/types.js';
 import { ManualClock } from '../../src/domain/clock.js';
+import type { DurableStore } from '../../src/store/durable-store.js';
 import type { Directory } from '../../src/directory/directory.js';
 import { understand as realUnderstand } from '../../src/language/understand.js';
 import { PEOPLE, SCRIPT_START, SCRIPT_TIME_ZONE, TARGETS, type ExpectedReply, type Person, type Script, type Step } from './scripts/spec-conversations.js';
@@ -22,13 +23,18 @@ export interface ConversationHarness {
   close(): Promise<void>;
 }
 
-/** The real core (engine, simulated permission service, memory store) and the conversation on it; no channel. */
+/** The real core (engine, simulated permission service, memory store unless `store` is given) and the conversation on it; no channel. */
 export async function conversationHarness(
-  options: { env?: Record<string, string>; directory?: Directory; understand?: UnderstandFn } = {},
+  options: { env?: Record<string, string>; directory?: Directory; understand?: UnderstandFn; store?: DurableStore } = {},
 ): Promise<ConversationHarness> {
   const config = loadConfig({ STORE: 'memory', DIRECTORY: `file:${CONTOSO}`, PROPAGATION_WINDOW: '10m', SIMULATED_VISIBILITY_DELAY: '1m', LOG_LEVEL: 'silent', ...options.env });
   const clock = new ManualClock(Date.parse(SCRIPT_START));
-  const app = await createApp(config, { clock, logger: pino({ level: 'silent' }), ...(options.directory ? { directory: options.directory } : {}) });
+  const app = await createApp(config, {
+    clock,
+    logger: pino({ level: 'silent' }),
+    ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.store ? { store: options.store } : {}),
+  });
   await app.start();
   const conversation = createConversation({ ...app, cloud: config.CLOUD }, options.understand ?? realUnderstand);
   const person = (key: Person, locale?: string) => ({ userId: PEOPLE[key].id, channel: 'test', locale: locale ?? PEOPLE[key].locale, timeZone: SCRIPT_TIME_ZONE });
