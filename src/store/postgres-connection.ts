@@ -76,14 +76,15 @@ export class PostgresCalls {
 
   constructor(
     private readonly pool: pg.Pool,
-    readonly health: StoreHealth,
+    private readonly health: StoreHealth,
     private readonly warn: (message: string, error?: Error) => void,
     private readonly queryTimeoutMs = QUERY_TIMEOUT_MS,
   ) {
     // An idle pooled connection the server (or the network) ends emits here; the pool drops it and
-    // opens another when needed. An outage ends all of them at once: told once, not per connection.
+    // opens another when needed. An outage ends all of them at once: told once, until a call is
+    // answered again, not per connection.
     pool.on('error', (error) => {
-      if (this.idleLossTold || health.down) return;
+      if (this.idleLossTold) return;
       this.idleLossTold = true;
       warn('PostgreSQL connection lost (the pool opens another)', error);
     });
