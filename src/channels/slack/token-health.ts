@@ -69,7 +69,7 @@ export class SlackTokenHealth {
 function refusalLine(method: string, slackError: string, needed: string | undefined): string {
   const redeploy = "put the app's Bot User OAuth Token (xoxb-...) in SLACK_BOT_TOKEN and restart the bot";
   if (slackError === 'missing_scope') {
-    return `Slack refuses ${method} (missing_scope${needed ? `: the app needs ${needed}` : ''}): add the scope under the app's OAuth & Permissions, reinstall the app to the workspace, ${redeploy}; until then people cannot be looked up and are told so`;
+    return `Slack refuses ${method} (missing_scope${needed ? `: the app needs ${needed}` : ''}): add the scope under the app's OAuth & Permissions, reinstall the app to the workspace, ${redeploy}; until then ${withoutMethod(method)}`;
   }
   if (slackError === 'not_allowed_token_type') {
     return `Slack refuses ${method} (not_allowed_token_type): SLACK_BOT_TOKEN is not the app's bot token; ${redeploy}`;
@@ -78,4 +78,12 @@ function refusalLine(method: string, slackError: string, needed: string | undefi
     return `Slack refuses ${method} (no_permission): the workspace does not let the app call it; ask a Slack admin to check the app's installation and permissions`;
   }
   return `Slack refuses the bot token (${slackError}): nothing reaches Slack until SLACK_BOT_TOKEN is replaced with the app's current Bot User OAuth Token (xoxb-...) and the bot restarted; messages owed keep being retried for 24 h`;
+}
+
+/** What people notice while `method` is refused, for the operator's line. */
+function withoutMethod(method: string): string {
+  if (method === 'users.info' || method === 'users.lookupByEmail') return 'people cannot be looked up and are told so';
+  if (method.startsWith('chat.') || method === 'conversations.open') return 'the bot cannot post or update its messages (nobody can be told anything); messages owed keep being retried for 24 h';
+  if (method.startsWith('views.')) return 'the App Home and the reject dialog do not open';
+  return `calls to ${method} fail`;
 }

@@ -83,7 +83,7 @@ describe('a bot token Slack stops taking at runtime is told to the operator once
       expect(await post(apis.turn)).toBe('ok');
     }
     expect(logger.lines.map((l) => [l.level, l.obj])).toEqual([['error', { method: 'users.info', slackError: 'missing_scope', needed: 'users:read' }]]);
-    expect(logger.lines[0]!.msg).toMatch(/users\.info.*users:read.*reinstall.*SLACK_BOT_TOKEN/);
+    expect(logger.lines[0]!.msg).toMatch(/users\.info.*users:read.*reinstall.*SLACK_BOT_TOKEN.*people cannot be looked up and are told so$/);
     expect(health.refusedWith).toBe('missing_scope');
 
     fake.grantScope('users:read');
@@ -94,6 +94,20 @@ describe('a bot token Slack stops taking at runtime is told to the operator once
     await lookUp();
     expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(2);
     fake.grantScope('users:read');
+  });
+
+  it('says what a missing scope stops: posting (nobody can be told), not looking people up', async () => {
+    const logger = recordingLogger();
+    const apis = createSlackApis({ token: fake.token, apiUrl: fake.apiUrl, health: new SlackTokenHealth(logger) });
+    fake.removeScope('chat:write');
+    try {
+      expect(await post(apis.delivery)).toBe('channel_unavailable');
+    } finally {
+      fake.grantScope('chat:write');
+    }
+    expect(logger.lines.map((l) => l.level)).toEqual(['error']);
+    expect(logger.lines[0]!.msg).toMatch(/chat\.postMessage.*chat:write.*cannot post or update its messages/);
+    expect(logger.lines[0]!.msg).not.toMatch(/looked up/);
   });
 
   it('counts not_allowed_token_type and account_inactive (a token of a deleted user or workspace) as the token refused', async () => {
