@@ -34,7 +34,7 @@ export async function approvalView(
     }),
     explanation: explanation(request, words, lang),
     facts: await requestFacts(request, words, names, audience, false),
-    warnings: warningLines(request.warnings, words, lang, names),
+    warnings: warningLines(standingWarnings(request), words, lang, names),
     status: options.note ?? (actionable ? '' : state.status),
     tone: options.note ? 'attention' : state.tone,
     actionable,
@@ -53,7 +53,7 @@ export async function summaryView(request: PermissionRequest, names: Names, audi
     title: t(lang, request.kind === 'grant' ? 'summary.title.grant' : 'summary.title.revoke', { right: words.right, grantee: words.grantee, target: words.target }),
     explanation: explanation(request, words, lang),
     facts: await requestFacts(request, words, names, audience, true),
-    warnings: warningLines(request.warnings, words, lang, names),
+    warnings: warningLines(standingWarnings(request), words, lang, names),
     status: state.status,
     tone: state.tone,
   };
@@ -260,4 +260,14 @@ async function auditLine(entry: AuditEntry, names: Names, lang: Lang): Promise<s
     : '';
   const outcome = entry.outcome === 'ok' ? '' : ` (${t(lang, `audit.outcome.${entry.outcome}`)})`;
   return `${actor}: ${action}${outcome}${about ? ` ${about}` : ''}`;
+}
+
+/**
+ * The pre-flight warnings a card still shows: all of them while the request waits for a decision;
+ * after it, not the one about another request for the other group right that was still open then
+ * ("… is still open"): by now that one is decided or closed, and the card would say what is no longer so.
+ */
+function standingWarnings(request: PermissionRequest): PermissionRequest['warnings'] {
+  if (request.state === 'pending') return request.warnings;
+  return request.warnings.filter((w) => !(w.code === 'replacement' && w.requestId !== undefined));
 }

@@ -78,4 +78,21 @@ describe('Slack: Send As and Send on Behalf for one person on one group', () => 
     expect(access).not.toContain('Send As');
     expect(h.fake.violations).toEqual([]);
   });
+
+  it('drops the "still open" warning from the approved request\'s cards once the other is closed', async () => {
+    h = await slackHarness({ PROPAGATION_WINDOW: '2m', SIMULATED_VISIBILITY_DELAY: '30s' });
+    await h.dm(alex, 'give Megan send as on Training');
+    await h.dm(alex, 'give Megan send on behalf on Training');
+    const summary = h.inbox(alex).at(-1)!;
+    const card = h.inbox(adele).at(-1)!;
+    expect(textOf(card)).toContain('staat nog open');
+    // Adele approves the second request (the one that carries the warning): the first is closed as replaced.
+    await h.click(adele, card, 'approve');
+    const adeleCopy = textOf(h.fake.message(card.channel, card.ts));
+    const alexCopy = textOf(h.fake.message(summary.channel, summary.ts));
+    expect(adeleCopy).toMatch(/Goedgekeurd door Adele Vance/);
+    expect(adeleCopy).not.toContain('staat nog open');
+    expect(alexCopy).not.toContain('is still open');
+    expect(h.fake.violations).toEqual([]);
+  });
 });
