@@ -176,6 +176,9 @@ const NOW_START_RE =
 const NOW_VAGUE_RE = /^(?:for\s+now|for\s+the\s+time\s+being|voor\s+nu|voorlopig)$/iu;
 /** A plain end said as a while ("for the weekend", "the rest of the week"), not as a moment ("next week", "tomorrow"). */
 const WHILE_LEAD_RE = /^(?:for|voor|during|tijdens|gedurende|over|through|throughout|the\s+rest|rest|de\s+rest)(?![\p{L}])/iu;
+/** "in two weeks", "in 3 days", "over een maand": a start that far ahead (`laterStart`), never a length from now. */
+const IN_PERIOD_RE =
+  /(?<![\p{L}])(?:in|over)\s+(?:a|an|one|two|three|four|five|six|\d{1,3}|een|twee|drie|vier|vijf|zes|a\s+couple\s+of|a\s+few)\s+(?:days?|weeks?|months?|dagen|dag|weken|week|maanden|maand)(?![\p{L}])/giu;
 /** A bare "today" (after "for today" and "until today" were read as ends): a start now, taken out. */
 const TODAY_NOW_RE = /(?<![\p{L}])(?:today|vandaag)(?![\p{L}])/giu;
 /** No end, said outright: "until further notice", "tot nader order". Taken out, so "until" is not a time word left unread. */
@@ -198,7 +201,7 @@ const PLAIN_ENDS: Array<{ re: RegExp; end: 'today' | 'tomorrow' | 'after_tomorro
   // "Goedemorgen" is one word; "goede morgen" is a greeting, not tomorrow.
   { re: /(?<![\p{L}])(?<!goede\s+)(?:(?:for|voor)\s+)?(?:tomorrow|morgen)(?![\p{L}])/iu, end: 'tomorrow' },
   // Only "for today", "the rest of today": a bare "today" is when the access is wanted ("I need it today"), a start now.
-  { re: /(?<![\p{L}])(?:(?:for|voor)\s+(?:(?:the\s+rest\s+of|de\s+rest\s+van)\s+)?|(?:the\s+rest\s+of|de\s+rest\s+van)\s+)(?:today|tonight|vandaag|vanavond)(?![\p{L}])|(?<![\p{L}])(?:for|voor)\s+(?:the|de)\s+(?:rest\s+of\s+the\s+)?day(?![\p{L}])/iu, end: 'today' },
+  { re: /(?<![\p{L}])(?:(?:the\s+)?end\s+of\s+(?:the\s+)?day|eod|(?:het\s+)?einde\s+van\s+de\s+dag)(?![\p{L}])|(?<![\p{L}])(?:(?:for|voor)\s+(?:(?:the\s+rest\s+of|de\s+rest\s+van)\s+)?|(?:the\s+rest\s+of|de\s+rest\s+van)\s+)(?:today|tonight|vandaag|vanavond)(?![\p{L}])|(?<![\p{L}])(?:for|voor)\s+(?:the|de)\s+(?:rest\s+of\s+the\s+)?day(?![\p{L}])/iu, end: 'today' },
 ];
 
 const MONTHS = new Map<string, number>(Object.entries({
@@ -519,6 +522,13 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
     } else {
       START_RE.lastIndex = m.index + 1;
     }
+  }
+
+  // "in two weeks", "over een maand": a moment that far from now, so a later start, not a length.
+  IN_PERIOD_RE.lastIndex = 0;
+  for (let m = IN_PERIOD_RE.exec(rest); m; m = IN_PERIOD_RE.exec(rest)) {
+    laterStart ??= m[0];
+    rest = blank(rest, m.index, m.index + m[0].length);
   }
 
   let untilText: string | undefined;

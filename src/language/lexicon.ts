@@ -228,7 +228,8 @@ export const TIME_LEFTOVER = set(
     'month months maand maanden year years jaar jaren days dagen hours uren minutes minuten ' +
     'january february march april june july august september october november december ' +
     'januari februari maart juni juli augustus oktober ' +
-    'holiday holidays vacation vakantie verlof absence afwezig afwezigheid until till untill totdat',
+    'holiday holidays vacation vakantie verlof absence afwezig afwezigheid until till untill totdat ' +
+    'christmas xmas kerst kerstmis easter pasen',
 );
 
 // ---------------------------------------------------------------------------------------------

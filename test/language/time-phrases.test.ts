@@ -25,6 +25,8 @@ describe('time phrases with a clear end', () => {
     const cases: Array<[string, string, 'en' | 'nl']> = [
       ['give Zoe send as on Sales for today', '2026-12-07', 'en'],
       ['give Zoe send as on Sales for the rest of today', '2026-12-07', 'en'],
+      ['give Zoe send as on Sales until end of day', '2026-12-07', 'en'],
+      ['give Zoe send as on Sales end of day', '2026-12-07', 'en'],
       ['geef Zoë verzenden als op Sales voor vandaag', '2026-12-07', 'nl'],
       // "tomorrow" alone: for tomorrow, so until its end (the grant cannot wait for it to start).
       ['give Zoe send as on Sales tomorrow', '2026-12-08', 'en'],
@@ -117,6 +119,10 @@ describe('time phrases the bot cannot keep', () => {
       ['geef Zoë verzenden als op Sales op maandag', 'op maandag', 'nl'],
       ['geef Zoë verzenden als op Sales per 1 januari', 'per 1 januari', 'nl'],
       ['geef Zoë verzenden als op Sales vanaf morgen voor twee weken', 'vanaf morgen', 'nl'],
+      // A moment that far ahead, not a length from now.
+      ['give Zoe send as on Sales in two weeks', 'in two weeks', 'en'],
+      ['give Zoe send as on Sales in 3 days', 'in 3 days', 'en'],
+      ['geef Zoë verzenden als op Sales over twee weken', 'over twee weken', 'nl'],
     ];
     for (const [text, said, language] of cases) {
       const u = await understand(text, options);
@@ -150,12 +156,14 @@ describe('time phrases the bot cannot keep', () => {
       ['give Zoe send as on Sales the coming week', 'week'],
       ['give Zoe send as on Sales until Friday next week', 'week'],
       ['give Zoe send as on Sales this month', 'month'],
+      ['give Zoe send as on Sales over Christmas', 'Christmas'],
     ];
     for (const [text, word] of cases) {
       const u = await understand(text, options);
       expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language: 'en' });
       expect(u.unreadEnd, text).toEqual({ why: 'unread', text: word });
     }
+    expect((await understand('geef Zoë verzenden als op Sales met kerst', options)).unreadEnd).toEqual({ why: 'unread', text: 'kerst' });
   });
 
   it('keeps a plain grant with no time words, or only a wish, a grant with no end', async () => {
