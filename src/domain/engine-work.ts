@@ -169,7 +169,10 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
 
 /**
  * A revoke applied ends the grants of the same rights to the same person on the same target that
- * the bot still tracks (`revoked`: their requester and grantee hear "Revoked"):
+ * the bot has in place (`revoked`: their requester and grantee hear "Revoked"):
+ * - a grant in effect: left `effective`, its status would say "in effect" for a right removed;
+ * - a grant applied that Exchange did not show yet (`unconfirmedAt`, still checked): left, its
+ *   slow checks would go on and could report it "in effect" after it was removed;
  * - a grant still in its propagation window: left `applied`, its post-back would find the right
  *   absent and report a failure to apply it, and the pre-flight would keep reading it as "already
  *   held" (its cards would keep saying "applied, effective by");
@@ -180,7 +183,15 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
 async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): Promise<void> {
   const { repo, clock } = deps;
   const actor = revoke.decision?.by ?? 'system';
-  const tracked = [...(await repo.all(`req:propagating-target:${revoke.targetId}`)), ...(await repo.all(`req:timebound-target:${revoke.targetId}`))];
+  const pair = `${revoke.granteeId}|${revoke.targetId}`;
+  // Grants in place are listed per person and target (`req:held`); those applied by a version
+  // before that index are found while they propagate, while their end date runs, or on a group.
+  const tracked = [
+    ...(await repo.all(`req:held:${pair}`)),
+    ...(await repo.all(`req:group-held:${pair}`)),
+    ...(await repo.all(`req:propagating-target:${revoke.targetId}`)),
+    ...(await repo.all(`req:timebound-target:${revoke.targetId}`)),
+  ];
   const seen = new Set<string>();
   for (const grant of tracked) {
     if (seen.has(grant.id)) continue;
@@ -191,6 +202,7 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): P
       if (!grantInPlace(g)) return false;
       g.revokedAt = clock.now();
       g.revokedBy = actor;
+      delete g.nextCheckAt;
       return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
     }, grant);
   }
@@ -328,6 +340,13 @@ async function postback(deps: LifecycleDeps, requestId: string): Promise<JobOutc
   if (!request || request.state !== 'applied' || request.checksEndedAt !== undefined) return;
   const inPlace = await changeShown(deps, request, request.kind);
   const now = clock.now();
+  // A time-bound grant whose end has come: its end-date revoke ends it and says "Ended as planned".
+  // A "not visible, apply it again" (or "I have stopped checking") now would contradict that
+  // notice, so this check waits; once the grant has ended the wait is cancelled with its timer,
+  // and if the end-date revoke failed for good (no `endsAt` left) the check runs as usual.
+  if (!inPlace && request.kind === 'grant' && request.endsAt !== undefined && request.endsAt <= now) {
+    return { retryAt: now + deps.lateCheckIntervalMs };
+  }
   await repo.change(request.id, (r) => {
     if (r.state !== 'applied' || r.checksEndedAt !== undefined) return false;
     if (inPlace) {

@@ -197,7 +197,8 @@ export class RequestEngine implements RequestEngineApi {
     // "a right the bot has applied is shown as such at once").
     // Only within the window and its quick rechecks: a change the admins were told Exchange does not
     // show (`unconfirmedAt`) is no longer taken on the bot's word ("effective by about" a time gone by).
-    const recent = latestPropagating((await this.propagating(`req:propagating-target:${target.id}`)).filter((p) => p.unconfirmedAt === undefined), grantee.id);
+    const propagating = await this.propagating(`req:propagating-target:${target.id}`);
+    const recent = latestPropagating(propagating.filter((p) => p.unconfirmedAt === undefined), grantee.id);
     const holds = async (right: Right) => {
       const applied = recent.get(right);
       return applied ? applied.kind === 'grant' : await this.withService(() => permissions.check(pTarget, pTrustee, right));
@@ -237,11 +238,15 @@ export class RequestEngine implements RequestEngineApi {
       const shown = (await this.withService(() => permissions.listDelegates(pTarget)))
         .filter((d) => d.trusteeId === grantee.id)
         .map((d) => d.right);
-      const held = RIGHTS.filter((r) => (recent.has(r) ? recent.get(r)!.kind === 'grant' : shown.includes(r)));
+      // For a removal, a grant the bot applied and still checks counts as held even once the admins
+      // were told Exchange does not show it: it may come into effect any time, and the removal is the
+      // way to stop it (and ends that grant request, `endGrantsRevokedBy`).
+      const removable = latestPropagating(propagating.filter((p) => p.unconfirmedAt === undefined || p.kind === 'grant'), grantee.id);
+      const held = RIGHTS.filter((r) => (removable.has(r) ? removable.get(r)!.kind === 'grant' : shown.includes(r)));
       rights = input.right ? held.filter((r) => r === input.right) : held;
       if (rights.length === 0) {
         // Removed within the window: say when it is gone rather than only "holds none".
-        const removal = [...recent.values()].filter((p) => p.kind === 'revoke' && (!input.right || p.right === input.right)).sort((a, b) => b.appliedAt - a.appliedAt)[0];
+        const removal = [...removable.values()].filter((p) => p.kind === 'revoke' && (!input.right || p.right === input.right)).sort((a, b) => b.appliedAt - a.appliedAt)[0];
         return { outcome: 'nothing_to_revoke', granteeId: grantee.id, targetId: target.id, ...(removal ? { propagating: windowOf(removal) } : {}) };
       }
     }

@@ -211,6 +211,11 @@ export function timeBoundInPlace<R extends Pick<PermissionRequest, 'kind' | 'sta
   return grantInPlace(r) && r.endsAt !== undefined;
 }
 
+/** A grant its own end date ended (revoked by the system at or after `endsAt`), not an admin's or a revoke request's removal. */
+export function endedAsPlanned(r: Pick<PermissionRequest, 'kind' | 'endsAt' | 'revokedAt' | 'revokedBy'>): boolean {
+  return r.kind === 'grant' && r.revokedBy === 'system' && r.endsAt !== undefined && (r.revokedAt ?? 0) >= r.endsAt;
+}
+
 /**
  * An `applied` request that had its final "not visible" word from a version before the slow
  * checks (`rechecks` past the limit, no `unconfirmedAt`, no `checksEndedAt`): no timer, and shown
@@ -311,6 +316,12 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
   // which would otherwise remove the right again at their end, even after it was granted anew.
   if (timeBoundInPlace(r)) {
     indexes[`req:timebound-target:${r.targetId}`] = at;
+  }
+  // Grants in place, per person and target: a revoke of the same right ends them (`revoked`), also
+  // once they are effective and no longer propagating. Grants applied by a version before this index
+  // get no entry until their next change (there is no backfill; see `endGrantsRevokedBy`).
+  if (grantInPlace(r)) {
+    indexes[`req:held:${r.granteeId}|${r.targetId}`] = at;
   }
   // Grants in place on a group, per person: applying the other of Send As / Send on Behalf for the
   // same person replaces them (`replaced`), also once they are effective and no longer propagating.

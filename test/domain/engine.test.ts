@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isBotError } from '../../src/domain/errors.js';
+import { endedAsPlanned } from '../../src/domain/request.js';
 import type { SubmitInput } from '../../src/domain/engine-api.js';
 import type { SimulatedPermissionService } from '../../src/permissions/simulated.js';
 import { coreHarness, DAY, HOUR, MINUTE, type CoreHarness } from '../helpers/core.js';
@@ -275,6 +276,26 @@ describe('request engine', () => {
     expect((await core.engine.get(again.id))?.state).toBe('effective');
     expect(core.events.ofType('revoke_reminder')).toEqual([]);
     expect(core.events.ofType('revoked').map((e) => e.request.id)).toEqual([timeBound.id]);
+    expect(await core.store.work.size()).toBe(0);
+  });
+
+  it('a revoke ends a grant already in effect: it ends revoked, its requester hears "Revoked", and nothing is left of it', async () => {
+    const onSupport = grant({ targetId: 's-support', right: 'SendOnBehalf' });
+    const granted = await created(onSupport);
+    await core.engine.decide(granted.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    await core.advance(2 * HOUR);
+    expect((await core.engine.get(granted.id))?.state).toBe('effective');
+
+    const removal = await created({ ...onSupport, kind: 'revoke', requesterId: 'u-admin' });
+    // An admin's removal is approved as it is made.
+    expect(removal).toMatchObject({ approverIds: ['u-admin'], state: 'approved' });
+    expect(await core.engine.get(granted.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+    expect(core.events.ofType('revoked').map((e) => [e.request.id, e.rights])).toEqual([[granted.id, ['SendOnBehalf']]]);
+    const trail = await core.trail('u-admin', { requestId: granted.id });
+    expect(trail.at(-1)).toMatchObject({ action: 'revoked', from: 'effective', to: 'revoked', detail: `by ${removal.id}` });
+    await core.advance(2 * HOUR);
+    expect((await core.engine.get(removal.id))?.state).toBe('effective');
     expect(await core.store.work.size()).toBe(0);
   });
 
@@ -582,6 +603,61 @@ describe('permission service faults', () => {
       expect(await h.store.work.get(`${id}:postback`)).toBeUndefined();
       const trail = (await h.trail('u-admin', { requestId: id })).map((e) => e.action);
       expect(trail.slice(-6)).toEqual(['recheck_scheduled', 'not_yet_visible', 'late_check_scheduled', 'late_check_scheduled', 'late_check_scheduled', 'effective']);
+    });
+
+    it('a grant Exchange does not show yet can still be removed: the removal ends it, and its checks stop', async () => {
+      const { id, h } = await appliedSlowly('2h');
+      await h.advance(HOUR);
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+      expect(await h.engine.get(id)).toMatchObject({ state: 'applied', unconfirmedAt: expect.any(Number) });
+
+      // The bot's own grant, applied and still checked, counts as held for a removal.
+      const outcome = await h.engine.submit(grant({ kind: 'revoke', right: 'SendAs', requesterId: 'u-admin' }));
+      if (outcome.outcome !== 'created') throw new Error(`expected created, got ${outcome.outcome}`);
+      expect(outcome.request).toMatchObject({ rights: ['SendAs'], approverIds: ['u-admin'], state: 'approved' });
+      await h.engine.idle();
+      expect(await h.engine.get(id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+      expect(h.events.ofType('revoked').map((e) => e.request.id)).toEqual([id]);
+      expect(await h.store.work.get(`${id}:postback`)).toBeUndefined();
+
+      // Its slow checks are over: no late "In effect" and no "stopped checking" for it.
+      await h.advance(DAY);
+      expect(h.events.ofType('not_yet_visible').filter((e) => e.request.id === id)).toHaveLength(2);
+      expect(h.events.ofType('effective').filter((e) => e.request.id === id)).toEqual([]);
+      expect((await h.engine.get(id))?.state).toBe('revoked');
+    });
+
+    it('a one-day grant Exchange never shows: at its end only "Ended as planned", not "stopped checking, apply it again"', async () => {
+      slow = await coreHarness({ SIMULATED_VISIBILITY_DELAY: '48h' });
+      const h = slow;
+      const outcome = await h.engine.submit(grant({ duration: 'P1D' }));
+      if (outcome.outcome !== 'created') throw new Error('not created');
+      const id = outcome.request.id;
+      await h.engine.decide(id, 'u-emma', 'approve');
+      await h.engine.idle();
+      const appliedAt = h.clock.now();
+      expect(await h.engine.get(id)).toMatchObject({ state: 'applied', endsAt: appliedAt + DAY });
+      await h.advance(HOUR);
+      for (let i = 0; i < 3; i++) await h.advance(10 * MINUTE);
+      expect(await h.engine.get(id)).toMatchObject({ unconfirmedAt: appliedAt + HOUR + 30 * MINUTE, checksUntil: appliedAt + DAY });
+      for (let hour = 0; hour < 22; hour++) await h.advance(HOUR);
+      // The last check and the end come at the same moment.
+      expect((await h.store.work.get(`${id}:postback`))?.dueAt).toBe(appliedAt + DAY);
+      expect((await h.store.work.get(`${id}:timed_revoke`))?.dueAt).toBe(appliedAt + DAY);
+      await h.advance(30 * MINUTE);
+
+      expect(h.events.ofType('not_yet_visible').map((e) => [e.finalCheck, e.gaveUp ?? false])).toEqual([
+        [false, false],
+        [true, false],
+      ]);
+      const ended = await h.engine.get(id);
+      expect(ended).toMatchObject({ state: 'revoked', revokedBy: 'system', revokedAt: appliedAt + DAY });
+      expect(ended?.checksEndedAt).toBeUndefined();
+      expect(endedAsPlanned(ended!)).toBe(true);
+      expect(h.events.ofType('revoked').map((e) => e.request.id)).toEqual([id]);
+      expect(await h.store.work.get(`${id}:postback`)).toBeUndefined();
+      await h.advance(DAY);
+      expect(h.events.ofType('not_yet_visible')).toHaveLength(2);
     });
 
     it('stops checking 24 hours after the apply, says so once, and no longer counts the right as propagating', async () => {

@@ -52,14 +52,20 @@ describe('req:timebound-target backfill on a store an older version wrote', () =
     return outcome.request;
   }
 
-  /** A P14D grant, effective, whose index entry is gone: as a version before the index left it (timers and all). */
+  /**
+   * A P14D grant, effective, whose index entry is gone: as a version before the index left it (timers
+   * and all), so without the per-person indexes that came after it either (`req:group-held`, `req:held`).
+   */
   async function effectiveTimeBoundFromBefore(core: CoreHarness) {
     const timeBound = await created(core, grant({ duration: 'P14D' }));
     await core.engine.decide(timeBound.id, 'u-emma', 'approve');
     await core.engine.idle();
     await core.advance(2 * HOUR);
     expect((await core.engine.get(timeBound.id))?.state).toBe('effective');
-    await core.store.commit({ index: [{ index: training, member: timeBound.id, remove: true }] });
+    const pair = `${timeBound.granteeId}|${timeBound.targetId}`;
+    await core.store.commit({
+      index: [training, `req:group-held:${pair}`, `req:held:${pair}`].map((index) => ({ index, member: timeBound.id, remove: true })),
+    });
     expect(await core.store.count(training)).toBe(0);
     return timeBound;
   }

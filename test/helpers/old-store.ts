@@ -36,12 +36,12 @@ export function oldTimeBound(n: number, overrides: Partial<StoredRequest> = {}):
 
 /**
  * Writes requests as a version before `req:timebound-target` did: the record and every index of
- * `indexesFor` but that one.
+ * `indexesFor` but that one and those added after it (`req:group-held`, `req:held`).
  */
 export async function writeAsBefore(store: DurableStore, requests: StoredRequest[]): Promise<void> {
   for (const r of requests) {
     const index = Object.entries(indexesFor(r))
-      .filter(([name]) => !name.startsWith('req:timebound-target:'))
+      .filter(([name]) => !['req:timebound-target:', 'req:group-held:', 'req:held:'].some((newer) => name.startsWith(newer)))
       .map(([name, score]) => ({ index: name, member: r.id, score }));
     if (!(await store.commit({ records: [{ namespace: 'requests', key: r.id, expect: 'absent', value: r }], index }))) throw new Error(`${r.id} exists`);
   }
