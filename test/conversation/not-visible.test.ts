@@ -225,6 +225,14 @@ describe('a removal Exchange still shows after its window (an ended grant, an ad
     expect((await stateLine(goneAfterAll, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
   });
 
+  it('a grant its own end date ended says "Ended as planned", not "Revoked", on the cards and in "my requests"', async () => {
+    const ended: PermissionRequest = { ...unconfirmed, state: 'revoked', endsAt: APPLIED + 24 * HOUR, revokedAt: APPLIED + 24 * HOUR, revokedBy: 'system' };
+    expect((await stateLine(ended, names, en)).status).toBe('Ended as planned at 24 Nov 2026 09:00');
+    expect((await stateLine(ended, names, nl)).status).toBe('Verlopen zoals gepland om 24 nov 2026 09:00');
+    // An admin's removal before its end is still "Revoked".
+    expect((await stateLine({ ...ended, revokedBy: 'u-admin', revokedAt: APPLIED + 3 * HOUR }, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
+  });
+
   it('"who has access" lists it as removed but still shown, not "gone by about" a time gone by', async () => {
     const view = await accessView(
       {

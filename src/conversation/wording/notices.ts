@@ -1,4 +1,4 @@
-import { grantInPlace, type PermissionRequest } from '../../domain/request.js';
+import { endedAsPlanned, grantInPlace, type PermissionRequest } from '../../domain/request.js';
 import type { Right } from '../../domain/rights.js';
 import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
@@ -233,6 +233,5 @@ function toneOf(message: OutboundMessage): Tone {
  */
 export function revokedLine(request: PermissionRequest, rights: readonly Right[], words: Pick<RequestWords, 'grantee' | 'target'>, audience: Audience): string {
   const values = { rights: rightsLabel(rights, audience.lang), grantee: words.grantee, target: words.target };
-  const endedOnTime = request.revokedBy === 'system' && request.endsAt !== undefined && (request.revokedAt ?? 0) >= request.endsAt;
-  return endedOnTime ? t(audience.lang, 'post.ended', { ...values, endsAt: formatEnd(request.endsAt!, audience) }) : t(audience.lang, 'post.revoked', values);
+  return endedAsPlanned(request) ? t(audience.lang, 'post.ended', { ...values, endsAt: formatEnd(request.endsAt!, audience) }) : t(audience.lang, 'post.revoked', values);
 }

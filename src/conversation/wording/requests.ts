@@ -1,4 +1,4 @@
-import { REQUEST_STATES, type PermissionRequest, type PreflightWarning } from '../../domain/request.js';
+import { endedAsPlanned, REQUEST_STATES, type PermissionRequest, type PreflightWarning } from '../../domain/request.js';
 import { groupRightReplaced, type Right } from '../../domain/rights.js';
 import type { Audience, Fact, Lang, Tone } from '../types.js';
 import { endOf, formatClock, formatDuration, formatEnd, formatMoment } from './format.js';
@@ -105,6 +105,8 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
         const until = request.removalChecksUntil !== undefined ? formatMoment(request.removalChecksUntil, audience) : '?';
         return { status: t(lang, 'state.revokedUnconfirmed', { at: revokedAt, checkedAt: formatMoment(request.removalUnconfirmedAt, audience), until }), tone: 'attention' };
       }
+      // Its own end date ended it: "Ended as planned", as its post-back said, not "Revoked".
+      if (endedAsPlanned(request)) return { status: t(lang, 'state.ended', { at: revokedAt }), tone: 'warning' };
       return { status: t(lang, 'state.revoked', { at: revokedAt }), tone: 'warning' };
     }
     case 'replaced': {
