@@ -85,20 +85,29 @@ export class Conversation implements ConversationApi {
       // except a name with words that only say it is the one ("Megan needs it"), and a right named
       // alone ("send as"), the words of a button of a choice of rights.
       const readsAsName = readsAsAnswer(understanding, command);
-      const mayAnswer = readsAsName || (!command && (understanding.answerName !== undefined || understanding.rightAlone !== undefined));
+      // A stop said in a short answer ("Isaiah, forget it", "stop Isaiah", "Send As, forget it") wins over
+      // the rest of it: nothing is requested. Not a whole new request ("stop Megan's send as on Training"),
+      // which names both whom and where: that is a removal of its own.
+      const stopsWithin = understanding.stopSaid !== undefined && !command && !understanding.requestRef && !(understanding.grantee && understanding.target);
+      const mayAnswer = readsAsName || (!command && (understanding.answerName !== undefined || understanding.rightAlone !== undefined || mayAnswerChoice(understanding)));
       // Only such a message looks for an open question: a request goes on without reading one.
-      const draft = stopsQuestion || mayAnswer ? await openDraft(core, input.userId) : undefined;
-      if (draft && stopsQuestion) {
+      const draft = stopsQuestion || stopsWithin || mayAnswer ? await openDraft(core, input.userId) : undefined;
+      if (draft && (stopsQuestion || stopsWithin)) {
         await core.drafts.deleteDraft(input.userId);
-        turn.replies.push({ kind: 'text', text: t(understanding.stopAsking ?? turn.audience.lang, 'reply.questionDropped') });
+        // "cancel" said at a question: "cancel" again is about a request sent before; a stop word is not
+        // "cancel", so the hint says the word to use.
+        const said = understanding.stopSaid || understanding.stopAsking ? 'reply.questionStopped' : 'reply.questionDropped';
+        turn.replies.push({ kind: 'text', text: t(understanding.stopSaid ?? understanding.stopAsking ?? turn.audience.lang, said) });
         return turn.replies;
       }
+      // A message that could only answer a choice ("Send As, thanks") is not a new message when no choice is open.
+      const answersChoice = draft?.options !== undefined || !mayAnswerChoice(understanding) || readsAsName || understanding.answerName !== undefined || understanding.rightAlone !== undefined;
       if (!draft && understanding.stopAsking && understanding.intent === 'unknown') {
         // "forget it", "laat maar" with nothing asked: said so, rather than "did not understand".
         turn.replies.push({ kind: 'text', text: t(understanding.stopAsking, 'reply.nothingToStop') });
         return turn.replies;
       }
-      if (draft && mayAnswer && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;
+      if (draft && mayAnswer && answersChoice && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command, input.mentions);
@@ -299,6 +308,16 @@ export class Conversation implements ConversationApi {
 /** A message that may be the name a question asked for: no request, command or sentence in it. */
 function readsAsAnswer(u: Understanding, command: Command | undefined): boolean {
   return u.intent === 'unknown' && !u.periodChoice && !u.unreadEnd && !command && !u.sentence;
+}
+
+/**
+ * A message that may answer an open choice though it reads as more than a name: an unclear sentence
+ * ("Send As, thanks", "Send As for 2 weeks"), or a grant or removal that names neither whom nor where.
+ * At a choice it picks an option or is pointed to the buttons, so the choice is not lost.
+ */
+function mayAnswerChoice(u: Understanding): boolean {
+  if (u.intent === 'unknown') return !u.periodChoice;
+  return (u.intent === 'grant' || u.intent === 'revoke') && !u.grantee && !u.target;
 }
 
 /**

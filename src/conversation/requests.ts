@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BotError } from '../domain/errors.js';
 import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
 import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
-import { resolveAnswer } from './answers.js';
+import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
@@ -88,6 +88,12 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   }
   if (index !== undefined) {
     turn.audience = { ...turn.audience, lang: draft.language };
+    const end = slot === 'permission' && draft.intent === 'grant' ? u.rightWithEnd : undefined;
+    if (end) {
+      // "Send As for 2 weeks": the end said with the right is kept, in place of one said before (said last).
+      draft.duration = end.duration;
+      draft.until = end.until;
+    }
     await pick(core, turn, draft, index);
     return true;
   }
@@ -100,16 +106,22 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   }
   // "Megan needs it" answers "For whom?" only; "On which mailbox?" is asked about no person.
   const answer = slot === 'grantee' && u.answerName ? u.answerName : typed.readsAsName ? text : undefined;
+  if (answer === undefined && draft.options) {
+    // More than an option at a choice ("Jan Smit, thanks a lot for that"): pointed to the buttons, the choice kept.
+    turn.audience = { ...turn.audience, lang: draft.language };
+    turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
+    return true;
+  }
   if (answer === undefined) return false;
   const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(typed.mentions?.length ? { mentions: typed.mentions } : {}) };
-  const resolution = await resolveAnswer(answer, slot, core.understand, options);
+  const { resolution, end } = await resolveAnswerWithEnd(answer, slot, core.understand, options);
   turn.audience = { ...turn.audience, lang: draft.language };
   if (resolution.status === 'unknown' && draft.options) {
     turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
     return true;
   }
   if (resolution.status === 'unknown' && !sameWords(resolution.text, answer)) {
-    // Only some of its words read as a name ("forget" of "forget it on Training"): the whole answer is
+    // Only some of its words read as a name ("Training" of "somebody on Training"): the whole answer is
     // said not to be a name, never one of its words said not to be found.
     const code = slot === 'grantee' ? 'unknown_person' : 'unknown_target';
     turn.replies.push({ kind: 'refusal', code, text: t(draft.language, 'reply.answerNotAName', { text: turn.names.escape(answer, 80) }), details: {} });
@@ -117,6 +129,11 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
     return true;
   }
   draft[slot] = resolution;
+  if (end && draft.intent === 'grant' && resolution.status !== 'unknown') {
+    // "Megan for 2 weeks": the end said with the name is kept (said last, it stands for one said before).
+    draft.duration = end.duration;
+    draft.until = end.until;
+  }
   await advance(core, turn, draft);
   return true;
 }
@@ -165,8 +182,11 @@ const OUT_OF_RANGE = -1;
 async function typedOption(turn: Turn, draft: Draft, text: string, u: Understanding): Promise<number | undefined> {
   const options = draft.options ?? [];
   if (draft.awaiting === 'permission' && u.rightAlone && options.includes(u.rightAlone)) return options.indexOf(u.rightAlone);
+  if (draft.awaiting === 'permission' && draft.intent === 'grant' && u.rightWithEnd && options.includes(u.rightWithEnd.right)) return options.indexOf(u.rightWithEnd.right);
   const labels = await Promise.all(options.map((value) => Promise.all(LANGS.map((lang) => optionLabel(turn, draft, value, lang)))));
-  const index = labels.findIndex((forms) => forms.some((label) => sameWords(label, text)));
+  // Thanks and please around an option add nothing to it: "Send As, thanks", "Jan Smit graag".
+  const plain = withoutThanks(text);
+  const index = labels.findIndex((forms) => forms.some((label) => sameWords(label, text) || sameWords(label, plain)));
   if (index >= 0) return index;
   // After the labels: an option whose label is a number or an ordinal is picked by its label.
   const place = placeIn(text, options.length);
@@ -202,6 +222,18 @@ function placeIn(text: string, count: number): number | undefined {
     else if (!PLACE_FILLERS.has(word)) return undefined;
   }
   return places.length === 1 ? places[0]! - 1 : undefined;
+}
+
+/** Words that only thank or ask nicely, around a typed option (English and Dutch). */
+const THANKS = new Set(['thanks', 'thank', 'you', 'thx', 'ty', 'cheers', 'please', 'pls', 'plz', 'ok', 'okay', 'bedankt', 'dank', 'je', 'dankjewel', 'dankje', 'dankuwel', 'graag', 'aub', 'svp', 'alsjeblieft', 'alstublieft']);
+
+/** `text` with the thanks and please words (`THANKS`) at its start and end left out. */
+function withoutThanks(text: string): string {
+  const words = text.split(/[\s,.!;:]+/u).filter(Boolean);
+  const plain = (w: string) => THANKS.has(w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
+  while (words.length > 1 && plain(words[words.length - 1]!)) words.pop();
+  while (words.length > 1 && plain(words[0]!)) words.shift();
+  return words.join(' ');
 }
 
 /** An option's label in `lang`, as its button shows it (a person's is the same in every language). */

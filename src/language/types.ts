@@ -64,11 +64,24 @@ export interface Understanding {
    */
   stopAsking?: 'en' | 'nl';
   /**
+   * A short message (at most `STOP_WITHIN_WORDS` words) that says stop among other words ("Isaiah, forget
+   * it", "stop Isaiah", "Send As, forget it"), in the stop phrase's language: a bot waiting for an answer
+   * drops its question rather than take the rest as the answer. A lone "no" / "nee" is not counted (it
+   * often corrects an answer). Not part of the SPEC contract.
+   */
+  stopSaid?: 'en' | 'nl';
+  /**
    * The whole message only names one right ("Send As", "send-as please", "verzenden als", "full
    * access"): a bot that offered a choice of rights takes it as that right's button. "send as please"
    * also reads as a grant that names nobody; with no choice open it is that. Not part of the SPEC contract.
    */
   rightAlone?: Right;
+  /**
+   * The message only names one right and when it ends ("Send As for 2 weeks", "send on behalf until next
+   * week", "verzenden als tot vrijdag"): a bot that offered a choice of rights takes it as that right's
+   * button, and the end with it. Set whatever the intent. Not part of the SPEC contract.
+   */
+  rightWithEnd?: { right: Right; duration: string | null; until: string | null };
   /**
    * The message names one person of the directory and otherwise only words that say they are the one
    * meant ("Megan needs it", "Megan does", "it's for Megan", "Megan heeft het nodig"): that name as

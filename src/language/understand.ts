@@ -158,12 +158,20 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (readsAsSentence(sentence)) result.sentence = true;
   const stop = stopAskingIn(norms);
   if (stop) result.stopAsking = stop;
+  const stopSaid = stop ?? stopSaidIn(norms);
+  if (stopSaid) result.stopSaid = stopSaid;
   const intent = decided.intent;
   const queryForm = decided.queryForm;
   // Only the words read here: no request id, period, date or reason was taken out of the message.
   const wordsOnly = fixed.rest === cleaned;
   const alone = wordsOnly ? rightAloneIn(norms, rights, mentions) : undefined;
   if (alone) result.rightAlone = alone;
+  // "Send As for 2 weeks", "verzenden als tot vrijdag": one right and an end, nothing else taken out.
+  const end = { duration: result.duration, until: result.until };
+  if (!wordsOnly && !ref && !fixed.unreadTime && !fixed.period && result.reason === undefined && (end.duration || end.until)) {
+    const right = rightAloneIn(norms, rights, mentions);
+    if (right) result.rightWithEnd = { right, ...end };
+  }
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
     const name = wordsOnly ? answerNameIn(norms, rights, mentions) : undefined;
     if (name) result.answerName = name;
@@ -273,6 +281,23 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
 function stopAskingIn(norms: readonly string[]): 'en' | 'nl' | undefined {
   const said = norms.filter((w) => w && !POLITE.has(w) && !STOP_FILLERS.has(w)).join(' ');
   return STOP_ASKING.find(([phrase]) => phrase === said)?.[1];
+}
+
+/** At most this many words (politeness aside) for a stop phrase among them to stop an open question. */
+const STOP_WITHIN_WORDS = 6;
+/** Stop phrases that only stop when said alone: "no", "nee" in a longer answer often correct it ("no, Megan"). */
+const STOP_ONLY_ALONE = new Set(['no', 'nope', 'nee', 'niks', 'niets']);
+
+/** The language of a stop phrase (`STOP_ASKING`) said among the words of a short message ("Isaiah, forget it"), else undefined. */
+function stopSaidIn(norms: readonly string[]): 'en' | 'nl' | undefined {
+  const words = norms.filter((w) => w && !POLITE.has(w) && !STOP_FILLERS.has(w));
+  if (words.length > STOP_WITHIN_WORDS) return undefined;
+  for (const [phrase, lang] of STOP_ASKING) {
+    if (STOP_ONLY_ALONE.has(phrase)) continue;
+    const parts = phrase.split(' ');
+    for (let i = 0; i + parts.length <= words.length; i++) if (parts.every((p, j) => words[i + j] === p)) return lang;
+  }
+  return undefined;
 }
 
 /** The one right a message names when it names nothing else (politeness aside): "Send As", "full access please". */

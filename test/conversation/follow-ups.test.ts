@@ -96,8 +96,9 @@ describe('a question the bot asked does not hold the person', () => {
 
   it('"stop", "never mind", "stoppen", "laat maar" drop an open question like "cancel", in their language; "stop" alone is never a removal', async () => {
     h = await conversationHarness();
-    const DROPPED = '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.';
-    const GESTOPT = '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan nog een keer "annuleer".';
+    // Nobody said "cancel": the hint says the word to use, not "again".
+    const DROPPED = '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel".';
+    const GESTOPT = '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan "annuleer".';
     for (const [words, expected] of [['stop', DROPPED], ['never mind', DROPPED], ['Forget it.', DROPPED], ['stoppen', GESTOPT], ['laat maar', GESTOPT]] as const) {
       expect(read(await h.say('nestor', 'give Alex send as'))).toEqual([ASK]);
       expect(read(await h.say('nestor', words)), words).toEqual([expected]);

@@ -30,6 +30,9 @@ async function onlyRequestOf(person: Person) {
 const ASK_GRANTEE = '[ask] For whom is this? Reply with a name.';
 const ASK_GRANTEE_AGAIN = '[ask] For whom is this? Reply with a name, or say "cancel" to stop.';
 const ASK_TARGET = '[ask] On which mailbox or group? Reply with its name.';
+/** The question dropped by a stop word (not "cancel": no "say cancel again"). */
+const STOPPED = '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel".';
+const GESTOPT = '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan "annuleer".';
 const ASK_TARGET_AGAIN = '[ask] On which mailbox or group? Reply with its name, or say "cancel" to stop.';
 
 describe('a choice answered by typing one of its options', () => {
@@ -216,21 +219,17 @@ describe('an answer that is no name is never quoted by its first word', () => {
     h = await conversationHarness();
     for (const words of ['forget about it', 'oh forget it', 'just forget it', 'forget it now']) {
       expect(read(await h.say('alex', 'give send as on Training'))).toEqual([ASK_GRANTEE]);
-      expect(read(await h.say('alex', words)), words).toEqual([
-        '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.',
-      ]);
+      expect(read(await h.say('alex', words)), words).toEqual([STOPPED]);
       expect(await draftOf('alex'), words).toBeUndefined();
     }
     await h.say('adele', 'geef verzenden als op Training');
-    expect(read(await h.say('adele', 'vergeet het maar'))).toEqual([
-      '[text] Goed, ik vraag niet verder; er is niets aangevraagd. Wil je een aanvraag intrekken die je al had verstuurd, zeg dan nog een keer "annuleer".',
-    ]);
+    expect(read(await h.say('adele', 'vergeet het maar'))).toEqual([GESTOPT]);
   });
 
   it('says an answer of several words did not read as a name, quoting all of it (grantee and target questions, en and nl)', async () => {
     h = await conversationHarness();
     await h.say('alex', 'give send as on Training');
-    expect(read(await h.say('alex', 'forget it on Training'))).toEqual(['[refusal] I could not read "forget it on Training" as a name.', ASK_GRANTEE_AGAIN]);
+    expect(read(await h.say('alex', 'somebody on Training'))).toEqual(['[refusal] I could not read "somebody on Training" as a name.', ASK_GRANTEE_AGAIN]);
     await h.say('alex', 'who has access to');
     expect(read(await h.say('alex', 'forget the whole thing'))).toEqual(['[refusal] I could not read "forget the whole thing" as a name.', ASK_TARGET_AGAIN]);
     await h.say('adele', 'geef verzenden als op Training');
@@ -251,5 +250,118 @@ describe('an answer that is no name is never quoted by its first word', () => {
     expect(read(await h.say('adele', 'laat maar'))).toEqual([
       '[text] Ik had je niets gevraagd, dus er valt niets te stoppen. Wil je een verstuurde aanvraag intrekken, zeg dan "annuleer".',
     ]);
+  });
+});
+
+describe('a stop said anywhere in a short answer stops asking, and nothing is requested', () => {
+  for (const [ask, typed] of [
+    ['give send on behalf on Support', 'Isaiah, forget it'],
+    ['give send as on Training', 'Megan, stop'],
+    ['give Jan send as on Training', 'Jan Smit, stop'],
+    ['give send as on Training', 'Megan never mind'],
+    ['give send as on Training', 'forget it on Training'],
+  ] as const) {
+    it(`stops at "${typed}" (after "${ask}")`, async () => {
+      h = await conversationHarness();
+      await h.say('alex', ask);
+      expect(read(await h.say('alex', typed))).toEqual([STOPPED]);
+      expect(await draftOf('alex')).toBeUndefined();
+      expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+    });
+  }
+
+  it('takes "stop Isaiah" at "For whom?" as stop, never as a removal that later answers complete', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give send as on Support'))).toEqual([ASK_GRANTEE]);
+    expect(read(await h.say('alex', 'stop Isaiah'))).toEqual([STOPPED]);
+    expect(await draftOf('alex')).toBeUndefined();
+    expect((await h.say('alex', 'Support')).map((r) => r.kind)).toEqual(['text']);
+    expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+  });
+
+  it('says so in Dutch ("Megan, laat maar"), and "cancel" itself still says "cancel" again', async () => {
+    h = await conversationHarness();
+    await h.say('adele', 'geef verzenden als op Training');
+    expect(read(await h.say('adele', 'Megan, laat maar'))).toEqual([GESTOPT]);
+    expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
+    await h.say('alex', 'give send as on Training');
+    expect(read(await h.say('alex', 'cancel'))).toEqual([
+      '[text] OK, I stopped asking; nothing was requested. To cancel a request you already sent, say "cancel" again.',
+    ]);
+  });
+
+  it('still takes a whole removal that names whom and where as a new message ("stop Megan\'s send as on Training")', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    await h.say('alex', 'give send on behalf on Support');
+    expect(read(await h.say('alex', "stop Megan's send as on Training"))).not.toEqual([STOPPED]);
+  });
+});
+
+describe('a typed option with more words at a choice', () => {
+  for (const typed of ['Send As, thanks', 'send as thank you', 'Send As, bedankt']) {
+    it(`takes "${typed}" as the Send As button`, async () => {
+      h = await conversationHarness();
+      await h.say('alex', 'give Megan access to Training');
+      expect((await h.say('alex', typed)).map((r) => r.kind)).toEqual(['summary']);
+      expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training });
+    });
+  }
+
+  for (const [typed, right, end] of [
+    ['Send As for 2 weeks', 'SendAs', { duration: 'P14D', until: null }],
+    ['Send As until Friday', 'SendAs', { duration: null, until: '2026-11-27' }],
+    ['send on behalf for 3 days', 'SendOnBehalf', { duration: 'P3D', until: null }],
+  ] as const) {
+    it(`takes "${typed}" as that button and keeps the end`, async () => {
+      h = await conversationHarness();
+      await h.say('alex', 'give Megan access to Training');
+      expect((await h.say('alex', typed)).map((r) => r.kind)).toEqual(['summary']);
+      const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+      expect({ rights: request?.rights, duration: request?.duration ?? null, until: request?.until ?? null }).toEqual({ rights: [right], ...end });
+    });
+  }
+
+  it('takes "verzenden als voor 2 weken" in Dutch the same way', async () => {
+    h = await conversationHarness();
+    await h.say('adele', 'geef Megan toegang tot Training');
+    expect((await h.say('adele', 'verzenden als voor 2 weken')).map((r) => r.kind)).toEqual(['summary']);
+    const [request] = await h.app.engine.requestsOf(PEOPLE.adele.id);
+    expect([request?.rights, request?.duration]).toEqual([['SendAs'], 'P14D']);
+  });
+
+  for (const typed of ['Send As, forget it', 'stop send as', 'send as, never mind']) {
+    it(`stops at "${typed}": no new request asked for, nothing requested`, async () => {
+      h = await conversationHarness();
+      await h.say('alex', 'give Megan access to Training');
+      expect(read(await h.say('alex', typed))).toEqual([STOPPED]);
+      expect(await draftOf('alex')).toBeUndefined();
+      expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
+    });
+  }
+
+  it('points to the buttons for anything else, keeping the choice open for "1" after it', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan access to Training');
+    for (const typed of ['Send As for a while', 'Send As or maybe the other one', 'what is the difference?']) {
+      expect(read(await h.say('alex', typed)), typed).toEqual([
+        '[text] That is not one of the options. Pick one of the buttons above (Send As, Send on Behalf), or say "cancel" to stop.',
+      ]);
+      expect((await draftOf('alex'))?.awaiting, typed).toBe('permission');
+    }
+    expect((await h.say('alex', '1')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await onlyRequestOf('alex')).toEqual({ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training });
+  });
+
+  it('takes a person with an end at a choice of people ("Jan Smit for 2 weeks") or at "For whom?" ("Megan until Friday"), keeping the end', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Jan send as on Training');
+    expect((await h.say('alex', 'Jan Smit for 2 weeks')).map((r) => r.kind)).toEqual(['summary']);
+    await h.say('adele', 'give send as on Training');
+    expect((await h.say('adele', 'Megan until Friday')).map((r) => r.kind)).toEqual(['summary']);
+    const [jan] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const [megan] = await h.app.engine.requestsOf(PEOPLE.adele.id);
+    expect([jan?.granteeId, jan?.duration]).toEqual([PEOPLE.janSmit.id, 'P14D']);
+    expect([megan?.granteeId, megan?.until]).toEqual([PEOPLE.megan.id, '2026-11-27']);
   });
 });
