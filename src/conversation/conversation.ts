@@ -95,16 +95,19 @@ export class Conversation implements ConversationApi {
       if (draft && (stopsQuestion || stopsWithin)) {
         await core.drafts.deleteDraft(input.userId);
         // "cancel" said at a question: "cancel" again is about a request sent before; a stop word is not
-        // "cancel", so the hint says the word to use.
-        const said = understanding.stopSaid || understanding.stopAsking ? 'reply.questionStopped' : 'reply.questionDropped';
-        turn.replies.push({ kind: 'text', text: t(understanding.stopSaid ?? understanding.stopAsking ?? turn.audience.lang, said) });
+        // "cancel", so the hint says the word to use. "stop" is Dutch and English alike: then the answer
+        // is in the language the question was asked in.
+        const stopped = understanding.stopSaid ?? understanding.stopAsking;
+        const said = stopped ? 'reply.questionStopped' : 'reply.questionDropped';
+        turn.replies.push({ kind: 'text', text: t(stopped === 'any' ? draft.language : (stopped ?? turn.audience.lang), said) });
         return turn.replies;
       }
       // A message that could only answer a choice ("Send As, thanks") is not a new message when no choice is open.
       const answersChoice = draft?.options !== undefined || !mayAnswerChoice(understanding) || readsAsName || understanding.answerName !== undefined || understanding.rightAlone !== undefined;
       if (!draft && understanding.stopAsking && understanding.intent === 'unknown') {
         // "forget it", "laat maar" with nothing asked: said so, rather than "did not understand".
-        turn.replies.push({ kind: 'text', text: t(understanding.stopAsking, 'reply.nothingToStop') });
+        const said = understanding.stopAsking === 'any' ? turn.audience.lang : understanding.stopAsking;
+        turn.replies.push({ kind: 'text', text: t(said, 'reply.nothingToStop') });
         return turn.replies;
       }
       if (draft && mayAnswer && answersChoice && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;

@@ -117,10 +117,11 @@ export const REVOKE_VERBS = set(
 export const REVOKE_IMPERATIVES = set('end stop stoppen strip drop disable pull cut kill beeindig');
 /**
  * Whole messages that ask the bot to stop what it is asking, with their language (politeness and
- * punctuation aside): "stop", "ok stop", "forget it", "laat maar", "nee dank je".
+ * punctuation aside): "stop", "ok stop", "forget it", "laat maar", "nee dank je". 'any': written the
+ * same in both ("stop" is Dutch too), so it marks neither and the answer keeps the question's language.
  */
-export const STOP_ASKING: ReadonlyArray<[string, 'en' | 'nl']> = [
-  ['stop', 'en'], ['stop it', 'en'], ['stop asking', 'en'], ['quit', 'en'], ['exit', 'en'], ['forget it', 'en'],
+export const STOP_ASKING: ReadonlyArray<[string, 'en' | 'nl' | 'any']> = [
+  ['stop', 'any'], ['stop it', 'en'], ['stop asking', 'en'], ['quit', 'en'], ['exit', 'en'], ['forget it', 'en'],
   ['never mind', 'en'], ['nevermind', 'en'], ['no', 'en'], ['nope', 'en'], ['no thanks', 'en'], ['no thank you', 'en'],
   ['stoppen', 'nl'], ['stop maar', 'nl'], ['hou op', 'nl'], ['laat maar', 'nl'], ['vergeet het', 'nl'], ['laat maar zitten', 'nl'],
   ['nee', 'nl'], ['nee dank je', 'nl'], ['nee bedankt', 'nl'], ['niks', 'nl'], ['niets', 'nl'],
@@ -294,10 +295,13 @@ export const NL_MARKERS = new Set(
     'trek zet bij naar er nog wel maar hoe waarom alle graag af aan mailen versturen kijken postvakken groep ' +
     'voeg toevoegen sta toestaan maak om te gemachtigde').split(/\s+/).filter(Boolean),
 );
-/** Words that mark a message as English. */
+/**
+ * Words that mark a message as English. Not the words Dutch speakers use as they are ("status", "help",
+ * "stop", "ok"): "status REQ-7K2F9" or "help" from a Dutch speaker is answered in Dutch.
+ */
 export const EN_MARKERS = new Set(
   ('give grant the to on for of me my i need needs send access who has have can remove revoke please let read ' +
-    'weeks days month months hours until and with without because what which help requests request status full ' +
+    'weeks days month months hours until and with without because what which requests request full ' +
     'as should would like want could allow add take away from all get able manage open friday monday tuesday ' +
     'wednesday thursday saturday sunday tomorrow next two three four five hello hi thanks cancel delegates list show yes ' +
     'rights permissions mail mailbox inbox does do group team pls you it').split(/\s+/).filter(Boolean),

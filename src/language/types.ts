@@ -59,17 +59,19 @@ export interface Understanding {
   sentence?: boolean;
   /**
    * The whole message asks the bot to stop ("stop", "quit", "never mind", "forget it", "stoppen",
-   * "laat maar", "nee"), in that language: a bot waiting for an answer drops its question. Such a
-   * word alone is never a removal ("stop" names no right and nobody). Not part of the SPEC contract.
+   * "laat maar", "nee"), in that language: a bot waiting for an answer drops its question. 'any' when
+   * the words mark neither language ("stop" is Dutch too): the answer is in the question's language, or
+   * with no question open in the person's. Such a word alone is never a removal ("stop" names no right
+   * and nobody). Not part of the SPEC contract.
    */
-  stopAsking?: 'en' | 'nl';
+  stopAsking?: 'en' | 'nl' | 'any';
   /**
    * A short message (at most `STOP_WITHIN_WORDS` words) that says stop among other words ("Isaiah, forget
    * it", "stop Isaiah", "Send As, forget it"), in the stop phrase's language: a bot waiting for an answer
    * drops its question rather than take the rest as the answer. A lone "no" / "nee" is not counted (it
    * often corrects an answer). Not part of the SPEC contract.
    */
-  stopSaid?: 'en' | 'nl';
+  stopSaid?: 'en' | 'nl' | 'any';
   /**
    * The whole message only names one right ("Send As", "send-as please", "verzenden als", "full
    * access"): a bot that offered a choice of rights takes it as that right's button. "send as please"

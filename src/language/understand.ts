@@ -277,10 +277,14 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
   return undefined;
 }
 
-/** The language of a message that only asks the bot to stop (`STOP_ASKING`), else undefined. */
-function stopAskingIn(norms: readonly string[]): 'en' | 'nl' | undefined {
+/**
+ * The language of a message that only asks the bot to stop (`STOP_ASKING`), else undefined. A stop
+ * written alike in both ("stop") takes the language its polite words mark ("please stop"), else 'any'.
+ */
+function stopAskingIn(norms: readonly string[]): 'en' | 'nl' | 'any' | undefined {
   const said = norms.filter((w) => w && !POLITE.has(w) && !STOP_FILLERS.has(w)).join(' ');
-  return STOP_ASKING.find(([phrase]) => phrase === said)?.[1];
+  const lang = STOP_ASKING.find(([phrase]) => phrase === said)?.[1];
+  return lang === 'any' ? (languageMarkedBy(norms) ?? 'any') : lang;
 }
 
 /** At most this many words (politeness aside) for a stop phrase among them to stop an open question. */
@@ -289,7 +293,7 @@ const STOP_WITHIN_WORDS = 6;
 const STOP_ONLY_ALONE = new Set(['no', 'nope', 'nee', 'niks', 'niets']);
 
 /** The language of a stop phrase (`STOP_ASKING`) said among the words of a short message ("Isaiah, forget it"), else undefined. */
-function stopSaidIn(norms: readonly string[]): 'en' | 'nl' | undefined {
+function stopSaidIn(norms: readonly string[]): 'en' | 'nl' | 'any' | undefined {
   const words = norms.filter((w) => w && !POLITE.has(w) && !STOP_FILLERS.has(w));
   if (words.length > STOP_WITHIN_WORDS) return undefined;
   for (const [phrase, lang] of STOP_ASKING) {

@@ -56,11 +56,14 @@ describe('the status of one request asked by its id', () => {
       { kind: 'refusal', code: 'not_found', text: 'I could not find request REQ-ZZZZZ.', details: { requestId: 'REQ-ZZZZZ' } },
     ]);
     // Jan Smit neither asked, receives, approves nor administers it: the same words as for no such request.
-    expect(await h.say('janSmit', `status ${id}`, 'en-US')).toEqual([
+    expect(await h.say('janSmit', `what's the status of ${id}`, 'en-US')).toEqual([
       { kind: 'refusal', code: 'not_found', text: `I could not find request ${id}.`, details: { requestId: id } },
     ]);
-    const [dutch] = await h.say('janSmit', `wat is de status van ${id}?`);
-    expect(dutch).toMatchObject({ kind: 'refusal', code: 'not_found', text: `Ik kon aanvraag ${id} niet vinden.` });
+    // "status" is Dutch too: Jan (Dutch in the directory) is answered in Dutch, as for a Dutch sentence.
+    for (const text of [`wat is de status van ${id}?`, `status ${id}`, `status van ${id}`, `status ${id.toLowerCase()}`]) {
+      const [dutch] = await h.say('janSmit', text, 'en-US');
+      expect(dutch, text).toMatchObject({ kind: 'refusal', code: 'not_found', text: `Ik kon aanvraag ${id} niet vinden.` });
+    }
   });
 
   it('still lists all of them for "status" and "my requests" with no id', async () => {

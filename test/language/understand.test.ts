@@ -132,6 +132,22 @@ describe('understand', () => {
     }
     for (const text of ['oh', 'just', 'forget it on Sales', 'forget the whole thing']) expect((await ask(text)).stopAsking, text).toBeUndefined();
   });
+
+  it('reads "stop", Dutch and English alike, as a stop in no language of its own, unless polite words mark one', async () => {
+    for (const text of ['stop', 'Stop!', 'ok stop']) expect((await ask(text)).stopAsking, text).toBe('any');
+    expect((await ask('please stop')).stopAsking).toBe('en');
+    expect((await ask('stop aub')).stopAsking).toBe('nl');
+    expect((await ask('stoppen')).stopAsking).toBe('nl');
+  });
+
+  it('answers "status", "help" and a request id in the person\'s own language; "van" is Dutch', async () => {
+    for (const text of ['status', 'help', 'status REQ-7K2F9', 'status req-7k2f9']) {
+      expect((await ask(text, { language: 'nl' })).language, text).toBe('nl');
+      expect((await ask(text, { language: 'en' })).language, text).toBe('en');
+    }
+    const u = await ask('status van REQ-7K2F9', { language: 'en' });
+    expect(u).toMatchObject({ intent: 'status', language: 'nl' });
+  });
 });
 
 describe('understand on words that are also Object.prototype members', () => {
