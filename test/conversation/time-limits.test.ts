@@ -82,8 +82,10 @@ describe('time phrases', () => {
     const vague = only(await h.say('alex', 'give Megan send-as on Training while I am on holiday'));
     expect(vague).toMatchObject({ code: 'end_unread', details: { rule: 'vague' } });
     expect(wordsOf(vague)).toBe(
-      'For how long? "while I am on holiday" does not say when the access should end, so I did nothing. Ask again with a period such as "for 2 weeks" (at most a year) or an end date such as "until 31 December".',
+      // Not a question: the answer would be a new message ("until Friday" alone names no request).
+      '"while I am on holiday" does not say when the access should end, so I did nothing. Ask again with a period such as "for 2 weeks" (at most a year), an end date such as "until 31 December", or without a time for access with no end date.',
     );
+    expect(wordsOf(only(await h.say('alex', 'give Megan send-as on Training by Friday')))).toMatch(/^"by Friday" does not say when the access should end, so I did nothing\. .*or without a time for access with no end date\.$/);
     // A time word nothing read: asked about, not dropped.
     expect(wordsOf(only(await h.say('alex', 'give Megan send-as on Training Friday')))).toBe(
       'I could not read "Friday" as a time limit; I did nothing. Ask again with a period such as "for 2 weeks" (at most a year), an end date such as "until 31 December", or no end date.',
@@ -99,7 +101,7 @@ describe('time phrases', () => {
       'Ik kan alleen toegang geven vanaf nu, niet vanaf een latere dag ("vanaf maandag"), dus ik heb niets gedaan. Vraag het op die dag opnieuw, of vraag het nu met een einde, zoals "tot vrijdag" of "voor 2 weken".',
     );
     expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training tot ik terug ben')))).toBe(
-      'Voor hoe lang? "tot ik terug ben" zegt niet wanneer de toegang moet eindigen, dus ik heb niets gedaan. Vraag het opnieuw met een periode zoals "voor 2 weken" (hoogstens een jaar) of een einddatum zoals "tot 31 december".',
+      '"tot ik terug ben" zegt niet wanneer de toegang moet eindigen, dus ik heb niets gedaan. Vraag het opnieuw met een periode zoals "voor 2 weken" (hoogstens een jaar), een einddatum zoals "tot 31 december", of zonder tijd voor toegang zonder einddatum.',
     );
     expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
   });
