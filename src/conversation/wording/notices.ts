@@ -81,11 +81,14 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       return lines;
     }
     case 'not_yet_visible': {
-      if (!notice.finalCheck && notice.nextCheckAt !== undefined) return [t(lang, 'post.notYetVisibleAt', { summary, at: formatClock(notice.nextCheckAt, audience) })];
+      // A removal request "not yet visible" is one Exchange still shows: said so, not "remove ... was applied".
+      const removal = request.kind === 'revoke' ? 'Revoke' : '';
+      const values = { summary, right: words.right, grantee: words.grantee, target: words.target };
+      if (!notice.finalCheck && notice.nextCheckAt !== undefined) return [t(lang, `post.notYetVisibleAt${removal}`, { ...values, at: formatClock(notice.nextCheckAt, audience) })];
       const lines =
         notice.gaveUp || request.checksUntil === undefined
-          ? [t(lang, 'post.notVisibleGaveUp', { summary, appliedAt: formatMoment(request.appliedAt ?? request.updatedAt, audience), at: formatMoment(request.checksEndedAt ?? request.updatedAt, audience) })]
-          : [t(lang, 'post.notVisibleFinal', { summary, until: formatMoment(request.checksUntil, audience) })];
+          ? [t(lang, `post.notVisibleGaveUp${removal}`, { ...values, appliedAt: formatMoment(request.appliedAt ?? request.updatedAt, audience), at: formatMoment(request.checksEndedAt ?? request.updatedAt, audience) })]
+          : [t(lang, `post.notVisibleFinal${removal}`, { ...values, until: formatMoment(request.checksUntil, audience) })];
       // Said only when it is so: a bot without admins (or a message queued by an older version,
       // which told nobody) does not claim it.
       if (notice.adminsTold) lines.push(t(lang, 'post.adminTold'));
@@ -151,9 +154,16 @@ function adminVisibilityLines(message: OutboundMessage, words: RequestWords, req
     target: words.target,
     targetMail: words.targetMail,
   });
+  // For a removal request Exchange still shows the right it removed: worded as such, and checked until it is gone.
+  const removal = request.kind === 'revoke';
+  const values = { summary: words.summary, right: words.right, grantee: words.grantee, target: words.target, requestId, appliedAt, at };
   return gaveUp
-    ? [t(lang, 'post.notVisibleGaveUpAdmin', { summary: words.summary, requestId, appliedAt, at }), check]
-    : [t(lang, 'post.notVisibleAdmin', { summary: words.summary, requestId, appliedAt, at }), check, t(lang, 'post.checkingUntilAdmin', { until: formatMoment(request.checksUntil!, audience) })];
+    ? [t(lang, removal ? 'post.notVisibleGaveUpAdminRevoke' : 'post.notVisibleGaveUpAdmin', values), check]
+    : [
+        t(lang, removal ? 'post.notVisibleAdminRevoke' : 'post.notVisibleAdmin', values),
+        check,
+        t(lang, removal ? 'post.checkingUntilGoneAdmin' : 'post.checkingUntilAdmin', { until: formatMoment(request.checksUntil!, audience) }),
+      ];
 }
 
 /**
