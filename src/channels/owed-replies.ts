@@ -4,7 +4,7 @@ import type { Reply } from '../conversation/types.js';
 import type { Clock } from '../domain/clock.js';
 import { isBotError } from '../domain/errors.js';
 import { newId } from '../domain/ids.js';
-import { DELIVERY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from '../domain/retry-policy.js';
+import { DELIVERY_RETRY, retryDelay, retryReason, shouldRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { JobOutcome, Worker } from '../scheduler/worker.js';
 import type { DurableStore } from '../store/durable-store.js';
 
@@ -125,7 +125,7 @@ export class OwedReplies<D extends object> {
           {
             jobId,
             channel: this.deps.channelName.toLowerCase(),
-            reason: error.retryAfterMs !== undefined ? 'throttled' : 'unavailable',
+            reason: retryReason(error),
             code: error.code,
             attempt: attempts + 1,
             nextTryAt: new Date(nextAt).toISOString(),

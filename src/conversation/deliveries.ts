@@ -6,7 +6,7 @@ import { NOTIFY_JOB, notifyJob, type EventOutbox, type NotifyPayload } from '../
 import type { EngineEvent, Notifier } from '../domain/notifier.js';
 import { toEngineEvent } from '../domain/request-repository.js';
 import type { PermissionRequest } from '../domain/request.js';
-import { DELIVERY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from '../domain/retry-policy.js';
+import { DELIVERY_RETRY, retryDelay, retryReason, shouldRetry, type RetryPolicy } from '../domain/retry-policy.js';
 import type { JobOutcome, Worker } from '../scheduler/worker.js';
 import type { DurableStore, JobSpec } from '../store/durable-store.js';
 import type { Job } from '../store/work-queue.js';
@@ -214,7 +214,7 @@ export function registerDeliveries(options: DeliveriesOptions): void {
       metrics.deliveryFailure(channel, 'gave_up');
       return undefined;
     }
-    const reason = isBotError(error) && error.retryAfterMs !== undefined ? 'throttled' : 'unavailable';
+    const reason = retryReason(error);
     metrics.deliveryFailure(channel, reason);
     logger.warn(
       { jobId: job.id, kind: job.kind, channel, reason, code: isBotError(error) ? error.code : undefined, attempt, nextTryAt: new Date(nextAt).toISOString(), ...about, err: describe(error) },

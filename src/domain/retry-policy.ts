@@ -47,3 +47,12 @@ export function retryDelay(attempt: number, error: unknown, policy: RetryPolicy,
 export function shouldRetry(error: unknown, nextAt: number, firstDueAt: number, policy: RetryPolicy, attempts = 0): boolean {
   return isRetryable(error) && attempts < (policy.maxAttempts ?? Number.POSITIVE_INFINITY) && nextAt - firstDueAt <= policy.giveUpAfterMs;
 }
+
+/**
+ * How a failure that will be retried is reported (delivery metrics, retry warnings): `throttled`
+ * when the service said when to come back (`retryAfterMs`, from a 429's Retry-After), else
+ * `unavailable`.
+ */
+export function retryReason(error: unknown): 'throttled' | 'unavailable' {
+  return isBotError(error) && error.retryAfterMs !== undefined ? 'throttled' : 'unavailable';
+}
