@@ -17,6 +17,7 @@ import { deliveryOutbox, registerDeliveries } from './conversation/deliveries.js
 import type { MessagingChannel } from './conversation/messaging.js';
 import { Presence } from './conversation/presence.js';
 import { noopMetrics, type Metrics } from './domain/metrics.js';
+import { scheduleHeldBackfill } from './domain/held-backfill.js';
 import { scheduleLateCheckBackfill } from './domain/late-check-backfill.js';
 import { scheduleTimeboundBackfill } from './domain/timebound-backfill-job.js';
 import { Worker } from './scheduler/worker.js';
@@ -58,7 +59,8 @@ export interface App {
    * Starts running durable work (timers and deliveries); nothing to repair first. On a store no
    * start has seen since req:timebound-target existed, first schedules its one-time backfill (one
    * read, or a few, and one commit: `scheduleTimeboundBackfill`), which then runs as a job; likewise
-   * the slow checks of requests told "not visible" before they existed (`scheduleLateCheckBackfill`).
+   * the slow checks of requests told "not visible" before they existed (`scheduleLateCheckBackfill`),
+   * and the grants in place left out of req:held / req:group-held (`scheduleHeldBackfill`).
    */
   start(): Promise<void>;
   /** Stops taking work, waits up to `deadlineMs` for running jobs, hands back the rest, closes the store. */
@@ -186,6 +188,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Likewise: the slow checks of requests an older version told "not visible" and left without a timer.
       const lateChecks = await scheduleLateCheckBackfill(store, clock.now());
       if (lateChecks === 'scheduled') logger.info('late-check backfill scheduled (runs in the background, once per store)');
+      // Likewise: the grants in place an older version left out of req:held and req:group-held, which
+      // a revoke of the same right (or, on a group, the other send right) would otherwise not end.
+      const held = await scheduleHeldBackfill(store, clock.now());
+      if (held === 'scheduled') logger.info('req:held backfill scheduled (runs in the background, once per store)');
       worker.start();
     },
     async close(deadlineMs = 10_000) {

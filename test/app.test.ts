@@ -4,6 +4,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { ManualClock } from '../src/domain/clock.js';
 import { isBotError } from '../src/domain/errors.js';
+import { HELD_BACKFILL_MARKER, type HeldBackfillMarker } from '../src/domain/held-backfill.js';
 import { LATE_CHECK_BACKFILL_MARKER, type LateCheckBackfillMarker } from '../src/domain/late-check-backfill.js';
 import { BACKFILL_MARKER, type BackfillMarker } from '../src/domain/timebound-backfill-job.js';
 import { ExchangePermissionService } from '../src/permissions/exchange.js';
@@ -63,6 +64,27 @@ describe('createApp wiring', () => {
       expect(await membersOf(store, 'req:timebound-target:g-training')).toEqual(['REQ-OLD001', 'REQ-OLD002']);
       const finished = lines.map((line) => JSON.parse(line) as { msg: string; added?: number }).filter((line) => line.msg.includes('req:timebound-target backfill finished'));
       expect(finished).toEqual([expect.objectContaining({ added: 2, scanned: 3 })]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('start() lists the grants in place an older version left out of req:held and req:group-held, in the background, and says so once', async () => {
+    const store = createMemoryStore();
+    await writeAsBefore(store, [storedRequest(1), storedRequest(2, { state: 'applied' }), storedRequest(3, { state: 'revoked' })]);
+    const lines: string[] = [];
+    const app = await createApp(loadConfig({ STORE: 'memory' }), { logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }), store });
+    try {
+      await app.start();
+      await app.engine.idle();
+      expect((await store.get<HeldBackfillMarker>(HELD_BACKFILL_MARKER.namespace, HELD_BACKFILL_MARKER.key))?.value).toMatchObject({ scanned: 2, added: 4 });
+      expect(await membersOf(store, 'req:held:u-priya|g-training')).toEqual(['REQ-OLD001', 'REQ-OLD002']);
+      expect(await membersOf(store, 'req:group-held:u-priya|g-training')).toEqual(['REQ-OLD001', 'REQ-OLD002']);
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages.filter((msg) => msg.startsWith('req:held backfill'))).toEqual([
+        'req:held backfill scheduled (runs in the background, once per store)',
+        expect.stringContaining('req:held backfill finished: 4 index entries added'),
+      ]);
     } finally {
       await app.close();
     }

@@ -184,8 +184,9 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): P
   const { repo, clock } = deps;
   const actor = revoke.decision?.by ?? 'system';
   const pair = `${revoke.granteeId}|${revoke.targetId}`;
-  // Grants in place are listed per person and target (`req:held`); those applied by a version
-  // before that index are found while they propagate, while their end date runs, or on a group.
+  // Grants in place are listed per person and target (`req:held`). Those applied by a version
+  // before that index get their entry from a one-time backfill (`held-backfill.ts`); until it has
+  // run they are found while they propagate, while their end date runs, or on a group.
   const tracked = [
     ...(await repo.all(`req:held:${pair}`)),
     ...(await repo.all(`req:group-held:${pair}`)),
@@ -263,8 +264,9 @@ async function closeReplacedBy(deps: LifecycleDeps, grant: StoredRequest): Promi
   if (others.length === 0) return;
   const actor = grant.decision?.by ?? 'system';
   const pair = `${grant.granteeId}|${grant.targetId}`;
-  // Pending ones are open; ones in place are listed per person (`req:group-held`), and those a version
-  // before that index applied are found while they propagate or while their end date runs.
+  // Pending ones are open; ones in place are listed per person (`req:group-held`). Those a version
+  // before that index applied get their entry from a one-time backfill (`held-backfill.ts`); until it
+  // has run they are found while they propagate or while their end date runs.
   const candidates = [
     ...(await repo.all(`req:open:${pair}`)),
     ...(await repo.all(`req:group-held:${pair}`)),

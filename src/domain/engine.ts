@@ -28,6 +28,7 @@ import { OPEN_STATES, TIMER_KINDS, timeBoundInPlace, trackingRemoval, type Permi
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
 import { addIsoDuration, endOfDate, isTimeZone } from './time.js';
+import { HELD_BACKFILL_KIND, heldBackfillHandler } from './held-backfill.js';
 import { LATE_CHECK_BACKFILL_KIND, lateCheckBackfillHandler } from './late-check-backfill.js';
 import { TIMEBOUND_BACKFILL_KIND, timeboundBackfillHandler } from './timebound-backfill-job.js';
 
@@ -117,6 +118,8 @@ export class RequestEngine implements RequestEngineApi {
       LATE_CHECK_BACKFILL_KIND,
       lateCheckBackfillHandler({ store: options.store, repo: this.repo, clock: options.clock, logger: this.logger, settings: { maxRechecks, lateCheckIntervalMs, lateCheckUntilMs } }),
     );
+    // And the one-time backfill of the grants in place per person (`scheduleHeldBackfill`).
+    options.worker.handle(HELD_BACKFILL_KIND, heldBackfillHandler({ store: options.store, clock: options.clock, logger: this.logger }));
   }
 
   private now(): number {

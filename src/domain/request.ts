@@ -319,12 +319,14 @@ export function indexesFor(r: PermissionRequest): Record<string, number> {
   }
   // Grants in place, per person and target: a revoke of the same right ends them (`revoked`), also
   // once they are effective and no longer propagating. Grants applied by a version before this index
-  // get no entry until their next change (there is no backfill; see `endGrantsRevokedBy`).
+  // have no entry (a later change diffs `indexesFor` and adds none) until the one-time backfill of
+  // the first start on such a store adds it (`held-backfill.ts`).
   if (grantInPlace(r)) {
     indexes[`req:held:${r.granteeId}|${r.targetId}`] = at;
   }
   // Grants in place on a group, per person: applying the other of Send As / Send on Behalf for the
   // same person replaces them (`replaced`), also once they are effective and no longer propagating.
+  // Backfilled with `req:held` for grants applied by a version before it (`held-backfill.ts`).
   if (r.targetKind === 'group' && grantInPlace(r)) {
     indexes[`req:group-held:${r.granteeId}|${r.targetId}`] = at;
   }
