@@ -165,7 +165,7 @@ const VAGUE_RE = new RegExp(
  * later start and is just taken out. A grant starts when it is applied, so a later one cannot be kept.
  */
 const START_RE =
-  /(?<![\p{L}])(?:starting(?:\s+(?:from|on|at))?|start(?:s|ing)?\s+(?:from|on|at)|(?:beginning|begins|commencing)(?:\s+(?:from|on))?|as\s+(?:of|from)|effective(?:\s+(?:from|on|as\s+of))?|with\s+effect\s+from|from|after|on|at|met\s+ingang\s+van|m\.?i\.?v\.?|ingaande|ingaand|beginnend(?:\s+op)?|startend(?:\s+op)?|vanaf|van|per|na|op)\s+(.{1,40})/giu;
+  /(?<![\p{L}])(?:starting(?:\s+(?:from|on|at))?|start(?:s|ing)?\s+(?:from|on|at)|(?:beginning|begins|commencing)(?:\s+(?:from|on))?|as\s+(?:of|from)|effective(?:\s+(?:from|on|as\s+of))?|with\s+effect\s+from|from|(?<!day\s+)after|on|at|met\s+ingang\s+van|m\.?i\.?v\.?|ingaande|ingaand|beginnend(?:\s+op)?|startend(?:\s+op)?|vanaf|van|per|na|op)\s+(.{1,40})/giu;
 /** A start that is now: "from now", "as of today", "vanaf nu", "per direct", "met onmiddellijke ingang". */
 const NOW_START_RE =
   /(?<![\p{L}])(?:(?:starting|start(?:ing)?\s+from|from|as\s+of|effective|vanaf|per|met\s+ingang\s+van)\s+(?:now|today|right\s+now|immediately|nu|vandaag|direct|meteen|heden)|met\s+onmiddellijke\s+ingang)(?![\p{L}])/giu;
@@ -197,7 +197,7 @@ const PLAIN_ENDS: Array<{ re: RegExp; end: 'today' | 'tomorrow' | 'after_tomorro
   // Not "the next week", "de komende week": the coming seven days, or next week? The safety net asks.
   { re: /(?<!\b(?:the|de)\s+)(?<![\p{L}])(?:(?:for|during|voor|tijdens|gedurende|in)\s+)?(?:next|volgende|komende)\s+week(?![\p{L}])/iu, end: 'next_week' },
   { re: /(?<![\p{L}])(?:(?:for|during|voor|tijdens|gedurende)\s+)?(?:(?:the\s+rest\s+of|rest\s+of|de\s+rest\s+van)\s+)?(?:this|the|deze|de)\s+week(?![\p{L}])/iu, end: 'this_week' },
-  { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:the\s+day\s+after\s+tomorrow|overmorgen)(?![\p{L}])/iu, end: 'after_tomorrow' },
+  { re: /(?<![\p{L}])(?:(?:for|voor)\s+)?(?:(?:the\s+)?day\s+after\s+tomorrow|overmorgen)(?![\p{L}])/iu, end: 'after_tomorrow' },
   // "Goedemorgen" is one word; "goede morgen" is a greeting, not tomorrow.
   { re: /(?<![\p{L}])(?<!goede\s+)(?:(?:for|voor)\s+)?(?:tomorrow|morgen)(?![\p{L}])/iu, end: 'tomorrow' },
   // Only "for today", "the rest of today": a bare "today" is when the access is wanted ("I need it today"), a start now.
@@ -293,7 +293,7 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     const diff = ((WEEKDAYS.get(m[1]!)! - today.getDay() + 7) % 7) || 7;
     return { date: daysAfter(today, diff), length: m[0].length };
   }
-  m = /^(tomorrow|morgen|the\s+day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
+  m = /^(tomorrow|morgen|(?:the\s+)?day\s+after\s+tomorrow|overmorgen|today|vandaag|tonight|vanavond)(?![\p{L}])/u.exec(text);
   if (m) {
     const word = m[1]!;
     const n = /after|overmorgen/.test(word) ? 2 : /tomorrow|morgen/.test(word) ? 1 : 0;
@@ -383,7 +383,7 @@ function plainEnd(end: (typeof PLAIN_ENDS)[number]['end'], today: Date): string 
 }
 
 /** Words a date phrase can start with, after "this"/"next"/"the" (`DATE_LEAD_RE`), besides digits and weekday and month names. */
-const DATE_LEAD_WORDS = new Set(['tomorrow', 'morgen', 'overmorgen', 'today', 'vandaag', 'tonight', 'vanavond', 'end', 'eind', 'einde']);
+const DATE_LEAD_WORDS = new Set(['tomorrow', 'morgen', 'overmorgen', 'day', 'today', 'vandaag', 'tonight', 'vanavond', 'end', 'eind', 'einde']);
 
 /**
  * Whether `phrase` can start with a date (a digit, a weekday, a month, "tomorrow", "end of ..."), so

@@ -22,6 +22,8 @@ describe('time phrases in a revoke', () => {
       ['verwijder Zoë uit Sales volgende week', 'volgende week', 'nl'],
       ['remove Zoë from Sales tomorrow', 'tomorrow', 'en'],
       ['verwijder Zoë morgen uit Sales', 'morgen', 'nl'],
+      ["remove Zoë's send as on Sales the day after tomorrow", 'the day after tomorrow', 'en'],
+      ['verwijder Zoë overmorgen uit Sales', 'overmorgen', 'nl'],
       ["remove Zoë's access to Sales at the end of the week", 'at the end of the week', 'en'],
       ['remove Zoë from Sales this weekend', 'this weekend', 'en'],
       ['remove Zoë from Sales by Friday', 'by Friday', 'en'],

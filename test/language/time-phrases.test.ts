@@ -33,6 +33,14 @@ describe('time phrases with a clear end', () => {
       ['give Zoe send as on Sales for tomorrow', '2026-12-08', 'en'],
       ['geef Zoë verzenden als op Sales morgen', '2026-12-08', 'nl'],
       ['geef Zoë verzenden als op Sales voor morgen', '2026-12-08', 'nl'],
+      // The day after tomorrow, as "overmorgen" is: an end that day, not a start "after tomorrow".
+      ['give Zoe send as on Sales until the day after tomorrow', '2026-12-09', 'en'],
+      ['give Zoe send as on Sales until day after tomorrow', '2026-12-09', 'en'],
+      ['give Zoe send as on Sales the day after tomorrow', '2026-12-09', 'en'],
+      ['give Zoe send as on Sales for the day after tomorrow', '2026-12-09', 'en'],
+      ['give Zoe send as on Sales day after tomorrow', '2026-12-09', 'en'],
+      ['geef Zoë verzenden als op Sales tot overmorgen', '2026-12-09', 'nl'],
+      ['geef Zoë verzenden als op Sales overmorgen', '2026-12-09', 'nl'],
       // This week ends on Friday, as "until the end of the week" does.
       ['give Zoe send as on Sales this week', '2026-12-11', 'en'],
       ['give Zoe send as on Sales for the rest of the week', '2026-12-11', 'en'],
@@ -68,6 +76,7 @@ describe('time phrases with a clear end', () => {
     for (const [text, said] of [
       ['give Zoe send as on Sales by Friday', 'by Friday'],
       ['give Zoe send as on Sales by tomorrow', 'by tomorrow'],
+      ['give Zoe send as on Sales by the day after tomorrow', 'by the day after tomorrow'],
       ['I need send as on Sales by the end of the month', 'by the end of the month'],
     ]) {
       const u = await understand(text!, options);
@@ -119,6 +128,8 @@ describe('time phrases the bot cannot keep', () => {
       ['geef Zoë verzenden als op Sales op maandag', 'op maandag', 'nl'],
       ['geef Zoë verzenden als op Sales per 1 januari', 'per 1 januari', 'nl'],
       ['geef Zoë verzenden als op Sales vanaf morgen voor twee weken', 'vanaf morgen', 'nl'],
+      ['give Zoe send as on Sales from the day after tomorrow', 'from the day after tomorrow', 'en'],
+      ['geef Zoë verzenden als op Sales vanaf overmorgen', 'vanaf overmorgen', 'nl'],
       // A moment that far ahead, not a length from now.
       ['give Zoe send as on Sales in two weeks', 'in two weeks', 'en'],
       ['give Zoe send as on Sales in 3 days', 'in 3 days', 'en'],
