@@ -164,12 +164,14 @@ async function rightsHeldOn(targetId: string, options: UnderstandOptions): Promi
 
 /**
  * A right can only be revoked from someone who holds it: when the grantee (or the target) is ambiguous
- * and exactly one candidate holds the right in question, that is the one meant.
+ * and exactly one candidate holds the right in question, that is the one meant. Not when several people
+ * or several mailboxes or groups were named (`result.grantees`, `result.targets`): each of them was
+ * asked about, so the bot asks which (as for a grant) rather than act on the one that holds the right.
  */
 export async function settleRevoke(result: Understanding, explicit: Set<Right>, options: UnderstandOptions): Promise<void> {
   const right = explicit.size === 1 ? [...explicit][0] : undefined;
-  const g = result.grantee;
-  const t = result.target;
+  const g = result.grantees ? null : result.grantee;
+  const t = result.targets ? null : result.target;
   if (g?.status === 'ambiguous' && t?.status === 'resolved') {
     const held = (await rightsHeldOn(t.id, options)).filter((p) => right === undefined || p.right === right);
     const holders = new Set(held.map((p) => p.trustee));

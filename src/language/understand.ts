@@ -234,7 +234,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
 
   // ---- the right; for a revoke, who actually holds it
   if (intent === 'revoke') await settleRevoke(result, explicitRights(rights), options);
-  // Settled on the one that holds the right: no longer a choice between the targets named.
+  // One target after all (the channel's marked grantee taken out of it): no choice between targets.
   if (result.targets && result.target?.status !== 'ambiguous') delete result.targets;
   const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
   const saysAll = norms.some((w) => ALL_WORDS.has(w));

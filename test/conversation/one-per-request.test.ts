@@ -60,6 +60,23 @@ describe('two mailboxes or groups named in one request', () => {
     );
   });
 
+  it('asks which one for a removal too, also when the person holds the right on one of them only (en, nl); the pick is requested', async () => {
+    h = await conversationHarness();
+    // Alex holds Send on Behalf on Training, not on Sales: the removal is not settled on Training unasked.
+    expect(read(await h.say('miriam', "remove Alex's send on behalf on Training and Sales"))).toEqual([
+      '[choice] Please choose\nI make one request per mailbox or group. Which one is this request for? Ask for the rest in a new message afterwards.\nTraining (training@contoso.example)\nSales (sales@contoso.example)',
+    ]);
+    expect(await requestsOf('miriam')).toEqual([]);
+    expect((await h.say('miriam', 'Training')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('miriam')).toEqual([{ rights: ['SendOnBehalf'], grantee: PEOPLE.alex.id, target: TARGETS.training }]);
+
+    const [choice] = await h.say('adele', 'haal de volledige toegang van Isaiah tot Support en Sales weg');
+    expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice).toEqual([
+      'Ik maak één aanvraag per postvak of groep. Voor welke is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+      ['Support (support@contoso.example)', 'Sales (sales@contoso.example)'],
+    ]);
+  });
+
   it('marks no several targets when one mailbox is named', async () => {
     h = await conversationHarness();
     await h.say('alex', 'give Megan send as and full access on Support');

@@ -200,6 +200,15 @@ describe('understand with several rights or several mailboxes in one request', (
     // A question about several is no request to split.
     expect((await ask('who has access to Sales and Info?')).targets).toBeUndefined();
   });
+
+  it('keeps a revoke of several mailboxes or groups a choice of those named, even when the person holds the right on one only (en, nl)', async () => {
+    // Zoë holds Send As on Sales, not on Info: the removal is still not settled on Sales unasked.
+    for (const text of ["remove Zoë's send as on Sales and Info", 'haal Zoës verzenden als op Sales en Info weg']) {
+      const u = await ask(text);
+      expect(toContractJson(u), text).toMatchObject({ intent: 'revoke', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'ambiguous', candidates: ['g-sales', 's-info'] } });
+      expect(u.targets, text).toEqual([{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 's-info' }]);
+    }
+  });
 });
 
 describe('understand a command not to act', () => {
