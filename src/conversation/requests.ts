@@ -41,7 +41,7 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
   }
   // Several rights or several targets named: one request is one right on one target, so the choice
   // offers only what was named, and says the rest is a request of its own.
-  if (u.intent === 'grant' && u.permissions && u.permissions.length > 1) draft.permissions = u.permissions;
+  if (u.intent !== 'query' && u.permissions && u.permissions.length > 1) draft.permissions = u.permissions;
   if (u.intent !== 'query' && u.targets && u.targets.length > 1) draft.severalTargets = true;
   // Several people named: one request per person, each settled and approved on its own.
   if (u.intent !== 'query' && u.grantees && u.grantees.length > 1) {
@@ -317,7 +317,9 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
       return;
     }
   }
-  if (draft.intent === 'grant' && (draft.permission === null || !rightAppliesTo(draft.permission, target.kind))) {
+  // A removal that names several rights is asked about as a grant is; one that names none removes every right.
+  const severalRemoved = draft.intent === 'revoke' && draft.permission === null && (draft.permissions?.length ?? 0) > 1;
+  if ((draft.intent === 'grant' && (draft.permission === null || !rightAppliesTo(draft.permission, target.kind))) || severalRemoved) {
     const applicable = RIGHTS.filter((r) => rightAppliesTo(r, target.kind));
     // The rights named, when more than one of them exists on this target; else every right there is.
     const named = (draft.permissions ?? []).filter((r) => applicable.includes(r));

@@ -358,7 +358,7 @@ export interface Draft {
    * an end date, or a numeric date read two ways): each an ISO duration (`P14D`) or a date (YYYY-MM-DD).
    */
   periodChoices?: { why: 'duration_and_until' | 'day_month_order'; options: string[] };
-  /** Several rights named in one grant ("send as and full access"): the choice of rights offers these only. */
+  /** Several rights named in one grant or removal ("send as and full access"): the choice of rights offers these only. */
   permissions?: Right[];
   /** Several mailboxes or groups named in one request ("on Training and Support"): the choice of them says why it is asked. */
   severalTargets?: boolean;

@@ -46,9 +46,10 @@ export interface Understanding {
    */
   targets?: Resolution[];
   /**
-   * Set when a grant names several rights ("send as and full access", "verzenden als en volledige
-   * toegang"), in the order written; `permission` is then null (the contract answer). A grant is one
-   * right, so the bot asks which of these this request is for. Not part of the SPEC section 5 contract.
+   * Set when a grant or revoke names several rights ("send as and full access", "verzenden als en
+   * volledige toegang"), in the order written; `permission` is then null (the contract answer). A request
+   * is one right, so the bot asks which of these this request is for (a revoke with none named removes
+   * every right; one with several named does not). Not part of the SPEC section 5 contract.
    */
   permissions?: Right[];
   /**

@@ -239,8 +239,9 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const noun = roles.t ? nounOf(roles.t, tokens) : undefined;
   const saysAll = norms.some((w) => ALL_WORDS.has(w));
   result.permission = await choosePermission(intent, rights, result.target, noun, saysAll, options.directory);
-  // "send as and full access": a grant is one right, so the bot asks which of these, never silently one.
-  const namedRights = intent === 'grant' ? [...explicitRights(rights)].filter((r): r is Right => (RIGHTS as readonly string[]).includes(r)) : [];
+  // "send as and full access": a grant or a removal is one right, so the bot asks which of these, never
+  // silently one (nor, for a removal, every right the person holds).
+  const namedRights = intent === 'grant' || intent === 'revoke' ? [...explicitRights(rights)].filter((r): r is Right => (RIGHTS as readonly string[]).includes(r)) : [];
   if (namedRights.length > 1) result.permissions = namedRights;
   // "open a ticket for Megan on Training", "Megan needs to read Training": reading verbs say nothing
   // about a group's rights, so rather than a grant with no right, the bot asks what is meant.

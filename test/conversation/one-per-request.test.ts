@@ -35,10 +35,32 @@ describe('two rights named in one request', () => {
     ]);
   });
 
+  it('asks which one for a removal too, rather than remove every right the person holds (en, nl); the pick is requested', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('miriam', "remove Isaiah's full access and send as on Support"))).toEqual([
+      '[choice] Please choose\nI make one request per right. Which one on Support is this request for? Ask for the rest in a new message afterwards.\nFull Access (read and manage)\nSend As',
+    ]);
+    expect(await requestsOf('miriam')).toEqual([]);
+    expect((await h.say('miriam', 'full access')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('miriam')).toEqual([{ rights: ['FullAccess'], grantee: PEOPLE.isaiah.id, target: TARGETS.support }]);
+
+    const [choice] = await h.say('adele', 'haal de volledige toegang en verzenden als van Isaiah op Support weg');
+    expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice).toEqual([
+      'Ik maak één aanvraag per recht. Voor welk recht op Support is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+      ['Volledige toegang (Lezen en beheren)', 'Verzenden als'],
+    ]);
+  });
+
   it('on a group, says Full Access is not there and offers the rights that are', async () => {
     h = await conversationHarness();
     const [choice] = await h.say('alex', 'give Megan send as and full access on Training');
     expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice).toEqual([
+      'Full Access exists only on mailboxes, not on groups. Choose Send As or Send on Behalf. Which right on Training?',
+      ['Send As', 'Send on Behalf'],
+    ]);
+    // A removal the same way.
+    const [removal] = await h.say('miriam', "remove Alex's full access and send on behalf on Training");
+    expect(removal?.kind === 'choice' ? [removal.question, removal.options.map((o) => o.label)] : removal).toEqual([
       'Full Access exists only on mailboxes, not on groups. Choose Send As or Send on Behalf. Which right on Training?',
       ['Send As', 'Send on Behalf'],
     ]);

@@ -191,6 +191,15 @@ describe('understand with several rights or several mailboxes in one request', (
     expect((await ask('give Zoë send as on Info')).permissions).toBeUndefined();
   });
 
+  it('names every right of a revoke in permissions too, so it is asked about rather than read as every right (en, nl)', async () => {
+    const u = await ask("remove Zoë's send as and send on behalf on Sales");
+    expect(u).toMatchObject({ intent: 'revoke', permission: null, permissions: ['SendAs', 'SendOnBehalf'], target: { status: 'resolved', id: 'g-sales' } });
+    expect((await ask('haal Zoës verzenden namens en verzenden als op Sales weg')).permissions).toEqual(['SendOnBehalf', 'SendAs']);
+    // No right named: every right, as before; one named: that one.
+    expect((await ask("remove Zoë's access to Sales")).permissions).toBeUndefined();
+    expect((await ask("remove Zoë's send as on Sales")).permissions).toBeUndefined();
+  });
+
   it('names every mailbox or group of a grant or revoke in targets, and keeps the contract target ambiguous (en, nl)', async () => {
     const u = await ask('give Zoë send as on Sales and Info');
     expect(u.targets).toEqual([{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 's-info' }]);
