@@ -4,7 +4,7 @@ import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
-import { audit, auditMore, continuePaging, help, myRequests, notUnderstood, requestStatus } from './queries.js';
+import { audit, auditMore, continuePaging, help, myRequests, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
@@ -208,6 +208,8 @@ export class Conversation implements ConversationApi {
         // A grant whose time limit cannot be used, or a removal asked for later or for a while: said about
         // the time, not "did not understand", and never a removal now.
         if (u.unreadEnd) return endNotRead(turn, u.unreadEnd);
+        // Rights on several mailboxes or groups, each with its own cue: said to be several requests.
+        if (u.severalRequests) return oneRequestEach(core, turn, u.severalRequests);
         return notUnderstood(core, turn);
     }
   }

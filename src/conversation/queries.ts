@@ -20,6 +20,17 @@ export async function notUnderstood(core: Core, turn: Turn): Promise<void> {
   turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.notUnderstoodExample', { example: example ?? '' }) });
 }
 
+/**
+ * Several requests in one message ("give Megan send as on Support and full access on Sales",
+ * `Understanding.severalRequests`): one request is one right on one mailbox or group, nothing was done,
+ * and an example of one (a removal for a removal) that works in this directory.
+ */
+export async function oneRequestEach(core: Core, turn: Turn, intent: 'grant' | 'revoke'): Promise<void> {
+  const { lang } = turn.audience;
+  const example = t(lang, intent === 'revoke' ? 'example.revoke' : 'example.grant', { ...(await core.examples.namesFor(turn.userId)) });
+  turn.replies.push({ kind: 'text', text: t(lang, 'reply.oneRequestEach', { example }) });
+}
+
 /** "my requests" / "status": the person's last ten requests and what awaits their decision. */
 export async function myRequests(core: Core, turn: Turn): Promise<void> {
   const [mine, awaiting] = await Promise.all([core.engine.requestsOf(turn.userId, { limit: 10 }), core.engine.awaitingDecisionBy(turn.userId)]);

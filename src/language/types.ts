@@ -53,6 +53,14 @@ export interface Understanding {
    */
   permissions?: Right[];
   /**
+   * Set when a grant or revoke names several mailboxes or groups that each could be the one meant, with
+   * rights ("give Megan send as on Support and full access on Sales", "geef Megan verzenden als op Support
+   * en volledige toegang op Sales"): the intent is then `unknown` (no request is made of part of it) and
+   * this says which it would have been, so the bot can say one request is one right on one mailbox or
+   * group and how to ask. Not part of the SPEC section 5 contract.
+   */
+  severalRequests?: 'grant' | 'revoke';
+  /**
    * Set when the text reads as a sentence (a right named, or a verb or question word outside the names
    * the directory knows), not as a name on its own: a bot waiting for a name ("For whom?") takes it as
    * a new message. Not part of the SPEC section 5 contract.

@@ -25,7 +25,7 @@ import { takeOutFixedShapes } from './fixed-shapes.js';
 import { decideIntent, readsAsSentence } from './intent.js';
 import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS, TIME_LEFTOVER } from './lexicon.js';
 import { findMarked } from './marked.js';
-import { coordinate, findMentions, findPronouns, type Mention, ownerOf } from './mentions.js';
+import { coordinate, findMentions, findPronouns, isTargetOnly, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
 import { findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
@@ -217,7 +217,13 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     if (queryForm && intent === 'query') result.explain.queryForm = queryForm;
     if (veto) result.explain.veto = veto;
   }
-  if (veto) return finish(result, 'unknown');
+  if (veto) {
+    // "send as on Support and full access on Sales": several mailboxes or groups, each with its own cue, are
+    // several requests; the bot says so rather than that it did not understand.
+    const targetIds = new Set(scored.filter((x) => x.t >= 1 && isTargetOnly(x.m)).map((x) => x.m.targets.map((y) => y.id).sort().join(',')));
+    if (veto === 'tie' && intent !== 'query' && rights.length > 0 && targetIds.size > 1) result.severalRequests = intent;
+    return finish(result, 'unknown');
+  }
 
   if (roles.g) {
     result.grantee = asGrantee(roles.g, options.requesterId);

@@ -105,3 +105,38 @@ describe('two mailboxes or groups named in one request', () => {
     expect((await new StoredDrafts(h.app.store).draft(PEOPLE.alex.id))?.severalTargets).toBeUndefined();
   });
 });
+
+describe('two rights on two mailboxes or groups in one request', () => {
+  it('asks one at a time when written together: which mailbox or group, then which of the rights named (en, nl)', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give Megan full access and send as on Support and Sales'))).toEqual([
+      '[choice] Please choose\nI make one request per mailbox or group. Which one is this request for? Ask for the rest in a new message afterwards.\nSupport (support@contoso.example)\nSales (sales@contoso.example)',
+    ]);
+    expect(read(await h.say('alex', 'Support'))).toEqual([
+      '[choice] Please choose\nI make one request per right. Which one on Support is this request for? Ask for the rest in a new message afterwards.\nFull Access (read and manage)\nSend As',
+    ]);
+    expect((await h.say('alex', 'send as')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('alex')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.support }]);
+
+    const [choice] = await h.say('adele', 'geef Megan volledige toegang en verzenden als op Support en Sales');
+    expect(choice?.kind === 'choice' ? choice.question : choice).toBe(
+      'Ik maak één aanvraag per postvak of groep. Voor welke is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+    );
+  });
+
+  it('says one request is one right on one mailbox or group, and how to ask, when each has its own right (en, nl); nothing is requested', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give Megan send as on Support and full access on Sales'))).toEqual([
+      '[text] I make one request per right on one mailbox or group, so I did nothing. Ask for each in a message of its own, for example "give Megan send as on Training".',
+    ]);
+    // A removal is given an example of a removal.
+    expect(read(await h.say('alex', "remove Isaiah's full access on Support and send as on Sales"))).toEqual([
+      '[text] I make one request per right on one mailbox or group, so I did nothing. Ask for each in a message of its own, for example "remove Megan\'s full access to Support".',
+    ]);
+    expect(read(await h.say('adele', 'geef Megan verzenden als op Support en volledige toegang op Sales'))).toEqual([
+      '[text] Ik maak één aanvraag per recht op één postvak of groep, dus ik heb niets gedaan. Vraag ze elk in een eigen bericht aan, bijvoorbeeld "geef Alex verzenden als op Training".',
+    ]);
+    expect(await requestsOf('alex')).toEqual([]);
+    expect(await requestsOf('adele')).toEqual([]);
+  });
+});

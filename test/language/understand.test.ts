@@ -210,6 +210,24 @@ describe('understand with several rights or several mailboxes in one request', (
     expect((await ask('who has access to Sales and Info?')).targets).toBeUndefined();
   });
 
+  it('marks rights paired with several mailboxes or groups as several requests, with the intent they would have had (en, nl)', async () => {
+    for (const [text, intent] of [
+      ['give Zoë send as on Sales and full access on Info', 'grant'],
+      ['give Zoë full access and send as on Info and on Sales', 'grant'],
+      ['geef Zoë verzenden als op Sales en volledige toegang op Info', 'grant'],
+      ["remove Zoë's send as on Sales and full access on Info", 'revoke'],
+    ] as const) {
+      const u = await ask(text);
+      expect(toContractJson(u), text).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null });
+      expect(u.severalRequests, text).toBe(intent);
+    }
+    // Written together, they are one choice of the targets named (and then of the rights named).
+    const together = await ask('give Zoë full access and send as on Info and Sales');
+    expect(together).toMatchObject({ intent: 'grant', permissions: ['FullAccess', 'SendAs'], targets: [{ id: 's-info' }, { id: 'g-sales' }] });
+    expect(together.severalRequests).toBeUndefined();
+    expect((await ask('give Zoë send as on Sales')).severalRequests).toBeUndefined();
+  });
+
   it('keeps a revoke of several mailboxes or groups a choice of those named, even when the person holds the right on one only (en, nl)', async () => {
     // Zoë holds Send As on Sales, not on Info: the removal is still not settled on Sales unasked.
     for (const text of ["remove Zoë's send as on Sales and Info", 'haal Zoës verzenden als op Sales en Info weg']) {
