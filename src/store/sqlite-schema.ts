@@ -9,6 +9,7 @@ import { BotError } from '../domain/errors.js';
  *   waiting jobs. (order_key, seq) finds the head of an order.
  * - `job_sequence`: the next `seq`, one row, so a seq is never reused even after jobs are deleted.
  * - `sorted_index`: members by score per index name; (name, score, member) serves the pages.
+ * - (version 3 keys `sorted_index` by (member, name) instead of (name, member); see the migration.)
  * - (version 1 kept `sorted_index_sizes`, each index's size, updated by every change; nothing but
  *   `count` read it, and keeping it was a third B-tree write per index change, so version 2 drops
  *   it and `count` counts the (name, ...) range.)
@@ -44,6 +45,19 @@ const MIGRATIONS: readonly string[] = [
    CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
    CREATE TABLE sorted_index_sizes (name TEXT PRIMARY KEY, members INTEGER NOT NULL) WITHOUT ROWID;`,
   `DROP TABLE sorted_index_sizes;`,
+  // Version 3 keys the index entries by member first: the entries of one request (or audit entry)
+  // under its several index names share a leaf, and new members (ids that grow) share the last one,
+  // so a new request's commit dirties a few pages of this B-tree instead of one per index name.
+  `CREATE TABLE sorted_index_by_member (
+     name TEXT NOT NULL,
+     member TEXT NOT NULL,
+     score INTEGER NOT NULL,
+     PRIMARY KEY (member, name)
+   ) WITHOUT ROWID;
+   INSERT INTO sorted_index_by_member (name, member, score) SELECT name, member, score FROM sorted_index;
+   DROP TABLE sorted_index;
+   ALTER TABLE sorted_index_by_member RENAME TO sorted_index;
+   CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);`,
 ];
 
 /** The schema version this code writes and reads. */

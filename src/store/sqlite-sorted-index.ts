@@ -9,16 +9,19 @@ import { DEFAULT_PAGE, type IndexChange, type IndexEntry, type RangePage } from 
  * PostgreSQL): nothing on a request's path counts, and keeping sizes cost every change a third
  * B-tree write. Members compare byte-wise (BINARY), as in every backend.
  */
+/** Rows in one upsert statement at most (a new request and its audit entry make about 10). */
+const ROWS_PER_UPSERT = 16;
+
 export class SqliteSortedIndex {
-  private readonly insert: Statement<[string, string, number]>;
-  private readonly move: Statement<[number, string, string]>;
+  private readonly db: Database;
+  /** Multi-row upserts by row count (1 to `ROWS_PER_UPSERT`), prepared when first needed. */
+  private readonly upserts: Statement<unknown[]>[] = [];
   private readonly remove: Statement<[string, string]>;
   private readonly pages: Record<'asc' | 'desc', { first: Statement<[string, number]>; after: Statement<[string, number, string, number]> }>;
   private readonly size: Statement<[string]>;
 
   constructor(db: Database) {
-    this.insert = db.prepare('INSERT INTO sorted_index (name, member, score) VALUES (?, ?, ?) ON CONFLICT (name, member) DO NOTHING');
-    this.move = db.prepare('UPDATE sorted_index SET score = ? WHERE name = ? AND member = ?');
+    this.db = db;
     this.remove = db.prepare('DELETE FROM sorted_index WHERE name = ? AND member = ?');
     const page = (order: 'ASC' | 'DESC', after: boolean) =>
       db.prepare(
@@ -32,12 +35,41 @@ export class SqliteSortedIndex {
     this.size = db.prepare('SELECT count(*) FROM sorted_index WHERE name = ?').pluck();
   }
 
-  /** Applies the changes in order. Synchronous: run it inside a transaction. */
+  /**
+   * Applies the changes in order. Runs of additions and moves go in one multi-row upsert each (a
+   * statement per change was most of a new request's index cost); a member already at its score is
+   * not rewritten. Synchronous: run it inside a transaction.
+   */
   apply(changes: readonly IndexChange[]): void {
+    let rows: unknown[] = [];
+    const flush = () => {
+      if (rows.length === 0) return;
+      this.upsert(rows.length / 3).run(...rows);
+      rows = [];
+    };
     for (const change of changes) {
-      if ('remove' in change) this.remove.run(change.index, change.member);
-      else if (this.insert.run(change.index, change.member, change.score).changes === 0) this.move.run(change.score, change.index, change.member);
+      if ('remove' in change) {
+        flush();
+        this.remove.run(change.index, change.member);
+        continue;
+      }
+      rows.push(change.index, change.member, change.score);
+      if (rows.length === 3 * ROWS_PER_UPSERT) flush();
     }
+    flush();
+  }
+
+  private upsert(count: number): Statement<unknown[]> {
+    let statement = this.upserts[count];
+    if (!statement) {
+      const values = Array.from({ length: count }, () => '(?, ?, ?)').join(', ');
+      statement = this.db.prepare(
+        `INSERT INTO sorted_index (name, member, score) VALUES ${values}
+         ON CONFLICT (member, name) DO UPDATE SET score = excluded.score WHERE score <> excluded.score`,
+      );
+      this.upserts[count] = statement;
+    }
+    return statement;
   }
 
   range(name: string, page: RangePage = {}): IndexEntry[] {

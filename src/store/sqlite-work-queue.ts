@@ -86,13 +86,24 @@ export class SqliteWorkQueue implements WorkQueue {
    * run it inside a transaction.
    */
   schedule(spec: JobSpec): void {
+    this.scheduleAll([spec]);
+  }
+
+  /**
+   * `schedule` for several jobs, in order: one statement per job (the upsert decides between a new
+   * row and a rescheduled one) and one for the whole block of sequence numbers. A rescheduled job
+   * leaves its number unused; seqs only need to grow. Synchronous: run it inside a transaction.
+   */
+  scheduleAll(specs: readonly JobSpec[]): void {
+    if (specs.length === 0) return;
     const s = this.statements;
-    const payload = JSON.stringify(spec.payload ?? null);
-    if (s.reschedule.run(spec.dueAt, payload, spec.dueAt, spec.id).changes === 1) return;
-    const seq = s.nextSeq.get() as number;
-    const orderKey = spec.orderKey || null;
-    const waits = orderKey !== null && s.orderHasJobs.get(orderKey) !== undefined;
-    s.insert.run(spec.id, spec.kind, spec.dueAt, waits ? null : spec.dueAt, seq, payload, orderKey);
+    const last = s.takeSeqs.get(specs.length) as number;
+    let seq = last - specs.length;
+    for (const spec of specs) {
+      const orderKey = spec.orderKey || null;
+      const payload = JSON.stringify(spec.payload ?? null);
+      s.upsert.run(spec.id, spec.kind, spec.dueAt, orderKey, orderKey, spec.dueAt, ++seq, payload, orderKey);
+    }
   }
 
   /** Deletes a job whatever its condition (an unknown id is ignored). Synchronous: run it inside a transaction. */
@@ -162,18 +173,18 @@ function prepare(db: Database) {
     failed: db.prepare(
       'UPDATE jobs SET attempts = attempts + 1, due_at = ?, last_error = coalesce(?, last_error) WHERE id = ?',
     ) as Statement<[number, string | null, string]>,
-    // An idle, ready job moves to the new due time; a leased one keeps its lease end, a waiting one waits.
-    reschedule: db.prepare(
-      `UPDATE jobs SET due_at = ?, payload = ?, generation = generation + 1, attempts = 0, last_error = NULL,
-         ready_at = CASE WHEN owner IS NULL AND ready_at IS NOT NULL THEN ? ELSE ready_at END
-       WHERE id = ?`,
-    ) as Statement<[number, string, number, string]>,
-    nextSeq: db.prepare('UPDATE job_sequence SET last = last + 1 RETURNING last').pluck() as Statement<[]>,
-    orderHasJobs: db.prepare('SELECT 1 FROM jobs WHERE order_key = ? LIMIT 1') as Statement<[string]>,
-    insert: db.prepare(
+    // A new job is ready at its due time unless an earlier job of its order key exists; an existing
+    // one takes the new due time and payload: if idle and ready it moves, a leased one keeps its
+    // lease end, a waiting one waits.
+    upsert: db.prepare(
       `INSERT INTO jobs (id, kind, due_at, ready_at, seq, generation, attempts, payload, order_key)
-       VALUES (?, ?, ?, ?, ?, 1, 0, ?, ?)`,
-    ) as Statement<[string, string, number, number | null, number, string, string | null]>,
+       VALUES (?, ?, ?, CASE WHEN ? IS NOT NULL AND EXISTS (SELECT 1 FROM jobs WHERE order_key = ?) THEN NULL ELSE ? END, ?, 1, 0, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET due_at = excluded.due_at, payload = excluded.payload, generation = generation + 1,
+         attempts = 0, last_error = NULL,
+         ready_at = CASE WHEN owner IS NULL AND ready_at IS NOT NULL THEN excluded.due_at ELSE ready_at END`,
+    ) as Statement<[string, string, number, string | null, string | null, number, number, string, string | null]>,
+    // Takes a block of n sequence numbers; returns the last of them.
+    takeSeqs: db.prepare('UPDATE job_sequence SET last = last + ? RETURNING last').pluck() as Statement<[number]>,
     delete: db.prepare('DELETE FROM jobs WHERE id = ?') as Statement<[string]>,
     promoteHead: db.prepare(
       `UPDATE jobs SET ready_at = due_at

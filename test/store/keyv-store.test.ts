@@ -232,7 +232,41 @@ describe('sqlite file at schema version 1 (kept index sizes)', () => {
     await reopened.close();
     expect(tables(file)).not.toContain('sorted_index_sizes');
     const check = new Database(file, { readonly: true });
-    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2]);
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    check.close();
+  });
+});
+
+describe('sqlite file at schema version 2 (index keyed by name, then member)', () => {
+  it('opens at the current version with its entries intact, keyed by member first, and moves and removes them', async () => {
+    const file = join(dir, 'schema-v2.sqlite');
+    const store = createSqliteStore(file);
+    await store.close();
+    // Back to what version 2 wrote: the (name, member) key, and no record of version 3.
+    const db = new Database(file);
+    db.exec(`DROP TABLE sorted_index;
+      CREATE TABLE sorted_index (name TEXT NOT NULL, member TEXT NOT NULL, score INTEGER NOT NULL, PRIMARY KEY (name, member)) WITHOUT ROWID;
+      CREATE INDEX sorted_index_by_score ON sorted_index (name, score, member);
+      INSERT INTO sorted_index VALUES ('req:state:pending', 'REQ-1', 1), ('req:state:pending', 'REQ-2', 2), ('audit:all', 'AUD-1', 1);`);
+    db.prepare('DELETE FROM schema_migrations WHERE version > 2').run();
+    db.close();
+
+    const reopened = createSqliteStore(file);
+    expect((await reopened.range('req:state:pending')).map((e) => e.member)).toEqual(['REQ-2', 'REQ-1']);
+    await reopened.commit({
+      index: [
+        { index: 'req:state:pending', member: 'REQ-1', remove: true },
+        { index: 'req:state:applied', member: 'REQ-1', score: 1 },
+        { index: 'req:state:pending', member: 'REQ-2', score: 5 },
+      ],
+    });
+    expect(await reopened.range('req:state:pending')).toEqual([{ member: 'REQ-2', score: 5 }]);
+    expect(await reopened.range('req:state:applied')).toEqual([{ member: 'REQ-1', score: 1 }]);
+    expect(await reopened.count('audit:all')).toBe(1);
+    await reopened.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all()).toEqual([1, 2, 3]);
+    expect(check.prepare("SELECT sql FROM sqlite_master WHERE name = 'sorted_index'").pluck().get()).toMatch(/PRIMARY KEY \(member, name\)/);
     check.close();
   });
 });
