@@ -93,7 +93,9 @@ interface BotProcess {
 }
 
 async function startBot(kind: 'echo' | 'echo-two' | 'mailbox', directoryPath: string, store: string, apiUrl: string): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', fileURLToPath(new URL('./slack-bot-process.mjs', import.meta.url)), kind, directoryPath, store, apiUrl, FAKE_BOT.token, SIGNING_SECRET], {
+  // BENCH_NODE_FLAGS: extra flags for the bots' Node (say `--trace-deopt` while profiling).
+  const flags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '--disable-warning=DEP0111', fileURLToPath(new URL('./slack-bot-process.mjs', import.meta.url)), kind, directoryPath, store, apiUrl, FAKE_BOT.token, SIGNING_SECRET], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {
