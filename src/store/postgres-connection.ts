@@ -19,9 +19,19 @@ export const STATEMENT_TIMEOUT_MS = 10_000;
  * connection (a network cut, a paused server), which TCP alone notices after many minutes, reaches it.
  */
 export const QUERY_TIMEOUT_MS = STATEMENT_TIMEOUT_MS + 2_000;
+/**
+ * Longest wait, when the store closes, for its connections to say goodbye (and for statements in
+ * flight to finish); then their sockets are destroyed, so closing during a network cut finishes.
+ */
+export const CLOSE_TIMEOUT_MS = 5_000;
 
-/** SQLSTATEs of a server that is going or not there yet: admin_shutdown, crash_shutdown, cannot_connect_now. */
-const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03']);
+/**
+ * SQLSTATEs of a server that is going, not there yet, full or ending the session: admin_shutdown,
+ * crash_shutdown, cannot_connect_now (starting up, shutting down, in recovery), idle_session_timeout,
+ * and too_many_connections (`max_connections`, or the role's or the database's `CONNECTION LIMIT`,
+ * reached: a new connection is refused until others close, as when the server is away).
+ */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
 /** node-postgres's own errors (no code) when the connection, not the statement, failed. */
 const CONNECTION_MESSAGES = [
   /^Connection terminated\b/, // "... unexpectedly", "... due to connection timeout"
@@ -44,6 +54,25 @@ export function isUnavailable(error: unknown): boolean {
     if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT...
   }
   return CONNECTION_MESSAGES.some((pattern) => pattern.test(error.message));
+}
+
+/**
+ * Closes a `pg.Client`'s socket at once, without the goodbye `end()` sends and waits on: a silent
+ * connection (a network cut) never answers it, and its socket would stay open (holding the process)
+ * until TCP gives up, many minutes later. The client then emits 'end' (and fails a query in flight
+ * with "Connection terminated unexpectedly"). node-postgres has no public call for this; its own
+ * `end()` does the same through `connection.stream` when a query is active.
+ */
+export function destroyConnection(client: pg.Client): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+}
+
+/**
+ * `client.end()`, given at most `deadlineMs` (milliseconds) to finish; after that the socket is
+ * destroyed (`destroyConnection`). Resolves either way, never rejects.
+ */
+export async function endWithin(client: pg.Client, deadlineMs: number): Promise<void> {
+  if (!(await within(client.end(), deadlineMs))) destroyConnection(client);
 }
 
 /** `host:port/database` of a connection URL, for messages (never its password). */
@@ -73,6 +102,9 @@ export type StatementKind = 'read' | 'write';
 export class PostgresCalls {
   /** Set when an idle connection's loss was told; a call answered re-arms it. */
   private idleLossTold = false;
+  /** Every connection the pool opened and has not yet finished ending, so `end` can destroy them. */
+  private readonly clients = new Set<pg.Client>();
+  private allRemoved: (() => void) | undefined;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -88,6 +120,30 @@ export class PostgresCalls {
       this.idleLossTold = true;
       warn('PostgreSQL connection lost (the pool opens another)', error);
     });
+    pool.on('connect', (client) => this.clients.add(client));
+    // Emitted once the pool's `client.end()` finished: that socket is closed.
+    pool.on('remove', (client) => {
+      this.clients.delete(client);
+      if (this.clients.size === 0) this.allRemoved?.();
+    });
+  }
+
+  /**
+   * Ends the pool: waits up to `deadlineMs` (milliseconds) for statements in flight and for every
+   * connection's goodbye, then destroys the sockets still open (a silent connection answers
+   * neither), which fails a statement still waiting with `store_unavailable`. Resolves within about
+   * twice `deadlineMs`, never rejects.
+   */
+  async end(deadlineMs: number = CLOSE_TIMEOUT_MS): Promise<void> {
+    const removed = new Promise<void>((resolve) => {
+      this.allRemoved = resolve;
+      if (this.clients.size === 0) resolve();
+    });
+    const ended = this.pool.end().catch(() => {});
+    if (await within(Promise.all([ended, removed]), deadlineMs)) return;
+    for (const client of this.clients) destroyConnection(client);
+    // Destroyed, a checked-out connection fails its statement and is released, which lets the pool end.
+    await within(ended, deadlineMs);
   }
 
   /** Runs one statement (one transaction) and answers its result. */
@@ -109,6 +165,8 @@ export class PostgresCalls {
       return result;
     } catch (error) {
       // A failed connection is dropped, not handed to the next call (pg's own `pool.query` does the same for any error).
+      // One that went silent is destroyed first: the goodbye the pool sends would never be answered.
+      if (isUnavailable(error)) destroyConnection(client);
       client.release(error as Error);
       if (!isUnavailable(error)) this.answered(); // PostgreSQL answered, with a refusal: it is there.
       throw this.failed(error, kind === 'write' ? 'unknown' : 'not_sent');
@@ -128,6 +186,20 @@ export class PostgresCalls {
     const reason = (error as Error).message || (error as Error).constructor.name;
     return new BotError('store_unavailable', `${this.health.server} is unavailable: ${reason}`, { cause: error, details: { outcome } });
   }
+}
+
+/** Whether `promise` settled within `ms` milliseconds (it is not cancelled either way). */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }
 
 /** A `StoreHealth` for PostgreSQL at `url`. */

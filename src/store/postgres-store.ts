@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { BotError } from '../domain/errors.js';
 import { DEFAULT_PAGE, type DurableStore, type IndexEntry, type RangePage, type WriteBatch } from './durable-store.js';
-import { NotificationListener } from './postgres-listener.js';
+import { NotificationListener, type ListenerTimings } from './postgres-listener.js';
 import { migrate } from './postgres-migrations.js';
 import { COMMIT_SQL, commitArguments, jsonText } from './postgres-batch.js';
 import { clientConfig, redactedUrl, retryOnConflict, type PostgresConnection } from './postgres-pool.js';
-import { PostgresCalls, postgresHealth } from './postgres-connection.js';
+import { CLOSE_TIMEOUT_MS, PostgresCalls, postgresHealth } from './postgres-connection.js';
 import { PostgresWorkQueue } from './postgres-work-queue.js';
 import type { StoreOutageLog } from './store-health.js';
 import type { Versioned } from './versioned-store.js';
@@ -24,6 +24,12 @@ export interface PostgresStoreOptions {
   connectTimeoutMs?: number;
   /** Longest wait for a statement's reply (default `QUERY_TIMEOUT_MS`). */
   queryTimeoutMs?: number;
+  /** Pause between liveness checks of the LISTEN connection (default `LISTEN_CHECK_INTERVAL_MS`, 30 s). */
+  listenCheckIntervalMs?: number;
+  /** Longest wait for a liveness check's answer before the LISTEN connection reconnects (default `LISTEN_CHECK_TIMEOUT_MS`). */
+  listenCheckTimeoutMs?: number;
+  /** At `close`, longest wait for connections to end before their sockets are destroyed (default `CLOSE_TIMEOUT_MS`). */
+  closeTimeoutMs?: number;
 }
 
 /** Records per page of `entries`. */
@@ -54,7 +60,13 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     if (cause instanceof BotError) throw cause;
     throw new BotError('config_invalid', `STORE: cannot open PostgreSQL at ${redactedUrl(url)}: ${(cause as Error).message}`, { cause });
   }
-  return new PostgresStore(pool, calls, new NotificationListener(config, jobsChannel(schema), warn, health), jobsChannel(schema));
+  const timings: ListenerTimings = {
+    checkIntervalMs: options.listenCheckIntervalMs,
+    checkTimeoutMs: options.listenCheckTimeoutMs,
+    closeTimeoutMs: options.closeTimeoutMs,
+  };
+  const listener = new NotificationListener(config, jobsChannel(schema), warn, health, timings);
+  return new PostgresStore(calls, listener, jobsChannel(schema), options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS);
 }
 
 /**
@@ -76,10 +88,10 @@ export class PostgresStore implements DurableStore {
   readonly work: PostgresWorkQueue;
 
   constructor(
-    private readonly pool: pg.Pool,
     private readonly calls: PostgresCalls,
     private readonly listener: NotificationListener,
     private readonly channel: string,
+    private readonly closeTimeoutMs = CLOSE_TIMEOUT_MS,
   ) {
     this.work = new PostgresWorkQueue(calls, channel, listener);
   }
@@ -175,8 +187,12 @@ export class PostgresStore implements DurableStore {
     return rows[0]!.n;
   }
 
+  /**
+   * Ends the LISTEN connection and the pool, together. Finishes within about twice `closeTimeoutMs`
+   * even during a network cut: a connection that has not ended by then has its socket destroyed,
+   * failing a statement still in flight with `store_unavailable`.
+   */
   async close(): Promise<void> {
-    await this.listener.close();
-    await this.pool.end();
+    await Promise.all([this.listener.close(), this.calls.end(this.closeTimeoutMs)]);
   }
 }

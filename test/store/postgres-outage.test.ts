@@ -18,7 +18,7 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 describe('PostgreSQL connection errors', () => {
   it('are told from refusals: connection exceptions (class 08), shutdowns, socket errors and the driver\'s own', () => {
     const withCode = (code: string) => Object.assign(new Error('x'), { code });
-    for (const code of ['08006', '08001', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']) expect(isUnavailable(withCode(code)), code).toBe(true);
+    for (const code of ['08006', '08001', '57P01', '57P02', '57P03', '57P05', '53300', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']) expect(isUnavailable(withCode(code)), code).toBe(true);
     for (const message of ['Connection terminated unexpectedly', 'Connection terminated due to connection timeout', 'timeout exceeded when trying to connect', 'Query read timeout']) {
       expect(isUnavailable(new Error(message)), message).toBe(true);
     }
@@ -40,7 +40,9 @@ describe('PostgreSQL store: an outage fails calls promptly with store_unavailabl
     cut = undefined;
   });
 
-  const open = async (options: { poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number } = {}) => {
+  const open = async (
+    options: { poolSize?: number; connectTimeoutMs?: number; queryTimeoutMs?: number; listenCheckIntervalMs?: number; listenCheckTimeoutMs?: number; closeTimeoutMs?: number } = {},
+  ) => {
     const proxy = await startTcpCut({ host: '127.0.0.1', port: 5432 });
     cut = proxy;
     const schema = freshSchema('o');
@@ -150,5 +152,98 @@ describe('PostgreSQL store: an outage fails calls promptly with store_unavailabl
     expect([{ version: 1, value: { n: 1 } }, { version: 2, value: { n: 2 } }]).toContainEqual(after);
     expect(await store.get('requests', 'REQ-2')).toBeUndefined();
     expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+  });
+
+  it('a LISTEN connection gone silent is noticed by its liveness check and listens again once the cut heals, warned of once', { timeout: 30_000 }, async () => {
+    const { store, cut, outage, warnings, nextWarning } = await open({ connectTimeoutMs: 300, listenCheckIntervalMs: 100, listenCheckTimeoutMs: 300 });
+    let wakes = 0;
+    const unsubscribe = store.work.subscribe(() => wakes++);
+    await until(() => wakes === 1); // listening
+
+    const silent = nextWarning('PostgreSQL LISTEN connection did not answer a check');
+    cut.blackhole();
+    await silent;
+    // The reconnect attempts are held unanswered too: each fails at its connect timeout, one outage line.
+    await outage.next('error');
+    const back = outage.next('info');
+    cut.restore();
+    await back;
+    // Listening on a new connection: the worker is woken, as after any reconnect (notifications may have been missed).
+    await until(() => wakes === 2);
+    expect(warnings.filter((w) => w.startsWith('PostgreSQL LISTEN connection'))).toHaveLength(1);
+    expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+    // And it hears a commit of another instance again.
+    await store.commit({ schedule: [{ id: 'J-1', kind: 'k', dueAt: T0 }] });
+    await until(() => wakes === 3);
+    unsubscribe();
+  });
+
+  it('closing during a silent cut finishes: the listener, idle connections and a statement in flight are cut off', { timeout: 30_000 }, async () => {
+    // The statement's own deadline (60 s) is far beyond the test's: only close can end it.
+    const { store, cut } = await open({ poolSize: 2, queryTimeoutMs: 60_000, closeTimeoutMs: 200 });
+    let wakes = 0;
+    const unsubscribe = store.work.subscribe(() => wakes++);
+    await until(() => wakes === 1); // listening
+    expect(await store.create('requests', 'REQ-1', { n: 1 })).toBe(true);
+
+    cut.blackhole();
+    const inFlight = rejection(store.get('requests', 'REQ-1'));
+    // The pool hands its idle connection over on the next tick; by the next turn of the loop the statement is sent.
+    await new Promise((resolve) => setImmediate(resolve));
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+    const error = await inFlight;
+    expect(error).toMatchObject({ code: 'store_unavailable' });
+    expect(((error as BotError).cause as Error).message).toMatch(/^Connection terminated/);
+    unsubscribe();
+  });
+});
+
+// PostgreSQL refuses a connection beyond a role's CONNECTION LIMIT with 53300, as it does beyond max_connections.
+describe('PostgreSQL store: too many connections (53300) is an outage, not an unexpected error', () => {
+  it('a call needing a new connection fails with store_unavailable, logged once; LISTEN retries quietly and tells when it is back', { timeout: 30_000 }, async () => {
+    const role = freshSchema('r');
+    const schema = freshSchema('c');
+    await adminQuery(`CREATE ROLE ${role} LOGIN CONNECTION LIMIT -1`);
+    await adminQuery(`GRANT CREATE ON DATABASE test TO ${role}`);
+    const outage = outageLog();
+    const warnings: string[] = [];
+    let store: PostgresStore | undefined;
+    try {
+      store = await createPostgresStore(`postgres://${role}@127.0.0.1:5432/test`, { schema, poolSize: 1, warn: (message) => warnings.push(message), outage: outage.log });
+      expect(await store.create('requests', 'REQ-1', { n: 1 })).toBe(true);
+
+      await adminQuery(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
+      // The pool's idle connection goes; every new one is refused.
+      await adminQuery('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1', [role]);
+      await until(() => warnings.some((w) => w.startsWith('PostgreSQL connection lost')));
+      const refused = await rejection(store.get('requests', 'REQ-1'));
+      expect(refused).toBeInstanceOf(BotError);
+      expect(refused).toMatchObject({ code: 'store_unavailable', retryable: true, details: { outcome: 'not_sent' } });
+      expect(((refused as BotError).cause as { code?: string }).code).toBe('53300');
+      expect(await rejection(store.put('requests', 'REQ-2', { n: 1 }))).toMatchObject({ code: 'store_unavailable' });
+
+      // The LISTEN connection's attempts are refused the same way: part of the outage, not a warning each.
+      let wakes = 0;
+      const unsubscribe = store.work.subscribe(() => wakes++);
+      // Attempts 250 ms, then 500 ms apart: a few are refused meanwhile (fewer on a busy machine,
+      // which weakens the check below but cannot fail it).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(outage.lines).toEqual([{ level: 'error', message: expect.stringContaining('too many connections') }]);
+      expect(warnings.filter((w) => w.startsWith('PostgreSQL LISTEN'))).toEqual([]);
+
+      const back = outage.next('info');
+      await adminQuery(`ALTER ROLE ${role} CONNECTION LIMIT -1`);
+      await back;
+      await until(() => wakes === 1);
+      expect(await store.get('requests', 'REQ-1')).toEqual({ version: 1, value: { n: 1 } });
+      expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+      unsubscribe();
+    } finally {
+      await store?.close();
+      await dropSchemas([schema]);
+      await adminQuery(`REVOKE CREATE ON DATABASE test FROM ${role}`);
+      await adminQuery(`DROP ROLE ${role}`);
+    }
   });
 });
