@@ -9,6 +9,11 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  * silent (a network cut, a paused server), which TCP alone would notice only after many minutes.
  */
 export const COMMAND_TIMEOUT_MS = 5_000;
+/**
+ * Longest wait, when the store closes, for replies still owed (node-redis's `close` waits for them);
+ * then the sockets are cut, so closing during a network cut finishes.
+ */
+export const CLOSE_TIMEOUT_MS = 5_000;
 /** Longest pause between two reconnect attempts while Redis is down. */
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
@@ -22,6 +27,38 @@ export function reconnectDelay(retries: number): number {
 }
 
 /**
+ * Cuts every socket of the clients given it, so they reconnect (`redisClientOptions`): used when a
+ * call went unanswered, as the connection has then gone silent (a network cut without a reset, a
+ * NAT or firewall that forgot the flow). Nothing tells node-redis otherwise: TCP notices only after
+ * many minutes, and until then every call waits out its deadline instead of failing at once.
+ *
+ * node-redis (v5) has no public call to drop its socket and reconnect (its `pingInterval` PING
+ * waits forever on a silent connection, and its `socketTimeout` never fires while commands are
+ * being written). It hands its socket options to `net.createConnection`, whose `signal` option
+ * destroys the socket when the signal fires 'abort'; node-redis then reconnects with its reconnect
+ * strategy, as after any lost connection. An `AbortSignal` fires once, and the options are read
+ * once per client, so this is a look-alike that fires again and again: Node reads `aborted`
+ * (never true here: a socket made after a cut is not cut) and listens for 'abort' on each new
+ * socket, removing its listener when the socket closes.
+ */
+export class SocketCutter extends EventTarget {
+  readonly aborted = false;
+  /** The latest cut's reason, as `AbortSignal.reason`: the `cause` of the socket's `AbortError`. */
+  reason: unknown;
+
+  /** Destroys every socket open or connecting now (an `AbortError` on each); later ones are untouched. */
+  cut(reason?: unknown): void {
+    this.reason = reason;
+    this.dispatchEvent(new Event('abort'));
+  }
+
+  /** For the socket options' `signal`. */
+  get signal(): AbortSignal {
+    return this as unknown as AbortSignal;
+  }
+}
+
+/**
  * The node-redis client options of the store's connections.
  *
  * `disableOfflineQueue`: while the connection is down, a command fails at once instead of waiting
@@ -30,11 +67,12 @@ export function reconnectDelay(retries: number): number {
  * client, so a write is never applied twice behind its caller's back: the caller reads again and
  * decides (compare-and-set, or the whole commit script, which Redis runs all or nothing).
  */
-export function redisClientOptions(url: string) {
+export function redisClientOptions(url: string, cutter?: SocketCutter) {
   return {
     url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay },
+    // `duplicate()` copies these: a client's subscriber connections are cut with it.
+    socket: { connectTimeout: CONNECT_TIMEOUT_MS, reconnectStrategy: reconnectDelay, ...(cutter ? { signal: cutter.signal } : {}) },
   };
 }
 
@@ -48,6 +86,7 @@ const CONNECTION_ERRORS = new Set([
   'SocketTimeoutError',
   'TimeoutError',
   'ReconnectStrategyError',
+  'AbortError', // the socket cut by `SocketCutter`
 ]);
 /** Replies of a server that cannot serve now (loading its data, stuck in a script, a replica without its primary). */
 const UNAVAILABLE_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY)\b/;
@@ -69,10 +108,16 @@ export type RedisOutageLog = StoreOutageLog;
  * and error mapping of each call.
  */
 export class RedisHealth extends StoreHealth {
+  /**
+   * @param silent called when a call goes unanswered (the connection went silent): the store cuts
+   *   its sockets there (`SocketCutter`), so the client reconnects and later calls fail at once
+   *   (`outcome: 'not_sent'`) until Redis answers again, instead of each waiting out its deadline.
+   */
   constructor(
     private readonly address: string,
     log: RedisOutageLog,
     now: () => number = Date.now,
+    private readonly silent: () => void = () => {},
   ) {
     super(`Redis at ${address}`, log, 'reconnecting in the background', now);
   }
@@ -85,7 +130,8 @@ export class RedisHealth extends StoreHealth {
    * A call that timed out may still have been applied: its commands were sent, and Redis may run
    * them when the connection revives (a script all or nothing). The error says so
    * (`details.outcome: 'unknown'`), and nothing is sent again: the caller reads the state and
-   * decides, as its compare-and-set makes safe. The late reply, if any, is dropped.
+   * decides, as its compare-and-set makes safe. The late reply, if any, is dropped. A timeout also
+   * calls `silent` (the store reconnects its connections).
    */
   async call<T>(run: () => Promise<T>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
@@ -94,6 +140,7 @@ export class RedisHealth extends StoreHealth {
         const error = new BotError('store_unavailable', `Redis at ${this.address} did not answer within ${timeoutMs} ms`, { details: { outcome: 'unknown' } });
         this.lost(error);
         reject(error);
+        this.silent();
       }, timeoutMs);
     });
     const running = run();

@@ -11,7 +11,7 @@ import type { RedisSubscriber } from './redis-schedule-channel.js';
 import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
 import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 import { checkRedisKeepsData, redisAddress } from './redis-durability.js';
-import { CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, type RedisOutageLog } from './redis-connection.js';
+import { CLOSE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, SocketCutter, type RedisOutageLog } from './redis-connection.js';
 import type { Versioned } from './versioned-store.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
@@ -44,6 +44,8 @@ export interface RedisStoreOptions {
   outage?: RedisOutageLog;
   /** Longest wait for one store call's replies (default `COMMAND_TIMEOUT_MS`). */
   commandTimeoutMs?: number;
+  /** At `close`, longest wait for replies still owed before the sockets are cut (default `CLOSE_TIMEOUT_MS`). */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -75,10 +77,13 @@ function keyPrefixOf(url: string, options: RedisStoreOptions): string {
  */
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
   const layout = redisLayout(keyPrefixOf(url, options));
-  const health = new RedisHealth(redisAddress(url), options.outage ?? { error() {}, info() {} });
+  // A call unanswered within its deadline cuts the connections (main and subscribers), which
+  // reconnect in the background: a silent connection is not kept until TCP gives up on it.
+  const cutter = new SocketCutter();
+  const health = new RedisHealth(redisAddress(url), options.outage ?? { error() {}, info() {} }, Date.now, () => cutter.cut(new Error('a store call went unanswered')));
   // Our client rather than @keyv/redis's own, for the options that make an outage fail calls at
   // once instead of holding them (`redisClientOptions`).
-  const redis = createClient(redisClientOptions(url));
+  const redis = createClient(redisClientOptions(url, cutter));
   const adapter = new KeyvRedis(redis as never, { throwOnConnectError: true, throwOnErrors: true, connectionTimeout: CONNECT_TIMEOUT_MS });
   let client: Awaited<ReturnType<KeyvRedis<unknown>['getClient']>>;
   try {
@@ -94,7 +99,7 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
     await adapter.disconnect();
     throw error;
   });
-  const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout, health, options.commandTimeoutMs);
+  const store = new RedisDurableStore(adapter, client as RedisConnectionClientType, layout, health, cutter, options.commandTimeoutMs, options.closeTimeoutMs);
   await store.loadScripts().catch(async (cause: unknown) => {
     await adapter.disconnect();
     throw new BotError('config_invalid', 'STORE: Redis refused the store\'s Lua scripts (Redis 7 or later is needed)', { cause });
@@ -105,7 +110,9 @@ export async function createRedisStore(url: string, options: RedisStoreOptions =
 /**
  * Every call fails promptly while Redis is unreachable (`store_unavailable`), and within
  * `commandTimeoutMs` when the connection goes silent: `RedisHealth.call` bounds each public call,
- * the client's options (`redisClientOptions`) fail commands at once while it reconnects.
+ * the client's options (`redisClientOptions`) fail commands at once while it reconnects. A call
+ * that timed out cuts the connections (`SocketCutter`): they reconnect, and calls meanwhile fail at
+ * once rather than each after the deadline.
  */
 class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
   readonly work: RedisWorkQueue;
@@ -118,7 +125,9 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
     private readonly client: RedisConnectionClientType,
     private readonly layout: RedisLayout,
     private readonly health: RedisHealth,
+    cutter: SocketCutter,
     private readonly commandTimeoutMs?: number,
+    closeTimeoutMs = CLOSE_TIMEOUT_MS,
   ) {
     // keyv's namespace carries the prefix, so @keyv/redis writes `<prefix>ns::<prefix>ns:key`.
     const redisKey = (keyv: Keyv, fullKey: string) => `${keyv.namespace}::${layout.prefix}${fullKey}`;
@@ -146,11 +155,17 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
         },
       },
       async () => {
-        await this.work.close();
-        for (const subscriber of this.subscribers) if (subscriber.isOpen) subscriber.destroy();
-        this.subscribers.clear();
-        // `close` waits for the replies of commands in flight, which a lost connection never gives.
-        await adapter.disconnect(!client.isReady);
+        const closing = (async () => {
+          await this.work.close();
+          for (const subscriber of this.subscribers) if (subscriber.isOpen) subscriber.destroy();
+          this.subscribers.clear();
+          // `close` waits for the replies of commands in flight, which a lost connection never gives.
+          await adapter.disconnect(!client.isReady);
+        })();
+        // A silent connection that looks ready never gives them either (and node-redis's `close`
+        // then waits for data that never comes, even once its socket is gone): after the deadline
+        // the sockets are cut, which fails the calls still waiting, and close is done.
+        if (!(await settlesWithin(closing, closeTimeoutMs))) cutter.cut(new Error('the store closed'));
       },
     );
     this.commander = commander;
@@ -243,4 +258,18 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
       },
     };
   }
+}
+
+/** Whether `promise` settled within `ms` milliseconds (it is not cancelled either way). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([
+    promise.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return settled;
 }

@@ -22,7 +22,7 @@ describe('Redis store: an outage fails calls at once and is logged once', () => 
     await cut?.close();
   });
 
-  const open = async (options: { commandTimeoutMs?: number } = {}) => {
+  const open = async (options: { commandTimeoutMs?: number; closeTimeoutMs?: number } = {}) => {
     cut = await startTcpCut({ host: '127.0.0.1', port: 6379 });
     const outage = outageLog();
     const store = await createRedisStore(`redis://127.0.0.1:${cut.port}`, { keyPrefix: prefixes.next(), outage: outage.log, ...options });
@@ -88,11 +88,48 @@ describe('Redis store: an outage fails calls at once and is logged once', () => 
     expect(await rejection(listing)).toMatchObject({ code: 'store_unavailable' });
     expect(outage.lines.filter((line) => line.level === 'error')).toHaveLength(1);
 
+    const back = outage.next('info');
     cut.restore();
-    // The held commit ran once, when its bytes got through: version 2, not 3.
-    // The connection keeps its order: the commit's bytes reach Redis before this read's.
-    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 2, value: { n: 2 } });
+    await back; // the client reconnected (the timed-out call cut its silent connection)
+    // The held commit runs once, when its bytes get through on the old connection (the proxy
+    // delivers them as TCP would once the cut heals): version 2, never 3.
+    let after = await store.get<{ n: number }>('requests', 'REQ-1');
+    while (after?.version === 1) after = await store.get<{ n: number }>('requests', 'REQ-1');
+    expect(after).toEqual({ version: 2, value: { n: 2 } });
     expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+  });
+
+  it('a call unanswered on a silent connection makes the client reconnect: later calls fail at once, unsent, and work once the cut heals', { timeout: 30_000 }, async () => {
+    const { store, outage } = await open({ commandTimeoutMs: 300 });
+    expect(await store.create('requests', 'REQ-1', { n: 1 })).toBe(true);
+
+    cut.blackhole();
+    expect(await rejection(store.get('requests', 'REQ-1'))).toMatchObject({ code: 'store_unavailable', details: { outcome: 'unknown' } });
+    // The connection was dropped: the client is reconnecting (its attempts held unanswered by the
+    // cut), so these are refused at once, never sent, instead of each waiting out the deadline.
+    for (const call of [store.get('requests', 'REQ-1'), store.put('requests', 'REQ-2', { n: 1 }), store.work.size()]) {
+      expect(await rejection(call)).toMatchObject({ code: 'store_unavailable', details: { outcome: 'not_sent' } });
+    }
+    expect(outage.lines.filter((line) => line.level === 'error')).toHaveLength(1);
+
+    const back = outage.next('info');
+    cut.restore();
+    await back; // reconnected
+    expect(await store.get('requests', 'REQ-1')).toEqual({ version: 1, value: { n: 1 } });
+    expect(await store.get('requests', 'REQ-2')).toBeUndefined();
+    expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
+  });
+
+  it('closing during a silent cut finishes, and fails the call still waiting for its reply', { timeout: 30_000 }, async () => {
+    // The call's own deadline (60 s) is far beyond the test's: only close can end it.
+    const { store } = await open({ commandTimeoutMs: 60_000, closeTimeoutMs: 200 });
+    expect(await store.create('requests', 'REQ-1', { n: 1 })).toBe(true);
+
+    cut.blackhole();
+    const inFlight = rejection(store.get('requests', 'REQ-1'));
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+    expect(await inFlight).toMatchObject({ code: 'store_unavailable' });
   });
 
   it('the schedule channel subscribes again after an outage, and the store closes while Redis is away', { timeout: 30_000 }, async () => {
