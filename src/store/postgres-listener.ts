@@ -106,7 +106,8 @@ export class NotificationListener {
         if (epoch !== this.epoch) return;
         client.query({ text: 'SELECT 1', query_timeout: this.checkTimeoutMs } as pg.QueryConfig).then(
           () => epoch === this.epoch && check(),
-          (error: Error) => lost(error, `PostgreSQL LISTEN connection did not answer a check within ${this.checkTimeoutMs} ms; reconnecting`),
+          (error: Error) =>
+            lost(error, error.message === 'Query read timeout' ? `PostgreSQL LISTEN connection did not answer a check within ${this.checkTimeoutMs} ms; reconnecting` : undefined),
         );
       }, this.checkIntervalMs);
       this.checkTimer.unref();

@@ -103,21 +103,29 @@ export function isUnavailable(error: unknown): boolean {
 /** Hears the start and the end of an outage, once each. */
 export type RedisOutageLog = StoreOutageLog;
 
+/** What `RedisHealth` tells of a call left unanswered, so the store can drop that connection. */
+export interface SilenceHandler {
+  /** The connection a call starts on (node-redis's `socketEpoch`, which grows at each reconnect). */
+  connection(): number;
+  /** A call started on `connection` went unanswered within its deadline. */
+  silent(connection: number): void;
+}
+
 /**
  * Whether the store's Redis is reachable (`StoreHealth`, logged once per outage), and the deadline
  * and error mapping of each call.
  */
 export class RedisHealth extends StoreHealth {
   /**
-   * @param silent called when a call goes unanswered (the connection went silent): the store cuts
-   *   its sockets there (`SocketCutter`), so the client reconnects and later calls fail at once
+   * @param silence told when a call goes unanswered (the connection went silent): the store cuts
+   *   that connection there (`SocketCutter`), so the client reconnects and later calls fail at once
    *   (`outcome: 'not_sent'`) until Redis answers again, instead of each waiting out its deadline.
    */
   constructor(
     private readonly address: string,
     log: RedisOutageLog,
     now: () => number = Date.now,
-    private readonly silent: () => void = () => {},
+    private readonly silence?: SilenceHandler,
   ) {
     super(`Redis at ${address}`, log, 'reconnecting in the background', now);
   }
@@ -130,17 +138,18 @@ export class RedisHealth extends StoreHealth {
    * A call that timed out may still have been applied: its commands were sent, and Redis may run
    * them when the connection revives (a script all or nothing). The error says so
    * (`details.outcome: 'unknown'`), and nothing is sent again: the caller reads the state and
-   * decides, as its compare-and-set makes safe. The late reply, if any, is dropped. A timeout also
-   * calls `silent` (the store reconnects its connections).
+   * decides, as its compare-and-set makes safe. The late reply, if any, is dropped. A timeout is
+   * also told to `silence` (the store reconnects).
    */
   async call<T>(run: () => Promise<T>, timeoutMs = COMMAND_TIMEOUT_MS): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const connection = this.silence?.connection();
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = new BotError('store_unavailable', `Redis at ${this.address} did not answer within ${timeoutMs} ms`, { details: { outcome: 'unknown' } });
         this.lost(error);
         reject(error);
-        this.silent();
+        if (connection !== undefined) this.silence?.silent(connection);
       }, timeoutMs);
     });
     const running = run();

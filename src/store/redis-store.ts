@@ -11,7 +11,7 @@ import type { RedisSubscriber } from './redis-schedule-channel.js';
 import { rangeOfIndex, SORTED_INDEX_SCRIPTS } from './redis-sorted-index.js';
 import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 import { checkRedisKeepsData, redisAddress } from './redis-durability.js';
-import { CLOSE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, SocketCutter, type RedisOutageLog } from './redis-connection.js';
+import { CLOSE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, SocketCutter, type RedisOutageLog, type SilenceHandler } from './redis-connection.js';
 import type { Versioned } from './versioned-store.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
@@ -78,9 +78,16 @@ function keyPrefixOf(url: string, options: RedisStoreOptions): string {
 export async function createRedisStore(url: string, options: RedisStoreOptions = {}): Promise<DurableStore> {
   const layout = redisLayout(keyPrefixOf(url, options));
   // A call unanswered within its deadline cuts the connections (main and subscribers), which
-  // reconnect in the background: a silent connection is not kept until TCP gives up on it.
+  // reconnect in the background: a silent connection is not kept until TCP gives up on it. Only
+  // the connection the call went out on: a late timeout must not cut the one that replaced it.
   const cutter = new SocketCutter();
-  const health = new RedisHealth(redisAddress(url), options.outage ?? { error() {}, info() {} }, Date.now, () => cutter.cut(new Error('a store call went unanswered')));
+  const silence: SilenceHandler = {
+    connection: () => redis.socketEpoch,
+    silent(connection) {
+      if (redis.isReady && redis.socketEpoch === connection) cutter.cut(new Error('a store call went unanswered'));
+    },
+  };
+  const health = new RedisHealth(redisAddress(url), options.outage ?? { error() {}, info() {} }, Date.now, silence);
   // Our client rather than @keyv/redis's own, for the options that make an outage fail calls at
   // once instead of holding them (`redisClientOptions`).
   const redis = createClient(redisClientOptions(url, cutter));

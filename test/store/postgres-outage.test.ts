@@ -155,7 +155,8 @@ describe('PostgreSQL store: an outage fails calls promptly with store_unavailabl
   });
 
   it('a LISTEN connection gone silent is noticed by its liveness check and listens again once the cut heals, warned of once', { timeout: 30_000 }, async () => {
-    const { store, cut, outage, warnings, nextWarning } = await open({ connectTimeoutMs: 300, listenCheckIntervalMs: 100, listenCheckTimeoutMs: 300 });
+    // Deadlines of a second: short for the test, long for a busy machine answering a healthy connection.
+    const { store, cut, outage, warnings, nextWarning } = await open({ connectTimeoutMs: 1_000, listenCheckIntervalMs: 100, listenCheckTimeoutMs: 1_000 });
     let wakes = 0;
     const unsubscribe = store.work.subscribe(() => wakes++);
     await until(() => wakes === 1); // listening
@@ -169,12 +170,13 @@ describe('PostgreSQL store: an outage fails calls promptly with store_unavailabl
     cut.restore();
     await back;
     // Listening on a new connection: the worker is woken, as after any reconnect (notifications may have been missed).
-    await until(() => wakes === 2);
+    await until(() => wakes >= 2);
     expect(warnings.filter((w) => w.startsWith('PostgreSQL LISTEN connection'))).toHaveLength(1);
     expect(outage.lines.map((line) => line.level)).toEqual(['error', 'info']);
-    // And it hears a commit of another instance again.
+    // And it hears a commit again.
+    const before = wakes;
     await store.commit({ schedule: [{ id: 'J-1', kind: 'k', dueAt: T0 }] });
-    await until(() => wakes === 3);
+    await until(() => wakes > before);
     unsubscribe();
   });
 
