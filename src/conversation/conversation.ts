@@ -4,6 +4,7 @@ import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
+import { messageKind, readsQuestion } from './message-kind.js';
 import { audit, auditMore, continuePaging, help, myRequests, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
@@ -76,41 +77,24 @@ export class Conversation implements ConversationApi {
       turn.audience = { ...turn.audience, lang: understanding.language };
       turn.log.info({ intent: understanding.intent, lang: understanding.language }, 'message understood');
       const command = readCommand(text, understanding);
-      // "cancel" / "annuleer" while a question is open leaves the question; nothing was requested yet.
-      // So do "stop", "never mind", "laat maar" (in their language: "stoppen" reads as no language).
-      const stopsQuestion = (understanding.intent === 'cancel' && !understanding.requestRef) || understanding.stopAsking !== undefined;
-      // A free-text answer to the question asked before ("For whom?"): only what reads as a name.
-      // A message the language layer reads as a request or a sentence ("what did the bot do?",
-      // "give @channel send-as on Training") is a new message, so nobody is held in the question;
-      // except a name with words that only say it is the one ("Megan needs it"), and a right named
-      // alone ("send as"), the words of a button of a choice of rights.
-      const readsAsName = readsAsAnswer(understanding, command);
-      // A stop said in a short answer ("Isaiah, forget it", "stop Isaiah", "Send As, forget it") wins over
-      // the rest of it: nothing is requested. Not a whole new request ("stop Megan's send as on Training"),
-      // which names both whom and where: that is a removal of its own.
-      const stopsWithin = understanding.stopSaid !== undefined && !command && !understanding.requestRef && !(understanding.grantee && understanding.target);
-      const mayAnswer = readsAsName || (!command && (understanding.answerName !== undefined || understanding.rightAlone !== undefined || mayAnswerChoice(understanding)));
-      // Only such a message looks for an open question: a request goes on without reading one.
-      const draft = stopsQuestion || stopsWithin || mayAnswer ? await openDraft(core, input.userId) : undefined;
-      if (draft && (stopsQuestion || stopsWithin)) {
-        await core.drafts.deleteDraft(input.userId);
-        // "cancel" said at a question: "cancel" again is about a request sent before; a stop word is not
-        // "cancel", so the hint says the word to use. "stop" is Dutch and English alike: then the answer
-        // is in the language the question was asked in.
-        const stopped = understanding.stopSaid ?? understanding.stopAsking;
-        const said = stopped ? 'reply.questionStopped' : 'reply.questionDropped';
-        turn.replies.push({ kind: 'text', text: t(stopped === 'any' ? draft.language : (stopped ?? turn.audience.lang), said) });
-        return turn.replies;
+      // Only a message that may stop or answer an open question reads it: a request goes on without reading one.
+      const draft = readsQuestion(understanding, command) ? await openDraft(core, input.userId) : undefined;
+      const message = messageKind(understanding, command, draft);
+      switch (message.kind) {
+        case 'stop-question':
+          await core.drafts.deleteDraft(input.userId);
+          turn.replies.push({ kind: 'text', text: t(message.language, message.said === 'stop' ? 'reply.questionStopped' : 'reply.questionDropped') });
+          return turn.replies;
+        case 'nothing-to-stop':
+          turn.replies.push({ kind: 'text', text: t(message.language, 'reply.nothingToStop') });
+          return turn.replies;
+        case 'answer':
+          if (await answerDraft(core, turn, message.question, { text, understanding, readsAsName: message.readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) })) return turn.replies;
+          // `answerDraft` did not take it as the answer ("Megan needs it" at "On which mailbox?"): a new message after all.
+          break;
+        case 'new-message':
+          break;
       }
-      // A message that could only answer a choice ("Send As, thanks") is not a new message when no choice is open.
-      const answersChoice = draft?.options !== undefined || !mayAnswerChoice(understanding) || readsAsName || understanding.answerName !== undefined || understanding.rightAlone !== undefined;
-      if (!draft && understanding.stopAsking && understanding.intent === 'unknown') {
-        // "forget it", "laat maar" with nothing asked: said so, rather than "did not understand".
-        const said = understanding.stopAsking === 'any' ? turn.audience.lang : understanding.stopAsking;
-        turn.replies.push({ kind: 'text', text: t(said, 'reply.nothingToStop') });
-        return turn.replies;
-      }
-      if (draft && mayAnswer && answersChoice && (await answerDraft(core, turn, draft, { text, understanding, readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) }))) return turn.replies;
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
       await this.dispatch(turn, understanding, command, input.mentions);
@@ -308,21 +292,6 @@ export class Conversation implements ConversationApi {
     const at = typeof error.details.at === 'number' ? formatMoment(error.details.at, turn.audience) : '?';
     return t(lang, 'state.alreadyDecided', { verdict: t(lang, `verdict.${verdict}`), by, at });
   }
-}
-
-/** A message that may be the name a question asked for: no request, command or sentence in it. */
-function readsAsAnswer(u: Understanding, command: Command | undefined): boolean {
-  return u.intent === 'unknown' && !u.periodChoice && !u.unreadEnd && !command && !u.sentence;
-}
-
-/**
- * A message that may answer an open choice though it reads as more than a name: an unclear sentence
- * ("Send As, thanks", "Send As for 2 weeks"), or a grant or removal that names neither whom nor where.
- * At a choice it picks an option or is pointed to the buttons, so the choice is not lost.
- */
-function mayAnswerChoice(u: Understanding): boolean {
-  if (u.intent === 'unknown') return !u.periodChoice;
-  return (u.intent === 'grant' || u.intent === 'revoke') && !u.grantee && !u.target;
 }
 
 /**
