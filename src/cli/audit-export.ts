@@ -340,7 +340,8 @@ async function openSources(env: Record<string, string | undefined>, say: (line: 
   }
   let store: DurableStore;
   try {
-    store = await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`));
+    // An export only reads: it never upgrades a file a bot of the older release may still need.
+    store = await openStore(config.STORE, (message, error) => say(`store: ${message}${error ? `: ${oneLine(error)}` : ''}`), { upgrade: false });
   } catch (error) {
     // openStore's refusals already name STORE (`STORE: cannot open ...`); others get the prefix.
     const message = oneLine(error);

@@ -23,10 +23,15 @@ export interface StoreLog {
  * Opens the store named by `STORE`; `log` hears of trouble (a bare function hears only warnings).
  * Memory, SQLite, Redis and PostgreSQL implement `DurableStore`.
  */
-export async function openStore(config: StoreConfig, log: StoreLog | ((message: string, error?: Error) => void) = () => {}): Promise<DurableStore> {
-  const heard: StoreLog = typeof log === 'function' ? { warn: log, error: log, info: () => {} } : log;
+export async function openStore(
+  config: StoreConfig,
+  log: StoreLog | ((message: string, error?: Error) => void) = () => {},
+  options: OpenStoreOptions = {},
+): Promise<DurableStore> {
+  // A bare function (a tool's) hears the upgrade notices too: they say why opening takes long.
+  const heard: StoreLog = typeof log === 'function' ? { warn: log, error: log, info: (message) => log(message) } : log;
   try {
-    return await open(config, heard);
+    return await open(config, heard, options);
   } catch (error) {
     if (isBotError(error)) throw error;
     // What the driver says (not a directory, not a database, an invalid URL) on one line, naming
@@ -37,14 +42,20 @@ export async function openStore(config: StoreConfig, log: StoreLog | ((message: 
   }
 }
 
-async function open(config: StoreConfig, log: StoreLog): Promise<DurableStore> {
+/** How a caller opens the store. */
+export interface OpenStoreOptions {
+  /** False for tools that only read: a SQLite file at an older schema is refused rather than upgraded (one-way). */
+  upgrade?: boolean;
+}
+
+async function open(config: StoreConfig, log: StoreLog, options: OpenStoreOptions): Promise<DurableStore> {
   const warn = (message: string, error?: Error) => log.warn(message, error);
   const outage = { error: (message: string, error?: Error) => log.error(message, error), info: (message: string) => log.info(message) };
   switch (config.kind) {
     case 'memory':
       return createMemoryStore();
     case 'sqlite':
-      return createSqliteStore(config.path, { warn });
+      return createSqliteStore(config.path, { warn, info: (message) => log.info(message), ...(options.upgrade !== undefined ? { upgrade: options.upgrade } : {}) });
     case 'redis':
       return createRedisStore(config.url, { warn, outage });
     case 'postgres':

@@ -223,7 +223,8 @@ function createStoreDirectory(dir: string): void {
  */
 const openFiles = new Map<string, SqliteFile>();
 
-function openFile(file: string, warn: (message: string, error?: Error) => void): SqliteFile {
+function openFile(file: string, options: SqliteStoreOptions): SqliteFile {
+  const warn = options.warn ?? (() => {});
   let open = openFiles.get(file);
   if (!open) {
     // A new file is normal on a first start; said out loud, so a mistyped STORE path that starts
@@ -244,7 +245,7 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
     const adapter = new KeyvSqlite({
       uri: file,
       table: TABLE,
-      busyTimeout: 10_000,
+      busyTimeout: options.busyTimeoutMs ?? 10_000,
       enableWALMode: true,
       iterationLimit: 500,
     });
@@ -253,7 +254,11 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
     adapter.sqlite.pragma('synchronous = NORMAL');
     try {
       migrateKeyvTable(adapter.sqlite);
-      migrateSchema(adapter.sqlite, file);
+      migrateSchema(adapter.sqlite, file, {
+        ...(options.info ? { info: options.info } : {}),
+        ...(options.upgrade !== undefined ? { upgrade: options.upgrade } : {}),
+        ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
+      });
     } catch (error) {
       adapter.sqlite.close();
       throw error;
@@ -279,6 +284,20 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
   return open;
 }
 
+/** What `createSqliteStore` tells the operator, and how it treats a file that needs its schema upgraded. */
+export interface SqliteStoreOptions {
+  /** Trouble worked around (a stopped checkpoint worker), and a new file made. */
+  warn?: (message: string, error?: Error) => void;
+  /** A schema upgrade starting and done, and waiting for another process's (`migrateSchema`). */
+  info?: (message: string) => void;
+  /** False for tools that only read: a file at an older schema is refused, not upgraded (`MigrateOptions`). */
+  upgrade?: boolean;
+  /** SQLite's busy timeout per statement (ms): default 10 s. Tests shorten it. */
+  busyTimeoutMs?: number;
+  /** How long opening waits for another process upgrading the file (ms): default 10 min. */
+  lockWaitMs?: number;
+}
+
 /**
  * A real SQLite file through keyv and @resolid/keyv-sqlite (better-sqlite3), as a `DurableStore`.
  * keyv reads and lists the records (its `caches` table); every write is a prepared statement run
@@ -298,9 +317,9 @@ function openFile(file: string, warn: (message: string, error?: Error) => void):
  *
  * Throws `config_invalid` when the file's schema is newer than this code knows.
  */
-export function createSqliteStore(path: string, options: { warn?: (message: string, error?: Error) => void } = {}): DurableStore {
+export function createSqliteStore(path: string, options: SqliteStoreOptions = {}): DurableStore {
   const file = resolve(path);
-  const opened = openFile(file, options.warn ?? (() => {}));
+  const opened = openFile(file, options);
   const { adapter, statements, group, checkpointer } = opened;
   let closed = false;
   return new SqliteStore(

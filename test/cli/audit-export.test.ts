@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { chmodSync, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS, exportAudit, parseWhen, runAuditExport, type AuditFormat } from '../../src/cli/audit-export.js';
 import type { AuditAction, AuditEntry } from '../../src/domain/engine-api.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
+import { SCHEMA_VERSION } from '../../src/store/sqlite-schema.js';
 import { coreHarness, MINUTE, type CoreHarness } from '../helpers/core.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -217,6 +219,18 @@ describe('audit export', () => {
         expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
       }
       expect(existsSync(join(dir, 'typo.sqlite'))).toBe(false);
+      // A file at an older schema is not upgraded behind the bot's back (one-way: an older bot could no longer open it).
+      const older = join(dir, 'older.sqlite');
+      await createSqliteStore(older).close();
+      const raw = new Database(older);
+      raw.prepare('DELETE FROM schema_migrations WHERE version = ?').run(SCHEMA_VERSION);
+      raw.close();
+      const refused = await run(since, { STORE: `sqlite:${older}` });
+      expect([refused.code, refused.stdout]).toEqual([2, '']);
+      expect(refused.stderr).toMatch(/^audit-export: STORE: .*older\.sqlite has schema version \d+; this release uses \d+\. Start the bot of this release on it once to upgrade it/);
+      const check = new Database(older, { readonly: true });
+      expect(check.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get()).toBe(SCHEMA_VERSION - 1);
+      check.close();
       const unwritable = await run([...since, '--out', join(dir, 'no-such-dir', 'audit.csv')]);
       expect([unwritable.code, unwritable.stdout]).toEqual([2, '']);
       expect(unwritable.stderr).toMatch(/cannot write .*audit\.csv/);

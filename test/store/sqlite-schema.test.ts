@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,4 +63,81 @@ describe('SQLite schema migrations', () => {
     expect(await again.get('requests', 'REQ-1')).toEqual({ version: 1, value: 1 });
     await again.close();
   });
+
+  it('says when an upgrade of an existing file starts and when it is done; a new file is set up without a word', async () => {
+    const heard: string[] = [];
+    const fresh = join(dir, 'fresh.sqlite');
+    await createSqliteStore(fresh, { info: (m) => heard.push(m) }).close();
+    expect(heard).toEqual([]);
+    const file = await atVersion(join(dir, 'upgrade-logged.sqlite'), SCHEMA_VERSION - 1);
+    const store = createSqliteStore(file, { info: (m) => heard.push(m) });
+    expect(await store.range('req:state:pending')).toEqual([{ member: 'REQ-1', score: 1 }]);
+    await store.close();
+    expect(heard).toHaveLength(2);
+    expect(heard[0]).toContain(`upgrading ${file} from schema version ${SCHEMA_VERSION - 1} to ${SCHEMA_VERSION}`);
+    expect(heard[0]).toContain('one-way');
+    expect(heard[1]).toMatch(new RegExp(`upgraded to schema version ${SCHEMA_VERSION} in \\d+\\.\\d s`));
+  });
+
+  it('a tool that only reads (upgrade: false) refuses an older file with config_invalid and leaves it as it was', async () => {
+    const file = await atVersion(join(dir, 'read-only-tool.sqlite'), SCHEMA_VERSION - 1);
+    let thrown: unknown;
+    try {
+      createSqliteStore(file, { upgrade: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isBotError(thrown, 'config_invalid')).toBe(true);
+    expect((thrown as Error).message).toContain('Start the bot of this release on it once to upgrade it');
+    expect(migrations(file)).toEqual(Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => i + 1));
+    // A new file is set up all the same (nothing to keep compatible).
+    await createSqliteStore(join(dir, 'read-only-new.sqlite'), { upgrade: false }).close();
+  });
+
+  it('waits while another process holds the write lock (one upgrading a large file), says so once, then opens', async () => {
+    const file = await atVersion(join(dir, 'locked.sqlite'), SCHEMA_VERSION - 1);
+    const holder = await holdWriteLock(file, 1500);
+    const heard: string[] = [];
+    const store = createSqliteStore(file, { busyTimeoutMs: 100, info: (m) => heard.push(m) });
+    await holder.done;
+    expect(heard.filter((m) => m.includes('holds the write lock'))).toHaveLength(1);
+    expect(heard.some((m) => m.includes(`upgraded to schema version ${SCHEMA_VERSION}`))).toBe(true);
+    expect(await store.range('req:state:pending')).toEqual([{ member: 'REQ-1', score: 1 }]);
+    await store.close();
+  });
+
+  it('gives up with SQLite\'s busy error once lockWaitMs has passed', async () => {
+    const file = await atVersion(join(dir, 'locked-long.sqlite'), SCHEMA_VERSION - 1);
+    const holder = await holdWriteLock(file, 3000);
+    expect(() => createSqliteStore(file, { busyTimeoutMs: 100, lockWaitMs: 300 })).toThrow(/locked|busy/i);
+    await holder.done;
+    expect(migrations(file)).toEqual(Array.from({ length: SCHEMA_VERSION - 1 }, (_, i) => i + 1));
+  });
 });
+
+/** A store file at schema `version` (the migrations after it undone as far as the test needs: the record of them) with one index entry. */
+async function atVersion(file: string, version: number): Promise<string> {
+  await createSqliteStore(file).close();
+  const raw = new Database(file);
+  raw.prepare("INSERT INTO sorted_index (name, member, score) VALUES ('req:state:pending', 'REQ-1', 1)").run();
+  raw.prepare('DELETE FROM schema_migrations WHERE version > ?').run(version);
+  raw.close();
+  return file;
+}
+
+/**
+ * Another process that takes the file's write lock (BEGIN IMMEDIATE) and holds it for `ms`;
+ * resolves once the lock is held. `done` settles when the process has let go and exited.
+ */
+async function holdWriteLock(file: string, ms: number): Promise<{ done: Promise<void> }> {
+  const source = `const D = require('better-sqlite3'); const db = new D(process.argv[1]); db.exec('BEGIN IMMEDIATE'); process.stdout.write('held\\n'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${ms}); db.exec('COMMIT'); db.close();`;
+  const child = spawn(process.execPath, ['-e', source, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const done = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('held')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`lock holder exited with ${code}`)));
+  });
+  return { done };
+}
