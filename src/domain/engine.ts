@@ -313,8 +313,16 @@ export class RequestEngine implements RequestEngineApi {
       audit: [{ actorId: input.requesterId, action: 'created', to: 'pending' }],
       events: adminRevoke ? [] : [{ type: 'approval_needed' }],
     };
-    // A new id on the (one in ~900 million) chance that it is taken.
-    while (!(await this.repo.create(request, effects))) request.id = newRequestId();
+    // The index check above reads before the awaits that follow it; the open claim written with the
+    // request makes the check exact when identical requests arrive at the same moment (one turn
+    // or instance creates it, the others answer as a duplicate, as they would a moment later).
+    for (;;) {
+      const stored = await this.repo.create(request, effects);
+      if (stored.created) break;
+      if (stored.reason === 'duplicate') return { outcome: 'duplicate', request: publicView(stored.duplicateOf) };
+      // A new id on the (one in ~900 million) chance that it is taken.
+      request.id = newRequestId();
+    }
     if (adminRevoke) {
       // Admins may revoke directly: their own request is approved as it is made.
       return { outcome: 'created', request: await this.decide(request.id, input.requesterId, 'approve', 'admin revoke') };

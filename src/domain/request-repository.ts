@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DurableStore, IndexChange, IndexEntry, JobSpec, RecordWrite, WriteBatch } from '../store/durable-store.js';
 import type { Clock } from './clock.js';
 import type { AuditAction, AuditEntry } from './engine-api.js';
@@ -5,11 +6,55 @@ import { BotError } from './errors.js';
 import { newId } from './ids.js';
 import { notifyJobOutbox, type EventOutbox, type NotifyPayload } from './event-outbox.js';
 import type { EngineEvent } from './notifier.js';
-import { indexesFor, timersFor, type LifecycleSettings, type PermissionRequest, type StoredRequest } from './request.js';
+import { indexesFor, OPEN_STATES, timersFor, type LifecycleSettings, type PermissionRequest, type StoredRequest } from './request.js';
 import type { Right } from './rights.js';
 
 export const REQUESTS = 'requests';
 export const AUDIT = 'audit';
+/**
+ * One record per open request (`OPEN_STATES`), keyed by what makes two requests the same
+ * (`openClaimKey`): created with the request (`expect: 'absent'`) and deleted in the commit that
+ * takes the request out of the open states, so two identical requests submitted at the same moment,
+ * by one instance or several on one store, cannot both be created.
+ */
+export const OPEN_CLAIMS = 'open-claims';
+
+/** The value of an `OPEN_CLAIMS` record: the open request that holds it, and what the key stands for (readable; the key is a hash). */
+export interface OpenClaim {
+  requestId: string;
+  requesterId: string;
+  granteeId: string;
+  targetId: string;
+  kind: PermissionRequest['kind'];
+  rights: PermissionRequest['rights'];
+}
+
+/**
+ * The claim key of a request: the engine's duplicate rule (same requester, grantee, mailbox or
+ * group, kind, and rights in the same order). A SHA-256 in base64url (43 characters), since
+ * directory ids may hold characters a store key may not (Redis keys no ':').
+ */
+export function openClaimKey(r: Pick<PermissionRequest, 'requesterId' | 'granteeId' | 'targetId' | 'kind' | 'rights'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([r.requesterId, r.granteeId, r.targetId, r.kind, r.rights.join()]))
+    .digest('base64url');
+}
+
+/**
+ * What `create` did: stored the request; or not, because its id is taken (pick another), or
+ * because an open request with the same claim (`openClaimKey`) exists: `duplicateOf`.
+ */
+export type CreateOutcome = { created: true } | { created: false; reason: 'id_taken' } | { created: false; reason: 'duplicate'; duplicateOf: StoredRequest };
+
+/** The claim write a change needs (none when it neither enters nor leaves the open states), or the open request holding the claim it wanted. */
+interface ClaimChange {
+  write?: RecordWrite;
+  heldBy?: StoredRequest;
+}
+
+function isOpen(r: Pick<PermissionRequest, 'state'> | undefined): boolean {
+  return r !== undefined && OPEN_STATES.includes(r.state);
+}
 /** An event to raise with a change; its job carries the request as it is after the change. */
 export interface EventSpec {
   type: EngineEvent['type'];
@@ -117,9 +162,24 @@ export class RequestRepository {
     return request;
   }
 
-  /** Stores a new request with its effects; false when the id is taken. */
-  async create(request: StoredRequest, effects: ChangeEffects): Promise<boolean> {
-    return this.commit(undefined, request, effects);
+  /**
+   * Stores a new request with its effects, and its open claim in the same commit. Refused (nothing
+   * written) when the id is taken, or when an open request with the same claim exists (the
+   * duplicate, read after the refusal, so a request created a moment ago by another turn or
+   * instance is found). A request stored before claims existed holds none: the engine's index check
+   * finds those.
+   */
+  async create(request: StoredRequest, effects: ChangeEffects): Promise<CreateOutcome> {
+    const eventSeq = request.eventSeq;
+    for (;;) {
+      const claim = await this.claimChange(undefined, request);
+      if (claim.heldBy) return { created: false, reason: 'duplicate', duplicateOf: claim.heldBy };
+      // `commit` numbers the events on the request; a second attempt numbers them afresh.
+      request.eventSeq = eventSeq;
+      if (await this.commit(undefined, request, effects, claim)) return { created: true };
+      if (await this.store.get(REQUESTS, request.id)) return { created: false, reason: 'id_taken' };
+      // The claim changed after it was read (another create took it, or its holder closed): read it again.
+    }
   }
 
   /**
@@ -136,14 +196,46 @@ export class RequestRepository {
       if (effects === false) return current;
       draft.updatedAt = this.clock.now();
       draft.version = current.version + 1;
-      if (await this.commit(current, draft, effects)) return draft;
+      if (await this.commit(current, draft, effects, await this.claimChange(current, draft))) return draft;
       current = undefined;
     }
   }
 
-  private async commit(before: StoredRequest | undefined, after: StoredRequest, effects: ChangeEffects): Promise<boolean> {
+  /**
+   * The open claim's write for a change from `before` (undefined: a new request) to `after`:
+   * - entering the open states: create the claim (`expect: 'absent'`), or take it over (at its
+   *   version) from a holder that is gone or no longer open; when an open request holds it, no
+   *   write and `heldBy` (a new request is then a duplicate; a failed one retried stays open
+   *   beside the one created meanwhile, as it could before claims);
+   * - leaving them: delete the claim at its version when this request holds it. A request stored
+   *   before claims existed, or retried beside another's claim, holds none: nothing to delete.
+   * Every write is at a version read here, so a commit that races another fails and is retried.
+   */
+  private async claimChange(before: StoredRequest | undefined, after: StoredRequest): Promise<ClaimChange> {
+    const entering = isOpen(after);
+    if (isOpen(before) === entering) return {};
+    const key = openClaimKey(after);
+    const claim = await this.store.get<OpenClaim>(OPEN_CLAIMS, key);
+    if (!entering) return claim?.value.requestId === after.id ? { write: { namespace: OPEN_CLAIMS, key, expect: claim.version } } : {};
+    const value: OpenClaim = {
+      requestId: after.id,
+      requesterId: after.requesterId,
+      granteeId: after.granteeId,
+      targetId: after.targetId,
+      kind: after.kind,
+      rights: after.rights,
+    };
+    if (!claim) return { write: { namespace: OPEN_CLAIMS, key, expect: 'absent', value } };
+    if (claim.value.requestId === after.id) return {};
+    const holder = await this.find(claim.value.requestId);
+    if (isOpen(holder)) return { heldBy: holder! };
+    return { write: { namespace: OPEN_CLAIMS, key, expect: claim.version, value } };
+  }
+
+  private async commit(before: StoredRequest | undefined, after: StoredRequest, effects: ChangeEffects, claim: ClaimChange): Promise<boolean> {
     const now = this.clock.now();
     const records: RecordWrite[] = [{ namespace: REQUESTS, key: after.id, expect: before ? before.version : 'absent', value: after }];
+    if (claim.write) records.push(claim.write);
     const index: IndexChange[] = indexDiff(before ? indexesFor(before) : {}, indexesFor(after), after.id);
     for (const spec of effects.audit ?? []) {
       const entry = this.auditEntry(after, spec, now);

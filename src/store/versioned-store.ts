@@ -29,4 +29,4 @@ export interface VersionedStore {
   close(): Promise<void>;
 }
 
-export const STORE_NAMESPACES = ['requests', 'timers', 'audit', 'conversations', 'cards', 'permissions', 'meta'] as const;
+export const STORE_NAMESPACES = ['requests', 'open-claims', 'timers', 'audit', 'conversations', 'cards', 'permissions', 'meta'] as const;

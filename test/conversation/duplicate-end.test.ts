@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/conversation/types.js';
+import { RecordingNotifier } from '../../src/domain/notifier.js';
 import type { SimulatedPermissionService } from '../../src/permissions/simulated.js';
 import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
 import { PEOPLE } from './scripts/spec-conversations.js';
@@ -84,6 +85,19 @@ describe('an open request asked for again with another end', () => {
     await h.say('alex', 'give Megan send as on Training for 2 weeks');
     const open = await openRequestOf(h, 'alex');
     expect(duplicateLine(await h.say('alex', 'give Megan send as on Training for two weeks'))).toBe(`That request is already open (${open.id}).`);
+  });
+
+  it('the same request sent three times at the same moment: one request, one approval card, the others told it is already open', async () => {
+    h = await conversationHarness();
+    const events = new RecordingNotifier();
+    h.app.notifiers.attach(events);
+    const replies = await Promise.all([1, 2, 3].map(() => h!.say('alex', 'give Megan send as on Training for 2 weeks')));
+    const open = await openRequestOf(h, 'alex');
+    const created = replies.filter((r) => r.length === 1);
+    expect(created.map((r) => r.map((reply) => reply.kind))).toEqual([['summary']]);
+    for (const r of replies) if (r.length !== 1) expect(duplicateLine(r)).toBe(`That request is already open (${open.id}).`);
+    await h.app.engine.idle();
+    expect(events.ofType('approval_needed').map((e) => e.request.id)).toEqual([open.id]);
   });
 
   it('once the time-bound grant is in place, asking again (with another end, or none) says when it ends, in each language', async () => {
