@@ -112,15 +112,23 @@ export interface Sentence {
   ref: boolean;
   /** The message ends with a question mark. */
   question: boolean;
+  /** The text the tokens were read from (their `start` offsets are into it). */
+  text: string;
 }
 
 /**
  * The intent, in order: out of scope, cancel, status, help, query, then revoke or grant with the vetoes
  * (negation, reports about the past, statements of what someone holds, unknown leading verbs).
+ * `removalLater`, with a grant only: the grant's end was said as a removal later ("..., then remove it
+ * when he is back"), and these are its words as written (`laterRemoval`); the grant must not go ahead.
  */
-export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm } {
+export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryForm; removalLater?: string } {
   const { tokens, rights, mentions } = s;
-  const norms = withNamesMasked(s.norms, mentions);
+  const cmdlets = cmdletsIn(s);
+  // A right after a pasted PowerShell command ("x; Remove-Mailbox send as on Sales") is that command's:
+  // asked by no verb of a request, so neither a grant nor a removal.
+  if (cmdlets.length > 0 && rights.some((r) => r.start > cmdlets[0]!)) return { intent: 'unknown' };
+  const norms = withoutCmdlets(withNamesMasked(s.norms, mentions), cmdlets);
   const said = new Words(norms);
   const hasRight = rights.length > 0;
   const resolvedNames = mentions.filter((m) => m.kind === 'name');
@@ -210,7 +218,12 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
     // "needs to be granted" asks; "was granted", "sent ... yesterday" report.
     const past = said.has(PAST_WORDS) && !said.hasSeq('be granted') && !said.hasSeq('be given');
     const grantCue = said.has(GRANT_VERBS);
-    if (revokeCue) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
+    // "give Liam full access, then remove it when he is back": a grant whose end is a removal said later,
+    // never a removal now; any other message with both a giving and a removing verb is neither for sure.
+    const giveAt = revokeCue ? norms.findIndex((w) => GIVE_WORDS.has(w)) : -1;
+    const removalLater = giveAt >= 0 ? laterRemoval(norms, giveAt, s) : undefined;
+    if (revokeCue && giveAt >= 0 && removalLater === undefined) intent = 'unknown';
+    else if (revokeCue && removalLater === undefined) intent = negated && !negationIsTheRevoke ? 'unknown' : past && !(said.has(REVOKE_VERBS) && !passiveRevoke) ? 'unknown' : 'revoke';
     else if (negated || past) intent = 'unknown';
     else if (hasRight && (grantCue || mentions.length > 0)) {
       // "Diego's full access on ..." describes a right someone holds; with no verb that asks, it is not a grant.
@@ -233,8 +246,65 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
       else if (describesHeld && !said.has(GRANT_IMPERATIVES)) intent = 'unknown';
       else intent = 'grant';
     } else intent = 'unknown';
+    if (removalLater !== undefined) return intent === 'grant' ? { intent, removalLater } : { intent: 'unknown' };
   }
   return { intent, queryForm };
+}
+
+/** Verbs that give a right: with a removing verb in the same message, it asks for neither for sure. */
+const GIVE_WORDS = new Set(
+  'give gives giving grant grants granting assign provide add adding enable geef geeft geven verleen verleent verlenen toekennen voeg toevoegen machtig machtigen'.split(' '),
+);
+/** Words that say the removal comes after the grant: "then", "later", "again", "daarna", "weer". */
+const AFTERWARDS = new Set('then later afterwards after again and dan daarna later weer en vervolgens'.split(' '));
+/** What is removed in "remove it", "take that away", "haal het weg": the right just asked for. */
+const THE_RIGHT_AGAIN = new Set('it that this them het dat dit die ze'.split(' '));
+
+/**
+ * The words after a removal said after a grant, as written ("when he is back" of "give Liam full
+ * access to Support, then remove it when he is back"; the whole removal when nothing follows it):
+ * the grant's end, said as a later removal. Undefined unless a removing verb follows the giving one
+ * (`giveAt`) after "then"/"and"/"daarna" or with "it"/"het" as its object.
+ */
+function laterRemoval(norms: readonly string[], giveAt: number, s: Sentence): string | undefined {
+  const removeAt = norms.findIndex((w, i) => i > giveAt && (REVOKE_VERBS.has(w) || REVOKE_IMPERATIVES.has(w) || SPLIT_REVOKE.some(([verb]) => verb === w)));
+  if (removeAt < 0 || norms.slice(0, giveAt).some((w) => REVOKE_VERBS.has(w))) return undefined;
+  const around = norms.slice(Math.max(giveAt + 1, removeAt - 2), removeAt + 3);
+  if (!around.some((w) => THE_RIGHT_AGAIN.has(w)) || !norms.slice(giveAt + 1, removeAt).some((w) => AFTERWARDS.has(w))) return undefined;
+  // After the removing verb, its object and particles: the words that say when.
+  let from = removeAt + 1;
+  while (from < norms.length && (THE_RIGHT_AGAIN.has(norms[from]!) || AFTERWARDS.has(norms[from]!) || /^(away|off|back|weg|af|in)$/.test(norms[from]!))) from++;
+  const at = s.tokens[from] ?? s.tokens[removeAt]!;
+  return s.text.slice(at.start).replace(/[\s.!?]+$/u, '').replace(/\s+/g, ' ').trim();
+}
+
+/** PowerShell verbs that start a cmdlet name ("Remove-MailboxPermission", "Add-MailboxPermission"). */
+const CMDLET_VERBS = new Set('add remove get set new enable disable grant revoke'.split(' '));
+
+/**
+ * Where PowerShell cmdlet names start ("Remove-Mailbox", "Add-MailboxPermission": a capital verb of
+ * `CMDLET_VERBS`, a hyphen and a capital noun with nothing between), as token indexes, in order.
+ */
+function cmdletsIn(s: Sentence): number[] {
+  const at: number[] = [];
+  for (let i = 0; i + 1 < s.tokens.length; i++) {
+    const verb = s.tokens[i]!;
+    const noun = s.tokens[i + 1]!;
+    const end = verb.start + verb.raw.length;
+    if (verb.cap && noun.cap && CMDLET_VERBS.has(verb.norm) && noun.start === end + 1 && /[-‐‑]/.test(s.text[end] ?? '')) at.push(i);
+  }
+  return at;
+}
+
+/** `norms` with the cmdlet names at `cmdlets` (`cmdletsIn`) blanked: a pasted command, whose verb asks nothing. */
+function withoutCmdlets(norms: string[], cmdlets: readonly number[]): string[] {
+  if (cmdlets.length === 0) return norms;
+  const out = [...norms];
+  for (const i of cmdlets) {
+    out[i] = '';
+    out[i + 1] = '';
+  }
+  return out;
 }
 
 /**

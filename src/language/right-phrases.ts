@@ -125,3 +125,34 @@ export function findAddToMailbox(tokens: Token[], mentions: Mention[], rights: R
 function asksToAdd(tokens: Token[]): boolean {
   return tokens.some((t) => ADD_VERBS.has(t.norm)) || (tokens.some((t) => ADDED.has(t.norm)) && tokens.some((t) => PASSIVE_AUX.has(t.norm)));
 }
+
+/** Words that name group membership itself: "make Zoë a member of Marketing", "maak Zoë lid van Marketing". */
+const MEMBER_WORDS = new Set('member members membership lid leden lidmaatschap'.split(' '));
+
+/**
+ * Whether the message is about group membership, which the bot does not manage: someone added to a
+ * group ("add Zoë to the Marketing group", "voeg Kwame toe aan de groep Marketing": an add verb, a
+ * person before the "to"/"aan", a group word or a group's name after it), or a word for membership
+ * outside the names the directory knows ("make Zoë a member of Marketing", "maak Zoë lid van Marketing").
+ */
+export function asksMembership(tokens: Token[], mentions: Mention[]): boolean {
+  const inName = (i: number) => mentions.some((m) => m.kind === 'name' && m.start <= i && i < m.end);
+  if (tokens.some((t, i) => MEMBER_WORDS.has(t.norm) && !inName(i))) return true;
+  if (!asksToAdd(tokens)) return false;
+  for (let j = 0; j < tokens.length; j++) {
+    if (!ADD_TO_PREPS.has(tokens[j]!.norm)) continue;
+    const person = mentions.some((o) => o.end <= j && (o.kind === 'self' || o.kind === 'pronoun' || (o.kind === 'name' && o.users.length > 0)));
+    if (!person) continue;
+    // After the "to"/"aan": articles and names up to a group word, or a group's name ("to Marketing").
+    for (let k = j + 1; k < tokens.length && k <= j + 6; k++) {
+      const w = tokens[k]!.norm;
+      if (GROUP_WORDS.has(w)) return true;
+      const name = mentions.find((m) => m.kind === 'name' && m.start === k);
+      if (name) {
+        if (name.targets.some((x) => x.kind === 'group') && name.targets.every((x) => x.kind === 'group')) return true;
+        k = name.end - 1;
+      } else if (!ARTICLES.has(w)) break;
+    }
+  }
+  return false;
+}

@@ -61,6 +61,12 @@ export interface Understanding {
    */
   severalRequests?: 'grant' | 'revoke';
   /**
+   * Set when the message asks about group membership ("add Zoë to the Marketing group", "voeg Kwame toe
+   * aan de groep Marketing", "make Zoë a member of Marketing"), which the bot does not manage: the intent
+   * is then `unknown`, and the bot says what it does instead. Not part of the SPEC section 5 contract.
+   */
+  membership?: true;
+  /**
    * Set when the text reads as a sentence (a right named, or a verb or question word outside the names
    * the directory knows), not as a name on its own: a bot waiting for a name ("For whom?") takes it as
    * a new message. Not part of the SPEC section 5 contract.

@@ -27,7 +27,7 @@ import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLE
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, isTargetOnly, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
-import { findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
+import { asksMembership, findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { type Token, tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
@@ -153,7 +153,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // the "to"/"aan" it marks still counts for).
   findAddToMailbox(tokens, mentions, rights);
 
-  const sentence = { tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work) };
+  const sentence = { tokens, norms, rights, mentions, ref, question: /\?\s*$/.test(work), text: work };
   const decided = decideIntent(sentence);
   if (readsAsSentence(sentence)) result.sentence = true;
   const stop = stopAskingIn(norms);
@@ -175,6 +175,7 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
     const name = wordsOnly ? answerNameIn(norms, rights, mentions) : undefined;
     if (name) result.answerName = name;
+    if (intent === 'unknown' && asksMembership(tokens, mentions)) result.membership = true;
     if (options.explain) result.explain = explainReading(work, tokens, rights, mentions.map((m) => ({ m, g: 0, t: 0, cues: [] })), {});
     return finish(result, intent);
   }
@@ -184,6 +185,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (leftover) {
     fixed.unreadTime = true;
     fixed.unreadEnd = { why: 'unread', text: leftover };
+  }
+  // "give Liam full access to Support, then remove it when he is back": the end is said as a removal later,
+  // which does not say when; asked about as an end without its length, never a removal now.
+  if (decided.removalLater !== undefined && !fixed.unreadTime) {
+    fixed.unreadTime = true;
+    fixed.unreadEnd = { why: 'vague', text: decided.removalLater };
   }
   if (intent === 'grant' && fixed.unreadTime) {
     // Still `unknown` (the contract), with the reason beside it, so the bot can say what was wrong with the end.

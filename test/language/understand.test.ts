@@ -372,3 +372,54 @@ describe('understand --explain', () => {
     expect((await ask('Send As')).language).toBe('en');
   });
 });
+
+describe('understand a message that both gives and removes', () => {
+  it('reads "give ..., then remove it when he is back" as a grant whose end is not said, never a removal', async () => {
+    const u = await ask("give Liam full access to Info, then remove it when he's back");
+    expect(u).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null, unreadEnd: { why: 'vague', text: "when he's back" } });
+    const nl = await ask('geef Zoë volledige toegang tot Info en haal het weer weg als ze terug is');
+    expect(nl).toMatchObject({ intent: 'unknown', unreadEnd: { why: 'vague', text: 'als ze terug is' }, language: 'nl' });
+  });
+
+  it('acts on neither when a giving and a removing verb are both said otherwise', async () => {
+    for (const text of [
+      'give Zoe full access to Info and remove Liam',
+      'remove Liam from Info and give Zoe full access',
+      'give Zoe send as on Sales or remove her send on behalf',
+      'verwijder Liam van Info en geef Zoë volledige toegang',
+    ]) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.unreadEnd, text).toBeUndefined();
+    }
+  });
+
+  it('takes no PowerShell cmdlet name (Remove-Mailbox, Add-MailboxPermission) for a removing or giving verb', async () => {
+    // The right after a pasted command is that command's: nothing is asked.
+    for (const text of ['give x; Remove-Mailbox full access to Info', 'Remove-MailboxPermission Info -User Liam', 'Add-MailboxPermission Info -User Zoe -AccessRights FullAccess']) {
+      expect((await ask(text)).intent, text).toBe('unknown');
+    }
+    // A cmdlet name after the request is no removal: still the grant it reads as, with its unknown target.
+    const u = await ask('give Zoe send as on x; Remove-Mailbox');
+    expect(u.intent).not.toBe('revoke');
+    // Written as a plain word, "remove" still removes.
+    expect(await ask("remove Liam's full access to Info")).toMatchObject({ intent: 'revoke', grantee: { status: 'resolved', id: 'u-liam' }, target: { status: 'resolved', id: 's-info' } });
+  });
+});
+
+describe('understand group membership', () => {
+  it('says a request to add someone to a group is about membership, English and Dutch', async () => {
+    for (const text of ['add Zoe to the Sales group', 'add Kwame to Sales', 'voeg Kwame toe aan de groep Sales', 'make Zoe a member of Sales', 'maak Zoë lid van Sales']) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.membership, text).toBe(true);
+    }
+  });
+
+  it('leaves adding someone to a mailbox a Full Access grant, not membership', async () => {
+    const u = await ask('add Zoe to the Info shared mailbox');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' } });
+    expect(u.membership).toBeUndefined();
+    expect((await ask('give Zoe send as on Sales')).membership).toBeUndefined();
+  });
+});
