@@ -5,7 +5,7 @@ import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
 import { messageKind, readsQuestion } from './message-kind.js';
-import { audit, auditMore, continuePaging, help, myRequests, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
+import { audit, auditMore, continuePaging, help, myRequests, notMembership, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
@@ -194,6 +194,8 @@ export class Conversation implements ConversationApi {
         if (u.unreadEnd) return endNotRead(turn, u.unreadEnd);
         // Rights on several mailboxes or groups, each with its own cue: said to be several requests.
         if (u.severalRequests) return oneRequestEach(core, turn, u.severalRequests);
+        // "add Zoë to the Marketing group": membership, which the bot does not do; said so.
+        if (u.membership) return notMembership(core, turn);
         return notUnderstood(core, turn);
     }
   }

@@ -104,6 +104,7 @@ function readsAsAnswer(u: Understanding, command: Command | undefined): boolean 
  * At a choice it picks an option or is pointed to the buttons, so the choice is not lost.
  */
 function mayAnswerChoice(u: Understanding): boolean {
-  if (u.intent === 'unknown') return !u.periodChoice;
+  // "add Kwame to the Marketing group": a request of its own (one the bot does not do), no option's words.
+  if (u.intent === 'unknown') return !u.periodChoice && !u.membership;
   return (u.intent === 'grant' || u.intent === 'revoke') && !u.grantee && !u.target;
 }

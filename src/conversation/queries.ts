@@ -21,6 +21,15 @@ export async function notUnderstood(core: Core, turn: Turn): Promise<void> {
 }
 
 /**
+ * Group membership asked for ("add Zoë to the Marketing group", `Understanding.membership`): the bot
+ * does not manage it; said so, with the three rights it does handle and an example that works here.
+ */
+export async function notMembership(core: Core, turn: Turn): Promise<void> {
+  const [example] = helpExamples(turn.audience.lang, await core.examples.namesFor(turn.userId));
+  turn.replies.push({ kind: 'text', text: t(turn.audience.lang, 'reply.membership', { example: example ?? '' }) });
+}
+
+/**
  * Several requests in one message ("give Megan send as on Support and full access on Sales",
  * `Understanding.severalRequests`): one request is one right on one mailbox or group, nothing was done,
  * and an example of one (a removal for a removal) that works in this directory.

@@ -57,6 +57,9 @@ const ROWS: Row[] = [
   { text: 'more', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: 'retry REQ-7K2F9', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: 'audit Training', reads: false, none: NEW, question: NEW, choice: NEW },
+  // Group membership: a request of its own (one the bot does not do), never an answer to a choice.
+  { text: 'add Megan to the Sales group', reads: false, none: NEW, question: NEW, choice: NEW },
+  { text: 'voeg Isaiah toe aan de groep Sales', reads: false, none: NEW, question: NEW, choice: NEW },
   // "cancel" with a request named is about that request; a stop word in a whole new request is that request.
   { text: 'cancel REQ-7K2F9', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: "stop Megan's send as on Training", reads: false, none: NEW, question: NEW, choice: NEW },
