@@ -87,11 +87,17 @@ export interface Page {
   before?: string;
 }
 
-/** Which history to read: one request's, one mailbox's or group's, or one person's (grantee, requester or actor). */
+/**
+ * Which history to read: one request's, one mailbox's or group's, or one person's (grantee, requester
+ * or actor); none of them: the whole log. `since` / `until` (epoch ms) keep the entries with
+ * `since <= at < until` ("what did the bot do today").
+ */
 export interface AuditFilter {
   requestId?: string;
   targetId?: string;
   granteeId?: string;
+  since?: number;
+  until?: number;
 }
 
 /** Audit entries, newest first (the export: oldest first); `next` continues when there are more. */

@@ -571,7 +571,11 @@ export class RequestEngine implements RequestEngineApi {
     if (!(await this.isAdmin(actorId)) && !(await this.ownsAuditSubject(actorId, filter))) {
       throw new BotError('not_allowed', 'Only admins (and owners, for their own mailbox or group) can read the audit log', { details: { reason: 'owner_or_admin_only' } });
     }
-    return this.repo.auditPage(auditIndex(filter), page);
+    const span = {
+      ...(Number.isFinite(filter.since) ? { since: filter.since } : {}),
+      ...(Number.isFinite(filter.until) ? { until: filter.until } : {}),
+    };
+    return this.repo.auditPage(auditIndex(filter), { ...page, ...span });
   }
 
   /** The actor owns what the filter's page is about: the request's mailbox or group, or the mailbox or group itself. */

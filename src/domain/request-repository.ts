@@ -319,16 +319,38 @@ export class RequestRepository {
     return this.auditPage('audit:all', { ...options, order: 'asc', before: options.before ?? cursorAt(Math.ceil(since) - 1, '~') });
   }
 
-  /** A page of audit entries from an index (`audit:req:ID`, `audit:target:ID`, `audit:person:ID`, `audit:all`), newest first. */
-  async auditPage(index: string, options: { limit?: number; before?: string; order?: 'asc' | 'desc' } = {}): Promise<{ entries: AuditEntry[]; next?: string }> {
+  /**
+   * A page of audit entries from an index (`audit:req:ID`, `audit:target:ID`, `audit:person:ID`,
+   * `audit:all`), newest first. With `since` / `until` (epoch ms, newest first only): the entries with
+   * `since <= at < until`, read from `until` down (a cursor is held below `until`) and cut at `since`;
+   * one entry more than the page is read, so `next` is there only when an older entry in the span is.
+   */
+  async auditPage(
+    index: string,
+    options: { limit?: number; before?: string; order?: 'asc' | 'desc'; since?: number; until?: number } = {},
+  ): Promise<{ entries: AuditEntry[]; next?: string }> {
     const limit = options.limit ?? 20;
-    const after = parseCursor(options.before);
+    let after = parseCursor(options.before);
+    if (options.order !== 'asc' && (options.since !== undefined || options.until !== undefined)) {
+      // '' sorts before every audit id: reading down from (until, '') starts below every entry at `until`.
+      if (options.until !== undefined && (!after || after.score >= options.until)) after = { score: options.until, member: '' };
+      const read = await this.store.range(index, { limit: limit + 1, order: 'desc', ...(after ? { after } : {}) });
+      const inSpan = options.since === undefined ? read : read.filter((e) => e.score >= options.since!);
+      const shown = inSpan.slice(0, limit);
+      const entries = await this.auditEntries(shown);
+      return inSpan.length > limit ? { entries, next: cursorOf(shown[shown.length - 1])! } : { entries };
+    }
     const found = await this.store.range(index, { limit, order: options.order ?? 'desc', ...(after ? { after } : {}) });
     const entries = (await Promise.all(found.map((e) => this.store.get<AuditEntry>(AUDIT, e.member))))
       .filter((r) => r !== undefined)
       .map((r) => r.value);
     const next = found.length === limit ? cursorOf(found[found.length - 1]) : undefined;
     return next ? { entries, next } : { entries };
+  }
+
+  /** The audit entries an index page names, in its order (an entry gone since is left out). */
+  private async auditEntries(found: readonly IndexEntry[]): Promise<AuditEntry[]> {
+    return (await Promise.all(found.map((e) => this.store.get<AuditEntry>(AUDIT, e.member)))).filter((r) => r !== undefined).map((r) => r.value);
   }
 }
 

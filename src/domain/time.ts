@@ -7,6 +7,8 @@
 import { TZDate } from '@date-fns/tz/date';
 import { add } from 'date-fns/add';
 import { addDays } from 'date-fns/addDays';
+import { startOfDay } from 'date-fns/startOfDay';
+import { startOfWeek } from 'date-fns/startOfWeek';
 import { BotError } from './errors.js';
 
 // The forms requests carry (SPEC section 5: P14D, P1M, PT8H; also P2W, P1Y, P1DT4H): whole numbers only.
@@ -69,4 +71,29 @@ export function endOfDate(date: string, timeZone?: string | null): number {
     throw new BotError('invalid_request', `"${date}" is not a date (YYYY-MM-DD)`);
   }
   return addDays(start, 1).getTime();
+}
+
+/**
+ * The span of a calendar period around `now` (epoch ms) in the asker's calendar, as epoch ms
+ * `[since, until)`: `today` (midnight to midnight), `yesterday`, `this_week` (Monday midnight to the
+ * next Monday's). The calendar is `timeZone` (an IANA name) when this runtime knows it; else the fixed
+ * `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A daylight-saving change in
+ * the span makes it 23 or 25 hours a day.
+ */
+export function periodSpan(period: 'today' | 'yesterday' | 'this_week', now: number, timeZone?: string | null, utcOffsetMinutes?: number): { since: number; until: number } {
+  if (!isTimeZone(timeZone) && utcOffsetMinutes !== undefined && Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60) {
+    // A fixed offset: whole days of the shifted clock.
+    const day = 86_400_000;
+    const shift = utcOffsetMinutes * 60_000;
+    const today = Math.floor((now + shift) / day) * day - shift;
+    if (period === 'today') return { since: today, until: today + day };
+    if (period === 'yesterday') return { since: today - day, until: today };
+    const weekday = (new Date(today + shift).getUTCDay() + 6) % 7; // Monday 0
+    return { since: today - weekday * day, until: today + (7 - weekday) * day };
+  }
+  const today = startOfDay(new TZDate(now, zoneOf(timeZone)));
+  if (period === 'today') return { since: today.getTime(), until: addDays(today, 1).getTime() };
+  if (period === 'yesterday') return { since: addDays(today, -1).getTime(), until: today.getTime() };
+  const monday = startOfWeek(today, { weekStartsOn: 1 });
+  return { since: monday.getTime(), until: addDays(monday, 7).getTime() };
 }

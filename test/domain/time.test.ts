@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBotError } from '../../src/domain/errors.js';
-import { addIsoDuration, endOfDate, isTimeZone } from '../../src/domain/time.js';
+import { addIsoDuration, endOfDate, isTimeZone, periodSpan } from '../../src/domain/time.js';
 
 describe('endOfDate', () => {
   it('is midnight after the date in UTC without a zone', () => {
@@ -87,5 +87,31 @@ describe('addIsoDuration', () => {
     for (const bad of ['P', 'PT', '14D', 'P1.5D', 'P-1D', 'P1D ', 'one month', '']) {
       expect(() => addIsoDuration(0, bad), bad).toThrow(expect.toSatisfy((e: unknown) => isBotError(e, 'invalid_request')));
     }
+  });
+});
+
+describe('periodSpan', () => {
+  const at = (iso: string) => Date.parse(iso);
+  // Wednesday 25 November 2026, 00:30 in Amsterdam (still Tuesday in UTC).
+  const now = at('2026-11-24T23:30:00Z');
+
+  it("is today, yesterday and this week (Monday on) on the asker's calendar", () => {
+    expect(periodSpan('today', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-24T23:00:00Z'), until: at('2026-11-25T23:00:00Z') });
+    expect(periodSpan('yesterday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-23T23:00:00Z'), until: at('2026-11-24T23:00:00Z') });
+    expect(periodSpan('this_week', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-22T23:00:00Z'), until: at('2026-11-29T23:00:00Z') });
+    // The same moment in UTC is still Tuesday.
+    expect(periodSpan('today', now)).toEqual({ since: at('2026-11-24T00:00:00Z'), until: at('2026-11-25T00:00:00Z') });
+    // A Sunday belongs to the week that began the Monday before.
+    expect(periodSpan('this_week', at('2026-11-29T12:00:00Z'), 'UTC')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-30T00:00:00Z') });
+  });
+
+  it('follows a daylight-saving change: the day of it is 23 hours', () => {
+    expect(periodSpan('today', at('2026-03-29T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ since: at('2026-03-28T23:00:00Z'), until: at('2026-03-29T22:00:00Z') });
+  });
+
+  it("without a known zone, uses the client's fixed offset, else UTC", () => {
+    expect(periodSpan('today', now, undefined, 60)).toEqual({ since: at('2026-11-24T23:00:00Z'), until: at('2026-11-25T23:00:00Z') });
+    expect(periodSpan('this_week', now, 'Mars/Olympus_Mons', 60)).toEqual({ since: at('2026-11-22T23:00:00Z'), until: at('2026-11-29T23:00:00Z') });
+    expect(periodSpan('yesterday', now, 'Mars/Olympus_Mons')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-24T00:00:00Z') });
   });
 });
