@@ -1,0 +1,65 @@
+/**
+ * The admin's everyday audit questions: "what did the bot do today?", "what did the bot do for Zoë?",
+ * "what happened on Support today?", "wat heeft de bot vandaag gedaan?", "wat heeft de bot voor Zoë
+ * gedaan?", "wat is er met Support gebeurd?". Read from the whole message (a question with anything
+ * else around it is not one of these); the name is handed on as typed, for `resolveAnswer`.
+ */
+
+/** A span of the asker's calendar: the day, the day before, or the week so far (Monday on). */
+export type AuditPeriod = 'today' | 'yesterday' | 'this_week';
+
+/** What an audit question asks: whose history (`subject`, '' for everything the bot did), over which period. */
+export interface AuditQuestion {
+  /** The name as typed ("Zoë", "Support"), '' when none was said. */
+  subject: string;
+  period?: AuditPeriod;
+  language: 'en' | 'nl';
+}
+
+const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
+  [/(?:^|\s)today(?=\s|$)/iu, 'today', 'en'],
+  [/(?:^|\s)yesterday(?=\s|$)/iu, 'yesterday', 'en'],
+  [/(?:^|\s)this\s+week(?=\s|$)/iu, 'this_week', 'en'],
+  [/(?:^|\s)vandaag(?=\s|$)/iu, 'today', 'nl'],
+  [/(?:^|\s)gisteren(?=\s|$)/iu, 'yesterday', 'nl'],
+  [/(?:^|\s)deze\s+week(?=\s|$)/iu, 'this_week', 'nl'],
+];
+
+// Each shape: the question with its period taken out; group 1 is the name, when one is said.
+const SHAPES: ReadonlyArray<readonly [RegExp, 'en' | 'nl']> = [
+  // "what did the bot do (for Zoë)", "what has the bot done (on Support)", "what did you do"
+  [/^what\s+(?:did|has)\s+(?:the\s+bot|you)\s+(?:do|done)(?:\s+(?:for|to|on|with|about)\s+(.+))?$/iu, 'en'],
+  // "what happened (on|to|with Support)", "what has happened"
+  [/^what(?:'s|\s+has)?\s+happened(?:\s+(?:on|to|with|in|for|at)\s+(.+))?$/iu, 'en'],
+  // "wat heeft de bot (voor Zoë) gedaan", "wat deed de bot (voor Zoë)", "wat heb je gedaan"
+  [/^wat\s+(?:heeft|deed|heb|had)\s+(?:de\s+bot|je|jij)(?:\s+(?:voor|met|op|bij|aan)\s+(.+?))?(?:\s+gedaan)?$/iu, 'nl'],
+  // "wat is er (met Support) gebeurd", "wat is er gebeurd (met Support)"
+  [/^wat\s+is\s+er(?:\s+(?:met|op|bij|voor)\s+(.+?))?\s+gebeurd(?:\s+(?:met|op|bij|voor)\s+(.+))?$/iu, 'nl'],
+  // "wat gebeurde er (met Support)"
+  [/^wat\s+gebeurde\s+er(?:\s+(?:met|op|bij|voor)\s+(.+))?$/iu, 'nl'],
+];
+
+/**
+ * Reads `text` as an audit question, or undefined when it is not one. At most one period may be
+ * said; a message naming a request id is not read ("what happened to REQ-7K2F9" is its status).
+ * The subject keeps its case and accents as typed.
+ */
+export function readAuditQuestion(text: string): AuditQuestion | undefined {
+  let rest = text.normalize('NFC').replace(/[?!.]+\s*$/u, '').replace(/\s+/gu, ' ').trim();
+  if (rest.length === 0 || rest.length > 200 || /\bREQ-/iu.test(rest)) return undefined;
+  let period: AuditPeriod | undefined;
+  for (const [pattern, name] of PERIODS) {
+    const match = pattern.exec(rest);
+    if (!match) continue;
+    if (period) return undefined; // "today and yesterday": not one of these questions
+    period = name;
+    rest = `${rest.slice(0, match.index)} ${rest.slice(match.index + match[0].length)}`.replace(/\s+/gu, ' ').trim();
+  }
+  for (const [shape, language] of SHAPES) {
+    const match = shape.exec(rest);
+    if (!match) continue;
+    const subject = (match[1] ?? match[2] ?? '').trim();
+    return { subject, ...(period ? { period } : {}), language };
+  }
+  return undefined;
+}
