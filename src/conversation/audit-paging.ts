@@ -7,11 +7,13 @@ export const AUDIT_PAGE_SIZE = 10;
 /**
  * One page of audit history, newest first. An engine that pages (`{ entries, next }`) answers it
  * itself; one that answers every entry (oldest first) is paged here, the cursor being
- * `<at>:<entry id>` of the last entry shown.
+ * `<at>:<entry id>` of the last entry shown (and the filter's `since` / `until` applied here).
  */
 export async function auditPage(engine: ConversationEngine, actorId: string, filter: AuditFilter, page: AuditPageOptions = {}): Promise<AuditPage> {
   const result = await engine.audit(actorId, filter, { limit: AUDIT_PAGE_SIZE, ...page });
-  return Array.isArray(result) ? pageOf(result, page) : result;
+  if (!Array.isArray(result)) return result;
+  const inSpan = result.filter((e) => (filter.since === undefined || e.at >= filter.since) && (filter.until === undefined || e.at < filter.until));
+  return pageOf(inSpan, page);
 }
 
 function pageOf(entries: readonly AuditEntry[], page: AuditPageOptions): AuditPage {

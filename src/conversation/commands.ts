@@ -1,19 +1,25 @@
 import { normalizeName } from '../directory/normalize.js';
+import { readAuditQuestion, type AuditPeriod } from '../language/audit-question.js';
 import type { Understanding } from '../language/understand.js';
 
 /**
  * Admin commands the language layer does not name as intents (yet): "retry REQ-7K2F9" /
  * "probeer REQ-7K2F9 opnieuw" (the language layer reads it as `status` with the request id), and
  * "audit REQ-7K2F9" / "audit Support" / "geschiedenis van Priya" (read as `unknown`, or `status`
- * with an id). Read from the words the language layer normalises with; the name after "audit" is
- * resolved by the language layer too (`resolveAnswer`).
+ * with an id), and the audit questions of `readAuditQuestion` ("what did the bot do today?"). Read
+ * from the words the language layer normalises with; the name after "audit" is resolved by the
+ * language layer too (`resolveAnswer`).
  */
 export type Command =
   | { verb: 'retry'; requestId: string }
   /** "more", "next", "older" / "meer", "volgende", "oudere": the next page of the last paged answer; `lang` is the paging word's. */
   | { verb: 'more'; lang: 'en' | 'nl' }
-  /** `requestId` when one was named; else `subject`, the rest of the text, for the language layer to resolve (may be ''). */
-  | { verb: 'audit'; requestId?: string; subject: string };
+  /**
+   * `requestId` when one was named; else `subject`, the rest of the text, for the language layer to
+   * resolve (may be ''). `question`: asked in everyday words ("what did the bot do today?", "wat is er
+   * met Support gebeurd?"), where no subject means everything the bot did; `period` limits it.
+   */
+  | { verb: 'audit'; requestId?: string; subject: string; question?: true; period?: AuditPeriod };
 
 /** Words that ask for the next page, and the language each is. */
 const MORE_WORDS = new Map<string, 'en' | 'nl'>([
@@ -39,6 +45,12 @@ export function readCommand(text: string, understanding: Understanding): Command
   }
   if (understanding.requestRef && understanding.intent === 'status' && words.some((w) => RETRY_WORDS.has(w))) {
     return { verb: 'retry', requestId: understanding.requestRef };
+  }
+  // "what did the bot do today?", "wat heeft de bot voor Zoë gedaan?": read as a question only when
+  // the language layer found no request in it ("what happened to REQ-7K2F9" is that request's status).
+  if ((understanding.intent === 'unknown' || understanding.intent === 'query') && !understanding.requestRef) {
+    const question = readAuditQuestion(text);
+    if (question) return { verb: 'audit', subject: question.subject, question: true, ...(question.period ? { period: question.period } : {}) };
   }
   const lead = words.findIndex((w) => AUDIT_WORDS.has(w));
   // "audit ..." leads the message (after "show" / "toon"): "who has access" never contains it.

@@ -97,7 +97,7 @@ export class Conversation implements ConversationApi {
       }
       // A new message replaces whatever was being completed: its own answer says what happens now.
       await core.drafts.deleteDraft(input.userId);
-      await this.dispatch(turn, understanding, command, input.mentions);
+      await this.dispatch(turn, understanding, command, input.mentions, input.utcOffsetMinutes);
     } catch (error) {
       turn.replies.push(await refusalFor(error, turn.context, turn.names, turn.audience.lang, turn.log));
     }
@@ -163,10 +163,10 @@ export class Conversation implements ConversationApi {
     return t(turn.audience.lang, 'example.grant', { ...names });
   }
 
-  private async dispatch(turn: Turn, u: Understanding, command: Command | undefined, mentions?: readonly MarkedMention[]): Promise<void> {
+  private async dispatch(turn: Turn, u: Understanding, command: Command | undefined, mentions?: readonly MarkedMention[], utcOffsetMinutes?: number): Promise<void> {
     const { core } = this;
     if (command?.verb === 'retry') return this.adminAction(turn, 'retry', command.requestId);
-    if (command?.verb === 'audit') return audit(core, turn, command, mentions);
+    if (command?.verb === 'audit') return audit(core, turn, command, mentions, utcOffsetMinutes);
     if (command?.verb === 'more') {
       // "volgende" alone marks no language for the language layer; the paging word itself does.
       turn.audience = { ...turn.audience, lang: command.lang };

@@ -1,5 +1,6 @@
 import { BotError } from '../domain/errors.js';
 import { timeBoundInPlace, type PermissionRequest } from '../domain/request.js';
+import { periodSpan } from '../domain/time.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
@@ -7,6 +8,7 @@ import type { Command } from './commands.js';
 import type { AuditFilter, MarkedMention } from './types.js';
 import type { Turn } from './turn.js';
 import { t } from './wording/strings.js';
+import { formatSpan } from './wording/format.js';
 import { accessView, auditView, helpExamples, helpView, holdingsView, statusView } from './wording/views.js';
 
 /** "help" / "hulp": what the bot does, with examples named from the directory in use. */
@@ -108,12 +110,28 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
 /**
  * "audit REQ-7K2F9", "audit Support", "audit Priya": one page of history, newest first. A person's
  * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
- * concerns it ("audit my mailbox": its owner, or an admin).
+ * concerns it ("audit my mailbox": its owner, or an admin). Asked in everyday words ("what did the
+ * bot do today?", "what happened on Support yesterday?"): the same, or with no name everything the
+ * bot did (admins), limited to the period said (today, yesterday, this week in the asker's zone, else
+ * at `utcOffsetMinutes`, minutes east of UTC, else UTC). Plain `audit` with no name still asks whose.
  */
-export async function audit(core: Core, turn: Turn, command: Extract<Command, { verb: 'audit' }>, mentions?: readonly MarkedMention[]): Promise<void> {
+export async function audit(
+  core: Core,
+  turn: Turn,
+  command: Extract<Command, { verb: 'audit' }>,
+  mentions?: readonly MarkedMention[],
+  utcOffsetMinutes?: number,
+): Promise<void> {
   const { lang } = turn.audience;
   if (command.requestId) {
     await auditOf(core, turn, { requestId: command.requestId }, turn.names.escape(command.requestId, 80));
+    return;
+  }
+  // "what did the bot do today?": within the period said, in the asker's calendar.
+  const span = command.period ? periodSpan(command.period, core.clock.now(), turn.audience.timeZone, utcOffsetMinutes) : {};
+  if (!command.subject && command.question) {
+    // Everything the bot did (the whole log): the engine lets only admins read it.
+    await auditOf(core, turn, span, await subjectOf(turn, span));
     return;
   }
   if (!command.subject) {
@@ -140,8 +158,8 @@ export async function audit(core: Core, turn: Turn, command: Extract<Command, { 
   const target = await core.directory.getTarget(found.id);
   // A person named: an admin reads that person's history; anyone else their mailbox's, which its
   // owner (the person) may read. The engine decides who reads what.
-  if (target?.kind === 'user' && (await core.engine.isAdmin(turn.userId))) await auditOf(core, turn, { granteeId: found.id }, await turn.names.person(found.id));
-  else await auditOf(core, turn, { targetId: found.id }, (await turn.names.target(found.id)).name);
+  const filter: AuditFilter = target?.kind === 'user' && (await core.engine.isAdmin(turn.userId)) ? { granteeId: found.id, ...span } : { targetId: found.id, ...span };
+  await auditOf(core, turn, filter, await subjectOf(turn, filter));
 }
 
 /**
@@ -181,26 +199,45 @@ async function missingSubject(core: Core, filter: AuditFilter): Promise<BotError
   return undefined;
 }
 
-/** The "older entries" button: the same filter, the page before `before`. Card data is untrusted: the engine checks who may read it. */
+/**
+ * The "older entries" button: the same filter (one of `requestId`, `targetId`, `granteeId`, or
+ * `scope: 'all'` for everything; with `since` / `until` as digits when a period was said), the page
+ * before `before`. Card data is untrusted: the engine checks who may read it.
+ */
 export async function auditMore(core: Core, turn: Turn, data: Record<string, unknown>): Promise<void> {
   const filter: AuditFilter = {};
   for (const key of ['requestId', 'targetId', 'granteeId'] as const) {
     const value = data[key];
     if (typeof value === 'string' && value.length > 0 && value.length <= 100) filter[key] = value;
   }
+  const subjects = Object.keys(filter).length;
+  // A period's bounds (epoch ms, as the button wrote them); a page of everything says `scope: all`.
+  for (const key of ['since', 'until'] as const) {
+    const value = data[key];
+    if (typeof value === 'string' && /^\d{1,15}$/.test(value)) filter[key] = Number(value);
+  }
   const before = typeof data.before === 'string' && data.before.length <= 200 ? data.before : undefined;
-  if (Object.keys(filter).length !== 1 || !before) {
+  if (subjects > 1 || (subjects === 0) !== (data.scope === 'all') || !before) {
     turn.replies.push({ kind: 'refusal', code: 'bad_action', text: t(turn.audience.lang, 'reply.badAction'), details: {} });
     return;
   }
   await auditOf(core, turn, filter, await subjectOf(turn, filter), before);
 }
 
-/** What an audit filter is about, as its page title names it: a request id, a person, or a mailbox or group. */
+/**
+ * What an audit filter is about, as its page title names it: a request id, a person, a mailbox or
+ * group, or the bot (everything), followed by its period's days when it has one ("Support, Monday
+ * 7 December 2026").
+ */
 async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
-  if (filter.requestId) return turn.names.escape(filter.requestId, 80);
-  if (filter.granteeId) return turn.names.person(filter.granteeId);
-  return (await turn.names.target(filter.targetId!)).name;
+  const subject = filter.requestId
+    ? turn.names.escape(filter.requestId, 80)
+    : filter.granteeId
+      ? await turn.names.person(filter.granteeId)
+      : filter.targetId
+        ? (await turn.names.target(filter.targetId)).name
+        : t(turn.audience.lang, 'audit.subject.all');
+  return filter.since === undefined || filter.until === undefined ? subject : t(turn.audience.lang, 'audit.subjectSpan', { subject, span: formatSpan(filter.since, filter.until, turn.audience) });
 }
 
 /** One audit page, answered and remembered as the last page this person saw (a typed "more" continues it). */

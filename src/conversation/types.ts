@@ -69,7 +69,8 @@ export type ActionVerb = 'approve' | 'reject' | 'choose' | 'cancel' | 'retry' | 
  * stored request or draft and the authenticated `userId`:
  * - approve, reject, cancel, retry, revoke: `requestId` (string); reject: `reason` (string, optional)
  * - choose: `draftId` (string), `pick` (number or digit string, index into the choice's options)
- * - audit (next page): `requestId` | `targetId` | `granteeId`, and `before` (the page cursor)
+ * - audit (next page): `requestId` | `targetId` | `granteeId` | `scope: 'all'` (everything the bot did),
+ *   `since` / `until` (epoch ms as digits, when a period was asked) and `before` (the page cursor)
  */
 export interface ActionInput extends Speaker {
   verb: string;
@@ -304,11 +305,16 @@ export type ReplyKind = Reply['kind'];
 // ---------------------------------------------------------------------------------------------
 // What the conversation needs from the rest of the bot
 
-/** Which history to read: one request, one mailbox or group, or one person (as grantee). */
+/**
+ * Which history to read: one request, one mailbox or group, or one person (as grantee); none of them:
+ * everything the bot did (admins). `since` / `until` (epoch ms): only the entries with `since <= at < until`.
+ */
 export interface AuditFilter {
   requestId?: string;
   targetId?: string;
   granteeId?: string;
+  since?: number;
+  until?: number;
 }
 
 export interface AuditPageOptions {

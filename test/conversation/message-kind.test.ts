@@ -87,7 +87,9 @@ const ROWS: Row[] = [
   { text: 'Send As, thanks', reads: true, none: NEW, question: NEW, choice: 'answer' },
   { text: 'Send As for 2 weeks', reads: true, none: NEW, question: NEW, choice: 'answer' },
   { text: 'remove send as', reads: true, none: NEW, question: NEW, choice: 'answer' },
-  { text: 'what did the bot do?', reads: true, none: NEW, question: NEW, choice: 'answer' },
+  // An audit question (a command): a new message even at an open choice, as "audit Support" is.
+  { text: 'what did the bot do?', reads: false, none: NEW, question: NEW, choice: NEW },
+  { text: 'what is the weather like?', reads: true, none: NEW, question: NEW, choice: 'answer' },
   { text: 'give Megan send as on Training until 2026-02-30', reads: true, none: NEW, question: NEW, choice: 'answer' },
 ];
 

@@ -64,6 +64,19 @@ export function formatDay(ymd: string, lang: Lang): string {
   return formatter(lang, 'UTC', DAY).format(Date.parse(`${ymd}T12:00:00Z`));
 }
 
+/**
+ * The days of a span `[since, until)` (epoch ms) in the audience's zone (UTC, said so, when unknown):
+ * "Monday 7 December 2026" for one day, "Monday 7 December 2026 – Sunday 13 December 2026" for more.
+ */
+export function formatSpan(since: number, until: number, audience: Audience): string {
+  const known = validZone(audience.timeZone);
+  const format = formatter(audience.lang, known ?? 'UTC', DAY);
+  const first = format.format(since);
+  const last = format.format(Math.max(since, until - 1));
+  const span = first === last ? first : `${first} – ${last}`;
+  return known ? span : `${span} (UTC)`;
+}
+
 /** The notifier's name for the end of a grant: the same rendering as `formatEnd`. */
 export const formatDate = formatEnd;
 

@@ -193,7 +193,10 @@ export async function auditView(
   const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty: t(lang, 'audit.empty'), lines };
   if (next) {
     const data: Record<string, string> = { before: next };
-    for (const [key, value] of Object.entries(filter)) if (typeof value === 'string') data[key] = value;
+    // Card data is strings: a period's bounds (epoch ms) are written as digits.
+    for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' || typeof value === 'number') data[key] = String(value);
+    // Everything the bot did names no request, mailbox, group or person: the button says so.
+    if (!filter.requestId && !filter.targetId && !filter.granteeId) data.scope = 'all';
     view.more = { label: t(lang, 'audit.more'), verb: 'audit', data };
   }
   return view;

@@ -1,0 +1,160 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../../src/conversation/types.js';
+import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+// The harness starts on Monday 23 November 2026, 09:00 in Amsterdam (UTC+1); days are Amsterdam's.
+const TUESDAY = Date.parse('2026-11-23T23:00:00Z');
+const WEDNESDAY = Date.parse('2026-11-24T23:00:00Z');
+const MONDAY = Date.parse('2026-11-22T23:00:00Z');
+const NEXT_MONDAY = Date.parse('2026-11-29T23:00:00Z');
+
+function only(replies: Reply[]): Reply {
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+}
+
+function page(reply: Reply): Reply & { kind: 'audit' } {
+  if (reply.kind !== 'audit') throw new Error(`not an audit page: ${JSON.stringify(reply).slice(0, 300)}`);
+  return reply;
+}
+
+/**
+ * Monday: Alex asks Send As for Megan on Training (Adele approves; it is in effect by 11:01). Tuesday 10:00: Isaiah asks Send on
+ * behalf on Support for six people, a minute apart, and Miriam approves them: more than a page today.
+ */
+async function mondayThenBusyTuesday(harness: ConversationHarness): Promise<void> {
+  await harness.say('alex', 'give Megan send as on Training');
+  const [monday] = await harness.app.engine.requestsOf(PEOPLE.alex.id);
+  harness.clock.advance(MINUTE);
+  await harness.click('adele', 'approve', { requestId: monday!.id });
+  // Past the propagation window: its post-back ("effective") is Monday's too.
+  harness.clock.advance(2 * HOUR);
+  await harness.app.engine.idle();
+  harness.clock.advance(23 * HOUR); // Tuesday 10:01
+  for (const grantee of ['Megan', 'Patti', 'Jan Smit', 'Jan Jansen', 'Adele', 'Alex']) {
+    await harness.say('isaiah', `give ${grantee} send on behalf of Support`);
+    harness.clock.advance(MINUTE);
+  }
+  for (const request of await harness.app.engine.awaitingDecisionBy(PEOPLE.miriam.id)) await harness.click('miriam', 'approve', { requestId: request.id });
+}
+
+describe('audit questions in everyday words', () => {
+  it('"what did the bot do today?": an admin sees every entry of today (in their zone), newest first, paged within today', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const first = page(only(await h.say('nestor', 'what did the bot do today?')));
+    expect(first.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(first.view.title).toBe('History of the bot, Tuesday, 24 November 2026');
+    expect(first.view.lines).toHaveLength(10);
+    const at = first.page.entries.map((e) => e.at);
+    expect([...at].sort((a, b) => b - a)).toEqual(at);
+    // The "older entries" button carries the period: every page stays within today, each entry once.
+    expect(first.view.more?.data).toMatchObject({ since: String(TUESDAY), until: String(WEDNESDAY) });
+    const seen = new Set(first.page.entries.map((e) => e.id));
+    let last = page(only(await h.click('nestor', 'audit', first.view.more!.data)));
+    for (;;) {
+      expect(last.page.entries.length).toBeGreaterThan(0);
+      for (const entry of last.page.entries) {
+        expect(seen.has(entry.id)).toBe(false);
+        expect(entry.at).toBeGreaterThanOrEqual(TUESDAY);
+        seen.add(entry.id);
+      }
+      if (!last.page.next) break;
+      last = page(only(await h.say('nestor', 'more')));
+    }
+    // Every entry of Tuesday was shown, none of Monday (Alex's request), and the last page offers no empty one after it.
+    const all = (await h.app.engine.audit(PEOPLE.nestor.id, {}, { limit: 100 })).entries;
+    expect(all.some((e) => e.at < TUESDAY)).toBe(true);
+    expect([...seen].sort()).toEqual(all.filter((e) => e.at >= TUESDAY).map((e) => e.id).sort());
+    expect(last.view.more).toBeUndefined();
+    expect(wordsOf(only(await h.say('nestor', 'more')))).toBe('There are no older entries in the history of the bot, Tuesday, 24 November 2026; that was the last page.');
+  });
+
+  it('yesterday and this week are the periods said; with none, everything', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const yesterday = page(only(await h.say('nestor', 'what did the bot do yesterday?')));
+    expect(yesterday.filter).toEqual({ since: MONDAY, until: TUESDAY });
+    expect(yesterday.page.entries.length).toBeGreaterThan(0);
+    expect(yesterday.page.entries.every((e) => e.at >= MONDAY && e.at < TUESDAY && e.targetId === TARGETS.training)).toBe(true);
+    expect(yesterday.view.more).toBeUndefined();
+    const week = page(only(await h.say('nestor', 'what did the bot do this week')));
+    expect(week.filter).toEqual({ since: MONDAY, until: NEXT_MONDAY });
+    expect(week.view.title).toBe('History of the bot, Monday, 23 November 2026 – Sunday, 29 November 2026');
+    const everything = page(only(await h.say('nestor', 'what has the bot done?')));
+    expect(everything.filter).toEqual({});
+    expect(everything.view.title).toBe('History of the bot');
+    expect(everything.page.entries.map((e) => e.id)).toEqual(week.page.entries.map((e) => e.id));
+    // Its "older entries" button pages everything too (a button naming nobody says so).
+    expect(everything.view.more?.data).toEqual({ scope: 'all', before: everything.page.next });
+    const older = page(only(await h.click('nestor', 'audit', everything.view.more!.data)));
+    expect(older.filter).toEqual({});
+    expect(older.page.entries.every((e) => e.at <= everything.page.entries.at(-1)!.at && !everything.page.entries.some((s) => s.id === e.id))).toBe(true);
+    // Paged on to the end, it reaches Monday: no period limits it.
+    let last = older;
+    while (last.page.next) last = page(only(await h.say('nestor', 'more')));
+    expect(last.page.entries.some((e) => e.at < TUESDAY)).toBe(true);
+  });
+
+  it('for a person, and on a mailbox or group, in English and Dutch', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const forMegan = page(only(await h.say('nestor', 'what did the bot do for Megan?')));
+    expect(forMegan.filter).toEqual({ granteeId: PEOPLE.megan.id });
+    expect(forMegan.view.title).toBe('History of Megan Bowen');
+    // Megan's Monday request on Training and her Tuesday one on Support.
+    expect(new Set(forMegan.page.entries.map((e) => e.targetId))).toEqual(new Set([TARGETS.training, TARGETS.support]));
+    const meganToday = page(only(await h.say('nestor', 'what did the bot do for Megan today?')));
+    expect(meganToday.filter).toEqual({ granteeId: PEOPLE.megan.id, since: TUESDAY, until: WEDNESDAY });
+    expect(meganToday.page.entries.every((e) => e.targetId === TARGETS.support)).toBe(true);
+
+    const support = page(only(await h.say('nestor', 'what happened on Support today?')));
+    expect(support.filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
+    expect(support.page.entries.every((e) => e.targetId === TARGETS.support && e.at >= TUESDAY)).toBe(true);
+    const trainingToday = page(only(await h.say('nestor', 'what happened on Training today?')));
+    expect(trainingToday.page.entries).toEqual([]);
+    expect(trainingToday.view.empty).toBe('Nothing recorded yet.');
+
+    const nlAll = page(only(await h.say('nestor', 'wat heeft de bot vandaag gedaan?', 'nl-NL')));
+    expect(nlAll.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(nlAll.view.title).toBe('Geschiedenis van de bot, dinsdag 24 november 2026');
+    const nlPerson = page(only(await h.say('nestor', 'wat heeft de bot voor Megan gedaan?', 'nl-NL')));
+    expect(nlPerson.filter).toEqual({ granteeId: PEOPLE.megan.id });
+    const nlTarget = page(only(await h.say('nestor', 'wat is er met Support gebeurd?', 'nl-NL')));
+    expect(nlTarget.filter).toEqual({ targetId: TARGETS.support });
+    expect(nlTarget.view.title).toBe('Geschiedenis van Support');
+  });
+
+  it('follows the rule of "audit": the whole log and a person are admins\' only, a mailbox its owner\'s too', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    for (const text of ['what did the bot do today?', 'what did the bot do for Megan?', 'what happened on Support?']) {
+      const refused = only(await h.say('alex', text));
+      expect(refused, text).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+      expect(wordsOf(refused)).toContain('Only admins can read this history');
+    }
+    expect(only(await h.say('adele', 'wat heeft de bot vandaag gedaan?', 'nl-NL'))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    // Miriam owns Support: what happened there is hers to read, as "audit Support" is.
+    expect(page(only(await h.say('miriam', 'what happened on Support today?'))).filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
+    // A page of everything from a button is refused to a non-admin too.
+    const first = page(only(await h.say('nestor', 'what did the bot do today?')));
+    expect(only(await h.click('alex', 'audit', first.view.more!.data))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    expect(first.view.more!.data.scope).toBe('all');
+    // A button naming nothing, or everything and someone, is no audit page.
+    expect(only(await h.click('nestor', 'audit', { before: first.view.more!.data.before! }))).toMatchObject({ kind: 'refusal', code: 'bad_action' });
+    expect(only(await h.click('nestor', 'audit', { scope: 'all', targetId: TARGETS.support, before: first.view.more!.data.before! }))).toMatchObject({ kind: 'refusal', code: 'bad_action' });
+    // "audit" alone still asks whose history; "what happened to REQ-..." is still that request's status.
+    expect(wordsOf(only(await h.say('nestor', 'audit')))).toContain('audit Support');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect(only(await h.say('alex', `what happened to ${request!.id}?`))).toMatchObject({ kind: 'requests' });
+  });
+});
