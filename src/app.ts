@@ -1,3 +1,4 @@
+import { stdoutLog } from './observability/stdout-log.js';
 import pino from 'pino';
 import { checkBotAdmins } from './bot-admins.js';
 import { simulatedVisibilityDelay, type Config } from './config.js';
@@ -105,7 +106,7 @@ export function createPermissionService(
 
 /** Builds the channel-neutral core from the configuration: directory, store, permission service, engine, timers. */
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger = (overrides.logger ?? pino({ level: config.LOG_LEVEL })) as App['logger'];
+  const logger = (overrides.logger ?? pino({ level: config.LOG_LEVEL }, stdoutLog())) as App['logger'];
   const clock = overrides.clock ?? systemClock;
   const directory = overrides.directory ?? (await loadDirectory(config));
   await checkBotAdmins(config.BOT_ADMINS, directory, logger);

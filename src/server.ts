@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { stdoutLog } from './observability/stdout-log.js';
 import restify from 'restify';
 import type { Config } from './config.js';
 import { BotError } from './domain/errors.js';
@@ -26,7 +27,7 @@ export interface ChannelMount {
 }
 
 export function createLogger(config: Pick<Config, 'LOG_LEVEL'>): Logger {
-  return pino({ level: config.LOG_LEVEL, base: { service: 'mailbox-delegation-bot' } });
+  return pino({ level: config.LOG_LEVEL, base: { service: 'mailbox-delegation-bot' } }, stdoutLog());
 }
 
 export interface ServerOptions {

@@ -54,6 +54,17 @@ describe('the compiled bot (npm start)', () => {
     bot.child.kill('SIGTERM');
     expect(await bot.exited).toBe(0);
   }, 120_000);
+
+  it('stops on SIGTERM with exit code 0 when whatever read its log has gone (stdout a closed pipe)', async () => {
+    // The memory store stops at once, so the exit comes before the log's asynchronous write meets the EPIPE.
+    const bot = started({ STORE: 'memory' });
+    await listening(bot);
+    // As `npm start | head -3` once head has exited: the log's reader is gone, every write is EPIPE.
+    bot.child.stdout!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+  }, 120_000);
 });
 
 describe('the npm scripts that run a process', () => {

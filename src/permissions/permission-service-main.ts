@@ -1,4 +1,5 @@
 import 'dotenv/config';
+import { stdoutLog } from '../observability/stdout-log.js';
 import pino from 'pino';
 import { loadConfig, type Config } from '../config.js';
 import { createPermissionService, loadDirectory } from '../app.js';
@@ -18,14 +19,14 @@ async function backend(config: Config): Promise<{ service: PermissionService; cl
   const directory = await loadDirectory(config);
   const store = await openStore(config.STORE);
   const mismatch = await storeTenantMismatch(store, directory, 'bind', systemClock.now());
-  if (mismatch) pino({ level: config.LOG_LEVEL }).error({ code: mismatch.code, ...mismatch.details }, mismatch.message);
+  if (mismatch) pino({ level: config.LOG_LEVEL }, stdoutLog()).error({ code: mismatch.code, ...mismatch.details }, mismatch.message);
   return { service: createPermissionService(config, { store, directory, clock: systemClock }), close: () => store.close() };
 }
 
 // `npm run permission-service`
 runProcess(async () => {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL });
+  const logger = pino({ level: config.LOG_LEVEL }, stdoutLog());
   const { service, close } = await backend(config);
   const server = await startPermissionServiceServer(config, service, logger);
   return {
