@@ -1,8 +1,10 @@
 /**
  * The admin's everyday audit questions: "what did the bot do today?", "what did the bot do for Zoë?",
  * "what happened on Support today?", "wat heeft de bot vandaag gedaan?", "wat heeft de bot voor Zoë
- * gedaan?", "wat is er met Support gebeurd?". Read from the whole message (a question with anything
- * else around it is not one of these); the name is handed on as typed, for `resolveAnswer`.
+ * gedaan?", "wat is er met Support gebeurd?"; and what it removed, gave or changed ("what did the bot
+ * revoke on Facturen?", "wat heeft de bot bij Support weggehaald?"): a question about the past, never
+ * a request. Read from the whole message (a question with anything else around it is not one of
+ * these); the name is handed on as typed ("me" / "mij" too), for `resolveAnswer` or the asker.
  */
 
 /** A span of the asker's calendar: the day, the day before, or the week so far (Monday on). */
@@ -27,12 +29,14 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
 
 // Each shape: the question with its period taken out; group 1 is the name, when one is said.
 const SHAPES: ReadonlyArray<readonly [RegExp, 'en' | 'nl']> = [
-  // "what did the bot do (for Zoë)", "what has the bot done (on Support)", "what did you do"
-  [/^what\s+(?:did|has)\s+(?:the\s+bot|you)\s+(?:do|done)(?:\s+(?:for|to|on|with|about)\s+(.+))?$/iu, 'en'],
+  // "what did the bot do (for Zoë)", "what has the bot done (on Support)", "what did you do",
+  // "what did the bot revoke on Facturen", "what has the bot removed from Support": asked about, never asked for.
+  [/^what\s+(?:did|has)\s+(?:the\s+bot|you)\s+(?:do|done|remove|removed|revoke|revoked|give|given|grant|granted|change|changed|apply|applied|take\s+away|taken\s+away)(?:\s+(?:for|to|on|with|about|from|in|at)\s+(.+))?$/iu, 'en'],
   // "what happened (on|to|with Support)", "what has happened"
   [/^what(?:'s|\s+has)?\s+happened(?:\s+(?:on|to|with|in|for|at)\s+(.+))?$/iu, 'en'],
-  // "wat heeft de bot (voor Zoë) gedaan", "wat deed de bot (voor Zoë)", "wat heb je gedaan"
-  [/^wat\s+(?:heeft|deed|heb|had)\s+(?:de\s+bot|je|jij)(?:\s+(?:voor|met|op|bij|aan)\s+(.+?))?(?:\s+gedaan)?$/iu, 'nl'],
+  // "wat heeft de bot (voor Zoë) gedaan", "wat deed de bot (voor Zoë)", "wat heb je gedaan",
+  // "wat heeft de bot (bij Facturen) weggehaald / ingetrokken / gegeven / verwijderd"
+  [/^wat\s+(?:heeft|deed|heb|had)\s+(?:de\s+bot|je|jij)(?:\s+(?:voor|met|op|bij|aan|van)\s+(.+?))?(?:\s+(?:gedaan|weggehaald|ingetrokken|gegeven|verwijderd|toegekend|afgenomen|veranderd|gewijzigd|toegepast))?$/iu, 'nl'],
   // "wat is er (met Support) gebeurd", "wat is er gebeurd (met Support)"
   [/^wat\s+is\s+er(?:\s+(?:met|op|bij|voor)\s+(.+?))?\s+gebeurd(?:\s+(?:met|op|bij|voor)\s+(.+))?$/iu, 'nl'],
   // "wat gebeurde er (met Support)"

@@ -247,9 +247,15 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
       else intent = 'grant';
     } else intent = 'unknown';
     if (removalLater !== undefined) return intent === 'grant' ? { intent, removalLater } : { intent: 'unknown' };
+    // "what did the bot revoke on Facturen?", "wat heeft de bot weggehaald?": asks what someone did,
+    // so it reports the past and asks for nothing; never a grant or a removal.
+    if ((intent === 'grant' || intent === 'revoke') && s.question && ASKS_WHAT_WAS_DONE.test(flat)) intent = 'unknown';
   }
   return { intent, queryForm };
 }
+
+/** A question about what someone did: "what did ...", "what has ...", "wat heeft ...", "wat deed ...". */
+const ASKS_WHAT_WAS_DONE = /^(?:what (?:did|has|have|had)|wat (?:heeft|hebben|heb|had|hadden|deed|deden))\b/;
 
 /** Verbs that give a right: with a removing verb in the same message, it asks for neither for sure. */
 const GIVE_WORDS = new Set(

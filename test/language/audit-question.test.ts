@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { loadDirectoryFile } from '../../src/directory/file-directory.js';
 import { readAuditQuestion } from '../../src/language/audit-question.js';
+import { understand, type UnderstandOptions } from '../../src/language/understand.js';
+
+const directory = loadDirectoryFile(fileURLToPath(new URL('./fixtures/directory.json', import.meta.url)));
+const options: UnderstandOptions = { directory, requesterId: 'u-emma', now: new Date('2026-11-23T08:00:00Z'), utcOffsetMinutes: 60 };
 
 describe('readAuditQuestion', () => {
   it('reads the English questions: everything, for a person, on a mailbox, with a period', () => {
@@ -27,6 +33,41 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat gebeurde er met Support')).toEqual({ subject: 'Support', language: 'nl' });
   });
 
+  it('reads what the bot removed, gave or changed as a question, in English and Dutch', () => {
+    expect(readAuditQuestion('what did the bot revoke on Facturen?')).toEqual({ subject: 'Facturen', language: 'en' });
+    expect(readAuditQuestion('what did the bot remove today?')).toEqual({ subject: '', period: 'today', language: 'en' });
+    expect(readAuditQuestion('what did the bot remove from Support today?')).toEqual({ subject: 'Support', period: 'today', language: 'en' });
+    expect(readAuditQuestion('What has the bot granted to Zoë this week')).toEqual({ subject: 'Zoë', period: 'this_week', language: 'en' });
+    expect(readAuditQuestion('what did you give to Megan?')).toEqual({ subject: 'Megan', language: 'en' });
+    expect(readAuditQuestion('what did the bot change yesterday?')).toEqual({ subject: '', period: 'yesterday', language: 'en' });
+    expect(readAuditQuestion('what did the bot apply?')).toEqual({ subject: '', language: 'en' });
+    expect(readAuditQuestion('wat heeft de bot weggehaald?')).toEqual({ subject: '', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot vandaag bij Facturen ingetrokken?')).toEqual({ subject: 'Facturen', period: 'today', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot aan Zoë gegeven?')).toEqual({ subject: 'Zoë', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot gisteren van Support verwijderd')).toEqual({ subject: 'Support', period: 'yesterday', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot voor mij gedaan?')).toEqual({ subject: 'mij', language: 'nl' });
+    expect(readAuditQuestion('what did the bot do for me?')).toEqual({ subject: 'me', language: 'en' });
+  });
+
+  it('understand() reads a question about what someone did as neither a grant nor a removal', async () => {
+    for (const text of [
+      'what did the bot revoke on Facturen?',
+      'what did the bot remove today?',
+      'what did the bot remove from Support today?',
+      'what has the bot granted Zoe?',
+      'what did Megan remove from Sales?',
+      'wat heeft de bot bij Facturen ingetrokken?',
+      'wat heeft de bot weggehaald?',
+      'wat deed de bot met Zoë haar volledige toegang?',
+    ]) {
+      const { intent } = await understand(text, options);
+      expect(['grant', 'revoke'], text).not.toContain(intent);
+    }
+    // A request still is one: the safety net is for questions about the past only.
+    expect((await understand('remove Zoe from Sales', options)).intent).toBe('revoke');
+    expect((await understand('can you remove Zoe from Sales?', options)).intent).toBe('revoke');
+  });
+
   it('reads nothing else: requests, other questions, a request id, two periods', () => {
     for (const text of [
       'give Megan send as on Support',
@@ -35,6 +76,8 @@ describe('readAuditQuestion', () => {
       'what happened to REQ-7K2F9?',
       'what did the bot do today and yesterday?',
       'what did Megan do today?',
+      'what did the bot remove and give Zoë access to Sales?',
+      'remove what the bot gave Zoë',
       'wat heeft Zoë?',
       'audit Support',
       '',
