@@ -47,8 +47,11 @@ export function readCommand(text: string, understanding: Understanding): Command
     return { verb: 'retry', requestId: understanding.requestRef };
   }
   // "what did the bot do today?", "wat heeft de bot voor Zoë gedaan?": read as a question only when
-  // the language layer found no request in it ("what happened to REQ-7K2F9" is that request's status).
-  if ((understanding.intent === 'unknown' || understanding.intent === 'query') && !understanding.requestRef) {
+  // the language layer found no request id in it ("what happened to REQ-7K2F9" is that request's
+  // status). Also over a grant or removal it read: "what did the bot remove today" (no question mark)
+  // has a removing verb, but the whole message asks what the bot did and asks for nothing.
+  const readable = ['unknown', 'query', 'grant', 'revoke'].includes(understanding.intent);
+  if (readable && !understanding.requestRef) {
     const question = readAuditQuestion(text);
     if (question) return { verb: 'audit', subject: question.subject, question: true, ...(question.period ? { period: question.period } : {}) };
   }

@@ -1,3 +1,4 @@
+import { normalizeName } from '../directory/normalize.js';
 import { BotError } from '../domain/errors.js';
 import { timeBoundInPlace, type PermissionRequest } from '../domain/request.js';
 import { periodSpan } from '../domain/time.js';
@@ -107,13 +108,18 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
   return ends;
 }
 
+/** The asker, as an audit question names them: "what did the bot do for me?", "wat heeft de bot voor mij gedaan?". */
+const ASKER_WORDS = new Set(['me', 'mij', 'myself', 'mezelf', 'mijzelf']);
+
 /**
  * "audit REQ-7K2F9", "audit Support", "audit Priya": one page of history, newest first. A person's
  * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
  * concerns it ("audit my mailbox": its owner, or an admin). Asked in everyday words ("what did the
  * bot do today?", "what happened on Support yesterday?"): the same, or with no name everything the
  * bot did (admins), limited to the period said (today, yesterday, this week in the asker's zone, else
- * at `utcOffsetMinutes`, minutes east of UTC, else UTC). Plain `audit` with no name still asks whose.
+ * at `utcOffsetMinutes`, minutes east of UTC, else UTC). "me" / "mij" is the asker, read as any person
+ * named (an admin: their history as a person; anyone else: their own mailbox's, if the engine lets
+ * them). Plain `audit` with no name still asks whose.
  */
 export async function audit(
   core: Core,
@@ -139,8 +145,9 @@ export async function audit(
     turn.replies.push({ kind: 'text', text: t(lang, 'reply.askAudit', { shared: names.shared, person: names.person }) });
     return;
   }
-  // A person the channel marked ("audit @Megan Bowen") is that person, never a namesake.
-  const found = await resolveAnswer(command.subject, 'target', core.understand, {
+  // "me" / "mij" is the asker ("what did the bot do for me?"); a person the channel marked
+  // ("audit @Megan Bowen") is that person, never a namesake.
+  const found = ASKER_WORDS.has(normalizeName(command.subject)) ? { status: 'resolved' as const, id: turn.userId } : await resolveAnswer(command.subject, 'target', core.understand, {
     directory: core.directory,
     requesterId: turn.userId,
     now: new Date(core.clock.now()),

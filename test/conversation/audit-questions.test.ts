@@ -122,7 +122,8 @@ describe('audit questions in everyday words', () => {
     expect(support.page.entries.every((e) => e.targetId === TARGETS.support && e.at >= TUESDAY)).toBe(true);
     const trainingToday = page(only(await h.say('nestor', 'what happened on Training today?')));
     expect(trainingToday.page.entries).toEqual([]);
-    expect(trainingToday.view.empty).toBe('Nothing recorded yet.');
+    // A period said: its empty page says so without "yet" (the period may be over).
+    expect(trainingToday.view.empty).toBe('Nothing recorded in this period.');
 
     const nlAll = page(only(await h.say('nestor', 'wat heeft de bot vandaag gedaan?', 'nl-NL')));
     expect(nlAll.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
@@ -132,6 +133,51 @@ describe('audit questions in everyday words', () => {
     const nlTarget = page(only(await h.say('nestor', 'wat is er met Support gebeurd?', 'nl-NL')));
     expect(nlTarget.filter).toEqual({ targetId: TARGETS.support });
     expect(nlTarget.view.title).toBe('Geschiedenis van Support');
+  });
+
+  it('"what did the bot revoke / remove ...?" is an audit question: it asks for nothing and files nothing, even for an admin', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const before = (await h.app.engine.audit(PEOPLE.nestor.id, {}, { limit: 100 })).entries.length;
+    const revoked = page(only(await h.say('nestor', 'what did the bot revoke on Support?')));
+    expect(revoked.filter).toEqual({ targetId: TARGETS.support });
+    expect(page(only(await h.say('nestor', 'what did the bot remove today?'))).filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'what did the bot remove today'))).filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'what did the bot remove from Support today?'))).filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'what has the bot granted to Megan?'))).filter).toEqual({ granteeId: PEOPLE.megan.id });
+    expect(page(only(await h.say('nestor', 'wat heeft de bot vandaag bij Support ingetrokken?', 'nl-NL'))).filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'wat heeft de bot weggehaald?', 'nl-NL'))).filter).toEqual({});
+    // No question for whom, no request, no new audit entry: nothing was asked for.
+    expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
+    expect((await h.app.engine.audit(PEOPLE.nestor.id, {}, { limit: 100 })).entries).toHaveLength(before);
+    // "Megan" after it answers no open question: a name alone is no request either.
+    await h.say('nestor', 'Megan');
+    expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
+  });
+
+  it('"me" / "mij" is the asker: an admin reads their own history as a person; anyone else their own mailbox\'s', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const mine = page(only(await h.say('nestor', 'what did the bot do for me?')));
+    expect(mine.filter).toEqual({ granteeId: PEOPLE.nestor.id });
+    expect(mine.view.title).toBe('History of Nestor Wilke');
+    const mijn = page(only(await h.say('nestor', 'wat heeft de bot vandaag voor mij gedaan?', 'nl-NL')));
+    expect(mijn.filter).toEqual({ granteeId: PEOPLE.nestor.id, since: TUESDAY, until: WEDNESDAY });
+    // Megan is no admin: her own mailbox's history, which she owns, as "audit Megan" would give her.
+    const megan = page(only(await h.say('megan', 'what did the bot do for me?')));
+    expect(megan.filter).toEqual({ targetId: PEOPLE.megan.id });
+  });
+
+  it('an empty period says nothing was recorded in it, without "yet"; with no period "yet" stays', async () => {
+    h = await conversationHarness();
+    const yesterday = page(only(await h.say('nestor', 'what did the bot do yesterday?')));
+    expect(yesterday.page.entries).toEqual([]);
+    expect(yesterday.view.empty).toBe('Nothing recorded in this period.');
+    const gisteren = page(only(await h.say('nestor', 'wat heeft de bot gisteren gedaan?', 'nl-NL')));
+    expect(gisteren.view.empty).toBe('Niets vastgelegd in deze periode.');
+    const training = page(only(await h.say('nestor', 'what happened on Training?')));
+    expect(training.page.entries).toEqual([]);
+    expect(training.view.empty).toBe('Nothing recorded yet.');
   });
 
   it('follows the rule of "audit": the whole log and a person are admins\' only, a mailbox its owner\'s too', async () => {

@@ -190,7 +190,9 @@ export async function auditView(
 ): Promise<AuditView> {
   const { lang } = audience;
   const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang), outcome: entry.outcome })));
-  const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty: t(lang, 'audit.empty'), lines };
+  // "Nothing recorded yet" would promise more to come; a period (yesterday) may be over.
+  const empty = t(lang, filter.since !== undefined || filter.until !== undefined ? 'audit.emptyPeriod' : 'audit.empty');
+  const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty, lines };
   if (next) {
     const data: Record<string, string> = { before: next };
     // Card data is strings: a period's bounds (epoch ms) are written as digits.
