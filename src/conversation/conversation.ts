@@ -1,5 +1,6 @@
 import type { DirectoryUser } from '../directory/directory.js';
 import { BotError, isBotError } from '../domain/errors.js';
+import { calendarOffset } from '../domain/time.js';
 import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
@@ -63,11 +64,14 @@ export class Conversation implements ConversationApi {
         const example = await this.firstExample(turn);
         return [{ kind: 'text', text: t(turn.audience.lang, 'reply.emptyExample', { example }) }];
       }
+      // "tomorrow" and "until Friday" count from the asker's own date, in the zone their day will end in.
+      const now = core.clock.now();
+      const dayOffset = calendarOffset(now, turn.audience.timeZone, input.utcOffsetMinutes);
       const understanding = await core.understand(text, {
         directory: core.directory,
         requesterId: input.userId,
-        now: new Date(core.clock.now()),
-        ...(input.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: input.utcOffsetMinutes } : {}),
+        now: new Date(now),
+        ...(dayOffset !== undefined ? { utcOffsetMinutes: dayOffset } : {}),
         // The client's locale decides how "1/2" reads (en-US: 2 January; others: 1 February).
         ...(typeof input.locale === 'string' && input.locale.length < 36 ? { locale: input.locale } : {}),
         ...(core.rightsOn ? { rightsOn: core.rightsOn } : {}),
@@ -89,7 +93,7 @@ export class Conversation implements ConversationApi {
           turn.replies.push({ kind: 'text', text: t(message.language, 'reply.nothingToStop') });
           return turn.replies;
         case 'answer':
-          if (await answerDraft(core, turn, message.question, { text, understanding, readsAsName: message.readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}) })) return turn.replies;
+          if (await answerDraft(core, turn, message.question, { text, understanding, readsAsName: message.readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}), ...(dayOffset !== undefined ? { utcOffsetMinutes: dayOffset } : {}) })) return turn.replies;
           // `answerDraft` did not take it as the answer ("Megan needs it" at "On which mailbox?"): a new message after all.
           break;
         case 'new-message':

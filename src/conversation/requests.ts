@@ -66,6 +66,8 @@ export interface TypedAnswer {
   readsAsName: boolean;
   /** The channel's marked people in the message. */
   mentions?: readonly MarkedMention[];
+  /** Minutes east of UTC of the asker's calendar now (`calendarOffset`), for an end in the answer ("Megan until Friday"). */
+  utcOffsetMinutes?: number;
 }
 
 /**
@@ -113,7 +115,7 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
     return true;
   }
   if (answer === undefined) return false;
-  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(typed.mentions?.length ? { mentions: typed.mentions } : {}) };
+  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(typed.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: typed.utcOffsetMinutes } : {}), ...(typed.mentions?.length ? { mentions: typed.mentions } : {}) };
   const { resolution, end } = await resolveAnswerWithEnd(answer, slot, core.understand, options);
   turn.audience = { ...turn.audience, lang: draft.language };
   if (resolution.status === 'unknown' && draft.options) {

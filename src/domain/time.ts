@@ -97,3 +97,16 @@ export function periodSpan(period: 'today' | 'yesterday' | 'this_week', now: num
   const monday = startOfWeek(today, { weekStartsOn: 1 });
   return { since: monday.getTime(), until: addDays(monday, 7).getTime() };
 }
+
+/**
+ * Minutes east of UTC of the asker's calendar at `now` (epoch ms), for reading "tomorrow" or "until
+ * Friday" from their own date: the offset of `timeZone` (an IANA name this runtime knows) at that
+ * moment, daylight saving included, as `endOfDate` ends the day in that zone; else the fixed
+ * `utcOffsetMinutes` the client reported (within ±14 h); else `undefined` (the caller's UTC).
+ */
+export function calendarOffset(now: number, timeZone?: string | null, utcOffsetMinutes?: number): number | undefined {
+  // TZDate's getTimezoneOffset follows Date's sign: minutes west of UTC.
+  if (isTimeZone(timeZone)) return -new TZDate(now, timeZone).getTimezoneOffset() || 0;
+  if (utcOffsetMinutes !== undefined && Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60) return utcOffsetMinutes;
+  return undefined;
+}

@@ -97,3 +97,39 @@ describe('the end of a grant', () => {
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
   });
 });
+
+/** "tomorrow" and "until Friday" count from the requester's own date, the day their zone ends it in. */
+describe('relative days in the requester\'s zone', () => {
+  const ask = (zone: string, text: string, offset?: number) =>
+    h!.conversation.handleText({ userId: PEOPLE.alex.id, channel: 'test', locale: 'en-GB', timeZone: zone, text, ...(offset !== undefined ? { utcOffsetMinutes: offset } : {}) });
+  const untils = async () => (await h!.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until).sort();
+
+  it('at UTC+14, already Tuesday there while Monday in UTC, reads today, tomorrow, the day after and Friday from Tuesday', async () => {
+    h = await conversationHarness();
+    // Mon 7 Dec 2026 20:30 UTC: Tue 8 Dec 10:30 in Pacific/Kiritimati. A client offset of 0 does not overrule the zone.
+    h.clock.set(Date.parse('2026-12-07T20:30:00Z'));
+    const today = await ask('Pacific/Kiritimati', 'give Megan send as on Training for today', 0);
+    expect(today.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(today[0]!)).toContain('Tuesday, 8 December');
+    const after = await ask('Pacific/Kiritimati', 'give Isaiah send as on Training until the day after tomorrow');
+    expect(wordsOf(after[0]!)).toContain('Thursday, 10 December');
+    await ask('Pacific/Kiritimati', 'give Jan Smit send as on Training until tomorrow');
+    await ask('Pacific/Kiritimati', 'give Miriam send as on Training until Friday');
+    expect(await untils()).toEqual(['2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11']);
+  });
+
+  it('at UTC-10, still Monday there while Tuesday in UTC, reads tomorrow as Tuesday', async () => {
+    h = await conversationHarness();
+    h.clock.set(Date.parse('2026-12-08T05:00:00Z'));
+    const replies = await ask('Pacific/Honolulu', 'give Megan send as on Training until tomorrow');
+    expect(wordsOf(replies[0]!)).toContain('Tuesday, 8 December');
+    expect(await untils()).toEqual(['2026-12-08']);
+  });
+
+  it('with only a client offset (UTC+1 just after midnight), reads today from the offset\'s date', async () => {
+    h = await conversationHarness();
+    h.clock.set(Date.parse('2026-12-07T23:30:00Z'));
+    await h.conversation.handleText({ userId: PEOPLE.alex.id, channel: 'test', locale: 'en-GB', utcOffsetMinutes: 60, text: 'give Megan send as on Training until tomorrow' });
+    expect(await untils()).toEqual(['2026-12-09']);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBotError } from '../../src/domain/errors.js';
-import { addIsoDuration, endOfDate, isTimeZone, periodSpan } from '../../src/domain/time.js';
+import { addIsoDuration, calendarOffset, endOfDate, isTimeZone, periodSpan } from '../../src/domain/time.js';
 
 describe('endOfDate', () => {
   it('is midnight after the date in UTC without a zone', () => {
@@ -113,5 +113,29 @@ describe('periodSpan', () => {
     expect(periodSpan('today', now, undefined, 60)).toEqual({ since: at('2026-11-24T23:00:00Z'), until: at('2026-11-25T23:00:00Z') });
     expect(periodSpan('this_week', now, 'Mars/Olympus_Mons', 60)).toEqual({ since: at('2026-11-22T23:00:00Z'), until: at('2026-11-29T23:00:00Z') });
     expect(periodSpan('yesterday', now, 'Mars/Olympus_Mons')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-24T00:00:00Z') });
+  });
+});
+
+describe('calendarOffset', () => {
+  const at = Date.parse('2026-12-07T20:30:00Z');
+  it('is the zone\'s offset at that moment when the zone is known, before any client offset', () => {
+    expect(calendarOffset(at, 'Pacific/Kiritimati', 0)).toBe(840);
+    expect(calendarOffset(at, 'Pacific/Honolulu')).toBe(-600);
+    expect(calendarOffset(at, 'Europe/Amsterdam', 120)).toBe(60);
+    expect(calendarOffset(Date.parse('2026-07-07T20:30:00Z'), 'Europe/Amsterdam')).toBe(120);
+    expect(calendarOffset(at, 'UTC')).toBe(0);
+  });
+  it('is the client\'s fixed offset without a known zone, and nothing without either', () => {
+    expect(calendarOffset(at, 'Mars/Olympus', 60)).toBe(60);
+    expect(calendarOffset(at, undefined, -600)).toBe(-600);
+    expect(calendarOffset(at, null, 15 * 60)).toBeUndefined();
+    expect(calendarOffset(at, undefined, Number.NaN)).toBeUndefined();
+    expect(calendarOffset(at)).toBeUndefined();
+  });
+  it('gives the day whose end endOfDate computes in the same zone', () => {
+    const offset = calendarOffset(at, 'Pacific/Kiritimati')!;
+    const today = new Date(at + offset * 60_000).toISOString().slice(0, 10);
+    expect(today).toBe('2026-12-08');
+    expect(endOfDate(today, 'Pacific/Kiritimati')).toBe(Date.parse('2026-12-08T10:00:00Z'));
   });
 });

@@ -191,3 +191,29 @@ describe('time phrases the bot cannot keep', () => {
     }
   });
 });
+
+/** Relative days count from the requester's own date, which may not be UTC's (an injected clock near midnight). */
+describe('relative days in the requester\'s calendar', () => {
+  const cases: Array<[string, string, number, string, string]> = [
+    // Mon 7 Dec 20:30 UTC is already Tue 8 Dec 10:30 at UTC+14 (Pacific/Kiritimati).
+    ['2026-12-07T20:30:00Z', '+14', 840, 'give Zoe send as on Sales for today', '2026-12-08'],
+    ['2026-12-07T20:30:00Z', '+14', 840, 'give Zoe send as on Sales until tomorrow', '2026-12-09'],
+    ['2026-12-07T20:30:00Z', '+14', 840, 'give Zoe send as on Sales until the day after tomorrow', '2026-12-10'],
+    ['2026-12-07T20:30:00Z', '+14', 840, 'geef Zoë verzenden als op Sales tot overmorgen', '2026-12-10'],
+    // Tuesday there: the next Friday is the 11th, the next Tuesday a week on.
+    ['2026-12-07T20:30:00Z', '+14', 840, 'give Zoe send as on Sales until Friday', '2026-12-11'],
+    ['2026-12-07T20:30:00Z', '+14', 840, 'give Zoe send as on Sales until Tuesday', '2026-12-15'],
+    // Mon 7 Dec 23:30 UTC is Tue 8 Dec 00:30 at UTC+1.
+    ['2026-12-07T23:30:00Z', '+1', 60, 'give Zoe send as on Sales for today', '2026-12-08'],
+    ['2026-12-07T23:30:00Z', '+1', 60, 'geef Zoë verzenden als op Sales tot morgen', '2026-12-09'],
+    ['2026-12-07T23:30:00Z', '+1', 60, 'give Zoe send as on Sales until Wednesday', '2026-12-09'],
+    // Tue 8 Dec 05:00 UTC is still Mon 7 Dec 19:00 at UTC-10 (Pacific/Honolulu).
+    ['2026-12-08T05:00:00Z', '-10', -600, 'give Zoe send as on Sales for today', '2026-12-07'],
+    ['2026-12-08T05:00:00Z', '-10', -600, 'give Zoe send as on Sales until tomorrow', '2026-12-08'],
+    ['2026-12-08T05:00:00Z', '-10', -600, 'give Zoe send as on Sales until Tuesday', '2026-12-08'],
+  ];
+  it.each(cases)('at %s (UTC%s) reads "%s"', async (at, _zone, offset, text, until) => {
+    const u = toContractJson(await understand(text, { ...options, now: new Date(at), utcOffsetMinutes: offset }));
+    expect(u).toMatchObject({ intent: 'grant', until, duration: null });
+  });
+});
