@@ -259,5 +259,5 @@ async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: str
     if (missing) throw missing;
   }
   await core.pages?.saveLastPage({ userId: turn.userId, kind: 'audit', filter, ...(page.next ? { next: page.next } : {}), at: core.clock.now() });
-  turn.replies.push({ kind: 'audit', filter, page, view: await auditView(subject, filter, page.entries, page.next, turn.names, turn.audience) });
+  turn.replies.push({ kind: 'audit', filter, page, view: await auditView(subject, filter, page.entries, page.next, turn.names, turn.audience, (id) => core.engine.get(id)) });
 }

@@ -72,7 +72,7 @@ describe('audit in chat', () => {
     expect(actions.at(-1)).toBe('created');
     expect(actions.indexOf('approved')).toBeLessThan(actions.indexOf('created'));
     expect(byId.view.title).toBe(`History of ${request!.id}`);
-    expect(byId.view.lines.at(-1)!.text).toBe(`Alex Wilber: requested (${request!.id}: Megan Bowen on Training)`);
+    expect(byId.view.lines.at(-1)!.text).toBe(`Alex Wilber: requested Send As for Megan Bowen on Training (${request!.id})`);
     expect(byId.view.lines.some((l) => l.text.startsWith('Adele Vance: approved'))).toBe(true);
 
     const byTarget = only(await h.say('nestor', 'audit Training'));

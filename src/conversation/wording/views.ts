@@ -179,7 +179,10 @@ export function helpView(lang: Lang, names: ExampleNames): HelpView {
   return { title: t(lang, 'help.title'), intro: t(lang, 'help.intro'), examplesTitle: t(lang, 'help.examples'), examples: helpExamples(lang, names), rights: t(lang, 'help.rights') };
 }
 
-/** One page of audit history, newest first, with the "older entries" button when there are more. */
+/**
+ * One page of audit history, newest first, with the "older entries" button when there are more. `requestOf`
+ * reads a request's kind and rights for the line that created it (`auditLine`); without it that line is plain.
+ */
 export async function auditView(
   subject: string,
   filter: AuditFilter,
@@ -187,9 +190,10 @@ export async function auditView(
   next: string | undefined,
   names: Names,
   audience: Audience,
+  requestOf?: AuditRequestOf,
 ): Promise<AuditView> {
   const { lang } = audience;
-  const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang), outcome: entry.outcome })));
+  const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang, requestOf), outcome: entry.outcome })));
   // "Nothing recorded yet" would promise more to come; a period (yesterday) may be over.
   const empty = t(lang, filter.since !== undefined || filter.until !== undefined ? 'audit.emptyPeriod' : 'audit.empty');
   const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty, lines };
@@ -256,14 +260,28 @@ export function auditActionWords(action: string, lang: Lang): string {
   return t(lang, 'audit.action.other', { action: plain || '?' });
 }
 
-/** "Emma Clarke: approved (REQ-7K2F9, Zoë Dubois on Training)". */
-async function auditLine(entry: AuditEntry, names: Names, lang: Lang): Promise<string> {
+/** What an audit line says of its request beyond the entry: a removal or a grant, and of which rights. */
+export type AuditRequestOf = (requestId: string) => Promise<Pick<PermissionRequest, 'kind' | 'rights'> | undefined>;
+
+/**
+ * "Emma Clarke: approved (REQ-7K2F9: Zoë Dubois on Training)". The line of the request itself says what
+ * was asked (the entry holds no kind or rights, so they are read from the request with `requestOf`):
+ * "Emma Clarke: requested removal of Full Access for Zoë Dubois on Training (REQ-7K2F9)", or "requested
+ * Send As for …"; a request no longer found keeps the plain "requested (REQ-…: …)".
+ */
+async function auditLine(entry: AuditEntry, names: Names, lang: Lang, requestOf?: AuditRequestOf): Promise<string> {
   const actor = entry.actorId === 'system' ? t(lang, 'audit.system') : await names.person(entry.actorId);
-  const action = auditActionWords(entry.action, lang);
-  const about = entry.requestId
-    ? t(lang, 'audit.about', { requestId: names.escape(entry.requestId, 80), grantee: entry.granteeId ? await names.person(entry.granteeId) : '?', target: entry.targetId ? (await names.target(entry.targetId)).name : '?' })
-    : '';
   const outcome = entry.outcome === 'ok' ? '' : ` (${t(lang, `audit.outcome.${entry.outcome}`)})`;
+  const words = entry.requestId
+    ? { requestId: names.escape(entry.requestId, 80), grantee: entry.granteeId ? await names.person(entry.granteeId) : '?', target: entry.targetId ? (await names.target(entry.targetId)).name : '?' }
+    : undefined;
+  const request = words && entry.action === 'created' && requestOf ? await requestOf(entry.requestId).catch(() => undefined) : undefined;
+  if (words && request) {
+    const key = request.kind === 'revoke' ? 'audit.created.revoke' : 'audit.created.grant';
+    return `${actor}: ${t(lang, key, { ...words, rights: rightsLabel(request.rights, lang) })}${outcome}`;
+  }
+  const action = auditActionWords(entry.action, lang);
+  const about = words ? t(lang, 'audit.about', words) : '';
   return `${actor}: ${action}${outcome}${about ? ` ${about}` : ''}`;
 }
 

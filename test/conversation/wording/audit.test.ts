@@ -135,3 +135,30 @@ describe('the history card of a request the bot retried and rechecked', () => {
     expect(nlLines.join('\n')).not.toMatch(/\\|_/);
   });
 });
+
+describe('the line of the request itself', () => {
+  let h2: ConversationHarness | undefined;
+  afterEach(async () => {
+    await h2?.close();
+    h2 = undefined;
+  });
+
+  it('says a removal is a removal, and of which right, in English and Dutch; a grant names its right', async () => {
+    h2 = await conversationHarness();
+    await h2.say('miriam', "remove Isaiah's full access on Support");
+    const [removal] = await h2.app.engine.requestsOf(PEOPLE.miriam.id);
+    expect([removal?.kind, removal?.rights]).toEqual(['revoke', ['FullAccess']]);
+    const id = removal!.id;
+    const lines = async (text: string) => {
+      const [reply] = await h2!.say('nestor', text);
+      return reply?.kind === 'audit' ? reply.view.lines.map((l) => l.text) : [];
+    };
+    expect((await lines(`audit ${id}`)).at(-1)).toBe(`Miriam Graham: requested removal of Full Access (read and manage) for Isaiah Langer on Support (${id})`);
+    expect((await lines(`geschiedenis van ${id}`)).at(-1)).toBe(`Miriam Graham: vroeg verwijdering van Volledige toegang (Lezen en beheren) aan voor Isaiah Langer op Support (${id})`);
+
+    await h2.say('alex', 'give Megan send as on Training');
+    const [grant] = await h2.app.engine.requestsOf(PEOPLE.alex.id);
+    expect((await lines(`audit ${grant!.id}`)).at(-1)).toBe(`Alex Wilber: requested Send As for Megan Bowen on Training (${grant!.id})`);
+    expect((await lines(`geschiedenis van ${grant!.id}`)).at(-1)).toBe(`Alex Wilber: vroeg Verzenden als aan voor Megan Bowen op Training (${grant!.id})`);
+  });
+});
