@@ -291,7 +291,7 @@ const CMDLET_VERBS = new Set('add remove get set new enable disable grant revoke
  * Where PowerShell cmdlet names start ("Remove-Mailbox", "Add-MailboxPermission": a capital verb of
  * `CMDLET_VERBS`, a hyphen and a capital noun with nothing between), as token indexes, in order.
  */
-function cmdletsIn(s: Sentence): number[] {
+export function cmdletsIn(s: Sentence): number[] {
   const at: number[] = [];
   for (let i = 0; i + 1 < s.tokens.length; i++) {
     const verb = s.tokens[i]!;

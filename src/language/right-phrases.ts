@@ -156,3 +156,35 @@ export function asksMembership(tokens: Token[], mentions: Mention[]): boolean {
   }
   return false;
 }
+
+/** The prepositions a removal from a group takes: "remove Zoë from the group", "haal Lotte uit (de) groep X", "verwijder Lotte van groep X". */
+const OUT_OF_PREPS = new Set('from uit van'.split(' '));
+/** Only the word group itself marks membership here: "from the Support team" may well mean a mailbox. */
+const GROUP_NOUNS = new Set('group groups groep groepen'.split(' '));
+
+/**
+ * Whether a removal that names no right is about group membership ("remove Zoë from the Training
+ * group", "remove Lotte from group Marketing", "haal Lotte uit de groep Marketing"): a person named
+ * before the "from"/"uit"/"van", then within a few words (articles, names) the word group/groep.
+ * `rights` is the right phrases found; with any ("remove Zoë's send as from the Training group") it is
+ * a removal of that right and this is false. Without the word group ("remove Zoë from Support") false.
+ */
+export function asksMembershipRemoval(tokens: Token[], mentions: Mention[], rights: readonly RightMention[]): boolean {
+  if (rights.length > 0) return false;
+  for (let j = 0; j < tokens.length; j++) {
+    if (!OUT_OF_PREPS.has(tokens[j]!.norm)) continue;
+    const person = mentions.some((o) => o.end <= j && (o.kind === 'self' || o.kind === 'pronoun' || (o.kind === 'name' && o.users.length > 0)));
+    if (!person) continue;
+    for (let k = j + 1; k < tokens.length && k <= j + 6; k++) {
+      const w = tokens[k]!.norm;
+      if (GROUP_NOUNS.has(w)) return true;
+      const name = mentions.find((m) => m.kind === 'name' && m.start === k);
+      if (name) {
+        // "from the Training group" may be one name with its noun.
+        if (tokens.slice(name.start, name.end).some((t) => GROUP_NOUNS.has(t.norm))) return true;
+        k = name.end - 1;
+      } else if (!ARTICLES.has(w)) break;
+    }
+  }
+  return false;
+}

@@ -22,12 +22,12 @@ import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
 import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
-import { decideIntent, readsAsSentence } from './intent.js';
-import { ALL_WORDS, ANSWER_FILLERS, POLITE, SELF_OBJECT, STOP_ASKING, STOP_FILLERS, TIME_LEFTOVER } from './lexicon.js';
+import { cmdletsIn, decideIntent, readsAsSentence } from './intent.js';
+import { ALL_WORDS, ANSWER_FILLERS, ARTICLES, POLITE, REVOKE_IMPERATIVES, REVOKE_VERBS, SELF_OBJECT, STOP_ASKING, STOP_FILLERS, TIME_LEFTOVER } from './lexicon.js';
 import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, isTargetOnly, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
-import { asksMembership, findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
+import { asksMembership, asksMembershipRemoval, findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
 import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { type Token, tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
@@ -172,6 +172,16 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     const right = rightAloneIn(norms, rights, mentions);
     if (right) result.rightWithEnd = { right, ...end };
   }
+  // "give Liam send as on HR. Remove-MailboxPermission afterwards": a pasted command beside the request
+  // asks for something the bot cannot read; no grant or removal is filed on the rest alone.
+  if ((intent === 'grant' || intent === 'revoke') && cmdletsIn(sentence).length > 0) return finish(result, 'unknown');
+  // "remove Zoë from the Training group", "haal Lotte uit de groep Marketing": membership, which the bot
+  // does not manage; never a removal of whichever right Zoë holds on the group.
+  if (intent === 'revoke' && asksMembershipRemoval(tokens, mentions, rights)) {
+    result.membership = true;
+    if (options.explain) result.explain = explainReading(work, tokens, rights, mentions.map((m) => ({ m, g: 0, t: 0, cues: [] })), {});
+    return finish(result, 'unknown');
+  }
   if (intent !== 'grant' && intent !== 'revoke' && intent !== 'query') {
     const name = wordsOnly ? answerNameIn(norms, rights, mentions) : undefined;
     if (name) result.answerName = name;
@@ -186,9 +196,23 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     fixed.unreadTime = true;
     fixed.unreadEnd = { why: 'unread', text: leftover };
   }
+  // "from whenever", "starting overmorrow", "vanaf ooit": a start the time reader could not read; never
+  // dropped, so the grant is not filed as if from now with no end.
+  const startLeft = intent === 'grant' && !fixed.unreadTime ? startWordLeft(tokens, rights, mentions) : undefined;
+  if (startLeft) {
+    fixed.unreadTime = true;
+    fixed.unreadEnd = { why: 'unread', text: startLeft };
+  }
+  // "give Liam full access to Facturen until Friday, then remove it": the removal repeats the end given,
+  // so the grant goes ahead with that end. Only when nothing follows the removal ("remove it when he is
+  // back" says another end, asked about below).
+  // (`removalLater` starts at the removing verb itself when no words follow it.)
+  const removalFirst = decided.removalLater === undefined ? undefined : tokenize(decided.removalLater)[0]?.norm;
+  const nothingAfter = removalFirst !== undefined && (REVOKE_VERBS.has(removalFirst) || REVOKE_IMPERATIVES.has(removalFirst));
+  const repeatsEnd = nothingAfter && !!(result.until || result.duration) && !fixed.period;
   // "give Liam full access to Support, then remove it when he is back": the end is said as a removal later,
   // which does not say when; asked about as an end without its length, never a removal now.
-  if (decided.removalLater !== undefined && !fixed.unreadTime) {
+  if (decided.removalLater !== undefined && !repeatsEnd && !fixed.unreadTime) {
     fixed.unreadTime = true;
     fixed.unreadEnd = { why: 'vague', text: decided.removalLater };
   }
@@ -287,6 +311,27 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
     // "Goede morgen", "have a nice weekend", "happy Friday", "fijne vakantie" wish something; they set no end.
     if (WISHES.has(tokens[i - 1]?.norm ?? '')) continue;
     if (TIME_LEFTOVER.has(token.norm) && !taken(i)) return token.raw;
+  }
+  return undefined;
+}
+
+/** Words that open a start: "from Monday", "starting tomorrow", "vanaf maandag", "beginning next week". */
+const START_WORDS = new Set('from starting beginning vanaf beginnend ingaande'.split(' '));
+
+/**
+ * A start word (`START_WORDS`) the time reader left, with the word after it, as written ("from whenever",
+ * "starting overmorrow"), else undefined. The reader takes out every start it reads (a later one is refused
+ * there, "from now" dropped), so one still here was not read. A start word before a name or a right ("from
+ * the Support mailbox", "from Emma") is no start. Only for grants: "remove Zoë from Sales" is a removal.
+ */
+function startWordLeft(tokens: readonly Token[], rights: readonly RightMention[], mentions: readonly Mention[]): string | undefined {
+  const taken = (i: number) => rights.some((r) => r.start <= i && i < r.end) || mentions.some((m) => m.kind !== 'unknown' && m.start <= i && i < m.end);
+  for (let i = 0; i < tokens.length; i++) {
+    if (!START_WORDS.has(tokens[i]!.norm) || taken(i)) continue;
+    let k = i + 1;
+    while (k < tokens.length && ARTICLES.has(tokens[k]!.norm)) k++;
+    const next = tokens[k];
+    if (next && !taken(k)) return `${tokens[i]!.raw} ${next.raw}`;
   }
   return undefined;
 }

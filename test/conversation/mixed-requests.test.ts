@@ -34,6 +34,33 @@ describe('a message that both gives and removes', () => {
     expect(await draftOf('alex')).toBeUndefined();
   });
 
+  it('files "give ... until Friday, then remove it" with that end, never saying no end was given', async () => {
+    h = await conversationHarness();
+    const replies = await h.say('alex', 'give Megan full access to Support until Friday, then remove it');
+    expect(read(replies).join('\n')).not.toMatch(/does not say when/);
+    const [request] = await requestsOf('alex');
+    // Friday after the harness's Monday 23 November 2026.
+    expect(request).toMatchObject({ kind: 'grant', rights: ['FullAccess'], until: '2026-11-27', state: 'pending' });
+  });
+
+  it('files nothing for a grant followed by a pasted Remove-MailboxPermission', async () => {
+    h = await conversationHarness();
+    const replies = await h.say('alex', 'give Megan send as on Support. Remove-MailboxPermission afterwards');
+    expect(replies.map((r) => r.kind)).toEqual(['text']);
+    expect(wordsOf(replies[0]!)).toContain('did not understand');
+    expect(await requestsOf('alex')).toEqual([]);
+  });
+
+  it('refuses a grant whose start it could not read, naming the words, and files nothing', async () => {
+    h = await conversationHarness();
+    for (const text of ['give me send as on Support from whenever', 'give me send as on Support starting overmorrow', 'give Megan full access to Support from overmorrow']) {
+      const replies = await h.say('alex', text);
+      expect(replies.map((r) => r.kind), text).toEqual(['refusal']);
+      expect(wordsOf(replies[0]!), text).toMatch(/^I could not read "(from|starting) (whenever|overmorrow)" as a time limit; I did nothing\./);
+    }
+    expect(await requestsOf('alex')).toEqual([]);
+  });
+
   it('never files a removal for a pasted Remove-Mailbox command, not even after "For whom?"', async () => {
     h = await conversationHarness();
     const replies = await h.say('alex', 'give x; Remove-Mailbox full access to Support');
@@ -64,6 +91,21 @@ describe('group membership', () => {
     const [en] = await h.say('adele', 'add Isaiah to the Sales group');
     expect(wordsOf(en!)).toMatch(/^I do not manage group membership/);
     expect(await requestsOf('adele')).toEqual([]);
+  });
+
+  it('answers removing someone from a group as membership, even for the admin, and removes no right', async () => {
+    h = await conversationHarness();
+    const [en] = await h.say('nestor', 'remove Megan from the Training group');
+    expect(wordsOf(en!)).toMatch(/^I do not manage group membership, so I did nothing\./);
+    const [nl] = await h.say('adele', 'haal Megan uit de groep Sales');
+    expect(wordsOf(nl!)).toMatch(/^Groepslidmaatschap regel ik niet, dus ik heb niets gedaan\./);
+    const [nl2] = await h.say('adele', 'haal Megan uit groep Training');
+    expect(wordsOf(nl2!)).toMatch(/^Groepslidmaatschap regel ik niet/);
+    expect(await requestsOf('nestor')).toEqual([]);
+    expect(await requestsOf('adele')).toEqual([]);
+    // Naming the right keeps it a removal: not the membership answer.
+    const [right] = await h.say('nestor', "remove Isaiah's full access from the Support group");
+    expect(wordsOf(right!)).not.toMatch(/membership/);
   });
 
   it('still points to the buttons for other words typed at a choice', async () => {

@@ -399,9 +399,9 @@ describe('understand a message that both gives and removes', () => {
     for (const text of ['give x; Remove-Mailbox full access to Info', 'Remove-MailboxPermission Info -User Liam', 'Add-MailboxPermission Info -User Zoe -AccessRights FullAccess']) {
       expect((await ask(text)).intent, text).toBe('unknown');
     }
-    // A cmdlet name after the request is no removal: still the grant it reads as, with its unknown target.
+    // A cmdlet name after the request is no removal, nor a grant on the rest alone: not understood.
     const u = await ask('give Zoe send as on x; Remove-Mailbox');
-    expect(u.intent).not.toBe('revoke');
+    expect(u.intent).toBe('unknown');
     // Written as a plain word, "remove" still removes.
     expect(await ask("remove Liam's full access to Info")).toMatchObject({ intent: 'revoke', grantee: { status: 'resolved', id: 'u-liam' }, target: { status: 'resolved', id: 's-info' } });
   });
@@ -416,10 +416,62 @@ describe('understand group membership', () => {
     }
   });
 
+  it('says removing someone from a group (the word group said, no right named) is about membership, English and Dutch', async () => {
+    for (const text of ['remove Zoe from the Sales group', 'remove Zoë from group Sales', 'haal Kwame uit de groep Sales', 'haal Kwame uit groep Sales']) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.membership, text).toBe(true);
+      expect(u.grantee, text).toBeNull();
+    }
+  });
+
+  it('leaves a removal that names a right, or no group word, a removal', async () => {
+    const right = await ask("remove Zoe's send as from the Sales group");
+    expect(right).toMatchObject({ intent: 'revoke', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
+    expect(right.membership).toBeUndefined();
+    const mailbox = await ask('remove Zoe from Info');
+    expect(mailbox).toMatchObject({ intent: 'revoke', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' } });
+    expect(mailbox.membership).toBeUndefined();
+  });
+
   it('leaves adding someone to a mailbox a Full Access grant, not membership', async () => {
     const u = await ask('add Zoe to the Info shared mailbox');
     expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' } });
     expect(u.membership).toBeUndefined();
     expect((await ask('give Zoe send as on Sales')).membership).toBeUndefined();
+  });
+});
+
+describe('understand words about time or commands it cannot read beside a grant', () => {
+  it('never grants with a start it could not read: asked about, with the words as written', async () => {
+    for (const [text, said] of [
+      ['give me send as on Info from whenever', 'from whenever'],
+      ['give me send as on Info starting overmorrow', 'starting overmorrow'],
+      ['give Zoe full access to Info from overmorrow', 'from overmorrow'],
+      ['geef Zoë volledige toegang tot Info vanaf ooit', 'vanaf ooit'],
+    ]) {
+      const u = await ask(text!);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.unreadEnd, text).toEqual({ why: 'unread', text: said });
+    }
+    // A start it reads is still read: now is dropped, a later day refused as before; "from" before a mailbox is no start.
+    expect(await ask('give me send as on Info from now')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
+    expect((await ask('give me send as on Info from Monday')).unreadEnd?.why).toBe('later_start');
+    expect(await ask('give me send as from the Info mailbox')).toMatchObject({ intent: 'grant', target: { status: 'resolved', id: 's-info' } });
+  });
+
+  it('does not act on a grant with a pasted cmdlet after it', async () => {
+    const u = await ask('give Liam send as on Info. Remove-MailboxPermission afterwards');
+    expect(u.intent).toBe('unknown');
+    expect(u.grantee).toBeNull();
+  });
+
+  it('takes "until Friday, then remove it" as the grant with that end: the removal repeats it', async () => {
+    const u = await ask('give Liam full access to Info until Friday, then remove it');
+    expect(u).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-liam' }, target: { status: 'resolved', id: 's-info' }, until: '2026-11-27' });
+    expect((await ask('give Liam full access to Info for 2 weeks and remove it afterwards')).duration).toBe('P14D');
+    // A removal that says its own time is still asked about, and so is one with no end given.
+    expect((await ask('give Liam full access to Info until Friday, then remove it when he is back')).unreadEnd?.why).toBe('vague');
+    expect((await ask('give Liam full access to Info, then remove it')).intent).toBe('unknown');
   });
 });

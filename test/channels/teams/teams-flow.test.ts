@@ -427,7 +427,8 @@ describe('Teams conversation through /api/messages', () => {
     await h.say(alex, 'hello there');
     expect(textOf(h.inbox(alex).at(-1))).toContain('did not understand');
     await h.say(alex, 'give Megan send as on x; Remove-Mailbox');
-    expect(textOf(h.inbox(alex).at(-1))).toMatch(/could not find|which mailbox/i);
+    // A pasted cmdlet beside the request: not understood, nothing filed or asked.
+    expect(textOf(h.inbox(alex).at(-1))).toContain('did not understand');
     await h.say(alex, 'give Megan\u0000 \u202e send as on Training');
     expect(textOf(h.inbox(alex).at(-1))).toContain('control characters');
     const before = h.inbox(alex).length;
