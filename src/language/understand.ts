@@ -318,6 +318,11 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
 /** Words that open a start: "from Monday", "starting tomorrow", "vanaf maandag", "beginning next week". */
 const START_WORDS = new Set('from starting beginning vanaf beginnend ingaande'.split(' '));
 
+/** Words after a start word that make it no start: possessives and pronouns ("from my laptop", "from him"). */
+const NOT_A_START = new Set(
+  'my your his her its our their me you him us them mijn jouw je zijn haar hun ons onze mij hem jou jullie'.split(' '),
+);
+
 /**
  * A start word (`START_WORDS`) the time reader left, with the word after it, as written ("from whenever",
  * "starting overmorrow"), else undefined. The reader takes out every start it reads (a later one is refused
@@ -331,7 +336,8 @@ function startWordLeft(tokens: readonly Token[], rights: readonly RightMention[]
     let k = i + 1;
     while (k < tokens.length && ARTICLES.has(tokens[k]!.norm)) k++;
     const next = tokens[k];
-    if (next && !taken(k)) return `${tokens[i]!.raw} ${next.raw}`;
+    // "from my laptop", "van haar collega": a person's thing, not a moment.
+    if (next && !taken(k) && !NOT_A_START.has(next.norm)) return `${tokens[i]!.raw} ${next.raw}`;
   }
   return undefined;
 }

@@ -458,6 +458,7 @@ describe('understand words about time or commands it cannot read beside a grant'
     expect(await ask('give me send as on Info from now')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
     expect((await ask('give me send as on Info from Monday')).unreadEnd?.why).toBe('later_start');
     expect(await ask('give me send as from the Info mailbox')).toMatchObject({ intent: 'grant', target: { status: 'resolved', id: 's-info' } });
+    expect(await ask('give me send as on Info from my laptop')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
   });
 
   it('does not act on a grant with a pasted cmdlet after it', async () => {
