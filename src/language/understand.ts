@@ -318,6 +318,9 @@ function timeWordLeft(tokens: readonly Token[], rights: readonly RightMention[],
 /** Words that open a start: "from Monday", "starting tomorrow", "vanaf maandag", "beginning next week". */
 const START_WORDS = new Set('from starting beginning vanaf beginnend ingaande'.split(' '));
 
+/** Words after a plain "from" that read as a moment the time reader could not place: vague ones, misspelt day words, anything with digits. */
+const TIMEISH = /\d|^(whenever|when|sometime|someday|soon|later|then|overmorrow|tommorow|tomorow|tmrw|tmr|tonight|today|yesterday|next|this|last|early|earliest|asap|now-ish|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|week|month|morning|afternoon|evening|noon|midnight|christmas|easter|summer|winter|spring|autumn|fall)$/;
+
 /** Words after a start word that make it no start: possessives and pronouns ("from my laptop", "from him"). */
 const NOT_A_START = new Set(
   'my your his her its our their me you him us them mijn jouw je zijn haar hun ons onze mij hem jou jullie'.split(' '),
@@ -337,7 +340,11 @@ function startWordLeft(tokens: readonly Token[], rights: readonly RightMention[]
     while (k < tokens.length && ARTICLES.has(tokens[k]!.norm)) k++;
     const next = tokens[k];
     // "from my laptop", "van haar collega": a person's thing, not a moment.
-    if (next && !taken(k) && !NOT_A_START.has(next.norm)) return `${tokens[i]!.raw} ${next.raw}`;
+    if (!next || taken(k) || NOT_A_START.has(next.norm)) continue;
+    // Plain "from" names a source as often as a start ("mails from customers"): only a word that
+    // reads as a moment makes it one ("from whenever", "from overmorrow", "from 3rd").
+    if (tokens[i]!.norm === 'from' && !TIMEISH.test(next.norm)) continue;
+    return `${tokens[i]!.raw} ${next.raw}`;
   }
   return undefined;
 }

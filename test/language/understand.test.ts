@@ -459,6 +459,9 @@ describe('understand words about time or commands it cannot read beside a grant'
     expect((await ask('give me send as on Info from Monday')).unreadEnd?.why).toBe('later_start');
     expect(await ask('give me send as from the Info mailbox')).toMatchObject({ intent: 'grant', target: { status: 'resolved', id: 's-info' } });
     expect(await ask('give me send as on Info from my laptop')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
+    // Plain "from" before what is no moment names a source: the grant stands.
+    expect(await ask('give me full access to Info so I can answer mails from customers')).toMatchObject({ intent: 'grant', permission: 'FullAccess' });
+    expect(await ask('give me send as on Info to send mails from the team')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
   });
 
   it('does not act on a grant with a pasted cmdlet after it', async () => {
