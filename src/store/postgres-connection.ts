@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { BotError } from '../domain/errors.js';
 import { StoreHealth, type StoreOutageLog } from './store-health.js';
+import { settlesWithin } from './settles-within.js';
 
 /**
  * Longest wait for a connection: opening one (the start, or a call's), and a call waiting for a
@@ -72,7 +73,7 @@ export function destroyConnection(client: pg.Client): void {
  * destroyed (`destroyConnection`). Resolves either way, never rejects.
  */
 export async function endWithin(client: pg.Client, deadlineMs: number): Promise<void> {
-  if (!(await within(client.end(), deadlineMs))) destroyConnection(client);
+  if (!(await settlesWithin(client.end(), deadlineMs))) destroyConnection(client);
 }
 
 /** `host:port/database` of a connection URL, for messages (never its password). */
@@ -140,10 +141,10 @@ export class PostgresCalls {
       if (this.clients.size === 0) resolve();
     });
     const ended = this.pool.end().catch(() => {});
-    if (await within(Promise.all([ended, removed]), deadlineMs)) return;
+    if (await settlesWithin(Promise.all([ended, removed]), deadlineMs)) return;
     for (const client of this.clients) destroyConnection(client);
     // Destroyed, a checked-out connection fails its statement and is released, which lets the pool end.
-    await within(ended, deadlineMs);
+    await settlesWithin(ended, deadlineMs);
   }
 
   /** Runs one statement (one transaction) and answers its result. */
@@ -188,19 +189,6 @@ export class PostgresCalls {
   }
 }
 
-/** Whether `promise` settled within `ms` milliseconds (it is not cancelled either way). */
-async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
 
 /** A `StoreHealth` for PostgreSQL at `url`. */
 export function postgresHealth(url: string, log: StoreOutageLog, now?: () => number): StoreHealth {

@@ -13,6 +13,7 @@ import { RedisWorkQueue, WORK_QUEUE_SCRIPTS } from './redis-work-queue.js';
 import { checkRedisKeepsData, redisAddress } from './redis-durability.js';
 import { CLOSE_TIMEOUT_MS, CONNECT_TIMEOUT_MS, redisClientOptions, RedisHealth, SocketCutter, type RedisOutageLog, type SilenceHandler } from './redis-connection.js';
 import type { Versioned } from './versioned-store.js';
+import { settlesWithin } from './settles-within.js';
 
 // Version checks run inside Redis, so they are atomic across every bot process using the server.
 const REPLACE_IF_VERSION = new LuaScript(`
@@ -267,16 +268,3 @@ class RedisDurableStore extends KeyvVersionedStore implements DurableStore {
   }
 }
 
-/** Whether `promise` settled within `ms` milliseconds (it is not cancelled either way). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([
-    promise.then(
-      () => true,
-      () => true,
-    ),
-    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
-  ]);
-  clearTimeout(timer);
-  return settled;
-}
