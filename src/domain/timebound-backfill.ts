@@ -13,7 +13,8 @@ export { backfillStart, type BackfillProgress, type BackfillStep } from './index
  */
 export const BACKFILL_SOURCES: readonly RequestState[] = IN_PLACE_STATES;
 
-const TIMEBOUND: IndexBackfillSpec = { sources: BACKFILL_SOURCES, prefixes: ['req:timebound-target:'], name: 'timebound' };
+/** What the time-bound backfill adds (`index-backfill.ts`). */
+export const TIMEBOUND: IndexBackfillSpec = { sources: BACKFILL_SOURCES, prefixes: ['req:timebound-target:'], name: 'timebound' };
 
 /**
  * Reads one page of `req:state:<source>` (oldest first), and adds the `req:timebound-target`
