@@ -40,6 +40,11 @@ export function openClaimKey(r: Pick<PermissionRequest, 'requesterId' | 'grantee
     .digest('base64url');
 }
 
+/** The claim record a request holds while open: its id and, readable, what makes two requests duplicates. */
+function openClaimOf(r: StoredRequest): OpenClaim {
+  return { requestId: r.id, requesterId: r.requesterId, granteeId: r.granteeId, targetId: r.targetId, kind: r.kind, rights: r.rights };
+}
+
 /**
  * What `create` did: stored the request; or not, because its id is taken (pick another), or
  * because an open request with the same claim (`openClaimKey`) exists: `duplicateOf`.
@@ -171,14 +176,20 @@ export class RequestRepository {
    */
   async create(request: StoredRequest, effects: ChangeEffects): Promise<CreateOutcome> {
     const eventSeq = request.eventSeq;
+    // The usual case first, without reading: no claim yet. A refused commit wrote nothing; the loop
+    // then reads the claim (a duplicate, or one to take over) or finds the id taken.
+    let claim: ClaimChange | undefined = isOpen(request)
+      ? { write: { namespace: OPEN_CLAIMS, key: openClaimKey(request), expect: 'absent', value: openClaimOf(request) } }
+      : {};
     for (;;) {
-      const claim = await this.claimChange(undefined, request);
+      claim ??= await this.claimChange(undefined, request);
       if (claim.heldBy) return { created: false, reason: 'duplicate', duplicateOf: claim.heldBy };
       // `commit` numbers the events on the request; a second attempt numbers them afresh.
       request.eventSeq = eventSeq;
       if (await this.commit(undefined, request, effects, claim)) return { created: true };
       if (await this.store.get(REQUESTS, request.id)) return { created: false, reason: 'id_taken' };
-      // The claim changed after it was read (another create took it, or its holder closed): read it again.
+      // The claim was there, or changed after it was read (another create took it, or its holder closed): read it again.
+      claim = undefined;
     }
   }
 
@@ -217,14 +228,7 @@ export class RequestRepository {
     const key = openClaimKey(after);
     const claim = await this.store.get<OpenClaim>(OPEN_CLAIMS, key);
     if (!entering) return claim?.value.requestId === after.id ? { write: { namespace: OPEN_CLAIMS, key, expect: claim.version } } : {};
-    const value: OpenClaim = {
-      requestId: after.id,
-      requesterId: after.requesterId,
-      granteeId: after.granteeId,
-      targetId: after.targetId,
-      kind: after.kind,
-      rights: after.rights,
-    };
+    const value = openClaimOf(after);
     if (!claim) return { write: { namespace: OPEN_CLAIMS, key, expect: 'absent', value } };
     if (claim.value.requestId === after.id) return {};
     const holder = await this.find(claim.value.requestId);
