@@ -6,6 +6,7 @@ import { BotError } from './domain/errors.js';
 import { InFlightRequests } from './http/in-flight.js';
 import { listen } from './http/listen.js';
 import { metricsRoute } from './http/metrics.js';
+import { logOversizedBodies } from './http/oversized-body.js';
 import { Readiness, readyzRoute } from './http/readyz.js';
 import { shutdownGate } from './http/shutdown-gate.js';
 import { TurnCounter } from './http/turn-metrics.js';
@@ -54,7 +55,7 @@ export interface RunningServer {
 
 /**
  * restify 11 with `GET /healthz`, `GET /readyz`, `GET /metrics` and every channel's routes.
- * Malformed JSON gets 400; once shutdown began, new work gets 503 (`shutdownGate`).
+ * Malformed JSON gets 400, a body over `maxBodyBytes` 413 (logged at warn); once shutdown began, new work gets 503 (`shutdownGate`).
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { channels, logger } = options;
@@ -73,7 +74,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const inFlight = new InFlightRequests(server.server);
   const readiness = options.readiness ?? new Readiness(async () => undefined);
   server.pre(shutdownGate(readiness));
-  server.use(restify.plugins.bodyParser({ maxBodySize: options.maxBodyBytes ?? 1_048_576, mapParams: false, rejectUnknown: true }));
+  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576;
+  server.use(restify.plugins.bodyParser({ maxBodySize: maxBodyBytes, mapParams: false, rejectUnknown: true }));
+  logOversizedBodies(server, logger, maxBodyBytes);
   server.on('after', (req: restify.Request, res: restify.Response) => {
     logger.info({ method: req.method, path: req.getPath(), status: res.statusCode, ms: Date.now() - req.time() }, 'http');
   });

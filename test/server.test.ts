@@ -134,6 +134,29 @@ describe('HTTP server without Bot Framework credentials', () => {
     }
   });
 
+  it('answers a body over the size limit with 413 and one warning naming the path, the declared length and the limit, never the body', async () => {
+    const lines: string[] = [];
+    const logging = await launchTeamsBot(loadConfig({ STORE: 'memory', DIRECTORY: `file:${DIRECTORY}`, PORT: '0', LOG_LEVEL: 'info' }), understandNotReached, {
+      clock: new ManualClock(),
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(line) }),
+    });
+    try {
+      lines.length = 0;
+      const body = JSON.stringify(message(alex, ctx, `secret-${'x'.repeat(1_100_000)}`));
+      const response = await post(logging.port, body);
+      expect(response.status).toBe(413);
+      await expect.poll(() => lines.some((line) => line.includes('"msg":"http"'))).toBe(true);
+      const refusals = lines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.msg !== 'http');
+      expect(refusals.map(({ level, msg, status, reason, path, contentLength, limitBytes }) => ({ level, msg, status, reason, path, contentLength, limitBytes }))).toEqual([
+        { level: 40, msg: 'request refused: body too large', status: 413, reason: 'too_large', path: '/api/messages', contentLength: Buffer.byteLength(body), limitBytes: 1_048_576 },
+      ]);
+      expect(lines.join('')).not.toContain('secret-');
+      expect(connector.sent).toEqual([]);
+    } finally {
+      await logging.close();
+    }
+  });
+
   it('keeps the conversation reference from installationUpdate in the store', async () => {
     const response = await post(bot.port, installationUpdate(alex, ctx));
     expect(response.status).toBe(200);

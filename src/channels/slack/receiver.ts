@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HTTPModuleFunctions, HTTPResponseAck, verifySlackRequest, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../domain/clock.js';
+import { oversizedBodyFields } from '../../http/oversized-body.js';
 import { isSslCheck, MalformedSlackBody, parseSlackBody } from './request-body.js';
 
 /** Slack's window for `X-Slack-Request-Timestamp`: older (or newer) requests are refused as replays. */
@@ -65,14 +66,16 @@ export class RestifySlackReceiver implements Receiver {
 
   private async process(req: MaybeReadRequest, res: ServerResponse): Promise<void> {
     const log = this.options.logger;
+    const limitBytes = this.options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES;
     let body: Buffer;
     try {
-      body = await readBody(req, this.options.bodyLimitBytes ?? SLACK_BODY_LIMIT_BYTES);
+      body = await readBody(req, limitBytes);
     } catch {
       // The rest of the body is still unread on the socket: kept alive, the connection's next request
       // would be parsed from it and reset. Closing it after this answer is what clients expect of a 413.
       res.setHeader('connection', 'close');
-      return this.refuse(res, 413, 'too_large');
+      log.warn(oversizedBodyFields(req, limitBytes), 'slack request refused');
+      return answer(res, 413);
     }
     // Slack's certificate check arrives unsigned; it is answered and nothing else in it is read.
     if (isSslCheck(body, req.headers['content-type'])) return answer(res, 200);

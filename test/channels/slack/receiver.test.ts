@@ -162,9 +162,15 @@ describe('Slack receiver on the bot server (POST /slack/events)', () => {
     expect(seen.length).toBe(before);
   });
 
-  it('refuses a body over the limit with 413', async () => {
-    const response = await post(event('x'.repeat(250_000)));
+  it('refuses a body over the limit with 413 and one warning naming the path, the declared length and the limit, never the body', async () => {
+    logs.length = 0;
+    const body = event(`secret-${'x'.repeat(250_000)}`);
+    const response = await post(body);
     expect(response.status).toBe(413);
+    expect(logs.filter((l) => l.level >= 40).map(({ level, msg, status, reason, path, contentLength, limitBytes }) => ({ level, msg, status, reason, path, contentLength, limitBytes }))).toEqual([
+      { level: 40, msg: 'slack request refused', status: 413, reason: 'too_large', path: '/slack/events', contentLength: Buffer.byteLength(body), limitBytes: 200_000 },
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('secret-');
   });
 
   it('closes the connection after a 413, so the next request on a kept-alive connection is read whole, not from the unread rest', async () => {
