@@ -220,14 +220,20 @@ export class SlackInbound {
   }
 
   /**
-   * The core's answer to a decision on `copy`. A late one (`note`: decided, cancelled or expired
-   * before the click) leaves the card showing the request as it is now, rendered as every copy is
-   * after a decision, and tells the clicker alone who decided and when; anything else replaces the
-   * card or follows it as usual (`SlackPoster.answerClick`).
+   * The core's answer to a decision on `copy`. The decision taken: the clicked card is left to the
+   * decision's update-copies job, which re-renders every copy of the request (this one included)
+   * once, and only what follows the card is posted. A late one (`note`: decided, cancelled or
+   * expired before the click) leaves the card showing the request as it is now, rendered as every
+   * copy is after a decision, and tells the clicker alone who decided and when; anything else (a
+   * refusal) is answered as any click is (`SlackPoster.answerClick`).
    */
   private async answerDecision(copy: SlackCopy, replies: Reply[], identity: SlackIdentity): Promise<void> {
     const [first, ...rest] = replies;
-    if (first?.kind !== 'approval' || first.note === undefined) return this.deps.poster.answerClick(copy.channel, copy.ts, replies, identity.user.id);
+    if (first?.kind !== 'approval') return this.deps.poster.answerClick(copy.channel, copy.ts, replies, identity.user.id);
+    // Replacing the card here as well gave the clicked copy the same chat.update twice, the job's
+    // possibly after (and over) the next event's. The job is durable and retried, in order with the
+    // request's later updates, in the copy's own language and zone.
+    if (first.note === undefined) return this.deps.poster.post(copy.channel, rest, identity.user.id);
     try {
       await this.deps.cards.refreshCopy(first.request, copy, this.deps.api);
     } catch (error) {

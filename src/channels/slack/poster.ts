@@ -59,9 +59,10 @@ export class SlackPoster {
   }
 
   /**
-   * Answers a click: `replies[0]` replaces the clicked message when it is a card (the decided
-   * approval, a choice made), the rest are posted after it. A message Slack no longer has is
-   * answered with a new one instead.
+   * Answers a click: `replies[0]` replaces the clicked message when it is a card (a choice made, a
+   * list paged), the rest are posted after it. A message Slack no longer has is answered with a new
+   * one instead. A decided approval card is not answered here: the decision's update-copies job
+   * re-renders it with every other copy (`SlackInbound`).
    */
   async answerClick(channel: string, ts: string, replies: readonly Reply[], userId: string): Promise<void> {
     const [first, ...rest] = replies;
