@@ -44,6 +44,14 @@ export function prepareCommit(
   const versionOf = (fullKey: string) => (records.version.get(fullKey) as number | undefined) ?? undefined;
 
   /**
+   * The version a write of a value stores under `fullKey`: 1 for a record expected absent, one past
+   * the expected version, or (`any`) one past the version stored now, read only then. Both write
+   * paths number versions through it, so a batch that repeats a key numbers them as one that does not.
+   */
+  const nextVersion = (expect: RecordWrite['expect'], fullKey: string): number =>
+    expect === 'absent' ? 1 : expect === 'any' ? (versionOf(fullKey) ?? 0) + 1 : expect + 1;
+
+  /**
    * One record write that checks its own expectation in the statement that writes it (an insert
    * that does nothing when the key exists, an update or delete at the expected version): one
    * statement per write instead of a read and a write. False when the expectation does not hold.
@@ -61,10 +69,9 @@ export function prepareCommit(
       // A row without a version (not written by this store) counts as absent, as `holds` reads it.
       if (versionOf(fullKey) !== undefined) return false;
     } else if (expect !== 'any') {
-      return records.replace.run(envelopeText({ v: expect + 1, d: write.value }), fullKey, expect).changes === 1;
+      return records.replace.run(envelopeText({ v: nextVersion(expect, fullKey), d: write.value }), fullKey, expect).changes === 1;
     }
-    const version = expect === 'any' ? (versionOf(fullKey) ?? 0) + 1 : 1;
-    records.upsert.run(fullKey, envelopeText({ v: version, d: write.value }), now);
+    records.upsert.run(fullKey, envelopeText({ v: nextVersion(expect, fullKey), d: write.value }), now);
     return true;
   };
 
@@ -80,8 +87,7 @@ export function prepareCommit(
           records.removeAny.run(fullKey);
           continue;
         }
-        const version = write.expect === 'absent' ? 1 : write.expect === 'any' ? (versionOf(fullKey) ?? 0) + 1 : write.expect + 1;
-        records.upsert.run(fullKey, envelopeText({ v: version, d: write.value }), now);
+        records.upsert.run(fullKey, envelopeText({ v: nextVersion(write.expect, fullKey), d: write.value }), now);
       }
     } else {
       for (const write of writes) if (!writeChecked(write, fullKeyOf(write), now)) throw EXPECTATION_FAILED;

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RecordWrite } from '../../src/store/durable-store.js';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
+import { createMemoryStore } from '../../src/store/memory-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sqlite-commit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -79,5 +81,43 @@ describe('SQLite commit inside the group commit', () => {
       ]),
     );
     await close();
+  });
+
+  it('numbers versions as the memory store does, in batches that write a key once and ones that write it again', async () => {
+    const { store, close } = setUp();
+    const memory = createMemoryStore();
+    const w = (key: string, expect: RecordWrite['expect'], value?: number): RecordWrite => ({ namespace: 'r', key, expect, ...(value !== undefined ? { value } : {}) });
+    const batches: RecordWrite[][] = [
+      [w('a', 'absent', 1), w('a', 'any', 2)],
+      [w('a', 2, 3), w('b', 'any', 1)],
+      // Both expectations against the version before the batch (3): both hold, and both write version 4.
+      [w('a', 3, 4), w('a', 3, 5)],
+      // One past the expected version, then one past the version the batch just wrote.
+      [w('a', 4, 6), w('a', 'any', 7), w('b', 'any', 2), w('b', 'any', 3)],
+      // Deleted and created again in one batch: the creation is checked against the record before it, which exists.
+      [w('a', 6), w('a', 'absent', 8)],
+      [w('a', 6), w('c', 'absent', 1), w('c', 'any', 2)],
+      [w('c', 'absent', 3), w('c', 'any', 4)],
+      [w('b', 3, 4)],
+    ];
+    const outcomes: Record<string, unknown>[] = [];
+    for (const records of batches) {
+      const results = { sqlite: await store.commit({ records }), memory: await memory.commit({ records }) };
+      const read = async (s: typeof store, key: string) => (await s.get('r', key)) ?? null;
+      outcomes.push({
+        ...results,
+        sqliteRecords: await Promise.all(['a', 'b', 'c'].map((key) => read(store, key))),
+        memoryRecords: await Promise.all(['a', 'b', 'c'].map((key) => read(memory, key))),
+      });
+    }
+    for (const outcome of outcomes) {
+      expect(outcome.sqlite).toBe(outcome.memory);
+      expect(outcome.sqliteRecords).toEqual(outcome.memoryRecords);
+    }
+    expect(outcomes.map((o) => o.sqlite)).toEqual([true, true, true, true, false, true, false, true]);
+    expect(outcomes[3]!.sqliteRecords).toEqual([{ version: 6, value: 7 }, { version: 3, value: 3 }, null]);
+    expect(outcomes.at(-1)!.sqliteRecords).toEqual([null, { version: 4, value: 4 }, { version: 2, value: 2 }]);
+    await close();
+    await memory.close();
   });
 });
