@@ -10,12 +10,12 @@ import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
 import { isBotError } from '../../domain/errors.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
-import { markedLanguageOf } from '../../language/detect-language.js';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
 import { ADAPTIVE_CARD_CONTENT_TYPE, t } from './cards.js';
 import { isMentionLookupBlocked, isMentionLookupUnavailable } from '../mention-lookup.js';
-import { MAX_MENTIONS, textWithoutMentions, type TeamsMentionResolver } from './mentions.js';
+import { MAX_MENTIONS, type TeamsMentionResolver } from './mentions.js';
+import { messageLang } from './message-language.js';
 import type { TeamsOwedReplies } from './owed-replies.js';
 import { errorSummary, type Delivered, type ProactiveSender } from './proactive.js';
 import type { TeamsRepository } from './repositories.js';
@@ -296,15 +296,6 @@ function isShared(activity: Activity): boolean {
 
 function invokeMessage(text: string): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text as unknown as AdaptiveCardInvokeResponse['value'] };
-}
-
-/**
- * The language to refuse a message in that the conversation never read: the one its own words are
- * written in (as the conversation would have answered it), else the client's locale, else English.
- * The mentioned names are left out: "Van Dijk" is no Dutch.
- */
-function messageLang(activity: Activity): Lang {
-  return markedLanguageOf(textWithoutMentions(activity)) ?? langOf(activity.locale) ?? 'en';
 }
 
 /** Who speaks and what their Teams client reported. */

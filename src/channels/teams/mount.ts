@@ -9,6 +9,7 @@ import { observeTurn } from '../../http/turn-metrics.js';
 import { t } from '../../conversation/wording/strings.js';
 import { ReusedClientsAuthentication } from './bot-framework-auth.js';
 import { botFrameworkCloudSettings } from './bot-framework-clouds.js';
+import { messageLang } from './message-language.js';
 import { errorSummary } from './proactive.js';
 import { textActivity } from './replies.js';
 
@@ -43,9 +44,8 @@ export function createBotAdapter(config: Config, logger: Logger, options: { slee
     if (storeDown) logger.warn({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed: store unavailable');
     else logger.error({ err: errorSummary(error), activityType: context.activity.type }, 'turn failed');
     if (context.activity.type === 'message') {
-      const text = storeDown
-        ? `${t('en', 'reply.storeUnavailable')} / ${t('nl', 'reply.storeUnavailable')}`
-        : 'Something went wrong on my side; nothing was changed. / Er ging iets mis; er is niets veranderd.';
+      // In the language of the message (read from the activity alone: the store may be what failed).
+      const text = t(messageLang(context.activity), storeDown ? 'reply.storeUnavailable' : 'reply.error');
       await context.sendActivity(textActivity(text)).catch(() => undefined);
     }
   };
