@@ -1,8 +1,12 @@
 /**
- * Calendar arithmetic for grant end times, with date-fns on a `TZDate` (@date-fns/tz: time zones from
- * the runtime's Intl data): month and year durations land on the same day of the target month,
+ * Calendar arithmetic for grant end times, with date-fns on a `TZDate` (@date-fns/tz: IANA zones from
+ * the runtime's Intl data, and fixed UTC offsets such as "+01:00", which TZDate reads itself where
+ * Intl does not, as on Node 20): month and year durations land on the same day of the target month,
  * clamped to its last day (31 January + P1M = 28 or 29 February); days follow the calendar across
  * daylight-saving changes in the requester's zone; hours and minutes are elapsed time.
+ *
+ * A zone here is an IANA name ("Europe/Amsterdam") or, for a person whose client reports only its
+ * offset (Teams' `localTimestamp`, Slack's `tz_offset`), that offset as "+HH:MM" (`offsetZone`).
  */
 import { TZDate } from '@date-fns/tz/date';
 import { add } from 'date-fns/add';
@@ -14,15 +18,15 @@ import { BotError } from './errors.js';
 // The forms requests carry (SPEC section 5: P14D, P1M, PT8H; also P2W, P1Y, P1DT4H): whole numbers only.
 const ISO_DURATION = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/;
 
-/** The zone to compute in: the IANA name when this runtime knows it, else UTC. */
+/** The zone to compute in: the zone when it is one (`isTimeZone`), else UTC. */
 function zoneOf(timeZone: string | null | undefined): string {
   return isTimeZone(timeZone) ? timeZone : 'UTC';
 }
 
 /**
  * `from` (epoch ms) plus an ISO 8601 duration (P14D, P2W, P1M, P1Y, PT8H, P1DT4H), in epoch ms.
- * Years, months, weeks and days move the calendar in `timeZone` (an IANA name; UTC when absent or
- * unknown): the wall-clock time stays, a month end is clamped (2026-01-31 + P1M = 2026-02-28,
+ * Years, months, weeks and days move the calendar in `timeZone` (an IANA name or a "+HH:MM" offset;
+ * UTC when absent or unknown): the wall-clock time stays, a month end is clamped (2026-01-31 + P1M = 2026-02-28,
  * 2028-01-31 + P1M = 2028-02-29, 2028-02-29 + P1Y = 2029-02-28), and a day across a daylight-saving
  * change is 23 or 25 hours. Hours and minutes are added as elapsed time (date-fns `add`).
  * @throws BotError `invalid_request` when `duration` is not of that form.
@@ -39,9 +43,19 @@ export function addIsoDuration(from: number, duration: string, timeZone?: string
 // Intl formatters are costly to build and few zones are in use: whether a zone is known, kept (bounded).
 const knownZones = new Map<string, boolean>();
 
-/** Whether `timeZone` is an IANA time zone name this runtime knows ("Europe/Amsterdam"). */
+// A fixed offset as ECMA-262 writes one (±HH, ±HHMM, ±HH:MM; `offsetZone` writes ±HH:MM), within the
+// ±14:00 that real clocks use. "-00:30" is left out: TZDate reads it as +00:30, and no place uses it.
+const OFFSET_ZONE = /^([+-])(\d{2})(?::?(\d{2}))?$/;
+
+/**
+ * Whether `timeZone` is a zone this code computes in: an IANA time zone name this runtime knows
+ * ("Europe/Amsterdam"), or a fixed UTC offset from -14:00 to +14:00 ("+01:00", "-05:00", "+0545",
+ * "+01"). The offsets are checked here, not by Intl, so every runtime takes the same ones (Intl on
+ * Node 20 takes none; on Node 24 it takes up to ±23:59). "+25:00", "01:00", "abc" are no zones.
+ */
 export function isTimeZone(timeZone: string | null | undefined): timeZone is string {
   if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length >= 64) return false;
+  if (timeZone.startsWith('+') || timeZone.startsWith('-')) return isOffsetZone(timeZone);
   let known = knownZones.get(timeZone);
   if (known === undefined) {
     try {
@@ -56,11 +70,42 @@ export function isTimeZone(timeZone: string | null | undefined): timeZone is str
   return known;
 }
 
+/** Whether `timeZone` is a fixed UTC offset `isTimeZone` takes ("+01:00"), rather than an IANA name. */
+export function isOffsetZone(timeZone: string | null | undefined): timeZone is string {
+  const match = typeof timeZone === 'string' ? OFFSET_ZONE.exec(timeZone) : null;
+  if (!match) return false;
+  const [hours, minutes] = [Number(match[2]), Number(match[3] ?? 0)];
+  if (minutes > 59 || hours * 60 + minutes > 14 * 60) return false;
+  return !(match[1] === '-' && hours === 0 && minutes > 0);
+}
+
+/**
+ * A client's fixed offset (`utcOffsetMinutes`, minutes east of UTC, as Teams' `localTimestamp` and
+ * Slack's `tz_offset` give it) as a zone: 60 -> "+01:00", -300 -> "-05:00", 0 -> "+00:00".
+ * Undefined when it is no whole number of minutes within ±14 h, or between -1 and -59 (see `isOffsetZone`).
+ */
+export function offsetZone(utcOffsetMinutes: number | null | undefined): string | undefined {
+  if (typeof utcOffsetMinutes !== 'number' || !Number.isInteger(utcOffsetMinutes)) return undefined;
+  const size = Math.abs(utcOffsetMinutes);
+  const zone = `${utcOffsetMinutes < 0 ? '-' : '+'}${String(Math.floor(size / 60)).padStart(2, '0')}:${String(size % 60).padStart(2, '0')}`;
+  return isOffsetZone(zone) ? zone : undefined;
+}
+
+/**
+ * The zone a person's days are counted and ended in: `timeZone` when it is one (the IANA name their
+ * client reported), else the fixed offset their client reported (`utcOffsetMinutes`, minutes east of
+ * UTC) as "+HH:MM", else undefined (the caller's UTC). An offset does not follow daylight saving: it
+ * is the person's clock when they asked, which is what "until tomorrow" was said on.
+ */
+export function requesterZone(timeZone: string | null | undefined, utcOffsetMinutes?: number | null): string | undefined {
+  return isTimeZone(timeZone) ? timeZone : offsetZone(utcOffsetMinutes);
+}
+
 /**
  * The end of a grant "until YYYY-MM-DD": the end of that day, so "until Friday" includes Friday.
  * The day is the requester's: midnight after it in `timeZone` (an IANA name, as Teams and Slack
- * report it; a daylight-saving change that day is followed). Without a known zone the day is taken
- * in UTC. Returns epoch ms.
+ * report it, a daylight-saving change that day followed; or a fixed offset "+01:00" when the client
+ * reported only that). Without a known zone the day is taken in UTC. Returns epoch ms.
  * @throws BotError `invalid_request` when `date` is not a calendar date written YYYY-MM-DD.
  */
 export function endOfDate(date: string, timeZone?: string | null): number {
@@ -76,22 +121,12 @@ export function endOfDate(date: string, timeZone?: string | null): number {
 /**
  * The span of a calendar period around `now` (epoch ms) in the asker's calendar, as epoch ms
  * `[since, until)`: `today` (midnight to midnight), `yesterday`, `this_week` (Monday midnight to the
- * next Monday's). The calendar is `timeZone` (an IANA name) when this runtime knows it; else the fixed
- * `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A daylight-saving change in
- * the span makes it 23 or 25 hours a day.
+ * next Monday's). The calendar is `requesterZone(timeZone, utcOffsetMinutes)`: `timeZone` when it is
+ * a zone, else the fixed `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A
+ * daylight-saving change in the span makes it 23 or 25 hours a day.
  */
 export function periodSpan(period: 'today' | 'yesterday' | 'this_week', now: number, timeZone?: string | null, utcOffsetMinutes?: number): { since: number; until: number } {
-  if (!isTimeZone(timeZone) && utcOffsetMinutes !== undefined && Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60) {
-    // A fixed offset: whole days of the shifted clock.
-    const day = 86_400_000;
-    const shift = utcOffsetMinutes * 60_000;
-    const today = Math.floor((now + shift) / day) * day - shift;
-    if (period === 'today') return { since: today, until: today + day };
-    if (period === 'yesterday') return { since: today - day, until: today };
-    const weekday = (new Date(today + shift).getUTCDay() + 6) % 7; // Monday 0
-    return { since: today - weekday * day, until: today + (7 - weekday) * day };
-  }
-  const today = startOfDay(new TZDate(now, zoneOf(timeZone)));
+  const today = startOfDay(new TZDate(now, zoneOf(requesterZone(timeZone, utcOffsetMinutes))));
   if (period === 'today') return { since: today.getTime(), until: addDays(today, 1).getTime() };
   if (period === 'yesterday') return { since: addDays(today, -1).getTime(), until: today.getTime() };
   const monday = startOfWeek(today, { weekStartsOn: 1 });
@@ -100,13 +135,12 @@ export function periodSpan(period: 'today' | 'yesterday' | 'this_week', now: num
 
 /**
  * Minutes east of UTC of the asker's calendar at `now` (epoch ms), for reading "tomorrow" or "until
- * Friday" from their own date: the offset of `timeZone` (an IANA name this runtime knows) at that
- * moment, daylight saving included, as `endOfDate` ends the day in that zone; else the fixed
- * `utcOffsetMinutes` the client reported (within ±14 h); else `undefined` (the caller's UTC).
+ * Friday" from their own date: the offset at that moment of `requesterZone(timeZone, utcOffsetMinutes)`
+ * (daylight saving included for an IANA name), the zone `endOfDate` ends the day in; `undefined`
+ * without either (the caller's UTC).
  */
 export function calendarOffset(now: number, timeZone?: string | null, utcOffsetMinutes?: number): number | undefined {
+  const zone = requesterZone(timeZone, utcOffsetMinutes);
   // TZDate's getTimezoneOffset follows Date's sign: minutes west of UTC.
-  if (isTimeZone(timeZone)) return -new TZDate(now, timeZone).getTimezoneOffset() || 0;
-  if (utcOffsetMinutes !== undefined && Number.isFinite(utcOffsetMinutes) && Math.abs(utcOffsetMinutes) <= 14 * 60) return utcOffsetMinutes;
-  return undefined;
+  return zone === undefined ? undefined : -new TZDate(now, zone).getTimezoneOffset() || 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBotError } from '../../src/domain/errors.js';
-import { addIsoDuration, calendarOffset, endOfDate, isTimeZone, periodSpan } from '../../src/domain/time.js';
+import { addIsoDuration, calendarOffset, endOfDate, isOffsetZone, isTimeZone, offsetZone, periodSpan, requesterZone } from '../../src/domain/time.js';
 
 describe('endOfDate', () => {
   it('is midnight after the date in UTC without a zone', () => {
@@ -24,6 +24,20 @@ describe('endOfDate', () => {
     expect(endOfDate('2026-10-25', 'Europe/Amsterdam')).toBe(Date.parse('2026-10-25T23:00:00Z'));
   });
 
+  it('is midnight after the date on the clock of a fixed offset, when that is all the client reported', () => {
+    expect(endOfDate('2026-11-27', '+01:00')).toBe(Date.parse('2026-11-27T23:00:00Z'));
+    expect(endOfDate('2026-11-27', '-05:00')).toBe(Date.parse('2026-11-28T05:00:00Z'));
+    expect(endOfDate('2026-11-27', '+05:45')).toBe(Date.parse('2026-11-27T18:15:00Z'));
+    expect(endOfDate('2026-11-27', '+14:00')).toBe(Date.parse('2026-11-27T10:00:00Z'));
+    expect(endOfDate('2026-11-27', '+0100')).toBe(Date.parse('2026-11-27T23:00:00Z'));
+    // A fixed offset follows no daylight saving: +01:00 in July is still 23:00 UTC.
+    expect(endOfDate('2026-07-10', '+01:00')).toBe(Date.parse('2026-07-10T23:00:00Z'));
+  });
+
+  it('falls back to UTC for what is no zone: an unknown name, an offset out of range', () => {
+    for (const bad of ['+25:00', '+14:30', 'abc', '01:00', '-00:30']) expect(endOfDate('2026-11-27', bad), bad).toBe(Date.parse('2026-11-28T00:00:00Z'));
+  });
+
   it('falls back to UTC for a zone the runtime does not know, and refuses what is not a date', () => {
     expect(endOfDate('2026-11-27', 'Mars/Olympus_Mons')).toBe(Date.parse('2026-11-28T00:00:00Z'));
     for (const bad of ['2026-02-30', '27-11-2026', 'Friday', '']) {
@@ -33,13 +47,50 @@ describe('endOfDate', () => {
 });
 
 describe('isTimeZone', () => {
-  it('knows IANA names and nothing else', () => {
+  it('knows IANA names and fixed offsets within ±14:00, and nothing else', () => {
     expect(isTimeZone('Europe/Amsterdam')).toBe(true);
     expect(isTimeZone('UTC')).toBe(true);
     expect(isTimeZone('Mars/Olympus_Mons')).toBe(false);
     expect(isTimeZone('')).toBe(false);
     expect(isTimeZone(undefined)).toBe(false);
     expect(isTimeZone('x'.repeat(200))).toBe(false);
+    for (const offset of ['+01:00', '-05:00', '+05:45', '+14:00', '-12:00', '+00:00', '-00:00', '+0100', '+01']) {
+      expect(isTimeZone(offset), offset).toBe(true);
+      expect(isOffsetZone(offset), offset).toBe(true);
+    }
+    // Out of range, malformed, or -00:30 (TZDate would read it as +00:30).
+    for (const bad of ['+25:00', '+14:30', '-14:01', '+01:60', '+1:00', '01:00', '+01:00:00', '+01:0', ' +01:00', 'x+01:00', '-00:30', 'abc', '+']) {
+      expect(isTimeZone(bad), bad).toBe(false);
+      expect(isOffsetZone(bad), bad).toBe(false);
+    }
+    expect(isOffsetZone('Europe/Amsterdam')).toBe(false);
+    expect(isOffsetZone(undefined)).toBe(false);
+  });
+});
+
+describe('offsetZone', () => {
+  it('writes minutes east of UTC as ±HH:MM', () => {
+    expect(offsetZone(60)).toBe('+01:00');
+    expect(offsetZone(-300)).toBe('-05:00');
+    expect(offsetZone(345)).toBe('+05:45');
+    expect(offsetZone(-570)).toBe('-09:30');
+    expect(offsetZone(0)).toBe('+00:00');
+    expect(offsetZone(840)).toBe('+14:00');
+  });
+
+  it('is undefined for what no clock reports', () => {
+    for (const bad of [15 * 60, -14 * 60 - 1, 60.5, Number.NaN, Number.POSITIVE_INFINITY, -30, undefined, null]) expect(offsetZone(bad), String(bad)).toBeUndefined();
+  });
+});
+
+describe('requesterZone', () => {
+  it('is the zone when known, else the client offset, else nothing', () => {
+    expect(requesterZone('Europe/Amsterdam', 120)).toBe('Europe/Amsterdam');
+    expect(requesterZone('Mars/Olympus_Mons', 60)).toBe('+01:00');
+    expect(requesterZone(undefined, -300)).toBe('-05:00');
+    expect(requesterZone('+02:00', 60)).toBe('+02:00');
+    expect(requesterZone('Mars/Olympus_Mons')).toBeUndefined();
+    expect(requesterZone(undefined, 15 * 60)).toBeUndefined();
   });
 });
 
@@ -113,6 +164,13 @@ describe('periodSpan', () => {
     expect(periodSpan('today', now, undefined, 60)).toEqual({ since: at('2026-11-24T23:00:00Z'), until: at('2026-11-25T23:00:00Z') });
     expect(periodSpan('this_week', now, 'Mars/Olympus_Mons', 60)).toEqual({ since: at('2026-11-22T23:00:00Z'), until: at('2026-11-29T23:00:00Z') });
     expect(periodSpan('yesterday', now, 'Mars/Olympus_Mons')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-24T00:00:00Z') });
+    // West of UTC: 23:30 UTC Tuesday is 18:30 Tuesday at -05:00.
+    expect(periodSpan('today', now, undefined, -300)).toEqual({ since: at('2026-11-24T05:00:00Z'), until: at('2026-11-25T05:00:00Z') });
+  });
+
+  it('takes a fixed offset given as the zone', () => {
+    expect(periodSpan('today', now, '+01:00')).toEqual({ since: at('2026-11-24T23:00:00Z'), until: at('2026-11-25T23:00:00Z') });
+    expect(periodSpan('this_week', now, '-05:00')).toEqual({ since: at('2026-11-23T05:00:00Z'), until: at('2026-11-30T05:00:00Z') });
   });
 });
 
@@ -132,10 +190,22 @@ describe('calendarOffset', () => {
     expect(calendarOffset(at, undefined, Number.NaN)).toBeUndefined();
     expect(calendarOffset(at)).toBeUndefined();
   });
+  it('is the offset of a fixed-offset zone', () => {
+    expect(calendarOffset(at, '+01:00')).toBe(60);
+    expect(calendarOffset(at, '-05:00', 60)).toBe(-300);
+    expect(calendarOffset(at, '+25:00', 60)).toBe(60);
+  });
   it('gives the day whose end endOfDate computes in the same zone', () => {
     const offset = calendarOffset(at, 'Pacific/Kiritimati')!;
     const today = new Date(at + offset * 60_000).toISOString().slice(0, 10);
     expect(today).toBe('2026-12-08');
     expect(endOfDate(today, 'Pacific/Kiritimati')).toBe(Date.parse('2026-12-08T10:00:00Z'));
+  });
+  it('gives the day whose end endOfDate computes at the client offset, when that is all there is', () => {
+    // 20:30 UTC on Monday 7 December is 01:30 on Tuesday at +05:00: Tuesday ends at 19:00 UTC.
+    const offset = calendarOffset(at, undefined, 300)!;
+    const today = new Date(at + offset * 60_000).toISOString().slice(0, 10);
+    expect(today).toBe('2026-12-08');
+    expect(endOfDate(today, requesterZone(undefined, 300))).toBe(Date.parse('2026-12-08T19:00:00Z'));
   });
 });
