@@ -92,6 +92,16 @@ export function offsetZone(utcOffsetMinutes: number | null | undefined): string 
 }
 
 /**
+ * The moment (epoch ms) whose UTC clock reads what the clock of `zone` reads at `ms` (epoch ms), to
+ * the millisecond, as TZDate reads it: formatting that moment in UTC shows `zone`'s date and time.
+ * For the fixed offsets ("+01:00"), which Intl on Node 20 cannot format in; `zone` unknown: UTC's.
+ */
+export function wallClockAsUtc(ms: number, zone: string): number {
+  const local = new TZDate(ms, zoneOf(zone));
+  return Date.UTC(local.getFullYear(), local.getMonth(), local.getDate(), local.getHours(), local.getMinutes(), local.getSeconds(), local.getMilliseconds());
+}
+
+/**
  * The zone a person's days are counted and ended in: `timeZone` when it is one (the IANA name their
  * client reported), else the fixed offset their client reported (`utcOffsetMinutes`, minutes east of
  * UTC) as "+HH:MM", else undefined (the caller's UTC). An offset does not follow daylight saving: it

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isBotError } from '../../src/domain/errors.js';
-import { addIsoDuration, calendarOffset, endOfDate, isOffsetZone, isTimeZone, offsetZone, periodSpan, requesterZone } from '../../src/domain/time.js';
+import { addIsoDuration, calendarOffset, endOfDate, isOffsetZone, isTimeZone, offsetZone, periodSpan, requesterZone, wallClockAsUtc } from '../../src/domain/time.js';
 
 describe('endOfDate', () => {
   it('is midnight after the date in UTC without a zone', () => {
@@ -80,6 +80,16 @@ describe('offsetZone', () => {
 
   it('is undefined for what no clock reports', () => {
     for (const bad of [15 * 60, -14 * 60 - 1, 60.5, Number.NaN, Number.POSITIVE_INFINITY, -30, undefined, null]) expect(offsetZone(bad), String(bad)).toBeUndefined();
+  });
+});
+
+describe('wallClockAsUtc', () => {
+  it('is the moment whose UTC clock reads what the zone\'s clock reads', () => {
+    const at = Date.parse('2026-11-27T23:30:15.250Z');
+    expect(wallClockAsUtc(at, '+01:00')).toBe(Date.parse('2026-11-28T00:30:15.250Z'));
+    expect(wallClockAsUtc(at, '-05:00')).toBe(Date.parse('2026-11-27T18:30:15.250Z'));
+    expect(wallClockAsUtc(at, 'Europe/Amsterdam')).toBe(Date.parse('2026-11-28T00:30:15.250Z'));
+    expect(wallClockAsUtc(at, 'Mars/Olympus_Mons')).toBe(at);
   });
 });
 

@@ -1,5 +1,5 @@
 import type { PermissionRequest } from '../../domain/request.js';
-import { endOfDate, isTimeZone } from '../../domain/time.js';
+import { endOfDate, isOffsetZone, isTimeZone, wallClockAsUtc } from '../../domain/time.js';
 import type { Audience, Escape, Lang } from '../types.js';
 import { escapeMarkdown } from './escape.js';
 import { t } from './strings.js';
@@ -17,7 +17,17 @@ function formatter(lang: Lang, zone: string, options: Intl.DateTimeFormatOptions
   return format;
 }
 
-/** The audience's zone when the runtime knows it (Teams and Slack send IANA names), else undefined. */
+/**
+ * `ms` (epoch ms) written by Intl with `options` on the clock of `zone`. A fixed offset ("+01:00",
+ * the zone of a person whose client reported only that) is written as its wall clock in UTC: Intl on
+ * Node 20 takes no offset zone, and one way on every runtime keeps the words the same.
+ */
+function write(lang: Lang, zone: string, options: Intl.DateTimeFormatOptions, ms: number): string {
+  if (isOffsetZone(zone)) return formatter(lang, 'UTC', options).format(wallClockAsUtc(ms, zone));
+  return formatter(lang, zone, options).format(ms);
+}
+
+/** The audience's zone when it is one (Teams and Slack send IANA names; a client offset "+01:00" when that is all), else undefined. */
 function validZone(zone: string | undefined): string | undefined {
   return isTimeZone(zone) ? zone : undefined;
 }
@@ -28,14 +38,14 @@ const DAY: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month
 /** "14:05" in the audience's zone; "14:05 UTC" when the zone is unknown. `ms`: epoch milliseconds. */
 export function formatClock(ms: number, audience: Audience): string {
   const zone = validZone(audience.timeZone);
-  const text = formatter(audience.lang, zone ?? 'UTC', CLOCK).format(ms);
+  const text = write(audience.lang, zone ?? 'UTC', CLOCK, ms);
   return zone ? text : `${text} UTC`;
 }
 
 /** "22 Nov 2026 14:05" (with UTC when the zone is unknown): when something happened. */
 export function formatMoment(ms: number, audience: Audience): string {
   const zone = validZone(audience.timeZone);
-  const date = formatter(audience.lang, zone ?? 'UTC', { day: 'numeric', month: 'short', year: 'numeric' }).format(ms);
+  const date = write(audience.lang, zone ?? 'UTC', { day: 'numeric', month: 'short', year: 'numeric' }, ms);
   return `${date} ${formatClock(ms, audience)}`;
 }
 
@@ -51,9 +61,9 @@ export function formatMoment(ms: number, audience: Audience): string {
 export function formatEnd(ms: number, audience: Audience): string {
   const known = validZone(audience.timeZone);
   const zone = known ?? 'UTC';
-  const clock = formatter(audience.lang, zone, CLOCK).format(ms);
+  const clock = write(audience.lang, zone, CLOCK, ms);
   const midnight = clock === '00:00' || clock === '24:00';
-  const day = formatter(audience.lang, zone, DAY).format(midnight ? ms - 1 : ms);
+  const day = write(audience.lang, zone, DAY, midnight ? ms - 1 : ms);
   if (midnight) return t(audience.lang, 'end.untilDay', { day: known ? day : `${day} (UTC)` });
   return t(audience.lang, 'end.untilMoment', { day, time: known ? clock : `${clock} UTC` });
 }
@@ -70,9 +80,8 @@ export function formatDay(ymd: string, lang: Lang): string {
  */
 export function formatSpan(since: number, until: number, audience: Audience): string {
   const known = validZone(audience.timeZone);
-  const format = formatter(audience.lang, known ?? 'UTC', DAY);
-  const first = format.format(since);
-  const last = format.format(Math.max(since, until - 1));
+  const first = write(audience.lang, known ?? 'UTC', DAY, since);
+  const last = write(audience.lang, known ?? 'UTC', DAY, Math.max(since, until - 1));
   const span = first === last ? first : `${first} – ${last}`;
   return known ? span : `${span} (UTC)`;
 }
