@@ -13,7 +13,10 @@ export interface SubmitInput {
   duration?: string | null;
   /** End date YYYY-MM-DD of a time-bound grant. */
   until?: string | null;
-  /** The requester's IANA time zone ("Europe/Amsterdam"): `until` ends at midnight there. UTC when absent or unknown. */
+  /**
+   * The requester's time zone: an IANA name ("Europe/Amsterdam"), or the fixed UTC offset their client
+   * reported when that is all ("+01:00", `isTimeZone`): `until` ends at midnight there. UTC when absent or unknown.
+   */
   timeZone?: string | null;
   reason?: string;
   autoMapping?: boolean;

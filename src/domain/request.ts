@@ -90,7 +90,10 @@ export interface PermissionRequest {
   endsAt?: number;
   /** End date as asked (YYYY-MM-DD), if any. */
   until?: string;
-  /** The requester's time zone, kept with `until`: the grant ends at midnight after that date there. */
+  /**
+   * The requester's time zone, kept with `until`: the grant ends at midnight after that date there. An
+   * IANA name, or a fixed offset "+01:00" for a requester whose client reported only that; absent: UTC.
+   */
   untilTimeZone?: string;
   reason?: string;
   language: 'en' | 'nl';

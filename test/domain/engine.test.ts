@@ -164,6 +164,28 @@ describe('request engine', () => {
     expect((await core.engine.get(unknownZone.id))?.endsAt).toBe(Date.parse('2026-11-28T00:00:00Z'));
   });
 
+  it('"until" a date ends at midnight at a fixed offset given as the zone; an offset that is no zone means UTC', async () => {
+    const plusOne = await created(grant({ until: '2026-11-27', timeZone: '+01:00' }));
+    expect(plusOne.untilTimeZone).toBe('+01:00');
+    const minusFive = await created(grant({ granteeId: 'u-jan-b', until: '2026-11-27', timeZone: '-05:00' }));
+    expect(minusFive.untilTimeZone).toBe('-05:00');
+    for (const request of [plusOne, minusFive]) await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect((await core.engine.get(plusOne.id))?.endsAt).toBe(Date.parse('2026-11-27T23:00:00Z'));
+    expect((await core.engine.get(minusFive.id))?.endsAt).toBe(Date.parse('2026-11-28T05:00:00Z'));
+  });
+
+  it('a fixed offset out of range or malformed is kept as no zone', async () => {
+    const tooFar = await created(grant({ until: '2026-11-27', timeZone: '+25:00' }));
+    expect(tooFar.untilTimeZone).toBeUndefined();
+    const words = await created(grant({ granteeId: 'u-jan-b', until: '2026-11-27', timeZone: 'abc' }));
+    expect(words.untilTimeZone).toBeUndefined();
+    for (const request of [tooFar, words]) await core.engine.decide(request.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    expect((await core.engine.get(tooFar.id))?.endsAt).toBe(Date.parse('2026-11-28T00:00:00Z'));
+    expect((await core.engine.get(words.id))?.endsAt).toBe(Date.parse('2026-11-28T00:00:00Z'));
+  });
+
   it('group rule: Send As for a Send on Behalf holder is a replacement that removes the other right', async () => {
     const request = await created(grant({ granteeId: 'u-zoe' }));
     expect(request.warnings).toEqual([{ code: 'replacement', replaces: 'SendOnBehalf' }]);
