@@ -1,6 +1,6 @@
 import type { DirectoryUser } from '../directory/directory.js';
 import { BotError, isBotError } from '../domain/errors.js';
-import { calendarOffset } from '../domain/time.js';
+import { calendarOffset, requesterZone } from '../domain/time.js';
 import { MAX_TEXT_LENGTH, type Understanding, type UnreadEnd } from '../language/understand.js';
 import { readCommand, type Command } from './commands.js';
 import type { Core } from './core.js';
@@ -340,6 +340,13 @@ function requestIdOf(data: Record<string, unknown>): string | undefined {
   return typeof id === 'string' && id.length > 0 && id.length <= 100 ? id : undefined;
 }
 
+/**
+ * The zone the speaker's replies are written in, their days counted in and their "until" dates ended
+ * in: their client's IANA zone when it is one, else the offset their client reported ("+01:00"), so
+ * "until tomorrow" ends at their midnight rather than UTC's; else the name as reported (shown as UTC).
+ */
 function zone(input: Speaker): { timeZone?: string } {
+  const decided = requesterZone(input.timeZone, input.utcOffsetMinutes);
+  if (decided) return { timeZone: decided };
   return typeof input.timeZone === 'string' && input.timeZone.length < 64 ? { timeZone: input.timeZone } : {};
 }

@@ -19,7 +19,10 @@ export type { MarkedMention } from '../language/understand.js';
 /** The languages the bot speaks. */
 export type Lang = 'en' | 'nl';
 
-/** Who a reply is phrased for: their language and, when the channel knows it, their IANA time zone. */
+/**
+ * Who a reply is phrased for: their language and, when the channel knows it, their time zone: an IANA
+ * name, or for a person whose client reported only its UTC offset, that offset ("+01:00").
+ */
 export interface Audience {
   lang: Lang;
   timeZone?: string;
@@ -38,7 +41,10 @@ export interface Speaker {
   locale?: string;
   /** IANA time zone of the client (`Europe/Amsterdam`), if reported: moments are shown and "until" dates end there. */
   timeZone?: string;
-  /** Minutes east of UTC of the client's clock, if reported ("until Friday" means their Friday). */
+  /**
+   * Minutes east of UTC of the client's clock, if reported ("until Friday" means their Friday). Without
+   * a known `timeZone`, moments are shown and "until" dates end at this fixed offset.
+   */
   utcOffsetMinutes?: number;
   /** The channel's id of the incoming message or click, for logs only. */
   messageId?: string;
@@ -351,7 +357,7 @@ export interface Draft {
   target: Resolution | null;
   duration: string | null;
   until: string | null;
-  /** The requester's time zone when they wrote (an "until" date ends at midnight there). */
+  /** The requester's time zone when they wrote, an IANA name or a fixed offset "+01:00" (an "until" date ends at midnight there). */
   timeZone?: string;
   reason?: string;
   autoMapping?: boolean;
