@@ -3,7 +3,7 @@ import { Names, statusView, t } from '../../conversation/wording/index.js';
 import type { Directory } from '../../directory/directory.js';
 import { cap, context, divider, section, title, toned, type SlackBlock } from './blocks.js';
 import { escapeSlack } from './escape.js';
-import { langOfIdentity, type SlackIdentity } from './identity.js';
+import { langOfIdentity, zoneOfIdentity, type SlackIdentity } from './identity.js';
 
 /** Requests shown per list; the Home tab holds at most 100 blocks. */
 export const HOME_LIST_LIMIT = 20;
@@ -11,13 +11,14 @@ export const HOME_LIST_LIMIT = 20;
 /**
  * The App Home tab (`views.publish`): "my requests" and "awaiting my decision", each request with
  * its state (and end, for a time-bound grant), phrased by the shared wording in the person's
- * language (directory preference, else Slack locale) and time zone (Slack profile).
+ * language (directory preference, else Slack locale) and time zone (Slack profile: `zoneOfIdentity`).
  */
 export function homeViewBuilder(deps: { engine: Pick<ConversationEngine, 'requestsOf' | 'awaitingDecisionBy'>; directory: Directory }) {
   return async (identity: SlackIdentity): Promise<Record<string, unknown>> => {
     const userId = identity.user.id;
     const lang = langOfIdentity(identity);
-    const audience = identity.timeZone ? { lang, timeZone: identity.timeZone } : { lang };
+    const timeZone = zoneOfIdentity(identity);
+    const audience = timeZone ? { lang, timeZone } : { lang };
     const names = new Names(deps.directory, escapeSlack);
     const [mine, awaiting] = await Promise.all([deps.engine.requestsOf(userId, { limit: HOME_LIST_LIMIT }), deps.engine.awaitingDecisionBy(userId)]);
     const [mineView, awaitingView] = await Promise.all([

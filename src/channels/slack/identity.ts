@@ -3,12 +3,22 @@ import { langOf } from '../../conversation/wording/index.js';
 import type { Directory, DirectoryUser } from '../../directory/directory.js';
 import type { Clock } from '../../domain/clock.js';
 import { isBotError } from '../../domain/errors.js';
+import { requesterZone } from '../../domain/time.js';
 import type { SlackUserInfo, SlackWebApi } from './web-api.js';
 import type { SlackWorkspace, WorkspaceInfo } from './workspace.js';
 
 /** The person's language for words nobody phrased yet: their directory preference, else their Slack locale (as `SlackMessaging` does). */
 export function langOfIdentity(identity: SlackIdentity): Lang {
   return langOf(identity.user.preferredLanguage) ?? langOf(identity.locale) ?? 'en';
+}
+
+/**
+ * The zone their cards, Home tab and notices are written in, as the conversation writes their replies
+ * (`requesterZone`): the profile's `tz` when this runtime knows it, else its `tz_offset` as a fixed
+ * offset ("+01:00"), else the `tz` as given (shown as UTC).
+ */
+export function zoneOfIdentity(identity: SlackIdentity): string | undefined {
+  return requesterZone(identity.timeZone, identity.utcOffsetMinutes) ?? identity.timeZone;
 }
 
 /** A Slack user the bot serves: the directory user whose `mail` is their profile email. */

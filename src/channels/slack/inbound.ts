@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf, t } from '../../conversation/wording/index.js';
 import { isBotError } from '../../domain/errors.js';
-import { langOfIdentity, type SlackIdentities, type SlackIdentity } from './identity.js';
+import { langOfIdentity, zoneOfIdentity, type SlackIdentities, type SlackIdentity } from './identity.js';
 import { markedLanguageOf } from '../../language/detect-language.js';
 import { isMentionLookupBlocked, isMentionLookupUnavailable } from '../mention-lookup.js';
 import { MAX_MENTIONS, readMentions, textWithoutMentions } from './mentions.js';
@@ -337,7 +337,9 @@ export class SlackInbound {
     const link: SlackLink = { slackUserId: identity.slackUserId };
     if (channel) link.dmChannel = channel;
     if (identity.locale) link.locale = identity.locale;
-    if (identity.timeZone) link.timeZone = identity.timeZone;
+    // The zone their replies were written in, so later card updates and notices agree with them.
+    const timeZone = zoneOfIdentity(identity);
+    if (timeZone) link.timeZone = timeZone;
     await Promise.all([
       this.deps.repository.recordSeen(identity.user.id, identity.slackUserId),
       this.deps.repository.saveLink(identity.user.id, link),

@@ -14,7 +14,7 @@ export interface SlackLink {
   slackUserId: string;
   /** Their direct-message channel with the app, once `conversations.open` (or their own message) gave it. */
   dmChannel?: string;
-  /** Their Slack locale (`nl-NL`) and profile time zone, for messages they did not ask for. */
+  /** Their Slack locale (`nl-NL`) and profile time zone (`zoneOfIdentity`: the IANA name, or "+01:00" when only the offset is usable), for messages they did not ask for. */
   locale?: string;
   timeZone?: string;
 }

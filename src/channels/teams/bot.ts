@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Presence } from '../../conversation/presence.js';
 import type { TurnLedger } from '../../conversation/turn-ledger.js';
 import { isBotError } from '../../domain/errors.js';
+import { requesterZone } from '../../domain/time.js';
 import { cleanInput, htmlAttachmentsOf } from '../../language/clean.js';
 import type { ConversationApi, Lang, Reply, Speaker } from '../../conversation/types.js';
 import { langOf } from '../../conversation/wording/strings.js';
@@ -96,7 +97,7 @@ export class TeamsBot extends TeamsActivityHandler {
     // Only personal chats are a way to reach someone privately.
     if (!userId || isShared(activity)) return;
     const reference = TurnContext.getConversationReference(activity);
-    await this.deps.repository.saveReference(userId, reference, { locale: activity.locale, timeZone: timeZoneOf(activity) });
+    await this.deps.repository.saveReference(userId, reference, { locale: activity.locale, timeZone: zoneToKeep(activity) });
     await this.deps.presence?.spokeOn(userId, 'teams');
   }
 
@@ -235,7 +236,7 @@ export class TeamsBot extends TeamsActivityHandler {
     // A click reports the clicker's locale and time zone as a message does: kept (on the chat
     // already saved for them; a click never changes where they are reached) before the decision, so
     // the card updates that follow it render in the zone the click answer used.
-    if (userId) await this.deps.repository.updateClient(userId, { locale: activity.locale, timeZone: timeZoneOf(activity) });
+    if (userId) await this.deps.repository.updateClient(userId, { locale: activity.locale, timeZone: zoneToKeep(activity) });
     const replies = await this.deps.conversation.handleAction({ ...speaker(activity, userId), verb, data });
     // A card left in a channel: answered in the personal chat; the clicker alone sees the pointer, the card stays.
     if (isShared(activity) && userId && replies.length > 0) return invokeMessage(await this.answerPrivately(activity, userId, replies));
@@ -315,6 +316,16 @@ function timeZoneOf(activity: Activity): string | undefined {
   const fromEntity = activity.entities?.find((e) => e.type === 'clientInfo')?.timezone;
   const zoneName = activity.localTimezone ?? (typeof fromEntity === 'string' ? fromEntity : undefined);
   return typeof zoneName === 'string' && zoneName.length < 64 ? zoneName : undefined;
+}
+
+/**
+ * The zone kept with their chat for later cards and notices, as the conversation writes their replies
+ * (`requesterZone`): the client's IANA zone when this runtime knows it, else the offset of its
+ * `localTimestamp` ("+01:00"), else the zone name as reported (shown as UTC).
+ */
+function zoneToKeep(activity: Activity): string | undefined {
+  const named = timeZoneOf(activity);
+  return requesterZone(named, utcOffset(activity)) ?? named;
 }
 
 /** The client's UTC offset from `localTimestamp` ("...+02:00"), so "until Friday" means their Friday. */

@@ -6,7 +6,7 @@ import type { Lang } from './cards.js';
 /** How to reach a user proactively: the reference of their personal chat with the bot. */
 export interface StoredReference {
   reference: Partial<ConversationReference>;
-  /** The locale and time zone Teams reported on their last activity. */
+  /** The locale and time zone Teams reported on their last activity (the zone as `zoneToKeep` in bot.ts decides it: IANA, or "+01:00" from `localTimestamp`). */
   locale?: string;
   timeZone?: string;
   updatedAt: number;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IDENTITY_TTL_MS, SlackIdentities } from '../../../src/channels/slack/identity.js';
+import { IDENTITY_TTL_MS, SlackIdentities, zoneOfIdentity, type SlackIdentity } from '../../../src/channels/slack/identity.js';
 import { SlackWebApi } from '../../../src/channels/slack/web-api.js';
 import { SlackWorkspace } from '../../../src/channels/slack/workspace.js';
 import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
@@ -57,5 +57,16 @@ describe('Slack identity: the directory user whose mail is the profile email', (
     fake.httpNext('users.info', 503, undefined, 3);
     await expect(identities.resolve('U0NEWUSER1', FAKE_TEAM.id)).rejects.toMatchObject({ code: 'channel_unavailable' });
     expect(fake.violations).toEqual([]);
+  });
+});
+
+describe('zoneOfIdentity: the zone a Slack user\'s cards and notices are written in', () => {
+  const user = { id: 'u-1', displayName: 'Someone' } as SlackIdentity['user'];
+  it('is the profile tz when known, else its tz_offset as a fixed offset, else the tz as given', () => {
+    expect(zoneOfIdentity({ slackUserId: 'U1', user, timeZone: 'Europe/Brussels', utcOffsetMinutes: -300 })).toBe('Europe/Brussels');
+    expect(zoneOfIdentity({ slackUserId: 'U1', user, timeZone: 'America/Nowhere_Newer', utcOffsetMinutes: -300 })).toBe('-05:00');
+    expect(zoneOfIdentity({ slackUserId: 'U1', user, utcOffsetMinutes: 330 })).toBe('+05:30');
+    expect(zoneOfIdentity({ slackUserId: 'U1', user, timeZone: 'America/Nowhere_Newer' })).toBe('America/Nowhere_Newer');
+    expect(zoneOfIdentity({ slackUserId: 'U1', user })).toBeUndefined();
   });
 });

@@ -25,5 +25,13 @@ describe('Slack: a profile whose only usable zone is its tz_offset', () => {
     await h.app.engine.decide(request!.id, request!.approverIds[0]!, 'approve');
     await h.settle();
     expect((await h.app.engine.get(request!.id))?.endsAt).toBe(Date.parse('2026-12-09T05:00:00Z'));
+    // The summary's updates and the post-back once in effect are on the same clock.
+    await h.advance(11 * 60_000);
+    const summaryNow = h.fake.message(h.inbox(alex)[0]!.channel, h.inbox(alex)[0]!.ts)!;
+    expect(summaryNow.versions.length).toBeGreaterThan(1);
+    expect(textOf(summaryNow)).toContain('until the end of Tuesday, 8 December 2026');
+    const inEffect = textOf(h.last(alex, 'It lasts'));
+    expect(inEffect).toContain('It lasts until the end of Tuesday, 8 December 2026.');
+    for (const message of h.inbox(alex)) expect(textOf(message)).not.toContain('UTC');
   });
 });

@@ -46,6 +46,13 @@ describe('Teams: a client that reports only its UTC offset', () => {
       await h.bot.app.engine.decide(request!.id, request!.approverIds[0]!, 'approve');
       await h.settle();
       expect((await h.bot.app.engine.get(request!.id))?.endsAt).toBe(Date.parse(endsAt));
+      // The summary card's updates and the post-back once in effect are on the same clock.
+      await h.advance(11 * 60_000);
+      const summaryUpdates = h.connector.updates.filter((u) => u.activityId === h!.inbox(alex)[0]!.id);
+      expect(summaryUpdates.length).toBeGreaterThan(0);
+      expect(JSON.stringify(summaryUpdates.at(-1)!.activity)).toContain(shown);
+      expect(textOf(h.inbox(alex).at(-1))).toContain(`It lasts ${shown}.`);
+      for (const sent of [...h.inbox(alex), ...summaryUpdates]) expect(JSON.stringify(sent.activity)).not.toContain('UTC');
     });
   }
 });
