@@ -116,8 +116,8 @@ const ASKER_WORDS = new Set(['me', 'mij', 'myself', 'mezelf', 'mijzelf']);
  * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
  * concerns it ("audit my mailbox": its owner, or an admin). Asked in everyday words ("what did the
  * bot do today?", "what happened on Support yesterday?"): the same, or with no name everything the
- * bot did (admins), limited to the period said (today, yesterday, this week in the asker's zone, else
- * at `utcOffsetMinutes`, minutes east of UTC, else UTC). "me" / "mij" is the asker, read as any person
+ * bot did (admins), limited to the period said (today, yesterday, this week, last week, or a weekday:
+ * its most recent one), in the asker's zone, else at `utcOffsetMinutes` (minutes east of UTC), else UTC. "me" / "mij" is the asker, read as any person
  * named (an admin: their history as a person; anyone else: their own mailbox's, if the engine lets
  * them). Plain `audit` with no name still asks whose.
  */

@@ -128,19 +128,52 @@ export function endOfDate(date: string, timeZone?: string | null): number {
   return addDays(start, 1).getTime();
 }
 
+/** A day of the week, as an audit question names it ("on Friday", "op vrijdag"). */
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+/** The days of the week from Monday, as `Weekday` names them (index 0 is Monday). */
+export const WEEKDAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/** A span of the asker's calendar: a day, the week so far or the one before it, or a named weekday. */
+export type CalendarPeriod = 'today' | 'yesterday' | 'this_week' | 'last_week' | Weekday;
+
 /**
  * The span of a calendar period around `now` (epoch ms) in the asker's calendar, as epoch ms
  * `[since, until)`: `today` (midnight to midnight), `yesterday`, `this_week` (Monday midnight to the
- * next Monday's). The calendar is `requesterZone(timeZone, utcOffsetMinutes)`: `timeZone` when it is
- * a zone, else the fixed `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A
- * daylight-saving change in the span makes it 23 or 25 hours a day.
+ * next Monday's), `last_week` (the Monday-to-Sunday week before this one), or a weekday (`friday`:
+ * the most recent Friday, today when today is one). The calendar is
+ * `requesterZone(timeZone, utcOffsetMinutes)`: `timeZone` when it is a zone, else the fixed
+ * `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A daylight-saving change
+ * in the span makes it 23 or 25 hours a day.
  */
-export function periodSpan(period: 'today' | 'yesterday' | 'this_week', now: number, timeZone?: string | null, utcOffsetMinutes?: number): { since: number; until: number } {
+export function periodSpan(period: CalendarPeriod, now: number, timeZone?: string | null, utcOffsetMinutes?: number): { since: number; until: number } {
   const today = startOfDay(new TZDate(now, zoneOf(requesterZone(timeZone, utcOffsetMinutes))));
-  if (period === 'today') return { since: today.getTime(), until: addDays(today, 1).getTime() };
-  if (period === 'yesterday') return { since: addDays(today, -1).getTime(), until: today.getTime() };
   const monday = startOfWeek(today, { weekStartsOn: 1 });
-  return { since: monday.getTime(), until: addDays(monday, 7).getTime() };
+  const [from, days] = spanInDays(period, (today.getDay() + 6) % 7);
+  const base = from === 'monday' ? monday : today;
+  // Calendar days (addDays), so a daylight-saving change inside the span is followed.
+  return { since: addDays(base, days[0]).getTime(), until: addDays(base, days[1]).getTime() };
+}
+
+/**
+ * A period as whole days `[first, end)` counted from today's midnight or this week's Monday's;
+ * `weekday` is today's (Monday 0). A named weekday is the most recent one: today when today is it.
+ */
+function spanInDays(period: CalendarPeriod, weekday: number): ['today' | 'monday', [number, number]] {
+  switch (period) {
+    case 'today':
+      return ['today', [0, 1]];
+    case 'yesterday':
+      return ['today', [-1, 0]];
+    case 'this_week':
+      return ['monday', [0, 7]];
+    case 'last_week':
+      return ['monday', [-7, 0]];
+    default: {
+      const back = (weekday - WEEKDAYS.indexOf(period) + 7) % 7;
+      return ['today', [-back, 1 - back]];
+    }
+  }
 }
 
 /**

@@ -5,10 +5,15 @@
  * revoke on Facturen?", "wat heeft de bot bij Support weggehaald?"): a question about the past, never
  * a request. Read from the whole message (a question with anything else around it is not one of
  * these); the name is handed on as typed ("me" / "mij" too), for `resolveAnswer` or the asker.
+ * The period may be today, yesterday, this week, last week or a weekday ("on Friday", "op vrijdag").
  */
+import { WEEKDAYS, type CalendarPeriod, type Weekday } from '../domain/time.js';
 
-/** A span of the asker's calendar: the day, the day before, or the week so far (Monday on). */
-export type AuditPeriod = 'today' | 'yesterday' | 'this_week';
+/**
+ * A span of the asker's calendar: the day, the day before, the week so far (Monday on), the week
+ * before it (Monday to Sunday), or a named weekday (its most recent one; `periodSpan` reads it).
+ */
+export type AuditPeriod = CalendarPeriod;
 
 /** What an audit question asks: whose history (`subject`, '' for everything the bot did), over which period. */
 export interface AuditQuestion {
@@ -18,6 +23,11 @@ export interface AuditQuestion {
   language: 'en' | 'nl';
 }
 
+/** The Dutch name of each weekday. */
+const DUTCH_WEEKDAYS: Readonly<Record<Weekday, string>> = {
+  monday: 'maandag', tuesday: 'dinsdag', wednesday: 'woensdag', thursday: 'donderdag', friday: 'vrijdag', saturday: 'zaterdag', sunday: 'zondag',
+};
+
 const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
   [/(?:^|\s)today(?=\s|$)/iu, 'today', 'en'],
   [/(?:^|\s)yesterday(?=\s|$)/iu, 'yesterday', 'en'],
@@ -25,6 +35,12 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
   [/(?:^|\s)vandaag(?=\s|$)/iu, 'today', 'nl'],
   [/(?:^|\s)gisteren(?=\s|$)/iu, 'yesterday', 'nl'],
   [/(?:^|\s)deze\s+week(?=\s|$)/iu, 'this_week', 'nl'],
+  [/(?:^|\s)(?:last|previous)\s+week(?=\s|$)/iu, 'last_week', 'en'],
+  [/(?:^|\s)(?:vorige|verleden)\s+week(?=\s|$)/iu, 'last_week', 'nl'],
+  // "on Friday", "Friday"; "op vrijdag", "vrijdag": the preposition goes with the day, so "on Support on
+  // Friday" keeps its "on Support".
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:on\\s+)?${day}(?=\\s|$)`, 'iu'), day, 'en'] as const),
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:op\\s+)?${DUTCH_WEEKDAYS[day]}(?=\\s|$)`, 'iu'), day, 'nl'] as const),
 ];
 
 // Each shape: the question with its period taken out; group 1 is the name, when one is said.

@@ -105,6 +105,35 @@ describe('audit questions in everyday words', () => {
     expect(last.page.entries.some((e) => e.at < TUESDAY)).toBe(true);
   });
 
+  it('a named weekday is its most recent one (today when it is that day), last week the Monday-to-Sunday week before', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const monday = page(only(await h.say('nestor', 'what did the bot do on Monday?')));
+    expect(monday.filter).toEqual({ since: MONDAY, until: TUESDAY });
+    expect(monday.view.title).toBe('History of the bot, Monday, 23 November 2026');
+    expect(monday.page.entries.length).toBeGreaterThan(0);
+    expect(monday.page.entries.every((e) => e.at >= MONDAY && e.at < TUESDAY)).toBe(true);
+    // Today is Tuesday: "op dinsdag" is today.
+    const dinsdag = page(only(await h.say('nestor', 'wat deed de bot op dinsdag?', 'nl-NL')));
+    expect(dinsdag.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(dinsdag.view.title).toBe('Geschiedenis van de bot, dinsdag 24 november 2026');
+    expect(page(only(await h.say('nestor', 'what happened on Support on Tuesday?'))).filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
+    // Nothing happened in the week before.
+    const before = page(only(await h.say('nestor', 'what did the bot do last week?')));
+    expect(before.filter).toEqual({ since: MONDAY - 7 * 24 * HOUR, until: MONDAY });
+    expect(before.page.entries).toEqual([]);
+    // A week on (Tuesday 1 December), that week is last week, and "Monday" is the Monday of this one.
+    h.clock.advance(7 * 24 * HOUR);
+    const lastWeek = page(only(await h.say('nestor', 'what did the bot do last week')));
+    expect(lastWeek.filter).toEqual({ since: MONDAY, until: NEXT_MONDAY });
+    expect(lastWeek.view.title).toBe('History of the bot, Monday, 23 November 2026 – Sunday, 29 November 2026');
+    expect(lastWeek.page.entries.length).toBe(10);
+    const vorigeWeek = page(only(await h.say('nestor', 'wat deed de bot vorige week?', 'nl-NL')));
+    expect(vorigeWeek.filter).toEqual({ since: MONDAY, until: NEXT_MONDAY });
+    expect(vorigeWeek.page.entries.map((e) => e.id)).toEqual(lastWeek.page.entries.map((e) => e.id));
+    expect(page(only(await h.say('nestor', 'what did the bot do on Monday?'))).filter).toEqual({ since: NEXT_MONDAY, until: NEXT_MONDAY + 24 * HOUR });
+  });
+
   it('for a person, and on a mailbox or group, in English and Dutch', async () => {
     h = await conversationHarness();
     await mondayThenBusyTuesday(h);

@@ -166,6 +166,26 @@ describe('periodSpan', () => {
     expect(periodSpan('this_week', at('2026-11-29T12:00:00Z'), 'UTC')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-30T00:00:00Z') });
   });
 
+  it('is a named weekday (the most recent one, today when it is that day) and last week (Monday to Sunday)', () => {
+    // Wednesday 25 November in Amsterdam: Friday is the 20th, Wednesday today, Tuesday yesterday.
+    expect(periodSpan('friday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-19T23:00:00Z'), until: at('2026-11-20T23:00:00Z') });
+    expect(periodSpan('wednesday', now, 'Europe/Amsterdam')).toEqual(periodSpan('today', now, 'Europe/Amsterdam'));
+    expect(periodSpan('tuesday', now, 'Europe/Amsterdam')).toEqual(periodSpan('yesterday', now, 'Europe/Amsterdam'));
+    expect(periodSpan('thursday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-18T23:00:00Z'), until: at('2026-11-19T23:00:00Z') });
+    // In UTC the same moment is still Tuesday: its Wednesday is a week back.
+    expect(periodSpan('wednesday', now)).toEqual({ since: at('2026-11-18T00:00:00Z'), until: at('2026-11-19T00:00:00Z') });
+    expect(periodSpan('last_week', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-15T23:00:00Z'), until: at('2026-11-22T23:00:00Z') });
+    // On a Sunday, last week is the one before the week that ends today; on a Monday, the one that ended yesterday.
+    expect(periodSpan('last_week', at('2026-11-29T12:00:00Z'), 'UTC')).toEqual({ since: at('2026-11-16T00:00:00Z'), until: at('2026-11-23T00:00:00Z') });
+    expect(periodSpan('last_week', at('2026-11-30T00:10:00Z'), 'UTC')).toEqual({ since: at('2026-11-23T00:00:00Z'), until: at('2026-11-30T00:00:00Z') });
+    // The fixed offset reads the same days.
+    expect(periodSpan('friday', now, undefined, 60)).toEqual({ since: at('2026-11-19T23:00:00Z'), until: at('2026-11-20T23:00:00Z') });
+    expect(periodSpan('last_week', now, undefined, 60)).toEqual({ since: at('2026-11-15T23:00:00Z'), until: at('2026-11-22T23:00:00Z') });
+    // A week across the end of summer time is 169 hours.
+    const autumn = periodSpan('last_week', at('2026-10-28T12:00:00Z'), 'Europe/Amsterdam');
+    expect(autumn).toEqual({ since: at('2026-10-18T22:00:00Z'), until: at('2026-10-25T23:00:00Z') });
+  });
+
   it('follows a daylight-saving change: the day of it is 23 hours', () => {
     expect(periodSpan('today', at('2026-03-29T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ since: at('2026-03-28T23:00:00Z'), until: at('2026-03-29T22:00:00Z') });
   });

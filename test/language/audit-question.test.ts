@@ -33,6 +33,21 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat gebeurde er met Support')).toEqual({ subject: 'Support', language: 'nl' });
   });
 
+  it('reads a named weekday and last week, in English and Dutch', () => {
+    expect(readAuditQuestion('what did the bot do on Friday?')).toEqual({ subject: '', period: 'friday', language: 'en' });
+    expect(readAuditQuestion('what did the bot do friday')).toEqual({ subject: '', period: 'friday', language: 'en' });
+    expect(readAuditQuestion('what did the bot do last week?')).toEqual({ subject: '', period: 'last_week', language: 'en' });
+    expect(readAuditQuestion('what happened on Support on Monday?')).toEqual({ subject: 'Support', period: 'monday', language: 'en' });
+    expect(readAuditQuestion('what did the bot do for Megan last week')).toEqual({ subject: 'Megan', period: 'last_week', language: 'en' });
+    expect(readAuditQuestion('wat deed de bot vorige week?')).toEqual({ subject: '', period: 'last_week', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot op vrijdag gedaan?')).toEqual({ subject: '', period: 'friday', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot zondag voor Zoë gedaan')).toEqual({ subject: 'Zoë', period: 'sunday', language: 'nl' });
+    expect(readAuditQuestion('wat is er dinsdag met Support gebeurd?')).toEqual({ subject: 'Support', period: 'tuesday', language: 'nl' });
+    // Two periods are no one question.
+    expect(readAuditQuestion('what did the bot do on Friday last week?')).toBeUndefined();
+    expect(readAuditQuestion('wat deed de bot vrijdag en zaterdag?')).toBeUndefined();
+  });
+
   it('reads what the bot removed, gave or changed as a question, in English and Dutch', () => {
     expect(readAuditQuestion('what did the bot revoke on Facturen?')).toEqual({ subject: 'Facturen', language: 'en' });
     expect(readAuditQuestion('what did the bot remove today?')).toEqual({ subject: '', period: 'today', language: 'en' });
