@@ -17,9 +17,10 @@ export type Command =
   /**
    * `requestId` when one was named; else `subject`, the rest of the text, for the language layer to
    * resolve (may be ''). `question`: asked in everyday words ("what did the bot do today?", "wat is er
-   * met Support gebeurd?"), where no subject means everything the bot did; `period` limits it.
+   * met Support gebeurd?"), where no subject means everything the bot did; `period` limits it. `split`:
+   * the subject read as a person and a mailbox or group ("for Liam on Support"; `AuditQuestion.split`).
    */
-  | { verb: 'audit'; requestId?: string; subject: string; question?: true; period?: AuditPeriod };
+  | { verb: 'audit'; requestId?: string; subject: string; question?: true; period?: AuditPeriod; split?: { person: string; place: string } };
 
 /** Words that ask for the next page, and the language each is. */
 const MORE_WORDS = new Map<string, 'en' | 'nl'>([
@@ -53,7 +54,9 @@ export function readCommand(text: string, understanding: Understanding): Command
   const readable = ['unknown', 'query', 'grant', 'revoke'].includes(understanding.intent);
   if (readable && !understanding.requestRef) {
     const question = readAuditQuestion(text);
-    if (question) return { verb: 'audit', subject: question.subject, question: true, ...(question.period ? { period: question.period } : {}) };
+    if (question) {
+      return { verb: 'audit', subject: question.subject, question: true, ...(question.split ? { split: question.split } : {}), ...(question.period ? { period: question.period } : {}) };
+    }
   }
   const lead = words.findIndex((w) => AUDIT_WORDS.has(w));
   // "audit ..." leads the message (after "show" / "toon"): "who has access" never contains it.

@@ -6,6 +6,7 @@ import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import { resolveAnswer } from './answers.js';
 import type { Command } from './commands.js';
+import type { UnderstandOptions } from '../language/understand.js';
 import type { AuditFilter, MarkedMention } from './types.js';
 import type { Turn } from './turn.js';
 import { t } from './wording/strings.js';
@@ -145,14 +146,17 @@ export async function audit(
     turn.replies.push({ kind: 'text', text: t(lang, 'reply.askAudit', { shared: names.shared, person: names.person }) });
     return;
   }
+  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(mentions?.length ? { mentions } : {}) };
+  // "for Liam on Support": that person's history on that mailbox or group, when both names are found.
+  const both = command.split ? await personOn(core, turn, command.split, options) : undefined;
+  if (both) {
+    const filter: AuditFilter = { granteeId: both.personId, targetId: both.targetId, ...span };
+    await auditOf(core, turn, filter, await subjectOf(turn, filter));
+    return;
+  }
   // "me" / "mij" is the asker ("what did the bot do for me?"); a person the channel marked
   // ("audit @Megan Bowen") is that person, never a namesake.
-  const found = ASKER_WORDS.has(normalizeName(command.subject)) ? { status: 'resolved' as const, id: turn.userId } : await resolveAnswer(command.subject, 'target', core.understand, {
-    directory: core.directory,
-    requesterId: turn.userId,
-    now: new Date(core.clock.now()),
-    ...(mentions?.length ? { mentions } : {}),
-  });
+  const found = ASKER_WORDS.has(normalizeName(command.subject)) ? { status: 'resolved' as const, id: turn.userId } : await resolveAnswer(command.subject, 'target', core.understand, options);
   if (found.status === 'unknown') {
     turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(found.text, 80) }), details: {} });
     return;
@@ -167,6 +171,26 @@ export async function audit(
   // owner (the person) may read. The engine decides who reads what.
   const filter: AuditFilter = target?.kind === 'user' && (await core.engine.isAdmin(turn.userId)) ? { granteeId: found.id, ...span } : { targetId: found.id, ...span };
   await auditOf(core, turn, filter, await subjectOf(turn, filter));
+}
+
+/**
+ * The person and the mailbox or group of "for Liam on Support" ("me" / "mij": the asker), when both
+ * are found as one each: a person in the directory and a mailbox or group. Undefined otherwise, and
+ * the subject is read whole (a name such as "Tools for Sales" may hold the linking word itself).
+ */
+async function personOn(
+  core: Core,
+  turn: Turn,
+  split: { person: string; place: string },
+  options: UnderstandOptions,
+): Promise<{ personId: string; targetId: string } | undefined> {
+  const [person, place] = await Promise.all([
+    ASKER_WORDS.has(normalizeName(split.person)) ? ({ status: 'resolved', id: turn.userId } as const) : resolveAnswer(split.person, 'grantee', core.understand, options),
+    resolveAnswer(split.place, 'target', core.understand, options),
+  ]);
+  if (person.status !== 'resolved' || place.status !== 'resolved') return undefined;
+  const [user, target] = await Promise.all([core.directory.getUser(person.id), core.directory.getTarget(place.id)]);
+  return user && target ? { personId: person.id, targetId: place.id } : undefined;
 }
 
 /**
@@ -195,8 +219,9 @@ async function missingSubject(core: Core, filter: AuditFilter): Promise<BotError
   if (filter.requestId !== undefined) {
     return (await core.engine.get(filter.requestId)) ? undefined : new BotError('not_found', 'No such request', { details: { requestId: filter.requestId } });
   }
-  if (filter.targetId !== undefined) {
-    return (await core.directory.getTarget(filter.targetId)) ? undefined : new BotError('not_found', 'No such mailbox or group', { details: { targetId: filter.targetId } });
+  // A person on a mailbox or group: both must be there.
+  if (filter.targetId !== undefined && !(await core.directory.getTarget(filter.targetId))) {
+    return new BotError('not_found', 'No such mailbox or group', { details: { targetId: filter.targetId } });
   }
   if (filter.granteeId !== undefined) {
     const id = filter.granteeId;
@@ -207,8 +232,8 @@ async function missingSubject(core: Core, filter: AuditFilter): Promise<BotError
 }
 
 /**
- * The "older entries" button: the same filter (one of `requestId`, `targetId`, `granteeId`, or
- * `scope: 'all'` for everything; with `since` / `until` as digits when a period was said), the page
+ * The "older entries" button: the same filter (one of `requestId`, `targetId`, `granteeId`, both
+ * `granteeId` and `targetId` for a person on one mailbox or group, or `scope: 'all'` for everything; with `since` / `until` as digits when a period was said), the page
  * before `before`. Card data is untrusted: the engine checks who may read it.
  */
 export async function auditMore(core: Core, turn: Turn, data: Record<string, unknown>): Promise<void> {
@@ -224,7 +249,9 @@ export async function auditMore(core: Core, turn: Turn, data: Record<string, unk
     if (typeof value === 'string' && /^\d{1,15}$/.test(value)) filter[key] = Number(value);
   }
   const before = typeof data.before === 'string' && data.before.length <= 200 ? data.before : undefined;
-  if (subjects > 1 || (subjects === 0) !== (data.scope === 'all') || !before) {
+  // One subject, or a person on one mailbox or group ("for Liam on Support"); none: everything.
+  const personOnTarget = subjects === 2 && filter.granteeId !== undefined && filter.targetId !== undefined;
+  if ((subjects > 1 && !personOnTarget) || (subjects === 0) !== (data.scope === 'all') || !before) {
     turn.replies.push({ kind: 'refusal', code: 'bad_action', text: t(turn.audience.lang, 'reply.badAction'), details: {} });
     return;
   }
@@ -233,13 +260,15 @@ export async function auditMore(core: Core, turn: Turn, data: Record<string, unk
 
 /**
  * What an audit filter is about, as its page title names it: a request id, a person, a mailbox or
- * group, or the bot (everything), followed by its period's days when it has one ("Support, Monday
+ * group, a person on one ("Liam O'Connor on Support"), or the bot (everything), followed by its period's days when it has one ("Support, Monday
  * 7 December 2026").
  */
 async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
   const subject = filter.requestId
     ? turn.names.escape(filter.requestId, 80)
-    : filter.granteeId
+    : filter.granteeId && filter.targetId
+      ? t(turn.audience.lang, 'audit.subject.personOn', { person: await turn.names.person(filter.granteeId), target: (await turn.names.target(filter.targetId)).name })
+      : filter.granteeId
       ? await turn.names.person(filter.granteeId)
       : filter.targetId
         ? (await turn.names.target(filter.targetId)).name

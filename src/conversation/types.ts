@@ -312,7 +312,8 @@ export type ReplyKind = Reply['kind'];
 // What the conversation needs from the rest of the bot
 
 /**
- * Which history to read: one request, one mailbox or group, or one person (as grantee); none of them:
+ * Which history to read: one request, one mailbox or group, or one person (as grantee), or a person on
+ * one mailbox or group (`granteeId` and `targetId`: "for Liam on Support"); none of them:
  * everything the bot did (admins). `since` / `until` (epoch ms): only the entries with `since <= at < until`.
  */
 export interface AuditFilter {

@@ -92,8 +92,9 @@ export interface Page {
 
 /**
  * Which history to read: one request's, one mailbox's or group's, or one person's (grantee, requester
- * or actor); none of them: the whole log. `since` / `until` (epoch ms) keep the entries with
- * `since <= at < until` ("what did the bot do today").
+ * or actor); a person and a mailbox or group: that person's entries on it ("for Liam on Support");
+ * none of them: the whole log. `since` / `until` (epoch ms) keep the entries with `since <= at < until`
+ * ("what did the bot do today").
  */
 export interface AuditFilter {
   requestId?: string;

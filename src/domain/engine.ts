@@ -575,7 +575,9 @@ export class RequestEngine implements RequestEngineApi {
       ...(Number.isFinite(filter.since) ? { since: filter.since } : {}),
       ...(Number.isFinite(filter.until) ? { until: filter.until } : {}),
     };
-    return this.repo.auditPage(auditIndex(filter), { ...page, ...span });
+    // A person on one mailbox or group ("for Liam on Support"): the person's history, filtered to it.
+    const on = !filter.requestId && filter.granteeId && filter.targetId ? { targetId: filter.targetId } : {};
+    return this.repo.auditPage(auditIndex(filter), { ...page, ...span, ...on });
   }
 
   /** The actor owns what the filter's page is about: the request's mailbox or group, or the mailbox or group itself. */
@@ -625,9 +627,13 @@ function alreadyDecided(request: PermissionRequest): BotError {
 
 export type { AuditEntry };
 
-/** The index an audit filter reads: a request, else a mailbox or group, else a person, else the whole log. */
+/**
+ * The index an audit filter reads: a request, else a person (with a mailbox or group too, its entries
+ * there are kept by `auditPageOn`), else a mailbox or group, else the whole log.
+ */
 function auditIndex(filter: AuditFilter): string {
   if (filter.requestId) return `audit:req:${filter.requestId}`;
+  if (filter.granteeId && filter.targetId) return `audit:person:${filter.granteeId}`;
   if (filter.targetId) return `audit:target:${filter.targetId}`;
   if (filter.granteeId) return `audit:person:${filter.granteeId}`;
   return 'audit:all';

@@ -328,16 +328,19 @@ export class RequestRepository {
    * `audit:all`), newest first. With `since` / `until` (epoch ms, newest first only): the entries with
    * `since <= at < until`, read from `until` down (a cursor is held below `until`) and cut at `since`;
    * one entry more than the page is read, so `next` is there only when an older entry in the span is.
+   * With `targetId` (newest first only): only the entries on that mailbox or group (`auditPageOn`).
    */
   async auditPage(
     index: string,
-    options: { limit?: number; before?: string; order?: 'asc' | 'desc'; since?: number; until?: number } = {},
+    options: { limit?: number; before?: string; order?: 'asc' | 'desc'; since?: number; until?: number; targetId?: string } = {},
   ): Promise<{ entries: AuditEntry[]; next?: string }> {
     const limit = options.limit ?? 20;
     let after = parseCursor(options.before);
+    // '' sorts before every audit id: reading down from (until, '') starts below every entry at `until`.
+    const fromUntil = options.order !== 'asc' && options.until !== undefined && (!after || after.score >= options.until);
+    if (fromUntil) after = { score: options.until!, member: '' };
+    if (options.targetId !== undefined && options.order !== 'asc') return this.auditPageOn(index, options.targetId, limit, after, options.since);
     if (options.order !== 'asc' && (options.since !== undefined || options.until !== undefined)) {
-      // '' sorts before every audit id: reading down from (until, '') starts below every entry at `until`.
-      if (options.until !== undefined && (!after || after.score >= options.until)) after = { score: options.until, member: '' };
       const read = await this.store.range(index, { limit: limit + 1, order: 'desc', ...(after ? { after } : {}) });
       const inSpan = options.since === undefined ? read : read.filter((e) => e.score >= options.since!);
       const shown = inSpan.slice(0, limit);
@@ -352,11 +355,46 @@ export class RequestRepository {
     return next ? { entries, next } : { entries };
   }
 
+  /**
+   * A page of `index` (newest first, below `after`, at or after `since`) with only the entries on
+   * `targetId`: "what did the bot do for Liam on Support". The store keeps no index of one person on
+   * one mailbox or group, so this reads the person's index in batches and keeps the entries whose
+   * `targetId` matches (every entry of `audit:target:ID` has that `targetId`, so this is exactly the
+   * entries in both indexes; the target's index could not be filtered the other way, since an entry
+   * does not carry the requester its person index also has). At most `AUDIT_SCAN` index entries are
+   * read per page: when they run out first, the page is short (it may be empty) and `next` continues
+   * after the last entry read, so one page never reads a long history whole.
+   */
+  private async auditPageOn(index: string, targetId: string, limit: number, after: IndexEntry | undefined, since?: number): Promise<{ entries: AuditEntry[]; next?: string }> {
+    const kept: Array<{ entry: AuditEntry; at: IndexEntry }> = [];
+    const batch = Math.max(limit + 1, AUDIT_BATCH);
+    let cursor = after;
+    for (let scanned = 0; ; ) {
+      const read = await this.store.range(index, { limit: batch, order: 'desc', ...(cursor ? { after: cursor } : {}) });
+      const inSpan = since === undefined ? read : read.filter((e) => e.score >= since);
+      const values = await Promise.all(inSpan.map((e) => this.store.get<AuditEntry>(AUDIT, e.member)));
+      for (const [i, value] of values.entries()) {
+        if (value?.value.targetId !== targetId) continue;
+        kept.push({ entry: value.value, at: inSpan[i]! });
+        // One more than the page: there is an older one on it, so `next` is there only when it is.
+        if (kept.length > limit) return { entries: kept.slice(0, limit).map((k) => k.entry), next: cursorOf(kept[limit - 1]!.at)! };
+      }
+      scanned += read.length;
+      if (read.length < batch || inSpan.length < read.length) return { entries: kept.map((k) => k.entry) };
+      cursor = read[read.length - 1]!;
+      if (scanned >= AUDIT_SCAN) return { entries: kept.map((k) => k.entry), next: cursorOf(cursor)! };
+    }
+  }
+
   /** The audit entries an index page names, in its order (an entry gone since is left out). */
   private async auditEntries(found: readonly IndexEntry[]): Promise<AuditEntry[]> {
     return (await Promise.all(found.map((e) => this.store.get<AuditEntry>(AUDIT, e.member)))).filter((r) => r !== undefined).map((r) => r.value);
   }
 }
+
+/** Index entries read at a time, and at most per page, when one audit index is filtered by a mailbox or group (`auditPageOn`). */
+const AUDIT_BATCH = 50;
+const AUDIT_SCAN = 1_000;
 
 let auditCounter = 0;
 

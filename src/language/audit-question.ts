@@ -19,6 +19,12 @@ export type AuditPeriod = CalendarPeriod;
 export interface AuditQuestion {
   /** The name as typed ("Zoë", "Support"), '' when none was said. */
   subject: string;
+  /**
+   * A person and a mailbox or group both said ("for Liam on Support", "voor Liam bij Support"): the
+   * subject read as the two names, as typed. Only a reading: `subject` stays the whole, for a name
+   * that holds such a word itself ("Tools for Sales").
+   */
+  split?: { person: string; place: string };
   period?: AuditPeriod;
   language: 'en' | 'nl';
 }
@@ -79,7 +85,33 @@ export function readAuditQuestion(text: string): AuditQuestion | undefined {
     const match = shape.exec(rest);
     if (!match) continue;
     const subject = (match[1] ?? match[2] ?? '').trim();
-    return { subject, ...(period ? { period } : {}), language };
+    const split = subject ? splitSubject(rest.slice(0, rest.lastIndexOf(subject)), subject) : undefined;
+    return { subject, ...(split ? { split } : {}), ...(period ? { period } : {}), language };
+  }
+  return undefined;
+}
+
+/** Words that put a person after them ("for Liam", "voor Liam"), and a mailbox or group ("on Support", "bij Support"). */
+const PERSON_WORDS = new Set(['for', 'to', 'about', 'voor', 'aan']);
+const PLACE_WORDS = new Set(['on', 'in', 'at', 'from', 'op', 'bij', 'van']);
+
+/**
+ * The subject as a person and a place when it names both: "for Liam on Support", "on Support for
+ * Liam", "voor Liam bij Support", "met Liam op Support" (`before` is the question up to the subject,
+ * its last word the one that led it). The first linking word inside the subject splits it; the side
+ * a person word leads is the person. Undefined when it does not read as both.
+ */
+function splitSubject(before: string, subject: string): { person: string; place: string } | undefined {
+  const lead = before.trim().split(' ').pop()?.toLowerCase() ?? '';
+  const words = subject.split(' ');
+  for (let i = 1; i < words.length - 1; i++) {
+    const word = words[i]!.toLowerCase();
+    if (!PLACE_WORDS.has(word) && !PERSON_WORDS.has(word)) continue;
+    const first = words.slice(0, i).join(' ');
+    const second = words.slice(i + 1).join(' ');
+    if (PLACE_WORDS.has(word) && !PLACE_WORDS.has(lead)) return { person: first, place: second };
+    if (PERSON_WORDS.has(word) && !PERSON_WORDS.has(lead)) return { person: second, place: first };
+    return undefined;
   }
   return undefined;
 }

@@ -164,6 +164,35 @@ describe('audit questions in everyday words', () => {
     expect(nlTarget.view.title).toBe('Geschiedenis van Support');
   });
 
+  it('a person on a mailbox or group: both apply, in English and Dutch, and its pages keep both', async () => {
+    h = await conversationHarness();
+    await mondayThenBusyTuesday(h);
+    const megan = page(only(await h.say('nestor', 'what did the bot do for Megan on Support?')));
+    expect(megan.filter).toEqual({ granteeId: PEOPLE.megan.id, targetId: TARGETS.support });
+    expect(megan.view.title).toBe('History of Megan Bowen on Support');
+    expect(megan.page.entries.length).toBeGreaterThan(0);
+    expect(megan.page.entries.every((e) => e.targetId === TARGETS.support && e.granteeId === PEOPLE.megan.id)).toBe(true);
+    // The other way round, and her Monday request on Training in Dutch.
+    expect(page(only(await h.say('nestor', 'what happened on Support for Megan?'))).page.entries).toEqual(megan.page.entries);
+    const training = page(only(await h.say('nestor', 'wat heeft de bot voor Megan bij Training gedaan?', 'nl-NL')));
+    expect(training.filter).toEqual({ granteeId: PEOPLE.megan.id, targetId: TARGETS.training });
+    expect(training.view.title).toBe('Geschiedenis van Megan Bowen op Training');
+    expect(training.page.entries.length).toBeGreaterThan(0);
+    expect(training.page.entries.every((e) => e.targetId === TARGETS.training)).toBe(true);
+    expect(page(only(await h.say('nestor', 'what did the bot do for Megan on Training today?'))).page.entries).toEqual([]);
+    // Isaiah asked six times on Support: more than a page, and the button pages the same person on the same mailbox.
+    const isaiah = page(only(await h.say('nestor', 'what did the bot do for Isaiah on Support?')));
+    expect(isaiah.view.lines).toHaveLength(10);
+    expect(isaiah.view.more?.data).toMatchObject({ granteeId: PEOPLE.isaiah.id, targetId: TARGETS.support });
+    const older = page(only(await h.click('nestor', 'audit', isaiah.view.more!.data)));
+    expect(older.filter).toEqual({ granteeId: PEOPLE.isaiah.id, targetId: TARGETS.support });
+    expect(older.page.entries.length).toBeGreaterThan(0);
+    expect(older.page.entries.every((e) => e.targetId === TARGETS.support && !isaiah.page.entries.some((s) => s.id === e.id))).toBe(true);
+    // Support's history holds more than Isaiah's there: what Megan's name leaves out.
+    const support = (await h.app.engine.audit(PEOPLE.nestor.id, { targetId: TARGETS.support }, { limit: 100 })).entries;
+    expect(support.length).toBeGreaterThan(megan.page.entries.length);
+  });
+
   it('"what did the bot revoke / remove ...?" is an audit question: it asks for nothing and files nothing, even for an admin', async () => {
     h = await conversationHarness();
     await mondayThenBusyTuesday(h);

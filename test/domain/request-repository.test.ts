@@ -67,4 +67,53 @@ describe.each([
     expect(await read({ since: 5_000, until: 6_000, before: '9000|x' })).toEqual([[5_000, 5_000]]);
     await store.close();
   });
+
+  it('a person on one mailbox or group: only their entries there, paged, within a span', async () => {
+    const store = open();
+    const clock = new ManualClock(1_000);
+    const repo = new RequestRepository(store, clock, { approverReminderMs: 0, requestExpiryMs: 0, maxRechecks: 0 });
+    // The SQLite file is the test's above too: another person than its u-1.
+    // Each millisecond 1000 ... 6000: u-5 on t-1, u-5 on t-2, and u-2 on t-1.
+    for (let at = 1_000; at <= 6_000; at += 1_000) {
+      clock.set(at);
+      await repo.recordAlone({ requestId: '', targetId: 't-1', granteeId: 'u-5', actorId: 'u-9', action: 'created', outcome: 'refused' });
+      await repo.recordAlone({ requestId: '', targetId: 't-2', granteeId: 'u-5', actorId: 'u-9', action: 'created', outcome: 'refused' });
+      await repo.recordAlone({ requestId: '', targetId: 't-1', granteeId: 'u-2', actorId: 'u-9', action: 'created', outcome: 'refused' });
+    }
+    const read = async (options: { since?: number; until?: number }) => {
+      const pages: Array<Array<[number, string, string]>> = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await repo.auditPage('audit:person:u-5', { limit: 2, targetId: 't-1', ...options, ...(before ? { before } : {}) });
+        pages.push(page.entries.map((e) => [e.at, e.granteeId, e.targetId]));
+        if (!page.next) return pages;
+        before = page.next;
+      }
+    };
+    const on = (at: number): [number, string, string] => [at, 'u-5', 't-1'];
+    expect(await read({})).toEqual([[on(6_000), on(5_000)], [on(4_000), on(3_000)], [on(2_000), on(1_000)]]);
+    expect(await read({ since: 2_000, until: 5_000 })).toEqual([[on(4_000), on(3_000)], [on(2_000)]]);
+    expect(await read({ since: 7_000 })).toEqual([[]]);
+    await store.close();
+  });
+});
+
+describe('an audit index filtered by a mailbox or group', () => {
+  it('reads at most a thousand entries per page: a long stretch elsewhere gives a short page that continues', async () => {
+    const store = createMemoryStore();
+    const clock = new ManualClock(1_000);
+    const repo = new RequestRepository(store, clock, { approverReminderMs: 0, requestExpiryMs: 0, maxRechecks: 0 });
+    await repo.recordAlone({ requestId: '', targetId: 't-1', granteeId: 'u-1', actorId: 'u-9', action: 'created', outcome: 'refused' });
+    for (let i = 0; i < 1_100; i++) {
+      clock.advance(1);
+      await repo.recordAlone({ requestId: '', targetId: 't-2', granteeId: 'u-1', actorId: 'u-9', action: 'created', outcome: 'refused' });
+    }
+    const first = await repo.auditPage('audit:person:u-1', { limit: 10, targetId: 't-1' });
+    expect(first.entries).toEqual([]);
+    expect(first.next).toBeDefined();
+    const second = await repo.auditPage('audit:person:u-1', { limit: 10, targetId: 't-1', before: first.next! });
+    expect(second.entries.map((e) => [e.at, e.targetId])).toEqual([[1_000, 't-1']]);
+    expect(second.next).toBeUndefined();
+    await store.close();
+  });
 });

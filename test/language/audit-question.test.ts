@@ -48,6 +48,20 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat deed de bot vrijdag en zaterdag?')).toBeUndefined();
   });
 
+  it('reads a person and a mailbox or group said together, either way round, and keeps the whole subject', () => {
+    expect(readAuditQuestion('what did the bot do for Liam on Support?')).toEqual({ subject: 'Liam on Support', split: { person: 'Liam', place: 'Support' }, language: 'en' });
+    expect(readAuditQuestion('what did the bot remove from Support for Liam O\'Connor today')).toEqual({
+      subject: 'Support for Liam O\'Connor', split: { person: 'Liam O\'Connor', place: 'Support' }, period: 'today', language: 'en',
+    });
+    expect(readAuditQuestion('what did the bot do for me on Training')).toEqual({ subject: 'me on Training', split: { person: 'me', place: 'Training' }, language: 'en' });
+    expect(readAuditQuestion('wat heeft de bot voor Liam bij Support gedaan?')).toEqual({ subject: 'Liam bij Support', split: { person: 'Liam', place: 'Support' }, language: 'nl' });
+    expect(readAuditQuestion('wat is er met Liam op Support gebeurd')).toEqual({ subject: 'Liam op Support', split: { person: 'Liam', place: 'Support' }, language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot op vrijdag bij Support voor Zoë gedaan')).toEqual({ subject: 'Support voor Zoë', split: { person: 'Zoë', place: 'Support' }, period: 'friday', language: 'nl' });
+    // Two places, or one name: no split.
+    expect(readAuditQuestion('what happened on Support in Training?')?.split).toBeUndefined();
+    expect(readAuditQuestion('what did the bot do for Megan Bowen?')?.split).toBeUndefined();
+  });
+
   it('reads what the bot removed, gave or changed as a question, in English and Dutch', () => {
     expect(readAuditQuestion('what did the bot revoke on Facturen?')).toEqual({ subject: 'Facturen', language: 'en' });
     expect(readAuditQuestion('what did the bot remove today?')).toEqual({ subject: '', period: 'today', language: 'en' });
