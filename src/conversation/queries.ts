@@ -1,13 +1,8 @@
-import { normalizeName } from '../directory/normalize.js';
 import { BotError } from '../domain/errors.js';
 import { timeBoundInPlace, type PermissionRequest } from '../domain/request.js';
-import { periodSpan } from '../domain/time.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
-import { resolveAnswer } from './answers.js';
-import type { Command } from './commands.js';
-import type { UnderstandOptions } from '../language/understand.js';
-import type { AuditFilter, MarkedMention } from './types.js';
+import type { AuditFilter, Draft } from './types.js';
 import type { Turn } from './turn.js';
 import { t } from './wording/strings.js';
 import { formatSpan } from './wording/format.js';
@@ -109,88 +104,32 @@ async function grantEnds(core: Core, actorId: string, granteeId: string): Promis
   return ends;
 }
 
-/** The asker, as an audit question names them: "what did the bot do for me?", "wat heeft de bot voor mij gedaan?". */
-const ASKER_WORDS = new Set(['me', 'mij', 'myself', 'mezelf', 'mijzelf']);
-
 /**
- * "audit REQ-7K2F9", "audit Support", "audit Priya": one page of history, newest first. A person's
- * history is what was asked or done for them (as grantee; admins); a mailbox's or group's, what
- * concerns it ("audit my mailbox": its owner, or an admin). Asked in everyday words ("what did the
- * bot do today?", "what happened on Support yesterday?"): the same, or with no name everything the
- * bot did (admins), limited to the period said (today, yesterday, this week, last week, or a weekday:
- * its most recent one), in the asker's zone, else at `utcOffsetMinutes` (minutes east of UTC), else UTC. "me" / "mij" is the asker, read as any person
- * named (an admin: their history as a person; anyone else: their own mailbox's, if the engine lets
- * them). Plain `audit` with no name still asks whose.
+ * The history of one subject found by name (`subjectId`: a person, or a mailbox or group), within
+ * `span`: a person named gives an admin that person's history; anyone else their mailbox's, which its
+ * owner (the person) may read. The engine decides who reads what.
  */
-export async function audit(
-  core: Core,
-  turn: Turn,
-  command: Extract<Command, { verb: 'audit' }>,
-  mentions?: readonly MarkedMention[],
-  utcOffsetMinutes?: number,
-): Promise<void> {
-  const { lang } = turn.audience;
-  if (command.requestId) {
-    await auditOf(core, turn, { requestId: command.requestId }, turn.names.escape(command.requestId, 80));
-    return;
-  }
-  // "what did the bot do today?": within the period said, in the asker's calendar.
-  const span = command.period ? periodSpan(command.period, core.clock.now(), turn.audience.timeZone, utcOffsetMinutes) : {};
-  if (!command.subject && command.question) {
-    // Everything the bot did (the whole log): the engine lets only admins read it.
-    await auditOf(core, turn, span, await subjectOf(turn, span));
-    return;
-  }
-  if (!command.subject) {
-    const names = await core.examples.namesFor(turn.userId);
-    turn.replies.push({ kind: 'text', text: t(lang, 'reply.askAudit', { shared: names.shared, person: names.person }) });
-    return;
-  }
-  const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(mentions?.length ? { mentions } : {}) };
-  // "for Liam on Support": that person's history on that mailbox or group, when both names are found.
-  const both = command.split ? await personOn(core, turn, command.split, options) : undefined;
-  if (both) {
-    const filter: AuditFilter = { granteeId: both.personId, targetId: both.targetId, ...span };
-    await auditOf(core, turn, filter, await subjectOf(turn, filter));
-    return;
-  }
-  // "me" / "mij" is the asker ("what did the bot do for me?"); a person the channel marked
-  // ("audit @Megan Bowen") is that person, never a namesake.
-  const found = ASKER_WORDS.has(normalizeName(command.subject)) ? { status: 'resolved' as const, id: turn.userId } : await resolveAnswer(command.subject, 'target', core.understand, options);
-  if (found.status === 'unknown') {
-    turn.replies.push({ kind: 'refusal', code: 'unknown_target', text: t(lang, 'reply.unknownTarget', { text: turn.names.escape(found.text, 80) }), details: {} });
-    return;
-  }
-  if (found.status === 'ambiguous') {
-    const labels = await Promise.all(found.candidates.slice(0, 6).map((id) => turn.names.labelled(id)));
-    turn.replies.push({ kind: 'text', text: `${t(lang, 'reply.chooseTarget')} ${labels.join('; ')}` });
-    return;
-  }
-  const target = await core.directory.getTarget(found.id);
-  // A person named: an admin reads that person's history; anyone else their mailbox's, which its
-  // owner (the person) may read. The engine decides who reads what.
-  const filter: AuditFilter = target?.kind === 'user' && (await core.engine.isAdmin(turn.userId)) ? { granteeId: found.id, ...span } : { targetId: found.id, ...span };
+export async function auditNamed(core: Core, turn: Turn, subjectId: string, span: AuditFilter): Promise<void> {
+  const target = await core.directory.getTarget(subjectId);
+  const filter: AuditFilter = target?.kind === 'user' && (await core.engine.isAdmin(turn.userId)) ? { granteeId: subjectId, ...span } : { targetId: subjectId, ...span };
   await auditOf(core, turn, filter, await subjectOf(turn, filter));
 }
 
 /**
- * The person and the mailbox or group of "for Liam on Support" ("me" / "mij": the asker), when both
- * are found as one each: a person in the directory and a mailbox or group. Undefined otherwise, and
- * the subject is read whole (a name such as "Tools for Sales" may hold the linking word itself).
+ * An audit question's choice settled (`Draft.audit`, the person or the mailbox or group picked): its
+ * history, a person on one mailbox or group when both were said.
  */
-async function personOn(
-  core: Core,
-  turn: Turn,
-  split: { person: string; place: string },
-  options: UnderstandOptions,
-): Promise<{ personId: string; targetId: string } | undefined> {
-  const [person, place] = await Promise.all([
-    ASKER_WORDS.has(normalizeName(split.person)) ? ({ status: 'resolved', id: turn.userId } as const) : resolveAnswer(split.person, 'grantee', core.understand, options),
-    resolveAnswer(split.place, 'target', core.understand, options),
-  ]);
-  if (person.status !== 'resolved' || place.status !== 'resolved') return undefined;
-  const [user, target] = await Promise.all([core.directory.getUser(person.id), core.directory.getTarget(place.id)]);
-  return user && target ? { personId: person.id, targetId: place.id } : undefined;
+export async function auditChosen(core: Core, turn: Turn, draft: Draft): Promise<void> {
+  const { filter, personOn } = draft.audit ?? { filter: {} };
+  const person = draft.grantee?.status === 'resolved' ? draft.grantee.id : undefined;
+  const place = draft.target?.status === 'resolved' ? draft.target.id : undefined;
+  if (personOn) {
+    const both: AuditFilter = { ...filter, ...(person ? { granteeId: person } : {}), ...(place ? { targetId: place } : {}) };
+    await auditOf(core, turn, both, await subjectOf(turn, both));
+    return;
+  }
+  const id = person ?? place;
+  if (id) await auditNamed(core, turn, id, filter);
 }
 
 /**
@@ -263,7 +202,7 @@ export async function auditMore(core: Core, turn: Turn, data: Record<string, unk
  * group, a person on one ("Liam O'Connor on Support"), or the bot (everything), followed by its period's days when it has one ("Support, Monday
  * 7 December 2026").
  */
-async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
+export async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
   const subject = filter.requestId
     ? turn.names.escape(filter.requestId, 80)
     : filter.granteeId && filter.targetId
@@ -277,7 +216,7 @@ async function subjectOf(turn: Turn, filter: AuditFilter): Promise<string> {
 }
 
 /** One audit page, answered and remembered as the last page this person saw (a typed "more" continues it). */
-async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: string, before?: string): Promise<void> {
+export async function auditOf(core: Core, turn: Turn, filter: AuditFilter, subject: string, before?: string): Promise<void> {
   turn.context = { operation: 'audit', ...filter };
   const page = await auditPage(core.engine, turn.userId, filter, before ? { before } : {});
   // "Nothing recorded yet" is for a request, mailbox, group or person that exists. Checked after the

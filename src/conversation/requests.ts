@@ -4,11 +4,11 @@ import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
 import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
-import { whatCanAccess, whoHasAccess } from './queries.js';
+import { auditChosen, whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
 import type { PermissionRequest } from '../domain/request.js';
-import type { Draft, Lang } from './types.js';
+import type { AuditFilter, Draft, Lang } from './types.js';
 import { formatClock, formatDay, formatDuration, formatEnd } from './wording/format.js';
 import { rightLabel } from './wording/requests.js';
 import { LANGS, t } from './wording/strings.js';
@@ -49,6 +49,34 @@ export async function startRequest(core: Core, turn: Turn, u: Understanding & { 
     draft.granteesLeft = u.grantees.slice(1);
     draft.granteesSettled = [];
   }
+  await advance(core, turn, draft);
+}
+
+/**
+ * An audit question whose name has namesakes ("what did the bot do for Jan?"): a choice of them, as a
+ * request offers one (buttons, or an option typed back: its label, its place, or a name that finds
+ * one). `audit` is the filter so far; `names` the person and the mailbox or group as found, one or both
+ * of them ambiguous. Once picked, the history is shown (`auditChosen`).
+ */
+export async function startAuditChoice(
+  core: Core,
+  turn: Turn,
+  audit: { filter: AuditFilter; personOn?: true },
+  names: { grantee?: Resolution; target?: Resolution },
+): Promise<void> {
+  const draft: Draft = {
+    id: randomUUID(),
+    requesterId: turn.userId,
+    intent: 'audit',
+    permission: null,
+    grantee: names.grantee ?? null,
+    target: names.target ?? null,
+    duration: null,
+    until: null,
+    language: turn.audience.lang,
+    audit,
+    createdAt: core.clock.now(),
+  };
   await advance(core, turn, draft);
 }
 
@@ -266,6 +294,14 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   const askedBefore = draft.awaiting;
   delete draft.awaiting;
   delete draft.options;
+
+  if (draft.intent === 'audit') {
+    // The person first, then the mailbox or group ("for Jan on Sales", both with namesakes).
+    for (const slot of ['grantee', 'target'] as const) if (draft[slot] && !(await settle(core, turn, draft, slot, askedBefore === slot))) return;
+    if (stored) await core.drafts.deleteDraft(draft.requesterId);
+    await auditChosen(core, turn, draft);
+    return;
+  }
 
   if (draft.intent === 'query') {
     if (draft.target) {

@@ -352,7 +352,8 @@ export type UnderstandFn = (text: string, options: UnderstandOptions) => Promise
 export interface Draft {
   id: string;
   requesterId: string;
-  intent: 'grant' | 'revoke' | 'query';
+  /** `audit`: the choice of whose history an audit question asks ("what did the bot do for Jan?", two Jans). */
+  intent: 'grant' | 'revoke' | 'query' | 'audit';
   permission: Right | null;
   grantee: Resolution | null;
   target: Resolution | null;
@@ -378,6 +379,11 @@ export interface Draft {
   /** Several people in one request: the ones settled so far, and the ones still to settle after `grantee`. */
   granteesSettled?: string[];
   granteesLeft?: Resolution[];
+  /**
+   * An audit question waiting for the choice of a person or a mailbox or group: the filter so far (its
+   * period, and the name already found of "for Liam on Support"); `personOn`: both names were said.
+   */
+  audit?: { filter: AuditFilter; personOn?: true };
   createdAt: number;
 }
 

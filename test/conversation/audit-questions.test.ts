@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { FileDirectory, parseDirectoryFile } from '../../src/directory/file-directory.js';
 import type { Reply } from '../../src/conversation/types.js';
-import { conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
+import { CONTOSO, conversationHarness, wordsOf, type ConversationHarness } from './harness.js';
 import { PEOPLE, TARGETS } from './scripts/spec-conversations.js';
 
 let h: ConversationHarness | undefined;
@@ -191,6 +193,45 @@ describe('audit questions in everyday words', () => {
     // Support's history holds more than Isaiah's there: what Megan's name leaves out.
     const support = (await h.app.engine.audit(PEOPLE.nestor.id, { targetId: TARGETS.support }, { limit: 100 })).entries;
     expect(support.length).toBeGreaterThan(megan.page.entries.length);
+  });
+
+  it('a name two people share is a choice of people, picked by its button or typed back, in English and Dutch', async () => {
+    // A second Megan Bowen, with a mail of her own.
+    const raw = JSON.parse(readFileSync(CONTOSO, 'utf8'));
+    const otherMegan = { id: '0a1e0099-aaaa-4bbb-8ccc-000000000099', displayName: 'Megan Bowen', mail: 'megan.bowen2@contoso.example' };
+    raw.users.push(otherMegan);
+    h = await conversationHarness({ directory: new FileDirectory(parseDirectoryFile(raw)) });
+    // Monday: Alex asks Send on Behalf on Support for the first Megan, by her mail.
+    await h.say('alex', 'give meganb@contoso.example send on behalf of Support');
+    const choice = only(await h.say('nestor', 'what did the bot do for Megan Bowen today?'));
+    if (choice.kind !== 'choice') throw new Error(`not a choice: ${JSON.stringify(choice).slice(0, 300)}`);
+    expect(choice.question).toBe('Which person do you mean?');
+    expect(choice.options.map((o) => o.label).sort()).toEqual(['Megan Bowen (megan.bowen2@contoso.example)', 'Megan Bowen (meganb@contoso.example)']);
+    // Typed back as listed: that Megan's history today.
+    const typed = page(only(await h.say('nestor', 'Megan Bowen (meganb@contoso.example)')));
+    expect(typed.filter).toEqual({ granteeId: PEOPLE.megan.id, since: MONDAY, until: TUESDAY });
+    expect(typed.page.entries.length).toBeGreaterThan(0);
+    // The choice is settled: her name again is no answer to it.
+    expect(only(await h.say('nestor', 'Megan Bowen (meganb@contoso.example)')).kind).not.toBe('audit');
+
+    // In Dutch, picked with its button: the pick is confirmed, then the page.
+    const keuze = only(await h.say('nestor', 'wat heeft de bot voor Megan Bowen gedaan?', 'nl-NL'));
+    if (keuze.kind !== 'choice') throw new Error('not a choice');
+    expect(keuze.question).toBe('Welke persoon bedoel je?');
+    const other = keuze.options.find((o) => o.label.includes('megan.bowen2'))!;
+    const [notice, picked] = await h.click('nestor', 'choose', { draftId: keuze.draftId, pick: other.pick }, 'nl-NL');
+    expect(notice?.kind).toBe('notice');
+    expect(page(picked!).filter).toEqual({ granteeId: otherMegan.id });
+    // Namesakes are told apart by their mail in the title too.
+    expect(page(picked!).view.title).toBe('Geschiedenis van Megan Bowen (megan.bowen2@contoso.example)');
+    expect(page(picked!).page.entries).toEqual([]);
+
+    // A person on a mailbox: the choice of people, then that one's history there; "the first one" picks by place.
+    const onSupport = only(await h.say('nestor', 'what did the bot do for Megan Bowen on Support?'));
+    if (onSupport.kind !== 'choice') throw new Error('not a choice');
+    const first = onSupport.options[0]!.label.includes('meganb@') ? PEOPLE.megan.id : otherMegan.id;
+    const there = page(only(await h.say('nestor', 'the first one')));
+    expect(there.filter).toEqual({ granteeId: first, targetId: TARGETS.support });
   });
 
   it('"what did the bot revoke / remove ...?" is an audit question: it asks for nothing and files nothing, even for an admin', async () => {
