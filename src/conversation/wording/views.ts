@@ -264,10 +264,17 @@ export function auditActionWords(action: string, lang: Lang): string {
 export type AuditRequestOf = (requestId: string) => Promise<Pick<PermissionRequest, 'kind' | 'rights'> | undefined>;
 
 /**
- * "Emma Clarke: approved (REQ-7K2F9: Zoë Dubois on Training)". The line of the request itself says what
- * was asked (the entry holds no kind or rights, so they are read from the request with `requestOf`):
- * "Emma Clarke: requested removal of Full Access for Zoë Dubois on Training (REQ-7K2F9)", or "requested
- * Send As for …"; a request no longer found keeps the plain "requested (REQ-…: …)".
+ * The actions whose line names the request's kind and rights (`audit.<action>.grant` / `.revoke`):
+ * what was asked, approved and done.
+ */
+const DESCRIBED_ACTIONS: ReadonlySet<string> = new Set<AuditAction>(['created', 'approved', 'applied']);
+
+/**
+ * "the bot: reminded the approvers (REQ-7K2F9: Zoë Dubois on Training)". The lines of the request
+ * itself, its approval and its apply (`DESCRIBED_ACTIONS`) say what it was (the entry holds no kind or
+ * rights, so they are read from the request with `requestOf`): "Emma Clarke: requested removal of
+ * Full Access for Zoë Dubois on Training (REQ-7K2F9)", "approved Send As for …", "the bot: removed Full
+ * Access for …"; a request no longer found keeps the plain "approved (REQ-…: …)".
  */
 async function auditLine(entry: AuditEntry, names: Names, lang: Lang, requestOf?: AuditRequestOf): Promise<string> {
   const actor = entry.actorId === 'system' ? t(lang, 'audit.system') : await names.person(entry.actorId);
@@ -275,9 +282,10 @@ async function auditLine(entry: AuditEntry, names: Names, lang: Lang, requestOf?
   const words = entry.requestId
     ? { requestId: names.escape(entry.requestId, 80), grantee: entry.granteeId ? await names.person(entry.granteeId) : '?', target: entry.targetId ? (await names.target(entry.targetId)).name : '?' }
     : undefined;
-  const request = words && entry.action === 'created' && requestOf ? await requestOf(entry.requestId).catch(() => undefined) : undefined;
+  const described = DESCRIBED_ACTIONS.has(entry.action);
+  const request = words && described && requestOf ? await requestOf(entry.requestId).catch(() => undefined) : undefined;
   if (words && request) {
-    const key = request.kind === 'revoke' ? 'audit.created.revoke' : 'audit.created.grant';
+    const key = `audit.${entry.action}.${request.kind === 'revoke' ? 'revoke' : 'grant'}`;
     return `${actor}: ${t(lang, key, { ...words, rights: rightsLabel(request.rights, lang) })}${outcome}`;
   }
   const action = auditActionWords(entry.action, lang);

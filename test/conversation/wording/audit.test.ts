@@ -161,4 +161,36 @@ describe('the line of the request itself', () => {
     expect((await lines(`audit ${grant!.id}`)).at(-1)).toBe(`Alex Wilber: requested Send As for Megan Bowen on Training (${grant!.id})`);
     expect((await lines(`geschiedenis van ${grant!.id}`)).at(-1)).toBe(`Alex Wilber: vroeg Verzenden als aan voor Megan Bowen op Training (${grant!.id})`);
   });
+
+  it('the approval and the apply name the kind and the right too, in English and Dutch', async () => {
+    h2 = await conversationHarness();
+    await h2.say('alex', 'give Megan send as on Training');
+    const [grant] = await h2.app.engine.requestsOf(PEOPLE.alex.id);
+    await h2.click('adele', 'approve', { requestId: grant!.id });
+    await h2.say('miriam', "remove Isaiah's full access on Support");
+    const [removal] = await h2.app.engine.requestsOf(PEOPLE.miriam.id);
+    await h2.app.engine.decide(removal!.id, removal!.approverIds[0]!, 'approve');
+    await h2.app.engine.idle();
+    const lines = async (text: string) => {
+      const [reply] = await h2!.say('nestor', text);
+      return reply?.kind === 'audit' ? reply.view.lines.map((l) => l.text) : [];
+    };
+    const approver = (await h2.app.directory.getUser(removal!.approverIds[0]!))!.displayName;
+    expect(await lines(`audit ${grant!.id}`)).toEqual(expect.arrayContaining([
+      `Adele Vance: approved Send As for Megan Bowen on Training (${grant!.id})`,
+      `the bot: applied Send As for Megan Bowen on Training (${grant!.id})`,
+    ]));
+    expect(await lines(`geschiedenis van ${grant!.id}`)).toEqual(expect.arrayContaining([
+      `Adele Vance: keurde Verzenden als goed voor Megan Bowen op Training (${grant!.id})`,
+      `de bot: paste Verzenden als toe voor Megan Bowen op Training (${grant!.id})`,
+    ]));
+    expect(await lines(`audit ${removal!.id}`)).toEqual(expect.arrayContaining([
+      `${approver}: approved removal of Full Access (read and manage) for Isaiah Langer on Support (${removal!.id})`,
+      `the bot: removed Full Access (read and manage) for Isaiah Langer on Support (${removal!.id})`,
+    ]));
+    expect(await lines(`geschiedenis van ${removal!.id}`)).toEqual(expect.arrayContaining([
+      `${approver}: keurde verwijdering van Volledige toegang (Lezen en beheren) goed voor Isaiah Langer op Support (${removal!.id})`,
+      `de bot: verwijderde Volledige toegang (Lezen en beheren) voor Isaiah Langer op Support (${removal!.id})`,
+    ]));
+  });
 });
