@@ -181,7 +181,8 @@ export function helpView(lang: Lang, names: ExampleNames): HelpView {
 
 /**
  * One page of audit history, newest first, with the "older entries" button when there are more. `requestOf`
- * reads a request's kind and rights for the line that created it (`auditLine`); without it that line is plain.
+ * reads a request's kind and rights for its request, approval and apply lines (`auditLine`), each
+ * request once per page; without it those lines are plain.
  */
 export async function auditView(
   subject: string,
@@ -193,7 +194,8 @@ export async function auditView(
   requestOf?: AuditRequestOf,
 ): Promise<AuditView> {
   const { lang } = audience;
-  const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang, requestOf), outcome: entry.outcome })));
+  const once = requestOf ? oncePerRequest(requestOf) : undefined;
+  const lines = await Promise.all(entries.map(async (entry) => ({ at: formatMoment(entry.at, audience), text: await auditLine(entry, names, lang, once), outcome: entry.outcome })));
   // "Nothing recorded yet" would promise more to come; a period (yesterday) may be over.
   const empty = t(lang, filter.since !== undefined || filter.until !== undefined ? 'audit.emptyPeriod' : 'audit.empty');
   const view: AuditView = { title: t(lang, 'audit.title', { subject }), empty, lines };
@@ -262,6 +264,20 @@ export function auditActionWords(action: string, lang: Lang): string {
 
 /** What an audit line says of its request beyond the entry: a removal or a grant, and of which rights. */
 export type AuditRequestOf = (requestId: string) => Promise<Pick<PermissionRequest, 'kind' | 'rights'> | undefined>;
+
+/**
+ * `requestOf` reading each request once: a page's request, approval and apply lines of one request
+ * share one read. The store port has no read of several keys at once (`VersionedStore.get` reads
+ * one), so a page reads each of its requests once rather than all of them in one go.
+ */
+function oncePerRequest(requestOf: AuditRequestOf): AuditRequestOf {
+  const read = new Map<string, ReturnType<AuditRequestOf>>();
+  return (requestId) => {
+    let found = read.get(requestId);
+    if (!found) read.set(requestId, (found = requestOf(requestId)));
+    return found;
+  };
+}
 
 /**
  * The actions whose line names the request's kind and rights (`audit.<action>.grant` / `.revoke`):

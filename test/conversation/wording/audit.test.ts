@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { strings } from '../../../src/conversation/wording/strings.js';
-import { AUDIT_ACTION_KEYS, auditActionWords } from '../../../src/conversation/wording/views.js';
+import { Names } from '../../../src/conversation/wording/names.js';
+import { AUDIT_ACTION_KEYS, auditActionWords, auditView } from '../../../src/conversation/wording/views.js';
+import { loadDirectoryFile } from '../../../src/directory/file-directory.js';
+import type { AuditEntry } from '../../../src/domain/engine-api.js';
 import { AUDIT_ACTIONS } from '../../../src/domain/engine-api.js';
 import type { SimulatedPermissionService } from '../../../src/permissions/simulated.js';
-import { conversationHarness, type ConversationHarness } from '../harness.js';
+import { CONTOSO, conversationHarness, type ConversationHarness } from '../harness.js';
 import { PEOPLE } from '../scripts/spec-conversations.js';
 
 const SRC = fileURLToPath(new URL('../../../src/', import.meta.url));
@@ -192,5 +195,28 @@ describe('the line of the request itself', () => {
       `${approver}: keurde verwijdering van Volledige toegang (Lezen en beheren) goed voor Isaiah Langer op Support (${removal!.id})`,
       `de bot: verwijderde Volledige toegang (Lezen en beheren) voor Isaiah Langer op Support (${removal!.id})`,
     ]));
+  });
+});
+
+describe('the requests a page reads', () => {
+  it('reads each request once per page, however many of its lines the page shows', async () => {
+    const names = new Names(loadDirectoryFile(CONTOSO));
+    const entry = (id: string, requestId: string, action: string, at: number): AuditEntry => ({
+      id, at, requestId, targetId: '5b0e0001-cccc-4ddd-8eee-000000000001', granteeId: PEOPLE.megan.id, actorId: 'system', action, outcome: 'ok',
+    });
+    const entries = [entry('a-4', 'REQ-2', 'created', 4), entry('a-3', 'REQ-1', 'applied', 3), entry('a-2', 'REQ-1', 'approved', 2), entry('a-1', 'REQ-1', 'created', 1)];
+    const reads: string[] = [];
+    const requestOf = async (id: string) => {
+      reads.push(id);
+      return { kind: id === 'REQ-1' ? ('revoke' as const) : ('grant' as const), rights: ['SendAs' as const] };
+    };
+    for (const lang of ['en', 'nl'] as const) {
+      reads.length = 0;
+      const view = await auditView('Support', { targetId: 'x' }, entries, undefined, names, { lang, timeZone: 'UTC' }, requestOf);
+      expect(reads.sort()).toEqual(['REQ-1', 'REQ-2']);
+      expect(view.lines).toHaveLength(4);
+      // Every line of REQ-1 still says what it was.
+      expect(view.lines.slice(1).every((l) => l.text.includes(lang === 'en' ? 'removal of Send As' : 'verwijdering van Verzenden als') || l.text.includes(lang === 'en' ? 'removed Send As' : 'verwijderde Verzenden als'))).toBe(true);
+    }
   });
 });
