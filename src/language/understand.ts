@@ -18,6 +18,7 @@
  */
 import { normalizeName } from '../directory/normalize.js';
 import { RIGHTS, type Right } from '../domain/rights.js';
+import { readAuditQuestion } from './audit-question.js';
 import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
 import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-language.js';
 import { explainReading } from './explain.js';
@@ -162,6 +163,10 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   if (stopSaid) result.stopSaid = stopSaid;
   const intent = decided.intent;
   const queryForm = decided.queryForm;
+  // "what did the bot remove today" (no question mark), "what has the bot revoked on Training": the whole
+  // message asks what the bot did (`readAuditQuestion`, as the conversation reads it), so it is neither a
+  // removal or grant nor a question of who has access; with or without its question mark.
+  if ((intent === 'grant' || intent === 'revoke' || intent === 'query') && readAuditQuestion(cleaned)) return finish(result, 'unknown');
   // Only the words read here: no request id, period, date or reason was taken out of the message.
   const wordsOnly = fixed.rest === cleaned;
   const alone = wordsOnly ? rightAloneIn(norms, rights, mentions) : undefined;

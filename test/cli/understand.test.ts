@@ -47,6 +47,15 @@ describe('understand command', () => {
     expect(wrong).toBe(0);
   });
 
+  it('reads a question about what the bot did as no request, with or without its question mark', SPAWNING, () => {
+    const [first] = readCorpus(fixture('eval-sample/understand-sample.jsonl'));
+    const texts = ['what did the bot remove today', 'what did the bot remove today?', 'wat heeft de bot vandaag weggehaald', 'what has the bot revoked on Training', "remove Megan's send as on Training"];
+    const r = runDirect(['--directory', fixture('eval-sample/sample-directory.json'), '--as', first!.as, '--now', DEFAULT_NOW], texts.join('\n') + '\n');
+    expect(r.status).toBe(0);
+    const intents = r.stdout.trim().split('\n').map((l) => JSON.parse(l).intent);
+    expect(intents).toEqual(['unknown', 'unknown', 'unknown', 'unknown', 'revoke']);
+  });
+
   it('keeps line counts for bad lines: empty, 100 KB, control characters, lone CR, U+2028, markup', SPAWNING, () => {
     const bad = ['', 'x'.repeat(100 * 1024), 'give Megan\u0000 send-as on Training', 'give Megan\rsend-as', 'a\u2028b', '<script>alert(1)</script>', "x; Remove-Mailbox -Identity Support", '\u0007\u001b[31m'];
     const r = run(['--directory', fixture('eval-sample/sample-directory.json'), '--as', 'u-alex', '--now', DEFAULT_NOW], bad.join('\n') + '\n');

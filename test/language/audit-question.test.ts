@@ -92,6 +92,17 @@ describe('readAuditQuestion', () => {
       const { intent } = await understand(text, options);
       expect(['grant', 'revoke'], text).not.toContain(intent);
     }
+    // With no question mark too, and never a question of who has access: the conversation reads them as audit questions.
+    for (const text of [
+      'what did the bot remove today',
+      'what has the bot revoked on Training',
+      'what did the bot remove from Support for Zoë on Friday',
+      'wat heeft de bot vandaag weggehaald',
+      'wat heeft de bot bij Training ingetrokken',
+      'wat deed de bot vorige week',
+    ]) {
+      expect((await understand(text, options)).intent, text).toBe('unknown');
+    }
     // A request still is one: the safety net is for questions about the past only.
     expect((await understand('remove Zoe from Sales', options)).intent).toBe('revoke');
     expect((await understand('can you remove Zoe from Sales?', options)).intent).toBe('revoke');
