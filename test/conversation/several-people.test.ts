@@ -96,9 +96,9 @@ describe('marked people: exactly who the channel says, where it says', () => {
     const replies = await h.conversation.handleText({ ...admin, text: 'audit Megan Bowen', mentions: [{ text: 'Megan Bowen', userId: 'u-megan-2', occurrences: [0] }] });
     expect(replies.map((r) => r.kind)).toEqual(['audit']);
     expect(replies[0]).toMatchObject({ kind: 'audit', filter: { granteeId: 'u-megan-2' } });
-    // Typed, the name is two people: the bot asks which.
+    // Typed, the name is two people: the bot offers them as a choice.
     const typed = await h.conversation.handleText({ ...admin, text: 'audit Megan Bowen' });
-    expect(typed.map((r) => r.kind)).toEqual(['text']);
+    expect(typed.map((r) => r.kind)).toEqual(['choice']);
   });
 
   it('names namesakes with their mail address wherever a card names them, so the approver sees which one gets access; a unique name stays bare', async () => {
