@@ -28,6 +28,7 @@ export interface NotificationPlan {
  * | cancelled | | requester, when someone else cancelled | yes |
  * | applied, effective, revoked | | requester, grantee | yes |
  * | replaced (the other group right was applied: pending, applied or effective) | | requester, grantee; admins when they were told it was not visible | yes |
+ * | already_held (a duplicate was applied first: closed at approval, or at apply) | | requester; grantee when told it was approved | yes |
  * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
  * | not_yet_visible (final: the admins are told; or the checks gave up) | | requester, grantee; admins, with what to check | yes |
  * | effective, after the admins were told it was not visible | | requester, grantee; admins (nothing left to check) | yes |
@@ -93,6 +94,13 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       // grant the admins were told Exchange did not show is no longer theirs to look for.
       requesterAndGrantee();
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
+      return { messages, updateCopies: true };
+    case 'already_held':
+      // Closed at its approval: the approver sees it on the card their click returns (and its
+      // copies), the requester is told; the grantee heard nothing of it yet, and nothing changes
+      // for them. Closed at its apply: the grantee heard "Approved, applying it now" too.
+      add(request.requesterId, 'requester');
+      if (event.approvalTold && request.granteeId !== request.requesterId) add(request.granteeId, 'grantee');
       return { messages, updateCopies: true };
     case 'removal_not_visible':
     case 'removal_confirmed':

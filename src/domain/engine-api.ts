@@ -142,6 +142,7 @@ export const AUDIT_ACTIONS = [
   'revoke_failed',
   'revoked',
   'replaced',
+  'already_held',
   'removal_recheck_scheduled',
   'removal_still_shown',
   'removal_late_check_scheduled',

@@ -4,6 +4,7 @@ import type { JobHandler, JobOutcome } from '../scheduler/worker.js';
 import type { Job } from '../store/work-queue.js';
 import type { Clock } from './clock.js';
 import type { AuditAction } from './engine-api.js';
+import { alreadyHeldEvent, heldByAnother, holdsRightOf, markAlreadyHeld } from './already-held.js';
 import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
@@ -124,6 +125,20 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
   const start = await repo.find(requestId);
   if (!start || !READY_TO_APPLY.includes(start.state)) return;
   if (await appliesFirst(deps, start)) return { retryAt: clock.now() + EXCLUSIVE_WAIT_MS };
+  // Approved with a duplicate that was applied first (both approved before either was applied):
+  // nothing to apply again. Closed as already held, with no second "Applied".
+  const holder = await heldByAnother(repo, start);
+  if (holder) {
+    const closed = await repo.change(requestId, (r) => {
+      if (!READY_TO_APPLY.includes(r.state) || !holdsRightOf(holder, r)) return false;
+      markAlreadyHeld(r, holder, clock.now());
+      return moveTo(r, 'already_held', 'system', 'already_held', alreadyHeldEvent(true), `held through ${holder.id}`);
+    }, start);
+    if (closed.state === 'already_held') {
+      deps.metrics.apply('unchanged');
+      return;
+    }
+  }
   const request = await repo.change(requestId, (r) => {
     if (!READY_TO_APPLY.includes(r.state)) throw new BotError('conflict', 'moved on');
     r.attempts += 1;
@@ -218,12 +233,15 @@ const EXCLUSIVE_WAIT_MS = 5_000;
  * Exchange keeps whichever it was given last; run at the same time, the two applies would each
  * miss the other (`closeReplacedBy` reads before it marks its own applied) and both end "applied".
  * One at a time, in the order of approval, the later one replaces the earlier, as in Exchange.
- * The earliest never waits for a later one, so two never wait for each other.
+ * Likewise a grant of the same right for the same person on any target: the later one then finds
+ * it applied and ends `already_held`. The earliest never waits for a later one, so two never wait
+ * for each other.
  */
 async function appliesFirst(deps: LifecycleDeps, request: StoredRequest): Promise<boolean> {
   if (request.kind !== 'grant') return false;
-  const others = excludedBy(request);
-  if (others.length === 0) return false;
+  // The same right too: applied first, it makes this one `already_held` (`heldByAnother`) rather
+  // than both being applied, checked and announced side by side.
+  const others = [...excludedBy(request), ...request.rights];
   const now = deps.clock.now();
   const order = (r: StoredRequest) => [r.decision?.at ?? r.createdAt, r.createdAt, r.id] as const;
   const before = (a: StoredRequest, b: StoredRequest) => {

@@ -17,6 +17,7 @@ import type {
   TargetAccessReport,
   TrusteeAccessReport,
 } from './engine-api.js';
+import { alreadyHeldEvent, heldByAnother, holdsRightOf, markAlreadyHeld } from './already-held.js';
 import { lifecycleHandlers, moveTo } from './engine-work.js';
 import { BotError, isBotError } from './errors.js';
 import { newRequestId } from './ids.js';
@@ -355,6 +356,10 @@ export class RequestEngine implements RequestEngineApi {
 
   async decide(requestId: string, actorId: string, verdict: 'approve' | 'reject', reason?: string): Promise<PermissionRequest> {
     const cleanReason = reason?.trim().slice(0, MAX_REASON) || undefined;
+    // A duplicate of this grant applied since it was asked for: approving it closes it as already
+    // held (one line to the approver and the requester) instead of applying the right a second time.
+    const current = await this.repo.find(requestId);
+    const holder = verdict === 'approve' && current?.state === 'pending' ? await heldByAnother(this.repo, current) : undefined;
     const updated = await this.repo
       .change(requestId, (r) => {
         if (!r.approverIds.includes(actorId)) {
@@ -363,13 +368,17 @@ export class RequestEngine implements RequestEngineApi {
         if (r.state !== 'pending') throw alreadyDecided(r);
         const to = verdict === 'approve' ? 'approved' : 'rejected';
         r.decision = { verdict: to, by: actorId, at: this.now(), ...(cleanReason ? { reason: cleanReason } : {}) };
+        if (holder && holdsRightOf(holder, r)) {
+          markAlreadyHeld(r, holder, this.now());
+          return moveTo(r, 'already_held', actorId, 'already_held', alreadyHeldEvent(false), `approved; held through ${holder.id}`);
+        }
         return moveTo(r, to, actorId, to, { type: 'decided' }, cleanReason);
-      })
+      }, current)
       .catch(async (error) => {
         if (isBotError(error, 'not_an_approver')) await this.auditRefusal(requestId, actorId, 'decide', error.message);
         throw error;
       });
-    this.metrics.decision(updated.state === 'approved' ? 'approved' : 'rejected');
+    this.metrics.decision(updated.decision?.verdict === 'approved' ? 'approved' : 'rejected');
     return publicView(updated);
   }
 

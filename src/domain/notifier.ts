@@ -34,6 +34,12 @@ export type EngineEvent =
    * (`request.replacedBy`): this request, pending, applied or effective, ends `replaced`.
    */
   | { type: 'replaced'; request: PermissionRequest }
+  /**
+   * Another grant of the bot, applied since this one was asked for, gives the grantee the same right
+   * (`request.heldBy`): this one ends `already_held` at its approval, or at its apply when it had
+   * been approved (`approvalTold`: its requester and grantee heard "Approved") before.
+   */
+  | { type: 'already_held'; request: PermissionRequest; approvalTold: boolean }
   | { type: 'approver_reminder'; request: PermissionRequest }
   | { type: 'revoke_reminder'; request: PermissionRequest }
   /** An approval card could not reach some approvers; `reachedInstead` have it (admins when nobody else was left). */

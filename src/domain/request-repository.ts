@@ -70,6 +70,8 @@ export interface EventSpec {
   unreachable?: string[];
   reachedInstead?: string[];
   escalatedTo?: string[];
+  /** `already_held`: the request had been approved (its people heard so) before it was closed. */
+  approvalTold?: boolean;
 }
 
 /** An audit entry to write with a change (the request's ids and the time are filled in). */
@@ -108,6 +110,8 @@ export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
         ...(event.nextCheckAt !== undefined ? { nextCheckAt: event.nextCheckAt } : {}),
         ...(event.gaveUp ? { gaveUp: true } : {}),
       };
+    case 'already_held':
+      return { type: 'already_held', request, approvalTold: event.approvalTold ?? false };
     case 'approver_unreachable':
       return { type: 'approver_unreachable', request, unreachable: event.unreachable ?? [], reachedInstead: event.reachedInstead ?? [], escalatedTo: event.escalatedTo ?? [] };
     default:

@@ -3,11 +3,14 @@ import type { Right, TargetKind } from './rights.js';
 /**
  * Lifecycle (SPEC section 4):
  *   pending -> approved -> applying -> applied -> effective
- *   or ends rejected | cancelled | expired | failed | revoked | replaced.
+ *   or ends rejected | cancelled | expired | failed | revoked | replaced | already_held.
  * `failed` may go back to `applying` when an admin retries; `applied`/`effective` time-bound grants
  * end `revoked` when their time is up (or an admin revokes them). On a group, a grant of Send As or
  * Send on Behalf that is applied ends the bot's requests for the other right for the same person
  * (pending, applied or effective) as `replaced`: a delegate holds one of the two, never both.
+ * A grant approved (or about to be applied) while another grant of the bot gives the same person the
+ * same right on the same target, applied since it was asked for, ends `already_held` instead: nothing
+ * is applied twice (SPEC section 1, "Already held", as a new request is answered).
  */
 export const REQUEST_STATES = [
   'pending',
@@ -21,13 +24,14 @@ export const REQUEST_STATES = [
   'failed',
   'revoked',
   'replaced',
+  'already_held',
 ] as const;
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 export const TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
-  pending: ['approved', 'rejected', 'cancelled', 'expired', 'replaced'],
-  approved: ['applying'],
-  applying: ['applied', 'failed'],
+  pending: ['approved', 'rejected', 'cancelled', 'expired', 'replaced', 'already_held'],
+  approved: ['applying', 'already_held'],
+  applying: ['applied', 'failed', 'already_held'],
   applied: ['effective', 'revoked', 'replaced'],
   effective: ['revoked', 'replaced'],
   failed: ['applying'],
@@ -36,6 +40,7 @@ export const TRANSITIONS: Record<RequestState, readonly RequestState[]> = {
   expired: [],
   revoked: [],
   replaced: [],
+  already_held: [],
 };
 
 export function canTransition(from: RequestState, to: RequestState): boolean {
@@ -46,7 +51,7 @@ export const OPEN_STATES: readonly RequestState[] = ['pending', 'approved', 'app
 /** The states of a grant whose right the bot counts as in place, in the order a grant moves through them: applied (its window may still run), then effective. */
 export const IN_PLACE_STATES: readonly RequestState[] = ['applied', 'effective'];
 /** States with nothing left to happen. `failed` waits for an admin's retry, which schedules its own apply. */
-export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked', 'replaced'];
+export const TERMINAL_STATES: readonly RequestState[] = ['rejected', 'cancelled', 'expired', 'failed', 'revoked', 'replaced', 'already_held'];
 
 export type RequestKind = 'grant' | 'revoke';
 
@@ -152,6 +157,14 @@ export interface PermissionRequest {
    */
   replacedBy?: string;
   replacedAt?: number;
+  /**
+   * `already_held`: the grant of the bot, applied after this request was asked for, that gives the
+   * grantee its right already (its id), when this one was closed for it (epoch ms), and, when that
+   * grant is time-bound, when it ends (epoch ms): the requester is told, as a new request would be.
+   */
+  heldBy?: string;
+  heldAt?: number;
+  heldUntil?: number;
 }
 
 /**

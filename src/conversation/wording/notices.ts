@@ -4,7 +4,7 @@ import type { OutboundMessage } from '../messaging.js';
 import type { Audience, Reply, Tone } from '../types.js';
 import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
-import { howToUse, replacingRights, requestWords, rightsLabel, type RequestWords } from './requests.js';
+import { alreadyHeldWords, howToUse, replacingRights, requestWords, rightsLabel, type RequestWords } from './requests.js';
 import { t } from './strings.js';
 import { approvalView, noticeView } from './views.js';
 
@@ -118,6 +118,9 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
       // Never decided: closed, nothing was applied. Applied: the right itself was removed by the other grant.
       return [t(lang, request.decision ? 'post.replaced' : 'post.replacedPending', values)];
     }
+    case 'already_held':
+      // One line: closed, and why nothing more comes (no "Applied" for a right the grantee has).
+      return [t(lang, 'post.alreadyHeld', { summary, held: await alreadyHeldWords(request, names, audience) })];
     case 'revoke_reminder': {
       const end = endOf(request);
       return [t(lang, 'post.revokeReminder', { summary, endsAt: end !== undefined ? formatEnd(end, audience) : '?' })];

@@ -118,7 +118,22 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
       // Closed before anyone decided, or approved and applied, then replaced.
       return decision ? { status: t(lang, 'state.replacedApplied', { ...values, by, decidedAt: at }), tone: 'warning' } : { status: t(lang, 'state.replaced', values), tone: 'warning' };
     }
+    case 'already_held':
+      return { status: t(lang, 'state.alreadyHeld', { by, at, held: await alreadyHeldWords(request, names, audience) }), tone: 'good' };
   }
+}
+
+/**
+ * Why an `already_held` request was closed: "Zoë Dubois already has Full Access on Facturen through
+ * REQ-…" (with "; it lasts until …" when that grant is time-bound), for its state line and post-back.
+ */
+export async function alreadyHeldWords(request: PermissionRequest, names: Names, audience: Audience): Promise<string> {
+  const { lang } = audience;
+  const [grantee, target] = await Promise.all([names.person(request.granteeId), names.target(request.targetId)]);
+  const values = { grantee, target: target.name, right: rightsLabel(request.rights, lang), requestId: names.escape(request.heldBy ?? '?', 80) };
+  return request.heldUntil === undefined
+    ? t(lang, 'held.through', values)
+    : t(lang, 'held.throughUntil', { ...values, until: formatEnd(request.heldUntil, audience) });
 }
 
 /** The right(s) whose grant replaced a `replaced` request on its group ("Send on Behalf" for a Send As one). */

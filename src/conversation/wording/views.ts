@@ -87,7 +87,7 @@ export async function statusView(
         requestId: request.id,
         title: `${names.escape(request.id, 80)}: ${words.summary}`,
         status: state.status,
-        ends: end !== undefined && !['rejected', 'cancelled', 'expired', 'failed', 'revoked', 'replaced'].includes(request.state) ? t(lang, 'status.ends', { end: formatEnd(end, audience) }) : '',
+        ends: end !== undefined && !['rejected', 'cancelled', 'expired', 'failed', 'revoked', 'replaced', 'already_held'].includes(request.state) ? t(lang, 'status.ends', { end: formatEnd(end, audience) }) : '',
         cancellable: cancellable(request),
         cancelLabel: cancellable(request) ? t(lang, 'status.cancel', { requestId: names.escape(request.id, 80) }) : '',
       };
@@ -240,6 +240,7 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<AuditAction, string>> = {
   revoke_failed: 'audit.action.revoke_failed',
   revoked: 'audit.action.revoked',
   replaced: 'audit.action.replaced',
+  already_held: 'audit.action.already_held',
   removal_recheck_scheduled: 'audit.action.removal_recheck_scheduled',
   removal_still_shown: 'audit.action.removal_still_shown',
   removal_late_check_scheduled: 'audit.action.removal_late_check_scheduled',

@@ -1,0 +1,62 @@
+import type { ChangeEffects, RequestRepository } from './request-repository.js';
+import type { StoredRequest } from './request.js';
+
+/**
+ * Two people may ask for the same right for the same person before either is approved ("give Zoë
+ * full access to Facturen", then "give Zoë and Priya full access to Facturen"): the second carries
+ * the `already_pending` warning, and both may be approved. Once the first is applied, the second
+ * has nothing left to apply. As a new request for a right held is answered at once (SPEC section 1,
+ * "Already held"), it then ends `already_held`: at its approval, or at its apply when both were
+ * approved before either was applied. Applied a second time it would tell its people "Applied" for
+ * nothing, and check, show and report a right of its own that a revoke of the first (which removes
+ * the one right Exchange holds) would leave it claiming.
+ */
+
+/**
+ * The bot's grant that already gives `request`'s grantee every right it asks for on its target, or
+ * undefined. Only a grant applied since `request` was asked for counts: one in place before was
+ * weighed by the request's own pre-flight (a right held is answered at once; one Exchange did not
+ * show was asked for again on purpose). Only one the bot stands by: in effect, or applied and still
+ * in its window and quick rechecks; one Exchange did not show by then (`unconfirmedAt`) is applied
+ * again rather than taken on its word. Read from `req:held` (the grants in place per person and
+ * target); a grant applied by a version before that index has its entry from the held backfill.
+ */
+export async function heldByAnother(repo: RequestRepository, request: StoredRequest): Promise<StoredRequest | undefined> {
+  if (request.kind !== 'grant') return undefined;
+  const grants = await repo.all(`req:held:${request.granteeId}|${request.targetId}`);
+  return grants.find((grant) => holdsRightOf(grant, request));
+}
+
+/** Whether `grant` gives what `request` asks (`heldByAnother`'s rule, also checked again inside the change). */
+export function holdsRightOf(grant: StoredRequest, request: StoredRequest): boolean {
+  const standsBy = grant.state === 'effective' || (grant.state === 'applied' && grant.unconfirmedAt === undefined && grant.checksEndedAt === undefined);
+  return (
+    grant.id !== request.id &&
+    grant.kind === 'grant' &&
+    request.kind === 'grant' &&
+    grant.granteeId === request.granteeId &&
+    grant.targetId === request.targetId &&
+    request.rights.every((right) => grant.rights.includes(right)) &&
+    standsBy &&
+    (grant.appliedAt ?? 0) >= request.createdAt
+  );
+}
+
+/**
+ * Records on the draft that `holder` gives its right already (`heldBy`, `heldAt`, `heldUntil` when
+ * the holder is time-bound). The caller moves it to `already_held` with these effects' event.
+ * `approvalTold`: the request was approved before (its requester and grantee heard "Approved,
+ * applying it now"), so its grantee hears why nothing follows.
+ */
+export function markAlreadyHeld(draft: StoredRequest, holder: StoredRequest, now: number): void {
+  draft.heldBy = holder.id;
+  draft.heldAt = now;
+  if (holder.endsAt !== undefined) draft.heldUntil = holder.endsAt;
+  else delete draft.heldUntil;
+  delete draft.nextAttemptAt;
+}
+
+/** The event of a request closed `already_held`; see `markAlreadyHeld` for `approvalTold`. */
+export function alreadyHeldEvent(approvalTold: boolean): NonNullable<ChangeEffects['events']>[number] {
+  return { type: 'already_held', approvalTold };
+}
