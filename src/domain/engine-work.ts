@@ -9,6 +9,7 @@ import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
 import { canTransition, grantInPlace, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
+import { removedSince } from './removed-since.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, type Right } from './rights.js';
 import { addIsoDuration, endOfDate } from './time.js';
@@ -194,10 +195,13 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
  * - a time-bound grant (applied or effective): left in place, its end-date timer would remove the
  *   right again at its end, by then perhaps granted anew, and its "ends tomorrow" reminder would
  *   still go out. Ending it cancels both timers in the same commit.
+ * A grant ended by an admin's direct revoke or by its end date (`timedRevoke`, `revoke` is then that
+ * grant, and `actor` who ended it) removed the one right Exchange holds for the person, so it ends
+ * the bot's other grants of it the same way: a duplicate applied beside it would otherwise stay
+ * "applied, effective by" and its late check alert the admins about a right removed on purpose.
  */
-async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest): Promise<void> {
+async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest, actor: string = revoke.decision?.by ?? 'system'): Promise<void> {
   const { repo, clock } = deps;
-  const actor = revoke.decision?.by ?? 'system';
   const pair = `${revoke.granteeId}|${revoke.targetId}`;
   // Grants in place are listed per person and target (`req:held`). Those applied by a version
   // before that index get their entry from a one-time backfill (`held-backfill.ts`); until it has
@@ -360,6 +364,20 @@ async function postback(deps: LifecycleDeps, requestId: string): Promise<JobOutc
   if (!request || request.state !== 'applied' || request.checksEndedAt !== undefined) return;
   const inPlace = await changeShown(deps, request, request.kind);
   const now = clock.now();
+  // Not found because another request of the bot removed this right since (a revoke of a duplicate
+  // grant, or a revoke request): it ends revoked by that one, with the "Revoked" its people would
+  // have heard then, not reported as a change that failed to show (nor applied again by an admin).
+  const removal = inPlace ? undefined : await removedSince(deps.repo, request);
+  if (removal) {
+    await repo.change(request.id, (r) => {
+      if (r.state !== 'applied' || r.checksEndedAt !== undefined) return false;
+      r.revokedAt = removal.at;
+      r.revokedBy = removal.by;
+      delete r.nextCheckAt;
+      return moveTo(r, 'revoked', 'system', 'revoked', { type: 'revoked', rights: r.rights }, `by ${removal.requestId}`);
+    }, request);
+    return;
+  }
   // A time-bound grant whose end has come: its end-date revoke ends it and says "Ended as planned".
   // A "not visible, apply it again" (or "I have stopped checking") now would contradict that
   // notice, so this check waits; once the grant has ended the wait is cancelled with its timer,
@@ -496,7 +514,10 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
     r.rechecks = 0;
     return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights });
   });
-  if (ended?.state === 'revoked') await closeRevokesMadeMoot(deps, ended);
+  if (ended?.state === 'revoked') {
+    await endGrantsRevokedBy(deps, ended, actor);
+    await closeRevokesMadeMoot(deps, ended);
+  }
 }
 
 /**

@@ -84,9 +84,12 @@ describe('a duplicate grant applied first: the other closes as already held', ()
     const core = await harness();
     const a = await created(core, fullAccess());
     const b = await created(core, fullAccess({ requesterId: 'u-kwame' }));
+    // Approved one after the other, before either apply ran: A's, approved first, applies first.
     await core.engine.decide(a.id, 'u-daan', 'approve');
+    core.clock.advance(1);
     await core.engine.decide(b.id, 'u-daan', 'approve');
     await core.engine.idle();
+    expect((await core.engine.get(b.id))?.state).toBe('approved');
     await core.advance(5_000);
 
     expect((await core.engine.get(a.id))?.state).toBe('applied');
