@@ -3,7 +3,7 @@ import sortedBtree from 'sorted-btree';
 import { compareText, DEFAULT_PAGE, type DurableStore, type IndexEntry, type JobSpec, type RangePage, type WriteBatch } from './durable-store.js';
 import { deserialize, serialize } from './fast-serializer.js';
 import { envelopeText, KeyvVersionedStore, type Envelope } from './keyv-store.js';
-import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './work-queue.js';
+import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type ReleaseDeadLeasesOptions, type WorkQueue } from './work-queue.js';
 
 /**
  * In-process memory: records through keyv on a `Map` (kept as serialized text, as a file would:
@@ -266,6 +266,22 @@ class MemoryWorkQueue implements WorkQueue {
     if (!current) return false;
     this.endLease(current);
     return true;
+  }
+
+  async releaseDeadLeases({ now, withinMs, isDead }: ReleaseDeadLeasesOptions): Promise<string[]> {
+    const verdicts = new Map<string, boolean>();
+    const dead: StoredJob[] = [];
+    // Leased jobs are ready at their lease end: the ones ending in (now, now + withinMs].
+    for (const [[readyAt], id] of this.ready.entries([now, Number.MAX_SAFE_INTEGER])) {
+      if (readyAt > now + withinMs) break;
+      const job = this.jobs.get(id)!;
+      const owner = job.lease?.owner;
+      if (owner === undefined || readyAt <= now) continue;
+      if (!verdicts.has(owner)) verdicts.set(owner, isDead(owner));
+      if (verdicts.get(owner)) dead.push(job);
+    }
+    for (const job of dead) this.endLease(job);
+    return dead.map((job) => job.id);
   }
 
   private endLease(job: StoredJob): void {

@@ -1,7 +1,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import type { JobSpec } from './durable-store.js';
 import type { GroupCommit } from './sqlite-group-commit.js';
-import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type WorkQueue } from './work-queue.js';
+import { MAX_ERROR_TEXT, type ClaimOptions, type Job, type ReleaseDeadLeasesOptions, type WorkQueue } from './work-queue.js';
 
 /** A row of `jobs` (see `sqlite-schema.ts`). */
 interface JobRow {
@@ -37,6 +37,7 @@ export class SqliteWorkQueue implements WorkQueue {
   private readonly completeTx: Transaction<(job: Job, owner: string) => boolean>;
   private readonly retryTx: Transaction<(job: Job, owner: string, dueAt: number, lastError?: string) => boolean>;
   private readonly releaseTx: Transaction<(job: Job, owner: string) => boolean>;
+  private readonly releaseDeadTx: Transaction<(options: ReleaseDeadLeasesOptions) => string[]>;
 
   constructor(
     db: Database,
@@ -76,6 +77,17 @@ export class SqliteWorkQueue implements WorkQueue {
       if (!this.held(job.id, owner)) return false;
       s.endLease.run(job.id);
       return true;
+    });
+    this.releaseDeadTx = db.transaction(({ now, withinMs, isDead }: ReleaseDeadLeasesOptions) => {
+      const verdicts = new Map<string, boolean>();
+      const released: string[] = [];
+      for (const { id, owner } of s.leasedUntil.all(now, now + withinMs) as { id: string; owner: string }[]) {
+        if (!verdicts.has(owner)) verdicts.set(owner, isDead(owner));
+        if (!verdicts.get(owner)) continue;
+        s.endLease.run(id);
+        released.push(id);
+      }
+      return released;
     });
   }
 
@@ -143,6 +155,15 @@ export class SqliteWorkQueue implements WorkQueue {
     return this.group.write(() => this.releaseTx(job, owner));
   }
 
+  /**
+   * See `WorkQueue.releaseDeadLeases`. Sound on SQLite: every process on one file runs on one host
+   * (WAL's shared memory needs one; SQLite does not support network file systems), so the owners a
+   * same-host check can judge are the only ones there are, bar files copied between hosts.
+   */
+  releaseDeadLeases(options: ReleaseDeadLeasesOptions): Promise<string[]> {
+    return this.group.write(() => this.releaseDeadTx(options));
+  }
+
   async nextReadyAt(): Promise<number | undefined> {
     return (this.statements.nextReadyAt.get() as number | null) ?? undefined;
   }
@@ -168,6 +189,10 @@ function prepare(db: Database) {
       `UPDATE jobs SET owner = ?, lease_until = ?, ready_at = ?
        WHERE id IN (SELECT id FROM jobs WHERE ready_at <= ? ORDER BY ready_at, seq LIMIT ?)`,
     ) as Statement<[string, number, number, number, number]>,
+    // Leases ending in (from, to]: a range of the (ready_at, seq) index, as a leased job is ready at its lease end.
+    leasedUntil: db.prepare('SELECT id, owner FROM jobs WHERE ready_at > ? AND ready_at <= ? AND owner IS NOT NULL') as Statement<
+      [number, number]
+    >,
     renew: db.prepare('UPDATE jobs SET lease_until = ?, ready_at = ? WHERE id = ? AND owner = ?') as Statement<[number, number, string, string]>,
     endLease: db.prepare('UPDATE jobs SET owner = NULL, lease_until = NULL, ready_at = due_at WHERE id = ?') as Statement<[string]>,
     failed: db.prepare(

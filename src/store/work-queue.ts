@@ -8,6 +8,9 @@
  * So one index (`readyAt`) answers every question a worker asks: what can I run now (`claim`,
  * O(claimed + log N)), and when should I look again (`nextReadyAt`, O(log N)). Work held by a dead
  * process is found by the same query once its lease lapses, at any time, not only at start-up.
+ * A worker starting on a queue that has `releaseDeadLeases` (SQLite, memory) also takes back at
+ * once the leases of processes it can tell are dead (same host and PID namespace, pid gone; see
+ * `src/scheduler/lease-owner.ts`), so a restart after kill -9 does not wait out their leases.
  *
  * Scheduling (`WriteBatch.schedule`, always inside a `DurableStore.commit`) is an upsert:
  * - a new id gets the next sequence number; it waits if another job has its `orderKey`;
@@ -41,6 +44,18 @@ export interface WorkQueue {
   retry(job: Job, owner: string, dueAt: number, lastError?: string): Promise<boolean>;
   /** Hands a job back untouched (graceful shutdown): ready again at once for any worker. */
   release(job: Job, owner: string): Promise<boolean>;
+  /**
+   * Ends at once, as `release` would, the leases whose owner `isDead` says is dead, among the leases
+   * ending after `now` and at most `withinMs` later (every lease taken with a lease of at most
+   * `withinMs`; a longer one lapses as before). Returns the ids handed back. O(log N + jobs ready
+   * in that window), one `isDead` call per distinct owner; atomic with claims.
+   *
+   * `isDead` must only say dead when that is certain: a job handed back from a live worker runs
+   * twice. Workers pass `isDeadLeaseOwner`, which judges only owners of this host and PID namespace.
+   * Optional: SQLite (whose users share one host: SQLite's WAL needs one) and memory implement it;
+   * on PostgreSQL and Redis a dead instance's leases lapse after at most their length.
+   */
+  releaseDeadLeases?(options: ReleaseDeadLeasesOptions): Promise<string[]>;
   /** The earliest time any job becomes ready (a due time or a lease end), or undefined when none will. */
   nextReadyAt(): Promise<number | undefined>;
   get(id: string): Promise<Job | undefined>;
@@ -60,6 +75,15 @@ export interface ClaimOptions {
   now: number;
   leaseMs: number;
   limit: number;
+}
+
+export interface ReleaseDeadLeasesOptions {
+  /** Epoch ms. */
+  now: number;
+  /** How far past `now` lease ends are looked at (ms): the longest lease a dead worker may hold. */
+  withinMs: number;
+  /** True only for an owner certainly dead (`isDeadLeaseOwner`). */
+  isDead: (owner: string) => boolean;
 }
 
 export interface Job {

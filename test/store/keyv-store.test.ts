@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteStore } from '../../src/store/keyv-store.js';
 import { createMemoryStore } from '../../src/store/memory-store.js';
+import { deadLeaseContract } from './dead-lease-contract.js';
 import { durableStoreContract } from './durable-store-contract.js';
 import { versionedStoreContract } from './versioned-store-contract.js';
 
@@ -29,6 +30,20 @@ durableStoreContract('sqlite', {
   // A second store on the same file; in one process it shares the file's connection by design
   // (the cross-process exactness is test/store/sqlite-work-queue.test.ts).
   openSecond: async (store) => createSqliteStore(fileOf.get(store)!),
+});
+
+deadLeaseContract('sqlite', {
+  open: async () => {
+    const file = join(dir, `dead-leases-${++durableFiles}.sqlite`);
+    const store = createSqliteStore(file);
+    fileOf.set(store, file);
+    return store;
+  },
+  // A restart: the file closed, then opened again.
+  reopen: async (store) => {
+    await store.close();
+    return createSqliteStore(fileOf.get(store)!);
+  },
 });
 
 function tables(file: string): string[] {
