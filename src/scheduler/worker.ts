@@ -1,8 +1,8 @@
 import type { Clock } from '../domain/clock.js';
-import { newId } from '../domain/ids.js';
 import { silentLogger, type Logger } from '../domain/logger.js';
 import { retryDelay, UNEXPECTED_RETRY } from '../domain/retry-policy.js';
 import type { Job, WorkQueue } from '../store/work-queue.js';
+import { isDeadLeaseOwner, newLeaseOwner } from './lease-owner.js';
 
 /**
  * What a handler returns: nothing (done: the job is completed), or when to run it again (the job
@@ -29,6 +29,11 @@ export interface WorkerOptions {
   /** Called with how late each job started (ms after its due time), and with run outcomes. */
   onRun?: (event: { kind: string; lateMs: number; outcome: 'done' | 'retry' | 'error' | 'lost' | 'timeout' }) => void;
   random?: () => number;
+  /**
+   * Whether a lease owner is certainly dead (default `isDeadLeaseOwner`: same host and PID
+   * namespace, pid gone). At start the worker hands such leases back at once, where the queue can.
+   */
+  isDeadOwner?: (owner: string) => boolean;
 }
 
 /**
@@ -41,10 +46,14 @@ export interface WorkerOptions {
  * - Renews the leases of its running jobs every `leaseMs / 3` (a heartbeat), so a live worker keeps
  *   its jobs however long they take and a dead one loses them within `leaseMs`, to whichever
  *   instance looks next.
+ * - At start, before its first claim, hands back the leases of workers it can tell are dead
+ *   (`WorkQueue.releaseDeadLeases`, `isDeadLeaseOwner`): a restart after kill -9 on SQLite runs
+ *   the dead process's jobs at once, not `leaseMs` later.
  * - `stop()` stops claiming, waits for running jobs up to a deadline, and hands back the rest.
  */
 export class Worker {
-  readonly owner = newId('wrk');
+  /** The lease owner id of this worker's claims: names this process (`lease-owner.ts`). */
+  readonly owner: string;
   private readonly handlers = new Map<string, { run: JobHandler; timeoutMs: number }>();
   private readonly running = new Map<string, { job: Job; done: Promise<void>; abort: AbortController }>();
   private readonly logger: Logger;
@@ -59,6 +68,8 @@ export class Worker {
   private lookAgain = false;
   /** Looks failed in a row: the first is logged, the rest only counted until one works again. */
   private failedLooks = 0;
+  /** The hand-back of dead workers' leases that `start()` begins; the first look waits for it. */
+  private takingBack: Promise<void> | undefined;
   private started = false;
   private stopping = false;
 
@@ -68,6 +79,7 @@ export class Worker {
     this.concurrency = options.concurrency ?? 16;
     this.pollMs = options.pollMs ?? 1_000;
     this.runTimeoutMs = options.runTimeoutMs ?? 5 * 60_000;
+    this.owner = newLeaseOwner();
   }
 
   /** Registers the handler of a kind; `timeoutMs` overrides the default run deadline. */
@@ -88,7 +100,26 @@ export class Worker {
     this.unsubscribe = this.options.queue.subscribe?.(() => this.wake());
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.heartbeatTimer.unref?.();
+    this.takingBack = this.takeBackDeadLeases();
     this.wake();
+  }
+
+  /**
+   * Hands back at once the leases of dead workers (a process killed on this host), so their jobs
+   * are claimed by this start's first look instead of when the leases lapse. Looks at leases ending
+   * within this worker's `leaseMs`: longer ones (a dead process with a longer `WORK_LEASE`) lapse.
+   * A failure is logged and costs only the wait: the leases still lapse.
+   */
+  private async takeBackDeadLeases(): Promise<void> {
+    const { queue, clock } = this.options;
+    if (!queue.releaseDeadLeases) return;
+    const isDead = this.options.isDeadOwner ?? ((owner: string) => isDeadLeaseOwner(owner));
+    try {
+      const ids = await queue.releaseDeadLeases({ now: clock.now(), withinMs: this.leaseMs, isDead });
+      if (ids.length > 0) this.logger.info({ jobs: ids.length }, 'took back the jobs a dead process on this host held, without waiting for their leases');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not take back the jobs of dead processes; they run when their leases lapse');
+    }
   }
 
   /** Looks for due work soon (something was just scheduled, or a run ended). */
@@ -107,6 +138,7 @@ export class Worker {
     }
     this.looking = (async () => {
       try {
+        await this.takingBack;
         do {
           this.lookAgain = false;
           await this.claimAndStart().then(

@@ -440,6 +440,38 @@ describe('Worker', () => {
     expect(lines.map((line) => `${line.level} ${line.msg}`)).toEqual([expect.stringMatching(/^error work queue look failed/), 'info work queue look works again']);
   });
 
+  it('at start hands back the leases `isDeadOwner` names dead before its first claim, and only those', async () => {
+    fresh();
+    await schedule({ id: 'crashed-1' }, { id: 'alive-1' });
+    await store.work.claim({ owner: 'crashed', now: clock.now(), leaseMs: 45_000, limit: 1 });
+    await store.work.claim({ owner: 'alive', now: clock.now(), leaseMs: 45_000, limit: 1 });
+    const asked: string[] = [];
+    const w = worker({ leaseMs: 45_000, isDeadOwner: (owner) => (asked.push(owner), owner === 'crashed') });
+    const ran = deferred<string>();
+    w.handle('work', async (job) => ran.resolve(job.id));
+    clock.advance(1_000);
+    w.start();
+    expect(await ran.promise).toBe('crashed-1');
+    expect(asked.sort()).toEqual(['alive', 'crashed']);
+    expect((await store.work.get('alive-1'))?.lease?.owner).toBe('alive');
+  });
+
+  it('a failed hand-back of dead leases is logged as a warning and the worker works on', async () => {
+    fresh();
+    const lines: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => void lines.push(msg ?? '') };
+    const queue = Object.create(store.work, {
+      releaseDeadLeases: { value: () => Promise.reject(new BotError('store_unavailable', 'SQLite is busy')) },
+    }) as typeof store.work;
+    const w = worker({ queue, logger, isDeadOwner: () => true });
+    const ran = deferred<string>();
+    w.handle('work', async (job) => ran.resolve(job.id));
+    await schedule({ id: 'due' });
+    w.start();
+    expect(await ran.promise).toBe('due');
+    expect(lines).toEqual([expect.stringContaining('could not take back the jobs of dead processes')]);
+  });
+
   it('runUntilIdle runs chains of jobs that schedule more due-now jobs, and leaves later ones', async () => {
     fresh();
     const w = worker({ concurrency: 3 });

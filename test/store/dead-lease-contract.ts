@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/domain/clock.js';
 import { isDeadLeaseOwner, newLeaseOwner, processPlace } from '../../src/scheduler/lease-owner.js';
+import { Worker } from '../../src/scheduler/worker.js';
 import type { DurableStore } from '../../src/store/durable-store.js';
 import type { Job } from '../../src/store/work-queue.js';
 import { deadPid, liveProcess } from '../helpers/pids.js';
@@ -20,6 +22,7 @@ export function deadLeaseContract(name: string, options: { open: () => Promise<D
     let live: Awaited<ReturnType<typeof liveProcess>>;
     let store: DurableStore;
     const opened: DurableStore[] = [];
+    const workers: Worker[] = [];
     beforeAll(async () => {
       gone = await deadPid();
       live = await liveProcess();
@@ -30,6 +33,7 @@ export function deadLeaseContract(name: string, options: { open: () => Promise<D
       opened.push(store);
     });
     afterEach(async () => {
+      for (const w of workers.splice(0)) await w.stop(0);
       for (const s of opened.splice(0).reverse()) await s.close();
     });
     /** The owner id a worker of process `pid` on this host had (one per pid). */
@@ -81,5 +85,34 @@ export function deadLeaseContract(name: string, options: { open: () => Promise<D
       expect((await after.work.releaseDeadLeases!({ now: T0 + 1_000, withinMs: LEASE, isDead })).sort()).toEqual(['a', 'b']);
       expect(asked).toEqual([ownerOf(gone)]);
     });
+
+    it('a worker starting on the store runs the dead process\'s job at once, the live one\'s only when its lease lapses', async () => {
+      await leaseTo(store, ownerOf(gone), 'dead-1');
+      await leaseTo(store, ownerOf(live.pid), 'live-1');
+      const after = await restarted();
+      const clock = new ManualClock(T0 + 5_000);
+      const w = new Worker({ queue: after.work, clock, leaseMs: LEASE, pollMs: 10 });
+      workers.push(w);
+      const ran: { id: string; lateMs: number }[] = [];
+      w.handle('send', async (job) => {
+        ran.push({ id: job.id, lateMs: clock.now() - job.dueAt });
+      });
+      w.start();
+      await until(() => ran.length > 0);
+      expect(ran).toEqual([{ id: 'dead-1', lateMs: 6_000 }]);
+      expect(await after.work.get('dead-1')).toBeUndefined();
+      // Polling on the injected clock: nothing more until the live process's lease ends.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(ran.map((r) => r.id)).toEqual(['dead-1']);
+      clock.set(T0 + LEASE);
+      w.wake();
+      await until(() => ran.length > 1);
+      expect(ran.map((r) => r.id)).toEqual(['dead-1', 'live-1']);
+    });
   });
+}
+
+/** Waits in real time until `check` holds (the test's timeout bounds it). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
