@@ -10,7 +10,7 @@ import type { ChannelMount } from '../../server.js';
 import { escapeSlack } from './escape.js';
 import { homeViewBuilder } from './home.js';
 import { SlackIdentities } from './identity.js';
-import { SlackInbound } from './inbound.js';
+import { SlackInbound, type AckDeadline } from './inbound.js';
 import { slackMount } from './mount.js';
 import { SlackPoster } from './poster.js';
 import { RestifySlackReceiver } from './receiver.js';
@@ -30,6 +30,8 @@ export interface SlackChannelOptions {
   /** `SLACK_API_URL` (ends in `/api/`). */
   apiUrl: string;
   understand: UnderstandFn;
+  /** When a `/mailbox` command is acknowledged empty if its person is not identified by then (default: `COMMAND_ACK_WAIT_MS` of real time). */
+  commandAckDeadline?: AckDeadline;
 }
 
 /** The Slack channel on a built core. */
@@ -91,6 +93,7 @@ export function createSlackChannel(app: App, options: SlackChannelOptions): Slac
     home: homeViewBuilder({ engine: app.engine, directory: app.directory }),
     logger,
     presence: app.presence,
+    ...(options.commandAckDeadline ? { ackDeadline: options.commandAckDeadline } : {}),
   });
   const receiver = new RestifySlackReceiver({ signingSecret: options.signingSecret, clock: app.clock, logger });
   const bolt = createBoltApp({ receiver, workspace, token: options.token, apiUrl: options.apiUrl, inbound, logger });

@@ -40,6 +40,29 @@ export interface SlackInboundDeps {
   logger: Logger;
   /** Where each person last spoke to the bot (the delivery jobs read it): told `slack` on every inbound turn. */
   presence?: { spokeOn(userId: string, channel: string): Promise<void> };
+  /** When a `/mailbox` command is acknowledged empty if the person is not identified by then (`commandAckDeadline()`). */
+  ackDeadline?: AckDeadline;
+}
+
+/**
+ * How long (real time, ms) a `/mailbox` command waits for Slack to say who typed it before it is
+ * acknowledged without words: Slack shows the person an error after 3 seconds without an answer,
+ * and Bolt answers 404 itself after 3001 ms.
+ */
+export const COMMAND_ACK_WAIT_MS = 2_000;
+
+/** Starts the wait of one `/mailbox` command for its acknowledgement: `reached` resolves at the deadline; `cancel` ends the wait. */
+export type AckDeadline = () => { reached: Promise<void>; cancel(): void };
+
+/** The deadline `ms` of real time from now (Slack's 3 seconds are wall-clock time). */
+export function commandAckDeadline(ms = COMMAND_ACK_WAIT_MS): AckDeadline {
+  return () => {
+    let timer: NodeJS.Timeout | undefined;
+    const reached = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    return { reached, cancel: () => clearTimeout(timer) };
+  };
 }
 
 /** Where a typed request came from and where its answers go. */
@@ -48,7 +71,7 @@ export interface TextTurn {
   /** The workspace the request came from (envelope `team_id`, payload `team.id`). */
   teamId: string | undefined;
   text: string;
-  /** Where the person wrote: their direct message, the mention's channel; undefined: a slash command (answered in their DM). */
+  /** Where the person wrote: their direct message, the mention's channel; undefined: answered in their DM (a slash command). */
   channel?: string;
   /** Answer in this thread (a mention). */
   threadTs?: string;
@@ -61,6 +84,18 @@ export interface TextTurn {
   /** The Events API delivery, so a retry of it runs once. */
   eventId?: string;
   /** The message as Slack identifies it, for logs. */
+  messageId?: string;
+}
+
+/** A `/mailbox` command as Slack posts it. */
+export interface CommandTurn {
+  slackUserId: string;
+  /** The workspace the command came from (`team_id`). */
+  teamId: string | undefined;
+  text: string;
+  /** Where it was typed (`channel_id`): a channel, a group DM or any DM. */
+  channel: string;
+  /** The command as Slack identifies it (`trigger_id`), for logs. */
   messageId?: string;
 }
 
@@ -105,6 +140,46 @@ export class SlackInbound {
       turn.text,
     );
     if (!identity) return;
+    await this.answerText(turn, identity, shared);
+  }
+
+  /**
+   * A `/mailbox` command, typed in `turn.channel` (a channel, a group DM, any DM). Slack wants the
+   * HTTP answer within 3 seconds and shows its body to the person alone (`ack(text)`: an ephemeral
+   * `response_type`), so the command is acknowledged once the person is identified: with why they
+   * are not served, or, when the answer goes to their DM with the app from anywhere else, with
+   * "I've answered you in a direct message" in the language of the answer, as a mention's thread
+   * gets it. The answer itself goes to the DM, where the summary can later be updated. Should Slack
+   * take longer than `ackDeadline` to say who they are, the command is acknowledged empty and the
+   * turn goes on as before: the answer, or why they are not served, in their DM.
+   */
+  async command(turn: CommandTurn, ack: (text?: string) => Promise<void>): Promise<void> {
+    let acknowledged = false;
+    const acknowledge = async (text?: string): Promise<void> => {
+      if (acknowledged) return;
+      acknowledged = true;
+      await ack(text);
+    };
+    const identifying = this.identify(turn.slackUserId, turn.teamId, async (text) => (acknowledged ? this.refuse(await this.dmOf(turn.slackUserId), text) : acknowledge(text)), turn.text);
+    const deadline = (this.deps.ackDeadline ?? commandAckDeadline())();
+    let first: SlackIdentity | undefined | 'late';
+    try {
+      first = await Promise.race([identifying, deadline.reached.then(() => 'late' as const)]);
+    } finally {
+      deadline.cancel();
+    }
+    if (first === 'late') await acknowledge();
+    const identity = first === 'late' ? await identifying : first;
+    if (!identity) return acknowledge();
+    // Typed in the DM with the app itself: the answer appears right there, no pointer needed.
+    const inDm = (await this.deps.repository.link(identity.user.id))?.dmChannel === turn.channel;
+    await acknowledge(inDm ? undefined : t(markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity), 'slack.answeredInDm'));
+    // No `channel`: answered in the DM with the app.
+    await this.answerText({ slackUserId: turn.slackUserId, teamId: turn.teamId, text: turn.text, ...(turn.messageId ? { messageId: turn.messageId } : {}) }, identity, undefined);
+  }
+
+  /** A typed turn of a served person: read, handed to the core, its replies laid out. */
+  private async answerText(turn: TextTurn, identity: SlackIdentity, shared: SharedPlace | undefined): Promise<void> {
     // `/mailbox` and a shared conversation are answered in the DM with the app, like later messages.
     const channel = turn.channel && !shared ? turn.channel : await this.dmWith(identity);
     await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);

@@ -11,7 +11,8 @@ const ANY_ACTION = /^[\w:.-]{1,255}$/;
 /**
  * The Bolt app: the receiver on the bot's server, the bot token authorised for its own workspace
  * only (a request signed for this app but sent from another workspace is acknowledged and dropped,
- * which changes nothing), and one listener per Slack input, each acknowledging before any work:
+ * which changes nothing), and one listener per Slack input, each acknowledging before any work
+ * (`/mailbox` once the person is identified, so the acknowledgement can carry a sentence for them):
  * direct messages (`message.im`), mentions (`app_mention`), `/mailbox`, buttons, the Reject modal's
  * submission and the Home tab.
  */
@@ -58,9 +59,12 @@ export function createBoltApp(deps: {
   });
 
   app.command('/mailbox', async ({ command, ack }) => {
-    await ack();
-    // Answered in the person's DM with the app, where the summary can later be updated.
-    await inbound.text({ slackUserId: command.user_id, teamId: command.team_id, text: command.text ?? '', messageId: command.trigger_id });
+    // Answered in the person's DM with the app, where the summary can later be updated; the
+    // acknowledgement shows the person alone (ephemeral) a pointer there, or why they are not served.
+    await inbound.command(
+      { slackUserId: command.user_id, teamId: command.team_id, text: command.text ?? '', channel: command.channel_id, messageId: command.trigger_id },
+      (text) => (text === undefined ? ack() : ack({ response_type: 'ephemeral', text })),
+    );
   });
 
   app.action(ANY_ACTION, async ({ ack, body, action }) => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp, type App } from '../../../src/app.js';
 import { createSlackChannel, type SlackChannel } from '../../../src/channels/slack/channel.js';
+import type { AckDeadline } from '../../../src/channels/slack/inbound.js';
 import { loadConfig } from '../../../src/config.js';
 import { ManualClock } from '../../../src/domain/clock.js';
 import type { Metrics } from '../../../src/domain/metrics.js';
@@ -90,7 +91,7 @@ export function textOf(message: PostedMessage | undefined): string {
  */
 export async function slackHarness(
   env: Record<string, string> = {},
-  options: { store?: DurableStore; people?: SlackPersonFixture[]; metrics?: Metrics } = {},
+  options: { store?: DurableStore; people?: SlackPersonFixture[]; metrics?: Metrics; commandAckDeadline?: AckDeadline } = {},
 ): Promise<SlackHarness> {
   const fake = await new SlackApiFake().start();
   for (const person of options.people ?? Object.values(slackPeople)) {
@@ -113,7 +114,7 @@ export async function slackHarness(
   const logs: SlackHarness['logs'] = [];
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as SlackHarness['logs'][number]) });
   const app = await createApp(config, { clock, logger, ...(options.store ? { store: options.store } : {}), ...(options.metrics ? { metrics: options.metrics } : {}) });
-  const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand });
+  const slack = createSlackChannel(app, { token: config.SLACK_BOT_TOKEN!, signingSecret: config.SLACK_SIGNING_SECRET!, apiUrl: config.SLACK_API_URL, understand, ...(options.commandAckDeadline ? { commandAckDeadline: options.commandAckDeadline } : {}) });
   await app.start();
   const server = await startServer({ channels: [slack.mount], logger, port: 0 });
   const baseUrl = `http://127.0.0.1:${server.port}`;

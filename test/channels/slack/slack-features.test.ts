@@ -62,7 +62,8 @@ describe('Slack: the conversations of SPEC section 2', () => {
     h = await slackHarness();
     const response = await h.command(alex, 'give Megan send-as on Training', 'C0GENERAL1');
     expect(response.status).toBe(200);
-    expect(response.text).toBe('');
+    // The acknowledgement shows Alex alone where the answer went (slack-privacy.test.ts has the rest).
+    expect(response.json).toEqual({ response_type: 'ephemeral', text: "I've answered you in a direct message." });
     const [request] = await h.app.engine.requestsOf(alex.aad);
     expect(request).toBeDefined();
     expect(textOf(h.inbox(alex).at(-1))).toContain(request!.id);

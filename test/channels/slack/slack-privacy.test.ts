@@ -122,3 +122,47 @@ describe('Slack: answers to a mention in a shared conversation go to the DM (SPE
     expect(h.fake.messages).toHaveLength(1);
   });
 });
+
+describe('Slack: /mailbox typed where others read is answered in the DM, and the acknowledgement says so', () => {
+  it('acknowledges a command in a channel with the pointer, shown to the person alone, and answers in the DM', async () => {
+    h = await slackHarness();
+    const response = await h.command(alex, 'give Megan send-as on Training for 1 week', GENERAL);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('application/json');
+    expect(response.json).toEqual({ response_type: 'ephemeral', text: POINTER_EN });
+    const [request] = await h.app.engine.requestsOf(alex.aad);
+    expect(textOf(h.inbox(alex).at(-1))).toContain(request!.id);
+    // Nothing posted in the channel: the pointer was the acknowledgement, seen by Alex alone.
+    expect(inChannel()).toEqual([]);
+    expect(h.fake.ephemerals).toEqual([]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('points in Dutch for a Dutch command, and for a Dutch-speaking person whose command has no words to tell by', async () => {
+    h = await slackHarness();
+    expect((await h.command(nestor, 'wie heeft toegang tot Support?', GENERAL)).json).toEqual({ response_type: 'ephemeral', text: POINTER_NL });
+    expect(textOf(h.inbox(nestor).at(-1))).toContain('Isaiah Langer');
+    expect((await h.command(adele, 'REQ-ABCDEF', GENERAL)).json).toEqual({ response_type: 'ephemeral', text: POINTER_NL });
+    expect(inChannel()).toEqual([]);
+  });
+
+  it('acknowledges a command typed in the DM with the app without words: the answer is right there', async () => {
+    h = await slackHarness();
+    await h.dm(megan, 'help');
+    const dm = h.inbox(megan).at(-1)!.channel;
+    const response = await h.command(megan, 'my requests', dm);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
+    expect(h.inbox(megan)).toHaveLength(2);
+  });
+
+  it('acknowledges empty when Slack is slow to say who typed it, and still answers in the DM', async () => {
+    // The deadline is reached before users.info can answer.
+    h = await slackHarness({}, { commandAckDeadline: () => ({ reached: Promise.resolve(), cancel: () => undefined }) });
+    const response = await h.command(alex, 'my requests', GENERAL);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('');
+    expect(h.inbox(alex)).toHaveLength(1);
+    expect(inChannel()).toEqual([]);
+  });
+});
