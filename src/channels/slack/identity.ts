@@ -35,13 +35,15 @@ export interface SlackIdentity {
 
 /**
  * Why a Slack user is not served:
- * - `other_workspace`: the request, or the user, belongs to another workspace than the bot's;
+ * - `other_workspace`: the request, or the user, belongs to another workspace than the bot's
+ *   (`users.info` shows them as such, or answers `user_not_visible`);
+ * - `unknown_user`: Slack knows no such user (`users.info` answers `user_not_found`, or no user);
  * - `guest`: a multi-channel (`is_restricted`) or single-channel (`is_ultra_restricted`) guest;
  * - `deleted`: a deactivated account; `bot`: another app or bot user;
  * - `no_email`: the profile shows no email (the app lacks `users:read.email`, or none is set);
  * - `not_in_directory`: no directory user has that email.
  */
-export type IdentityRefusal = 'other_workspace' | 'guest' | 'deleted' | 'bot' | 'no_email' | 'not_in_directory';
+export type IdentityRefusal = 'other_workspace' | 'unknown_user' | 'guest' | 'deleted' | 'bot' | 'no_email' | 'not_in_directory';
 
 export type IdentityOutcome =
   | { known: true; identity: SlackIdentity }
@@ -85,12 +87,13 @@ export class SlackIdentities {
     try {
       info = await this.deps.api.usersInfo(slackUserId);
     } catch (error) {
+      // `user_not_found`: Slack knows no such user; anything else unreachable (`user_not_visible`):
       // Slack does not show users of other workspaces (outside a shared channel) to this token.
-      if (isBotError(error, 'recipient_unreachable')) return { known: false, refusal: 'other_workspace' };
+      if (isBotError(error, 'recipient_unreachable')) return { known: false, refusal: error.details.slackError === 'user_not_found' ? 'unknown_user' : 'other_workspace' };
       throw error;
     }
     const user = info.user;
-    if (!user) return { known: false, refusal: 'other_workspace' };
+    if (!user) return { known: false, refusal: 'unknown_user' };
     const locale = typeof user.locale === 'string' ? user.locale : undefined;
     // The name Slack shows for them (a mention of someone the bot does not serve is answered with it).
     const name = user.profile?.display_name || user.real_name || user.profile?.real_name || undefined;

@@ -373,6 +373,9 @@ export class SlackInbound {
    * (`isSlackInstallationFailure`: a revoked token, a missing `users:read`), trying again will not
    * help: they are told the bot cannot look people up in this workspace right now and that its
    * administrator has been told (`SlackTokenHealth` logged the one error for the operator).
+   * A refused person Slack will not let the app reach (`recipient_unreachable`: `users.info` and
+   * `conversations.open` answer `user_not_found` for a user the workspace does not know) is not
+   * told, and that is logged at info: it is expected, not a fault.
    */
   private async identify(
     slackUserId: string,
@@ -385,8 +388,14 @@ export class SlackInbound {
       if (outcome.known) return outcome.identity;
       this.deps.logger.info({ slackUserId, refusal: outcome.refusal }, 'slack user refused');
       if (outcome.refusal !== 'bot') {
-        const lang = langOf(outcome.locale) ?? 'en';
-        await refuse(t(lang, `slack.identity.${outcome.refusal}`), lang);
+        // Slack's locale for them, else the words they wrote (nobody Slack knows has no locale).
+        const lang = langOf(outcome.locale) ?? (said === undefined ? undefined : markedLanguageOf(textWithoutMentions(said))) ?? 'en';
+        await refuse(t(lang, `slack.identity.${outcome.refusal}`), lang).catch((error: unknown) => {
+          // Someone Slack will not let the app reach (an unknown user has no DM to open): an expected
+          // end of the turn, nobody to tell; anything else is a fault.
+          if (!isBotError(error, 'recipient_unreachable')) throw error;
+          this.deps.logger.info({ slackUserId, refusal: outcome.refusal, slackError: error.details.slackError }, 'the refused slack user cannot be reached; not told');
+        });
       }
       return undefined;
     } catch (error) {

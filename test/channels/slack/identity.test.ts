@@ -46,7 +46,10 @@ describe('Slack identity: the directory user whose mail is the profile email', (
     expect(await identities.resolve('U0GUEST002', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'guest' });
     expect(await identities.resolve('U0SOMEBOT1', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'bot' });
     expect(await identities.resolve('U0NOMAIL01', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'no_email', locale: 'en-US' });
-    expect(await identities.resolve('U0UNKNOWN1', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'other_workspace' });
+    // users.info answers user_not_found: a user Slack does not know, not one of another workspace.
+    expect(await identities.resolve('U0UNKNOWN1', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'unknown_user' });
+    fake.failNext('users.info', 'user_not_visible');
+    expect(await identities.resolve('U0HIDDEN01', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'other_workspace' });
     expect(await identities.resolve('U0GRID0001', FAKE_TEAM.id)).toMatchObject({ known: false, refusal: 'other_workspace' });
     const before = fake.calls('users.info').length;
     expect(await identities.resolve('U0ADELE001', 'T0OTHERORG')).toMatchObject({ known: false, refusal: 'other_workspace' });

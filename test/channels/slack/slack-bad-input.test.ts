@@ -174,6 +174,47 @@ describe('Slack: bad input gets a clear answer and changes nothing', () => {
     expect(h.fake.violations).toEqual([]);
   });
 
+  describe('a Slack user the workspace does not know (users.info: user_not_found)', () => {
+    const nobody = { id: 'UNOBODY1', name: 'No Body', email: 'nobody@nowhere.example', locale: 'en-US', aad: '' };
+    const UNKNOWN_EN = 'I cannot tell who you are: Slack does not know your account in this workspace';
+    const UNKNOWN_NL = 'Ik kan niet nagaan wie je bent: Slack kent je account in deze werkruimte niet';
+
+    it('answers /mailbox in the acknowledgement, shown to them alone, in the language of their words; no error is logged', async () => {
+      h = await slackHarness();
+      const before = await footprint(h);
+      const en = await h.command(nobody, 'help', 'C0GENERAL1');
+      expect(en.status).toBe(200);
+      expect(en.json).toMatchObject({ response_type: 'ephemeral' });
+      expect((en.json as { text: string }).text).toContain(UNKNOWN_EN);
+      const nl = await h.command(nobody, 'geef Megan verzenden als op Training', 'C0GENERAL1');
+      expect((nl.json as { text: string }).text).toContain(UNKNOWN_NL);
+      expect(await footprint(h)).toEqual(before);
+      expect(h.fake.calls('conversations.open')).toEqual([]);
+      expect(h.logs.filter((l) => l.level >= 50)).toEqual([]);
+      expect(h.fake.violations).toEqual([]);
+    });
+
+    it('logs no error when the acknowledgement went out before Slack answered and there is no DM to tell them in', async () => {
+      h = await slackHarness({}, { commandAckDeadline: () => ({ reached: Promise.resolve(), cancel: () => undefined }) });
+      const response = await h.command(nobody, 'help', 'C0GENERAL1');
+      expect(response.text).toBe('');
+      // The refusal was tried in their DM, which Slack cannot open for an unknown user.
+      expect(h.fake.calls('conversations.open')).toHaveLength(1);
+      expect(h.fake.messages).toEqual([]);
+      expect(h.logs.filter((l) => l.level >= 50)).toEqual([]);
+    });
+
+    it('answers a mention in the thread, as for anyone the app cannot DM, without an error', async () => {
+      h = await slackHarness();
+      await h.mention(nobody, 'help', 'C0GENERAL1');
+      const [answer, ...more] = h.fake.messages.filter((m) => m.channel === 'C0GENERAL1');
+      expect(textOf(answer)).toContain(UNKNOWN_EN);
+      expect(answer?.threadTs).toBeDefined();
+      expect(more).toEqual([]);
+      expect(h.logs.filter((l) => l.level >= 50)).toEqual([]);
+    });
+  });
+
   it('answers 100 KB of text clearly and creates nothing', async () => {
     h = await slackHarness();
     const before = await footprint(h);
