@@ -26,7 +26,8 @@ export interface NotificationPlan {
  * | approver_unreachable | the admins it escalated to | requester (who was and was not reached) | yes |
  * | decided | | requester, grantee | yes |
  * | cancelled | | requester, when someone else cancelled | yes |
- * | applied, effective, revoked | | requester, grantee | yes |
+ * | applied, effective | | requester, grantee | yes |
+ * | revoked | | requester, grantee; the admin who revoked it directly (`askedBy`), unless already told; admins when they were told it was not visible | yes |
  * | replaced (the other group right was applied: pending, applied or effective) | | requester, grantee; admins when they were told it was not visible | yes |
  * | already_held (a duplicate was applied first: closed at approval, or at apply) | | requester; grantee when told it was approved | yes |
  * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
@@ -88,6 +89,9 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       requesterAndGrantee();
       // Admins told it was not visible would otherwise still look for it, and apply it again.
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
+      // The admin who revoked it directly was told "I will confirm when it is done": once, unless
+      // another message of this event already reaches them.
+      if (event.askedBy !== undefined && !messages.some((m) => m.recipientId === event.askedBy)) add(event.askedBy, 'decider');
       return { messages, updateCopies: true };
     case 'replaced':
       // A pending one's approvers see it closed on their cards (the copies update); a replaced

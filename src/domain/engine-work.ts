@@ -512,7 +512,8 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
     r.removalEffectiveBy = now + deps.propagationWindowMs;
     r.nextCheckAt = r.removalEffectiveBy;
     r.rechecks = 0;
-    return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights });
+    // An admin's direct revoke was promised a confirmation: the event names them (the end date names nobody).
+    return moveTo(r, 'revoked', actor, 'revoked', { type: 'revoked', rights: r.rights, ...(r.revokeRequestedBy !== undefined ? { askedBy: r.revokeRequestedBy } : {}) });
   });
   if (ended?.state === 'revoked') {
     await endGrantsRevokedBy(deps, ended, actor);

@@ -28,7 +28,11 @@ export type EngineEvent =
   | { type: 'removal_confirmed'; request: PermissionRequest }
   | { type: 'failed'; request: PermissionRequest }
   | { type: 'expired'; request: PermissionRequest }
-  | { type: 'revoked'; request: PermissionRequest; rights: Right[] }
+  /**
+   * A grant ended: by its end date, a revoke request, or an admin's direct revoke (`revokeNow`);
+   * `askedBy`: that admin, who was told "I will confirm when it is done".
+   */
+  | { type: 'revoked'; request: PermissionRequest; rights: Right[]; askedBy?: string }
   /**
    * On a group, the other of Send As / Send on Behalf was applied for the same person
    * (`request.replacedBy`): this request, pending, applied or effective, ends `replaced`.

@@ -64,6 +64,8 @@ function isOpen(r: Pick<PermissionRequest, 'state'> | undefined): boolean {
 export interface EventSpec {
   type: EngineEvent['type'];
   rights?: Right[];
+  /** `revoked`: the admin who revoked directly (`revokeNow`), owed the confirmation. */
+  askedBy?: string;
   finalCheck?: boolean;
   nextCheckAt?: number;
   gaveUp?: boolean;
@@ -94,7 +96,7 @@ export interface ChangeEffects {
 export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
   switch (event.type) {
     case 'revoked':
-      return { type: 'revoked', request, rights: event.rights ?? request.rights };
+      return { type: 'revoked', request, rights: event.rights ?? request.rights, ...(event.askedBy !== undefined ? { askedBy: event.askedBy } : {}) };
     case 'not_yet_visible':
       return {
         type: 'not_yet_visible',

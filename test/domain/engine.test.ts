@@ -286,7 +286,8 @@ describe('request engine', () => {
     await core.engine.decide(removal.id, 'u-emma', 'approve');
     await core.engine.idle();
     expect(await core.engine.get(timeBound.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-emma' });
-    expect(core.events.ofType('revoked').map((e) => e.request.id)).toEqual([timeBound.id]);
+    // A revoke request's approver asked nobody's confirmation: the revoke request tells its own people.
+    expect(core.events.ofType('revoked').map((e) => [e.request.id, e.askedBy])).toEqual([[timeBound.id, undefined]]);
     await core.advance(2 * HOUR);
 
     // Granted anew, for good this time.
@@ -732,6 +733,8 @@ describe('permission service faults', () => {
       await h.engine.idle();
       const revokedAt = h.clock.now();
       expect(await h.engine.get(outcome.request.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin', removalEffectiveBy: revokedAt + HOUR });
+      // The event names the admin who asked, owed the confirmation.
+      expect(h.events.ofType('revoked').map((e) => [e.request.id, e.askedBy])).toEqual([[outcome.request.id, 'u-admin']]);
       return { id: outcome.request.id, revokedAt, h };
     }
 

@@ -18,7 +18,7 @@ import { approvalView, noticeView } from './views.js';
  *   ended by its end date or an admin's revoke that Exchange still shows (or that is gone after all);
  * - every post-back (approved, rejected with its reason, cancelled, applied with "effective by about
  *   HH:MM", effective with how to use the right, not yet visible (and when it is checked again),
- *   failed, expired, revoked, replaced by the other group right (closed, or removed), a removal
+ *   failed, expired, revoked (to the admin who revoked it directly: done, with the request's id), replaced by the other group right (closed, or removed), a removal
  *   Exchange still shows (or that is gone after all), reminders,
  *   an approver who could not be reached and who was reached instead): a `notice` with its lines and tone.
  * Names are escaped with `names.escape` (the channel's markup).
@@ -112,6 +112,8 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'expired':
       return [t(lang, 'post.expired', { summary })];
     case 'revoked':
+      // The admin who revoked it directly hears the confirmation they were promised, with the request's id.
+      if (message.role === 'decider') return [t(lang, 'post.revokedAsked', { requestId: names.escape(request.id, 80), rights: rightsLabel(notice.rights ?? request.rights, lang), grantee: words.grantee, target: words.target })];
       return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
     case 'replaced': {
       const values = { summary, grantee: words.grantee, target: words.target, requestId: names.escape(request.replacedBy ?? '?', 80), right: replacingRights(request, lang) };
@@ -219,6 +221,8 @@ export function asSentence(text: string): string {
 }
 
 function toneOf(message: OutboundMessage): Tone {
+  // Done as the admin asked: good news for them.
+  if (message.notice.event === 'revoked' && message.role === 'decider') return 'good';
   switch (message.notice.event) {
     case 'decided':
       return message.request.decision?.verdict === 'rejected' ? 'attention' : 'good';

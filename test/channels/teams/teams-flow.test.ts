@@ -203,11 +203,16 @@ describe('Teams conversation through /api/messages', () => {
 
     await h.say(alex, `revoke ${request!.id}`);
     expect(textOf(h.inbox(alex).at(-1))).toContain('Only admins can revoke a request directly');
+    const before = h.inbox(nestor).length;
     await h.say(nestor, `revoke ${request!.id}`);
-    expect(textOf(h.inbox(nestor).at(-1))).toContain(`Revoking ${request!.id} now`);
     await h.settle();
     expect((await h.bot.app.engine.get(request!.id))?.state).toBe('revoked');
     expect(textOf(lastCard(alex, 'Revoked:'))).toContain('Revoked: Send As for Megan Bowen on Training.');
+    // The answer promises a confirmation, and Nestor gets it, once.
+    const toNestor = h.inbox(nestor).slice(before).map(textOf);
+    expect(toNestor).toHaveLength(2);
+    expect(toNestor[0]).toContain(`Revoking ${request!.id} now; I will confirm when it is done.`);
+    expect(toNestor[1]).toContain(`Revoked ${request!.id} as you asked: Send As for Megan Bowen on Training.`);
     await h.say(nestor, `revoke ${request!.id}`);
     expect(textOf(h.inbox(nestor).at(-1))).toContain('Only an applied grant can be revoked directly; this request is revoked.');
   });
