@@ -124,10 +124,12 @@ export class Conversation implements ConversationApi {
           await this.decide(turn, input.verb, data);
           break;
         case 'choose': {
-          const label = await choose(core, turn, data.draftId, data.pick);
-          if (label === undefined) return [refusal(turn, 'choice_expired', 'reply.choiceExpired')];
+          const chosen = await choose(core, turn, data.draftId, data.pick);
+          if ('expired' in chosen) return [refusal(turn, 'choice_expired', 'reply.choiceExpired')];
+          // The choice stays open: a refusal (not a card) leaves its buttons where they are.
+          if ('notAnOption' in chosen) return [{ kind: 'refusal', code: 'not_an_option', text: chosen.notAnOption, details: {} }];
           // The click is answered with what was picked; the rest of the request follows as new messages.
-          turn.replies.unshift({ kind: 'notice', view: noticeView(turn.audience.lang, [`✓ ${label}`], { title: t(turn.audience.lang, 'choose.title') }) });
+          turn.replies.unshift({ kind: 'notice', view: noticeView(turn.audience.lang, [`✓ ${chosen.picked}`], { title: t(turn.audience.lang, 'choose.title') }) });
           break;
         }
         case 'retry':

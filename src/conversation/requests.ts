@@ -168,14 +168,24 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   return true;
 }
 
-/** A picked option of a choice: the draft's awaited slot, continued in this turn. `undefined` when the choice is no longer open. */
-export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: unknown): Promise<string | undefined> {
+/**
+ * What a click on a choice's button did: `picked` (the option's label; the request continues in
+ * this turn), `expired` (the choice is no longer open), or `notAnOption` (the choice is open but the
+ * pick names none of its options, as a tampered or stale value may: the draft is left as it was,
+ * `text` says which options there are, in the draft's language).
+ */
+export type ChoiceOutcome = { picked: string } | { expired: true } | { notAnOption: string };
+
+/** A picked option of a choice (a button's `draftId` and `pick`, untrusted): the draft's awaited slot, continued in this turn. */
+export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: unknown): Promise<ChoiceOutcome> {
   const draft = await core.drafts.draft(turn.userId);
-  const index = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
   // The draft is looked up by the clicking person: someone else's choice does nothing here.
-  if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting || !Number.isInteger(index) || index < 0 || index >= draft.options.length) return undefined;
+  if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting) return { expired: true };
+  const index = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
   turn.audience = { ...turn.audience, lang: draft.language };
-  return pick(core, turn, draft, index);
+  if (!Number.isInteger(index) || index < 0 || index >= draft.options.length) return { notAnOption: await notAnOption(turn, draft) };
+  const label = await pick(core, turn, draft, index);
+  return label === undefined ? { expired: true } : { picked: label };
 }
 
 /** Option `index` of the choice `draft` offers, clicked or typed: its slot filled, the request continued; its label. */

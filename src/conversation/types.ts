@@ -252,6 +252,8 @@ export type RefusalCode =
   | 'text_too_long'
   | 'bad_action'
   | 'choice_expired'
+  /** A choice's button naming none of its options (the choice stays open). */
+  | 'not_an_option'
   /** An "older entries" button whose page cursor is not valid (tampered, or from an older version). */
   | 'page_expired'
   | 'wrong_tenant'

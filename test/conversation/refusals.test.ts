@@ -170,6 +170,30 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
   });
 
+  it('a pick that names none of an open choice\'s options says so and keeps the choice open (en, nl)', async () => {
+    h = await conversationHarness();
+    for (const [text, locale, words] of [
+      ['give Jan send as on Sales', 'en-US', 'That is not one of the options. Pick one of the buttons above (Jan Jansen'],
+      ['geef Jan verzenden als op Training', 'nl-NL', 'Dat is geen van de opties. Kies een van de knoppen hierboven (Jan Jansen'],
+    ] as const) {
+      const [choice] = await h.say('alex', text, locale);
+      if (choice?.kind !== 'choice') throw new Error(`no choice: ${JSON.stringify(choice)}`);
+      for (const pick of [7, -1, 2, '9', 'x']) {
+        const refused = refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, pick }, locale));
+        expect(refused.code).toBe('not_an_option');
+        expect(refused.text).toContain(words);
+        expect(refused.text).toContain('Jan Smit');
+      }
+      expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toHaveLength(text.startsWith('give') ? 0 : 1);
+      // Still open: a real pick goes on with the request.
+      const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: '1' }, locale);
+      expect(done[0]?.kind).toBe('notice');
+      expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toHaveLength(text.startsWith('give') ? 1 : 2);
+      // Picked: the choice is closed now.
+      expect(refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, pick: 7 }, locale)).code).toBe('choice_expired');
+    }
+  });
+
   it('control characters and over-long text are refused before the language layer', async () => {
     h = await conversationHarness({
       understand: async () => {

@@ -58,6 +58,19 @@ describe('Slack: the conversations of SPEC section 2', () => {
     expect(textOf(h.inbox(miriam).at(-1))).toContain('Jan Jansen');
   });
 
+  it('answers a choice button naming no option with the options, leaving the buttons in place', async () => {
+    h = await slackHarness();
+    await h.dm(alex, 'give Jan send-as on Sales');
+    const choice = h.inbox(alex).at(-1)!;
+    const jansenButton = choice.blocks.flatMap((b: any) => b.elements ?? []).find((e: any) => e.text?.text.includes('Jan Jansen'));
+    const tampered = JSON.stringify({ ...JSON.parse(jansenButton.value), pick: 7 });
+    await h.click(alex, choice, jansenButton.action_id, { value: tampered });
+    expect(h.fake.message(choice.channel, choice.ts)!.versions).toHaveLength(1);
+    expect(textOf(h.inbox(alex).at(-1))).toContain('That is not one of the options');
+    await h.click(alex, choice, jansenButton.action_id);
+    expect((await h.app.engine.requestsOf(alex.aad)).map((r) => r.granteeId)).toEqual([janJansen.aad]);
+  });
+
   it('takes /mailbox with the same sentences and answers in the DM with the app', async () => {
     h = await slackHarness();
     const response = await h.command(alex, 'give Megan send-as on Training', 'C0GENERAL1');
