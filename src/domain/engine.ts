@@ -24,7 +24,7 @@ import { newRequestId } from './ids.js';
 import { silentLogger, type Logger } from './logger.js';
 import { noopMetrics, type Metrics } from './metrics.js';
 import { approversFor } from './policy.js';
-import { publicView, RequestRepository, type ChangeEffects } from './request-repository.js';
+import { noSuchRequest, publicView, RequestRepository, type ChangeEffects } from './request-repository.js';
 import { OPEN_STATES, TIMER_KINDS, timeBoundInPlace, trackingRemoval, type PermissionRequest, type PreflightWarning, type StoredRequest } from './request.js';
 import { APPLY_RETRY, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, RIGHTS, rightAppliesTo, type Right } from './rights.js';
@@ -386,6 +386,9 @@ export class RequestEngine implements RequestEngineApi {
     const admin = await this.isAdmin(actorId);
     const updated = await this.repo.change(requestId, (r) => {
       if (r.requesterId !== actorId && !admin) {
+        // Someone with no part in the request (not its grantee, nor an approver) hears what an
+        // unknown id gets: the refusal must not confirm that the id exists.
+        if (r.granteeId !== actorId && !r.approverIds.includes(actorId) && r.decision?.by !== actorId) throw noSuchRequest(requestId);
         throw new BotError('not_allowed', 'Only the requester or an admin can cancel a request', { details: { reason: 'not_requester', requestId } });
       }
       if (r.state !== 'pending') throw alreadyDecided(r);

@@ -92,6 +92,14 @@ export interface ChangeEffects {
   events?: EventSpec[];
 }
 
+/**
+ * The error for a request id that names no request (`not_found`, `details.requestId`). Also thrown
+ * for a request someone has nothing to do with, so that the answer does not tell them it exists.
+ */
+export function noSuchRequest(requestId: string): BotError {
+  return new BotError('not_found', `No request ${requestId}`, { details: { requestId } });
+}
+
 /** The engine event of an event spec (or of a `notify` job's payload) and the request after the change. */
 export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
   switch (event.type) {
@@ -169,7 +177,7 @@ export class RequestRepository {
 
   async require(requestId: string): Promise<StoredRequest> {
     const request = await this.find(requestId);
-    if (!request) throw new BotError('not_found', `No request ${requestId}`, { details: { requestId } });
+    if (!request) throw noSuchRequest(requestId);
     return request;
   }
 

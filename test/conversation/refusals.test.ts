@@ -136,6 +136,24 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
   });
 
+  it("cancelling a request one has no part in is answered as an unknown id: it is not confirmed to exist (en, nl)", async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    for (const [words, locale, text] of [['cancel', 'en-US', 'I could not find that request.'], ['annuleer', 'nl-NL', 'Ik kon die aanvraag niet vinden.']] as const) {
+      const unrelated = refusalOf(await h.say('isaiah', `${words} ${request!.id}`, locale));
+      const unknown = refusalOf(await h.say('isaiah', `${words} REQ-ZZZZZZ`, locale));
+      // The same reply, but for the id they typed.
+      const typed = (r: typeof unrelated) => ({ ...r, details: { ...r.details, requestId: 'typed' } });
+      expect(typed(unrelated)).toEqual(typed(unknown));
+      expect(unrelated).toMatchObject({ code: 'not_found', text });
+      expect(unrelated.text).not.toContain(request!.id);
+      // A click with the id (a forged Cancel button) gets the same.
+      expect(refusalOf(await h.click('isaiah', 'cancel', { requestId: request!.id }, locale))).toMatchObject({ code: 'not_found', text });
+    }
+    expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
+  });
+
   it('an unknown person is said so and asked for', async () => {
     h = await conversationHarness();
     const replies = await h.say('alex', 'give Xyzzy send as on Training');

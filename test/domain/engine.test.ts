@@ -87,9 +87,19 @@ describe('request engine', () => {
     );
   });
 
-  it('cancel by the requester; others may not cancel', async () => {
+  it('cancel by the requester; others may not cancel, and someone with no part in it is told it does not exist', async () => {
     const request = await created();
-    await expect(core.engine.cancel(request.id, 'u-kwame')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    // The grantee and the approver know the request: they hear they may not cancel it.
+    await expect(core.engine.cancel(request.id, 'u-priya')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    await expect(core.engine.cancel(request.id, 'u-emma')).rejects.toSatisfy((e) => isBotError(e, 'not_allowed'));
+    // Anyone else gets what an unknown id gets.
+    const unknown = await core.engine.cancel('REQ-ZZZZZZ', 'u-kwame').catch((e: unknown) => e);
+    const unrelated = await core.engine.cancel(request.id, 'u-kwame').catch((e: unknown) => e);
+    expect(isBotError(unrelated, 'not_found')).toBe(true);
+    expect([(unrelated as Error).message.replace(request.id, 'ID'), (unrelated as { details: unknown }).details]).toEqual([
+      (unknown as Error).message.replace('REQ-ZZZZZZ', 'ID'),
+      { requestId: request.id },
+    ]);
     const cancelled = await core.engine.cancel(request.id, 'u-liam');
     expect(cancelled).toMatchObject({ state: 'cancelled', cancelledBy: 'u-liam' });
     await expect(core.engine.decide(request.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'already_decided'));
