@@ -203,7 +203,8 @@ const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
  * Creates the store file's own directory (`./data` on the defaults) when it is missing, but not a
  * whole missing path: `sqlite:/srv/bto/data/bot.sqlite` with no `/srv/bto` is a typo to refuse,
  * not a tree to build and an empty store to start in it.
- * @throws Error naming the missing parent directory.
+ * @throws Error naming the directory that is missing: the parent when it is missing too, else the
+ *   store's own directory when the file system will not create it there (`/proc/nope`).
  */
 function createStoreDirectory(dir: string): void {
   try {
@@ -211,8 +212,11 @@ function createStoreDirectory(dir: string): void {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
-    if (code === 'ENOENT') throw new Error(`the directory ${dirname(dir)} does not exist (the bot creates only the store's own directory, ${dir})`);
-    throw error;
+    if (code !== 'ENOENT') throw error;
+    const parent = dirname(dir);
+    // ENOENT with the parent in place: the file system will not make the directory there (`/proc`).
+    if (existsSync(parent)) throw new Error(`the directory ${dir} does not exist and cannot be created in ${parent}`);
+    throw new Error(`the directory ${parent} does not exist (the bot creates only the store's own directory, ${dir})`);
   }
 }
 

@@ -37,6 +37,11 @@ describe('openStore: a STORE that cannot be opened is one line naming STORE', ()
     expect(() => statSync(join(dir, 'srv'))).toThrow();
   });
 
+  it('a SQLite directory the file system will not create under a parent that exists is the one named (/proc/nope, not /proc)', async () => {
+    const path = '/proc/nope/x.sqlite';
+    expect(await refusal({ kind: 'sqlite', path })).toBe(`STORE: cannot open the SQLite file ${path}: the directory /proc/nope does not exist and cannot be created in /proc`);
+  });
+
   it('a Redis URL the client cannot parse, without repeating the URL (it may carry a password)', async () => {
     const message = await refusal({ kind: 'redis', url: 'redis://:s3cret@:6379x' });
     expect(message).toMatch(/^STORE: cannot open the Redis store: /);
