@@ -188,6 +188,14 @@ export const FROM_PREPS = set('from uit off');
 export const OF_PREPS = set('of van');
 export const GRANTEE_PREPS = set('aan');
 export const COORDINATORS = set('and en');
+/** Longer joiners that add a name as "and" does: "Training as well as Support", "Training evenals Support". */
+export const ALSO_JOINERS: readonly (readonly string[])[] = [['as', 'well', 'as'], ['evenals'], ['alsook'], ['alsmede']];
+/**
+ * "Training or Support", "Training of Support", "Training and/or Support": one of the two (or both).
+ * Joined only between mailboxes or groups (one request per mailbox or group: the bot asks which);
+ * "Megan or Diego" is left as it was read.
+ */
+export const EITHER_JOINERS: readonly (readonly string[])[] = [['or'], ['of'], ['and', 'or'], ['en', 'of']];
 
 /** Things that are not the three mailbox rights: the bot asks rather than guess. */
 export const OUT_OF_SCOPE = set(
@@ -314,7 +322,7 @@ export const LEXICON_WORDS = new Set<string>([
   ...QUERY_TOPIC, ...PEOPLE_NOUNS, ...SELF_OBJECT, ...SELF_SUBJECT, ...SELF_POSSESSIVE,
   ...OTHER_PRONOUNS, ...OTHER_POSSESSIVE, ...TARGET_PREPS, ...TO_PREPS, ...FOR_PREPS, ...FROM_PREPS,
   ...OF_PREPS, ...GRANTEE_PREPS, ...COORDINATORS, ...OUT_OF_SCOPE, ...ARTICLES, ...SUBJECT_BEFORE,
-  ...GRANTEE_AFTER, ...REVOKE_IMPERATIVES, ...CHECK_WORDS,
+  ...GRANTEE_AFTER, ...REVOKE_IMPERATIVES, ...CHECK_WORDS, ...ALSO_JOINERS.flat(),
   ...'take away back end stop longer anymore meer rid neem haal trek weg af in behalf naam uit sent send sending sends verzend verzenden versturen owners members eigenaren leden'.split(' '),
 ]);
 /**

@@ -6,7 +6,9 @@
  */
 import type { Directory, DirectoryUser, MailTarget } from '../directory/directory.js';
 import {
+  ALSO_JOINERS,
   COORDINATORS,
+  EITHER_JOINERS,
   GROUP_WORDS,
   INNER_WORDS,
   LEXICON_WORDS,
@@ -244,9 +246,14 @@ export function findPronouns(tokens: Token[], used: boolean[], rights: RightMent
   return pronounMentions;
 }
 
+/** Whether the words `between` two names are one of `joiners` ("as well as", "evenals", "or"). */
+const joinedBy = (joiners: readonly (readonly string[])[], between: readonly Token[]) =>
+  joiners.some((words) => words.length === between.length && words.every((w, i) => between[i]!.norm === w));
+
 /**
- * "Megan and Alex", "Megan, Alex", and marked people side by side ("<@Megan> <@Alex>" in Slack): one
- * mention with several `parts`, so the bot never picks one silently.
+ * "Megan and Alex", "Megan, Alex", "Megan as well as Alex", "Training or Support" (mailboxes and groups
+ * only: `EITHER_JOINERS`), and marked people side by side ("<@Megan> <@Alex>" in Slack): one mention
+ * with several `parts`, so the bot never picks one silently, nor drops the second.
  */
 export function coordinate(mentions: Mention[], tokens: Token[], text: string): Mention[] {
   const out: Mention[] = [];
@@ -256,8 +263,12 @@ export function coordinate(mentions: Mention[], tokens: Token[], text: string): 
       const between = tokens.slice(prev.end, m.start);
       const gapText = text.slice(tokens[prev.end - 1]!.start + tokens[prev.end - 1]!.raw.length, tokens[m.start]!.start);
       const bothNames = prev.kind === 'name' && m.kind === 'name';
+      // "Training or Sales" asks about one of two mailboxes or groups; "Megan or Diego" stays unjoined.
+      const either = [prev, m].some(isTargetOnly) && [prev, m].every((x) => isTargetOnly(x) || x.kind === 'unknown');
       const joined =
         (between.length === 1 && COORDINATORS.has(between[0]!.norm)) ||
+        joinedBy(ALSO_JOINERS, between) ||
+        (either && joinedBy(EITHER_JOINERS, between)) ||
         (between.length === 0 && /^\s*(&|\+|and|en)\s*$/i.test(gapText)) ||
         (between.length === 0 && /^\s*,\s*$/.test(gapText) && bothNames) ||
         // "<@Megan> <@Zoë>": Slack's autocomplete puts only a space between mentions, and each one is a

@@ -40,7 +40,8 @@ export interface Understanding {
   grantees?: Resolution[];
   /**
    * Set when a grant or revoke names several mailboxes or groups together ("send as on Training and
-   * Support", "op Training en Support"): one resolution per target, in the order written. `target` then
+   * Support", "... Training as well as Support", "... Training or Support", "op Training en Support",
+   * "op Training evenals Support", "op Training of Support"): one resolution per target, in the order written. `target` then
    * holds every candidate as `ambiguous` (the contract answer); the bot makes one request per target,
    * so it asks which one this request is for. Not part of the SPEC section 5 contract.
    */

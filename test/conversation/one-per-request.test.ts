@@ -99,6 +99,28 @@ describe('two mailboxes or groups named in one request', () => {
     ]);
   });
 
+  it('asks which one when they are joined by "as well as" or "or" too, for a removal and a grant (en, nl); nothing is dropped', async () => {
+    h = await conversationHarness();
+    const oneEach = '[choice] Please choose\nI make one request per mailbox or group. Which one is this request for? Ask for the rest in a new message afterwards.\nTraining (training@contoso.example)\nSales (sales@contoso.example)';
+    // Alex holds Send on Behalf on Training only: neither joiner settles the removal on Training unasked.
+    expect(read(await h.say('miriam', "remove Alex's send on behalf on Training as well as Sales"))).toEqual([oneEach]);
+    expect(read(await h.say('miriam', "remove Alex's send on behalf on Training or Sales"))).toEqual([oneEach]);
+    expect(read(await h.say('alex', 'give Megan send as on Training or Sales'))).toEqual([oneEach]);
+    expect(read(await h.say('alex', 'give Megan send as on Training as well as Sales'))).toEqual([oneEach]);
+    expect(await requestsOf('miriam')).toEqual([]);
+    expect(await requestsOf('alex')).toEqual([]);
+    expect((await h.say('miriam', 'Training')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('miriam')).toEqual([{ rights: ['SendOnBehalf'], grantee: PEOPLE.alex.id, target: TARGETS.training }]);
+    for (const text of ['haal de verzenden namens van Alex op Training evenals Sales weg', 'haal de verzenden namens van Alex op Training of Sales weg', 'geef Megan verzenden als op Training of Sales']) {
+      const [choice] = await h.say('adele', text);
+      expect(choice?.kind === 'choice' ? [choice.question, choice.options.map((o) => o.label)] : choice, text).toEqual([
+        'Ik maak één aanvraag per postvak of groep. Voor welke is deze aanvraag? Vraag de rest daarna aan in een nieuw bericht.',
+        ['Training (training@contoso.example)', 'Sales (sales@contoso.example)'],
+      ]);
+    }
+    expect(await requestsOf('adele')).toEqual([]);
+  });
+
   it('marks no several targets when one mailbox is named', async () => {
     h = await conversationHarness();
     await h.say('alex', 'give Megan send as and full access on Support');

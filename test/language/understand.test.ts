@@ -210,6 +210,39 @@ describe('understand with several rights or several mailboxes in one request', (
     expect((await ask('who has access to Sales and Info?')).targets).toBeUndefined();
   });
 
+  it('joins mailboxes or groups by "as well as" and "or" as by "and", never dropping the second (en, nl)', async () => {
+    const both = [{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 's-info' }];
+    for (const text of [
+      "remove Zoë's send as on Sales as well as Info",
+      "remove Zoë's send as on Sales or Info",
+      "remove Zoë's send as on Sales and/or Info",
+      'haal Zoës verzenden als op Sales evenals Info weg',
+      'haal Zoës verzenden als op Sales of Info weg',
+      'give Zoë send as on Sales as well as Info',
+      'give Zoë send as on Sales or Info',
+      'geef Zoë verzenden als op Sales evenals Info',
+      'geef Zoë verzenden als op Sales alsook Info',
+      'geef Zoë verzenden als op Sales of Info',
+    ]) {
+      const u = await ask(text);
+      expect(u.targets, text).toEqual(both);
+      expect(toContractJson(u), text).toMatchObject({ target: { status: 'ambiguous', candidates: ['g-sales', 's-info'] } });
+      expect(u.intent, text).toBe(text.startsWith('g') ? 'grant' : 'revoke');
+    }
+    // Zoë holds Send As on Sales only: still asked which, never settled on Sales unasked.
+    expect((await ask("remove Zoë's send as on Sales or Info")).target).toEqual({ status: 'ambiguous', candidates: ['g-sales', 's-info'] });
+    // A second name the directory does not know is not dropped either.
+    expect((await ask('give Zoë send as on Sales or Foobar')).target).toEqual({ status: 'unknown', text: 'Sales or Foobar' });
+    // People "as well as" each other are several grantees, as with "and"; "or" between people is not a list of them.
+    expect((await ask('give Zoë as well as Priya send as on Sales')).grantees).toEqual([{ status: 'resolved', id: 'u-zoe' }, { status: 'resolved', id: 'u-priya' }]);
+    expect((await ask('geef Zoë evenals Priya verzenden als op Sales')).grantees).toEqual([{ status: 'resolved', id: 'u-zoe' }, { status: 'resolved', id: 'u-priya' }]);
+    const either = await ask('give Zoë or Priya send as on Sales');
+    expect(either.grantees).toBeUndefined();
+    expect(either.grantee?.status === 'resolved').toBe(false);
+    // "as well" alone is "too", no joiner.
+    expect((await ask('give Zoë send as on Sales as well')).target).toEqual({ status: 'resolved', id: 'g-sales' });
+  });
+
   it('marks rights paired with several mailboxes or groups as several requests, with the intent they would have had (en, nl)', async () => {
     for (const [text, intent] of [
       ['give Zoë send as on Sales and full access on Info', 'grant'],
