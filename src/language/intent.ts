@@ -195,6 +195,10 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   if (!queryForm && said.leading(QUERY_START_PERSON) && said.has(STATE_VERBS)) queryForm = 'person';
   if (!queryForm && said.has(OVERVIEW_WORDS) && !said.has(GRANT_VERBS)) queryForm = 'check';
   if (queryForm === 'check' && /^(is|would|zou) (it|het) (be )?(possible|mogelijk)\b/.test(flat)) queryForm = undefined;
+  // "what did Megan do to get access?", "wat moet Megan doen om toegang te krijgen?": about what someone
+  // did or must do, not about who holds which right; a question the bot cannot answer, never a query
+  // that then asks for a mailbox.
+  if (queryForm && ASKS_WHAT_SOMEONE_DOES.test(flat)) return { intent: 'unknown' };
   if (said.has(UNSUPPORTED)) return { intent: 'unknown' };
 
   let intent: Intent;
@@ -253,6 +257,15 @@ export function decideIntent(s: Sentence): { intent: Intent; queryForm?: QueryFo
   }
   return { intent, queryForm };
 }
+
+/**
+ * A question about what someone did or must do, with "do" as its own verb: "what did Megan do ...", "what
+ * should I do to ...", "what has Megan done", "wat heeft Megan gedaan ...", "wat moet ik doen om ...".
+ * Not "what do I have access to" ("do" only helps there) nor "what can Megan do", which asks about rights.
+ * Names are blanked in the words read (`withNamesMasked`), so a word between may be empty.
+ */
+const ASKS_WHAT_SOMEONE_DOES =
+  /^(?:what (?:did|does|do|has|have|had|should|must|would|will|need|needs) (?:\S* ){1,4}(?:do|done)|wat (?:heeft|hebben|heb|had|hadden|moet|moeten|zou|zouden|deed|deden|doet|doe) (?:\S* ){0,4}(?:gedaan|doen))\b/;
 
 /** A question about what someone did: "what did ...", "what has ...", "wat heeft ...", "wat deed ...". */
 const ASKS_WHAT_WAS_DONE = /^(?:what (?:did|has|have|had)|wat (?:heeft|hebben|heb|had|hadden|deed|deden))\b/;

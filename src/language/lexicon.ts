@@ -223,7 +223,7 @@ export const STOPWORDS = set(
     'week weken dag dagen maand maanden uur jaar tijdelijk permanent weer terug nog alvast ok oke ja hoi hallo beste ' +
     'groetjes bedankt dank dankjewel dankuwel collega team toegang rechten recht postvak mailbox groep gedeelde ' +
     'gedeeld mail naar om tot bij uit over door te kan kun mag wil zou moet heeft hebben heb krijgen ' +
-    'nodig svp aub a.u.b t even er allemaal precies eigenlijk nou toch wel soms gewoon misschien dus',
+    'nodig svp aub a.u.b t even er allemaal precies eigenlijk nou toch wel soms gewoon misschien dus doen gedaan',
 );
 
 /**

@@ -52,6 +52,21 @@ describe('a question the bot asked does not hold the person', () => {
     expect((await h.say('nestor', 'Training')).map((r) => r.kind)).toEqual(['text']);
   });
 
+  it('answers a question about what someone did to get access as one it cannot answer, never asking for a mailbox (en, nl)', async () => {
+    h = await conversationHarness();
+    const notUnderstood = '[text] Sorry, I did not understand that. I never guess a request: try for example "give Megan send as on Training", or type "help".';
+    const nietBegrepen = '[text] Sorry, dat begreep ik niet. Ik gok nooit een aanvraag: probeer bijvoorbeeld "geef Megan verzenden als op Training", of typ "hulp".';
+    expect(read(await h.say('alex', 'what did Megan do to get access?'))).toEqual([notUnderstood]);
+    expect(read(await h.say('alex', 'what should Megan do to get access to Training?'))).toEqual([notUnderstood]);
+    expect(read(await h.say('adele', 'wat heeft Megan gedaan om toegang te krijgen?'))).toEqual([nietBegrepen.replace('geef Megan', 'geef Alex')]);
+    expect(read(await h.say('adele', 'wat moet Megan doen om toegang te krijgen?'))).toEqual([nietBegrepen.replace('geef Megan', 'geef Alex')]);
+    expect(await draftOf(PEOPLE.alex.id)).toBeUndefined();
+    expect(await draftOf(PEOPLE.adele.id)).toBeUndefined();
+    // What someone can open is still asked as before (admins).
+    expect((await h.say('nestor', 'what can Megan access?')).map((r) => r.kind)).toEqual(['holdings']);
+    expect((await h.say('nestor', 'what does Megan have access to?')).map((r) => r.kind)).toEqual(['holdings']);
+  });
+
   it('takes a new request after a question as that request', async () => {
     h = await conversationHarness();
     await h.say('alex', 'who has access to Nonexistent?');

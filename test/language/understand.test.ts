@@ -210,6 +210,26 @@ describe('understand with several rights or several mailboxes in one request', (
     expect((await ask('who has access to Sales and Info?')).targets).toBeUndefined();
   });
 
+  it('reads a question about what someone did or must do to get access as no query and no request (en, nl)', async () => {
+    for (const text of [
+      'what did Zoë do to get access?',
+      'what did Zoë do to get send as on Sales?',
+      'what should Zoë do to get access to Sales?',
+      'what has Zoë done to get full access?',
+      'wat heeft Zoë gedaan om toegang te krijgen?',
+      'wat moet Zoë doen om toegang tot Sales te krijgen?',
+    ]) {
+      const u = await ask(text);
+      expect(toContractJson(u), text).toMatchObject({ intent: 'unknown', grantee: null, target: null });
+      // A sentence: never the answer to a question the bot asked.
+      expect(u.sentence, text).toBe(true);
+    }
+    // Asking what someone can open is still a query.
+    for (const text of ['what can Zoë access?', 'what does Zoë have access to?', 'what do I have access to?', 'waar heeft Zoë toegang toe?']) {
+      expect((await ask(text)).intent, text).toBe('query');
+    }
+  });
+
   it('joins mailboxes or groups by "as well as" and "or" as by "and", never dropping the second (en, nl)', async () => {
     const both = [{ status: 'resolved', id: 'g-sales' }, { status: 'resolved', id: 's-info' }];
     for (const text of [
