@@ -9,7 +9,7 @@ import { messageKind, readsQuestion } from './message-kind.js';
 import { audit } from './audit-question.js';
 import { auditMore, continuePaging, help, myRequests, notMembership, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
-import { answerDraft, choose, openDraft, startRequest } from './requests.js';
+import { answerDraft, choiceStillOpen, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
 import type { ActionInput, Audience, ConversationApi, ConversationDeps, Lang, MarkedMention, Reply, Speaker, TextInput } from './types.js';
 import { escapeMarkdown } from './wording/escape.js';
@@ -97,6 +97,11 @@ export class Conversation implements ConversationApi {
           if (await answerDraft(core, turn, message.question, { text, understanding, readsAsName: message.readsAsName, ...(input.mentions ? { mentions: input.mentions } : {}), ...(dayOffset !== undefined ? { utcOffsetMinutes: dayOffset } : {}) })) return turn.replies;
           // `answerDraft` did not take it as the answer ("Megan needs it" at "On which mailbox?"): a new message after all.
           break;
+        case 'aside':
+          // "add Megan to the Sales group" at a choice: answered, and the choice kept (nothing replaced it), as said.
+          await this.dispatch(turn, understanding, command, input.mentions, input.utcOffsetMinutes);
+          turn.replies.push({ kind: 'text', text: await choiceStillOpen(turn, message.question) });
+          return turn.replies;
         case 'new-message':
           break;
       }

@@ -17,12 +17,15 @@ export interface OpenQuestion {
  * - `nothing-to-stop`: a stop word with no question open; `language` is the answer's.
  * - `answer`: it may answer `question` (`answerDraft` decides; when it takes it not as the answer, the
  *   message is a new message after all). `readsAsName`: it may be the name the question asked for.
+ * - `aside`: at an open choice, a request the bot does not carry out (group membership, "add Megan to the
+ *   Sales group"): answered as such, and the choice stays open, since nothing new replaces it.
  * - `new-message`: a new message; it replaces whatever was being completed.
  */
 export type MessageKind<Q extends OpenQuestion = OpenQuestion> =
   | { kind: 'stop-question'; said: 'stop' | 'cancel'; language: Lang }
   | { kind: 'nothing-to-stop'; language: Lang }
   | { kind: 'answer'; question: Q; readsAsName: boolean }
+  | { kind: 'aside'; question: Q }
   | { kind: 'new-message' };
 
 /**
@@ -31,7 +34,7 @@ export type MessageKind<Q extends OpenQuestion = OpenQuestion> =
  * When false, `messageKind` is `new-message` whatever is open.
  */
 export function readsQuestion(u: Understanding, command: Command | undefined): boolean {
-  return stopsQuestion(u) || stopsWithin(u, command) || mayAnswer(u, command);
+  return stopsQuestion(u) || stopsWithin(u, command) || mayAnswer(u, command) || asideOfChoice(u, command);
 }
 
 /**
@@ -53,7 +56,16 @@ export function messageKind<Q extends OpenQuestion>(u: Understanding, command: C
     return { kind: 'nothing-to-stop', language: u.stopAsking === 'any' ? u.language : u.stopAsking };
   }
   if (question && mayAnswer(u, command) && answersChoice(u, command, question)) return { kind: 'answer', question, readsAsName: readsAsAnswer(u, command) };
+  if (question?.options && asideOfChoice(u, command)) return { kind: 'aside', question };
   return { kind: 'new-message' };
+}
+
+/**
+ * Group membership asked for ("add Megan to the Sales group", "remove Megan from the Training group"):
+ * never an answer, and no request the bot makes, so at an open choice it replaces nothing (`aside`).
+ */
+function asideOfChoice(u: Understanding, command: Command | undefined): boolean {
+  return u.membership === true && u.intent === 'unknown' && !command;
 }
 
 /**

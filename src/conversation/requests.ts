@@ -289,6 +289,16 @@ async function notAnOption(turn: Turn, draft: Draft): Promise<string> {
   return t(draft.language, 'reply.pickOption', { options: labels.join(', ') });
 }
 
+/**
+ * "My question above is still open: pick one of its buttons (…), or say "cancel" to stop.", in the
+ * turn's language, the options as their buttons show them (in the language the choice was asked in):
+ * said after an answer to something else (`MessageKind` `aside`) that leaves the choice `draft` open.
+ */
+export async function choiceStillOpen(turn: Turn, draft: Draft): Promise<string> {
+  const labels = await Promise.all((draft.options ?? []).map((value) => optionLabel(turn, draft, value, draft.language)));
+  return t(turn.audience.lang, 'reply.choiceStillOpen', { options: labels.join(', ') });
+}
+
 /** The same words, whatever their case, accents, punctuation or escaping: "send-as" and "Send As". */
 function sameWords(a: string, b: string): boolean {
   const words = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

@@ -29,6 +29,8 @@ function short(kind: MessageKind): string {
       return `nothing-to-stop ${kind.language}`;
     case 'answer':
       return kind.readsAsName ? 'answer (name)' : 'answer';
+    case 'aside':
+      return 'aside';
     case 'new-message':
       return 'new-message';
   }
@@ -57,9 +59,10 @@ const ROWS: Row[] = [
   { text: 'more', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: 'retry REQ-7K2F9', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: 'audit Training', reads: false, none: NEW, question: NEW, choice: NEW },
-  // Group membership: a request of its own (one the bot does not do), never an answer to a choice.
-  { text: 'add Megan to the Sales group', reads: false, none: NEW, question: NEW, choice: NEW },
-  { text: 'voeg Isaiah toe aan de groep Sales', reads: false, none: NEW, question: NEW, choice: NEW },
+  // Group membership: never an answer, and no request the bot makes: beside an open choice it replaces nothing.
+  { text: 'add Megan to the Sales group', reads: true, none: NEW, question: NEW, choice: 'aside' },
+  { text: 'voeg Isaiah toe aan de groep Sales', reads: true, none: NEW, question: NEW, choice: 'aside' },
+  { text: 'remove Megan from the Training group', reads: true, none: NEW, question: NEW, choice: 'aside' },
   // "cancel" with a request named is about that request; a stop word in a whole new request is that request.
   { text: 'cancel REQ-7K2F9', reads: false, none: NEW, question: NEW, choice: NEW },
   { text: "stop Megan's send as on Training", reads: false, none: NEW, question: NEW, choice: NEW },

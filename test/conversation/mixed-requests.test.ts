@@ -82,15 +82,54 @@ describe('group membership', () => {
     expect(await requestsOf('adele')).toEqual([]);
   });
 
-  it('takes a membership request typed at an open choice as a new message, in its own language', async () => {
+  it('answers a membership request typed at an open choice of rights in its own language, says the choice is still open and keeps it', async () => {
     h = await conversationHarness();
-    expect((await h.say('adele', 'give Megan send as and send on behalf on Training')).map((r) => r.kind)).toEqual(['choice']);
-    const [nl] = await h.say('adele', 'voeg Isaiah toe aan de groep Sales');
-    expect(wordsOf(nl!)).toMatch(/^Groepslidmaatschap regel ik niet/);
-    expect((await h.say('adele', 'give Megan send as and send on behalf on Training')).map((r) => r.kind)).toEqual(['choice']);
-    const [en] = await h.say('adele', 'add Isaiah to the Sales group');
-    expect(wordsOf(en!)).toMatch(/^I do not manage group membership/);
+    expect((await h.say('adele', 'geef Megan verzenden als en verzenden namens op Training')).map((r) => r.kind)).toEqual(['choice']);
+    const nl = await h.say('adele', 'voeg Isaiah toe aan de groep Sales');
+    expect(nl.map(wordsOf)).toEqual([
+      expect.stringMatching(/^Groepslidmaatschap regel ik niet/),
+      'Mijn vraag hierboven staat nog open: kies een van de knoppen (Verzenden als, Verzenden namens), of zeg "annuleer" om te stoppen.',
+    ]);
+    expect((await draftOf('adele'))?.awaiting).toBe('permission');
+    // In English, the buttons named as they show (in Dutch, as the choice was asked).
+    const en = await h.say('adele', 'add Isaiah to the Sales group');
+    expect(en.map(wordsOf)).toEqual([
+      expect.stringMatching(/^I do not manage group membership/),
+      'My question above is still open: pick one of its buttons (Verzenden als, Verzenden namens), or say "cancel" to stop.',
+    ]);
     expect(await requestsOf('adele')).toEqual([]);
+    // The choice still answers: the pick is requested.
+    expect((await h.say('adele', 'verzenden namens')).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => r.rights)).toEqual([['SendOnBehalf']]);
+  });
+
+  it('keeps an open choice of people the same way, for a removal from a group too (en, nl)', async () => {
+    h = await conversationHarness();
+    expect((await h.say('alex', 'give Jan send as on Training')).map((r) => r.kind)).toEqual(['choice']);
+    const en = await h.say('alex', 'remove Megan from the Training group');
+    expect(en.map(wordsOf)).toEqual([
+      expect.stringMatching(/^I do not manage group membership/),
+      expect.stringMatching(/^My question above is still open: pick one of its buttons \(Jan Jansen .*Jan Smit .*\), or say "cancel" to stop\.$/),
+    ]);
+    expect((await draftOf('alex'))?.awaiting).toBe('grantee');
+    expect((await h.say('alex', 'Jan Smit')).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.granteeId)).toEqual([PEOPLE.janSmit.id]);
+
+    expect((await h.say('adele', 'geef Jan verzenden als op Sales')).map((r) => r.kind)).toEqual(['choice']);
+    const nl = await h.say('adele', 'haal Megan uit de groep Sales');
+    expect(nl.map(wordsOf)).toEqual([
+      expect.stringMatching(/^Groepslidmaatschap regel ik niet/),
+      expect.stringMatching(/^Mijn vraag hierboven staat nog open: kies een van de knoppen \(Jan Jansen .*Jan Smit .*\), of zeg "annuleer" om te stoppen\.$/),
+    ]);
+    expect((await draftOf('adele'))?.awaiting).toBe('grantee');
+  });
+
+  it('drops an open question that is no choice for a membership request, as for any new message', async () => {
+    h = await conversationHarness();
+    expect((await h.say('alex', 'give Megan send as')).map((r) => r.kind)).toEqual(['ask']);
+    const replies = await h.say('alex', 'add Megan to the Sales group');
+    expect(replies.map(wordsOf)).toEqual([expect.stringMatching(/^I do not manage group membership/)]);
+    expect(await draftOf('alex')).toBeUndefined();
   });
 
   it('answers removing someone from a group as membership, even for the admin, and removes no right', async () => {
