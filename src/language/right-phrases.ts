@@ -157,17 +157,24 @@ export function asksMembership(tokens: Token[], mentions: Mention[]): boolean {
   return false;
 }
 
-/** The prepositions a removal from a group takes: "remove Zoë from the group", "haal Lotte uit (de) groep X", "verwijder Lotte van groep X". */
-const OUT_OF_PREPS = new Set('from uit van'.split(' '));
-/** Only the word group itself marks membership here: "from the Support team" may well mean a mailbox. */
+/** The prepositions a removal from a group takes: "remove Zoë from the group", "take Zoë off the group", "haal Lotte uit (de) groep X", "verwijder Lotte van groep X". */
+const OUT_OF_PREPS = new Set('from off uit van'.split(' '));
+/** The word group itself marks membership here: "from the Support team" may well mean a mailbox. */
 const GROUP_NOUNS = new Set('group groups groep groepen'.split(' '));
+/** "team" marks membership only beside a name that is a group ("from the Sales team", "uit het Sales-team", "from team Sales"). */
+const TEAM_NOUNS = new Set('team teams'.split(' '));
+
+/** A name that is a group and nothing else among the mailboxes and groups (as `asksMembership` reads "to Marketing"). */
+const isGroupName = (m: Mention | undefined) => !!m && m.targets.some((x) => x.kind === 'group') && m.targets.every((x) => x.kind === 'group');
 
 /**
  * Whether a removal that names no right is about group membership ("remove Zoë from the Training
  * group", "remove Lotte from group Marketing", "haal Lotte uit de groep Marketing"): a person named
- * before the "from"/"uit"/"van", then within a few words (articles, names) the word group/groep.
+ * before the "from"/"uit"/"van", then within a few words (articles, names) the word group/groep, or
+ * team right beside a group's name ("remove Zoë from the Sales team", "haal Lotte uit het Sales-team").
  * `rights` is the right phrases found; with any ("remove Zoë's send as from the Training group") it is
- * a removal of that right and this is false. Without the word group ("remove Zoë from Support") false.
+ * a removal of that right and this is false. Without the word group ("remove Zoë from Support") false;
+ * so too "from the Support team" when Support is a mailbox.
  */
 export function asksMembershipRemoval(tokens: Token[], mentions: Mention[], rights: readonly RightMention[]): boolean {
   if (rights.length > 0) return false;
@@ -183,6 +190,9 @@ export function asksMembershipRemoval(tokens: Token[], mentions: Mention[], righ
         // "from the Training group" may be one name with its noun.
         if (tokens.slice(name.start, name.end).some((t) => GROUP_NOUNS.has(t.norm))) return true;
         k = name.end - 1;
+      } else if (TEAM_NOUNS.has(w)) {
+        const beside = mentions.filter((m) => m.kind === 'name' && (m.end === k || m.start === k + 1));
+        if (beside.some(isGroupName)) return true;
       } else if (!ARTICLES.has(w)) break;
     }
   }

@@ -147,6 +147,22 @@ describe('group membership', () => {
     expect(wordsOf(right!)).not.toMatch(/membership/);
   });
 
+  it('reads "team" beside a group\'s name as membership too, and removes no right (en, nl)', async () => {
+    h = await conversationHarness();
+    // Alex holds Send on Behalf on Training (the fixture): taking him off the Training team is no removal of it.
+    for (const [person, text, said] of [
+      ['nestor', 'add Alex to the Training team', /^I do not manage group membership, so I did nothing\./],
+      ['nestor', 'remove Alex from the Training team', /^I do not manage group membership, so I did nothing\./],
+      ['adele', 'voeg Alex toe aan het Training-team', /^Groepslidmaatschap regel ik niet, dus ik heb niets gedaan\./],
+      ['adele', 'haal Alex uit het Training-team', /^Groepslidmaatschap regel ik niet, dus ik heb niets gedaan\./],
+    ] as const) {
+      const replies = await h.say(person, text);
+      expect(replies.map(wordsOf), text).toEqual([expect.stringMatching(said)]);
+    }
+    expect(await requestsOf('nestor')).toEqual([]);
+    expect(await requestsOf('adele')).toEqual([]);
+  });
+
   it('still points to the buttons for other words typed at a choice', async () => {
     h = await conversationHarness();
     await h.say('adele', 'give Megan send as and send on behalf on Training');

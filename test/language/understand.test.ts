@@ -478,6 +478,32 @@ describe('understand group membership', () => {
     }
   });
 
+  it('reads "team" beside a group\'s name as a group word, adding and removing (en, nl)', async () => {
+    for (const text of [
+      'add Zoë to the Sales team',
+      'add Zoë to team Sales',
+      'voeg Zoë toe aan het Sales-team',
+      'voeg Zoë toe aan het Sales team',
+      'remove Zoë from the Sales team',
+      'remove Zoë from team Sales',
+      'take Zoë off the Sales team',
+      'haal Zoë uit het Sales-team',
+      'verwijder Zoë uit het Sales team',
+    ]) {
+      const u = await ask(text);
+      // Zoë holds Send As on Sales: never a removal of it.
+      expect(toContractJson(u), text).toMatchObject({ intent: 'unknown', grantee: null, target: null });
+      expect(u.membership, text).toBe(true);
+    }
+    // Beside a mailbox's name "team" may mean the mailbox: still a removal, as before; so too a right named.
+    const mailbox = await ask('remove Zoë from the Info team');
+    expect(mailbox).toMatchObject({ intent: 'revoke', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' } });
+    expect(mailbox.membership).toBeUndefined();
+    const right = await ask("haal Zoës verzenden als uit het Sales-team weg");
+    expect(right).toMatchObject({ intent: 'revoke', permission: 'SendAs', target: { status: 'resolved', id: 'g-sales' } });
+    expect(right.membership).toBeUndefined();
+  });
+
   it('leaves a removal that names a right, or no group word, a removal', async () => {
     const right = await ask("remove Zoe's send as from the Sales group");
     expect(right).toMatchObject({ intent: 'revoke', permission: 'SendAs', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 'g-sales' } });
