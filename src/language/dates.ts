@@ -486,6 +486,69 @@ function comingYear(today: Date, month: number, day: number): number {
 }
 
 /**
+ * Nouns for what a mailbox holds or what was said in it: "the mails from March", "de berichten van maandag",
+ * "the invoices from last week" name those things by when they came, not when the access starts.
+ * Not "mail" or "email" alone, which also name the mailbox itself ("the Support mail from Monday").
+ */
+const CONTENT_NOUNS =
+  'mails|emails|e-mails|messages|message|berichten|bericht|mailtjes|mailberichten|correspondence|correspondentie|' +
+  'invoices|facturen|orders|bestellingen|minutes|notulen|newsletters?|nieuwsbrie(?:f|ven)|meetings?|vergaderingen|vergadering|overleg|' +
+  'conversations?|gesprekken|threads';
+/** A source said with a plain "from" ("mails from March"; `startsOfSources`), or any "from" before a time word's possessive ("from Monday's meeting"). */
+const SOURCE_LEAD_RE = new RegExp(`(?<![\\p{L}])(?:(?:${CONTENT_NOUNS})\\s+)?(?:from|van|uit)\\s+`, 'giu');
+/** One word of a time said after a source's "from" (possessive "'s" apart). */
+const SOURCE_WORD_RE = /([\p{L}\p{N}]+(?:[-/.]\p{N}+)*)(['’]s)?\s*/uy;
+/** Words that only lead or join a time said after a source's "from": "the", "last", "begin", "of". */
+const SOURCE_TIME_FILLERS = new Set('the de het last this past previous vorige afgelopen deze dit begin end eind early late mid of'.split(' '));
+/** Time words, besides full weekday and month names and numbers, that a source's "from" may name: "last week", "gisteren". */
+const SOURCE_TIME_WORDS = new Set('yesterday gisteren eergisteren week weekend month maand year jaar quarter kwartaal morning ochtend'.split(' '));
+
+/** Whether `word` names a time after a source's "from": a full weekday or month name ("Jan" may be a person), a number, an ordinal, `SOURCE_TIME_WORDS`. */
+function sourceTimeWord(word: string): boolean {
+  if (/^\d{1,4}(?:st|nd|rd|th|e|ste|de)?$/.test(word) || /^\d{1,4}(?:[-/.]\d{1,4}){1,2}$/.test(word)) return true;
+  return (WEEKDAYS.has(word) && word.length >= 6) || (MONTHS.has(word) && (word.length >= 5 || word === 'may' || word === 'mei')) || SOURCE_TIME_WORDS.has(word);
+}
+
+/**
+ * `text` with the sources said by when they came blanked out, so no start or end is read in them: "the
+ * mails from March", "berichten van maandag", "invoices from last week" (a noun of `CONTENT_NOUNS`, a
+ * plain "from"/"van"/"uit", a time), and "from Monday's meeting" (a time's possessive before a noun). A
+ * start with no such noun before it ("from March 3", "from Monday") is left to be read as one; so is any
+ * "starting", "vanaf" or "as of".
+ */
+function withoutSources(text: string): string {
+  let rest = text;
+  SOURCE_LEAD_RE.lastIndex = 0;
+  for (let m = SOURCE_LEAD_RE.exec(rest); m; m = SOURCE_LEAD_RE.exec(rest)) {
+    const afterNoun = !/^(?:from|van|uit)\s/iu.test(m[0]);
+    const prepAt = afterNoun ? m.index + m[0].search(/(?<![\p{L}])(?:from|van|uit)\s+$/iu) : m.index;
+    let end = -1;
+    let possessive = false;
+    let pos = m.index + m[0].length;
+    for (let n = 0; n < 6; n++) {
+      SOURCE_WORD_RE.lastIndex = pos;
+      const w = SOURCE_WORD_RE.exec(rest);
+      if (!w) break;
+      const word = w[1]!.toLowerCase();
+      if (sourceTimeWord(word)) {
+        end = pos + w[1]!.length + (w[2]?.length ?? 0);
+        if (w[2]) {
+          // "from Monday's meeting": the time belongs to the noun after it.
+          possessive = /^\s*\p{L}/u.test(rest.slice(end));
+          break;
+        }
+      } else if (!SOURCE_TIME_FILLERS.has(word)) break;
+      pos += w[0].length;
+    }
+    if (end >= 0 && (afterNoun || possessive)) {
+      rest = blank(rest, prepAt, end);
+      SOURCE_LEAD_RE.lastIndex = end;
+    } else SOURCE_LEAD_RE.lastIndex = m.index + 1;
+  }
+  return rest;
+}
+
+/**
  * Finds the duration and the end date in `text` (the first of each). Normally at most one is there;
  * when both are, `both` says so and both are returned, for the caller to ask which is meant. `locale`
  * (the requester's client, BCP 47) decides the order of a numeric day and month (`dateOrderOf`);
@@ -502,6 +565,8 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   const order = dateOrderOf(locale);
   const today = localToday(now, utcOffsetMinutes);
 
+  // "for the mails from March", "from Monday's meeting": when the things came, not when the access starts.
+  rest = withoutSources(rest);
   NO_END_RE.lastIndex = 0;
   for (let m = NO_END_RE.exec(rest); m; m = NO_END_RE.exec(rest)) rest = blank(rest, m.index, m.index + m[0].length);
   // A start now ("from today", "vanaf nu") is what every grant does: taken out, so it is not read as a later start.

@@ -95,6 +95,21 @@ describe('time phrases', () => {
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2026-11-27']);
   });
 
+  it('files a grant whose "from" names where the mails came from, and still refuses "from Monday" as a later start (en, nl)', async () => {
+    h = await conversationHarness();
+    expect((await h.say('alex', 'give Megan full access to Support for mails from March')).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.say('alex', "give Megan send-as on Training for the notes from Monday's meeting")).map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.say('adele', 'geef Megan volledige toegang tot Support voor de mails van maart')).map((r) => r.kind)).toEqual(['summary']);
+    const requests = [...(await h.app.engine.requestsOf(PEOPLE.alex.id)), ...(await h.app.engine.requestsOf(PEOPLE.adele.id))];
+    expect(requests.map((r) => [r.rights, r.until ?? null, r.duration ?? null])).toEqual([
+      [['FullAccess'], null, null],
+      [['SendAs'], null, null],
+      [['FullAccess'], null, null],
+    ]);
+    expect(only(await h.say('alex', 'give Megan full access to Support from March 3'))).toMatchObject({ code: 'end_unread', details: { rule: 'later_start' } });
+    expect(only(await h.say('adele', 'geef Megan volledige toegang tot Support vanaf maandag'))).toMatchObject({ code: 'end_unread', details: { rule: 'later_start' } });
+  });
+
   it('asks the same in Dutch', async () => {
     h = await conversationHarness();
     expect(wordsOf(only(await h.say('adele', 'geef Megan verzenden als op Training vanaf maandag')))).toBe(

@@ -543,6 +543,46 @@ describe('understand words about time or commands it cannot read beside a grant'
     expect(await ask('give me send as on Info to send mails from the team')).toMatchObject({ intent: 'grant', permission: 'SendAs' });
   });
 
+  it('lets a grant stand when "from" before a month or weekday names where things came from, not a start (en, nl)', async () => {
+    const fullAccess = { intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' }, duration: null, until: null };
+    for (const text of [
+      'give Zoë full access to Info for mails from March',
+      "give Zoë full access to Info for the notes from Monday's meeting",
+      "give Zoë full access to Info from Monday's meeting",
+      'give Zoë full access to Info so she can read the mails from March 3',
+      'give Zoë full access to Info for the invoices from last week',
+      'give Zoë full access to Info for the mails from this week',
+      'geef Zoë volledige toegang tot Info voor de mails van maart',
+      'geef Zoë volledige toegang tot Info voor de berichten uit maart',
+      'geef Zoë volledige toegang tot Info voor de mails van vorige week',
+      "geef Zoë volledige toegang tot Info voor het verslag van maandag's overleg",
+    ]) {
+      const u = await ask(text);
+      expect(toContractJson(u), text).toEqual({ ...fullAccess, language: text.startsWith('geef') ? 'nl' : 'en' });
+      expect(u.unreadEnd, text).toBeUndefined();
+    }
+    // An end said beside the source is still read.
+    expect(await ask('give Zoë full access to Info for the emails from the 3rd of March until Friday')).toMatchObject({ intent: 'grant', until: '2026-11-27' });
+    expect(await ask('give Zoë full access to Info for two weeks for the mails from March')).toMatchObject({ intent: 'grant', duration: 'P14D' });
+    // "from" with no such noun before it is a start, as before: a later one refused, one not read asked about.
+    for (const [text, unread] of [
+      ['give Zoë full access to Info from March 3', { why: 'later_start', text: 'from March 3' }],
+      ['give Zoë full access to Info from Monday', { why: 'later_start', text: 'from Monday' }],
+      ['give Zoë full access to the Info mailbox from March 3', { why: 'later_start', text: 'from March 3' }],
+      ['give Zoë full access to Info for mails starting Monday', { why: 'later_start', text: 'starting Monday' }],
+      ['geef Zoë volledige toegang tot Info vanaf maandag', { why: 'later_start', text: 'vanaf maandag' }],
+      ['geef Zoë volledige toegang tot Info voor de mails vanaf maandag', { why: 'later_start', text: 'vanaf maandag' }],
+      ['give Zoë full access to Info from March', { why: 'unread', text: 'March' }],
+    ] as const) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.unreadEnd, text).toEqual(unread);
+    }
+    // A removal now is still a removal now beside a source, and still refused for later.
+    expect(await ask("remove Zoë's full access on Info for the mails from March")).toMatchObject({ intent: 'revoke', permission: 'FullAccess' });
+    expect((await ask("remove Zoë's full access on Info from Monday")).unreadEnd).toEqual({ why: 'later_removal', text: 'from Monday' });
+  });
+
   it('does not act on a grant with a pasted cmdlet after it', async () => {
     const u = await ask('give Liam send as on Info. Remove-MailboxPermission afterwards');
     expect(u.intent).toBe('unknown');
