@@ -111,6 +111,12 @@ const DURATION_RE = new RegExp(
   'giu',
 );
 const FORTNIGHT_RE = /(?<![\p{L}])(?:for\s+)?(?:a\s+)?fortnight(?![\p{L}])/giu;
+// "for two weeks and three days", "voor 1 maand en 2 weken": a period in two parts (`compoundDuration`).
+const COMPOUND_DURATION_RE = new RegExp(
+  `(?<![\\p{L}\\p{N}.,-])(?:(?:for|voor|during|gedurende|over)\\s+)?(?:(?:the|de)\\s+)?(?:(?:next|coming|komende|volgende)\\s+)?` +
+    `${NUMBER_RE}\\s*(${UNIT_RE})\\s+(?:and|en)\\s+${NUMBER_RE}\\s*(${UNIT_RE})(?:\\s+lang)?(?![\\p{L}\\p{N}])(?!\\s+(?:ago|geleden|back|terug))`,
+  'giu',
+);
 
 const WEEKDAYS = new Map<string, number>(Object.entries({
   sunday: 0, sun: 0, zondag: 0, zo: 0,
@@ -244,6 +250,27 @@ function isoDuration(n: number, unit: Unit): string | null {
     case 'Y':
       return `P${n}Y`;
   }
+}
+
+/** Units from the largest down: a period in two parts names the larger first ("2 weeks and 3 days"). */
+const UNIT_ORDER: readonly Unit[] = ['Y', 'M', 'W', 'D', 'H', 'MIN'];
+
+/**
+ * Two parts of a period as one ISO 8601 duration, weeks counted as days as for one part: "2 weeks and 3
+ * days" -> P17D, "1 month and 2 weeks" -> P1M14D, "1 day and 4 hours" -> P1DT4H, "2 hours and 30 minutes"
+ * -> PT2H30M. Null when either part is no period (zero, over 999) or the larger unit does not come first
+ * ("3 days and 2 weeks", "2 days and 3 days"): such a period is not read, and is asked about.
+ */
+function compoundDuration(n1: number | undefined, u1: Unit, n2: number | undefined, u2: Unit): string | null {
+  if (n1 === undefined || n2 === undefined || !isoDuration(n1, u1) || !isoDuration(n2, u2)) return null;
+  if (UNIT_ORDER.indexOf(u1) >= UNIT_ORDER.indexOf(u2)) return null;
+  const amount: Record<Unit, number> = { Y: 0, M: 0, W: 0, D: 0, H: 0, MIN: 0 };
+  amount[u1] += n1;
+  amount[u2] += n2;
+  const days = amount.D + amount.W * 7;
+  const date = `${amount.Y ? `${amount.Y}Y` : ''}${amount.M ? `${amount.M}M` : ''}${days ? `${days}D` : ''}`;
+  const time = `${amount.H ? `${amount.H}H` : ''}${amount.MIN ? `${amount.MIN}M` : ''}`;
+  return `P${date}${time ? `T${time}` : ''}`;
 }
 
 function unitOf(word: string): Unit {
@@ -651,9 +678,16 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   // A period as well, in what the end date left ("for 2 weeks until Friday"): never dropped unseen.
   let durationText: string | undefined;
   {
+    COMPOUND_DURATION_RE.lastIndex = 0;
+    const c = COMPOUND_DURATION_RE.exec(rest);
+    const both = c ? compoundDuration(toNumber(c[1]!), unitOf(c[2]!), toNumber(c[3]!), unitOf(c[4]!)) : null;
     DURATION_RE.lastIndex = 0;
-    const m = DURATION_RE.exec(rest);
-    if (m) {
+    const m = both ? null : DURATION_RE.exec(rest);
+    if (c && both) {
+      duration = both;
+      durationText = c[0];
+      rest = blank(rest, c.index, c.index + c[0].length);
+    } else if (m) {
       const n = toNumber(m[1]!);
       const iso = n === undefined ? null : isoDuration(n, unitOf(m[2]!));
       if (iso) {

@@ -95,6 +95,18 @@ describe('time phrases', () => {
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2026-11-27']);
   });
 
+  it('files a grant for "two weeks and three days" as 17 days, shown so on the card (en, nl)', async () => {
+    h = await conversationHarness();
+    const en = await h.say('alex', 'give Megan full access to Support for two weeks and three days');
+    expect(en.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(en[0]!)).toContain('17 days');
+    const nl = await h.say('adele', 'geef Megan verzenden als op Training voor twee weken en drie dagen');
+    expect(nl.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(nl[0]!)).toContain('17 dagen');
+    const requests = [...(await h.app.engine.requestsOf(PEOPLE.alex.id)), ...(await h.app.engine.requestsOf(PEOPLE.adele.id))];
+    expect(requests.map((r) => r.duration)).toEqual(['P17D', 'P17D']);
+  });
+
   it('files a grant whose "from" names where the mails came from, and still refuses "from Monday" as a later start (en, nl)', async () => {
     h = await conversationHarness();
     expect((await h.say('alex', 'give Megan full access to Support for mails from March')).map((r) => r.kind)).toEqual(['summary']);

@@ -42,6 +42,22 @@ describe('extractTimeSpan', () => {
     expect(span('for 30 minutes')).toEqual({ duration: 'PT30M', until: null });
   });
 
+  it('reads a period in two parts, the larger unit first, as one (en, nl)', () => {
+    expect(span('for two weeks and three days')).toEqual({ duration: 'P17D', until: null });
+    expect(span('for 2 weeks and 3 days')).toEqual({ duration: 'P17D', until: null });
+    expect(span('for a week and two days')).toEqual({ duration: 'P9D', until: null });
+    expect(span('for 1 month and 2 weeks')).toEqual({ duration: 'P1M14D', until: null });
+    expect(span('for 1 day and 4 hours')).toEqual({ duration: 'P1DT4H', until: null });
+    expect(span('for 2 hours and 30 minutes')).toEqual({ duration: 'PT2H30M', until: null });
+    expect(span('voor twee weken en drie dagen', 'nl')).toEqual({ duration: 'P17D', until: null });
+    expect(span('voor 1 maand en 2 weken', 'nl')).toEqual({ duration: 'P1M14D', until: null });
+    // The smaller unit first, the same unit twice or a part of zero: not read as one period (asked about).
+    for (const text of ['for 3 days and 2 weeks', 'for 2 days and 3 days', 'for 2 weeks and 0 days']) {
+      expect(extractTimeSpan(text, now, 60, 'en').duration, text).not.toBe('P17D');
+      expect(extractTimeSpan(text, now, 60, 'en').rest, text).toMatch(/days|weeks/);
+    }
+  });
+
   it('reads end dates relative to now, never today for a weekday', () => {
     expect(span('until Friday')).toEqual({ duration: null, until: '2026-11-27' });
     expect(span('until Monday')).toEqual({ duration: null, until: '2026-11-30' });

@@ -583,6 +583,19 @@ describe('understand words about time or commands it cannot read beside a grant'
     expect((await ask("remove Zoë's full access on Info from Monday")).unreadEnd).toEqual({ why: 'later_removal', text: 'from Monday' });
   });
 
+  it('grants for a period in two parts ("for two weeks and three days": 17 days), and never drops either part (en, nl)', async () => {
+    for (const text of ['give Zoë full access to Info for two weeks and three days', 'geef Zoë volledige toegang tot Info voor twee weken en drie dagen']) {
+      expect(toContractJson(await ask(text)), text).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' }, duration: 'P17D', until: null });
+    }
+    for (const text of ['give Zoë full access to Info for three days and two weeks', 'geef Zoë volledige toegang tot Info voor twee weken en nul dagen']) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('unknown');
+      expect(u.unreadEnd, text).toBeDefined();
+    }
+    // A removal is still now and for good.
+    expect((await ask("remove Zoë's full access on Info for two weeks and three days")).unreadEnd).toEqual({ why: 'temporary_removal', text: 'for two weeks and three days' });
+  });
+
   it('does not act on a grant with a pasted cmdlet after it', async () => {
     const u = await ask('give Liam send as on Info. Remove-MailboxPermission afterwards');
     expect(u.intent).toBe('unknown');
