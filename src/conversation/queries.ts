@@ -1,5 +1,5 @@
 import { BotError } from '../domain/errors.js';
-import { timeBoundInPlace, type PermissionRequest } from '../domain/request.js';
+import type { PermissionRequest } from '../domain/request.js';
 import type { Core } from './core.js';
 import { auditPage } from './audit-paging.js';
 import type { AuditFilter, Draft } from './types.js';
@@ -79,29 +79,11 @@ export async function whoHasAccess(core: Core, turn: Turn, targetId: string): Pr
   turn.replies.push({ kind: 'access', report, view: await accessView(report, turn.names, turn.audience, adminUrl) });
 }
 
-/** "what can Y access" (admins; the engine decides), with the end of each time-bound grant the bot made. */
+/** "what can Y access" (admins; the engine decides), each right with its own end (`TrusteeAccessReport.timeBound`). */
 export async function whatCanAccess(core: Core, turn: Turn, granteeId: string): Promise<void> {
   turn.context = { operation: 'query_person', granteeId };
   const report = await core.engine.whatCanAccess(turn.userId, granteeId);
-  const ends = await grantEnds(core, turn.userId, granteeId);
-  turn.replies.push({ kind: 'holdings', report, view: await holdingsView(report, turn.names, turn.audience, ends) });
-}
-
-/**
- * Target id -> end (epoch ms) of the time-bound grants the bot applied to this person and that are
- * still in place, from the person's recent audit history (the last 50 entries).
- */
-async function grantEnds(core: Core, actorId: string, granteeId: string): Promise<Map<string, number>> {
-  const ends = new Map<string, number>();
-  const page = await auditPage(core.engine, actorId, { granteeId }, { limit: 50 }).catch(() => ({ entries: [] }));
-  const applied = new Set(page.entries.filter((e) => e.action === 'applied' && e.requestId).map((e) => e.requestId));
-  for (const requestId of applied) {
-    const request = await core.engine.get(requestId);
-    if (request && timeBoundInPlace(request)) {
-      ends.set(request.targetId, Math.min(request.endsAt, ends.get(request.targetId) ?? Infinity));
-    }
-  }
-  return ends;
+  turn.replies.push({ kind: 'holdings', report, view: await holdingsView(report, turn.names, turn.audience) });
 }
 
 /**

@@ -68,6 +68,18 @@ export interface PropagatingRight {
   unconfirmedAt?: number;
 }
 
+/**
+ * A right the bot granted until an end (a time-bound grant in place): its timed revoke removes it
+ * at `endsAt` (epoch ms). One entry per right of the grant.
+ */
+export interface TimeBoundRight {
+  requestId: string;
+  granteeId: string;
+  targetId: string;
+  right: Right;
+  endsAt: number;
+}
+
 /** Rights on one target, grouped by right (for "who has access to X"). */
 export interface TargetAccessReport {
   target: { id: string; kind: TargetKind; displayName: string; mail: string };
@@ -82,6 +94,8 @@ export interface TrusteeAccessReport {
   trusteeId: string;
   holdings: { targetId: string; targetKind: TargetKind; displayName: string; rights: Right[] }[];
   propagating: PropagatingRight[];
+  /** The rights of this person that end on their own, on any target; any other right has no end date. */
+  timeBound?: TimeBoundRight[];
 }
 
 /** A page of a list: at most `limit` items, continuing after the cursor `before` of an earlier page's `next`. */

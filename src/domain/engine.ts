@@ -15,6 +15,7 @@ import type {
   SubmitInput,
   SubmitOutcome,
   TargetAccessReport,
+  TimeBoundRight,
   TrusteeAccessReport,
 } from './engine-api.js';
 import { alreadyHeldEvent, heldByAnother, holdsRightOf, markAlreadyHeld } from './already-held.js';
@@ -570,7 +571,10 @@ export class RequestEngine implements RequestEngineApi {
     const propagating = (await this.propagating(`req:propagating-grantee:${trusteeId}`)).filter(
       (p) => (p.kind === 'grant') !== (byTarget.get(p.targetId)?.includes(p.right) ?? false),
     );
-    return { trusteeId, holdings, propagating };
+    // Each right's own end: a person may hold a standing right and a time-bound one on one target.
+    const shown = new Set([...holdings.map((h) => h.targetId), ...propagating.map((p) => p.targetId)]);
+    const held = await Promise.all([...shown].map((targetId) => this.repo.all(`req:held:${trusteeId}|${targetId}`)));
+    return { trusteeId, holdings, propagating, timeBound: timeBoundRights(held.flat()) };
   }
 
   /**
@@ -663,6 +667,13 @@ function latestPropagating(list: readonly PropagatingRight[], granteeId: string)
     if (!seen || p.appliedAt > seen.appliedAt) latest.set(p.right, p);
   }
   return latest;
+}
+
+/** The time-bound grants in place among `requests`, one entry per right, each with its end. */
+function timeBoundRights(requests: readonly PermissionRequest[]): TimeBoundRight[] {
+  return requests.flatMap((r) =>
+    timeBoundInPlace(r) ? r.rights.map((right) => ({ requestId: r.id, granteeId: r.granteeId, targetId: r.targetId, right, endsAt: r.endsAt })) : [],
+  );
 }
 
 function windowOf(p: PropagatingRight): { requestId: string; appliedAt: number; effectiveBy: number } {

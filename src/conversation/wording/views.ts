@@ -1,7 +1,8 @@
 import type { AuditAction, AuditEntry, PropagatingRight, TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest } from '../../domain/request.js';
-import { RIGHTS, rightAppliesTo } from '../../domain/rights.js';
+import { RIGHTS, rightAppliesTo, type Right } from '../../domain/rights.js';
 import type { AccessView, ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
+import { accessLine, earliest } from './access-lines.js';
 import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
 import { explanation, requestFacts, requestWords, rightLabel, rightsLabel, stateLine, warningLines } from './requests.js';
@@ -116,23 +117,22 @@ export async function accessView(report: TargetAccessReport, names: Names, audie
   };
 }
 
-/** "What can Y access": one row per mailbox or group with the rights held there (and their end, when the bot granted them until then). */
-export async function holdingsView(
-  report: TrusteeAccessReport,
-  names: Names,
-  audience: Audience,
-  ends: ReadonlyMap<string, number> = new Map(),
-): Promise<AccessView> {
+/**
+ * "What can Y access": one row per mailbox or group with the rights held there, each with its own
+ * end (`report.timeBound`: a standing right beside a time-bound one says it has no end date).
+ */
+export async function holdingsView(report: TrusteeAccessReport, names: Names, audience: Audience): Promise<AccessView> {
   const { lang } = audience;
   const grantee = await names.person(report.trusteeId);
-  const rows = report.holdings.map((h) => {
-    const end = ends.get(h.targetId);
-    const rights = rightsLabel(h.rights, lang);
-    return {
-      title: `${names.escape(h.displayName, 120)} (${t(lang, `kind.${h.targetKind}`)})`,
-      value: end === undefined ? rights : t(lang, 'holdings.until', { rights, end: formatEnd(end, audience) }),
-    };
-  });
+  const timeBound = report.timeBound ?? [];
+  const endOfRight = (targetId: string, right: Right) => earliest(timeBound.filter((b) => b.targetId === targetId && b.right === right).map((b) => b.endsAt));
+  const rows = report.holdings.map((h) => ({
+    title: `${names.escape(h.displayName, 120)} (${t(lang, `kind.${h.targetKind}`)})`,
+    value: accessLine(
+      h.rights.map((right) => ({ name: rightLabel(right, lang), endsAt: endOfRight(h.targetId, right) })),
+      audience,
+    ),
+  }));
   rows.push(...(await propagatingRows(report.propagating ?? [], audience, async (p) => (await names.target(p.targetId)).name)));
   return { title: t(lang, 'holdings.title', { grantee }), subtitle: rows.length ? '' : t(lang, 'holdings.none'), rows, adminUrl: '', adminLabel: '' };
 }

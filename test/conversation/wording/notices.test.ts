@@ -143,10 +143,28 @@ describe('an end at midnight is the end of the day before, in every place an end
     expect(endFact(timed, { lang: 'nl', ...AMS }, names)).toEqual({ title: 'Duur', value: 'tot en met vrijdag 27 november 2026' });
     expect((await statusView([timed], [], names, { lang: 'en', ...AMS })).items[0]!.ends).toBe('Lasts until the end of Friday, 27 November 2026');
     expect((await statusView([timed], [], names, { lang: 'nl', ...AMS })).items[0]!.ends).toBe('Loopt tot en met vrijdag 27 november 2026');
-    const report = { trusteeId: PEOPLE.isaiah.id, holdings: [{ targetId: TARGETS.support, targetKind: 'shared' as const, displayName: 'Support', rights: ['SendAs' as const] }], propagating: [] };
-    const ends = new Map([[TARGETS.support, FRIDAY_END]]);
-    expect((await holdingsView(report, names, { lang: 'en', ...AMS }, ends)).rows[0]!.value).toBe('Send As (until the end of Friday, 27 November 2026)');
-    expect((await holdingsView(report, names, { lang: 'nl', ...AMS }, ends)).rows[0]!.value).toBe('Verzenden als (tot en met vrijdag 27 november 2026)');
+    const timeBound = [{ requestId: 'REQ-1', granteeId: PEOPLE.isaiah.id, targetId: TARGETS.support, right: 'SendAs' as const, endsAt: FRIDAY_END }];
+    const report = { trusteeId: PEOPLE.isaiah.id, holdings: [{ targetId: TARGETS.support, targetKind: 'shared' as const, displayName: 'Support', rights: ['SendAs' as const] }], propagating: [], timeBound };
+    expect((await holdingsView(report, names, { lang: 'en', ...AMS })).rows[0]!.value).toBe('Send As: until the end of Friday, 27 November 2026');
+    expect((await holdingsView(report, names, { lang: 'nl', ...AMS })).rows[0]!.value).toBe('Verzenden als: tot en met vrijdag 27 november 2026');
+  });
+
+  it('what someone can access: each right on a mailbox with its own end, a standing one "no end date"', async () => {
+    const names = new Names(directory);
+    const timeBound = [{ requestId: 'REQ-1', granteeId: PEOPLE.isaiah.id, targetId: TARGETS.support, right: 'SendOnBehalf' as const, endsAt: FRIDAY_END }];
+    const holdings = [
+      { targetId: TARGETS.support, targetKind: 'shared' as const, displayName: 'Support', rights: ['FullAccess' as const, 'SendOnBehalf' as const] },
+      { targetId: TARGETS.training, targetKind: 'group' as const, displayName: 'Training', rights: ['SendAs' as const] },
+    ];
+    const report = { trusteeId: PEOPLE.isaiah.id, holdings, propagating: [], timeBound };
+    expect((await holdingsView(report, names, { lang: 'en', ...AMS })).rows).toEqual([
+      { title: 'Support (shared mailbox)', value: 'Full Access (read and manage): no end date; Send on Behalf: until the end of Friday, 27 November 2026' },
+      { title: 'Training (Microsoft 365 group)', value: 'Send As' },
+    ]);
+    expect((await holdingsView(report, names, { lang: 'nl', ...AMS })).rows).toEqual([
+      { title: 'Support (gedeeld postvak)', value: 'Volledige toegang (Lezen en beheren): geen einddatum; Verzenden namens: tot en met vrijdag 27 november 2026' },
+      { title: 'Training (Microsoft 365-groep)', value: 'Verzenden als' },
+    ]);
   });
 
   it('the post-backs: in effect, the reminder, ended as planned', async () => {

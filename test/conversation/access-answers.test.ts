@@ -1,0 +1,50 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccessRow, Reply } from '../../src/conversation/types.js';
+import { conversationHarness, type ConversationHarness } from './harness.js';
+import { PEOPLE, type Person } from './scripts/spec-conversations.js';
+
+const MINUTE = 60_000;
+
+let h: ConversationHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+/** The one access card `text` is answered with (who has access / what can X access). */
+async function card(person: Person, text: string, locale?: string): Promise<Reply & { kind: 'access' | 'holdings' }> {
+  const replies = await h!.say(person, text, locale);
+  expect(replies.map((r) => r.kind)).toEqual([expect.stringMatching(/^(access|holdings)$/)]);
+  return replies[0] as Reply & { kind: 'access' | 'holdings' };
+}
+
+function row(reply: Reply & { kind: 'access' | 'holdings' }, title: string): AccessRow | undefined {
+  return reply.view.rows.find((r) => r.title === title);
+}
+
+/**
+ * Isaiah holds Full Access on Support with no end date (the directory's permissions) and asks for
+ * Send on Behalf on it until Friday; Miriam, Support's owner, approves. Returns the request id.
+ */
+async function sendOnBehalfUntilFriday(): Promise<string> {
+  h = await conversationHarness();
+  await h.say('isaiah', 'I need send on behalf of Support until Friday');
+  const [request] = await h.app.engine.requestsOf(PEOPLE.isaiah.id);
+  expect(request).toMatchObject({ rights: ['SendOnBehalf'], until: '2026-11-27' });
+  await h.click('miriam', 'approve', { requestId: request!.id });
+  expect((await h.app.engine.get(request!.id))?.state).toBe('applied');
+  return request!.id;
+}
+
+describe('"what can X access?": each right with its own end', () => {
+  it('a standing Full Access beside a Send on Behalf until Friday: the Full Access has no end date, in English and Dutch', async () => {
+    await sendOnBehalfUntilFriday();
+    h!.clock.advance(11 * MINUTE); // past the window: Exchange shows both rights
+    await h!.app.engine.idle();
+
+    const en = await card('nestor', 'what can Isaiah access?');
+    expect(row(en, 'Support (shared mailbox)')?.value).toBe('Full Access (read and manage): no end date; Send on Behalf: until the end of Friday, 27 November 2026');
+    const nl = await card('nestor', 'waar heeft Isaiah toegang toe?', 'nl-NL');
+    expect(row(nl, 'Support (gedeeld postvak)')?.value).toBe('Volledige toegang (Lezen en beheren): geen einddatum; Verzenden namens: tot en met vrijdag 27 november 2026');
+  });
+});
