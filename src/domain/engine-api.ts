@@ -87,6 +87,8 @@ export interface TargetAccessReport {
   holders: Record<Right, string[]>;
   /** What the bot applied and the service may not show yet. */
   propagating: PropagatingRight[];
+  /** The rights on this target that end on their own; any other right has no end date. */
+  timeBound?: TimeBoundRight[];
 }
 
 /** Rights one person holds (for "what can Y access"). */

@@ -505,6 +505,7 @@ export class RequestEngine implements RequestEngineApi {
       holders,
       // A change the service already shows needs no note: a grant it lists, a removal it no longer lists.
       propagating: propagating.filter((p) => (p.kind === 'grant') !== holders[p.right].includes(p.granteeId)),
+      timeBound: timeBoundRights(await this.repo.all(`req:timebound-target:${targetId}`)),
     };
   }
 

@@ -48,3 +48,22 @@ describe('"what can X access?": each right with its own end', () => {
     expect(row(nl, 'Support (gedeeld postvak)')?.value).toBe('Volledige toegang (Lezen en beheren): geen einddatum; Verzenden namens: tot en met vrijdag 27 november 2026');
   });
 });
+
+describe('"who has access to X?": each holder with their own end', () => {
+  it('Send on Behalf on Training until Thursday is shown with its end beside the standing holder, as "what can X access" shows it', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send on behalf on Training until Thursday');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    expect(request).toMatchObject({ rights: ['SendOnBehalf'], until: '2026-11-26' });
+    await h.click('adele', 'approve', { requestId: request!.id });
+    h.clock.advance(11 * MINUTE);
+    await h.app.engine.idle();
+
+    const en = await card('nestor', 'who has access to Training?');
+    expect(row(en, 'Send on Behalf')?.value).toBe('Alex Wilber: no end date; Megan Bowen: until the end of Thursday, 26 November 2026');
+    expect(row(en, 'Send As')?.value).toBe('nobody');
+    expect(row(await card('nestor', 'what can Megan access?'), 'Training (Microsoft 365 group)')?.value).toBe('Send on Behalf: until the end of Thursday, 26 November 2026');
+    const nl = await card('adele', 'wie heeft toegang tot Training?');
+    expect(row(nl, 'Verzenden namens')?.value).toBe('Alex Wilber: geen einddatum; Megan Bowen: tot en met donderdag 26 november 2026');
+  });
+});

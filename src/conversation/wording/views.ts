@@ -98,13 +98,20 @@ export async function statusView(
   return { title: options.title ?? t(lang, 'status.title'), empty: t(lang, 'reply.noRequests'), items, awaitingTitle: t(lang, 'status.awaiting'), awaiting: awaitingLines };
 }
 
-/** "Who has access to X": one row per right that exists on X (no Full Access on a group) with its holders. */
+/**
+ * "Who has access to X": one row per right that exists on X (no Full Access on a group) with its
+ * holders, each with their own end (`report.timeBound`), as "what can Y access" shows it.
+ */
 export async function accessView(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = ''): Promise<AccessView> {
   const { lang } = audience;
+  const timeBound = report.timeBound ?? [];
+  const endOfHolder = (granteeId: string, right: Right) => earliest(timeBound.filter((b) => b.granteeId === granteeId && b.right === right).map((b) => b.endsAt));
   const rows = await Promise.all(
     RIGHTS.filter((right) => rightAppliesTo(right, report.target.kind)).map(async (right) => ({
       title: rightLabel(right, lang),
-      value: report.holders[right].length ? await names.people(report.holders[right]) : t(lang, 'access.none'),
+      value: report.holders[right].length
+        ? accessLine(await Promise.all(report.holders[right].map(async (id) => ({ name: await names.person(id), endsAt: endOfHolder(id, right) }))), audience)
+        : t(lang, 'access.none'),
     })),
   );
   rows.push(...(await propagatingRows(report.propagating ?? [], audience, (p) => names.person(p.granteeId))));
