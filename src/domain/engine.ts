@@ -503,8 +503,10 @@ export class RequestEngine implements RequestEngineApi {
     return {
       target: { id: target.id, kind: target.kind, displayName: target.displayName, mail: target.mail },
       holders,
-      // A change the service already shows needs no note: a grant it lists, a removal it no longer lists.
-      propagating: propagating.filter((p) => (p.kind === 'grant') !== holders[p.right].includes(p.granteeId)),
+      // A grant keeps its note until the bot confirms it (SPEC section 4: "applied, effective by about
+      // HH:MM" in every answer about it, as "my requests" says), even once the service lists it; a
+      // removal the service no longer lists needs none.
+      propagating: propagating.filter((p) => p.kind === 'grant' || holders[p.right].includes(p.granteeId)),
       timeBound: timeBoundRights(await this.repo.all(`req:timebound-target:${targetId}`)),
     };
   }
@@ -569,8 +571,9 @@ export class RequestEngine implements RequestEngineApi {
     const holdings = targets
       .filter((t) => byTarget.has(t.id))
       .map((t) => ({ targetId: t.id, targetKind: t.kind, displayName: t.displayName, rights: byTarget.get(t.id)! }));
+    // As for "who has access": a grant's note stays until the bot confirms it, a removal's while the service shows the right.
     const propagating = (await this.propagating(`req:propagating-grantee:${trusteeId}`)).filter(
-      (p) => (p.kind === 'grant') !== (byTarget.get(p.targetId)?.includes(p.right) ?? false),
+      (p) => p.kind === 'grant' || (byTarget.get(p.targetId)?.includes(p.right) ?? false),
     );
     // Each right's own end: a person may hold a standing right and a time-bound one on one target.
     const shown = new Set([...holdings.map((h) => h.targetId), ...propagating.map((p) => p.targetId)]);

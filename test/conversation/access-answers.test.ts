@@ -67,3 +67,25 @@ describe('"who has access to X?": each holder with their own end', () => {
     expect(row(nl, 'Verzenden namens')?.value).toBe('Alex Wilber: geen einddatum; Megan Bowen: tot en met donderdag 26 november 2026');
   });
 });
+
+describe('the "applied, effective by about" note stays until the bot confirms the right', () => {
+  it('once Exchange lists the new holder (a minute in, the window is 10), both answers and my requests still say applied, effective by about 09:10', async () => {
+    const id = await sendOnBehalfUntilFriday();
+    h!.clock.advance(2 * MINUTE); // the simulated service shows it after a minute
+    await h!.app.engine.idle();
+    expect((await h!.app.engine.get(id))?.state).toBe('applied');
+
+    const who = JSON.stringify((await card('miriam', 'who has access to Support?')).view.rows);
+    expect(who).toContain('Isaiah Langer');
+    expect(who).toContain('applied 09:00, effective by about 09:10');
+    expect(JSON.stringify((await card('nestor', 'what can Isaiah access?')).view.rows)).toContain('applied 09:00, effective by about 09:10');
+    expect(JSON.stringify((await card('nestor', 'waar heeft Isaiah toegang toe?', 'nl-NL')).view.rows)).toContain('toegepast om 09:00, van kracht rond 09:10');
+    expect(JSON.stringify(await h!.say('isaiah', 'my requests'))).toContain('effective by about 09:10');
+
+    // At the window's end the bot confirms it: in effect, and the note is gone.
+    h!.clock.advance(9 * MINUTE);
+    await h!.app.engine.idle();
+    expect((await h!.app.engine.get(id))?.state).toBe('effective');
+    expect(JSON.stringify((await card('miriam', 'who has access to Support?')).view.rows)).not.toContain('effective by about');
+  });
+});

@@ -263,6 +263,25 @@ describe('request engine', () => {
     expect(revoke).toMatchObject({ kind: 'revoke', rights: ['SendAs'], state: 'pending' });
   });
 
+  it('a grant keeps its "effective by" note in both queries once the service shows it, until the bot confirms it', async () => {
+    const first = await created();
+    await core.engine.decide(first.id, 'u-emma', 'approve');
+    await core.engine.idle();
+    const appliedAt = core.clock.now();
+    const note = { requestId: first.id, kind: 'grant', granteeId: 'u-priya', targetId: 'g-training', right: 'SendAs', appliedAt, effectiveBy: appliedAt + HOUR };
+    await core.advance(5 * MINUTE); // the simulated service shows it now
+    expect(await core.permissions.check(target, priya, 'SendAs')).toBe(true);
+    const who = await core.engine.whoHasAccess('u-admin', 'g-training');
+    expect(who.holders.SendAs).toContain('u-priya');
+    expect(who.propagating).toEqual([note]);
+    expect((await core.engine.whatCanAccess('u-admin', 'u-priya')).propagating).toEqual([note]);
+    // At the window's end the bot confirms it: in effect, no note left.
+    await core.advance(HOUR);
+    expect((await core.engine.get(first.id))?.state).toBe('effective');
+    expect((await core.engine.whoHasAccess('u-admin', 'g-training')).propagating).toEqual([]);
+    expect((await core.engine.whatCanAccess('u-admin', 'u-priya')).propagating).toEqual([]);
+  });
+
   it('a revoke applied inside a grant\'s window ends that grant: no false "not visible" alarm, and the right can be asked for again', async () => {
     const granted = await created();
     await core.engine.decide(granted.id, 'u-emma', 'approve');
