@@ -6,7 +6,8 @@ import type { AuditFilter, Draft } from './types.js';
 import type { Turn } from './turn.js';
 import { t } from './wording/strings.js';
 import { formatSpan } from './wording/format.js';
-import { accessView, auditView, helpExamples, helpView, holdingsView, statusView } from './wording/views.js';
+import { accessView, holdingsView } from './wording/access-views.js';
+import { auditView, helpExamples, helpView, statusView } from './wording/views.js';
 
 /** "help" / "hulp": what the bot does, with examples named from the directory in use. */
 export async function help(core: Core, turn: Turn): Promise<void> {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AccessRow, Reply } from '../../src/conversation/types.js';
+import { accessLayout } from '../../src/channels/teams/views.js';
 import { conversationHarness, type ConversationHarness } from './harness.js';
 import { PEOPLE, type Person } from './scripts/spec-conversations.js';
 
@@ -87,5 +88,66 @@ describe('the "applied, effective by about" note stays until the bot confirms th
     await h!.app.engine.idle();
     expect((await h!.app.engine.get(id))?.state).toBe('effective');
     expect(JSON.stringify((await card('miriam', 'who has access to Support?')).view.rows)).not.toContain('effective by about');
+  });
+});
+
+/** Whether `text` holds a bracket inside a bracket: "Facturen (Full Access (read and manage))". */
+const NESTED = /\([^()]*\(/;
+
+describe('the access cards read plainly', () => {
+  it('what can X access: a right still being added sits in its mailbox\'s row, with the kind, its end and its note; no empty subtitle', async () => {
+    await sendOnBehalfUntilFriday();
+    const en = await card('nestor', 'what can Isaiah access?');
+    expect(en.view.rows).toEqual([
+      {
+        title: 'Support (shared mailbox)',
+        value: 'Full Access (read and manage): no end date; Send on Behalf: until the end of Friday, 27 November 2026, applied 09:00, effective by about 09:10',
+      },
+    ]);
+    expect(en.view.subtitle).toBe('');
+    // The Teams card: the title only, no empty subtitle TextBlock.
+    const body = accessLayout(en.view).body as { type: string; text?: string }[];
+    expect(body.map((b) => b.type)).toEqual(['TextBlock', 'FactSet']);
+    expect(body[0]!.text).toBe('What Isaiah Langer can access');
+    const nl = await card('nestor', 'waar heeft Isaiah toegang toe?', 'nl-NL');
+    expect(nl.view.rows).toEqual([
+      {
+        title: 'Support (gedeeld postvak)',
+        value: 'Volledige toegang (Lezen en beheren): geen einddatum; Verzenden namens: tot en met vrijdag 27 november 2026, toegepast om 09:00, van kracht rond 09:10',
+      },
+    ]);
+  });
+
+  it('a right being removed: in its row, worded without brackets in brackets, in both answers (en, nl)', async () => {
+    h = await conversationHarness();
+    await h.say('nestor', "remove Isaiah's full access to Support");
+    const revoke = (await h.app.engine.requestsOf(PEOPLE.nestor.id))[0]!;
+    expect(revoke).toMatchObject({ kind: 'revoke', state: 'applied' });
+
+    const what = await card('nestor', 'what can Isaiah access?');
+    expect(what.view.rows).toEqual([{ title: 'Support (shared mailbox)', value: 'Full Access (read and manage): removed 09:00, gone by about 09:10' }]);
+    const who = await card('nestor', 'who has access to Support?');
+    expect(row(who, 'Full Access (read and manage)')?.value).toBe('Isaiah Langer: removed 09:00, gone by about 09:10');
+    const nl = await card('nestor', 'waar heeft Isaiah toegang toe?', 'nl-NL');
+    expect(nl.view.rows).toEqual([{ title: 'Support (gedeeld postvak)', value: 'Volledige toegang (Lezen en beheren): verwijderd om 09:00, niet meer van kracht rond 09:10' }]);
+    for (const reply of [what, who, nl]) for (const r of reply.view.rows) expect(`${r.title} ${r.value}`).not.toMatch(NESTED);
+  });
+
+  it('a right being added on a mailbox or group the person had nothing on: its row names it with its kind', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    await h.click('adele', 'approve', { requestId: request!.id });
+    expect((await card('nestor', 'what can Megan access?')).view.rows).toEqual([{ title: 'Training (Microsoft 365 group)', value: 'Send As: applied 09:00, effective by about 09:10' }]);
+    expect((await card('nestor', 'waar heeft Megan toegang toe?', 'nl-NL')).view.rows).toEqual([{ title: 'Training (Microsoft 365-groep)', value: 'Verzenden als: toegepast om 09:00, van kracht rond 09:10' }]);
+  });
+
+  it('someone with no rights: the subtitle says so, and the card has no empty list', async () => {
+    h = await conversationHarness();
+    const none = await card('nestor', 'what can Megan access?');
+    expect(none.view).toMatchObject({ rows: [], subtitle: 'No rights on any mailbox or group.' });
+    const body = accessLayout(none.view).body as { type: string; text?: string }[];
+    expect(body.map((b) => b.type)).toEqual(['TextBlock', 'TextBlock']);
+    expect(body[1]!.text).toBe('No rights on any mailbox or group.');
   });
 });

@@ -5,7 +5,7 @@ import { planNotifications } from '../../src/conversation/notification-policy.js
 import { Names } from '../../src/conversation/wording/names.js';
 import { outboundReply } from '../../src/conversation/wording/notices.js';
 import { stateLine } from '../../src/conversation/wording/requests.js';
-import { accessView } from '../../src/conversation/wording/views.js';
+import { accessView } from '../../src/conversation/wording/access-views.js';
 import { SAMPLE_DIRECTORY_PATH } from '../../src/config.js';
 import { loadDirectoryFile } from '../../src/directory/file-directory.js';
 import type { EngineEvent } from '../../src/domain/notifier.js';
@@ -171,9 +171,10 @@ describe('a change Exchange does not show after the window', () => {
       names,
       en,
     );
-    expect(view.rows.slice(-2)).toEqual([
-      { title: 'Zoë Dubois (Send As)', value: 'applied 09:00; Exchange did not show it by 10:30; an admin was told' },
-      { title: 'Priya Raghunathan (Send As)', value: 'removed 09:00, gone by about 10:00' },
+    // In the Send As row, beside the holders: no row of its own, no brackets in brackets.
+    expect(view.rows).toEqual([
+      { title: 'Send As', value: 'Priya Raghunathan: removed 09:00, gone by about 10:00; Zoë Dubois: applied 09:00, but Exchange did not show it by 10:30 and an admin was told' },
+      { title: 'Send on Behalf', value: 'nobody' },
     ]);
   });
 });
@@ -267,6 +268,6 @@ describe('a removal Exchange still shows after its window (an ended grant, an ad
       names,
       nl,
     );
-    expect(view.rows.at(-1)).toEqual({ title: 'Zoë Dubois (Verzenden als)', value: 'verwijderd om 12:00; Exchange liet het om 13:30 nog steeds zien; een beheerder is ingelicht' });
+    expect(view.rows[0]).toEqual({ title: 'Verzenden als', value: 'Zoë Dubois: verwijderd om 12:00, maar Exchange liet het om 13:30 nog steeds zien en een beheerder is ingelicht' });
   });
 });

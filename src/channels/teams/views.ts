@@ -6,7 +6,8 @@
 import type { TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
 import type { PermissionRequest } from '../../domain/request.js';
 import type { AccessView, ApprovalView, Audience, AuditView, ChoiceOption, HelpView, NoticeView, RequestView, StatusView, Tone } from '../../conversation/types.js';
-import { accessView, approvalView, helpView, holdingsView, statusView, summaryView, type ExampleNames } from '../../conversation/wording/views.js';
+import { accessView, holdingsView } from '../../conversation/wording/access-views.js';
+import { approvalView, helpView, statusView, summaryView, type ExampleNames } from '../../conversation/wording/views.js';
 import type { Names } from '../../conversation/wording/names.js';
 import { renderCard, t, type CardJson, type Lang } from './cards.js';
 

@@ -8,5 +8,6 @@ export { endOf, formatClock, formatDate, formatDuration, formatEnd, formatMoment
 export { Names } from './names.js';
 export { endFact, explanation, howToUse, requestFacts, requestWords, rightLabel, rightsLabel, stateLine, warningLines, type RequestWords } from './requests.js';
 export { langOf, LANGS, strings, STRINGS_DIR, t, type Lang } from './strings.js';
-export { accessView, approvalView, auditView, helpExamples, helpView, holdingsView, noticeView, statusView, summaryView, type ExampleNames } from './views.js';
+export { accessLine, accessView, holdingsView, type AccessEntry } from './access-views.js';
+export { approvalView, auditView, helpExamples, helpView, noticeView, statusView, summaryView, type ExampleNames } from './views.js';
 export { outboundReply, revokedLine } from './notices.js';

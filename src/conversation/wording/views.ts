@@ -1,11 +1,9 @@
-import type { AuditAction, AuditEntry, PropagatingRight, TargetAccessReport, TrusteeAccessReport } from '../../domain/engine-api.js';
+import type { AuditAction, AuditEntry } from '../../domain/engine-api.js';
 import type { PermissionRequest } from '../../domain/request.js';
-import { RIGHTS, rightAppliesTo, type Right } from '../../domain/rights.js';
-import type { AccessView, ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
-import { accessLine, earliest } from './access-lines.js';
-import { endOf, formatClock, formatEnd, formatMoment } from './format.js';
+import type { ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
+import { endOf, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
-import { explanation, requestFacts, requestWords, rightLabel, rightsLabel, stateLine, warningLines } from './requests.js';
+import { explanation, requestFacts, requestWords, rightsLabel, stateLine, warningLines } from './requests.js';
 import { strings, t } from './strings.js';
 
 /**
@@ -96,75 +94,6 @@ export async function statusView(
   );
   const awaitingLines = await Promise.all(awaiting.map(async (request) => `${names.escape(request.id, 80)}: ${(await requestWords(request, names, lang)).summary}`));
   return { title: options.title ?? t(lang, 'status.title'), empty: t(lang, 'reply.noRequests'), items, awaitingTitle: t(lang, 'status.awaiting'), awaiting: awaitingLines };
-}
-
-/**
- * "Who has access to X": one row per right that exists on X (no Full Access on a group) with its
- * holders, each with their own end (`report.timeBound`), as "what can Y access" shows it.
- */
-export async function accessView(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = ''): Promise<AccessView> {
-  const { lang } = audience;
-  const timeBound = report.timeBound ?? [];
-  const endOfHolder = (granteeId: string, right: Right) => earliest(timeBound.filter((b) => b.granteeId === granteeId && b.right === right).map((b) => b.endsAt));
-  const rows = await Promise.all(
-    RIGHTS.filter((right) => rightAppliesTo(right, report.target.kind)).map(async (right) => ({
-      title: rightLabel(right, lang),
-      value: report.holders[right].length
-        ? accessLine(await Promise.all(report.holders[right].map(async (id) => ({ name: await names.person(id), endsAt: endOfHolder(id, right) }))), audience)
-        : t(lang, 'access.none'),
-    })),
-  );
-  rows.push(...(await propagatingRows(report.propagating ?? [], audience, (p) => names.person(p.granteeId))));
-  return {
-    title: t(lang, 'access.title', { target: names.escape(report.target.displayName, 120) }),
-    subtitle: `${names.escape(report.target.mail, 200)} (${t(lang, `kind.${report.target.kind}`)})`,
-    rows,
-    adminUrl,
-    adminLabel: t(lang, 'access.adminCenter'),
-  };
-}
-
-/**
- * "What can Y access": one row per mailbox or group with the rights held there, each with its own
- * end (`report.timeBound`: a standing right beside a time-bound one says it has no end date).
- */
-export async function holdingsView(report: TrusteeAccessReport, names: Names, audience: Audience): Promise<AccessView> {
-  const { lang } = audience;
-  const grantee = await names.person(report.trusteeId);
-  const timeBound = report.timeBound ?? [];
-  const endOfRight = (targetId: string, right: Right) => earliest(timeBound.filter((b) => b.targetId === targetId && b.right === right).map((b) => b.endsAt));
-  const rows = report.holdings.map((h) => ({
-    title: `${names.escape(h.displayName, 120)} (${t(lang, `kind.${h.targetKind}`)})`,
-    value: accessLine(
-      h.rights.map((right) => ({ name: rightLabel(right, lang), endsAt: endOfRight(h.targetId, right) })),
-      audience,
-    ),
-  }));
-  rows.push(...(await propagatingRows(report.propagating ?? [], audience, async (p) => (await names.target(p.targetId)).name)));
-  return { title: t(lang, 'holdings.title', { grantee }), subtitle: rows.length ? '' : t(lang, 'holdings.none'), rows, adminUrl: '', adminLabel: '' };
-}
-
-/**
- * Rights the bot applied whose window has not passed: the service may not show them yet, so they
- * are listed as such ("applied 09:00, effective by about 10:00"; a removal likewise).
- */
-async function propagatingRows(list: readonly PropagatingRight[], audience: Audience, who: (p: PropagatingRight) => Promise<string>): Promise<{ title: string; value: string }[]> {
-  const { lang } = audience;
-  return Promise.all(
-    list.map(async (p) => ({
-      title: `${await who(p)} (${rightLabel(p.right, lang)})`,
-      value:
-        p.unconfirmedAt !== undefined
-          ? t(lang, p.kind === 'grant' ? 'access.propagatingUnconfirmed' : 'access.propagatingRemovalUnconfirmed', {
-              appliedAt: formatClock(p.appliedAt, audience),
-              checkedAt: formatClock(p.unconfirmedAt, audience),
-            })
-          : t(lang, p.kind === 'grant' ? 'access.propagating' : 'access.propagatingRemoval', {
-              appliedAt: formatClock(p.appliedAt, audience),
-              effectiveBy: formatClock(p.effectiveBy, audience),
-            }),
-    })),
-  );
 }
 
 /** Names from the directory in use for the help examples (escaped); see `examplesFor`. */

@@ -104,10 +104,10 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     await h.advance(24 * HOUR);
     expect((await h.bot.app.engine.get(request.id))?.state).toBe('revoked');
     await h.say(nestor, 'who has access to Training?');
-    const removal = { title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) };
+    const removal = { title: 'Send As', value: expect.stringMatching(/^Megan Bowen: removed \d\d:\d\d, gone by about \d\d:\d\d$/) };
     expect(lastFacts(nestor)).toContainEqual(removal);
     await h.say(nestor, 'what can Megan access?');
-    expect(lastFacts(nestor)).toContainEqual({ title: 'Training (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Training (Microsoft 365 group)', value: expect.stringMatching(/^Send As: removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
 
     // The simulated service stops listing it a minute later: no holder, no note.
     await h.advance(2 * MINUTE);
@@ -142,7 +142,7 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     await h.say(alex, 'my requests');
     expect(textOf(h.inbox(alex).at(-1))).toMatch(/Revoked at \d+ Nov 2026 \d\d:\d\d; Exchange still showed it at \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
     await h.say(nestor, 'who has access to Training?');
-    expect(lastFacts(nestor)).toContainEqual({ title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d; Exchange still showed it at \d\d:\d\d; an admin was told$/) });
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Send As', value: expect.stringMatching(/^Megan Bowen: removed \d\d:\d\d, but Exchange still showed it at \d\d:\d\d and an admin was told$/) });
 
     // Exchange drops it 5 hours after the revoke; the hourly check after that finds it gone.
     for (let i = 0; i < 5; i++) await h.advance(HOUR);
@@ -162,7 +162,7 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     await h.settle();
     expect((await h.bot.app.engine.get(request.id))?.state).toBe('revoked');
     await h.say(nestor, 'who has access to Training?');
-    expect(lastFacts(nestor)).toContainEqual({ title: 'Megan Bowen (Send As)', value: expect.stringMatching(/^removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
+    expect(lastFacts(nestor)).toContainEqual({ title: 'Send As', value: expect.stringMatching(/^Megan Bowen: removed \d\d:\d\d, gone by about \d\d:\d\d$/) });
     await h.advance(10 * MINUTE);
     await h.say(nestor, 'who has access to Training?');
     expect(JSON.stringify(lastFacts(nestor))).not.toContain('Megan Bowen');
