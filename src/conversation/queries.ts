@@ -72,12 +72,16 @@ async function mayReadRequest(core: Core, userId: string, request: PermissionReq
   return (await core.directory.ownersOf(request.targetId)).includes(userId);
 }
 
-/** "who has access to X" (admins and X's owners; the engine decides). */
+/**
+ * "who has access to X" (admins and X's owners; the engine decides). Only admins are offered the
+ * admin center: an owner asking about their own mailbox or group cannot use it.
+ */
 export async function whoHasAccess(core: Core, turn: Turn, targetId: string): Promise<void> {
   turn.context = { operation: 'query_target', targetId };
   const report = await core.engine.whoHasAccess(turn.userId, targetId);
-  const adminUrl = core.adminCenterUrl?.(report.target.kind) ?? '';
-  turn.replies.push({ kind: 'access', report, view: await accessView(report, turn.names, turn.audience, adminUrl) });
+  const adminUrl = (await core.engine.isAdmin(turn.userId)) ? (core.adminCenterUrl?.(report.target.kind) ?? '') : '';
+  const view = await accessView(report, turn.names, turn.audience, adminUrl, { viewerId: turn.userId });
+  turn.replies.push({ kind: 'access', report, view });
 }
 
 /** "what can Y access" (admins; the engine decides), each right with its own end (`TrusteeAccessReport.timeBound`). */

@@ -151,3 +151,25 @@ describe('the access cards read plainly', () => {
     expect(body[1]!.text).toBe('No rights on any mailbox or group.');
   });
 });
+
+describe('"who has access to my mailbox?" for its owner', () => {
+  it('is titled "your mailbox", with no admin center link for someone who is not an admin (en, nl)', async () => {
+    h = await conversationHarness();
+    const mine = await card('megan', 'who has access to my mailbox?');
+    expect(mine.view).toMatchObject({ title: 'Who has access to your mailbox', adminUrl: '' });
+    expect(accessLayout(mine.view).actions ?? []).toEqual([]);
+    const dutch = await card('adele', 'wie heeft toegang tot mijn postvak?');
+    expect(dutch.view).toMatchObject({ title: 'Wie heeft toegang tot je postvak', adminUrl: '' });
+    // An owner of a shared mailbox is no admin either.
+    expect((await card('miriam', 'who has access to Support?')).view).toMatchObject({ title: 'Who has access to Support', adminUrl: '' });
+  });
+
+  it('an admin asking about a person\'s mailbox: titled as that person\'s mailbox, with the admin center link', async () => {
+    h = await conversationHarness();
+    const megans = await card('nestor', "who has access to Megan's mailbox?");
+    expect(megans.view.title).toBe("Who has access to Megan Bowen's mailbox");
+    expect(megans.view.adminUrl).toMatch(/^https:\/\/admin\.exchange\.microsoft\.com\//);
+    expect((await card('nestor', 'wie heeft toegang tot het postvak van Megan?', 'nl-NL')).view.title).toBe('Wie heeft toegang tot het postvak van Megan Bowen');
+    expect((await card('nestor', 'who has access to Support?')).view).toMatchObject({ title: 'Who has access to Support', adminUrl: expect.stringMatching(/^https:/) });
+  });
+});

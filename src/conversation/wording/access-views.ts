@@ -1,6 +1,6 @@
 import type { PropagatingRight, TargetAccessReport, TimeBoundRight, TrusteeAccessReport } from '../../domain/engine-api.js';
 import { RIGHTS, rightAppliesTo, type Right } from '../../domain/rights.js';
-import type { AccessView, Audience } from '../types.js';
+import type { AccessView, Audience, Lang } from '../types.js';
 import { formatClock, formatEnd } from './format.js';
 import type { Names } from './names.js';
 import { rightLabel } from './requests.js';
@@ -45,9 +45,11 @@ export function accessLine(entries: readonly AccessEntry[], audience: Audience):
 /**
  * "Who has access to X": one row per right that exists on X (no Full Access on a group) with its
  * holders, those the service lists and those the bot is still adding or removing, each with their
- * own end (`report.timeBound`) and note (`report.propagating`).
+ * own end (`report.timeBound`) and note (`report.propagating`). A person's mailbox is titled as a
+ * mailbox: "your mailbox" for `options.viewerId` themselves, else "Sofie van der Berg's mailbox".
+ * `adminUrl`: the admin center link, '' for none (offer it to admins only).
  */
-export async function accessView(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = ''): Promise<AccessView> {
+export async function accessView(report: TargetAccessReport, names: Names, audience: Audience, adminUrl = '', options: { viewerId?: string } = {}): Promise<AccessView> {
   const { lang } = audience;
   const propagating = report.propagating ?? [];
   const rows = await Promise.all(
@@ -61,12 +63,18 @@ export async function accessView(report: TargetAccessReport, names: Names, audie
     }),
   );
   return {
-    title: t(lang, 'access.title', { target: names.escape(report.target.displayName, 120) }),
+    title: accessTitle(report.target, names, lang, options.viewerId),
     subtitle: `${names.escape(report.target.mail, 200)} (${t(lang, `kind.${report.target.kind}`)})`,
     rows,
     adminUrl,
     adminLabel: t(lang, 'access.adminCenter'),
   };
+}
+
+/** "Who has access to Support", "… to your mailbox", "… to Sofie van der Berg's mailbox". */
+function accessTitle(target: TargetAccessReport['target'], names: Names, lang: Lang, viewerId: string | undefined): string {
+  if (target.kind !== 'user') return t(lang, 'access.title', { target: names.escape(target.displayName, 120) });
+  return target.id === viewerId ? t(lang, 'access.title.own') : t(lang, 'access.title.user', { target: names.escape(target.displayName, 120) });
 }
 
 /**
