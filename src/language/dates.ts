@@ -314,9 +314,13 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
     if (dayFirst && monthFirst && dayFirst.date !== monthFirst.date) return { ...dayFirst, other: monthFirst.date };
     return dayFirst ?? (language === 'en' ? monthFirst : undefined);
   }
+  // "next week Friday", "vrijdag volgende week": that day of next week, before the plain weekday reads "Friday" alone.
+  const nextWeek = weekdayOfNextWeek(text, today);
+  if (nextWeek) return nextWeek;
   m = /^(?:(?:next|coming|this|volgende|aanstaande|komende|deze)\s+)?(\p{L}+)(?:\s+a\.?s\.?)?(?![\p{L}])/u.exec(text);
   if (m && WEEKDAYS.get(m[1]!) !== undefined && m[1]!.length >= 3) {
-    // "until Friday" is the next Friday after now (never today).
+    // "until Friday" is the next Friday after now (never today); so is "until next Friday" ("volgende
+    // vrijdag", "aanstaande vrijdag"): on a Monday, that week's Friday. "Friday next week" is the one after.
     const diff = ((WEEKDAYS.get(m[1]!)! - today.getDay() + 7) % 7) || 7;
     return { date: daysAfter(today, diff), length: m[0].length };
   }
@@ -385,9 +389,38 @@ function parseEndDate(phrase: string, now: Date, utcOffsetMinutes: number, langu
 function endOfWeek(today: Date, weeksAhead: 0 | 1): string {
   const day = today.getDay();
   if (weeksAhead === 0) return daysAfter(today, (5 - day + 7) % 7);
-  // Next week: the Friday after the coming Monday (Monday and Sunday alike start a new week).
-  const toMonday = ((8 - day) % 7) || 7;
-  return daysAfter(today, toMonday + 4);
+  return dayOfNextWeek(today, 5);
+}
+
+/**
+ * A day of next week, YYYY-MM-DD: `weekday` (0 Sunday .. 6 Saturday, as `WEEKDAYS`) in the Monday-to-Sunday
+ * week that starts on the coming Monday (on a Sunday, tomorrow's week), as "next week" ends on its Friday.
+ */
+function dayOfNextWeek(today: Date, weekday: number): string {
+  const toMonday = ((8 - today.getDay()) % 7) || 7;
+  return daysAfter(today, toMonday + ((weekday + 6) % 7));
+}
+
+/**
+ * A weekday of next week said with it: "next week Friday", "next week on Friday", "Friday next week",
+ * "Friday of next week", "volgende week vrijdag", "vrijdag volgende week", "vrijdag van volgende week",
+ * "komende week vrijdag" ("komende week" is next week, as in `PLAIN_ENDS`). Group 1 or 2 is the day's word.
+ */
+const NEXT_WEEK_DAY = '(?:(?:next|volgende|komende)\\s+week\\s+(?:(?:on|op)\\s+)?(\\p{L}+)|(\\p{L}+)\\s+(?:(?:of|van)\\s+)?(?:next|volgende|komende)\\s+week)(?![\\p{L}])';
+const NEXT_WEEK_DAY_RE = new RegExp(`^${NEXT_WEEK_DAY}`, 'iu');
+/** The same anywhere in a text, with no "until" before it (`extractTimeSpan`). */
+const BARE_NEXT_WEEK_DAY_RE = new RegExp(`(?<![\\p{L}])${NEXT_WEEK_DAY}`, 'giu');
+
+/**
+ * The date of a weekday of next week at the start of `text` (`NEXT_WEEK_DAY_RE`: "next week Friday",
+ * "vrijdag volgende week") in the requester's calendar (`today`), with the length of its words; undefined
+ * when `text` does not start so, or the word is no weekday ("next week Zoë"; short forms such as "vr" neither).
+ */
+function weekdayOfNextWeek(text: string, today: Date): { date: string; length: number } | undefined {
+  const m = NEXT_WEEK_DAY_RE.exec(text);
+  const word = (m?.[1] ?? m?.[2])?.toLowerCase();
+  const weekday = word && word.length >= 3 ? WEEKDAYS.get(word) : undefined;
+  return m && weekday !== undefined ? { date: dayOfNextWeek(today, weekday), length: m[0].length } : undefined;
 }
 
 /** The day a `PLAIN_ENDS` phrase ends on, YYYY-MM-DD in the requester's calendar (`today`). */
@@ -420,7 +453,16 @@ function mayBeDate(phrase: string): boolean {
   const lead = DATE_LEAD_RE.exec(phrase.toLowerCase())?.[0];
   if (!lead) return false;
   const word = /[\p{L}\d]+$/u.exec(lead)?.[0] ?? '';
-  return /^\d/.test(word) || (word.length >= 3 && (WEEKDAYS.has(word) || MONTHS.has(word))) || DATE_LEAD_WORDS.has(word);
+  return /^\d/.test(word) || (word.length >= 3 && (WEEKDAYS.has(word) || MONTHS.has(word))) || DATE_LEAD_WORDS.has(word) || NEXT_WEEK_DAY_RE.test(phrase);
+}
+
+/**
+ * Whether a start word's match (`START_RE`, `start`) is the "van" of "vrijdag van volgende week" or the
+ * "on"/"op" of "next week on Friday", "volgende week op vrijdag" (`before`: the text before it).
+ */
+function inNextWeekDay(start: string, before: string): boolean {
+  if (/^van\s/iu.test(start)) return /(?<![\p{L}])(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+$/iu.test(before);
+  return /^(?:on|op)\s/iu.test(start) && /(?<![\p{L}])(?:next|volgende|komende)\s+week\s+$/iu.test(before);
 }
 
 /** "next week", "volgende week", "the weekend", "het weekend": a start that is a week, not a day. */
@@ -433,6 +475,9 @@ const WEEK_START_RE = /^(?:(?:next|coming|volgende|komende)\s+week|(?:the|this|h
 function startIn(phrase: string, now: Date, utcOffsetMinutes: number, language: 'en' | 'nl', order: DateOrder | undefined, today: Date):
   | { later: boolean; length: number }
   | undefined {
+  // "from next week Friday": the day, not only "next week", is the start.
+  const day = weekdayOfNextWeek(phrase, today);
+  if (day) return { later: true, length: day.length };
   const week = WEEK_START_RE.exec(phrase);
   if (week) return { later: true, length: week[0].length };
   if (!mayBeDate(phrase)) return undefined;
@@ -604,6 +649,11 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   let laterStart: string | undefined;
   START_RE.lastIndex = 0;
   for (let m = START_RE.exec(rest); m; m = START_RE.exec(rest)) {
+    // "vrijdag van volgende week", "next week on Friday": a day of next week (`NEXT_WEEK_DAY`), not a start.
+    if (inNextWeekDay(m[0], rest.slice(0, m.index))) {
+      START_RE.lastIndex = m.index + 1;
+      continue;
+    }
     const phraseStart = m.index + m[0].length - m[1]!.length;
     const phrase = m[1]!.split(/\s{2,}/)[0]!.trimEnd();
     const start = phrase ? startIn(phrase, now, utcOffsetMinutes, language, order, today) : undefined;
@@ -658,6 +708,20 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
         break;
       }
       BY_RE.lastIndex = m.index + 1;
+    }
+  }
+  // "next week Friday", "vrijdag volgende week" with no "until": when it is needed or when it should end?
+  // Asked about as "by Friday" is (`vague`), never read as "next week" with "Friday" left unread.
+  let bareDay: string | undefined;
+  if (!until && !untilReadings) {
+    BARE_NEXT_WEEK_DAY_RE.lastIndex = 0;
+    for (let m = BARE_NEXT_WEEK_DAY_RE.exec(rest); m; m = BARE_NEXT_WEEK_DAY_RE.exec(rest)) {
+      if (weekdayOfNextWeek(m[0], today)) {
+        bareDay = m[0];
+        rest = blank(rest, m.index, m.index + m[0].length);
+        break;
+      }
+      BARE_NEXT_WEEK_DAY_RE.lastIndex = m.index + 1;
     }
   }
   // "today", "tomorrow", "this week", "next week", "for the weekend" with no "until": an end all the same.
@@ -729,6 +793,11 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
       unreadEnd = { why: 'vague', text: byDate.replace(/\s+/g, ' ').trim().slice(0, 40) };
     }
   }
+  if (bareDay && !unreadEnd) {
+    // Also beside a period ("for 2 weeks next week Friday" may say when it starts): never dropped unseen.
+    unread = true;
+    unreadEnd = { why: 'vague', text: bareDay.replace(/\s+/g, ' ').trim().slice(0, 40) };
+  }
   if (laterStart) {
     // Whatever end was read, the access would start now instead of then: asked about, never granted so.
     unread = true;
@@ -736,7 +805,7 @@ export function extractTimeSpan(text: string, now: Date, utcOffsetMinutes: numbe
   }
   const span: TimeSpan = { duration, until, rest, unread };
   if (unreadEnd) span.unreadEnd = unreadEnd;
-  const revokeTime = removalTime({ laterStart, byDate: byLater ? byDate : undefined, plainText, untilText, durationText, vague: vague?.[0], unreadEnd, rest });
+  const revokeTime = removalTime({ laterStart, byDate: byLater ? byDate : bareDay, plainText, untilText, durationText, vague: vague?.[0], unreadEnd, rest });
   if (revokeTime) span.revokeTime = revokeTime;
   if ((until || untilReadings) && duration) span.both = true;
   if (untilReadings) span.untilReadings = untilReadings;

@@ -95,6 +95,22 @@ describe('time phrases', () => {
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.until)).toEqual(['2026-11-27']);
   });
 
+  it('files a grant "until Friday next week" with next week\'s Friday on the card, and "until next Friday" with this week\'s (en, nl)', async () => {
+    h = await conversationHarness();
+    // Monday 23 November 2026 in Amsterdam: next week's Friday is 4 December, the coming Friday 27 November.
+    const nl = await h.say('adele', 'ik heb verzenden namens Support nodig tot volgende week vrijdag');
+    expect(nl.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(nl[0]!)).toContain('4 december 2026');
+    const en = await h.say('alex', 'I need send on behalf of Support until Friday next week');
+    expect(en.map((r) => r.kind)).toEqual(['summary']);
+    expect(wordsOf(en[0]!)).toContain('4 December 2026');
+    expect((await h.app.engine.requestsOf(PEOPLE.adele.id)).map((r) => [r.granteeId, r.until])).toEqual([[PEOPLE.adele.id, '2026-12-04']]);
+    expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.until])).toEqual([[PEOPLE.alex.id, '2026-12-04']]);
+    const next = await h.say('megan', 'I need send on behalf of Support until next Friday');
+    expect(next.map((r) => r.kind)).toEqual(['summary']);
+    expect((await h.app.engine.requestsOf(PEOPLE.megan.id)).map((r) => r.until)).toEqual(['2026-11-27']);
+  });
+
   it('files a grant for "two weeks and three days" as 17 days, shown so on the card (en, nl)', async () => {
     h = await conversationHarness();
     const en = await h.say('alex', 'give Megan full access to Support for two weeks and three days');

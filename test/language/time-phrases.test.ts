@@ -165,7 +165,6 @@ describe('time phrases the bot cannot keep', () => {
     const cases: Array<[string, string]> = [
       ['give Zoe send as on Sales Friday', 'Friday'],
       ['give Zoe send as on Sales the coming week', 'week'],
-      ['give Zoe send as on Sales until Friday next week', 'week'],
       ['give Zoe send as on Sales this month', 'month'],
       ['give Zoe send as on Sales over Christmas', 'Christmas'],
     ];
@@ -189,6 +188,94 @@ describe('time phrases the bot cannot keep', () => {
       const u = await understand(text, options);
       expect(toContractJson(u), text).toMatchObject({ intent: 'grant', duration: null, until: null });
     }
+  });
+});
+
+/**
+ * A weekday of next week ("next week Friday", "vrijdag volgende week") is that day of the Monday-to-Sunday week
+ * after this one, as "next week" ends on its Friday; "next Friday" ("volgende vrijdag") is the coming Friday,
+ * as "Friday" is (on this Monday the 11th), never a week later.
+ */
+describe('a weekday of next week', () => {
+  it('reads "until next week Friday", "tot vrijdag volgende week" and their like as next week\'s Friday (en, nl)', async () => {
+    const cases: Array<[string, 'en' | 'nl']> = [
+      ['give Zoe send as on Sales until next week Friday', 'en'],
+      ['give Zoe send as on Sales until Friday next week', 'en'],
+      ['give Zoe send as on Sales until Friday of next week', 'en'],
+      ['give Zoe send as on Sales until next week on Friday', 'en'],
+      ['give Zoe send as on Sales till next week friday', 'en'],
+      ['geef Zoë verzenden als op Sales tot volgende week vrijdag', 'nl'],
+      ['geef Zoë verzenden als op Sales tot vrijdag volgende week', 'nl'],
+      ['geef Zoë verzenden als op Sales tot vrijdag van volgende week', 'nl'],
+      ['geef Zoë verzenden als op Sales t/m komende week vrijdag', 'nl'],
+      ['geef Zoë verzenden als op Sales tot volgende week op vrijdag', 'nl'],
+    ];
+    for (const [text, language] of cases) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual(grantUntil('2026-12-18', language));
+      expect(u.unreadEnd, text).toBeUndefined();
+    }
+    // Another day of next week: its own day, Monday to Sunday.
+    expect((await understand('give Zoe send as on Sales until next week Tuesday', options)).until).toBe('2026-12-15');
+    expect((await understand('geef Zoë verzenden als op Sales tot zondag volgende week', options)).until).toBe('2026-12-20');
+  });
+
+  it('reads "until next Friday" and "tot volgende vrijdag" as the coming Friday, as "until Friday" (en, nl)', async () => {
+    for (const [text, language] of [
+      ['give Zoe send as on Sales until next Friday', 'en'],
+      ['give Zoe send as on Sales until Friday', 'en'],
+      ['geef Zoë verzenden als op Sales tot volgende vrijdag', 'nl'],
+      ['geef Zoë verzenden als op Sales tot aanstaande vrijdag', 'nl'],
+    ] as const) {
+      expect(toContractJson(await understand(text, options)), text).toEqual(grantUntil('2026-12-11', language));
+    }
+  });
+
+  it('counts next week from the requester\'s day, whatever day it is', () => {
+    const on = (iso: string, text: string, offset = 0) => extractTimeSpan(text, new Date(iso), offset, 'en').until;
+    // Friday 11 December: "next Friday" is a week on, and so is next week's Friday.
+    expect(on('2026-12-11T09:00:00Z', 'until next Friday')).toBe('2026-12-18');
+    expect(on('2026-12-11T09:00:00Z', 'until Friday next week')).toBe('2026-12-18');
+    // Saturday and Sunday: next week is the week from the coming Monday, as "next week" is.
+    expect(on('2026-12-12T09:00:00Z', 'until Friday next week')).toBe('2026-12-18');
+    expect(on('2026-12-13T09:00:00Z', 'until next week Friday')).toBe('2026-12-18');
+    expect(on('2026-12-13T09:00:00Z', 'next week')).toBe('2026-12-18');
+    // Sunday 23:30 UTC is already Monday at UTC+1: next week is then the week after.
+    expect(on('2026-12-13T23:30:00Z', 'until next week Friday', 60)).toBe('2026-12-25');
+    expect(on('2026-12-13T23:30:00Z', 'until next week Friday', 0)).toBe('2026-12-18');
+    expect(extractTimeSpan('tot volgende week vrijdag', new Date('2026-12-13T23:30:00Z'), 60, 'nl').until).toBe('2026-12-25');
+  });
+
+  it('asks about one said without "until" (when it is needed, or when it ends?), naming all of it (en, nl)', async () => {
+    for (const [text, said, language] of [
+      ['give Zoe send as on Sales next week Friday', 'next week Friday', 'en'],
+      ['I need send as on Sales Friday next week', 'Friday next week', 'en'],
+      ['give Zoe send as on Sales for 2 weeks next week Friday', 'next week Friday', 'en'],
+      ['give Zoe send as on Sales by Friday next week', 'by Friday next week', 'en'],
+      ['geef Zoë verzenden als op Sales volgende week vrijdag', 'volgende week vrijdag', 'nl'],
+    ] as const) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language });
+      expect(u.unreadEnd, text).toEqual({ why: 'vague', text: said });
+    }
+  });
+
+  it('reads one after a start word as a later start, and in a removal as a later removal (en, nl)', async () => {
+    for (const [text, said, language] of [
+      ['give Zoe send as on Sales from next week Friday', 'from next week Friday', 'en'],
+      ['give Zoe send as on Sales on Friday next week', 'on Friday next week', 'en'],
+      ['geef Zoë verzenden als op Sales vanaf vrijdag volgende week', 'vanaf vrijdag volgende week', 'nl'],
+    ] as const) {
+      const u = await understand(text, options);
+      expect(toContractJson(u), text).toEqual({ ...UNKNOWN, language });
+      expect(u.unreadEnd, text).toEqual({ why: 'later_start', text: said });
+    }
+    const removal = await understand("remove Zoe's send as on Sales next week Friday", options);
+    expect(removal.intent).toBe('unknown');
+    expect(removal.unreadEnd).toEqual({ why: 'later_removal', text: 'next week Friday' });
+    const temporary = await understand("haal Zoë's verzenden als op Sales tot volgende week vrijdag weg", options);
+    expect(temporary.intent).toBe('unknown');
+    expect(temporary.unreadEnd).toEqual({ why: 'temporary_removal', text: 'tot volgende week vrijdag' });
   });
 });
 
