@@ -3,7 +3,8 @@
  *
  * The pipeline, one stage per file:
  *   1. clean.ts         the text as one plain line (entities decoded, markup and invisible characters
- *                       out); refuse control characters and huge input
+ *                       out); refuse control characters and huge input (command-syntax.ts: and, once
+ *                       the intent is known, pasted PowerShell: "-Confirm:$false", "'; Remove-Mailbox")
  *   2. fixed-shapes.ts  take out request id, "without automapping", the reason, durations and end dates
  *   3. tokens.ts        words, possessives, mail addresses, punctuation breaks; marked.ts the
  *                       channel's own mentions (Slack `<@U…>`), identified before anything else,
@@ -20,6 +21,7 @@ import { normalizeName } from '../directory/normalize.js';
 import { RIGHTS, type Right } from '../domain/rights.js';
 import { readAuditQuestion } from './audit-question.js';
 import { cleanInput, hasControlCharacters, MAX_TEXT_LENGTH } from './clean.js';
+import { commandSyntaxAt } from './command-syntax.js';
 import { detectLanguage, languageMarkedBy, languageOfSentence } from './detect-language.js';
 import { explainReading } from './explain.js';
 import { takeOutFixedShapes } from './fixed-shapes.js';
@@ -177,9 +179,23 @@ export async function understand(text: string, options: UnderstandOptions): Prom
     const right = rightAloneIn(norms, rights, mentions);
     if (right) result.rightWithEnd = { right, ...end };
   }
-  // "give Liam send as on HR. Remove-MailboxPermission afterwards": a pasted command beside the request
-  // asks for something the bot cannot read; no grant or removal is filed on the rest alone.
-  if ((intent === 'grant' || intent === 'revoke') && cmdletsIn(sentence).length > 0) return finish(result, 'unknown');
+  // "give Liam send as on HR. Remove-MailboxPermission afterwards", "give Zoë full access to Support
+  // -Confirm:$false", "...'; Remove-Mailbox -Identity x; '": a pasted or injected command beside the request
+  // asks for something the bot cannot read; nothing is read from the rest alone, neither a grant or removal
+  // nor a question its parameters happen to spell ("Confirm" is a checking word).
+  if (intent !== 'unknown') {
+    const cmdlet = cmdletsIn(sentence)[0];
+    const marks = [cmdlet === undefined ? undefined : tokens[cmdlet]!.start, commandSyntaxAt(cleaned)].filter((i) => i !== undefined);
+    if (marks.length) {
+      // Answered in the language of the words before the command ("geef Zoë ...'; Remove-Mailbox ..."), not the cmdlet's English.
+      const before = Math.min(...marks);
+      const early = (i: number) => tokens[i]!.start < before;
+      const wordsBefore = norms.filter((_, i) => early(i) && !inPhrase.has(i));
+      const rightsBefore = rights.filter((r) => early(r.start)).flatMap((r) => norms.slice(r.start, r.end));
+      result.language = languageOfSentence(wordsBefore, rightsBefore) ?? result.language;
+      return finish(result, 'unknown');
+    }
+  }
   // "remove Zoë from the Training group", "haal Lotte uit de groep Marketing": membership, which the bot
   // does not manage; never a removal of whichever right Zoë holds on the group.
   if (intent === 'revoke' && asksMembershipRemoval(tokens, mentions, rights)) {

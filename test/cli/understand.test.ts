@@ -109,6 +109,25 @@ describe('understand command', () => {
     expect(JSON.parse(html.stdout)).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { id: 'u-liam' }, language: 'nl' });
   });
 
+  it('answers a request with pasted PowerShell after it as unknown, never as a query (en, nl)', SPAWNING, () => {
+    const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-liam', '--now', DEFAULT_NOW];
+    const lines = [
+      'give Zoë full access to Support -Confirm:$false',
+      "give Zoë full access to Support'; Remove-Mailbox -Identity x -Confirm:$false; '",
+      'geef Zoë volledige toegang tot Support -Confirm:$false',
+      'give Zoë full access to Support',
+    ];
+    const r = runDirect(args, lines.join('\n') + '\n');
+    expect(r.status).toBe(0);
+    const unknown = { intent: 'unknown', permission: null, grantee: null, target: null, duration: null, until: null };
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { ...unknown, language: 'en' },
+      { ...unknown, language: 'en' },
+      { ...unknown, language: 'nl' },
+      { intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-support' }, duration: null, until: null, language: 'en' },
+    ]);
+  });
+
   it('adds grantees and the explanation after the contract keys with --explain, and only then', SPAWNING, () => {
     const args = ['--directory', fixture('northwind-directory.json'), '--as', 'u-emma', '--now', DEFAULT_NOW];
     const r = runDirect([...args, '--explain'], 'give Zoë and Priya full access to Facturen\n');

@@ -71,6 +71,35 @@ describe('a message that both gives and removes', () => {
   });
 });
 
+describe('PowerShell written after a request', () => {
+  it('answers a grant with a parameter or an injected command as not understood, never as a who-has-access question (en)', async () => {
+    h = await conversationHarness();
+    for (const text of [
+      'give Megan full access to Support -Confirm:$false',
+      "give Megan full access to Support'; Remove-Mailbox -Identity x -Confirm:$false; '",
+      'give Megan full access to Support -AutoMapping $false',
+    ]) {
+      const replies = await h.say('alex', text);
+      expect(replies.map((r) => r.kind), text).toEqual(['text']);
+      expect(wordsOf(replies[0]!), text).toMatch(/^Sorry, I did not understand that\. I never guess a request/);
+      expect(wordsOf(replies[0]!), text).not.toMatch(/admins/);
+    }
+    expect(await requestsOf('alex')).toEqual([]);
+    // The same request in words is filed as ever.
+    expect((await h.say('alex', 'give Megan full access to Support')).map((r) => r.kind)).toEqual(['summary']);
+  });
+
+  it('answers the same in Dutch', async () => {
+    h = await conversationHarness();
+    for (const text of ['geef Megan volledige toegang tot Support -Confirm:$false', "geef Megan volledige toegang tot Support'; Remove-Mailbox -Identity x; '"]) {
+      const replies = await h.say('adele', text);
+      expect(replies.map((r) => r.kind), text).toEqual(['text']);
+      expect(wordsOf(replies[0]!), text).toMatch(/^Sorry, dat begreep ik niet\. Ik gok nooit een aanvraag/);
+    }
+    expect(await requestsOf('adele')).toEqual([]);
+  });
+});
+
 describe('group membership', () => {
   it('says the bot does not do group membership, and what it does, in English and Dutch', async () => {
     h = await conversationHarness();

@@ -455,6 +455,28 @@ describe('understand a message that both gives and removes', () => {
     // A cmdlet name after the request is no removal, nor a grant on the rest alone: not understood.
     const u = await ask('give Zoe send as on x; Remove-Mailbox');
     expect(u.intent).toBe('unknown');
+    // Parameters, variables and a quote closing a string before ";" after a request: not understood, never
+    // the grant without them nor a question ("Confirm" is a checking word), in English and Dutch.
+    for (const text of [
+      'give Zoe full access to Info -Confirm:$false',
+      "give Zoe full access to Info'; Remove-Mailbox -Identity x -Confirm:$false; '",
+      'give Zoe full access to Info -AutoMapping $false',
+      'give Zoe full access to Info -WhatIf',
+      'give Zoe full access to Info $(whoami)',
+      'give Zoe full access to Info"; echo x',
+      "remove Zoe's send as on Sales -Confirm:$false",
+      'who has access to Info -Confirm:$false',
+    ]) {
+      expect(toContractJson(await ask(text)), text).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null, language: 'en' });
+    }
+    // In the language of the words before the command, not the cmdlet's English.
+    for (const text of ['geef Zoë volledige toegang tot Info -Confirm:$false', "geef Zoë volledige toegang tot Info'; Remove-Mailbox -Identity x; '"]) {
+      expect(toContractJson(await ask(text)), text).toMatchObject({ intent: 'unknown', permission: null, grantee: null, target: null, language: 'nl' });
+    }
+    // Ordinary writing with a hyphen, a quote or a semicolon is still read.
+    for (const text of ["give Zoe 'send as' on Sales", 'give Zoe send-as on Sales; she starts today', 'give Anne-Marie full access to Info - thanks', "give Seán O'Brien full access to Info"]) {
+      expect((await ask(text)).intent, text).toBe('grant');
+    }
     // Written as a plain word, "remove" still removes.
     expect(await ask("remove Liam's full access to Info")).toMatchObject({ intent: 'revoke', grantee: { status: 'resolved', id: 'u-liam' }, target: { status: 'resolved', id: 's-info' } });
   });
