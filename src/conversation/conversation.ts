@@ -7,7 +7,7 @@ import type { Core } from './core.js';
 import { ExampleSource } from './examples.js';
 import { messageKind, readsQuestion } from './message-kind.js';
 import { audit } from './audit-question.js';
-import { auditMore, continuePaging, help, myRequests, notMembership, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
+import { auditMore, continuePaging, help, myRequests, notMembership, notToMailboxOrGroup, notUnderstood, oneRequestEach, requestStatus } from './queries.js';
 import { refusalFor } from './refusals.js';
 import { answerDraft, choiceStillOpen, choose, openDraft, startRequest } from './requests.js';
 import { turnLogger, type Turn } from './turn.js';
@@ -208,6 +208,8 @@ export class Conversation implements ConversationApi {
         if (u.severalRequests) return oneRequestEach(core, turn, u.severalRequests);
         // "add Zoë to the Marketing group": membership, which the bot does not do; said so.
         if (u.membership) return notMembership(core, turn);
+        // "give Training send as on Support": rights go to people; said so, naming the group.
+        if (u.granteeNotPerson) return notToMailboxOrGroup(core, turn, u.granteeNotPerson);
         return notUnderstood(core, turn);
     }
   }

@@ -116,7 +116,8 @@ function readsAsAnswer(u: Understanding, command: Command | undefined): boolean 
  * At a choice it picks an option or is pointed to the buttons, so the choice is not lost.
  */
 function mayAnswerChoice(u: Understanding): boolean {
-  // "add Kwame to the Marketing group": a request of its own (one the bot does not do), no option's words.
-  if (u.intent === 'unknown') return !u.periodChoice && !u.membership;
+  // "add Kwame to the Marketing group", "give Training send as on Support": a request of its own (one the
+  // bot does not do), no option's words.
+  if (u.intent === 'unknown') return !u.periodChoice && !u.membership && !u.granteeNotPerson;
   return (u.intent === 'grant' || u.intent === 'revoke') && !u.grantee && !u.target;
 }

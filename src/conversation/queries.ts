@@ -30,6 +30,20 @@ export async function notMembership(core: Core, turn: Turn): Promise<void> {
 }
 
 /**
+ * A group or shared mailbox named where the grantee goes ("give Training send as on Support",
+ * `Understanding.granteeNotPerson`): rights are given to people, nothing was done; said so, naming it and
+ * what it is (a Microsoft 365 group, a shared mailbox; several with that name: as written), with an
+ * example that works here.
+ */
+export async function notToMailboxOrGroup(core: Core, turn: Turn, named: { text: string; ids: readonly string[] }): Promise<void> {
+  const { lang } = turn.audience;
+  const [example] = helpExamples(lang, await core.examples.namesFor(turn.userId));
+  const one = named.ids.length === 1 ? await turn.names.target(named.ids[0]!) : undefined;
+  const key = one?.kind === 'group' ? 'reply.granteeIsGroup' : one?.kind === 'shared' ? 'reply.granteeIsMailbox' : 'reply.granteeIsTarget';
+  turn.replies.push({ kind: 'text', text: t(lang, key, { name: one?.name ?? turn.names.escape(named.text, 120), example: example ?? '' }) });
+}
+
+/**
  * Several requests in one message ("give Megan send as on Support and full access on Sales",
  * `Understanding.severalRequests`): one request is one right on one mailbox or group, nothing was done,
  * and an example of one (a removal for a removal) that works in this directory.

@@ -103,6 +103,12 @@ export interface Scored {
   g: number;
   t: number;
   cues: CueName[];
+  /**
+   * For a name that is only a mailbox or group (`isTargetOnly`): the grantee score the words around it gave
+   * before `mailboxNeverGrantee` took it away ("give Training send as on Support": 3.5), so a group or shared
+   * mailbox named where the person goes is not dropped unseen (`granteeNotPerson`).
+   */
+  gAsPerson?: number;
 }
 
 function fire(s: Scored, cue: keyof typeof CUES): void {
@@ -238,6 +244,7 @@ export function scoreMention(m: Mention, ctx: RoleContext): Scored {
   }
   if (m.kind === 'name') fire(s, 'inDirectory');
   if (isTargetOnly(m)) {
+    s.gAsPerson = s.g;
     reset(s, 'mailboxNeverGrantee');
     fire(s, 'mailboxOrGroup');
   }
@@ -287,6 +294,19 @@ const addedOn = (m: Mention, tokens: Token[]) => ALSO.has(tokens[m.end]?.norm ??
  * Another person or mailbox with a role cue of its own ("... for Alex", "... and Alex full access to
  * Info") means more than one request, or one misread: the bot asks rather than act on part of it.
  */
+/** The least grantee score a name's words must give it to be read as named for the grantee: a cue such as "give X", "X send as", "to X". */
+const GRANTEE_PLACE = 2;
+
+/**
+ * A mailbox or group (`isTargetOnly`) named where the grantee goes ("give Training send as on Support",
+ * "Support needs full access to Facturen", "geef Training verzenden als op Support"), other than the
+ * target `roles.t`; undefined when there is none. Rights are given to people, so it is no grantee, and
+ * must be said, never dropped (the bot would ask "for whom?", or take another name said beside it).
+ */
+export function granteeNotPerson(scored: readonly Scored[], roles: { t?: Mention }): Mention | undefined {
+  return scored.find((x) => x.m !== roles.t && !sameAs(x.m, roles.t) && isTargetOnly(x.m) && (x.gAsPerson ?? 0) >= GRANTEE_PLACE)?.m;
+}
+
 export function hasLeftover(scored: Scored[], roles: { g?: Mention; t?: Mention }, tokens: Token[]): boolean {
   return scored.some(
     (x) =>

@@ -68,6 +68,14 @@ export interface Understanding {
    */
   membership?: true;
   /**
+   * Set when a grant names a Microsoft 365 group or a shared mailbox where the person who gets the right
+   * goes ("give Training send as on Support", "geef Training verzenden als op Support", "give Training and
+   * Zoë ..."): rights are given to people, so the intent is then `unknown` and the bot says so, naming it,
+   * rather than ask "for whom?" or grant the other name alone. `text`: the name as written; `ids`: the
+   * groups and mailboxes it names (one, or several with that name). Not part of the SPEC section 5 contract.
+   */
+  granteeNotPerson?: { text: string; ids: string[] };
+  /**
    * Set when the text reads as a sentence (a right named, or a verb or question word outside the names
    * the directory knows), not as a name on its own: a bot waiting for a name ("For whom?") takes it as
    * a new message. Not part of the SPEC section 5 contract.

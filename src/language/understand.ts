@@ -31,7 +31,7 @@ import { findMarked } from './marked.js';
 import { coordinate, findMentions, findPronouns, isTargetOnly, type Mention, ownerOf } from './mentions.js';
 import { asGrantee, asTarget, choosePermission, explicitRights, granteesOf, nounOf, settleRevoke, targetsOf, withoutMarkedGrantee } from './resolve.js';
 import { asksMembership, asksMembershipRemoval, findAddToMailbox, findAlsNameVerb, findRights, type RightMention } from './right-phrases.js';
-import { assignRoles, hasLeftover, type RoleContext, scoreMention } from './roles.js';
+import { assignRoles, granteeNotPerson, hasLeftover, type RoleContext, scoreMention } from './roles.js';
 import { type Token, tokenize } from './tokens.js';
 import type { Intent, Understanding, UnderstandOptions } from './types.js';
 
@@ -263,6 +263,14 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   const scored = candidates.map((m) => scoreMention(m, ctx));
   const roles = assignRoles(scored);
   const act = intent === 'grant' || intent === 'revoke';
+  // "give Training send as on Support": a group or mailbox where the grantee goes is said, never dropped
+  // (before the vetoes: "give Training and Zoë ..." names it too, and is not a request for Zoë alone).
+  const notPerson = intent === 'grant' ? granteeNotPerson(scored, roles) : undefined;
+  if (notPerson) {
+    result.granteeNotPerson = { text: notPerson.text, ids: notPerson.targets.map((x) => x.id) };
+    if (options.explain) result.explain = explainReading(work, tokens, rights, scored, roles);
+    return finish(result, 'unknown');
+  }
   const veto = act && roles.tie ? 'tie' : act && hasLeftover(scored, roles, tokens) ? 'leftover' : undefined;
   if (options.explain) {
     result.explain = explainReading(work, tokens, rights, scored, roles);

@@ -100,6 +100,33 @@ describe('PowerShell written after a request', () => {
   });
 });
 
+describe('a group or shared mailbox named as the grantee', () => {
+  it('says rights go to people, naming the group or mailbox, and files nothing; never asks "for whom?" (en)', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('alex', 'give Training send as on Support'))).toEqual([
+      '[text] I give rights to people, not to a group: Training is a Microsoft 365 group, so I did nothing. Ask for each person who needs the right, for example "give Megan send as on Training".',
+    ]);
+    expect(read(await h.say('alex', 'give Support send as on Training'))).toEqual([
+      '[text] I give rights to people, not to a mailbox: Support is a shared mailbox, so I did nothing. Ask for each person who needs the right, for example "give Megan send as on Training".',
+    ]);
+    // Beside a person, the group is not dropped for a request for the person alone.
+    expect(read(await h.say('alex', 'give Training and Megan send as on Support'))[0]).toMatch(/^\[text\] I give rights to people, not to a group: Training is/);
+    expect(await requestsOf('alex')).toEqual([]);
+    expect(await draftOf('alex')).toBeUndefined();
+    // A name after it is a new message, not the answer to a question that was never asked.
+    expect((await h.say('alex', 'Megan')).map((r) => r.kind)).not.toContain('summary');
+    expect(await requestsOf('alex')).toEqual([]);
+  });
+
+  it('says the same in Dutch', async () => {
+    h = await conversationHarness();
+    expect(read(await h.say('adele', 'geef Training verzenden als op Support'))).toEqual([
+      '[text] Ik geef rechten aan personen, niet aan een groep: Training is een Microsoft 365-groep, dus ik heb niets gedaan. Vraag het aan voor elke persoon die het recht nodig heeft, bijvoorbeeld "geef Alex verzenden als op Training".',
+    ]);
+    expect(await requestsOf('adele')).toEqual([]);
+  });
+});
+
 describe('group membership', () => {
   it('says the bot does not do group membership, and what it does, in English and Dutch', async () => {
     h = await conversationHarness();

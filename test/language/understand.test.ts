@@ -447,6 +447,29 @@ describe('understand a message that both gives and removes', () => {
     }
   });
 
+  it('reads a group or shared mailbox named where the grantee goes as no grant, naming it, never dropped (en, nl)', async () => {
+    for (const [text, named, ids, language] of [
+      ['give Sales send as on Support', 'Sales', ['g-sales'], 'en'],
+      ['geef Sales verzenden als op Support', 'Sales', ['g-sales'], 'nl'],
+      ['give Info full access to Klantenservice', 'Info', ['s-info'], 'en'],
+      ['give send as on Support to Planning', 'Planning', ['g-planning'], 'en'],
+      ['geef verzenden als op Support aan Planning', 'Planning', ['g-planning'], 'nl'],
+      ['Planning needs full access to Info', 'Planning', ['g-planning'], 'en'],
+      // Beside a person: not a grant for that person alone.
+      ['give Sales and Zoe send as on Support', 'Sales', ['g-sales'], 'en'],
+    ] as const) {
+      const u = await ask(text);
+      expect(toContractJson(u), text).toEqual({ intent: 'unknown', permission: null, grantee: null, target: null, duration: null, until: null, language });
+      expect(u.granteeNotPerson, text).toEqual({ text: named, ids });
+    }
+    // A group or mailbox in its own place is the target, as ever.
+    for (const text of ['give Zoe send as on Sales', 'send as Sales for Zoe', 'give Zoe full access to Info', 'geef Zoë verzenden als op Sales']) {
+      const u = await ask(text);
+      expect(u.intent, text).toBe('grant');
+      expect(u.granteeNotPerson, text).toBeUndefined();
+    }
+  });
+
   it('takes no PowerShell cmdlet name (Remove-Mailbox, Add-MailboxPermission) for a removing or giving verb', async () => {
     // The right after a pasted command is that command's: nothing is asked.
     for (const text of ['give x; Remove-Mailbox full access to Info', 'Remove-MailboxPermission Info -User Liam', 'Add-MailboxPermission Info -User Zoe -AccessRights FullAccess']) {
