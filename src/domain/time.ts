@@ -135,7 +135,7 @@ export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday'
 export const WEEKDAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** A span of the asker's calendar: a day, the week so far or the one before it, or a named weekday. */
-export type CalendarPeriod = 'today' | 'yesterday' | 'this_week' | 'last_week' | Weekday;
+export type CalendarPeriod = 'today' | 'yesterday' | 'this_week' | 'last_week' | Weekday | `last_${Weekday}`;
 
 /**
  * The span of a calendar period around `now` (epoch ms) in the asker's calendar, as epoch ms
@@ -170,7 +170,10 @@ function spanInDays(period: CalendarPeriod, weekday: number): ['today' | 'monday
     case 'last_week':
       return ['monday', [-7, 0]];
     default: {
-      const back = (weekday - WEEKDAYS.indexOf(period) + 7) % 7;
+      // "Friday": the most recent one, today when today is one; "last Friday": the one before today.
+      const last = period.startsWith('last_');
+      const day = WEEKDAYS.indexOf((last ? period.slice('last_'.length) : period) as Weekday);
+      const back = (weekday - day + 7) % 7 || (last ? 7 : 0);
       return ['today', [-back, 1 - back]];
     }
   }

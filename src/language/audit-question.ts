@@ -5,7 +5,8 @@
  * revoke on Facturen?", "wat heeft de bot bij Support weggehaald?"): a question about the past, never
  * a request. Read from the whole message (a question with anything else around it is not one of
  * these); the name is handed on as typed ("me" / "mij" too), for `resolveAnswer` or the asker.
- * The period may be today, yesterday, this week, last week or a weekday ("on Friday", "op vrijdag").
+ * The period may be today, yesterday, this week, last week, a weekday ("on Friday", "op vrijdag": the
+ * most recent one) or the one before today ("last Friday", "afgelopen vrijdag").
  */
 import { WEEKDAYS, type CalendarPeriod, type Weekday } from '../domain/time.js';
 
@@ -43,6 +44,10 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
   [/(?:^|\s)deze\s+week(?=\s|$)/iu, 'this_week', 'nl'],
   [/(?:^|\s)(?:last|previous)\s+week(?=\s|$)/iu, 'last_week', 'en'],
   [/(?:^|\s)(?:vorige|verleden)\s+week(?=\s|$)/iu, 'last_week', 'nl'],
+  // "last Friday", "afgelopen vrijdag": the one before today (before the bare weekday, which would
+  // otherwise take "Friday" and leave "last" behind).
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:on\\s+)?(?:last|previous|past)\\s+${day}(?=\\s|$)`, 'iu'), `last_${day}` as const, 'en'] as const),
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:op\\s+)?(?:afgelopen|vorige|verleden)\\s+${DUTCH_WEEKDAYS[day]}(?=\\s|$)`, 'iu'), `last_${day}` as const, 'nl'] as const),
   // "on Friday", "Friday"; "op vrijdag", "vrijdag": the preposition goes with the day, so "on Support on
   // Friday" keeps its "on Support".
   ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:on\\s+)?${day}(?=\\s|$)`, 'iu'), day, 'en'] as const),

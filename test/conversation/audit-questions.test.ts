@@ -134,6 +134,11 @@ describe('audit questions in everyday words', () => {
     expect(vorigeWeek.filter).toEqual({ since: MONDAY, until: NEXT_MONDAY });
     expect(vorigeWeek.page.entries.map((e) => e.id)).toEqual(lastWeek.page.entries.map((e) => e.id));
     expect(page(only(await h.say('nestor', 'what did the bot do on Monday?'))).filter).toEqual({ since: NEXT_MONDAY, until: NEXT_MONDAY + 24 * HOUR });
+    // "last Tuesday" on a Tuesday is the one a week back, with its history; "afgelopen maandag" the Monday before today.
+    const lastTuesday = page(only(await h.say('nestor', 'what did the bot do last Tuesday?')));
+    expect(lastTuesday.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(lastTuesday.page.entries.length).toBeGreaterThan(0);
+    expect(page(only(await h.say('nestor', 'wat deed de bot afgelopen maandag?', 'nl-NL'))).filter).toEqual({ since: NEXT_MONDAY, until: NEXT_MONDAY + 24 * HOUR });
   });
 
   it('for a person, and on a mailbox or group, in English and Dutch', async () => {

@@ -186,6 +186,14 @@ describe('periodSpan', () => {
     expect(autumn).toEqual({ since: at('2026-10-18T22:00:00Z'), until: at('2026-10-25T23:00:00Z') });
   });
 
+  it('is "last Friday": the one before today, a week back when today is that day', () => {
+    // Wednesday 25 November in Amsterdam.
+    expect(periodSpan('last_friday', now, 'Europe/Amsterdam')).toEqual(periodSpan('friday', now, 'Europe/Amsterdam'));
+    expect(periodSpan('last_wednesday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-17T23:00:00Z'), until: at('2026-11-18T23:00:00Z') });
+    expect(periodSpan('last_tuesday', now, 'Europe/Amsterdam')).toEqual(periodSpan('yesterday', now, 'Europe/Amsterdam'));
+    expect(periodSpan('last_wednesday', now, undefined, 60)).toEqual({ since: at('2026-11-17T23:00:00Z'), until: at('2026-11-18T23:00:00Z') });
+  });
+
   it('follows a daylight-saving change: the day of it is 23 hours', () => {
     expect(periodSpan('today', at('2026-03-29T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ since: at('2026-03-28T23:00:00Z'), until: at('2026-03-29T22:00:00Z') });
   });

@@ -43,6 +43,10 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat heeft de bot op vrijdag gedaan?')).toEqual({ subject: '', period: 'friday', language: 'nl' });
     expect(readAuditQuestion('wat heeft de bot zondag voor Zoë gedaan')).toEqual({ subject: 'Zoë', period: 'sunday', language: 'nl' });
     expect(readAuditQuestion('wat is er dinsdag met Support gebeurd?')).toEqual({ subject: 'Support', period: 'tuesday', language: 'nl' });
+    expect(readAuditQuestion('what did the bot do last Friday?')).toEqual({ subject: '', period: 'last_friday', language: 'en' });
+    expect(readAuditQuestion('what happened on Support on previous Monday')).toEqual({ subject: 'Support', period: 'last_monday', language: 'en' });
+    expect(readAuditQuestion('wat deed de bot afgelopen vrijdag?')).toEqual({ subject: '', period: 'last_friday', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot vorige dinsdag voor Zoë gedaan')).toEqual({ subject: 'Zoë', period: 'last_tuesday', language: 'nl' });
     // Two periods are no one question.
     expect(readAuditQuestion('what did the bot do on Friday last week?')).toBeUndefined();
     expect(readAuditQuestion('wat deed de bot vrijdag en zaterdag?')).toBeUndefined();
