@@ -75,6 +75,14 @@ export interface Directory {
    * for directories that can read both from one index (the language layer asks both for every name).
    */
   findNamed?(text: string): Promise<{ users: DirectoryUser[]; targets: MailTarget[] }>;
+  /**
+   * Optional: the ids of at most 3 names close to `text`, a name that `findUsers` (`kind` `users`) or
+   * `findTargets` (`targets`: groups, shared mailboxes and users' mailboxes) did not find: a typo
+   * ("Trainig") or the start of a word ("Sales" of "Sales Benelux"), closest first; `[]` when none is
+   * close. Only offered to the person to pick from ("Did you mean …?"), never acted on. Directories
+   * without it offer nothing.
+   */
+  suggestNames?(text: string, kind: 'users' | 'targets'): Promise<string[]>;
 
   getGroup(id: string): Promise<DirectoryGroup | undefined>;
   getSharedMailbox(id: string): Promise<DirectorySharedMailbox | undefined>;

@@ -10,6 +10,7 @@ import type {
   MailTarget,
   PermissionEntry,
 } from './directory.js';
+import { NearNames } from './near-names.js';
 import { mailKeys, nameKeys, normalizeName, targetKeys } from './normalize.js';
 
 const id = z.string().min(1).max(256);
@@ -157,6 +158,8 @@ export class FileDirectory implements Directory {
   private readonly targets = new Map<string, MailTarget>();
   private readonly byKey = new Map<string, Named>();
   private readonly usersByMail = new Map<string, DirectoryUser>();
+  /** Near-name indexes, built on the first suggestion asked for (most runs never need them). */
+  private near?: { users: NearNames; targets: NearNames };
 
   constructor(private readonly file: DirectoryFile) {
     this.tenantId = file.tenant.id;
@@ -227,6 +230,11 @@ export class FileDirectory implements Directory {
     const entry = this.byKey.get(key);
     const byMail = this.userByMail(text);
     return { users: byMail ? [byMail] : this.lookUp(key, 'users', entry), targets: this.lookUp(key, 'targets', entry) };
+  }
+  /** Names close to one not found (`NearNames`): people, or mailboxes and groups (users' mailboxes among them). */
+  async suggestNames(text: string, kind: 'users' | 'targets') {
+    this.near ??= { users: new NearNames(this.users.values()), targets: new NearNames(this.targets.values()) };
+    return this.near[kind].near(text);
   }
   async listTargets() {
     return [...this.targets.values()];
