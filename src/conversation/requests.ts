@@ -4,6 +4,7 @@ import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
 import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
+import { offerNearNames } from './near-names.js';
 import { auditChosen, whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
@@ -146,7 +147,7 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   const options = { directory: core.directory, requesterId: turn.userId, now: new Date(core.clock.now()), ...(typed.utcOffsetMinutes !== undefined ? { utcOffsetMinutes: typed.utcOffsetMinutes } : {}), ...(typed.mentions?.length ? { mentions: typed.mentions } : {}) };
   const { resolution, end } = await resolveAnswerWithEnd(answer, slot, core.understand, options);
   turn.audience = { ...turn.audience, lang: draft.language };
-  if (resolution.status === 'unknown' && draft.options) {
+  if (resolution.status === 'unknown' && draft.options && !draft.nearNames) {
     turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
     return true;
   }
@@ -314,6 +315,7 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   const askedBefore = draft.awaiting;
   delete draft.awaiting;
   delete draft.options;
+  delete draft.nearNames;
 
   if (draft.intent === 'audit') {
     // The person first, then the mailbox or group ("for Jan on Sales", both with namesakes).
@@ -523,6 +525,8 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
   if (value?.status === 'unknown') {
     const code = slot === 'grantee' ? 'unknown_person' : 'unknown_target';
     turn.replies.push({ kind: 'refusal', code, text: t(lang, slot === 'grantee' ? 'reply.unknownPerson' : 'reply.unknownTarget', { text: turn.names.escape(value.text, 80) }), details: {} });
+    // A near name is offered, never taken: "Did you mean Training?" waits for the pick.
+    if (await offerNearNames(core, turn, draft, slot, value.text)) return false;
   }
   await ask(core, turn, draft, slot, again);
   return false;
@@ -532,6 +536,7 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
 async function ask(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target', again: boolean): Promise<void> {
   draft.awaiting = slot;
   delete draft.options;
+  delete draft.nearNames;
   await core.drafts.saveDraft(draft);
   const key = slot === 'grantee' ? (again ? 'reply.askGranteeAgain' : 'reply.askGrantee') : again ? 'reply.askTargetAgain' : 'reply.askTarget';
   turn.replies.push({ kind: 'ask', slot, text: t(turn.audience.lang, key) });

@@ -370,6 +370,12 @@ export interface Draft {
   awaiting?: 'grantee' | 'target' | 'permission' | 'period';
   options?: string[];
   /**
+   * The choice open offers names close to one not found ("Did you mean …?", `offerNearNames`): a name
+   * typed instead of a pick is looked up as a fresh answer (and may be offered near names of its own),
+   * not pointed to the buttons as at a choice of namesakes.
+   */
+  nearNames?: true;
+  /**
    * The ends the message gave and the requester must pick from before anything is submitted (a period and
    * an end date, or a numeric date read two ways): each an ISO duration (`P14D`) or a date (YYYY-MM-DD).
    */
