@@ -53,6 +53,8 @@ export const RIGHT_PHRASES: Array<{ words: string[]; right: RightWord; targetAft
     'lees en beheer rechten', 'lees en beheerrecht', 'lees en beheer', 'lees en beheertoegang',
     'volledige rechten', 'volledig beheer', 'volledige machtiging', 'volledige toegangsrechten',
     'volledige mailboxtoegang', 'volledige postvaktoegang',
+    // "full" typed with one l: read as the right, never left to be read as part of the person's name ("Zoë ful").
+    'ful access', 'ful acces', 'ful acess', 'fulaccess', 'fullacces', 'fulacces',
   ].map((p) => ({ words: p.split(' '), right: 'FullAccess' as const })),
   // Softer words: reading or managing a mailbox is Full Access; plain "access" depends on the target.
   ...[

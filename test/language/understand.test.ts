@@ -29,6 +29,12 @@ describe('understand', () => {
     expect(long.intent).toBe('grant');
   });
 
+  it('reads "full" typed with one l, or written as one word, as Full Access, leaving the name as written', async () => {
+    for (const text of ['give Zoë ful access to Info', 'give Zoë ful acces to Info', 'give Zoë fulaccess to Info', 'give Zoë fullacces to Info', 'give Zoë full acces to Info']) {
+      expect(toContractJson(await ask(text)), text).toMatchObject({ intent: 'grant', permission: 'FullAccess', grantee: { status: 'resolved', id: 'u-zoe' }, target: { status: 'resolved', id: 's-info' } });
+    }
+  });
+
   it('never grants without the end it was asked to have when that end cannot be read', async () => {
     for (const text of ['give Zoe send as on Sales until 2026-02-30', 'give Zoe send as on Sales for 0 weeks', 'give Zoe send as on Sales for -3 days']) {
       expect((await ask(text)).intent, text).toBe('unknown');
