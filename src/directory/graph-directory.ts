@@ -15,6 +15,7 @@ import type {
   MailTarget,
   PermissionEntry,
 } from './directory.js';
+import { NearNames, type NamedEntry } from './near-names.js';
 import { mailKeys, nameKeys, normalizeName, targetKeys } from './normalize.js';
 
 const USER_SELECT = 'id,displayName,givenName,surname,mail,userPrincipalName,preferredLanguage,userType';
@@ -168,6 +169,33 @@ export class GraphDirectory implements Directory {
       }
     }
     return out;
+  }
+
+  /**
+   * Names close to one not found (`NearNames`), among the people (and for `targets` the Microsoft 365
+   * groups) Graph finds by the first 3 letters of up to 3 typed words (`$search` matches word starts),
+   * and every shared mailbox. So a typo in a word's first 3 letters ("Mgean") finds nothing here, and
+   * a start shared by more than 200 entries is judged on the first 200 Graph returns.
+   */
+  async suggestNames(text: string, kind: 'users' | 'targets'): Promise<string[]> {
+    if (typeof text !== 'string' || text.length > 256) return [];
+    const words = normalizeName(text).replace(/[@.]/g, ' ').split(' ').filter((w) => w.length >= 3);
+    const starts = [...new Set(words.map((w) => w.slice(0, 3)))].slice(0, 3);
+    if (!starts.length) return [];
+    const search = starts.map((start) => `"displayName:${start}"`).join(' OR ');
+    const shared = await this.sharedById();
+    const users = await this.cached(`search-users:${search}`, () =>
+      this.collect<GraphUser>(`/users?$search=${encodeURIComponent(search)}&$select=${USER_SELECT}&$top=50`, 200),
+    );
+    const named: NamedEntry[] = users.filter((u) => !shared.has(u.id)).map((u) => ({ id: u.id, displayName: u.displayName ?? '' }));
+    if (kind === 'targets') {
+      const groups = await this.cached(`search-groups:${search}`, () =>
+        this.collect<GraphGroup>(`/groups?$search=${encodeURIComponent(search)}&$filter=${encodeURIComponent(UNIFIED)}&$select=${GROUP_SELECT}&$top=50`, 200),
+      );
+      for (const g of groups) if (g.groupTypes?.includes('Unified')) named.push({ id: g.id, displayName: g.displayName ?? '' });
+      for (const s of shared.values()) named.push({ id: s.id, displayName: s.displayName });
+    }
+    return new NearNames(named).near(text);
   }
 
   async getGroup(id: string): Promise<DirectoryGroup | undefined> {

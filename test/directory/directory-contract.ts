@@ -115,6 +115,19 @@ export function directoryContract(name: string, create: (file: DirectoryFile) =>
       expect(await directory.findTargets('x'.repeat(100_000))).toEqual([]);
     });
 
+    it('suggests close names for a name not found: a typo or a word of the name, never a shared mailbox as a person', async () => {
+      expect(await directory.suggestNames?.('Megn', 'users')).toEqual(['d-megan']);
+      expect(await directory.suggestNames?.('Megan Bowne', 'users')).toEqual(['d-megan']);
+      expect(await directory.suggestNames?.('Trainig', 'targets')).toEqual(['d-training']);
+      expect(await directory.suggestNames?.('Sales', 'targets')).toEqual(['d-sales']);
+      expect(await directory.suggestNames?.('Suport', 'targets')).toEqual(['d-support']);
+      expect(await directory.suggestNames?.('Suport', 'users')).toEqual([]);
+      for (const text of ['Nobody Atall', '', 'Zz', 'x'.repeat(100_000), '"displayName:megan" OR "mail:a"']) {
+        expect(await directory.suggestNames?.(text, 'users'), text.slice(0, 40)).toEqual([]);
+        expect(await directory.suggestNames?.(text, 'targets'), text.slice(0, 40)).toEqual([]);
+      }
+    });
+
     it('gives a group with its owners and members', async () => {
       const group = await directory.getGroup('d-training');
       expect(group).toMatchObject({ id: 'd-training', displayName: 'Training', mail: 'training@contract.example', owners: ['d-miriam'] });
