@@ -42,6 +42,20 @@ export async function offerNearNames(core: Core, turn: Turn, draft: Draft, slot:
   return true;
 }
 
+/** Words that say yes (English and Dutch): "yes", "ja", "klopt", "that's right". */
+const YES = new Set(['yes', 'yeah', 'yep', 'yup', 'sure', 'correct', 'right', 'exactly', 'indeed', 'ja', 'jep', 'jazeker', 'jawel', 'klopt', 'precies', 'inderdaad', 'zeker']);
+/** Words around a yes that add nothing to it: "yes please", "that's the one", "ja, die bedoel ik". */
+const AROUND_YES = new Set(['please', 'pls', 'thanks', 'thank', 'you', 'ok', 'okay', 'that', 'thats', 's', 'is', 'it', 'the', 'one', 'i', 'mean', 'graag', 'dank', 'je', 'bedankt', 'dat', 'die', 'het', 'bedoel', 'ik', 'dus', 'oke']);
+
+/**
+ * Whether `text` only says yes ("yes", "yes please", "that's right", "ja", "klopt"): the answer to
+ * "Did you mean Training?" when it offered that one name.
+ */
+export function saysYes(text: string): boolean {
+  const words = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’]/g, '').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return words.some((w) => YES.has(w)) && words.every((w) => YES.has(w) || AROUND_YES.has(w));
+}
+
 /** "Training", "Sales Benelux or Sales DACH", "A, B or C" (nl "A, B of C"). */
 function orList(names: string[], lang: Turn['audience']['lang']): string {
   if (names.length < 2) return names[0] ?? '';

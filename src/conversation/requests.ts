@@ -4,7 +4,7 @@ import { rightAppliesTo, RIGHTS, type Right } from '../domain/rights.js';
 import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../language/understand.js';
 import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
-import { offerNearNames } from './near-names.js';
+import { offerNearNames, saysYes } from './near-names.js';
 import { auditChosen, whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
@@ -110,7 +110,17 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   const slot = draft.awaiting;
   if (!slot) return false;
   const { text, understanding: u } = typed;
-  const index = draft.options ? await typedOption(turn, draft, text, u) : undefined;
+  let index = draft.options ? await typedOption(turn, draft, text, u) : undefined;
+  // "Did you mean Training?" "Yes.": the one name offered.
+  if (index === undefined && draft.nearNames && saysYes(text)) {
+    if (draft.options?.length === 1) index = 0;
+    else {
+      // Yes to several names names none of them: pointed to the buttons.
+      turn.audience = { ...turn.audience, lang: draft.language };
+      turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
+      return true;
+    }
+  }
   if (index === OUT_OF_RANGE) {
     // "3" of two options: there is no such button.
     turn.audience = { ...turn.audience, lang: draft.language };

@@ -91,6 +91,22 @@ describe('a name not found, with names close to it', () => {
     expect(await requestsOf('alex')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.sales }]);
   });
 
+  it('takes a yes to one name offered as that name (en, nl), and points a yes to several to the buttons', async () => {
+    h = await conversationHarness();
+    for (const [yes, who] of [['yes', 'Megan'], ['Yes please', 'Isaiah'], ["that's right", 'Miriam']] as const) {
+      await h.say('alex', `give ${who} send-as on Trainig`);
+      expect((await h.say('alex', yes)).map((r) => r.kind), yes).toEqual(['summary']);
+    }
+    await h.say('adele', 'geef Megan verzenden als op Suport');
+    expect((await h.say('adele', 'ja, klopt')).map((r) => r.kind)).toEqual(['summary']);
+    expect(await requestsOf('adele')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.support }]);
+    await h.say('isaiah', 'give Jann send-as on Training');
+    expect(read(await h.say('isaiah', 'yes'))).toEqual([
+      '[text] That is not one of the options. Pick one of the buttons above (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), or say "cancel" to stop.',
+    ]);
+    expect(await requestsOf('isaiah')).toEqual([]);
+  });
+
   it('stops at "cancel" with nothing requested', async () => {
     h = await conversationHarness();
     await h.say('alex', 'give Megan send-as on Trainig');
