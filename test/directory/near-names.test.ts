@@ -54,18 +54,15 @@ describe('NearNames', () => {
     expect(allowedEdits(3)).toBe(0);
   });
 
-  it('stays fast on 100,000 names: a miss and a typo each answer in well under 50 ms', () => {
+  it('finds the one close name among 100,000 and points nowhere when hundreds tie (its speed: bench/near-names.ts)', () => {
     const first = ['Anna', 'Bram', 'Chris', 'Daan', 'Eva', 'Finn', 'Gijs', 'Hanna', 'Iris', 'Joost', 'Kim', 'Lars', 'Maud', 'Noah', 'Olaf', 'Pien'];
     const last = ['Jansen', 'de Vries', 'Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters'];
     const named = Array.from({ length: 100_000 }, (_, i) => ({ id: `u${i}`, displayName: `${first[i % first.length]} ${last[Math.floor(i / first.length) % last.length]} ${i.toString(36)}` }));
     named.push({ id: 'u-zoe', displayName: 'Zoë Dubois' });
     const index = new NearNames(named);
-    index.near('warm up');
-    const started = performance.now();
     expect(index.near('Zoe Duboi')).toEqual(['u-zoe']);
     expect(index.near('Jansen')).toEqual([]);
     // Hundreds of Hanna Vissers are equally close: the typo points at no one of them.
     expect(index.near('Hana Viser')).toEqual([]);
-    expect((performance.now() - started) / 3).toBeLessThan(50);
   });
 });
