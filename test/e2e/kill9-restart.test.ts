@@ -34,9 +34,10 @@ describe('kill -9 while Teams hangs, then a restart on the same SQLite file', ()
   let connector: FakeConnector;
   let ctx: TeamsContext;
   let bot: BotProcess | undefined;
-  // A lease far longer than the restart: deliveries that wait for it are plainly late.
-  const LEASE_MS = 60_000;
-  const env = () => ({ STORE: `sqlite:${file}`, PROPAGATION_WINDOW: '2s', WORK_LEASE: '60s', APPROVER_REMINDER: '30d', REQUEST_EXPIRY: '60d' });
+  // A lease far longer than any restart, however busy the machine: deliveries that waited for it
+  // would still be waiting when the test gives up.
+  const LEASE_MS = 600_000;
+  const env = () => ({ STORE: `sqlite:${file}`, PROPAGATION_WINDOW: '2s', WORK_LEASE: '10m', APPROVER_REMINDER: '30d', REQUEST_EXPIRY: '60d' });
 
   beforeAll(async () => {
     connector = await new FakeConnector(TENANT).start();
@@ -70,15 +71,13 @@ describe('kill -9 while Teams hangs, then a restart on the same SQLite file', ()
     await bot.kill9();
     bot = undefined;
     connector.resume();
-    const restarted = Date.now();
     bot = await startBotProcess(env());
-    await until('the killed bot\'s deliveries done', () => (jobsLeft(file, held.map((job) => job.id)) === 0 ? true : undefined), LEASE_MS);
+    await until('the killed bot\'s deliveries done', () => (jobsLeft(file, held.map((job) => job.id)) === 0 ? true : undefined), 120_000);
     const done = Date.now();
-    await until('"In effect" heard', () => (liamHears(connector, 'In effect: ', 0) > 0 ? true : undefined), LEASE_MS);
+    await until('"In effect" heard', () => (liamHears(connector, 'In effect: ', 0) > 0 ? true : undefined), 120_000);
 
-    // Done within seconds of the restart, long before the first of those leases would have lapsed.
-    expect(done - restarted).toBeLessThan(15_000);
-    expect(Math.min(...held.map((job) => job.lease_until)) - done).toBeGreaterThan(30_000);
+    // Done long before the first of those leases would have lapsed.
+    expect(Math.min(...held.map((job) => job.lease_until)) - done).toBeGreaterThan(LEASE_MS / 2);
     expect(bot.output()).toContain('took back the jobs a dead process on this host held');
     expect(await bot.terminate()).toBe(0);
     bot = undefined;
