@@ -27,7 +27,7 @@ export interface NotificationPlan {
  * | decided | | requester, grantee | yes |
  * | cancelled | | requester, when someone else cancelled | yes |
  * | applied, effective | | requester, grantee | yes |
- * | revoked | | requester, grantee; the admin who revoked it directly (`askedBy`), unless already told; admins when they were told it was not visible | yes |
+ * | revoked | | requester, grantee (not those a revoke request that ended it tells: `heardThrough`); the admin who revoked it directly (`askedBy`), unless already told; admins when they were told it was not visible | yes |
  * | replaced (the other group right was applied: pending, applied or effective) | | requester, grantee; admins when they were told it was not visible | yes |
  * | already_held (a duplicate was applied first: closed at approval, or at apply) | | requester; grantee when told it was approved | yes |
  * | not_yet_visible (quick rechecks), revoke_reminder | | requester, grantee | |
@@ -86,7 +86,11 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
       return { messages, updateCopies: true };
     case 'revoked':
-      requesterAndGrantee();
+      // Ended by a revoke request: its requester and grantee hear it once, from that request's own
+      // post-back ("Done: remove ..." / the grantee's "Revoked: ..., asked by ...").
+      add(request.requesterId, 'requester');
+      if (request.granteeId !== request.requesterId) add(request.granteeId, 'grantee');
+      if (event.heardThrough) removeRecipients(messages, event.heardThrough);
       // Admins told it was not visible would otherwise still look for it, and apply it again.
       if (request.unconfirmedAt !== undefined) for (const admin of admins) add(admin, 'admin');
       // The admin who revoked it directly was told "I will confirm when it is done": once, unless
@@ -118,6 +122,11 @@ export function planNotifications(event: EngineEvent, admins: readonly string[])
       requesterAndGrantee();
       return { messages, updateCopies: true };
   }
+}
+
+/** Drops the messages to `people` (they hear of the event another way). */
+function removeRecipients(messages: PlannedMessage[], people: readonly string[]): void {
+  for (let i = messages.length - 1; i >= 0; i--) if (people.includes(messages[i]!.recipientId)) messages.splice(i, 1);
 }
 
 function noticeOf(event: EngineEvent, admins: readonly string[]): Notice {

@@ -212,6 +212,9 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest, ac
     ...(await repo.all(`req:propagating-target:${revoke.targetId}`)),
     ...(await repo.all(`req:timebound-target:${revoke.targetId}`)),
   ];
+  // A revoke request's requester and grantee hear "Done: remove ..." from its own apply: the
+  // grants it ends tell only their other people (a grant's requester who did not ask for this).
+  const heardThrough = revoke.kind === 'revoke' ? { heardThrough: [...new Set([revoke.requesterId, revoke.granteeId])] } : {};
   const seen = new Set<string>();
   for (const grant of tracked) {
     if (seen.has(grant.id)) continue;
@@ -223,7 +226,7 @@ async function endGrantsRevokedBy(deps: LifecycleDeps, revoke: StoredRequest, ac
       g.revokedAt = clock.now();
       g.revokedBy = actor;
       delete g.nextCheckAt;
-      return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights }, `by ${revoke.id}`);
+      return moveTo(g, 'revoked', actor, 'revoked', { type: 'revoked', rights: g.rights, ...heardThrough }, `by ${revoke.id}`);
     }, grant);
   }
 }

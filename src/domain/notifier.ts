@@ -30,9 +30,11 @@ export type EngineEvent =
   | { type: 'expired'; request: PermissionRequest }
   /**
    * A grant ended: by its end date, a revoke request, or an admin's direct revoke (`revokeNow`);
-   * `askedBy`: that admin, who was told "I will confirm when it is done".
+   * `askedBy`: that admin, who was told "I will confirm when it is done". `heardThrough`: ended by a
+   * revoke request, whose own post-backs ("Done: remove ...") reach these people (its requester
+   * and grantee) in the same apply; this event does not tell them again.
    */
-  | { type: 'revoked'; request: PermissionRequest; rights: Right[]; askedBy?: string }
+  | { type: 'revoked'; request: PermissionRequest; rights: Right[]; askedBy?: string; heardThrough?: string[] }
   /**
    * On a group, the other of Send As / Send on Behalf was applied for the same person
    * (`request.replacedBy`): this request, pending, applied or effective, ends `replaced`.

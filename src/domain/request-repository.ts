@@ -66,6 +66,8 @@ export interface EventSpec {
   rights?: Right[];
   /** `revoked`: the admin who revoked directly (`revokeNow`), owed the confirmation. */
   askedBy?: string;
+  /** `revoked`: ended by a revoke request, whose requester and grantee hear of it through that request. */
+  heardThrough?: string[];
   finalCheck?: boolean;
   nextCheckAt?: number;
   gaveUp?: boolean;
@@ -104,7 +106,13 @@ export function noSuchRequest(requestId: string): BotError {
 export function toEngineEvent({ event, request }: NotifyPayload): EngineEvent {
   switch (event.type) {
     case 'revoked':
-      return { type: 'revoked', request, rights: event.rights ?? request.rights, ...(event.askedBy !== undefined ? { askedBy: event.askedBy } : {}) };
+      return {
+        type: 'revoked',
+        request,
+        rights: event.rights ?? request.rights,
+        ...(event.askedBy !== undefined ? { askedBy: event.askedBy } : {}),
+        ...(event.heardThrough !== undefined ? { heardThrough: event.heardThrough } : {}),
+      };
     case 'not_yet_visible':
       return {
         type: 'not_yet_visible',

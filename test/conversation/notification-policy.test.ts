@@ -48,4 +48,12 @@ describe('an admin revoke: the admin hears it is done, as "I will confirm when i
   it('tells nobody else when the grant ended by its end date or a revoke request', () => {
     expect(who({ type: 'revoked', request: { ...revoked, revokedBy: 'system' }, rights: ['SendAs'] })).toEqual(['u-liam:requester', 'u-zoe:grantee']);
   });
+
+  it('tells nobody twice when a revoke request ended it: its requester and grantee hear it from that request', () => {
+    // Liam asked the grant, Kwame's removal ended it: Zoë (the grantee) hears the removal's own post-back.
+    expect(who({ type: 'revoked', request: revoked, rights: ['SendAs'], heardThrough: ['u-kwame', 'u-zoe'] })).toEqual(['u-liam:requester']);
+    // Liam asked both: nobody hears this one.
+    expect(who({ type: 'revoked', request: revoked, rights: ['SendAs'], heardThrough: ['u-liam', 'u-zoe'] })).toEqual([]);
+    expect(planNotifications({ type: 'revoked', request: revoked, rights: ['SendAs'], heardThrough: ['u-liam', 'u-zoe'] }, ADMINS).updateCopies).toBe(true);
+  });
 });

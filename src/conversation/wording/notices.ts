@@ -70,8 +70,13 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     }
     case 'cancelled':
       return [t(lang, 'post.cancelled', { summary })];
-    case 'applied':
-      return [t(lang, request.kind === 'grant' ? 'post.applied' : 'post.appliedRevoke', { summary, effectiveBy: request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?' })];
+    case 'applied': {
+      const effectiveBy = request.effectiveBy ? formatClock(request.effectiveBy, audience) : '?';
+      if (request.kind === 'grant') return [t(lang, 'post.applied', { summary, effectiveBy })];
+      // The grantee did not ask for the removal: what was taken, and at whose request; not "Done: remove ...".
+      if (message.role === 'grantee') return [t(lang, 'post.appliedRevokeGrantee', { right: words.right, grantee: words.grantee, target: words.target, requester: words.requester, effectiveBy })];
+      return [t(lang, 'post.appliedRevoke', { summary, effectiveBy })];
+    }
     case 'effective': {
       // A removal in effect was checked to be gone, not "in place".
       const lines = [t(lang, request.kind === 'grant' ? 'post.effective' : 'post.effectiveRevoke', { summary })];
