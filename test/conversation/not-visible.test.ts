@@ -243,11 +243,14 @@ describe('a removal Exchange still shows after its window (an ended grant, an ad
 
   it('"my requests" and the cards say Exchange still showed it, and whether the bot still checks; plain "Revoked" once it is gone', async () => {
     expect((await stateLine(stillShown, names, en)).status).toBe(
-      'Revoked at 23 Nov 2026 12:00; Exchange still showed it at 23 Nov 2026 13:30; an admin was told; checking again until 24 Nov 2026 12:00',
+      'Revoked by Ines Admin at 23 Nov 2026 12:00; Exchange still showed it at 23 Nov 2026 13:30; an admin was told; checking again until 24 Nov 2026 12:00',
     );
-    expect((await stateLine(neverGone, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00; Exchange still showed it at 24 Nov 2026 12:00; an admin was told; no longer checking');
-    expect((await stateLine(neverGone, names, nl)).status).toBe('Ingetrokken om 23 nov 2026 12:00; Exchange liet het om 24 nov 2026 12:00 nog steeds zien; een beheerder is ingelicht; ik controleer het niet meer');
-    expect((await stateLine(goneAfterAll, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
+    expect((await stateLine(neverGone, names, en)).status).toBe('Revoked by Ines Admin at 23 Nov 2026 12:00; Exchange still showed it at 24 Nov 2026 12:00; an admin was told; no longer checking');
+    expect((await stateLine(neverGone, names, nl)).status).toBe('Ingetrokken door Ines Admin om 23 nov 2026 12:00; Exchange liet het om 24 nov 2026 12:00 nog steeds zien; een beheerder is ingelicht; ik controleer het niet meer');
+    expect((await stateLine(goneAfterAll, names, en)).status).toBe('Revoked by Ines Admin at 23 Nov 2026 12:00');
+    expect((await stateLine(goneAfterAll, names, nl)).status).toBe('Ingetrokken door Ines Admin om 23 nov 2026 12:00');
+    // A removal nobody is named for (found by a later check, by 'system'): when only.
+    expect((await stateLine({ ...goneAfterAll, revokedBy: 'system' }, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
   });
 
   it('a grant its own end date ended says "Ended as planned", not "Revoked", on the cards and in "my requests"', async () => {
@@ -255,7 +258,7 @@ describe('a removal Exchange still shows after its window (an ended grant, an ad
     expect((await stateLine(ended, names, en)).status).toBe('Ended as planned at 24 Nov 2026 09:00');
     expect((await stateLine(ended, names, nl)).status).toBe('Verlopen zoals gepland om 24 nov 2026 09:00');
     // An admin's removal before its end is still "Revoked".
-    expect((await stateLine({ ...ended, revokedBy: 'u-admin', revokedAt: APPLIED + 3 * HOUR }, names, en)).status).toBe('Revoked at 23 Nov 2026 12:00');
+    expect((await stateLine({ ...ended, revokedBy: 'u-admin', revokedAt: APPLIED + 3 * HOUR }, names, en)).status).toBe('Revoked by Ines Admin at 23 Nov 2026 12:00');
   });
 
   it('"who has access" lists it as removed but still shown, not "gone by about" a time gone by', async () => {

@@ -60,6 +60,9 @@ describe('a revoke request ending a grant the bot applied', () => {
     // The removal's requester hears it done; the grant's requester, who did not ask for it, hears it revoked: once each.
     expect(removalLines(h.inbox(isaiah).slice(before.get(isaiah)))).toEqual([expect.stringMatching(/^Done: remove Send As from Megan Bowen on Training\. Takes effect by about \d\d:\d\d\.$/)]);
     expect(removalLines(h.inbox(alex).slice(before.get(alex)))).toEqual(['Revoked: Send As for Megan Bowen on Training.']);
+    // The grant's card says who revoked it (the approver of the removal), as a decided card says who approved.
+    await h.say(alex, 'my requests');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/Revoked by Adele Vance at \d+ Nov 2026 \d\d:\d\d/);
   });
 
   it('the grantee hears one line (nl)', async () => {
@@ -68,5 +71,7 @@ describe('a revoke request ending a grant the bot applied', () => {
       expect.stringMatching(/^Ingetrokken: Verzenden als van Jan Jansen op Sales, op verzoek van Isaiah Langer\. Van kracht rond \d\d:\d\d\.$/),
     ]);
     expect(removalLines(h.inbox(isaiah).slice(before.get(isaiah)))).toEqual([expect.stringMatching(/^Uitgevoerd: /)]);
+    await h.say(alex, 'mijn aanvragen');
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/Ingetrokken door Miriam Graham om \d+ nov 2026 \d\d:\d\d/);
   });
 });

@@ -97,17 +97,22 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
       return { status: t(lang, 'state.expired', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
     case 'revoked': {
       const revokedAt = formatMoment(request.revokedAt ?? request.updatedAt, audience);
+      // Who revoked it, as a decided card says who approved: the admin who revoked it directly, or
+      // the approver of the revoke request that ended it. 'system' (its end date, a removal found
+      // later) names nobody.
+      const revoker = request.revokedBy && request.revokedBy !== 'system' ? await names.person(request.revokedBy) : undefined;
+      const revoked = revoker !== undefined ? t(lang, 'state.revokedBy', { by: revoker, at: revokedAt }) : t(lang, 'state.revoked', { at: revokedAt });
       // A removal Exchange still showed after its window: say so (and whether the bot still checks), not only "Revoked".
       if (request.removalChecksEndedAt !== undefined) {
-        return { status: t(lang, 'state.revokedNotGone', { at: revokedAt, checkedAt: formatMoment(request.removalChecksEndedAt, audience) }), tone: 'attention' };
+        return { status: t(lang, 'state.revokedNotGone', { revoked, checkedAt: formatMoment(request.removalChecksEndedAt, audience) }), tone: 'attention' };
       }
       if (request.removalUnconfirmedAt !== undefined && request.removalSettledAt === undefined) {
         const until = request.removalChecksUntil !== undefined ? formatMoment(request.removalChecksUntil, audience) : '?';
-        return { status: t(lang, 'state.revokedUnconfirmed', { at: revokedAt, checkedAt: formatMoment(request.removalUnconfirmedAt, audience), until }), tone: 'attention' };
+        return { status: t(lang, 'state.revokedUnconfirmed', { revoked, checkedAt: formatMoment(request.removalUnconfirmedAt, audience), until }), tone: 'attention' };
       }
       // Its own end date ended it: "Ended as planned", as its post-back said, not "Revoked".
       if (endedAsPlanned(request)) return { status: t(lang, 'state.ended', { at: revokedAt }), tone: 'warning' };
-      return { status: t(lang, 'state.revoked', { at: revokedAt }), tone: 'warning' };
+      return { status: revoked, tone: 'warning' };
     }
     case 'replaced': {
       const values = {

@@ -140,7 +140,7 @@ describe('Teams: a grant that ended is shown as being removed during its window'
     expect(cardProblems(cardOf(admin))).toEqual([]);
 
     await h.say(alex, 'my requests');
-    expect(textOf(h.inbox(alex).at(-1))).toMatch(/Revoked at \d+ Nov 2026 \d\d:\d\d; Exchange still showed it at \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
+    expect(textOf(h.inbox(alex).at(-1))).toMatch(/Revoked by Nestor Wilke at \d+ Nov 2026 \d\d:\d\d; Exchange still showed it at \d+ Nov 2026 \d\d:\d\d; an admin was told; checking again until/);
     await h.say(nestor, 'who has access to Training?');
     expect(lastFacts(nestor)).toContainEqual({ title: 'Send As', value: expect.stringMatching(/^Megan Bowen: removed \d\d:\d\d, but Exchange still showed it at \d\d:\d\d and an admin was told$/) });
 
