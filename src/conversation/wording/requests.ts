@@ -147,15 +147,20 @@ export function replacingRights(request: PermissionRequest, lang: Lang): string 
   return rightsLabel(others, lang);
 }
 
-/** The pre-flight warnings as sentences, each with a warning sign. */
-export function warningLines(warnings: readonly PreflightWarning[], words: RequestWords, lang: Lang, names: Names): string[] {
+/**
+ * The pre-flight warnings as sentences, each with a warning sign. `timeBound`: the request is a
+ * grant with an end (a duration, an end date): a replacement then says that the right it removes
+ * does not come back when this grant ends (the bot never restores it: SPEC section 1, applying the
+ * one removes the other, and nothing gives it back).
+ */
+export function warningLines(warnings: readonly PreflightWarning[], words: RequestWords, lang: Lang, names: Names, timeBound = false): string[] {
   return warnings.map((w) => {
     switch (w.code) {
       case 'replacement':
         // An open request for the other right rather than a right held: approving this one closes it, or replaces it once applied.
         return w.requestId
           ? `⚠ ${t(lang, 'warning.replacementPending', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang), requestId: names.escape(w.requestId, 80) })}`
-          : `⚠ ${t(lang, 'warning.replacement', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang) })}`;
+          : `⚠ ${t(lang, timeBound ? 'warning.replacementTimeBound' : 'warning.replacement', { grantee: words.grantee, replaces: rightLabel(w.replaces, lang) })}`;
       case 'not_a_member':
         return `⚠ ${t(lang, 'warning.not_a_member', { grantee: words.grantee })}`;
       case 'already_pending':
@@ -164,6 +169,11 @@ export function warningLines(warnings: readonly PreflightWarning[], words: Reque
         return `⚠ ${t(lang, 'warning.guest_trustee', { grantee: words.grantee })}`;
     }
   });
+}
+
+/** Whether a grant has an end: a duration or end date asked for, or the end set when it was applied. */
+export function isTimeBound(request: PermissionRequest): boolean {
+  return request.kind === 'grant' && (Boolean(request.duration) || Boolean(request.until) || request.endsAt !== undefined);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { PermissionRequest } from '../../domain/request.js';
 import type { ApprovalView, Audience, AuditFilter, AuditView, HelpView, Lang, NoticeView, RequestView, StatusView } from '../types.js';
 import { endOf, formatEnd, formatMoment } from './format.js';
 import type { Names } from './names.js';
-import { explanation, requestFacts, requestWords, rightsLabel, stateLine, warningLines } from './requests.js';
+import { explanation, isTimeBound, requestFacts, requestWords, rightsLabel, stateLine, warningLines } from './requests.js';
 import { strings, t } from './strings.js';
 
 /**
@@ -33,7 +33,7 @@ export async function approvalView(
     }),
     explanation: explanation(request, words, lang),
     facts: await requestFacts(request, words, names, audience, false),
-    warnings: warningLines(standingWarnings(request), words, lang, names),
+    warnings: warningLines(standingWarnings(request), words, lang, names, isTimeBound(request)),
     status: options.note ?? (actionable ? '' : state.status),
     tone: options.note ? 'attention' : state.tone,
     actionable,
@@ -52,7 +52,7 @@ export async function summaryView(request: PermissionRequest, names: Names, audi
     title: t(lang, request.kind === 'grant' ? 'summary.title.grant' : 'summary.title.revoke', { right: words.right, grantee: words.grantee, target: words.target }),
     explanation: explanation(request, words, lang),
     facts: await requestFacts(request, words, names, audience, true),
-    warnings: warningLines(standingWarnings(request), words, lang, names),
+    warnings: warningLines(standingWarnings(request), words, lang, names, isTimeBound(request)),
     status: state.status,
     tone: state.tone,
   };
