@@ -361,9 +361,14 @@ export class RequestEngine implements RequestEngineApi {
     // held (one line to the approver and the requester) instead of applying the right a second time.
     const current = await this.repo.find(requestId);
     const holder = verdict === 'approve' && current?.state === 'pending' ? await heldByAnother(this.repo, current) : undefined;
+    const admin = await this.isAdmin(actorId);
     const updated = await this.repo
       .change(requestId, (r) => {
         if (!r.approverIds.includes(actorId)) {
+          // Someone with no part in the request hears what an unknown id gets (as for cancel): the
+          // refusal must not confirm that the id exists. Its requester, grantee, former approvers
+          // and admins still hear they cannot decide it.
+          if (!admin && !relatedTo(r, actorId)) throw noSuchRequest(requestId);
           throw new BotError('not_an_approver', 'You are not an approver of this request', { details: { requestId, granteeId: r.granteeId, targetId: r.targetId } });
         }
         if (r.state !== 'pending') throw alreadyDecided(r);
@@ -376,7 +381,8 @@ export class RequestEngine implements RequestEngineApi {
         return moveTo(r, to, actorId, to, { type: 'decided' }, cleanReason);
       }, current)
       .catch(async (error) => {
-        if (isBotError(error, 'not_an_approver')) await this.auditRefusal(requestId, actorId, 'decide', error.message);
+        // A click on a request one has no part in is recorded too (answered as not found): only an id that names no request is not.
+        if (isBotError(error, 'not_an_approver') || (isBotError(error, 'not_found') && current !== undefined)) await this.auditRefusal(requestId, actorId, 'decide', error.message);
         throw error;
       });
     this.metrics.decision(updated.decision?.verdict === 'approved' ? 'approved' : 'rejected');
@@ -389,7 +395,7 @@ export class RequestEngine implements RequestEngineApi {
       if (r.requesterId !== actorId && !admin) {
         // Someone with no part in the request (not its grantee, nor an approver) hears what an
         // unknown id gets: the refusal must not confirm that the id exists.
-        if (r.granteeId !== actorId && !r.approverIds.includes(actorId) && r.decision?.by !== actorId) throw noSuchRequest(requestId);
+        if (!relatedTo(r, actorId)) throw noSuchRequest(requestId);
         throw new BotError('not_allowed', 'Only the requester or an admin can cancel a request', { details: { reason: 'not_requester', requestId } });
       }
       if (r.state !== 'pending') throw alreadyDecided(r);
@@ -588,7 +594,15 @@ export class RequestEngine implements RequestEngineApi {
    * person's history and the whole log stay admin-only.
    */
   async audit(actorId: string, filter: AuditFilter, page: Page = {}): Promise<AuditPage> {
-    if (!(await this.isAdmin(actorId)) && !(await this.ownsAuditSubject(actorId, filter))) {
+    const admin = await this.isAdmin(actorId);
+    if (!admin && filter.requestId) {
+      // A request id that names no request, or one the asker has no part in (not its requester,
+      // grantee, an approver or an owner of its mailbox): the same `not_found`, so the answer does
+      // not confirm that the id exists. Its requester or grantee is still told they may not read it.
+      const request = await this.repo.find(filter.requestId);
+      if (!request || (!relatedTo(request, actorId) && !(await this.ownsAuditSubject(actorId, filter)))) throw noSuchRequest(filter.requestId);
+    }
+    if (!admin && !(await this.ownsAuditSubject(actorId, filter))) {
       throw new BotError('not_allowed', 'Only admins (and owners, for their own mailbox or group) can read the audit log', { details: { reason: 'owner_or_admin_only' } });
     }
     const span = {
@@ -634,6 +648,21 @@ export class RequestEngine implements RequestEngineApi {
   async idle(): Promise<void> {
     await this.options.worker.runUntilIdle();
   }
+}
+
+/**
+ * Whether a person has a part in a request: its requester, its grantee, one of its approvers (now,
+ * or one it could not reach), or who decided it. Anyone else is answered about it as about an id
+ * that names no request (`noSuchRequest`).
+ */
+function relatedTo(request: StoredRequest, personId: string): boolean {
+  return (
+    request.requesterId === personId ||
+    request.granteeId === personId ||
+    request.approverIds.includes(personId) ||
+    (request.unreachableApprovers ?? []).includes(personId) ||
+    request.decision?.by === personId
+  );
 }
 
 function alreadyDecided(request: PermissionRequest): BotError {

@@ -121,7 +121,8 @@ describe('audit in chat', () => {
     expect(wordsOf(refused)).toContain('Only admins can read this history');
     expect(wordsOf(only(await h.say('megan', `geschiedenis van ${onTraining.id}`, 'nl-NL')))).toContain('Alleen beheerders kunnen deze geschiedenis lezen');
     expect(only(await h.say('megan', 'audit Alex'))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
-    expect(only(await h.say('megan', 'audit REQ-ZZZZZ'))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
+    // An id that names no request: not found (as a request she has no part in would be), not "admins only".
+    expect(only(await h.say('megan', 'audit REQ-ZZZZZ'))).toMatchObject({ kind: 'refusal', code: 'not_found' });
     expect(only(await h.click('megan', 'audit', { granteeId: PEOPLE.megan.id, before: '~' }))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });
     // Megan's manager approves requests on her mailbox but does not own it.
     expect(only(await h.say('miriam', `audit ${onMegan!.id}`))).toMatchObject({ kind: 'refusal', code: 'audit_not_allowed' });

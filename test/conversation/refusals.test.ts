@@ -154,6 +154,34 @@ describe('refusals name the person and the mailbox or group, each with its own c
     expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
   });
 
+  it('approving, rejecting or auditing a request one has no part in is answered as an unknown id (en, nl); its own people keep their answers', async () => {
+    h = await conversationHarness();
+    await h.say('alex', 'give Megan send as on Training');
+    const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
+    const typed = (r: ReturnType<typeof refusalOf>) => ({ ...r, details: { ...r.details, requestId: 'typed' } });
+    for (const [locale, text, audit] of [['en-US', 'I could not find that request.', 'audit'], ['nl-NL', 'Ik kon die aanvraag niet vinden.', 'geschiedenis van']] as const) {
+      for (const verb of ['approve', 'reject']) {
+        const unrelated = refusalOf(await h.click('isaiah', verb, { requestId: request!.id }, locale));
+        const unknown = refusalOf(await h.click('isaiah', verb, { requestId: 'REQ-ZZZZZZ' }, locale));
+        expect(typed(unrelated)).toEqual(typed(unknown));
+        expect(unrelated).toMatchObject({ code: 'not_found', text });
+      }
+      const unrelated = refusalOf(await h.say('isaiah', `${audit} ${request!.id}`, locale));
+      const unknown = refusalOf(await h.say('isaiah', `${audit} REQ-ZZZZZZ`, locale));
+      expect(typed(unrelated)).toEqual(typed(unknown));
+      expect(unrelated).toMatchObject({ code: 'not_found', text });
+    }
+    // The requester and the grantee know the request: they still hear they cannot decide it or read its history.
+    expect(refusalOf(await h.click('alex', 'approve', { requestId: request!.id }))).toMatchObject({ code: 'not_an_approver', text: 'You are not an approver of this request.' });
+    expect(refusalOf(await h.click('megan', 'reject', { requestId: request!.id })).code).toBe('not_an_approver');
+    expect(refusalOf(await h.say('alex', `audit ${request!.id}`)).code).toBe('audit_not_allowed');
+    expect((await h.app.engine.get(request!.id))?.state).toBe('pending');
+    // The unrelated clicks are on the record (refused), as an approver's wrong click is.
+    const trail = await h.app.engine.audit(PEOPLE.nestor.id, { requestId: request!.id }, { limit: 100 });
+    const entries = Array.isArray(trail) ? trail : trail.entries;
+    expect(entries.filter((e) => e.actorId === PEOPLE.isaiah.id && e.outcome === 'refused').length).toBe(4);
+  });
+
   it('an unknown person is said so and asked for', async () => {
     h = await conversationHarness();
     const replies = await h.say('alex', 'give Xyzzy send as on Training');

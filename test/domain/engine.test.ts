@@ -225,8 +225,9 @@ describe('request engine', () => {
     const forEmma = await created(grant({ requesterId: 'u-liam', granteeId: 'u-emma', targetId: 'u-sofie', right: 'FullAccess' }));
     expect(forEmma.approverIds).toEqual(['u-sofie']);
     await expect(core.engine.decide(forEmma.id, 'u-emma', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
-    // A bystander.
-    await expect(core.engine.decide(forEmma.id, 'u-kwame', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_an_approver'));
+    // A bystander hears what an unknown id gets (the refusal does not confirm the id exists); it is still on the record.
+    await expect(core.engine.decide(forEmma.id, 'u-kwame', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_found'));
+    await expect(core.engine.decide('REQ-ZZZZZZ', 'u-kwame', 'approve')).rejects.toSatisfy((e) => isBotError(e, 'not_found'));
     expect((await core.engine.get(forEmma.id))?.state).toBe('pending');
     const refusals = (await core.trail('u-admin', { requestId: forEmma.id })).filter((e) => e.outcome === 'refused');
     expect(refusals.map((e) => e.actorId)).toEqual(['u-emma', 'u-kwame']);
@@ -468,7 +469,11 @@ describe('request engine', () => {
     await expect(core.engine.audit('u-liam', { targetId: 'g-training' })).rejects.toSatisfy(notAllowed);
     await expect(core.engine.audit('u-liam', { granteeId: 'u-liam' })).rejects.toSatisfy(notAllowed);
     await expect(core.engine.audit('u-liam', {})).rejects.toSatisfy(notAllowed);
-    await expect(core.engine.audit('u-liam', { requestId: 'REQ-ZZZZZZ' })).rejects.toSatisfy(notAllowed);
+    // An unknown id, and a request he has no part in (Kwame's for Zoë on Emma's mailbox), are alike: not found.
+    const notFound = (e: unknown) => isBotError(e, 'not_found');
+    await expect(core.engine.audit('u-liam', { requestId: 'REQ-ZZZZZZ' })).rejects.toSatisfy(notFound);
+    const unrelated = await created(grant({ requesterId: 'u-kwame', granteeId: 'u-zoe', targetId: 'u-emma', right: 'FullAccess' }));
+    await expect(core.engine.audit('u-liam', { requestId: unrelated.id })).rejects.toSatisfy(notFound);
     // A filter naming his mailbox and another request reads that request: refused.
     await expect(core.engine.audit('u-liam', { requestId: onTraining.id, targetId: 'u-liam' })).rejects.toSatisfy(notAllowed);
   });
