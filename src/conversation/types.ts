@@ -423,8 +423,13 @@ export interface PageStore {
   saveLastPage(page: LastPage): Promise<void>;
 }
 
-/** Escapes user-supplied text for the channel's markup (Adaptive Card Markdown, Slack mrkdwn), capped at `max` characters. */
-export type Escape = (text: string, max?: number) => string;
+/**
+ * Escapes user-supplied text for the channel's markup (Adaptive Card Markdown, Slack mrkdwn), capped
+ * at `max` characters. `prose`, when the channel has one: the escape for what a person wrote in their
+ * own words (a reason), shown only in rich text (cards, Block Kit mrkdwn), never in a button label
+ * or other plain text; it shows the words as typed and lets none of them format the message.
+ */
+export type Escape = ((text: string, max?: number) => string) & { prose?: (text: string, max?: number) => string };
 
 export interface ConversationDeps {
   engine: ConversationEngine;

@@ -57,3 +57,25 @@ describe('an admin revoke: the admin hears it is done, as "I will confirm when i
     expect(planNotifications({ type: 'revoked', request: revoked, rights: ['SendAs'], heardThrough: ['u-liam', 'u-zoe'] }, ADMINS).updateCopies).toBe(true);
   });
 });
+
+describe("a person's own words on a Teams card: shown as typed", () => {
+  const rejected = sampleRequest({ state: 'rejected', decision: { verdict: 'rejected', by: 'u-emma', at: REVOKED_AT, reason: 'Niet nodig <b>echt</b> *niet*' } });
+  it('an HTML tag in a reject reason is not backslash-escaped (cards render no HTML); Markdown marks still are (en, nl)', async () => {
+    const event: EngineEvent = { type: 'decided', request: rejected };
+    expect((await words(event, 'u-liam')).text).toBe('Rejected: Send As for Zoë Dubois on Training, by Emma Clarke. Reason: Niet nodig <b>echt</b> \\*niet\\*');
+    expect((await words(event, 'u-liam', nl)).text).toContain('Niet nodig <b>echt</b> \\*niet\\*');
+    // The state line of the cards and "my requests" likewise.
+    const { stateLine } = await import('../../src/conversation/wording/requests.js');
+    expect((await stateLine(rejected, names, en)).status).toMatch(/^Rejected by Emma Clarke at .*: Niet nodig <b>echt<\/b> \\\*niet\\\*$/);
+    // A name keeps the full escape (it also goes into text messages).
+    expect(names.escape('<b>Megan</b>')).toBe('\\<b\\>Megan\\</b\\>');
+  });
+});
+
+describe('escapeMarkdown.prose', () => {
+  it("breaks only Teams' mention tag among tags", async () => {
+    const { escapeMarkdownProse } = await import('../../src/conversation/wording/escape.js');
+    expect(escapeMarkdownProse('<at>Megan</at> <b>x</b> <atom')).toBe('\\<at\\>Megan\\</at\\> <b>x</b> <atom');
+    expect(escapeMarkdownProse('a <at')).toBe('a \\<at');
+  });
+});

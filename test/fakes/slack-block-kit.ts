@@ -111,4 +111,5 @@ function isObject(value: unknown): value is Json {
  * `<https://..|..>`. The bot escapes `&`, `<` and `>` in every user-supplied string, so a rendered
  * message holds such a sequence only where the bot wrote one itself.
  */
-export const SLACK_CONTROL_SEQUENCE = /<[@#!][^>]*>|<(?:https?|mailto):[^>]*>/;
+// A date token with an invalid format around one formatting mark (`escapeSlackProse`) is inert: Slack shows the mark.
+export const SLACK_CONTROL_SEQUENCE = /<[@#][^>]*>|<!(?!date\^00000000\^\{_\}\|[*_~`]>)[^>]*>|<(?:https?|mailto):[^>]*>/;

@@ -122,7 +122,10 @@ export function headed(header: string, body: readonly string[]): string {
   return /[:.!?…]$/.test(head) ? `${head} ${rest}` : `${head}: ${rest}`;
 }
 
-/** The notification text: mrkdwn markers removed, entities kept (Slack decodes them). */
+/**
+ * The notification text: the bot's own bold markers removed, entities kept (Slack decodes them); a
+ * mark a person typed (`escapeSlackProse`'s date token) is the mark itself again, as they wrote it.
+ */
 function fallback(text: string): string {
-  return text.replace(/\*/g, '').trim() || '…';
+  return text.replace(/<!date\^00000000\^\{_\}\|([*_~`])>|\*/g, (_whole, typed?: string) => typed ?? '').trim() || '…';
 }

@@ -16,12 +16,29 @@ const NEEDS_WORK = /[&<>\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u
  * removed (a right-to-left override could make a name read backwards) and the text is capped at
  * `max` characters (default 500).
  */
-export const escapeSlack: Escape = (value: string, max = 500): string => {
+function escapeEntities(value: string, max = 500): string {
   if (value.length <= max && !NEEDS_WORK.test(value)) return value;
   let text = value.replace(UNSAFE_CHARS, '').replace(/\r\n?/g, '\n');
   if (text.length > max) text = `${text.slice(0, max - 1)}…`;
   return text.replace(/[&<>]/g, (c) => ENTITIES[c]!);
-};
+}
+
+/** mrkdwn's formatting marks: bold, italic, strike, code. */
+const FORMATTING = /[*_~`]/g;
+
+/**
+ * What a person wrote in their own words (a reason), for mrkdwn only (`Escape.prose`): escaped as
+ * `escapeSlack` does, and each formatting mark (`*`, `_`, `~`, a backquote) shown as typed without
+ * formatting. mrkdwn has no backslash escape; a date token whose format is invalid
+ * (`<!date^0^{_}|*>`) makes every Slack client show its fallback, the mark itself, as plain text
+ * (the way jsx-slack's `<Escape>` keeps user text inert). Never for plain_text (button labels), where
+ * the token would show as typed.
+ */
+export function escapeSlackProse(value: string, max = 500): string {
+  return escapeEntities(value, max).replace(FORMATTING, (mark) => `<!date^00000000^{_}|${mark}>`);
+}
+
+export const escapeSlack: Escape = Object.assign(escapeEntities, { prose: escapeSlackProse });
 
 /**
  * The plain text of a message as typed, from the text Slack delivers: mentions of the app removed

@@ -46,6 +46,15 @@ export class Names {
     };
   }
 
+  /**
+   * What a person wrote in their own words (a request's or a rejection's reason), for rich text
+   * only: the channel's `escape.prose` when it has one (so `*shared*` is not bold in Slack), else
+   * its `escape`. Capped at `max` characters (default 500).
+   */
+  prose(text: string, max?: number): string {
+    return (this.escape.prose ?? this.escape)(text, max);
+  }
+
   /** "Megan Bowen, Alex Wilber" */
   async people(ids: readonly string[]): Promise<string> {
     return (await Promise.all(ids.map((id) => this.person(id)))).join(', ');

@@ -66,7 +66,7 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'decided': {
       const by = await names.person(request.decision?.by ?? '');
       if (request.decision?.verdict !== 'rejected') return [t(lang, 'post.approved', { summary, by })];
-      return [request.decision.reason ? t(lang, 'post.rejectedReason', { summary, by, reason: names.escape(request.decision.reason) }) : t(lang, 'post.rejected', { summary, by })];
+      return [request.decision.reason ? t(lang, 'post.rejectedReason', { summary, by, reason: names.prose(request.decision.reason) }) : t(lang, 'post.rejected', { summary, by })];
     }
     case 'cancelled':
       return [t(lang, 'post.cancelled', { summary })];

@@ -89,7 +89,7 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
       return { status: t(lang, 'state.failed', { by, at }), tone: 'attention' };
     case 'rejected':
       return decision?.reason
-        ? { status: t(lang, 'state.rejectedReason', { by, at, reason: names.escape(decision.reason) }), tone: 'attention' }
+        ? { status: t(lang, 'state.rejectedReason', { by, at, reason: names.prose(decision.reason) }), tone: 'attention' }
         : { status: t(lang, 'state.rejected', { by, at }), tone: 'attention' };
     case 'cancelled':
       return { status: t(lang, 'state.cancelled', { at: formatMoment(request.updatedAt, audience) }), tone: 'warning' };
@@ -201,7 +201,7 @@ export async function requestFacts(request: PermissionRequest, words: RequestWor
   ];
   const end = endFact(request, audience, names);
   if (end) facts.push(end);
-  if (request.reason) facts.push({ title: t(lang, 'label.reason'), value: names.escape(request.reason) });
+  if (request.reason) facts.push({ title: t(lang, 'label.reason'), value: names.prose(request.reason) });
   if (request.rights.includes('FullAccess') && request.kind === 'grant' && !request.autoMapping) {
     facts.push({ title: t(lang, 'label.autoMapping'), value: t(lang, 'label.autoMappingOff') });
   }

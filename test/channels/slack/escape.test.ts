@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeSlack, plainTextOf } from '../../../src/channels/slack/escape.js';
+import { escapeSlack, escapeSlackProse, plainTextOf } from '../../../src/channels/slack/escape.js';
 import { SLACK_CONTROL_SEQUENCE } from '../../fakes/slack-block-kit.js';
 
 describe('escapeSlack', () => {
@@ -24,6 +24,20 @@ describe('escapeSlack', () => {
 
   it('never leaves an entity half-escaped (escaping is applied after the cut)', () => {
     expect(escapeSlack(`${'a'.repeat(98)}<bb`, 100)).toBe(`${'a'.repeat(98)}&lt;…`);
+  });
+});
+
+describe('escapeSlackProse (a reason, in mrkdwn)', () => {
+  it('shows formatting marks as typed: each in a date token Slack renders as its plain fallback', () => {
+    const inert = (mark: string) => `<!date^00000000^{_}|${mark}>`;
+    expect(escapeSlackProse('Niet nodig *shared* _x_ ~y~ `z`')).toBe(
+      `Niet nodig ${inert('*')}shared${inert('*')} ${inert('_')}x${inert('_')} ${inert('~')}y${inert('~')} ${inert('`')}z${inert('`')}`,
+    );
+    expect(escapeSlackProse('*<!channel>*')).toBe(`${inert('*')}&lt;!channel&gt;${inert('*')}`);
+    expect(escapeSlackProse('*<!channel>*')).not.toMatch(SLACK_CONTROL_SEQUENCE);
+    expect(escapeSlack.prose).toBe(escapeSlackProse);
+    // Names and ids keep the plain escape (they also go into plain_text button labels).
+    expect(escapeSlack('Megan_B *x*')).toBe('Megan_B *x*');
   });
 });
 

@@ -145,3 +145,24 @@ describe('Slack: the conversations of SPEC section 2', () => {
     expect(await h.slack.messaging.lastSeen(adele.aad)).toBe(h.clock.now());
   });
 });
+
+describe('Slack: what a person wrote never formats the message', () => {
+  it('a reject reason with *bold* marks shows them as typed in the blocks and in the notification text', async () => {
+    h = await slackHarness();
+    await h.dm(alex, 'give Megan send-as on Training');
+    const approval = h.inbox(adele).at(-1)!;
+    await h.click(adele, approval, 'reject');
+    await h.submitReject(adele, 'Niet nodig *shared* _echt_ niet');
+    const told = h.last(alex, 'Rejected')!;
+    const blocks = JSON.stringify(told.blocks);
+    // No bare *shared* or _echt_ for mrkdwn to format: each mark is an inert token showing the mark.
+    expect(blocks).not.toContain('*shared*');
+    expect(blocks).not.toContain('_echt_');
+    expect(blocks).toContain('<!date^00000000^{_}|*>shared<!date^00000000^{_}|*>');
+    // The notification text keeps the marks as typed (it used to drop them).
+    expect(told.text).toContain('Niet nodig *shared* _echt_ niet');
+    // The card copies' state line too.
+    expect(JSON.stringify(h.fake.message(approval.channel, approval.ts)?.blocks)).toContain('<!date^00000000^{_}|_>echt<!date^00000000^{_}|_>');
+    expect(h.fake.violations).toEqual([]);
+  });
+});
