@@ -1,5 +1,6 @@
 import type { ChangeEffects, RequestRepository } from './request-repository.js';
 import type { StoredRequest } from './request.js';
+import { addIsoDuration, endOfDate } from './time.js';
 
 /**
  * Two people may ask for the same right for the same person before either is approved ("give Zoë
@@ -13,23 +14,32 @@ import type { StoredRequest } from './request.js';
  */
 
 /**
- * The bot's grant that already gives `request`'s grantee every right it asks for on its target, or
- * undefined. Only a grant applied since `request` was asked for counts: one in place before was
+ * The bot's grant that already gives `request`'s grantee every right it asks for on its target for
+ * at least as long (`holdsRightOf`, with `now` the approval or apply, epoch ms), or undefined. Only a grant applied since `request` was asked for counts: one in place before was
  * weighed by the request's own pre-flight (a right held is answered at once; one Exchange did not
  * show was asked for again on purpose). Only one the bot stands by: in effect, or applied and still
  * in its window and quick rechecks; one Exchange did not show by then (`unconfirmedAt`) is applied
  * again rather than taken on its word. Read from `req:held` (the grants in place per person and
  * target); a grant applied by a version before that index has its entry from the held backfill.
  */
-export async function heldByAnother(repo: RequestRepository, request: StoredRequest): Promise<StoredRequest | undefined> {
+export async function heldByAnother(repo: RequestRepository, request: StoredRequest, now: number): Promise<StoredRequest | undefined> {
   if (request.kind !== 'grant') return undefined;
   const grants = await repo.all(`req:held:${request.granteeId}|${request.targetId}`);
-  return grants.find((grant) => holdsRightOf(grant, request));
+  return grants.find((grant) => holdsRightOf(grant, request, now));
 }
 
-/** Whether `grant` gives what `request` asks (`heldByAnother`'s rule, also checked again inside the change). */
-export function holdsRightOf(grant: StoredRequest, request: StoredRequest): boolean {
+/**
+ * Whether `grant` gives what `request` asks, applied at `now` (epoch ms), for as long as it asks
+ * (`heldByAnother`'s rule, also checked again inside the change). Only a grant that lasts at least
+ * as long covers it: one with no end, or one that ends at or after the end `request` would get
+ * (`endOnApply`); a request with no end is covered only by a grant with no end. Closed for a shorter
+ * grant, the right this request's approver gave would go at that grant's end (its end date removes
+ * the one right Exchange holds). Not one an admin asked to end now (`revokeRequestedAt`).
+ */
+export function holdsRightOf(grant: StoredRequest, request: StoredRequest, now: number): boolean {
   const standsBy = grant.state === 'effective' || (grant.state === 'applied' && grant.unconfirmedAt === undefined && grant.checksEndedAt === undefined);
+  const end = endOnApply(request, now);
+  const lasts = grant.revokeRequestedAt === undefined && (grant.endsAt === undefined || (end !== undefined && grant.endsAt >= end));
   return (
     grant.id !== request.id &&
     grant.kind === 'grant' &&
@@ -38,8 +48,21 @@ export function holdsRightOf(grant: StoredRequest, request: StoredRequest): bool
     grant.targetId === request.targetId &&
     request.rights.every((right) => grant.rights.includes(right)) &&
     standsBy &&
+    lasts &&
     (grant.appliedAt ?? 0) >= request.createdAt
   );
+}
+
+/**
+ * The end (epoch ms) a grant gets when it is applied at `at` (epoch ms): `at` plus its `duration`,
+ * or the midnight after its `until` date in its `untilTimeZone`; undefined for a standing grant or a
+ * revoke. The apply records it as `endsAt`.
+ */
+export function endOnApply(request: Pick<StoredRequest, 'kind' | 'duration' | 'until' | 'untilTimeZone'>, at: number): number | undefined {
+  if (request.kind !== 'grant') return undefined;
+  if (request.duration) return addIsoDuration(at, request.duration);
+  if (request.until) return endOfDate(request.until, request.untilTimeZone);
+  return undefined;
 }
 
 /**

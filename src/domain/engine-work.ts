@@ -4,7 +4,7 @@ import type { JobHandler, JobOutcome } from '../scheduler/worker.js';
 import type { Job } from '../store/work-queue.js';
 import type { Clock } from './clock.js';
 import type { AuditAction } from './engine-api.js';
-import { alreadyHeldEvent, heldByAnother, holdsRightOf, markAlreadyHeld } from './already-held.js';
+import { alreadyHeldEvent, endOnApply, heldByAnother, holdsRightOf, markAlreadyHeld } from './already-held.js';
 import { BotError, isBotError } from './errors.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
@@ -12,7 +12,6 @@ import { canTransition, grantInPlace, trackingRemoval, type RequestState, type S
 import { removedSince } from './removed-since.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, type Right } from './rights.js';
-import { addIsoDuration, endOfDate } from './time.js';
 
 /** What the lifecycle's timers need from the engine. */
 export interface LifecycleDeps {
@@ -127,11 +126,12 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
   if (!start || !READY_TO_APPLY.includes(start.state)) return;
   if (await appliesFirst(deps, start)) return { retryAt: clock.now() + EXCLUSIVE_WAIT_MS };
   // Approved with a duplicate that was applied first (both approved before either was applied):
-  // nothing to apply again. Closed as already held, with no second "Applied".
-  const holder = await heldByAnother(repo, start);
+  // nothing to apply again. Closed as already held, with no second "Applied". One that lasts less
+  // long than this one asks does not count: this one is applied (Exchange takes a right it holds).
+  const holder = await heldByAnother(repo, start, clock.now());
   if (holder) {
     const closed = await repo.change(requestId, (r) => {
-      if (!READY_TO_APPLY.includes(r.state) || !holdsRightOf(holder, r)) return false;
+      if (!READY_TO_APPLY.includes(r.state) || !holdsRightOf(holder, r, clock.now())) return false;
       markAlreadyHeld(r, holder, clock.now());
       return moveTo(r, 'already_held', 'system', 'already_held', alreadyHeldEvent(true), `held through ${holder.id}`);
     }, start);
@@ -163,12 +163,7 @@ async function apply(deps: LifecycleDeps, requestId: string): Promise<JobOutcome
   if (request.kind === 'revoke') await endGrantsRevokedBy(deps, request);
   else await closeReplacedBy(deps, request);
   const now = clock.now();
-  const endsAt =
-    request.kind === 'grant' && request.duration
-      ? addIsoDuration(now, request.duration)
-      : request.kind === 'grant' && request.until
-        ? endOfDate(request.until, request.untilTimeZone)
-        : undefined;
+  const endsAt = endOnApply(request, now);
   await repo.change(request.id, (r) => {
     if (r.state !== 'applying') return false;
     r.appliedAt = now;

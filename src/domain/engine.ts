@@ -357,10 +357,11 @@ export class RequestEngine implements RequestEngineApi {
 
   async decide(requestId: string, actorId: string, verdict: 'approve' | 'reject', reason?: string): Promise<PermissionRequest> {
     const cleanReason = reason?.trim().slice(0, MAX_REASON) || undefined;
-    // A duplicate of this grant applied since it was asked for: approving it closes it as already
-    // held (one line to the approver and the requester) instead of applying the right a second time.
+    // A duplicate of this grant applied since it was asked for, lasting at least as long: approving
+    // it closes it as already held (one line to the approver and the requester) instead of applying
+    // the right a second time.
     const current = await this.repo.find(requestId);
-    const holder = verdict === 'approve' && current?.state === 'pending' ? await heldByAnother(this.repo, current) : undefined;
+    const holder = verdict === 'approve' && current?.state === 'pending' ? await heldByAnother(this.repo, current, this.now()) : undefined;
     const admin = await this.isAdmin(actorId);
     const updated = await this.repo
       .change(requestId, (r) => {
@@ -374,7 +375,7 @@ export class RequestEngine implements RequestEngineApi {
         if (r.state !== 'pending') throw alreadyDecided(r);
         const to = verdict === 'approve' ? 'approved' : 'rejected';
         r.decision = { verdict: to, by: actorId, at: this.now(), ...(cleanReason ? { reason: cleanReason } : {}) };
-        if (holder && holdsRightOf(holder, r)) {
+        if (holder && holdsRightOf(holder, r, this.now())) {
           markAlreadyHeld(r, holder, this.now());
           return moveTo(r, 'already_held', actorId, 'already_held', alreadyHeldEvent(false), `approved; held through ${holder.id}`);
         }

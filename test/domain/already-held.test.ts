@@ -106,10 +106,10 @@ describe('a duplicate grant applied first: the other closes as already held', ()
     expect(await core.store.work.size()).toBe(0);
   });
 
-  it('held through a time-bound grant: closed with when that grant ends', async () => {
+  it('held through a time-bound grant that lasts longer: closed with when that grant ends', async () => {
     const core = await harness();
     const a = await created(core, fullAccess({ duration: 'P14D' }));
-    const b = await created(core, fullAccess({ requesterId: 'u-kwame' }));
+    const b = await created(core, fullAccess({ requesterId: 'u-kwame', duration: 'P7D' }));
     await core.engine.decide(a.id, 'u-daan', 'approve');
     await core.engine.idle();
     const endsAt = (await core.engine.get(a.id))!.endsAt!;
@@ -142,5 +142,63 @@ describe('a duplicate grant applied first: the other closes as already held', ()
     await core.engine.decide(a.id, 'u-daan', 'approve');
     await core.engine.idle();
     expect(await core.engine.decide(b.id, 'u-daan', 'reject')).toMatchObject({ state: 'rejected' });
+  });
+});
+
+describe('held only when the grant in place lasts at least as long', () => {
+  it('a standing grant approved after a time-bound one was applied is applied, not closed', async () => {
+    const core = await harness();
+    const a = await created(core, fullAccess({ duration: 'P14D' }));
+    const b = await created(core, fullAccess({ requesterId: 'u-kwame' }));
+    await core.engine.decide(a.id, 'u-daan', 'approve');
+    await core.engine.idle();
+    await core.advance(MINUTE);
+    expect(await core.engine.decide(b.id, 'u-daan', 'approve')).toMatchObject({ state: 'approved', decision: { verdict: 'approved' } });
+    await core.engine.idle();
+    expect(await core.engine.get(b.id)).toMatchObject({ state: 'applied' });
+    expect((await core.engine.get(b.id))?.endsAt).toBeUndefined();
+    expect(core.events.ofType('already_held')).toEqual([]);
+    await core.advance(HOUR);
+    expect((await core.engine.get(b.id))?.state).toBe('effective');
+  });
+
+  it('both approved before either applied, the time-bound first: the standing one waits for it, then is applied too', async () => {
+    const core = await harness();
+    const a = await created(core, fullAccess({ duration: 'P14D' }));
+    const b = await created(core, fullAccess({ requesterId: 'u-kwame' }));
+    await core.engine.decide(a.id, 'u-daan', 'approve');
+    core.clock.advance(1);
+    await core.engine.decide(b.id, 'u-daan', 'approve');
+    await core.engine.idle();
+    await core.advance(5_000);
+    expect((await core.engine.get(a.id))?.state).toBe('applied');
+    expect((await core.engine.get(b.id))?.state).toBe('applied');
+    expect(core.events.ofType('applied').map((e) => e.request.id)).toEqual([a.id, b.id]);
+    expect(core.events.ofType('already_held')).toEqual([]);
+  });
+
+  it('a time-bound grant approved after a standing one was applied closes as already held', async () => {
+    const core = await harness();
+    const a = await created(core, fullAccess());
+    const b = await created(core, fullAccess({ requesterId: 'u-kwame', duration: 'P14D' }));
+    await core.engine.decide(a.id, 'u-daan', 'approve');
+    await core.engine.idle();
+    const decided = await core.engine.decide(b.id, 'u-daan', 'approve');
+    expect(decided).toMatchObject({ state: 'already_held', heldBy: a.id });
+    expect(decided.heldUntil).toBeUndefined();
+  });
+
+  it('the same end date closes as already held; a later end date is applied', async () => {
+    const core = await harness();
+    const a = await created(core, fullAccess({ until: '2026-12-22' }));
+    const same = await created(core, fullAccess({ requesterId: 'u-kwame', until: '2026-12-22' }));
+    const later = await created(core, fullAccess({ requesterId: 'u-priya', until: '2026-12-23' }));
+    await core.engine.decide(a.id, 'u-daan', 'approve');
+    await core.engine.idle();
+    const endsAt = (await core.engine.get(a.id))!.endsAt!;
+    expect(await core.engine.decide(same.id, 'u-daan', 'approve')).toMatchObject({ state: 'already_held', heldBy: a.id, heldUntil: endsAt });
+    expect(await core.engine.decide(later.id, 'u-daan', 'approve')).toMatchObject({ state: 'approved' });
+    await core.engine.idle();
+    expect(await core.engine.get(later.id)).toMatchObject({ state: 'applied', endsAt: endsAt + DAY });
   });
 });
