@@ -159,6 +159,7 @@ export const AUDIT_ACTIONS = [
   'revoked',
   'replaced',
   'already_held',
+  'ended_kept',
   'removal_recheck_scheduled',
   'removal_still_shown',
   'removal_late_check_scheduled',

@@ -10,6 +10,7 @@ import type { Metrics } from './metrics.js';
 import type { ChangeEffects, EventSpec, RequestRepository } from './request-repository.js';
 import { canTransition, grantInPlace, trackingRemoval, type RequestState, type StoredRequest, type TimerKind } from './request.js';
 import { removedSince } from './removed-since.js';
+import { outlastedBy } from './right-kept.js';
 import { APPLY_RETRY, retryDelay, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import { groupRightReplaced, type Right } from './rights.js';
 
@@ -482,6 +483,12 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
   const { repo, clock } = deps;
   const request = await repo.find(requestId);
   if (!request || request.kind !== 'grant' || (request.state !== 'applied' && request.state !== 'effective')) return;
+  // Its end date while a longer grant of the same right stands beside it: ended, the right kept.
+  // An admin's revoke (`revokeRequestedBy`) still removes the right and ends every grant of it.
+  if (request.revokeRequestedBy === undefined) {
+    const keeper = await outlastedBy(repo, request);
+    if (keeper) return endKept(deps, request, keeper);
+  }
   try {
     const [target, trustee] = await parties(deps, request);
     for (const right of request.rights) await withDeadline(deps, () => deps.permissions.revoke(target, trustee, right));
@@ -517,6 +524,24 @@ async function timedRevoke(deps: LifecycleDeps, requestId: string, job: Job): Pr
     await endGrantsRevokedBy(deps, ended, actor);
     await closeRevokesMadeMoot(deps, ended);
   }
+}
+
+/**
+ * A time-bound grant at its end date while `keeper` (another grant of the bot, lasting longer)
+ * gives the same right: it ends `revoked`, by the system, with `rightKeptBy`, and nothing is removed
+ * from Exchange. No removal is tracked (no `removalEffectiveBy`), so answers show no "removed" and
+ * no check looks for the right to go; the keeper and any revoke request for the right are left as
+ * they are. Its people hear it ended and that the right stays through the keeper.
+ */
+async function endKept(deps: LifecycleDeps, request: StoredRequest, keeper: StoredRequest): Promise<void> {
+  await deps.repo.change(request.id, (r) => {
+    if ((r.state !== 'applied' && r.state !== 'effective') || r.revokeRequestedBy !== undefined) return false;
+    r.revokedAt = deps.clock.now();
+    r.revokedBy = 'system';
+    r.rightKeptBy = keeper.id;
+    delete r.nextCheckAt;
+    return moveTo(r, 'revoked', 'system', 'ended_kept', { type: 'revoked', rights: r.rights }, `right stays through ${keeper.id}`);
+  }, request);
 }
 
 /**

@@ -165,6 +165,11 @@ export interface PermissionRequest {
   heldBy?: string;
   heldAt?: number;
   heldUntil?: number;
+  /**
+   * `revoked` by its own end date while another grant of the bot, lasting longer, gave the grantee
+   * the same right (its id): the right stayed in Exchange, and no removal is tracked.
+   */
+  rightKeptBy?: string;
 }
 
 /**

@@ -124,3 +124,79 @@ describe('a revoke ends every grant of the bot of that right for that person', (
     expect((await core.engine.get(b.id))?.state).toBe('revoked');
   });
 });
+
+/**
+ * Kwame asks for Zoë's standing Full Access (B), Liam for two weeks of it (A), before either is
+ * approved (a request made once one is in place is answered "already held" at once). A is
+ * approved and applied first, then B, which lasts longer, is applied beside it.
+ */
+async function timeBoundThenStanding() {
+  const core = await coreHarness();
+  open.push(core);
+  const asked = await core.engine.submit(fullAccess({ requesterId: 'u-kwame' }));
+  if (asked.outcome !== 'created') throw new Error(`expected created, got ${asked.outcome}`);
+  const a = await approved(core, fullAccess({ duration: 'P14D' }));
+  await core.advance(MINUTE);
+  const b = asked.request;
+  await core.engine.decide(b.id, 'u-daan', 'approve');
+  await core.engine.idle();
+  expect((await core.engine.get(b.id))?.state).toBe('applied');
+  await core.advance(HOUR);
+  expect((await core.engine.get(a.id))?.state).toBe('effective');
+  expect((await core.engine.get(b.id))?.state).toBe('effective');
+  return { core, a, b };
+}
+
+describe('a time-bound grant ending beside a longer grant of the same right', () => {
+  it('ends as planned without removing the right: the standing grant stays in effect, nothing is checked or alerted', async () => {
+    const { core, a, b } = await timeBoundThenStanding();
+    const endsAt = (await core.engine.get(a.id))!.endsAt!;
+    const before = story(core, a.id, b.id).length;
+    await core.advance(endsAt - core.clock.now());
+
+    const ended = await core.engine.get(a.id);
+    expect(ended).toMatchObject({ state: 'revoked', revokedBy: 'system', revokedAt: endsAt, rightKeptBy: b.id });
+    expect(ended?.removalEffectiveBy).toBeUndefined();
+    expect((await core.trail('u-admin', { requestId: a.id })).at(-1)).toMatchObject({
+      actorId: 'system',
+      action: 'ended_kept',
+      from: 'effective',
+      to: 'revoked',
+      detail: `right stays through ${b.id}`,
+    });
+    expect((await core.engine.get(b.id))?.state).toBe('effective');
+    expect(await core.permissions.check(facturen, zoe, 'FullAccess')).toBe(true);
+
+    // A day later: still there, B untouched, nothing shown as removed, no timer left.
+    await core.advance(DAY);
+    // A's requester heard "ends tomorrow" the day before, then "ended"; B's people hear nothing.
+    expect(story(core, a.id, b.id).slice(before)).toEqual(['A:revoke_reminder', 'A:revoked']);
+    expect(await core.permissions.check(facturen, zoe, 'FullAccess')).toBe(true);
+    expect((await core.engine.get(b.id))?.state).toBe('effective');
+    expect((await core.engine.whoHasAccess('u-admin', 's-invoices')).propagating).toEqual([]);
+    expect(core.events.ofType('removal_not_visible')).toEqual([]);
+    expect(await core.store.work.size()).toBe(0);
+  });
+
+  it("an admin's revoke of the standing grant still removes the right and ends the time-bound one too", async () => {
+    const { core, a, b } = await timeBoundThenStanding();
+    await core.engine.revokeNow(b.id, 'u-admin');
+    await core.engine.idle();
+    expect(await core.engine.get(b.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+    expect(await core.engine.get(a.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+    expect((await core.engine.get(a.id))?.rightKeptBy).toBeUndefined();
+    await core.advance(DAY);
+    expect(await core.permissions.check(facturen, zoe, 'FullAccess')).toBe(false);
+  });
+
+  it("an admin's revoke of the time-bound grant still removes the right and ends the standing one too", async () => {
+    const { core, a, b } = await timeBoundThenStanding();
+    await core.engine.revokeNow(a.id, 'u-admin');
+    await core.engine.idle();
+    expect(await core.engine.get(a.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+    expect((await core.engine.get(a.id))?.rightKeptBy).toBeUndefined();
+    expect(await core.engine.get(b.id)).toMatchObject({ state: 'revoked', revokedBy: 'u-admin' });
+    await core.advance(DAY);
+    expect(await core.permissions.check(facturen, zoe, 'FullAccess')).toBe(false);
+  });
+});

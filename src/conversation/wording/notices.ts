@@ -119,7 +119,7 @@ async function postBackLines(message: OutboundMessage, names: Names, audience: A
     case 'revoked':
       // The admin who revoked it directly hears the confirmation they were promised, with the request's id.
       if (message.role === 'decider') return [t(lang, 'post.revokedAsked', { requestId: names.escape(request.id, 80), rights: rightsLabel(notice.rights ?? request.rights, lang), grantee: words.grantee, target: words.target })];
-      return [revokedLine(request, notice.rights ?? request.rights, words, audience)];
+      return [revokedLine(request, notice.rights ?? request.rights, words, audience, request.rightKeptBy !== undefined ? names.escape(request.rightKeptBy, 80) : undefined)];
     case 'replaced': {
       const values = { summary, grantee: words.grantee, target: words.target, requestId: names.escape(request.replacedBy ?? '?', 80), right: replacingRights(request, lang) };
       // Never decided: closed, nothing was applied. Applied: the right itself was removed by the other grant.
@@ -252,8 +252,13 @@ function toneOf(message: OutboundMessage): Tone {
  * December 2026). Outlook can take a while to catch up." when its own end date ended it (revoked by the
  * system at or after `endsAt`), else "Revoked: {rights} for {grantee} on {target}." (an admin's
  * revoke, a revoke request). `words`: `requestWords` of the request, names already escaped.
+ * `keptBy`: the id (escaped) of the longer grant that kept the right at this one's end
+ * (`rightKeptBy`): "Ended as planned: ... Zoë keeps it through REQ-…, which lasts longer, so nothing
+ * was removed."
  */
-export function revokedLine(request: PermissionRequest, rights: readonly Right[], words: Pick<RequestWords, 'grantee' | 'target'>, audience: Audience): string {
+export function revokedLine(request: PermissionRequest, rights: readonly Right[], words: Pick<RequestWords, 'grantee' | 'target'>, audience: Audience, keptBy?: string): string {
   const values = { rights: rightsLabel(rights, audience.lang), grantee: words.grantee, target: words.target };
+  // Ended while a longer grant keeps the right: it was not removed, so no "Outlook can take a while".
+  if (keptBy !== undefined && endedAsPlanned(request)) return t(audience.lang, 'post.endedKept', { ...values, endsAt: formatEnd(request.endsAt!, audience), keptBy });
   return endedAsPlanned(request) ? t(audience.lang, 'post.ended', { ...values, endsAt: formatEnd(request.endsAt!, audience) }) : t(audience.lang, 'post.revoked', values);
 }

@@ -111,7 +111,11 @@ export async function stateLine(request: PermissionRequest, names: Names, audien
         return { status: t(lang, 'state.revokedUnconfirmed', { revoked, checkedAt: formatMoment(request.removalUnconfirmedAt, audience), until }), tone: 'attention' };
       }
       // Its own end date ended it: "Ended as planned", as its post-back said, not "Revoked".
-      if (endedAsPlanned(request)) return { status: t(lang, 'state.ended', { at: revokedAt }), tone: 'warning' };
+      if (endedAsPlanned(request)) {
+        // A longer grant kept the right: nothing was removed, and the card says through which.
+        if (request.rightKeptBy !== undefined) return { status: t(lang, 'state.endedKept', { at: revokedAt, keptBy: names.escape(request.rightKeptBy, 80) }), tone: 'warning' };
+        return { status: t(lang, 'state.ended', { at: revokedAt }), tone: 'warning' };
+      }
       return { status: revoked, tone: 'warning' };
     }
     case 'replaced': {

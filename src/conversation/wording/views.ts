@@ -177,6 +177,7 @@ export const AUDIT_ACTION_KEYS: Readonly<Record<AuditAction, string>> = {
   revoked: 'audit.action.revoked',
   replaced: 'audit.action.replaced',
   already_held: 'audit.action.already_held',
+  ended_kept: 'audit.action.ended_kept',
   removal_recheck_scheduled: 'audit.action.removal_recheck_scheduled',
   removal_still_shown: 'audit.action.removal_still_shown',
   removal_late_check_scheduled: 'audit.action.removal_late_check_scheduled',
@@ -200,7 +201,7 @@ export function auditActionWords(action: string, lang: Lang): string {
 }
 
 /** What an audit line says of its request beyond the entry: a removal or a grant, and of which rights. */
-export type AuditRequestOf = (requestId: string) => Promise<Pick<PermissionRequest, 'kind' | 'rights'> | undefined>;
+export type AuditRequestOf = (requestId: string) => Promise<Pick<PermissionRequest, 'kind' | 'rights' | 'heldBy' | 'rightKeptBy'> | undefined>;
 
 /**
  * `requestOf` reading each request once: a page's request, approval and apply lines of one request
@@ -218,9 +219,17 @@ function oncePerRequest(requestOf: AuditRequestOf): AuditRequestOf {
 
 /**
  * The actions whose line names the request's kind and rights (`audit.<action>.grant` / `.revoke`):
- * what was asked, approved and done.
+ * what was asked, approved and done; and, for a grant, the request that holds its right: closed as
+ * already held (`heldBy`), or ended with the right kept (`rightKeptBy`).
  */
-const DESCRIBED_ACTIONS: ReadonlySet<string> = new Set<AuditAction>(['created', 'approved', 'applied']);
+const DESCRIBED_ACTIONS: ReadonlySet<string> = new Set<AuditAction>(['created', 'approved', 'applied', 'already_held', 'ended_kept']);
+
+/** The request a described line names beside its own (`heldBy`, `keptBy`), escaped; undefined when the line needs one the request lacks. */
+function otherRequest(action: string, request: Pick<PermissionRequest, 'heldBy' | 'rightKeptBy'>, names: Names): Record<string, string> | undefined {
+  if (action === 'already_held') return request.heldBy !== undefined ? { heldBy: names.escape(request.heldBy, 80) } : undefined;
+  if (action === 'ended_kept') return request.rightKeptBy !== undefined ? { keptBy: names.escape(request.rightKeptBy, 80) } : undefined;
+  return {};
+}
 
 /**
  * "the bot: reminded the approvers (REQ-7K2F9: Zoë Dubois on Training)". The lines of the request
@@ -237,9 +246,10 @@ async function auditLine(entry: AuditEntry, names: Names, lang: Lang, requestOf?
     : undefined;
   const described = DESCRIBED_ACTIONS.has(entry.action);
   const request = words && described && requestOf ? await requestOf(entry.requestId).catch(() => undefined) : undefined;
-  if (words && request) {
+  const other = request ? otherRequest(entry.action, request, names) : undefined;
+  if (words && request && other) {
     const key = `audit.${entry.action}.${request.kind === 'revoke' ? 'revoke' : 'grant'}`;
-    return `${actor}: ${t(lang, key, { ...words, rights: rightsLabel(request.rights, lang) })}${outcome}`;
+    return `${actor}: ${t(lang, key, { ...words, ...other, rights: rightsLabel(request.rights, lang) })}${outcome}`;
   }
   const action = auditActionWords(entry.action, lang);
   const about = words ? t(lang, 'audit.about', words) : '';

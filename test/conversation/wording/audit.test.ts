@@ -220,3 +220,32 @@ describe('the requests a page reads', () => {
     }
   });
 });
+
+describe('a grant closed or ended for another request names that request and the right', () => {
+  it('already held and ended with the right kept, in English and Dutch; without the other id, the plain words', async () => {
+    const names = new Names(loadDirectoryFile(CONTOSO));
+    const entry = (requestId: string, action: string, actorId: string): AuditEntry => ({
+      id: `a-${requestId}`, at: 1, requestId, targetId: '5b0e0001-cccc-4ddd-8eee-000000000001', granteeId: PEOPLE.megan.id, actorId, action, outcome: 'ok',
+    });
+    const entries = [entry('REQ-A', 'already_held', PEOPLE.nestor.id), entry('REQ-C', 'ended_kept', 'system'), entry('REQ-D', 'already_held', 'system')];
+    const requestOf = async (id: string) => ({
+      kind: 'grant' as const,
+      rights: ['FullAccess' as const],
+      ...(id === 'REQ-A' ? { heldBy: 'REQ-B' } : id === 'REQ-C' ? { rightKeptBy: 'REQ-B' } : {}),
+    });
+    const lines = async (lang: 'en' | 'nl') => (await auditView('Support', { targetId: 'x' }, entries, undefined, names, { lang, timeZone: 'UTC' }, requestOf)).lines.map((l) => l.text);
+    const nestor = await names.person(PEOPLE.nestor.id);
+    const megan = await names.person(PEOPLE.megan.id);
+    const target = (await names.target('5b0e0001-cccc-4ddd-8eee-000000000001')).name;
+    expect(await lines('en')).toEqual([
+      `${nestor}: closed: Full Access (read and manage) for ${megan} on ${target} already held through REQ-B (REQ-A)`,
+      `the bot: ended Full Access (read and manage) for ${megan} on ${target} as planned; the right stays through REQ-B (REQ-C)`,
+      `the bot: closed it as already held (REQ-D: ${megan} on ${target})`,
+    ]);
+    expect(await lines('nl')).toEqual([
+      `${nestor}: gesloten: Volledige toegang (Lezen en beheren) voor ${megan} op ${target} al in bezit via REQ-B (REQ-A)`,
+      `de bot: beëindigde Volledige toegang (Lezen en beheren) voor ${megan} op ${target} zoals gepland; het recht blijft via REQ-B (REQ-C)`,
+      `de bot: sloot het als al in bezit (REQ-D: ${megan} op ${target})`,
+    ]);
+  });
+});

@@ -25,6 +25,14 @@ describe('the post-back of a grant that ended', () => {
     expect(revokedLine(ended, ['FullAccess'], words, { lang: 'nl', timeZone: 'Europe/Amsterdam' })).toMatch(/^Verlopen zoals gepland: .* van Pradeep Gupta op Info \(het liep tot en met vrijdag 11 december 2026\)\. Het kan even duren voordat Outlook dat ziet\.$/);
   });
 
+  it('says the right stays when a longer grant kept it, naming that grant, in English and Dutch', () => {
+    const kept = grant({ revokedBy: 'system', revokedAt: END, rightKeptBy: 'REQ-B7' });
+    expect(revokedLine(kept, ['FullAccess'], words, { lang: 'en', timeZone: 'Europe/Amsterdam' }, 'REQ-B7')).toBe(
+      'Ended as planned: Full Access (read and manage) for Pradeep Gupta on Info (it ran until the end of Friday, 11 December 2026). Pradeep Gupta keeps it through REQ-B7, which lasts longer, so nothing was removed.',
+    );
+    expect(revokedLine(kept, ['FullAccess'], words, { lang: 'nl', timeZone: 'Europe/Amsterdam' }, 'REQ-B7')).toMatch(/^Verlopen zoals gepland: .* van Pradeep Gupta op Info \(het liep tot en met vrijdag 11 december 2026\)\. Pradeep Gupta houdt het via REQ-B7, dat langer loopt, dus er is niets verwijderd\.$/);
+  });
+
   it('says "Revoked" when someone ended it before its end date', () => {
     const byAdmin = grant({ revokedBy: 'u-admin', revokedAt: END - 86_400_000 });
     expect(revokedLine(byAdmin, ['FullAccess'], words, { lang: 'en' })).toBe('Revoked: Full Access (read and manage) for Pradeep Gupta on Info.');
