@@ -9,8 +9,10 @@ import type { Right, TargetKind } from './rights.js';
  * Send on Behalf that is applied ends the bot's requests for the other right for the same person
  * (pending, applied or effective) as `replaced`: a delegate holds one of the two, never both.
  * A grant approved (or about to be applied) while another grant of the bot gives the same person the
- * same right on the same target, applied since it was asked for, ends `already_held` instead: nothing
- * is applied twice (SPEC section 1, "Already held", as a new request is answered).
+ * same right on the same target for at least as long, applied since it was asked for, ends
+ * `already_held` instead: nothing is applied twice (SPEC section 1, "Already held", as a new request
+ * is answered). A time-bound grant whose end comes while a longer one of the same right stands
+ * beside it ends `revoked` with `rightKeptBy`, and the right stays in Exchange.
  */
 export const REQUEST_STATES = [
   'pending',
