@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     'approval-card-nl': await approvalCard(request, names, { lang: 'nl', timeZone: 'Europe/Amsterdam' }),
     'approval-card-decided': await approvalCard({ ...request, state: 'approved', decision: { verdict: 'approved', by: 'u-emma', at: at + 3_600_000 } }, names, audience),
     'summary-card': await summaryCard(request, names, audience),
-    'choice-card': choiceCard('en', 'Which person do you mean?', 'draft', ['Jan Bakker (jan.bakker@northwind.example)', 'Jan de Vries (jan.devries@northwind.example)']),
+    'choice-card': choiceCard('en', 'Which person do you mean?', 'draft', 1, ['Jan Bakker (jan.bakker@northwind.example)', 'Jan de Vries (jan.devries@northwind.example)']),
     'access-card': await accessCard(
       { target: { id: 's-support', kind: 'shared', displayName: 'Support', mail: 'support@northwind.example' }, holders: { FullAccess: ['u-liam'], SendAs: ['u-priya'], SendOnBehalf: [] }, propagating: [] },
       names,

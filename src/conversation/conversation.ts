@@ -129,7 +129,7 @@ export class Conversation implements ConversationApi {
           await this.decide(turn, input.verb, data);
           break;
         case 'choose': {
-          const chosen = await choose(core, turn, data.draftId, data.pick);
+          const chosen = await choose(core, turn, data.draftId, data.step, data.pick);
           if ('expired' in chosen) return [refusal(turn, 'choice_expired', 'reply.choiceExpired')];
           // The choice stays open: a refusal (not a card) leaves its buttons where they are.
           if ('notAnOption' in chosen) return [{ kind: 'refusal', code: 'not_an_option', text: chosen.notAnOption, details: {} }];

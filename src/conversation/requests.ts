@@ -5,6 +5,7 @@ import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../
 import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { offerNearNames, saysYes } from './near-names.js';
+import { answersOpenQuestion, openQuestion } from './open-question.js';
 import { auditChosen, whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
@@ -187,11 +188,16 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
  */
 export type ChoiceOutcome = { picked: string } | { expired: true } | { notAnOption: string };
 
-/** A picked option of a choice (a button's `draftId` and `pick`, untrusted): the draft's awaited slot, continued in this turn. */
-export async function choose(core: Core, turn: Turn, draftId: unknown, rawPick: unknown): Promise<ChoiceOutcome> {
+/**
+ * A picked option of a choice (a button's `draftId`, `step` and `pick`, untrusted): the draft's awaited
+ * slot, continued in this turn. A button of an earlier question of the same draft (its `step` is not
+ * the open one's, or it has none) is `expired`: it never answers a question it did not show.
+ */
+export async function choose(core: Core, turn: Turn, draftId: unknown, rawStep: unknown, rawPick: unknown): Promise<ChoiceOutcome> {
   const draft = await core.drafts.draft(turn.userId);
   // The draft is looked up by the clicking person: someone else's choice does nothing here.
   if (!draft || draft.id !== draftId || !draft.options || !draft.awaiting) return { expired: true };
+  if (!answersOpenQuestion(draft, rawStep)) return { expired: true };
   const index = typeof rawPick === 'number' ? rawPick : typeof rawPick === 'string' && /^\d{1,2}$/.test(rawPick) ? Number(rawPick) : -1;
   turn.audience = { ...turn.audience, lang: draft.language };
   if (!Number.isInteger(index) || index < 0 || index >= draft.options.length) return { notAnOption: await notAnOption(turn, draft) };
@@ -352,13 +358,12 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   if (draft.periodChoices) {
     const { why, options } = draft.periodChoices;
     delete draft.periodChoices;
-    draft.awaiting = 'period';
-    draft.options = options;
+    const step = openQuestion(draft, 'period', options);
     await core.drafts.saveDraft(draft);
     const question = why === 'duration_and_until'
       ? t(lang, 'reply.choosePeriod', { duration: periodValue(options.find((o) => o.startsWith('P')) ?? '', lang), until: periodValue(options.find((o) => !o.startsWith('P')) ?? '', lang) })
       : t(lang, 'reply.chooseDayMonth', { first: periodValue(options[0] ?? '', lang), second: periodValue(options[1] ?? '', lang) });
-    turn.replies.push({ kind: 'choice', slot: 'period', draftId: draft.id, title: t(lang, 'choose.title'), question, options: options.map((o, pick) => ({ label: periodLabel(o, lang), pick })) });
+    turn.replies.push({ kind: 'choice', slot: 'period', draftId: draft.id, step, title: t(lang, 'choose.title'), question, options: options.map((o, pick) => ({ label: periodLabel(o, lang), pick })) });
     return;
   }
 
@@ -395,13 +400,12 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
     const named = (draft.permissions ?? []).filter((r) => applicable.includes(r));
     const options = named.length > 1 ? named : applicable;
     const wasFullAccessOnGroup = draft.permission === 'FullAccess' || (target.kind === 'group' && draft.permissions?.includes('FullAccess') === true);
-    draft.awaiting = 'permission';
-    draft.options = [...options];
+    const step = openQuestion(draft, 'permission', options);
     draft.permission = null;
     await core.drafts.saveDraft(draft);
     const chooseKey = named.length > 1 ? 'reply.chooseOneRight' : 'reply.chooseRight';
     const question = `${wasFullAccessOnGroup ? `${t(lang, 'reply.rightNotOnGroup')} ` : ''}${t(lang, chooseKey, { target: turn.names.escape(target.displayName, 120) })}`;
-    turn.replies.push({ kind: 'choice', slot: 'right', draftId: draft.id, title: t(lang, 'choose.title'), question, options: options.map((r, pick) => ({ label: rightLabel(r, lang), pick })) });
+    turn.replies.push({ kind: 'choice', slot: 'right', draftId: draft.id, step, title: t(lang, 'choose.title'), question, options: options.map((r, pick) => ({ label: rightLabel(r, lang), pick })) });
     return;
   }
 
@@ -519,13 +523,13 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
   }
   if (value?.status === 'ambiguous' && value.candidates.length > 0) {
     const labels = await Promise.all(value.candidates.map((id) => turn.names.labelled(id)));
-    draft.awaiting = slot;
-    draft.options = value.candidates;
+    const step = openQuestion(draft, slot, value.candidates);
     await core.drafts.saveDraft(draft);
     turn.replies.push({
       kind: 'choice',
       slot,
       draftId: draft.id,
+      step,
       title: t(lang, 'choose.title'),
       question: t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : draft.severalTargets ? 'reply.chooseOneTarget' : 'reply.chooseTarget'),
       options: labels.map((label, pick) => ({ label, pick })),
@@ -544,8 +548,7 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
 
 /** Asks for a name; asked `again`, the question says how to stop ("or say cancel"), so nobody is held in it. */
 async function ask(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 'target', again: boolean): Promise<void> {
-  draft.awaiting = slot;
-  delete draft.options;
+  openQuestion(draft, slot);
   delete draft.nearNames;
   await core.drafts.saveDraft(draft);
   const key = slot === 'grantee' ? (again ? 'reply.askGranteeAgain' : 'reply.askGrantee') : again ? 'reply.askTargetAgain' : 'reply.askTarget';

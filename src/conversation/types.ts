@@ -74,7 +74,8 @@ export type ActionVerb = 'approve' | 'reject' | 'choose' | 'cancel' | 'retry' | 
  * A click. `data` is untrusted card data: the core reads only these keys and checks each against the
  * stored request or draft and the authenticated `userId`:
  * - approve, reject, cancel, retry, revoke: `requestId` (string); reject: `reason` (string, optional)
- * - choose: `draftId` (string), `pick` (number or digit string, index into the choice's options)
+ * - choose: `draftId` (string), `step` (number or digit string, the question the choice asked:
+ *   `Draft.step`), `pick` (number or digit string, index into the choice's options)
  * - audit (next page): `requestId` | `targetId` | `granteeId` | `scope: 'all'` (everything the bot did),
  *   `since` / `until` (epoch ms as digits, when a period was asked) and `before` (the page cursor)
  */
@@ -284,8 +285,11 @@ export type Reply =
   | { kind: 'text'; text: string; tone?: Tone }
   /** A question for a missing slot; the person answers in text. */
   | { kind: 'ask'; slot: Exclude<Slot, 'right' | 'period'>; text: string }
-  /** Pick one of N (a choice card / buttons); the click sends `choose` with `draftId` and the option's `pick`. */
-  | { kind: 'choice'; slot: Slot; draftId: string; title: string; question: string; options: ChoiceOption[] }
+  /**
+   * Pick one of N (a choice card / buttons); the click sends `choose` with `draftId`, `step` (which
+   * question of the draft this choice is, `Draft.step`) and the option's `pick`.
+   */
+  | { kind: 'choice'; slot: Slot; draftId: string; step: number; title: string; question: string; options: ChoiceOption[] }
   /**
    * The requester's summary of a request just made (or already open). The channel keeps where it
    * posted it, so the card can be updated when the request changes (`MessagingChannel.updateCopies`).
@@ -369,6 +373,11 @@ export interface Draft {
   /** The slot the last question or choice card asked for, and the values a choice may pick. */
   awaiting?: 'grantee' | 'target' | 'permission' | 'period';
   options?: string[];
+  /**
+   * Which question of this draft is open: its count of questions asked (1, 2, ...), set by
+   * `openQuestion`. A choice's buttons carry it; a click with another step (or none) is stale.
+   */
+  step?: number;
   /**
    * The choice open offers names close to one not found ("Did you mean …?", `offerNearNames`): a name
    * typed instead of a pick is looked up as a fresh answer (and may be offered near names of its own),

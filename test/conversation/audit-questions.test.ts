@@ -224,7 +224,7 @@ describe('audit questions in everyday words', () => {
     if (keuze.kind !== 'choice') throw new Error('not a choice');
     expect(keuze.question).toBe('Welke persoon bedoel je?');
     const other = keuze.options.find((o) => o.label.includes('megan.bowen2'))!;
-    const [notice, picked] = await h.click('nestor', 'choose', { draftId: keuze.draftId, pick: other.pick }, 'nl-NL');
+    const [notice, picked] = await h.click('nestor', 'choose', { draftId: keuze.draftId, step: keuze.step, pick: other.pick }, 'nl-NL');
     expect(notice?.kind).toBe('notice');
     expect(page(picked!).filter).toEqual({ granteeId: otherMegan.id });
     // Namesakes are told apart by their mail in the title too.

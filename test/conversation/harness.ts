@@ -101,7 +101,7 @@ async function clickData(h: ConversationHarness, step: Step, lastReplies: Map<Pe
     case 'choose': {
       const choice = [...(lastReplies.get(step.as) ?? [])].reverse().find((r) => r.kind === 'choice');
       if (choice?.kind !== 'choice') throw new Error(`${step.as} was given no choice`);
-      return { draftId: choice.draftId, pick: choice.options[click.option]!.pick };
+      return { draftId: choice.draftId, step: choice.step, pick: choice.options[click.option]!.pick };
     }
     case 'approve':
     case 'reject': {

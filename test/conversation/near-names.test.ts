@@ -37,7 +37,7 @@ describe('a name not found, with names close to it', () => {
     expect(await requestsOf('alex')).toEqual([]);
     const choice = choiceIn(replies);
     // The click is answered in place (the choice replaced by what was picked), the request follows.
-    const clicked = await h.click('alex', 'choose', { draftId: choice.draftId, pick: choice.options[0]!.pick });
+    const clicked = await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: choice.options[0]!.pick });
     expect(clicked.map((r) => r.kind)).toEqual(['notice', 'summary']);
     expect(wordsOf(clicked[0]!)).toContain('Training (training@contoso.example)');
     expect(await requestsOf('alex')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.training }]);

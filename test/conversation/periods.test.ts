@@ -54,7 +54,7 @@ describe('the end of a grant', () => {
     expect(choice.options.map((o) => o.label)).toEqual(['Until Monday, 1 February 2027 (inclusive)', 'Until Saturday, 2 January 2027 (inclusive)']);
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
 
-    const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: 1 });
+    const done = await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: 1 });
     expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => [r.granteeId, r.targetId, r.rights, r.duration ?? null, r.until])).toEqual([
       [PEOPLE.megan.id, TARGETS.training, ['SendAs'], null, '2027-01-02'],
@@ -68,7 +68,7 @@ describe('the end of a grant', () => {
     expect(choice.options.map((o) => o.label)).toEqual(['For 14 days', 'Until Friday, 27 November 2026 (inclusive)']);
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
 
-    const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: 0 });
+    const done = await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: 0 });
     expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
     expect(wordsOf(done[0]!)).toContain('For 14 days');
     const [request] = await h.app.engine.requestsOf(PEOPLE.alex.id);
@@ -83,7 +83,7 @@ describe('the end of a grant', () => {
     expect(choice.options.map((o) => o.label)).toEqual(['Voor 14 dagen', 'Tot en met vrijdag 27 november 2026']);
     expect(await h.app.engine.requestsOf(PEOPLE.adele.id)).toEqual([]);
 
-    const done = await h.click('adele', 'choose', { draftId: choice.draftId, pick: 1 });
+    const done = await h.click('adele', 'choose', { draftId: choice.draftId, step: choice.step, pick: 1 });
     expect(done.map((r) => r.kind)).toEqual(['notice', 'summary']);
     const [request] = await h.app.engine.requestsOf(PEOPLE.adele.id);
     expect([request?.duration ?? null, request?.until]).toEqual([null, '2026-11-27']);

@@ -225,18 +225,18 @@ describe('refusals name the person and the mailbox or group, each with its own c
       const [choice] = await h.say('alex', text, locale);
       if (choice?.kind !== 'choice') throw new Error(`no choice: ${JSON.stringify(choice)}`);
       for (const pick of [7, -1, 2, '9', 'x']) {
-        const refused = refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, pick }, locale));
+        const refused = refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick }, locale));
         expect(refused.code).toBe('not_an_option');
         expect(refused.text).toContain(words);
         expect(refused.text).toContain('Jan Smit');
       }
       expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toHaveLength(text.startsWith('give') ? 0 : 1);
       // Still open: a real pick goes on with the request.
-      const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: '1' }, locale);
+      const done = await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: '1' }, locale);
       expect(done[0]?.kind).toBe('notice');
       expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toHaveLength(text.startsWith('give') ? 1 : 2);
       // Picked: the choice is closed now.
-      expect(refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, pick: 7 }, locale)).code).toBe('choice_expired');
+      expect(refusalOf(await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: 7 }, locale)).code).toBe('choice_expired');
     }
   });
 

@@ -40,7 +40,7 @@ describe('several people in one request', () => {
     expect(await h.app.engine.requestsOf(PEOPLE.alex.id)).toEqual([]);
     const choice = asked[0]!;
     if (choice.kind !== 'choice') throw new Error('no choice');
-    const done = await h.click('alex', 'choose', { draftId: choice.draftId, pick: 1 });
+    const done = await h.click('alex', 'choose', { draftId: choice.draftId, step: choice.step, pick: 1 });
     expect(done.map((r) => r.kind)).toEqual(['notice', 'text', 'summary', 'summary']);
     expect(wordsOf(done[1]!)).toContain('één aanvraag per persoon (Megan Bowen, Jan Smit)');
     expect((await h.app.engine.requestsOf(PEOPLE.alex.id)).map((r) => r.granteeId).sort()).toEqual([PEOPLE.megan.id, PEOPLE.janSmit.id].sort());

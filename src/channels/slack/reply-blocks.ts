@@ -17,7 +17,7 @@ export function replyMessage(reply: Reply): SlackMessage {
       return message(reply.question, [
         title(reply.title),
         section(reply.question),
-        actions(reply.options.map((o) => ({ label: o.label, verb: 'choose' as const, data: { draftId: reply.draftId, pick: o.pick } })), 'choice'),
+        actions(reply.options.map((o) => ({ label: o.label, verb: 'choose' as const, data: { draftId: reply.draftId, step: reply.step, pick: o.pick } })), 'choice'),
       ]);
     case 'summary':
       return requestMessage(reply.view);

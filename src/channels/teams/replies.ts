@@ -16,7 +16,7 @@ export function isTextReply(reply: Reply): reply is TextReply {
 export function replyCard(reply: Exclude<Reply, { kind: 'text' | 'ask' | 'refusal' }>): CardJson {
   switch (reply.kind) {
     case 'choice':
-      return choiceLayout(reply.title, reply.question, reply.draftId, reply.options);
+      return choiceLayout(reply.title, reply.question, reply.draftId, reply.step, reply.options);
     case 'summary':
       return summaryLayout(reply.view);
     case 'approval':

@@ -68,8 +68,9 @@ export function noticeLayout(view: NoticeView): CardJson {
   });
 }
 
-export function choiceLayout(title: string, question: string, draftId: string, options: readonly ChoiceOption[]): CardJson {
-  return renderCard('choice', { title, question, draftId, choices: options.map((o) => ({ label: o.label, pick: o.pick })) });
+/** A choice card: each button sends `choose` with the draft, `step` (which of its questions this is) and its `pick`. */
+export function choiceLayout(title: string, question: string, draftId: string, step: number, options: readonly ChoiceOption[]): CardJson {
+  return renderCard('choice', { title, question, draftId, step, choices: options.map((o) => ({ label: o.label, pick: o.pick })) });
 }
 
 export function statusLayout(view: StatusView): CardJson {
@@ -120,8 +121,8 @@ export function noticeCard(
   });
 }
 
-export function choiceCard(lang: Lang, question: string, draftId: string, labels: string[]): CardJson {
-  return choiceLayout(t(lang, 'choose.title'), question, draftId, labels.map((label, pick) => ({ label, pick })));
+export function choiceCard(lang: Lang, question: string, draftId: string, step: number, labels: string[]): CardJson {
+  return choiceLayout(t(lang, 'choose.title'), question, draftId, step, labels.map((label, pick) => ({ label, pick })));
 }
 
 export async function statusCard(requests: readonly PermissionRequest[], awaiting: readonly PermissionRequest[], names: Names, audience: Audience): Promise<CardJson> {

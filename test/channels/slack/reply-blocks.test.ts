@@ -23,7 +23,7 @@ const replies: Reply[] = [
   { kind: 'text', text: long(5000), tone: 'good' },
   { kind: 'ask', slot: 'grantee', text: 'For whom?' },
   { kind: 'refusal', code: 'not_an_approver', text: 'You are not an approver of this request.', details: {} },
-  { kind: 'choice', slot: 'grantee', draftId: 'd1', title: 'Which one?', question: 'Which Jan?', options: Array.from({ length: 6 }, (_, i) => ({ label: `Jan ${i} (${long(120)})`, pick: i })) },
+  { kind: 'choice', slot: 'grantee', draftId: 'd1', step: 1, title: 'Which one?', question: 'Which Jan?', options: Array.from({ length: 6 }, (_, i) => ({ label: `Jan ${i} (${long(120)})`, pick: i })) },
   { kind: 'notice', view: { title: 'Mailbox access', lines: ['Applied.'], tone: 'attention', facts: [], actions: [{ title: 'Retry', verb: 'retry', data: { requestId: 'REQ-1' } }] } },
   { kind: 'help', view: { title: 'Help', intro: 'I can…', examplesTitle: 'Examples', examples: ['give Megan send-as on Training'], rights: 'Full Access, Send As, Send on Behalf' } },
   { kind: 'access', report: {} as never, view: { title: 'Who has access to Support', subtitle: 'support@contoso.example', rows: [{ title: 'Full Access', value: 'Isaiah Langer' }], adminUrl: 'https://admin.exchange.microsoft.com/#/mailboxes', adminLabel: 'Exchange admin center' } },

@@ -42,7 +42,7 @@ async function renderAll(lang: Lang): Promise<Record<string, CardJson[]>> {
   out.approval = await Promise.all(variants.map((r) => approvalCard(r, names, audience)));
   out.approval.push(await approvalCard(variants[0]!, names, audience, { reminder: true }));
   out.summary = await Promise.all(variants.map((r) => summaryCard(r, names, audience)));
-  out.choice = [choiceCard(lang, t(lang, 'reply.chooseGrantee'), 'draft-1', ['Jan Bakker', 'Jan de Vries', escapeText(hostile)])];
+  out.choice = [choiceCard(lang, t(lang, 'reply.chooseGrantee'), 'draft-1', 2, ['Jan Bakker', 'Jan de Vries', escapeText(hostile)])];
   out.notice = [noticeCard(lang, [t(lang, 'reply.notUnderstood')]), noticeCard(lang, ['a'], { facts: [{ title: 'x', value: escapeText(hostile) }], color: 'Good' })];
   out.status = [await statusCard(variants, [variants[0]!], names, audience), await statusCard([], [], names, audience)];
   out.access = [
