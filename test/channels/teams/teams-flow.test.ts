@@ -302,6 +302,38 @@ describe('Teams conversation through /api/messages', () => {
     expect(await h.bot.app.engine.requestsOf(alex.aad)).toHaveLength(1);
   });
 
+  it('refuses a click on an earlier choice card of the same request, which never showed the question now open', async () => {
+    h = await teamsHarness();
+    await h.install(alex);
+    await h.say(alex, "give Jann full access to Jan's mailbox");
+    const first = h.inbox(alex).at(-1)!;
+    const firstCard = cardOf(first)!;
+    expect(JSON.stringify(firstCard)).toContain('Did you mean Jan Jansen or Jan Smit?');
+    await h.say(alex, 'Jan Jansen');
+    const second = h.inbox(alex).at(-1)!;
+    const secondCard = cardOf(second)!;
+    expect(JSON.stringify(secondCard)).toContain('Which mailbox or group do you mean?');
+    // Same draft, same picks: only the step tells the two cards apart.
+    expect(secondCard.actions[1].data.draft).toBe(firstCard.actions[1].data.draft);
+    expect(secondCard.actions[1].data.step).not.toBe(firstCard.actions[1].data.step);
+
+    // "Jan Smit" on the grantee card is no answer to the mailbox question.
+    const stale = await h.click(alex, 'choose', firstCard.actions[1].data, first);
+    expect(stale.body.value).toContain('no longer open');
+    // A step edited into the data is not trusted either.
+    const tampered = await h.click(alex, 'choose', { ...secondCard.actions[1].data, step: '99' }, second);
+    expect(tampered.body.value).toContain('no longer open');
+    await h.settle();
+    expect(await h.bot.app.engine.requestsOf(alex.aad)).toEqual([]);
+
+    // The card of the open question answers it.
+    const picked = await h.click(alex, 'choose', secondCard.actions[1].data, second);
+    expect(JSON.stringify(picked.body.value)).toContain('Jan Smit');
+    await h.settle();
+    const requests = await h.bot.app.engine.requestsOf(alex.aad);
+    expect(requests.map((r) => [r.granteeId, r.targetId, r.rights])).toEqual([[people.janJansen.aad, people.janSmit.aad, ['FullAccess']]]);
+  });
+
   it('asks for the full name in words when too many people match for a card', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'teams-many-'));
     try {
