@@ -134,14 +134,19 @@ export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday'
 /** The days of the week from Monday, as `Weekday` names them (index 0 is Monday). */
 export const WEEKDAYS: readonly Weekday[] = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
-/** A span of the asker's calendar: a day, the week so far or the one before it, or a named weekday. */
-export type CalendarPeriod = 'today' | 'yesterday' | 'this_week' | 'last_week' | Weekday | `last_${Weekday}`;
+/**
+ * A span of the asker's calendar: a day, the week so far or the one before it, a named weekday (its
+ * most recent one), the one before today (`last_friday`), or that weekday of last week (`last_week_friday`).
+ */
+export type CalendarPeriod = 'today' | 'yesterday' | 'this_week' | 'last_week' | Weekday | `last_${Weekday}` | `last_week_${Weekday}`;
 
 /**
  * The span of a calendar period around `now` (epoch ms) in the asker's calendar, as epoch ms
  * `[since, until)`: `today` (midnight to midnight), `yesterday`, `this_week` (Monday midnight to the
- * next Monday's), `last_week` (the Monday-to-Sunday week before this one), or a weekday (`friday`:
- * the most recent Friday, today when today is one). The calendar is
+ * next Monday's), `last_week` (the Monday-to-Sunday week before this one), a weekday (`friday`:
+ * the most recent Friday, today when today is one; `last_friday`: the one before today), or a weekday
+ * of last week (`last_week_friday`: the Friday of the Monday-to-Sunday week before this one, even when
+ * this week's Friday has not come yet). The calendar is
  * `requesterZone(timeZone, utcOffsetMinutes)`: `timeZone` when it is a zone, else the fixed
  * `utcOffsetMinutes` (minutes east of UTC) the client reported; else UTC. A daylight-saving change
  * in the span makes it 23 or 25 hours a day.
@@ -170,6 +175,11 @@ function spanInDays(period: CalendarPeriod, weekday: number): ['today' | 'monday
     case 'last_week':
       return ['monday', [-7, 0]];
     default: {
+      // "Friday last week": that day of the Monday-to-Sunday week before this one.
+      if (period.startsWith('last_week_')) {
+        const day = WEEKDAYS.indexOf(period.slice('last_week_'.length) as Weekday);
+        return ['monday', [day - 7, day - 6]];
+      }
       // "Friday": the most recent one, today when today is one; "last Friday": the one before today.
       const last = period.startsWith('last_');
       const day = WEEKDAYS.indexOf((last ? period.slice('last_'.length) : period) as Weekday);

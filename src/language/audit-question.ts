@@ -6,13 +6,15 @@
  * a request. Read from the whole message (a question with anything else around it is not one of
  * these); the name is handed on as typed ("me" / "mij" too), for `resolveAnswer` or the asker.
  * The period may be today, yesterday, this week, last week, a weekday ("on Friday", "op vrijdag": the
- * most recent one) or the one before today ("last Friday", "afgelopen vrijdag").
+ * most recent one), the one before today ("last Friday", "afgelopen vrijdag") or that day of last week
+ * ("Friday last week", "last week on Friday", "vorige week vrijdag", "vrijdag vorige week").
  */
 import { WEEKDAYS, type CalendarPeriod, type Weekday } from '../domain/time.js';
 
 /**
  * A span of the asker's calendar: the day, the day before, the week so far (Monday on), the week
- * before it (Monday to Sunday), or a named weekday (its most recent one; `periodSpan` reads it).
+ * before it (Monday to Sunday), a named weekday (its most recent one, or the one before today), or a
+ * weekday of last week; `periodSpan` reads it.
  */
 export type AuditPeriod = CalendarPeriod;
 
@@ -42,6 +44,10 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
   [/(?:^|\s)vandaag(?=\s|$)/iu, 'today', 'nl'],
   [/(?:^|\s)gisteren(?=\s|$)/iu, 'yesterday', 'nl'],
   [/(?:^|\s)deze\s+week(?=\s|$)/iu, 'this_week', 'nl'],
+  // "Friday last week", "last week on Friday", "vorige week vrijdag", "vrijdag van vorige week": that
+  // day of last week (before "last week" and the bare weekday, which would each take half of it).
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:(?:on\\s+)?${day}\\s+(?:of\\s+)?(?:last|previous)\\s+week|(?:last|previous)\\s+week\\s+(?:on\\s+)?${day})(?=\\s|$)`, 'iu'), `last_week_${day}` as const, 'en'] as const),
+  ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:(?:op\\s+)?${DUTCH_WEEKDAYS[day]}\\s+(?:van\\s+)?(?:vorige|verleden)\\s+week|(?:vorige|verleden)\\s+week\\s+(?:op\\s+)?${DUTCH_WEEKDAYS[day]})(?=\\s|$)`, 'iu'), `last_week_${day}` as const, 'nl'] as const),
   [/(?:^|\s)(?:last|previous)\s+week(?=\s|$)/iu, 'last_week', 'en'],
   [/(?:^|\s)(?:vorige|verleden)\s+week(?=\s|$)/iu, 'last_week', 'nl'],
   // "last Friday", "afgelopen vrijdag": the one before today (before the bare weekday, which would

@@ -139,6 +139,15 @@ describe('audit questions in everyday words', () => {
     expect(lastTuesday.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
     expect(lastTuesday.page.entries.length).toBeGreaterThan(0);
     expect(page(only(await h.say('nestor', 'wat deed de bot afgelopen maandag?', 'nl-NL'))).filter).toEqual({ since: NEXT_MONDAY, until: NEXT_MONDAY + 24 * HOUR });
+    // "Tuesday last week" / "vorige week vrijdag": that day of the Monday-to-Sunday week before this one.
+    const tuesdayLastWeek = page(only(await h.say('nestor', 'what did the bot do on Tuesday last week?')));
+    expect(tuesdayLastWeek.filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(tuesdayLastWeek.page.entries.map((e) => e.id)).toEqual(lastTuesday.page.entries.map((e) => e.id));
+    const FRIDAY = MONDAY + 4 * 24 * HOUR;
+    const vrijdag = page(only(await h.say('nestor', 'wat heeft de bot vorige week vrijdag gedaan?', 'nl-NL')));
+    expect(vrijdag.filter).toEqual({ since: FRIDAY, until: FRIDAY + 24 * HOUR });
+    expect(vrijdag.view.title).toBe('Geschiedenis van de bot, vrijdag 27 november 2026');
+    expect(page(only(await h.say('nestor', 'what happened on Support last week on Friday?'))).filter).toEqual({ targetId: TARGETS.support, since: FRIDAY, until: FRIDAY + 24 * HOUR });
   });
 
   it('for a person, and on a mailbox or group, in English and Dutch', async () => {

@@ -194,6 +194,22 @@ describe('periodSpan', () => {
     expect(periodSpan('last_wednesday', now, undefined, 60)).toEqual({ since: at('2026-11-17T23:00:00Z'), until: at('2026-11-18T23:00:00Z') });
   });
 
+  it('is "Friday last week": that day of the Monday-to-Sunday week before this one', () => {
+    // Wednesday 25 November in Amsterdam: last week is Monday 16 to Sunday 22.
+    expect(periodSpan('last_week_friday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-19T23:00:00Z'), until: at('2026-11-20T23:00:00Z') });
+    expect(periodSpan('last_week_monday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-15T23:00:00Z'), until: at('2026-11-16T23:00:00Z') });
+    expect(periodSpan('last_week_sunday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-21T23:00:00Z'), until: at('2026-11-22T23:00:00Z') });
+    // Today's weekday of last week is a week back, not today.
+    expect(periodSpan('last_week_wednesday', now, 'Europe/Amsterdam')).toEqual({ since: at('2026-11-17T23:00:00Z'), until: at('2026-11-18T23:00:00Z') });
+    // On Sunday 29 November, Friday last week is the 20th (not the 27th, which is this week's).
+    expect(periodSpan('last_week_friday', at('2026-11-29T12:00:00Z'), 'UTC')).toEqual({ since: at('2026-11-20T00:00:00Z'), until: at('2026-11-21T00:00:00Z') });
+    // On Monday 30 November, it is the 27th.
+    expect(periodSpan('last_week_friday', at('2026-11-30T00:10:00Z'), 'UTC')).toEqual({ since: at('2026-11-27T00:00:00Z'), until: at('2026-11-28T00:00:00Z') });
+    // The fixed offset reads the same days; the Sunday summer time ended is 25 hours.
+    expect(periodSpan('last_week_friday', now, undefined, 60)).toEqual({ since: at('2026-11-19T23:00:00Z'), until: at('2026-11-20T23:00:00Z') });
+    expect(periodSpan('last_week_sunday', at('2026-10-28T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ since: at('2026-10-24T22:00:00Z'), until: at('2026-10-25T23:00:00Z') });
+  });
+
   it('follows a daylight-saving change: the day of it is 23 hours', () => {
     expect(periodSpan('today', at('2026-03-29T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ since: at('2026-03-28T23:00:00Z'), until: at('2026-03-29T22:00:00Z') });
   });

@@ -47,8 +47,18 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('what happened on Support on previous Monday')).toEqual({ subject: 'Support', period: 'last_monday', language: 'en' });
     expect(readAuditQuestion('wat deed de bot afgelopen vrijdag?')).toEqual({ subject: '', period: 'last_friday', language: 'nl' });
     expect(readAuditQuestion('wat heeft de bot vorige dinsdag voor Zoë gedaan')).toEqual({ subject: 'Zoë', period: 'last_tuesday', language: 'nl' });
+    // A weekday of last week, either way round.
+    expect(readAuditQuestion('what did the bot do on Friday last week?')).toEqual({ subject: '', period: 'last_week_friday', language: 'en' });
+    expect(readAuditQuestion('what did the bot do last week on Friday')).toEqual({ subject: '', period: 'last_week_friday', language: 'en' });
+    expect(readAuditQuestion('what happened on Support monday of last week?')).toEqual({ subject: 'Support', period: 'last_week_monday', language: 'en' });
+    expect(readAuditQuestion('what did the bot do for Zoë previous week Tuesday')).toEqual({ subject: 'Zoë', period: 'last_week_tuesday', language: 'en' });
+    expect(readAuditQuestion('wat heeft de bot vorige week vrijdag gedaan?')).toEqual({ subject: '', period: 'last_week_friday', language: 'nl' });
+    expect(readAuditQuestion('wat deed de bot vrijdag vorige week?')).toEqual({ subject: '', period: 'last_week_friday', language: 'nl' });
+    expect(readAuditQuestion('wat is er op woensdag van vorige week met Support gebeurd')).toEqual({ subject: 'Support', period: 'last_week_wednesday', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot vorige week op maandag voor Zoë gedaan')).toEqual({ subject: 'Zoë', period: 'last_week_monday', language: 'nl' });
     // Two periods are no one question.
-    expect(readAuditQuestion('what did the bot do on Friday last week?')).toBeUndefined();
+    expect(readAuditQuestion('what did the bot do on Friday last week and today?')).toBeUndefined();
+    expect(readAuditQuestion('wat deed de bot vorige week vrijdag en zaterdag?')).toBeUndefined();
     expect(readAuditQuestion('wat deed de bot vrijdag en zaterdag?')).toBeUndefined();
   });
 
@@ -104,6 +114,8 @@ describe('readAuditQuestion', () => {
       'wat heeft de bot vandaag weggehaald',
       'wat heeft de bot bij Training ingetrokken',
       'wat deed de bot vorige week',
+      'wat heeft de bot vorige week vrijdag gedaan?',
+      'what did the bot do on Friday last week?',
     ]) {
       expect((await understand(text, options)).intent, text).toBe('unknown');
     }
