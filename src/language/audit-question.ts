@@ -60,7 +60,11 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
   ...WEEKDAYS.map((day) => [new RegExp(`(?:^|\\s)(?:op\\s+)?${DUTCH_WEEKDAYS[day]}(?=\\s|$)`, 'iu'), day, 'nl'] as const),
 ];
 
-// Each shape: the question with its period taken out; group 1 is the name, when one is said.
+// What the bot did, in Dutch (the participle of "wat heeft de bot ... gedaan"), and the words that lead a name.
+const DUTCH_DONE = '(?:gedaan|weggehaald|ingetrokken|gegeven|verwijderd|toegekend|afgenomen|veranderd|gewijzigd|toegepast)';
+const DUTCH_LINK = '(?:voor|met|op|bij|aan|van)';
+
+// Each shape: the question with its period taken out; group 1 (or 2) is the name, when one is said.
 const SHAPES: ReadonlyArray<readonly [RegExp, 'en' | 'nl']> = [
   // "what did the bot do (for Zoë)", "what has the bot done (on Support)", "what did you do",
   // "what did the bot revoke on Facturen", "what has the bot removed from Support": asked about, never asked for.
@@ -68,8 +72,9 @@ const SHAPES: ReadonlyArray<readonly [RegExp, 'en' | 'nl']> = [
   // "what happened (on|to|with Support)", "what has happened"
   [/^what(?:'s|\s+has)?\s+happened(?:\s+(?:on|to|with|in|for|at)\s+(.+))?$/iu, 'en'],
   // "wat heeft de bot (voor Zoë) gedaan", "wat deed de bot (voor Zoë)", "wat heb je gedaan",
-  // "wat heeft de bot (bij Facturen) weggehaald / ingetrokken / gegeven / verwijderd"
-  [/^wat\s+(?:heeft|deed|heb|had)\s+(?:de\s+bot|je|jij)(?:\s+(?:voor|met|op|bij|aan|van)\s+(.+?))?(?:\s+(?:gedaan|weggehaald|ingetrokken|gegeven|verwijderd|toegekend|afgenomen|veranderd|gewijzigd|toegepast))?$/iu, 'nl'],
+  // "wat heeft de bot (bij Facturen) weggehaald / ingetrokken / gegeven / verwijderd"; the participle
+  // may also come before the name ("wat heeft de bot gedaan voor Zoë op Support"), once.
+  [new RegExp(`^wat\\s+(?:heeft|deed|heb|had)\\s+(?:de\\s+bot|je|jij)(?:(?:\\s+${DUTCH_LINK}\\s+(.+?))?(?:\\s+${DUTCH_DONE})?|\\s+${DUTCH_DONE}\\s+${DUTCH_LINK}\\s+(.+))$`, 'iu'), 'nl'],
   // "wat is er (met Support) gebeurd", "wat is er gebeurd (met Support)"
   [/^wat\s+is\s+er(?:\s+(?:met|op|bij|voor)\s+(.+?))?\s+gebeurd(?:\s+(?:met|op|bij|voor)\s+(.+))?$/iu, 'nl'],
   // "wat gebeurde er (met Support)"

@@ -195,6 +195,11 @@ describe('audit questions in everyday words', () => {
     expect(training.view.title).toBe('Geschiedenis van Megan Bowen op Training');
     expect(training.page.entries.length).toBeGreaterThan(0);
     expect(training.page.entries.every((e) => e.targetId === TARGETS.training)).toBe(true);
+    // The participle before the names reads the same, and so does the English verb before them.
+    const gedaan = page(only(await h.say('nestor', 'wat heeft de bot gedaan voor Megan bij Training?', 'nl-NL')));
+    expect(gedaan.filter).toEqual(training.filter);
+    expect(gedaan.page.entries).toEqual(training.page.entries);
+    expect(page(only(await h.say('nestor', 'what has the bot done for Megan on Training?'))).page.entries).toEqual(training.page.entries);
     expect(page(only(await h.say('nestor', 'what did the bot do for Megan on Training today?'))).page.entries).toEqual([]);
     // Isaiah asked six times on Support: more than a page, and the button pages the same person on the same mailbox.
     const isaiah = page(only(await h.say('nestor', 'what did the bot do for Isaiah on Support?')));

@@ -71,6 +71,13 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat heeft de bot voor Liam bij Support gedaan?')).toEqual({ subject: 'Liam bij Support', split: { person: 'Liam', place: 'Support' }, language: 'nl' });
     expect(readAuditQuestion('wat is er met Liam op Support gebeurd')).toEqual({ subject: 'Liam op Support', split: { person: 'Liam', place: 'Support' }, language: 'nl' });
     expect(readAuditQuestion('wat heeft de bot op vrijdag bij Support voor Zoë gedaan')).toEqual({ subject: 'Support voor Zoë', split: { person: 'Zoë', place: 'Support' }, period: 'friday', language: 'nl' });
+    // The participle before the names, in Dutch, as the verb in English.
+    expect(readAuditQuestion('wat heeft de bot gedaan voor Lotte op Support?')).toEqual({ subject: 'Lotte op Support', split: { person: 'Lotte', place: 'Support' }, language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot vandaag weggehaald bij Support voor Zoë')).toEqual({ subject: 'Support voor Zoë', split: { person: 'Zoë', place: 'Support' }, period: 'today', language: 'nl' });
+    expect(readAuditQuestion('wat heb je gegeven aan Zoë?')).toEqual({ subject: 'Zoë', language: 'nl' });
+    expect(readAuditQuestion('what has the bot done for Lotte on Support?')).toEqual({ subject: 'Lotte on Support', split: { person: 'Lotte', place: 'Support' }, language: 'en' });
+    // The participle once: not both before and after the name.
+    expect(readAuditQuestion('wat heeft de bot gedaan voor Zoë gedaan')?.subject).not.toBe('Zoë');
     // Two places, or one name: no split.
     expect(readAuditQuestion('what happened on Support in Training?')?.split).toBeUndefined();
     expect(readAuditQuestion('what did the bot do for Megan Bowen?')?.split).toBeUndefined();
