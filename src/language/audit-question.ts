@@ -2,7 +2,8 @@
  * The admin's everyday audit questions: "what did the bot do today?", "what did the bot do for Zoë?",
  * "what happened on Support today?", "wat heeft de bot vandaag gedaan?", "wat heeft de bot voor Zoë
  * gedaan?", "wat is er met Support gebeurd?"; and what it removed, gave or changed ("what did the bot
- * revoke on Facturen?", "wat heeft de bot bij Support weggehaald?"): a question about the past, never
+ * revoke on Facturen?", "wat heeft de bot bij Support weggehaald?"), approved or rejected ("what did the
+ * bot approve today?", "wat heeft de bot afgewezen?"): a question about the past, never
  * a request. Read from the whole message (a question with anything else around it is not one of
  * these); the name is handed on as typed ("me" / "mij" too), for `resolveAnswer` or the asker.
  * The period may be today, yesterday, this week, last week, a weekday ("on Friday", "op vrijdag": the
@@ -61,14 +62,15 @@ const PERIODS: ReadonlyArray<readonly [RegExp, AuditPeriod, 'en' | 'nl']> = [
 ];
 
 // What the bot did, in Dutch (the participle of "wat heeft de bot ... gedaan"), and the words that lead a name.
-const DUTCH_DONE = '(?:gedaan|weggehaald|ingetrokken|gegeven|verwijderd|toegekend|afgenomen|veranderd|gewijzigd|toegepast)';
+const DUTCH_DONE = '(?:gedaan|weggehaald|ingetrokken|gegeven|verwijderd|toegekend|afgenomen|veranderd|gewijzigd|toegepast|goedgekeurd|afgewezen)';
 const DUTCH_LINK = '(?:voor|met|op|bij|aan|van)';
 
 // Each shape: the question with its period taken out; group 1 (or 2) is the name, when one is said.
 const SHAPES: ReadonlyArray<readonly [RegExp, 'en' | 'nl']> = [
   // "what did the bot do (for Zoë)", "what has the bot done (on Support)", "what did you do",
-  // "what did the bot revoke on Facturen", "what has the bot removed from Support": asked about, never asked for.
-  [/^what\s+(?:did|has)\s+(?:the\s+bot|you)\s+(?:do|done|remove|removed|revoke|revoked|give|given|grant|granted|change|changed|apply|applied|take\s+away|taken\s+away)(?:\s+(?:for|to|on|with|about|from|in|at)\s+(.+))?$/iu, 'en'],
+  // "what did the bot revoke on Facturen", "what has the bot removed from Support", "what did the bot
+  // approve today": asked about, never asked for.
+  [/^what\s+(?:did|has)\s+(?:the\s+bot|you)\s+(?:do|done|remove|removed|revoke|revoked|give|given|grant|granted|change|changed|apply|applied|approve|approved|reject|rejected|take\s+away|taken\s+away)(?:\s+(?:for|to|on|with|about|from|in|at)\s+(.+))?$/iu, 'en'],
   // "what happened (on|to|with Support)", "what has happened"
   [/^what(?:'s|\s+has)?\s+happened(?:\s+(?:on|to|with|in|for|at)\s+(.+))?$/iu, 'en'],
   // "wat heeft de bot (voor Zoë) gedaan", "wat deed de bot (voor Zoë)", "wat heb je gedaan",

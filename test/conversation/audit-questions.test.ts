@@ -265,6 +265,11 @@ describe('audit questions in everyday words', () => {
     expect(page(only(await h.say('nestor', 'what has the bot granted to Megan?'))).filter).toEqual({ granteeId: PEOPLE.megan.id });
     expect(page(only(await h.say('nestor', 'wat heeft de bot vandaag bij Support ingetrokken?', 'nl-NL'))).filter).toEqual({ targetId: TARGETS.support, since: TUESDAY, until: WEDNESDAY });
     expect(page(only(await h.say('nestor', 'wat heeft de bot weggehaald?', 'nl-NL'))).filter).toEqual({});
+    // What was approved or rejected: the same history.
+    expect(page(only(await h.say('nestor', 'what did the bot approve today?'))).filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'what has the bot rejected on Support?'))).filter).toEqual({ targetId: TARGETS.support });
+    expect(page(only(await h.say('nestor', 'wat heeft de bot vandaag goedgekeurd?', 'nl-NL'))).filter).toEqual({ since: TUESDAY, until: WEDNESDAY });
+    expect(page(only(await h.say('nestor', 'wat heeft de bot afgewezen voor Megan', 'nl-NL'))).filter).toEqual({ granteeId: PEOPLE.megan.id });
     // No question for whom, no request, no new audit entry: nothing was asked for.
     expect(await h.app.engine.requestsOf(PEOPLE.nestor.id)).toEqual([]);
     expect((await h.app.engine.audit(PEOPLE.nestor.id, {}, { limit: 100 })).entries).toHaveLength(before);

@@ -97,6 +97,14 @@ describe('readAuditQuestion', () => {
     expect(readAuditQuestion('wat heeft de bot gisteren van Support verwijderd')).toEqual({ subject: 'Support', period: 'yesterday', language: 'nl' });
     expect(readAuditQuestion('wat heeft de bot voor mij gedaan?')).toEqual({ subject: 'mij', language: 'nl' });
     expect(readAuditQuestion('what did the bot do for me?')).toEqual({ subject: 'me', language: 'en' });
+    // What it approved or rejected.
+    expect(readAuditQuestion('what did the bot approve today?')).toEqual({ subject: '', period: 'today', language: 'en' });
+    expect(readAuditQuestion('what has the bot approved for Zoë')).toEqual({ subject: 'Zoë', language: 'en' });
+    expect(readAuditQuestion('what did you reject on Support yesterday?')).toEqual({ subject: 'Support', period: 'yesterday', language: 'en' });
+    expect(readAuditQuestion('what has the bot rejected?')).toEqual({ subject: '', language: 'en' });
+    expect(readAuditQuestion('wat heeft de bot vandaag goedgekeurd?')).toEqual({ subject: '', period: 'today', language: 'nl' });
+    expect(readAuditQuestion('wat heeft de bot bij Support afgewezen')).toEqual({ subject: 'Support', language: 'nl' });
+    expect(readAuditQuestion('wat heb je goedgekeurd voor Zoë?')).toEqual({ subject: 'Zoë', language: 'nl' });
   });
 
   it('understand() reads a question about what someone did as neither a grant nor a removal', async () => {
@@ -121,6 +129,10 @@ describe('readAuditQuestion', () => {
       'wat heeft de bot vandaag weggehaald',
       'wat heeft de bot bij Training ingetrokken',
       'wat deed de bot vorige week',
+      'what did the bot approve today',
+      'what has the bot rejected on Support?',
+      'wat heeft de bot vandaag goedgekeurd?',
+      'wat heeft de bot afgewezen',
       'wat heeft de bot vorige week vrijdag gedaan?',
       'what did the bot do on Friday last week?',
     ]) {
