@@ -144,10 +144,12 @@ export async function understand(text: string, options: UnderstandOptions): Prom
   // The reply language comes from the sentence around the names and right names: "geef Megan send as op
   // Training" is Dutch even though "send as" is English product wording. Without a marker word there
   // ("ok", "Megan", "Send As") it is the person's own (`options.language`): such a short message
-  // does not switch it. Without that, all the words decide.
+  // does not switch it. Without that, all the words decide. A channel's marked mention is left out
+  // too when it is nobody the bot serves: its words are a name, or the channel's stand-in for one
+  // ("the person you mentioned"), in the person's client language rather than the message's.
   const inPhrase = new Set<number>();
   for (const r of rights) for (let i = r.start; i < r.end; i++) inPhrase.add(i);
-  for (const m of mentions) if (m.kind === 'name') for (let i = m.start; i < m.end; i++) inPhrase.add(i);
+  for (const m of mentions) if (m.kind === 'name' || m.marked) for (let i = m.start; i < m.end; i++) inPhrase.add(i);
   const sentenceWords = norms.filter((_, i) => !inPhrase.has(i));
   const rightWords = rights.flatMap((r) => norms.slice(r.start, r.end));
   result.language = languageOfSentence(sentenceWords, rightWords) ?? options.language ?? result.language;

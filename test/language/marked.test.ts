@@ -33,6 +33,16 @@ describe('understand: people the channel marked (a Slack mention)', () => {
     expect(unknown).toMatchObject({ intent: 'grant', permission: 'SendAs', grantee: { status: 'unknown', text: 'Never Status' } });
   });
 
+  it('reads the language from the words around a marked person, never from their name or the stand-in for it', async () => {
+    // A stand-in in the person's client language ("the person you mentioned") in a Dutch message.
+    const standIn = await understand('the person you mentioned geef Lotte volledige toegang tot Sales', { ...options, language: 'en', mentions: [{ text: 'the person you mentioned' }] });
+    expect(standIn.language).toBe('nl');
+    const dutchName = await understand('de persoon die je noemde give Lotte full access to Sales', { ...options, language: 'nl', mentions: [{ text: 'de persoon die je noemde' }] });
+    expect(dutchName.language).toBe('en');
+    // Unmarked, those words are words of the message.
+    expect((await understand('the person you mentioned geef Lotte volledige toegang tot Sales', { ...options, language: 'en' })).language).toBe('en');
+  });
+
   describe('marked people side by side, as Slack autocomplete writes them (only a space between)', () => {
     it('reads two known people as a list of grantees, one resolution each', async () => {
       const u = await understand('give Jan Zoë Dubois send as on Sales', { ...options, mentions: [{ text: 'Jan', userId: 'u-jan-v' }, { text: 'Zoë Dubois', userId: 'u-zoe' }] });

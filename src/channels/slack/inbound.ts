@@ -184,11 +184,17 @@ export class SlackInbound {
     const channel = turn.channel && !shared ? turn.channel : await this.dmWith(identity);
     await this.remember(identity, turn.channel?.startsWith('D') && !turn.threadTs ? turn.channel : undefined);
     const { botUserId } = await this.deps.workspace.get();
+    // The language the conversation answers in: the message's own words, else the person's. Whatever
+    // the edge says itself (a refusal, the pointer to the DM, the stand-in for a mentioned person Slack
+    // gives no name for) is in it too, so the stand-in never tips a Dutch message to English or is
+    // quoted in a Dutch answer. Read only when the edge needs it, once: not on the way of every message.
+    let said: Lang | undefined;
+    const saidIn = (): Lang => (said ??= markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity));
     let unreadable: 'slack.mention.unavailable' | 'slack.mention.blocked' = 'slack.mention.unavailable';
     const read = await readMentions(turn.text, {
       botUserId,
       resolve: (slackUserId) => this.deps.identities.resolve(slackUserId, turn.teamId),
-      unnamed: t(langOf(identity.locale) ?? 'en', 'slack.mention.unnamed'),
+      unnamed: () => t(saidIn(), 'slack.mention.unnamed'),
     }).catch((error: unknown) => {
       if (!isMentionLookupUnavailable(error)) throw error;
       // A broken installation was told to the operator, as one error, by `SlackTokenHealth`: a warning here.
@@ -199,10 +205,6 @@ export class SlackInbound {
       );
       return undefined;
     });
-    // The language the conversation answers in: the message's own words, else the person's. Whatever
-    // the edge says itself (a refusal, the pointer to the DM) is in it too.
-    // Read only when the edge has something to say: not on the way of every message.
-    const saidIn = () => markedLanguageOf(textWithoutMentions(turn.text)) ?? langOfIdentity(identity);
     let replies: Reply[];
     // Slack could not say right now who someone mentioned is: the whole message is refused and nothing
     // is done for it. "Not found" would tell the person a colleague has no account, and reading the

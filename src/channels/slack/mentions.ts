@@ -36,7 +36,7 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  * name, which `mentions` marks as them, with where it stands (`MarkedMention.occurrences`). A person
  * the bot does not serve (not in the directory, a guest, deactivated, another workspace, or Slack
  * refused the lookup for good) is written as the name Slack shows for them (the label, else their
- * profile name, else `unnamed`) and marked without a user, so the core answers that it could not
+ * profile name, else `unnamed`: a string, or a function asked only then) and marked without a user, so the core answers that it could not
  * find them and never takes a namesake. The app's own mention (`botUserId`, from `auth.test`) is
  * dropped, as in `plainTextOf`. More than `MAX_MENTIONS` different people: nobody is looked up and
  * `tooMany` is set.
@@ -50,7 +50,7 @@ const USER_MENTION = /<@([UW][A-Z0-9]{1,20})(?:\|([^>]*))?>/g;
  */
 export async function readMentions(
   text: string,
-  options: { botUserId?: string; resolve: (slackUserId: string) => Promise<IdentityOutcome>; unnamed: string },
+  options: { botUserId?: string; resolve: (slackUserId: string) => Promise<IdentityOutcome>; unnamed: string | (() => string) },
 ): Promise<ReadMessage> {
   const labels = new Map<string, string | undefined>();
   for (const match of text.matchAll(USER_MENTION)) {
@@ -69,7 +69,8 @@ export async function readMentions(
       mentions.push({ text: words, userId: outcome.identity.user.id });
       continue;
     }
-    const shown = asWords(label) ?? asWords(outcome && !outcome.known ? outcome.name : undefined) ?? asWords(options.unnamed) ?? 'unknown';
+    const unnamed = () => (typeof options.unnamed === 'function' ? options.unnamed() : options.unnamed);
+    const shown = asWords(label) ?? asWords(outcome && !outcome.known ? outcome.name : undefined) ?? asWords(unnamed()) ?? 'unknown';
     mentions.push({ text: shown });
   }
   // Each mention's place is kept (a slot) until the text is final, so the core knows which

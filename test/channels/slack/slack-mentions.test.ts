@@ -262,3 +262,33 @@ describe('Slack: a mention is exactly that person, even where the name is someon
     expect(h.fake.violations).toEqual([]);
   });
 });
+
+describe('Slack: a mention in a channel is answered in the language of its words', () => {
+  const NOT_FOUND_NL = 'Ik kon "Lote" niet vinden in de adreslijst.';
+  const POINTER_NL = 'Ik heb je in een privébericht geantwoord.';
+
+  it('answers a Dutch message in Dutch, in the DM and the thread, also when it starts with someone else\'s mention (not the app\'s own)', async () => {
+    h = await slackHarness();
+    // Alex's Slack is English; the words are Dutch. <@UBOT> is not the app (Slack knows no such person).
+    for (const lead of ['<@UBOT> ', `<@${FAKE_BOT.userId}> `, '']) {
+      const [inbox, thread] = [h.inbox(alex).length, h.fake.messages.filter((m) => m.channel === 'C0GENERAL1').length];
+      await h.mention(alex, `${lead}geef Lote volledige toegang tot Suport`, 'C0GENERAL1');
+      const answer = h.inbox(alex).slice(inbox).map(textOf);
+      expect(answer[0], lead).toContain(NOT_FOUND_NL);
+      expect(answer.join('\n'), lead).not.toMatch(/could not|For whom/);
+      const pointer = h.fake.messages.filter((m) => m.channel === 'C0GENERAL1').slice(thread);
+      expect(pointer.map(textOf), lead).toEqual([expect.stringContaining(POINTER_NL)]);
+    }
+    expect(await requestsOfAlex(h)).toEqual([]);
+    expect(h.fake.violations).toEqual([]);
+  });
+
+  it('names a mentioned person Slack gives no name for in the language of the words, not of the Slack profile', async () => {
+    h = await slackHarness();
+    await h.mention(alex, 'geef <@UNOBODY01> volledige toegang tot Support', 'C0GENERAL1');
+    const nl = textOf(h.inbox(alex).at(0));
+    expect(nl).toContain('Ik kon "de persoon die je noemde" niet vinden');
+    await h.mention(slackPeople.janJansen, 'give <@UNOBODY01> full access to Support', 'C0GENERAL1');
+    expect(textOf(h.inbox(slackPeople.janJansen).at(0))).toContain('I could not find "the person you mentioned"');
+  });
+});
