@@ -116,9 +116,9 @@ export async function answerDraft(core: Core, turn: Turn, draft: Draft, typed: T
   if (index === undefined && draft.nearNames && saysYes(text)) {
     if (draft.options?.length === 1) index = 0;
     else {
-      // Yes to several names names none of them: pointed to the buttons.
+      // Yes to several names names none of them: no wrong pick either, so asked which, with the buttons.
       turn.audience = { ...turn.audience, lang: draft.language };
-      turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft) });
+      turn.replies.push({ kind: 'text', text: await notAnOption(turn, draft, 'reply.pickWhichOne') });
       return true;
     }
   }
@@ -300,10 +300,14 @@ async function optionLabel(turn: Turn, draft: Draft, value: string, lang: Lang):
   return turn.names.labelled(value);
 }
 
-/** "That is not one of the options. Pick one of the buttons above (…), or say "cancel" to stop." */
-async function notAnOption(turn: Turn, draft: Draft): Promise<string> {
+/**
+ * "That is not one of the options. Pick one of the buttons above (…), or say "cancel" to stop.", in
+ * the language the choice was asked in; with `reply.pickWhichOne`, "Which one? Pick one of the buttons
+ * above (…) …", for an answer that picks none without being wrong (a yes to several names offered).
+ */
+async function notAnOption(turn: Turn, draft: Draft, key: 'reply.pickOption' | 'reply.pickWhichOne' = 'reply.pickOption'): Promise<string> {
   const labels = await Promise.all((draft.options ?? []).map((value) => optionLabel(turn, draft, value, draft.language)));
-  return t(draft.language, 'reply.pickOption', { options: labels.join(', ') });
+  return t(draft.language, key, { options: labels.join(', ') });
 }
 
 /**

@@ -91,7 +91,7 @@ describe('a name not found, with names close to it', () => {
     expect(await requestsOf('alex')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.sales }]);
   });
 
-  it('takes a yes to one name offered as that name (en, nl), and points a yes to several to the buttons', async () => {
+  it('takes a yes to one name offered as that name (en, nl), and asks which of several a yes means, with the buttons (en, nl)', async () => {
     h = await conversationHarness();
     for (const [yes, who] of [['yes', 'Megan'], ['Yes please', 'Isaiah'], ["that's right", 'Miriam']] as const) {
       await h.say('alex', `give ${who} send-as on Trainig`);
@@ -101,10 +101,17 @@ describe('a name not found, with names close to it', () => {
     expect((await h.say('adele', 'ja, klopt')).map((r) => r.kind)).toEqual(['summary']);
     expect(await requestsOf('adele')).toEqual([{ rights: ['SendAs'], grantee: PEOPLE.megan.id, target: TARGETS.support }]);
     await h.say('isaiah', 'give Jann send-as on Training');
+    // A yes is no wrong pick: it names none of them, so "which one?".
     expect(read(await h.say('isaiah', 'yes'))).toEqual([
-      '[text] That is not one of the options. Pick one of the buttons above (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), or say "cancel" to stop.',
+      '[text] Which one? Pick one of the buttons above (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), or say "cancel" to stop.',
     ]);
     expect(await requestsOf('isaiah')).toEqual([]);
+    expect((await h.say('isaiah', 'Jan Smit')).map((r) => r.kind)).toEqual(['summary']);
+    await h.say('miriam', 'geef Jann verzenden als op Training');
+    expect(read(await h.say('miriam', 'ja'))).toEqual([
+      '[text] Welke bedoel je? Kies een van de knoppen hierboven (Jan Jansen (jan.jansen@contoso.example), Jan Smit (jan.smit@contoso.example)), of zeg "annuleer" om te stoppen.',
+    ]);
+    expect(await requestsOf('miriam')).toEqual([]);
   });
 
   it('stops at "cancel" with nothing requested', async () => {
