@@ -71,11 +71,17 @@ export function lifecycleHandlers(deps: LifecycleDeps): Record<TimerKind, JobHan
     },
 
     async revoke_reminder(job) {
-      await repo.change(requestOf(job), (r) => {
+      // "Ends tomorrow" is no news when a longer grant of the same right keeps it (its end will
+      // close this one without removing the right, `timedRevoke`): marked reminded, nobody told.
+      const request = await repo.find(requestOf(job));
+      if (!request) return;
+      const keptBy = request.revokeRequestedBy === undefined ? await outlastedBy(repo, request) : undefined;
+      await repo.change(request.id, (r) => {
         if ((r.state !== 'applied' && r.state !== 'effective') || r.revokeRemindedAt !== undefined) return false;
         r.revokeRemindedAt = clock.now();
+        if (keptBy) return {};
         return { audit: [{ actorId: 'system', action: 'revoke_reminder' }], events: [{ type: 'revoke_reminder' }] };
-      }).catch(ignoreMissing);
+      }, request).catch(ignoreMissing);
     },
 
     timed_revoke: (job) => timedRevoke(deps, requestOf(job), job),
