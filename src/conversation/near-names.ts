@@ -1,6 +1,6 @@
 import { isBotError } from '../domain/errors.js';
 import type { Core } from './core.js';
-import { openQuestion } from './open-question.js';
+import { offerChoice } from './open-question.js';
 import type { Turn } from './turn.js';
 import type { Draft } from './types.js';
 import { t } from './wording/strings.js';
@@ -28,18 +28,8 @@ export async function offerNearNames(core: Core, turn: Turn, draft: Draft, slot:
     Promise.all(ids.map((id) => turn.names.labelled(id))),
     Promise.all(ids.map(async (id) => (slot === 'grantee' ? turn.names.person(id) : (await turn.names.target(id)).name))),
   ]);
-  const step = openQuestion(draft, slot, ids);
   draft.nearNames = true;
-  await core.drafts.saveDraft(draft);
-  turn.replies.push({
-    kind: 'choice',
-    slot,
-    draftId: draft.id,
-    step,
-    title: t(lang, 'choose.title'),
-    question: t(lang, 'reply.didYouMean', { names: orList(names, lang) }),
-    options: labels.map((label, pick) => ({ label, pick })),
-  });
+  await offerChoice(core, turn, draft, { awaiting: slot, slot, values: ids, labels, question: t(lang, 'reply.didYouMean', { names: orList(names, lang) }) });
   return true;
 }
 

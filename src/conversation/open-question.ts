@@ -1,4 +1,7 @@
-import type { Draft } from './types.js';
+import type { Core } from './core.js';
+import type { Turn } from './turn.js';
+import type { Draft, Slot } from './types.js';
+import { t } from './wording/strings.js';
 
 /**
  * Opens a new question on `draft`: the slot it asks for, the values a choice may pick (none: a typed
@@ -24,4 +27,21 @@ export function answersOpenQuestion(draft: Draft, rawStep: unknown): boolean {
   if (draft.step === undefined) return false;
   const step = typeof rawStep === 'number' ? rawStep : typeof rawStep === 'string' && /^\d{1,9}$/.test(rawStep) ? Number(rawStep) : NaN;
   return step === draft.step;
+}
+
+/**
+ * Opens a choice on `draft` (`openQuestion` for `awaiting`, with `values` as what each pick answers),
+ * saves the draft and answers with the choice: `question` above one button per value, labelled by
+ * `labels` (same order), for the reply's `slot`. Whatever else the draft should hold is set before.
+ */
+export async function offerChoice(
+  core: Core,
+  turn: Turn,
+  draft: Draft,
+  choice: { awaiting: NonNullable<Draft['awaiting']>; slot: Slot; values: readonly string[]; labels: readonly string[]; question: string },
+): Promise<void> {
+  const step = openQuestion(draft, choice.awaiting, choice.values);
+  await core.drafts.saveDraft(draft);
+  const options = choice.labels.map((label, pick) => ({ label, pick }));
+  turn.replies.push({ kind: 'choice', slot: choice.slot, draftId: draft.id, step, title: t(turn.audience.lang, 'choose.title'), question: choice.question, options });
 }

@@ -5,7 +5,7 @@ import type { MarkedMention, PeriodChoice, Resolution, Understanding } from '../
 import { resolveAnswerWithEnd } from './answers.js';
 import { DRAFT_TTL_MS, MAX_CHOICES, type Core } from './core.js';
 import { offerNearNames, saysYes } from './near-names.js';
-import { answersOpenQuestion, openQuestion } from './open-question.js';
+import { answersOpenQuestion, offerChoice, openQuestion } from './open-question.js';
 import { auditChosen, whatCanAccess, whoHasAccess } from './queries.js';
 import { refusalFor } from './refusals.js';
 import type { Turn } from './turn.js';
@@ -362,12 +362,10 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
   if (draft.periodChoices) {
     const { why, options } = draft.periodChoices;
     delete draft.periodChoices;
-    const step = openQuestion(draft, 'period', options);
-    await core.drafts.saveDraft(draft);
     const question = why === 'duration_and_until'
       ? t(lang, 'reply.choosePeriod', { duration: periodValue(options.find((o) => o.startsWith('P')) ?? '', lang), until: periodValue(options.find((o) => !o.startsWith('P')) ?? '', lang) })
       : t(lang, 'reply.chooseDayMonth', { first: periodValue(options[0] ?? '', lang), second: periodValue(options[1] ?? '', lang) });
-    turn.replies.push({ kind: 'choice', slot: 'period', draftId: draft.id, step, title: t(lang, 'choose.title'), question, options: options.map((o, pick) => ({ label: periodLabel(o, lang), pick })) });
+    await offerChoice(core, turn, draft, { awaiting: 'period', slot: 'period', values: options, labels: options.map((o) => periodLabel(o, lang)), question });
     return;
   }
 
@@ -404,12 +402,10 @@ async function advance(core: Core, turn: Turn, draft: Draft): Promise<void> {
     const named = (draft.permissions ?? []).filter((r) => applicable.includes(r));
     const options = named.length > 1 ? named : applicable;
     const wasFullAccessOnGroup = draft.permission === 'FullAccess' || (target.kind === 'group' && draft.permissions?.includes('FullAccess') === true);
-    const step = openQuestion(draft, 'permission', options);
     draft.permission = null;
-    await core.drafts.saveDraft(draft);
     const chooseKey = named.length > 1 ? 'reply.chooseOneRight' : 'reply.chooseRight';
     const question = `${wasFullAccessOnGroup ? `${t(lang, 'reply.rightNotOnGroup')} ` : ''}${t(lang, chooseKey, { target: turn.names.escape(target.displayName, 120) })}`;
-    turn.replies.push({ kind: 'choice', slot: 'right', draftId: draft.id, step, title: t(lang, 'choose.title'), question, options: options.map((r, pick) => ({ label: rightLabel(r, lang), pick })) });
+    await offerChoice(core, turn, draft, { awaiting: 'permission', slot: 'right', values: options, labels: options.map((r) => rightLabel(r, lang)), question });
     return;
   }
 
@@ -527,17 +523,8 @@ async function settle(core: Core, turn: Turn, draft: Draft, slot: 'grantee' | 't
   }
   if (value?.status === 'ambiguous' && value.candidates.length > 0) {
     const labels = await Promise.all(value.candidates.map((id) => turn.names.labelled(id)));
-    const step = openQuestion(draft, slot, value.candidates);
-    await core.drafts.saveDraft(draft);
-    turn.replies.push({
-      kind: 'choice',
-      slot,
-      draftId: draft.id,
-      step,
-      title: t(lang, 'choose.title'),
-      question: t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : draft.severalTargets ? 'reply.chooseOneTarget' : 'reply.chooseTarget'),
-      options: labels.map((label, pick) => ({ label, pick })),
-    });
+    const question = t(lang, slot === 'grantee' ? 'reply.chooseGrantee' : draft.severalTargets ? 'reply.chooseOneTarget' : 'reply.chooseTarget');
+    await offerChoice(core, turn, draft, { awaiting: slot, slot, values: value.candidates, labels, question });
     return false;
   }
   if (value?.status === 'unknown') {

@@ -66,10 +66,9 @@ export function endOnApply(request: Pick<StoredRequest, 'kind' | 'duration' | 'u
 }
 
 /**
- * Records on the draft that `holder` gives its right already (`heldBy`, `heldAt`, `heldUntil` when
- * the holder is time-bound). The caller moves it to `already_held` with these effects' event.
- * `approvalTold`: the request was approved before (its requester and grantee heard "Approved,
- * applying it now"), so its grantee hears why nothing follows.
+ * Records on the draft that `holder` gives its right already (`heldBy`, `heldAt` = `now`, epoch ms,
+ * and `heldUntil` when the holder is time-bound). The caller moves it to `already_held` with
+ * `alreadyHeldEvent`'s event.
  */
 export function markAlreadyHeld(draft: StoredRequest, holder: StoredRequest, now: number): void {
   draft.heldBy = holder.id;
@@ -79,7 +78,10 @@ export function markAlreadyHeld(draft: StoredRequest, holder: StoredRequest, now
   delete draft.nextAttemptAt;
 }
 
-/** The event of a request closed `already_held`; see `markAlreadyHeld` for `approvalTold`. */
+/**
+ * The event of a request closed `already_held`. `approvalTold`: the request was approved before (its
+ * requester and grantee heard "Approved, applying it now"), so its grantee hears why nothing follows.
+ */
 export function alreadyHeldEvent(approvalTold: boolean): NonNullable<ChangeEffects['events']>[number] {
   return { type: 'already_held', approvalTold };
 }
